@@ -1,0 +1,54 @@
+/* cli.h -- shared plumbing of the command-line front end: global options,
+ * error reporting and exit codes. Only src/cli/ prints or exits.
+ *
+ * Each subcommand is `int cmd_<name>(cg_cli *cli, int argc, char **argv)`
+ * with argv[0] = the subcommand name; it parses its own options with
+ * getopt_long and returns the process exit status. */
+#ifndef CG_CLI_H
+#define CG_CLI_H
+
+#include <stdio.h>
+
+#include "error.h"
+#include "store.h"
+
+/* Exit codes (DESIGN.md "Outcomes"; sysexits.h for failures). */
+enum {
+  CLI_OK = 0,
+  CLI_ATTENTION = 10, /* notify / hold / license_required */
+  CLI_DENY = 20,
+  CLI_USAGE = 64,
+  CLI_DATAERR = 65,
+  CLI_NOINPUT = 66,
+  CLI_SOFTWARE = 70,
+  CLI_IOERR = 74,
+  CLI_TEMPFAIL = 75
+};
+
+typedef struct cg_cli {
+  const char *db_path;   /* --db, $CHIPGATE_DB or ./chipgate.db */
+  const char *rules_dir; /* --rules, $CHIPGATE_RULES or the source rules/ */
+  const char *prog;      /* "chipgate" */
+} cg_cli;
+
+/* Maps a CG_E* code to an exit status. */
+int cli_exit_code(int code);
+
+/* Prints "chipgate: <err->msg>" to stderr; returns cli_exit_code. */
+int cli_fail(const cg_error *err);
+
+/* Prints "chipgate: <cmd>: <message>" and returns CLI_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Opens the database (creating and migrating it when create is set,
+ * otherwise it must exist and is migrated if older). */
+int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err);
+
+/* Parses --format text|json; returns 0 text, 1 json, -1 bad. */
+int cli_parse_format(const char *s);
+
+/* Today's date as YYYY-MM-DD (UTC). */
+void cli_today(char out[11]);
+
+#endif
