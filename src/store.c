@@ -24,11 +24,11 @@ typedef struct cache_entry {
 } cache_entry;
 
 struct cg_store {
-  sqlite3 *sq;         /* the connection */
-  char *path;          /* file name as opened */
-  cache_entry *cache;  /* statements kept for reuse */
-  size_t n_cache;      /* entries used */
-  size_t cap_cache;    /* entries allocated */
+  sqlite3 *sq;        /* the connection */
+  char *path;         /* file name as opened */
+  cache_entry *cache; /* statements kept for reuse */
+  size_t n_cache;     /* entries used */
+  size_t cap_cache;   /* entries allocated */
 };
 
 static int db_fail(cg_error *err, sqlite3 *sq, int rc, const char *what)

@@ -111,6 +111,13 @@ CREATE TABLE orders(
 ) STRICT;
 CREATE INDEX orders_pending ON orders(status, order_id);
 
+-- Reference training runs for workload estimates (DOMAIN.md section 9).
+CREATE TABLE workloads(
+  name   TEXT PRIMARY KEY,
+  flop   REAL NOT NULL CHECK(flop > 0),
+  source TEXT NOT NULL
+) STRICT;
+
 -- Quantity consumed from a licence by one decided order.
 CREATE TABLE license_usage(
   license_id INTEGER NOT NULL REFERENCES licenses(id),

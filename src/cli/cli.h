@@ -45,10 +45,29 @@ int cli_usage(const char *cmd, const char *fmt, ...)
  * otherwise it must exist and is migrated if older). */
 int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err);
 
+/* Creates/migrates cli->db_path and loads the seed data (seed_dir NULL =
+ * the shipped db/seed). Prints a line unless quiet. Returns an exit code. */
+int cli_init_db(cg_cli *cli, const char *seed_dir, int quiet);
+
 /* Parses --format text|json; returns 0 text, 1 json, -1 bad. */
 int cli_parse_format(const char *s);
 
 /* Today's date as YYYY-MM-DD (UTC). */
 void cli_today(char out[11]);
+
+/* Finds a data folder shipped with the source (e.g. "rules", "db/seed"):
+ * ./<rel> if it exists, else <dir of the executable>/../<rel>. Returns a
+ * malloc'ed path or NULL. */
+char *cli_find_dir(const char *rel);
+
+/* 1 if s is a valid calendar date YYYY-MM-DD. */
+int cli_valid_date(const char *s);
+
+/* Table helpers shared by classify, check and demo. */
+const char *cli_num(char *buf, size_t size, double v, int decimals);
+const char *cli_yesno(int v);
+struct cg_chip;
+void cli_chip_row_header(FILE *f);
+void cli_chip_row(FILE *f, const struct cg_chip *c);
 
 #endif

@@ -1,0 +1,145 @@
+/* cli.c -- see cli.h. */
+#include "cli.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int cli_exit_code(int code)
+{
+  switch(code) {
+  case CG_OK:
+    return CLI_OK;
+  case CG_EUSAGE:
+    return CLI_USAGE;
+  case CG_EINVAL:
+  case CG_EPATTERN:
+  case CG_ESCHEMA:
+    return CLI_DATAERR;
+  case CG_ENOTFOUND:
+    return CLI_NOINPUT;
+  case CG_EIO:
+  case CG_EDB:
+    return CLI_IOERR;
+  case CG_ENET:
+    return CLI_TEMPFAIL;
+  default:
+    return CLI_SOFTWARE;
+  }
+}
+
+int cli_fail(const cg_error *err)
+{
+  fprintf(stderr, "chipgate: %s\n", err->msg[0] ? err->msg : "failed");
+  return cli_exit_code(err->code);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+  va_list ap;
+
+  fprintf(stderr, "chipgate: %s: ", cmd);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, " (see chipgate %s --help)\n", cmd);
+  return CLI_USAGE;
+}
+
+int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err)
+{
+  struct stat sb;
+  int rc;
+
+  *out = NULL;
+  if(!create && stat(cli->db_path, &sb) != 0)
+    return cg_error_set(err, CG_ENOTFOUND,
+                        "database %s does not exist (run chipgate init, or "
+                        "pass --db)",
+                        cli->db_path);
+  rc = cg_store_open(out, cli->db_path, create ? CG_STORE_CREATE : 0, err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_store_migrate(*out, NULL, err);
+  if(rc != CG_OK) {
+    cg_store_close(*out);
+    *out = NULL;
+  }
+  return rc;
+}
+
+int cli_parse_format(const char *s)
+{
+  if(strcmp(s, "text") == 0)
+    return 0;
+  if(strcmp(s, "json") == 0)
+    return 1;
+  return -1;
+}
+
+void cli_today(char out[11])
+{
+  time_t t = time(NULL);
+  struct tm tm;
+
+  gmtime_r(&t, &tm);
+  strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int cli_valid_date(const char *s)
+{
+  int y, m, d;
+  static const int mdays[] = {
+    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+  };
+
+  if(strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+    return 0;
+  for(int i = 0; i < 10; i++)
+    if(i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+      return 0;
+  y = atoi(s);
+  m = atoi(s + 5);
+  d = atoi(s + 8);
+  if(m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || y < 1900)
+    return 0;
+  if(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    return 0;
+  return 1;
+}
+
+static int is_dir(const char *p)
+{
+  struct stat sb;
+  return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+char *cli_find_dir(const char *rel)
+{
+  char exe[PATH_MAX];
+  char path[PATH_MAX + 64];
+  ssize_t n;
+  char *slash;
+
+  if(is_dir(rel))
+    return strdup(rel);
+  n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+  if(n <= 0)
+    return NULL;
+  exe[n] = '\0';
+  slash = strrchr(exe, '/');
+  if(!slash)
+    return NULL;
+  *slash = '\0';
+  snprintf(path, sizeof(path), "%s/../%s", exe, rel);
+  if(is_dir(path))
+    return strdup(path);
+  snprintf(path, sizeof(path), "%s/../share/chipgate/%s", exe, rel);
+  if(is_dir(path))
+    return strdup(path);
+  return NULL;
+}

@@ -1,0 +1,12 @@
+/* cmd.h -- one entry point per subcommand (src/cli/cmd_<name>.c). */
+#ifndef CG_CMD_H
+#define CG_CMD_H
+
+#include "cli.h"
+
+int cmd_init(cg_cli *cli, int argc, char **argv);
+int cmd_import(cg_cli *cli, int argc, char **argv);
+int cmd_classify(cg_cli *cli, int argc, char **argv);
+int cmd_demo(cg_cli *cli, int argc, char **argv);
+
+#endif

@@ -1,0 +1,113 @@
+/* cmd_classify.c -- `chipgate classify CHIP... [--format text|json]`. */
+#include "chip.h"
+#include "cmd.h"
+#include "json.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Formats a number or "?" for unknown. */
+const char *cli_num(char *buf, size_t size, double v, int decimals)
+{
+  if(isnan(v))
+    snprintf(buf, size, "?");
+  else
+    snprintf(buf, size, "%.*f", decimals, v);
+  return buf;
+}
+
+const char *cli_yesno(int v)
+{
+  return v < 0 ? "?" : v ? "yes" : "no";
+}
+
+void cli_chip_row_header(FILE *f)
+{
+  fprintf(f, "%-28s %-10s %-14s %5s %-4s %9s %7s %-3s %-3s %8s\n", "CHIP",
+          "VENDOR", "NODE", "NM", "3D", "TPP", "PD", "DC", "HBM", "XTORS(B)");
+}
+
+void cli_chip_row(FILE *f, const cg_chip *c)
+{
+  char a[32], b[32], d[32], e[32];
+
+  fprintf(f, "%-28.28s %-10.10s %-14.14s %5s %-4s %9s %7s %-3s %-3s %8s\n",
+          c->name, c->vendor ? c->vendor : "?", c->node ? c->node : "?",
+          cli_num(a, sizeof(a), c->node_nm, 0), cli_yesno(c->nonplanar),
+          cli_num(b, sizeof(b), cg_chip_tpp(c, NULL), 0),
+          cli_num(d, sizeof(d), cg_chip_pd(c), 2), cli_yesno(c->datacenter),
+          cli_yesno(c->hbm), cli_num(e, sizeof(e), c->transistors_billion, 1));
+}
+
+int cmd_classify(cg_cli *cli, int argc, char **argv)
+{
+  static const struct option opts[] = { { "format", required_argument, NULL,
+                                          'f' },
+                                        { "help", no_argument, NULL, 'h' },
+                                        { NULL, 0, NULL, 0 } };
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  cg_json *arr = NULL;
+  int json = 0, c, rc, i, status = CLI_OK;
+
+  while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch(c) {
+    case 'f':
+      json = cli_parse_format(optarg);
+      if(json < 0)
+        return cli_usage("classify", "--format must be text or json");
+      break;
+    case 'h':
+      printf("usage: chipgate classify CHIP... [--format text|json]\n\n"
+             "Shows each chip's node, nm class, non-planar, TPP, PD, "
+             "datacenter, HBM\nand transistors. Unknown values show as ? "
+             "(null in JSON).\n");
+      return CLI_OK;
+    default:
+      return cli_usage("classify", "bad option");
+    }
+  }
+  if(optind >= argc)
+    return cli_usage("classify", "name at least one CHIP");
+  rc = cli_open_db(cli, &db, 0, &err);
+  if(rc != CG_OK)
+    return cli_fail(&err);
+  if(json)
+    arr = cg_json_array();
+  else
+    cli_chip_row_header(stdout);
+  for(i = optind; i < argc; i++) {
+    cg_chip chip;
+    rc = cg_chip_get(db, argv[i], &chip, &err);
+    if(rc == CG_ENOTFOUND) {
+      char *near[3];
+      size_t n = cg_chip_suggest(db, argv[i], near, 3), k;
+      fprintf(stderr, "chipgate: unknown chip \"%s\"", argv[i]);
+      for(k = 0; k < n; k++) {
+        fprintf(stderr, "%s\"%s\"", k ? ", " : "; did you mean ", near[k]);
+        free(near[k]);
+      }
+      fprintf(stderr, "\n");
+      status = CLI_NOINPUT;
+      continue;
+    }
+    if(rc != CG_OK) {
+      status = cli_fail(&err);
+      break;
+    }
+    if(json)
+      cg_json_append(arr, cg_chip_json(&chip));
+    else
+      cli_chip_row(stdout, &chip);
+    cg_chip_clear(&chip);
+  }
+  if(json && status == CLI_OK) {
+    cg_json_dumpf(stdout, arr, CG_JSON_PRETTY, NULL);
+    putchar('\n');
+  }
+  cg_json_free(arr);
+  cg_store_close(db);
+  return status;
+}

@@ -1,0 +1,87 @@
+/* cmd_demo.c -- `chipgate demo`: a fresh demo database from db/seed, the
+ * Epoch AI chips, and a classification table of datacenter accelerators. */
+#include "chip.h"
+#include "cmd.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int print_if_datacenter(const cg_chip *c, void *arg)
+{
+  (void)arg;
+  if(c->datacenter == 1)
+    cli_chip_row(stdout, c);
+  return 0;
+}
+
+int cmd_demo(cg_cli *cli, int argc, char **argv)
+{
+  static const struct option opts[] = { { "out", required_argument, NULL,
+                                          'o' },
+                                        { "help", no_argument, NULL, 'h' },
+                                        { NULL, 0, NULL, 0 } };
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  char *seed = NULL, path[1024], wal[1100];
+  size_t n = 0;
+  int c, rc;
+
+  while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch(c) {
+    case 'o':
+      break;
+    case 'h':
+      printf("usage: chipgate [--db PATH] demo [--out DIR]\n\n"
+             "Creates a fresh demo database (default ./chipgate.db is "
+             "replaced)\nfrom db/seed, imports Epoch AI's chips and shows "
+             "how chipgate\nclassifies the datacenter accelerators.\n");
+      return CLI_OK;
+    default:
+      return cli_usage("demo", "bad option");
+    }
+  }
+  seed = cli_find_dir("db/seed");
+  if(!seed) {
+    fprintf(stderr, "chipgate: demo: cannot find db/seed\n");
+    return CLI_NOINPUT;
+  }
+  /* A fresh database each time: the demo must not depend on old state. */
+  unlink(cli->db_path);
+  snprintf(wal, sizeof(wal), "%s-wal", cli->db_path);
+  unlink(wal);
+  snprintf(wal, sizeof(wal), "%s-shm", cli->db_path);
+  unlink(wal);
+  rc = cli_init_db(cli, seed, 1);
+  if(rc != CLI_OK)
+    goto out;
+  rc = cli_open_db(cli, &db, 0, &err);
+  if(rc == CG_OK) {
+    snprintf(path, sizeof(path), "%s/epoch_ml_hardware.csv", seed);
+    rc = cg_chip_import(db, path, CG_CHIP_FORMAT_EPOCH, &n, &err);
+  }
+  if(rc == CG_OK) {
+    snprintf(path, sizeof(path), "%s/chip_attributes.csv", seed);
+    if(access(path, R_OK) == 0) {
+      size_t m = 0;
+      rc = cg_chip_import(db, path, CG_CHIP_FORMAT_CSV, &m, &err);
+    }
+  }
+  if(rc != CG_OK) {
+    rc = cli_fail(&err);
+    goto out;
+  }
+  printf("chipgate demo: %s with %zu chips from Epoch AI\n\n", cli->db_path,
+         n);
+  printf("Datacenter accelerators (TPP = dense rate x bit length; PD = "
+         "TPP / die mm^2):\n\n");
+  cli_chip_row_header(stdout);
+  rc = cg_chip_each(db, print_if_datacenter, NULL, &err);
+  if(rc != CG_OK)
+    rc = cli_fail(&err);
+out:
+  cg_store_close(db);
+  free(seed);
+  return rc;
+}

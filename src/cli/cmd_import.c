@@ -1,0 +1,88 @@
+/* cmd_import.c -- `chipgate import KIND FILE [--format F]`. */
+#include "chip.h"
+#include "cmd.h"
+
+#include <getopt.h>
+#include <string.h>
+
+static int import_chips(cg_store *db, const char *path, const char *format,
+                        const char *source, size_t *count, cg_error *err)
+{
+  int f;
+
+  (void)source;
+  if(!format || strcmp(format, "csv") == 0)
+    f = CG_CHIP_FORMAT_CSV;
+  else if(strcmp(format, "epoch") == 0)
+    f = CG_CHIP_FORMAT_EPOCH;
+  else
+    return cg_error_set(err, CG_EUSAGE,
+                        "import chips: --format must be csv or epoch");
+  return cg_chip_import(db, path, f, count, err);
+}
+
+typedef struct import_kind {
+  const char *name; /* KIND */
+  int (*run)(cg_store *, const char *, const char *, const char *, size_t *,
+             cg_error *);
+} import_kind;
+
+static const import_kind kinds[] = {
+  { "chips", import_chips },
+};
+
+static void help(void)
+{
+  printf("usage: chipgate import KIND FILE [--format FORMAT] "
+         "[--source NAME]\n\n"
+         "KIND     chips (--format csv|epoch)\n\n"
+         "The whole file is one transaction: one bad row rejects the file "
+         "with\nFILE:LINE: what is wrong (exit 65) and the database is "
+         "unchanged.\n");
+}
+
+int cmd_import(cg_cli *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "format", required_argument, NULL, 'f' },
+    { "source", required_argument, NULL, 's' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+  };
+  const char *format = NULL, *source = NULL;
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  size_t count = 0, i;
+  int c, rc;
+
+  while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch(c) {
+    case 'f':
+      format = optarg;
+      break;
+    case 's':
+      source = optarg;
+      break;
+    case 'h':
+      help();
+      return CLI_OK;
+    default:
+      return cli_usage("import", "bad option");
+    }
+  }
+  if(argc - optind != 2)
+    return cli_usage("import", "expected KIND and FILE");
+  for(i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+    if(strcmp(kinds[i].name, argv[optind]) == 0)
+      break;
+  if(i == sizeof(kinds) / sizeof(kinds[0]))
+    return cli_usage("import", "unknown KIND \"%s\"", argv[optind]);
+  rc = cli_open_db(cli, &db, 0, &err);
+  if(rc == CG_OK)
+    rc = kinds[i].run(db, argv[optind + 1], format, source, &count, &err);
+  cg_store_close(db);
+  if(rc != CG_OK)
+    return cli_fail(&err);
+  printf("imported %zu %s from %s\n", count, kinds[i].name, argv[optind + 1]);
+  return CLI_OK;
+}

@@ -1,0 +1,104 @@
+/* main.c -- chipgate's entry point: global options, then one subcommand. */
+#include "cmd.h"
+
+#include "http.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct command {
+  const char *name;                   /* subcommand */
+  int (*run)(cg_cli *, int, char **); /* cmd_<name> */
+  const char *summary;                /* one line for --help */
+} command;
+
+static const command commands[] = {
+  { "init", cmd_init, "create or migrate the database" },
+  { "demo", cmd_demo, "seed a demo database and show what chipgate does" },
+  { "import", cmd_import, "import chips|customers|licenses|orders|parties" },
+  { "classify", cmd_classify, "show TPP, PD, node and ECCN of chips" },
+};
+
+static void usage(FILE *f)
+{
+  size_t i;
+
+  fprintf(f, "usage: chipgate [--db PATH] [--rules DIR] COMMAND [ARGS]\n\n"
+             "commands:\n");
+  for(i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+    fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf(f, "\nEvery command takes --help. The database defaults to "
+             "$CHIPGATE_DB or ./chipgate.db;\nthe rule pack to "
+             "$CHIPGATE_RULES or the rules/ folder shipped with chipgate.\n");
+}
+
+int main(int argc, char **argv)
+{
+  static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
+                                        { "rules", required_argument, NULL,
+                                          'r' },
+                                        { "help", no_argument, NULL, 'h' },
+                                        { "version", no_argument, NULL, 'V' },
+                                        { NULL, 0, NULL, 0 } };
+  cg_cli cli = { 0 };
+  char *rules_found = NULL;
+  int c, rc;
+  size_t i;
+
+  cli.prog = "chipgate";
+  cli.db_path = getenv("CHIPGATE_DB");
+  if(!cli.db_path || !*cli.db_path)
+    cli.db_path = "chipgate.db";
+  cli.rules_dir = getenv("CHIPGATE_RULES");
+  /* '+' stops at the subcommand so its options are its own. */
+  while((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    switch(c) {
+    case 'd':
+      cli.db_path = optarg;
+      break;
+    case 'r':
+      cli.rules_dir = optarg;
+      break;
+    case 'h':
+      usage(stdout);
+      return CLI_OK;
+    case 'V':
+      printf("chipgate %s\n", CG_VERSION);
+      return CLI_OK;
+    default:
+      usage(stderr);
+      return CLI_USAGE;
+    }
+  }
+  if(optind >= argc) {
+    usage(stderr);
+    return CLI_USAGE;
+  }
+  if(!cli.rules_dir || !*cli.rules_dir) {
+    rules_found = cli_find_dir("rules");
+    cli.rules_dir = rules_found ? rules_found : "rules";
+  }
+  for(i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+    if(strcmp(argv[optind], commands[i].name) == 0)
+      break;
+  }
+  if(i == sizeof(commands) / sizeof(commands[0])) {
+    fprintf(stderr, "chipgate: unknown command \"%s\"\n\n", argv[optind]);
+    usage(stderr);
+    free(rules_found);
+    return CLI_USAGE;
+  }
+  if(cg_http_global_init() != CG_OK) {
+    fprintf(stderr, "chipgate: cannot initialise libcurl\n");
+    free(rules_found);
+    return CLI_SOFTWARE;
+  }
+  /* Each subcommand parses from its own argv[0]; 0 resets getopt. */
+  c = optind;
+  optind = 0;
+  rc = commands[i].run(&cli, argc - c, argv + c);
+  cg_http_global_cleanup();
+  free(rules_found);
+  return rc;
+}
