@@ -185,8 +185,13 @@ static int resolve_node(const import_ctx *ic, cg_chip *c, cg_error *err)
   if(!c->node)
     return CG_OK;
   rc = cg_nodes_resolve(ic->nodes, c->node, &info, err);
-  if(rc != CG_OK)
-    return cg_error_prefix(err, "%s:%ld", ic->path, ic->line);
+  if(rc != CG_OK) {
+    /* In an import file an unknown label is bad data, not a lookup. */
+    if(err && rc == CG_ENOTFOUND)
+      err->code = CG_EINVAL;
+    cg_error_prefix(err, "%s:%ld", ic->path, ic->line);
+    return rc == CG_ENOTFOUND ? CG_EINVAL : rc;
+  }
   c->foundry = strdup(info.foundry);
   c->node_nm = info.nm;
   c->nonplanar = info.nonplanar;
