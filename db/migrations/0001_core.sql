@@ -104,6 +104,10 @@ CREATE TABLE orders(
   end_use     TEXT NOT NULL DEFAULT '',
   role        TEXT NOT NULL DEFAULT 'distributor'
               CHECK(role IN ('fab', 'osat', 'distributor')),
+  -- Who packages the die (foundry rule, Note 1 to 3A090.a); NULL unknown.
+  packager    TEXT CHECK(packager IN ('fab_outside_d5mo', 'approved_osat',
+                                      'other')),
+  export_from_us INTEGER CHECK(export_from_us IN (0, 1)),
   status      TEXT NOT NULL DEFAULT 'pending'
               CHECK(status IN ('pending', 'decided')),
   source      TEXT NOT NULL DEFAULT 'import',

@@ -1,6 +1,8 @@
 /* cmd_import.c -- `chipgate import KIND FILE [--format F]`. */
 #include "chip.h"
 #include "cmd.h"
+#include "customer.h"
+#include "order.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -21,6 +23,38 @@ static int import_chips(cg_store *db, const char *path, const char *format,
   return cg_chip_import(db, path, f, count, err);
 }
 
+static int import_customers(cg_store *db, const char *path,
+                            const char *format, const char *source,
+                            size_t *count, cg_error *err)
+{
+  (void)source;
+  if(format && strcmp(format, "csv") != 0)
+    return cg_error_set(err, CG_EUSAGE,
+                        "import customers: --format must be csv");
+  return cg_customer_import(db, path, count, err);
+}
+
+static int import_licenses(cg_store *db, const char *path,
+                           const char *format, const char *source,
+                           size_t *count, cg_error *err)
+{
+  (void)source;
+  if(format && strcmp(format, "csv") != 0)
+    return cg_error_set(err, CG_EUSAGE,
+                        "import licenses: --format must be csv");
+  return cg_license_import(db, path, count, err);
+}
+
+static int import_orders(cg_store *db, const char *path, const char *format,
+                         const char *source, size_t *count, cg_error *err)
+{
+  (void)source;
+  if(format && strcmp(format, "csv") != 0)
+    return cg_error_set(err, CG_EUSAGE,
+                        "import orders: --format must be csv");
+  return cg_order_import(db, path, count, err);
+}
+
 typedef struct import_kind {
   const char *name; /* KIND */
   int (*run)(cg_store *, const char *, const char *, const char *, size_t *,
@@ -29,13 +63,17 @@ typedef struct import_kind {
 
 static const import_kind kinds[] = {
   { "chips", import_chips },
+  { "customers", import_customers },
+  { "licenses", import_licenses },
+  { "orders", import_orders },
 };
 
 static void help(void)
 {
   printf("usage: chipgate import KIND FILE [--format FORMAT] "
          "[--source NAME]\n\n"
-         "KIND     chips (--format csv|epoch)\n\n"
+         "KIND     chips (--format csv|epoch), customers, licenses, "
+         "orders\n\n"
          "The whole file is one transaction: one bad row rejects the file "
          "with\nFILE:LINE: what is wrong (exit 65) and the database is "
          "unchanged.\n");

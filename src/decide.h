@@ -1,0 +1,59 @@
+/* decide.h -- decides one order: builds its facts (chip metrics,
+ * destination and customer with country groups as of the order date,
+ * approvals, screening), runs the rule pack, applies held licences, and
+ * returns the decision document that the audit log stores and the
+ * reports read.
+ *
+ * A cg_decider borrows the store and the pack; it caches country-group
+ * lookups. One decider per thread. */
+#ifndef CG_DECIDE_H
+#define CG_DECIDE_H
+
+#include <stdint.h>
+
+#include "chip.h"
+#include "customer.h"
+#include "error.h"
+#include "order.h"
+#include "rules/rules.h"
+#include "store.h"
+
+struct cg_json;
+typedef struct cg_decider cg_decider;
+
+typedef struct cg_decide_opts {
+  double screen_threshold; /* possible-hit threshold; <= 0: default */
+  double mfu;              /* utilisation for workload estimates */
+  const char *lists;       /* list version ("sha256:..."), may be NULL */
+} cg_decide_opts;
+
+#define CG_DECIDE_OPTS_INIT { 0, 0.40, NULL }
+
+typedef struct cg_decision {
+  cg_outcome outcome;    /* the decision */
+  struct cg_json *doc;   /* the decision document (owned; free it) */
+  int64_t license_id;    /* licence that covered it, 0 if none */
+  int64_t license_qty;   /* quantity drawn from it */
+} cg_decision;
+
+/* ruleset is "sha256:<hex>" of the pack (cg_decide_ruleset_hash). */
+int cg_decider_open(cg_decider **out, cg_store *db, const cg_rules *pack,
+                    const cg_decide_opts *opts, cg_error *err);
+void cg_decider_close(cg_decider *d);
+
+/* SHA-256 of the pack's files, as "sha256:<hex>". */
+int cg_decide_ruleset_hash(const cg_rules *pack, char out[72],
+                           cg_error *err);
+
+/* Decides order o for customer cu and chip. With consume set (o->id must
+ * be a stored order and the caller must hold a transaction) the licence
+ * quantity used is recorded in license_usage. Fills *out; the caller
+ * frees out->doc with cg_json_free. */
+int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
+              const cg_chip *chip, int consume, cg_decision *out,
+              cg_error *err);
+
+/* Exit status class of an outcome for `check` (0, 10, 20). */
+int cg_outcome_exit(cg_outcome o);
+
+#endif
