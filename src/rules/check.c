@@ -1,0 +1,414 @@
+/* check.c -- name resolution, type checking and compilation of a parsed
+ * pack: facts become indices, group names become bit masks, regexes are
+ * compiled once (pattern.h), `relieves` ids become rule indices, reason
+ * templates are validated. Every problem is reported with file:line:col;
+ * the caller throws the pack away if there is any. */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TY_ERR (-1) /* a subexpression that already has an error */
+
+typedef struct checker {
+  cg_rules *pack;
+  cg_rules_diags *diags;
+  const cg_rule *rule;
+  int errors;
+  int oom;
+} checker;
+
+static void cerr(checker *c, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void cerr(checker *c, int line, int col, const char *fmt, ...)
+{
+  char msg[480];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  if(cg_diag_add(c->diags, c->rule->file, line, col, "%s", msg) != CG_OK)
+    c->oom = 1;
+  c->errors++;
+}
+
+static const char *ty_name(int t)
+{
+  return t == TY_ERR ? "error" : cg_kind_name((cg_kind)t);
+}
+
+static int is_country_code(const char *s)
+{
+  return s && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' &&
+         s[2] == '\0';
+}
+
+/* Can a value of type `lit` (a literal node n) be compared with type t? */
+static int compatible(checker *c, int t, const cg_node *n, int lt)
+{
+  if(t == lt)
+    return 1;
+  if(t == CG_V_COUNTRY && lt == CG_V_STR && n && n->kind == N_LIT) {
+    if(!is_country_code(n->lit.u.str)) {
+      cerr(c, n->line, n->col,
+           "\"%s\" is not a country code: expected two upper-case "
+           "letters (ISO 3166-1 alpha-2)",
+           n->lit.u.str);
+    }
+    return 1;
+  }
+  return 0;
+}
+
+static int check_expr(checker *c, int idx);
+
+static int check_fact_name(checker *c, cg_node *n)
+{
+  n->fact = cg_fact_id(n->str);
+  if(n->fact < 0) {
+    cerr(c, n->line, n->col, "unknown fact '%s'", n->str);
+    return TY_ERR;
+  }
+  return (int)cg_fact_kind(n->fact);
+}
+
+static int check_cmp(checker *c, cg_node *n)
+{
+  cg_rules *pk = c->pack;
+  int ta = check_expr(c, n->a);
+  int tb = check_expr(c, n->b);
+  const cg_node *na = &pk->nodes[n->a], *nb = &pk->nodes[n->b];
+  int op = n->op;
+
+  if(ta == TY_ERR || tb == TY_ERR)
+    return CG_V_BOOL;
+  if(na->is_unknown_lit || nb->is_unknown_lit) {
+    cerr(c, n->line, n->col,
+         "comparison with 'unknown' is always unknown: use known(fact)");
+    return CG_V_BOOL;
+  }
+  if(!(compatible(c, ta, nb, tb) || compatible(c, tb, na, ta))) {
+    cerr(c, n->line, n->col,
+         "type mismatch: cannot compare %s with %s: expected two %ss",
+         ty_name(ta), ty_name(tb), ty_name(ta));
+    return CG_V_BOOL;
+  }
+  if(op != T_EQ && op != T_NE && ta != CG_V_NUM && ta != CG_V_DATE) {
+    cerr(c, n->line, n->col,
+         "type mismatch: %s only orders numbers and dates, got %s",
+         cg_tok_kind_name((tok_kind)op), ty_name(ta));
+  }
+  return CG_V_BOOL;
+}
+
+static int check_in(checker *c, cg_node *n)
+{
+  cg_rules *pk = c->pack;
+  int ta = check_expr(c, n->a);
+  cg_node *list = &pk->nodes[n->b];
+  size_t i;
+
+  for(i = 0; i < list->nitems; i++) {
+    cg_node *it = &pk->nodes[list->items[i]];
+    int ti = check_expr(c, list->items[i]);
+    if(it->is_unknown_lit) {
+      cerr(c, it->line, it->col, "'unknown' cannot be a list item");
+      continue;
+    }
+    if(ta != TY_ERR && !compatible(c, ta, it, ti))
+      cerr(c, it->line, it->col,
+           "type mismatch: list item is a %s, expected a %s", ty_name(ti),
+           ty_name(ta));
+  }
+  list->type = ta == TY_ERR ? CG_V_UNKNOWN : (cg_kind)ta;
+  if(ta == CG_V_BOOL)
+    cerr(c, n->line, n->col,
+         "type mismatch: 'in' needs a number, string, "
+         "date or country on the left, got bool");
+  return CG_V_BOOL;
+}
+
+static int check_group(checker *c, cg_node *n)
+{
+  int ta = check_expr(c, n->a);
+  size_t i;
+
+  if(ta != TY_ERR && ta != CG_V_COUNTRY)
+    cerr(c, n->line, n->col,
+         "type mismatch: 'in group(...)' needs a country, got %s",
+         ty_name(ta));
+  for(i = 0; i < n->nitems; i++) {
+    int bit = cg_group_bit(n->group_names[i]);
+    if(bit < 0)
+      cerr(c, n->line, n->col,
+           "unknown country group \"%s\": expected one of D:1 D:2 D:3 D:4 "
+           "D:5 A:1 A:5 A:6 E:1 E:2",
+           n->group_names[i]);
+    else
+      n->groups |= 1u << bit;
+  }
+  return CG_V_BOOL;
+}
+
+static int check_match(checker *c, cg_node *n)
+{
+  int ta = check_expr(c, n->a);
+  cg_error e;
+
+  if(ta != TY_ERR && ta != CG_V_STR)
+    cerr(c, n->line, n->col, "type mismatch: 'matches' needs a string, got %s",
+         ty_name(ta));
+  if(cg_pattern_compile(&n->re, n->str, n->regex_flags, &e) != CG_OK) {
+    if(e.code == CG_ENOMEM) {
+      c->oom = 1;
+      return CG_V_BOOL;
+    }
+    /* lib_code is the PCRE2 offset; +1 for the opening slash. */
+    cerr(c, n->line, n->col + 1 + e.lib_code, "bad regex /%s/: %s", n->str,
+         e.msg);
+  }
+  return CG_V_BOOL;
+}
+
+static int want_bool(checker *c, int idx, const char *what)
+{
+  int t = check_expr(c, idx);
+  const cg_node *n = &c->pack->nodes[idx];
+
+  if(t != TY_ERR && t != CG_V_BOOL)
+    cerr(c, n->line, n->col,
+         "type mismatch: operand of '%s' is a %s, expected a bool", what,
+         ty_name(t));
+  return t;
+}
+
+static int check_expr(checker *c, int idx)
+{
+  cg_node *n = &c->pack->nodes[idx];
+  int t = TY_ERR;
+
+  switch(n->kind) {
+  case N_LIT:
+    t = n->lit.kind;
+    break;
+  case N_LIST:
+    cerr(c, n->line, n->col, "a list is only allowed after 'in'");
+    t = TY_ERR;
+    break;
+  case N_FACT:
+    t = check_fact_name(c, n);
+    break;
+  case N_KNOWN:
+    t = check_fact_name(c, n) == TY_ERR ? TY_ERR : CG_V_BOOL;
+    break;
+  case N_YEAR: {
+    int ta = check_expr(c, n->a);
+    if(ta != TY_ERR && ta != CG_V_DATE)
+      cerr(c, n->line, n->col, "type mismatch: year() needs a date, got %s",
+           ty_name(ta));
+    t = CG_V_NUM;
+    break;
+  }
+  case N_CMP:
+    t = check_cmp(c, n);
+    break;
+  case N_IN:
+    t = check_in(c, n);
+    break;
+  case N_GROUP:
+    t = check_group(c, n);
+    break;
+  case N_MATCH:
+    t = check_match(c, n);
+    break;
+  case N_AND:
+  case N_OR:
+    want_bool(c, n->a, n->kind == N_AND ? "and" : "or");
+    want_bool(c, n->b, n->kind == N_AND ? "and" : "or");
+    t = CG_V_BOOL;
+    break;
+  case N_NOT:
+    want_bool(c, n->a, "not");
+    t = CG_V_BOOL;
+    break;
+  }
+  n = &c->pack->nodes[idx];
+  n->type = t == TY_ERR ? CG_V_UNKNOWN : (cg_kind)t;
+  return t;
+}
+
+/* Validates "{fact.name}" placeholders of a reason and records them. */
+static void check_reason(checker *c, cg_rule *r)
+{
+  const char *s = r->reason;
+
+  while(s && *s) {
+    const char *open = strchr(s, '{');
+    const char *close;
+    char name[64];
+    size_t n;
+    int id;
+    if(!open)
+      break;
+    close = strchr(open, '}');
+    if(!close) {
+      cerr(c, r->line, r->col, "rule %s: reason has '{' without '}'", r->id);
+      return;
+    }
+    n = (size_t)(close - open - 1);
+    if(n >= sizeof(name)) {
+      cerr(c, r->line, r->col, "rule %s: reason placeholder too long", r->id);
+      return;
+    }
+    memcpy(name, open + 1, n);
+    name[n] = '\0';
+    id = cg_fact_id(name);
+    if(id < 0)
+      cerr(c, r->line, r->col, "rule %s: unknown fact '{%s}' in reason", r->id,
+           name);
+    else
+      r->reason_facts |= (uint64_t)1 << id;
+    s = close + 1;
+  }
+}
+
+static int find_rule(const cg_rules *pk, const char *id, size_t limit)
+{
+  size_t i;
+
+  for(i = 0; i < limit; i++)
+    if(strcmp(pk->rules[i].id, id) == 0)
+      return (int)i;
+  return -1;
+}
+
+static void check_rule(checker *c, size_t ri)
+{
+  cg_rules *pk = c->pack;
+  cg_rule *r = &pk->rules[ri];
+  int dup = find_rule(pk, r->id, ri);
+  size_t i;
+
+  c->rule = r;
+  if(dup >= 0)
+    cerr(c, r->line, r->col, "duplicate rule id '%s': first defined at %s:%d",
+         r->id, pk->rules[dup].file, pk->rules[dup].line);
+  if(!r->cite || !r->cite[0])
+    cerr(c, r->line, r->col,
+         "rule %s: missing 'cite': every rule must say "
+         "where it comes from",
+         r->id);
+  if(!r->has_action)
+    cerr(c, r->line, r->col, "rule %s: missing 'then' action", r->id);
+  if(r->cond < 0)
+    cerr(c, r->line, r->col, "rule %s: missing 'when' condition", r->id);
+  else {
+    int t = check_expr(c, r->cond);
+    const cg_node *n = &pk->nodes[r->cond];
+    if(t != TY_ERR && t != CG_V_BOOL)
+      cerr(c, n->line, n->col,
+           "type mismatch: 'when' needs a bool condition, got %s", ty_name(t));
+  }
+  if(r->effective != INT32_MIN && r->expires != INT32_MAX &&
+     r->expires < r->effective)
+    cerr(c, r->line, r->col, "rule %s: 'expires' is before 'effective'",
+         r->id);
+  if(r->has_action && r->action == CG_ACT_CLASSIFY && r->reason &&
+     !r->reason[0])
+    cerr(c, r->line, r->col, "rule %s: classify needs a non-empty ECCN",
+         r->id);
+  check_reason(c, r);
+  r->licensable = r->has_action && (r->action == CG_ACT_REQUIRE_LICENSE ||
+                                    r->action == CG_ACT_DENY);
+  for(i = 0; i < r->nsets; i++) {
+    cg_set *s = &r->sets[i];
+    s->fact = cg_fact_id(s->name);
+    if(r->has_action && r->action != CG_ACT_CLASSIFY) {
+      cerr(c, s->line, s->col, "'set' is only allowed in classify rules");
+      continue;
+    }
+    if(s->fact < 0) {
+      cerr(c, s->line, s->col, "unknown fact '%s'", s->name);
+      continue;
+    }
+    if(s->fact == CG_F_ECCN) {
+      cerr(c, s->line, s->col, "'set eccn' is not allowed: use classify");
+      continue;
+    }
+    if(s->node >= 0) {
+      const cg_node *lit = &pk->nodes[s->node];
+      int lt = lit->is_unknown_lit ? (int)cg_fact_kind(s->fact)
+                                   : (int)lit->lit.kind;
+      if(!compatible(c, (int)cg_fact_kind(s->fact), lit, lt) ||
+         cg_fact_kind(s->fact) == CG_V_COUNTRY)
+        cerr(c, s->line, s->col,
+             "type mismatch: '%s' is a %s, cannot set it to a %s", s->name,
+             cg_kind_name(cg_fact_kind(s->fact)), ty_name(lt));
+    }
+  }
+}
+
+static void check_relieves(checker *c, size_t ri)
+{
+  cg_rules *pk = c->pack;
+  cg_rule *r = &pk->rules[ri];
+  size_t j;
+
+  c->rule = r;
+  if(!r->nrelieves)
+    return;
+  r->relieve_idx = calloc(r->nrelieves, sizeof(int));
+  if(!r->relieve_idx) {
+    c->oom = 1;
+    return;
+  }
+  if(r->action == CG_ACT_CLASSIFY || r->action == CG_ACT_FLAG)
+    cerr(c, r->line, r->col, "rule %s: a %s rule cannot relieve others", r->id,
+         cg_action_name(r->action));
+  for(j = 0; j < r->nrelieves; j++) {
+    int t = find_rule(pk, r->relieves[j], pk->nrules);
+    r->relieve_idx[j] = t;
+    if(t < 0)
+      cerr(c, r->relieves_line[j], r->relieves_col[j],
+           "relieves unknown rule '%s'", r->relieves[j]);
+    else if((size_t)t == ri)
+      cerr(c, r->relieves_line[j], r->relieves_col[j],
+           "rule %s cannot relieve itself", r->id);
+    else if(pk->rules[t].action == CG_ACT_CLASSIFY ||
+            pk->rules[t].action == CG_ACT_FLAG)
+      cerr(c, r->relieves_line[j], r->relieves_col[j],
+           "cannot relieve '%s': it is a %s rule", r->relieves[j],
+           cg_action_name(pk->rules[t].action));
+  }
+}
+
+int cg_check(cg_rules *pack, cg_rules_diags *diags)
+{
+  checker c;
+  size_t i;
+
+  memset(&c, 0, sizeof(c));
+  c.pack = pack;
+  c.diags = diags;
+  for(i = 0; i < pack->nrules && !c.oom; i++)
+    check_rule(&c, i);
+  for(i = 0; i < pack->nrules && !c.oom; i++)
+    check_relieves(&c, i);
+  if(c.oom)
+    return CG_ENOMEM;
+  pack->classify = calloc(pack->nrules + 1, sizeof(int));
+  pack->decide = calloc(pack->nrules + 1, sizeof(int));
+  if(!pack->classify || !pack->decide)
+    return CG_ENOMEM;
+  for(i = 0; i < pack->nrules; i++) {
+    if(pack->rules[i].action == CG_ACT_CLASSIFY)
+      pack->classify[pack->nclassify++] = (int)i;
+    else
+      pack->decide[pack->ndecide++] = (int)i;
+  }
+  return c.errors;
+}

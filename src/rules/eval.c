@@ -1,0 +1,575 @@
+/* eval.c -- evaluates a compiled pack for one order with three-valued
+ * (Kleene) logic. Nothing is allocated: the working copy of the facts,
+ * the fired entries and their traces all live in the caller's
+ * cg_rules_result; the pack is only read. */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { F = 0, T = 1, U = 2, SKIP = 3 };
+
+#define BIT(id) ((uint64_t)1 << (id))
+
+typedef struct ev {
+  const cg_rules *pk;
+  cg_facts *f;                /* the result's working copy */
+  uint64_t read;              /* facts read by the current rule */
+  uint64_t unk;               /* unknown facts (and their causes) */
+  uint64_t derived;           /* facts made unknown by classification */
+  uint64_t cause[CG_F_COUNT]; /* for derived facts: why they are unknown */
+  cg_error *err;
+  int failed; /* a regex match error */
+} ev;
+
+static cg_value vbool(int t)
+{
+  cg_value v;
+
+  v.kind = t == U ? CG_V_UNKNOWN : CG_V_BOOL;
+  v.u.b = t == T;
+  return v;
+}
+
+static int tri(const cg_value *v)
+{
+  if(v->kind != CG_V_BOOL)
+    return U;
+  return v->u.b ? T : F;
+}
+
+static const char *as_code(const cg_value *v)
+{
+  return v->kind == CG_V_COUNTRY ? v->u.country.code : v->u.str;
+}
+
+/* Three-way compare of two known values of compatible kinds. */
+static int vcmp(const cg_value *a, const cg_value *b)
+{
+  switch((cg_kind)a->kind) {
+  case CG_V_NUM:
+    return a->u.num < b->u.num ? -1 : a->u.num > b->u.num;
+  case CG_V_DATE:
+    return a->u.date < b->u.date ? -1 : a->u.date > b->u.date;
+  case CG_V_BOOL:
+    return a->u.b - b->u.b;
+  case CG_V_STR:
+  case CG_V_COUNTRY: {
+    const char *x = as_code(a), *y = as_code(b);
+    return x == y ? 0 : strcmp(x, y);
+  }
+  case CG_V_UNKNOWN:
+    break;
+  }
+  return 0;
+}
+
+static cg_value eval(ev *e, int idx)
+{
+  const cg_node *n = &e->pk->nodes[idx];
+  cg_value a, b;
+  int ta, tb;
+  size_t i;
+
+  switch(n->kind) {
+  case N_LIT:
+    return n->lit;
+  case N_FACT:
+    e->read |= BIT(n->fact);
+    a = e->f->v[n->fact];
+    if(a.kind == CG_V_UNKNOWN) {
+      e->unk |= BIT(n->fact);
+      if(e->derived & BIT(n->fact))
+        e->unk |= e->cause[n->fact];
+    }
+    return a;
+  case N_KNOWN:
+    e->read |= BIT(n->fact);
+    return vbool(e->f->v[n->fact].kind != CG_V_UNKNOWN ? T : F);
+  case N_YEAR:
+    a = eval(e, n->a);
+    if(a.kind == CG_V_UNKNOWN)
+      return a;
+    b.kind = CG_V_NUM;
+    b.u.num = cg_date_year(a.u.date);
+    return b;
+  case N_CMP: {
+    int c;
+    a = eval(e, n->a);
+    b = eval(e, n->b);
+    if(a.kind == CG_V_UNKNOWN || b.kind == CG_V_UNKNOWN)
+      return vbool(U);
+    c = vcmp(&a, &b);
+    switch(n->op) {
+    case T_EQ:
+      return vbool(c == 0);
+    case T_NE:
+      return vbool(c != 0);
+    case T_LT:
+      return vbool(c < 0);
+    case T_LE:
+      return vbool(c <= 0);
+    case T_GT:
+      return vbool(c > 0);
+    default:
+      return vbool(c >= 0);
+    }
+  }
+  case N_IN: {
+    const cg_node *list = &e->pk->nodes[n->b];
+    a = eval(e, n->a);
+    if(a.kind == CG_V_UNKNOWN)
+      return vbool(U);
+    for(i = 0; i < list->nitems; i++)
+      if(vcmp(&a, &e->pk->nodes[list->items[i]].lit) == 0)
+        return vbool(T);
+    return vbool(F);
+  }
+  case N_GROUP:
+    a = eval(e, n->a);
+    if(a.kind == CG_V_UNKNOWN)
+      return vbool(U);
+    return vbool((a.u.country.groups & n->groups) != 0);
+  case N_MATCH: {
+    int rc;
+    a = eval(e, n->a);
+    if(a.kind == CG_V_UNKNOWN)
+      return vbool(U);
+    rc = cg_pattern_match(n->re, a.u.str, strlen(a.u.str), e->err);
+    if(rc < 0) {
+      e->failed = rc;
+      return vbool(U);
+    }
+    return vbool(rc ? T : F);
+  }
+  case N_AND:
+    a = eval(e, n->a);
+    ta = tri(&a);
+    if(ta == F)
+      return vbool(F);
+    b = eval(e, n->b);
+    tb = tri(&b);
+    if(tb == F)
+      return vbool(F);
+    return vbool(ta == U || tb == U ? U : T);
+  case N_OR:
+    a = eval(e, n->a);
+    ta = tri(&a);
+    if(ta == T)
+      return vbool(T);
+    b = eval(e, n->b);
+    tb = tri(&b);
+    if(tb == T)
+      return vbool(T);
+    return vbool(ta == U || tb == U ? U : F);
+  case N_NOT:
+    a = eval(e, n->a);
+    ta = tri(&a);
+    return vbool(ta == U ? U : ta == T ? F : T);
+  case N_LIST:
+    break;
+  }
+  return vbool(U);
+}
+
+/* Condition of rule r: F, T, U, or SKIP when outside its date window. */
+static int rule_cond(ev *e, const cg_rule *r)
+{
+  int window = T;
+  cg_value v;
+  int c;
+
+  e->read = 0;
+  e->unk = 0;
+  if(r->effective != INT32_MIN || r->expires != INT32_MAX) {
+    const cg_value *d = &e->f->v[CG_F_ORDER_DATE];
+    e->read |= BIT(CG_F_ORDER_DATE);
+    if(d->kind != CG_V_DATE) {
+      window = U;
+      e->unk |= BIT(CG_F_ORDER_DATE);
+    }
+    else if(d->u.date < r->effective || d->u.date > r->expires)
+      return SKIP;
+  }
+  v = eval(e, r->cond);
+  c = tri(&v);
+  if(window == U && c != F)
+    return U;
+  return c;
+}
+
+static cg_outcome action_outcome(cg_action a)
+{
+  switch(a) {
+  case CG_ACT_NLR:
+    return CG_OUT_NLR;
+  case CG_ACT_EXCEPTION:
+    return CG_OUT_EXCEPTION;
+  case CG_ACT_NOTIFY:
+    return CG_OUT_NOTIFY;
+  case CG_ACT_HOLD:
+    return CG_OUT_HOLD;
+  case CG_ACT_REQUIRE_LICENSE:
+    return CG_OUT_LICENSE_REQUIRED;
+  case CG_ACT_DENY:
+    return CG_OUT_DENY;
+  case CG_ACT_CLASSIFY:
+  case CG_ACT_FLAG:
+    break;
+  }
+  return CG_OUT_NONE;
+}
+
+/* Records an entry for rule ri; returns its index or -1 when full. */
+static int add_entry(ev *e, cg_rules_result *res, int ri, int cond)
+{
+  const cg_rule *r = &e->pk->rules[ri];
+  cg_rules_fired *x;
+  uint64_t m = e->read | r->reason_facts;
+
+  if(res->nfired >= CG_RULES_MAX_FIRED) {
+    res->truncated = 1;
+    return -1;
+  }
+  x = &res->fired[res->nfired];
+  x->rule = ri;
+  x->id = r->id;
+  x->title = r->title ? r->title : "";
+  x->cite = r->cite;
+  x->action = r->action;
+  x->cond = cond;
+  x->decisive = 1;
+  x->relieved = 0;
+  x->relieved_by = -1;
+  x->licensed = 0;
+  x->missing = cond == U ? e->unk : 0;
+  if(cond == U && r->action != CG_ACT_CLASSIFY && r->action != CG_ACT_FLAG) {
+    x->outcome = CG_OUT_HOLD;
+    x->licensable = 0;
+  }
+  else {
+    x->outcome = action_outcome(r->action);
+    x->licensable = r->licensable;
+  }
+  x->trace_off = res->ntrace;
+  while(m) {
+    int id = __builtin_ctzll(m);
+    m &= m - 1;
+    if(res->ntrace >= CG_RULES_MAX_TRACE) {
+      res->truncated = 1;
+      break;
+    }
+    res->trace[res->ntrace].fact = id;
+    res->trace[res->ntrace].value = e->f->v[id];
+    res->ntrace++;
+  }
+  x->trace_len = res->ntrace - x->trace_off;
+  return (int)res->nfired++;
+}
+
+static int same_value(const cg_value *a, const cg_value *b)
+{
+  if(a->kind != b->kind)
+    return 0;
+  if(a->kind == CG_V_UNKNOWN)
+    return 1;
+  return vcmp(a, b) == 0;
+}
+
+/* Sets of a pending (unknown) classify rule: where the final value may
+ * differ, the fact becomes unknown, caused by `why`. */
+static void blur_sets(ev *e, const cg_rule *r, uint64_t why)
+{
+  size_t i;
+
+  for(i = 0; i < r->nsets; i++) {
+    const cg_set *s = &r->sets[i];
+    const cg_value *lit = &e->pk->nodes[s->node].lit;
+    cg_value *cur = &e->f->v[s->fact];
+    if(same_value(cur, lit))
+      continue;
+    memset(cur, 0, sizeof(*cur));
+    e->derived |= BIT(s->fact);
+    e->cause[s->fact] = why;
+  }
+}
+
+static void apply_sets(ev *e, const cg_rule *r)
+{
+  size_t i;
+
+  for(i = 0; i < r->nsets; i++) {
+    const cg_set *s = &r->sets[i];
+    e->f->v[s->fact] = e->pk->nodes[s->node].lit;
+    e->derived &= ~BIT(s->fact);
+  }
+}
+
+/* Phase 1: classification. First definitive rule wins; a rule whose
+ * condition is unknown is a pending candidate: a later true rule only
+ * decides eccn if every pending candidate would have given the same. */
+static void classify(ev *e, cg_rules_result *res)
+{
+  const cg_rules *pk = e->pk;
+  int pend[64];
+  size_t npend = 0, k, i;
+  uint64_t why = 0;
+  int decided = 0;
+
+  res->eccn_entry = -1;
+  if(e->f->v[CG_F_ECCN].kind != CG_V_UNKNOWN)
+    return; /* preset by decide */
+  for(k = 0; k < pk->nclassify && !decided; k++) {
+    int ri = pk->classify[k];
+    const cg_rule *r = &pk->rules[ri];
+    int c = rule_cond(e, r);
+    int ent;
+    if(c == F || c == SKIP)
+      continue;
+    ent = add_entry(e, res, ri, c);
+    if(c == U) {
+      if(ent >= 0)
+        res->fired[ent].decisive = 0;
+      why |= e->unk;
+      if(npend < sizeof(pend) / sizeof(pend[0]))
+        pend[npend++] = ri;
+      continue;
+    }
+    decided = 1;
+    for(i = 0; i < npend; i++)
+      if(strcmp(pk->rules[pend[i]].reason, r->reason) != 0)
+        decided = 0;
+    if(!decided) {
+      if(ent >= 0)
+        res->fired[ent].decisive = 0;
+      break;
+    }
+    e->f->v[CG_F_ECCN].kind = CG_V_STR;
+    e->f->v[CG_F_ECCN].u.str = r->reason;
+    apply_sets(e, r);
+    res->eccn_entry = ent;
+  }
+  for(i = 0; i < npend; i++)
+    blur_sets(e, &pk->rules[pend[i]], why);
+  if(e->f->v[CG_F_ECCN].kind == CG_V_UNKNOWN) {
+    e->derived |= BIT(CG_F_ECCN);
+    e->cause[CG_F_ECCN] = why;
+    res->eccn_missing = why;
+  }
+  /* Once decided, the entry that set eccn stays decisive even if an
+   * equal pending candidate existed. */
+  (void)decided;
+}
+
+static int entry_targets(const cg_rules_result *res, const cg_rule *r,
+                         size_t self, int relieve)
+{
+  size_t i, j;
+  int hit = 0;
+
+  for(i = 0; i < res->nfired; i++) {
+    const cg_rules_fired *x = &res->fired[i];
+    if(i == self || x->decisive != 1)
+      continue;
+    for(j = 0; j < r->nrelieves; j++) {
+      if(r->relieve_idx[j] == x->rule) {
+        hit = 1;
+        if(relieve) {
+          cg_rules_fired *w = (cg_rules_fired *)&res->fired[i];
+          w->relieved = 1;
+          w->relieved_by = (int)self;
+        }
+      }
+    }
+  }
+  return hit;
+}
+
+/* Reliefs: a relieving rule counts only if a rule it relieves fired. */
+static void apply_reliefs(const cg_rules *pk, cg_rules_result *res)
+{
+  size_t i, w = 0;
+  int remap[CG_RULES_MAX_FIRED];
+
+  for(i = 0; i < res->nfired; i++) {
+    cg_rules_fired *x = &res->fired[i];
+    const cg_rule *r = &pk->rules[x->rule];
+    if(!r->nrelieves || x->action == CG_ACT_CLASSIFY)
+      continue;
+    if(!entry_targets(res, r, i, 0)) {
+      x->decisive = -1; /* moot: drop */
+      continue;
+    }
+    if(x->cond == T)
+      entry_targets(res, r, i, 1);
+  }
+  /* compact away the moot entries */
+  for(i = 0; i < res->nfired; i++) {
+    if(res->fired[i].decisive == -1) {
+      remap[i] = -1;
+      continue;
+    }
+    remap[i] = (int)w;
+    if(w != i)
+      res->fired[w] = res->fired[i];
+    w++;
+  }
+  for(i = 0; i < w; i++)
+    if(res->fired[i].relieved_by >= 0)
+      res->fired[i].relieved_by = remap[res->fired[i].relieved_by];
+  if(res->eccn_entry >= 0)
+    res->eccn_entry = remap[res->eccn_entry];
+  res->nfired = w;
+}
+
+int cg_rules_eval(const cg_rules *pack, const cg_facts *facts,
+                  cg_rules_result *res, cg_error *err)
+{
+  ev e;
+  size_t k;
+
+  e.pk = pack;
+  e.f = &res->facts;
+  e.read = e.unk = e.derived = 0;
+  e.err = err;
+  e.failed = 0;
+  res->pack = pack;
+  res->facts = *facts;
+  res->nfired = 0;
+  res->ntrace = 0;
+  res->truncated = 0;
+  res->eccn_missing = 0;
+  res->missing = 0;
+
+  classify(&e, res);
+  res->eccn = res->facts.v[CG_F_ECCN];
+  for(k = 0; k < pack->ndecide; k++) {
+    int ri = pack->decide[k];
+    const cg_rule *r = &pack->rules[ri];
+    int c = rule_cond(&e, r);
+    if(c == F || c == SKIP)
+      continue;
+    if(c == U && r->action == CG_ACT_FLAG)
+      continue;
+    add_entry(&e, res, ri, c);
+  }
+  apply_reliefs(pack, res);
+  cg_rules_result_recompute(res);
+  if(e.failed)
+    return e.failed;
+  return CG_OK;
+}
+
+int cg_rules_result_mark_licensed(cg_rules_result *res, size_t i)
+{
+  if(i >= res->nfired || !res->fired[i].licensable)
+    return CG_EINVAL;
+  res->fired[i].licensed = 1;
+  return CG_OK;
+}
+
+cg_outcome cg_rules_result_recompute(cg_rules_result *res)
+{
+  cg_outcome best = CG_OUT_NLR;
+  size_t i;
+
+  res->missing = 0;
+  for(i = 0; i < res->nfired; i++) {
+    const cg_rules_fired *x = &res->fired[i];
+    cg_outcome o = x->outcome;
+    if(x->decisive != 1 || x->relieved || o == CG_OUT_NONE)
+      continue;
+    if(x->licensed && x->licensable)
+      o = CG_OUT_LICENSED;
+    if(o == CG_OUT_HOLD && x->cond == U)
+      res->missing |= x->missing;
+    if(o > best)
+      best = o;
+  }
+  res->outcome = best;
+  return best;
+}
+
+void cg_rules_mask_names(uint64_t mask, char *buf, size_t size)
+{
+  size_t off = 0;
+
+  if(!size)
+    return;
+  buf[0] = '\0';
+  while(mask) {
+    int id = __builtin_ctzll(mask);
+    int k;
+    mask &= mask - 1;
+    k = snprintf(buf + off, size - off, "%s%s", off ? ", " : "",
+                 cg_fact_name(id));
+    if(k < 0 || (size_t)k >= size - off)
+      return;
+    off += (size_t)k;
+  }
+}
+
+static const cg_value *trace_value(const cg_rules_result *res,
+                                   const cg_rules_fired *x, int fact)
+{
+  unsigned i;
+
+  for(i = 0; i < x->trace_len; i++)
+    if(res->trace[x->trace_off + i].fact == fact)
+      return &res->trace[x->trace_off + i].value;
+  return &res->facts.v[fact];
+}
+
+void cg_rules_result_reason(const cg_rules_result *res, size_t i, char *buf,
+                            size_t size)
+{
+  const cg_rules_fired *x;
+  const cg_rule *r;
+  const char *s;
+  size_t off = 0;
+
+  if(!size)
+    return;
+  buf[0] = '\0';
+  if(i >= res->nfired)
+    return;
+  x = &res->fired[i];
+  r = &res->pack->rules[x->rule];
+  if(x->cond == U && x->action != CG_ACT_CLASSIFY) {
+    char names[300];
+    cg_rules_mask_names(x->missing, names, sizeof(names));
+    snprintf(buf, size, "cannot decide %s: unknown %s", r->id, names);
+    return;
+  }
+  for(s = r->reason; *s && off + 1 < size;) {
+    const char *close = *s == '{' ? strchr(s, '}') : NULL;
+    if(close) {
+      char name[64], val[200];
+      size_t n = (size_t)(close - s - 1);
+      int id, k;
+      const cg_value *v;
+      if(n >= sizeof(name))
+        n = sizeof(name) - 1;
+      memcpy(name, s + 1, n);
+      name[n] = '\0';
+      id = cg_fact_id(name);
+      v = id >= 0 ? trace_value(res, x, id) : NULL;
+      if(v && v->kind == CG_V_STR)
+        snprintf(val, sizeof(val), "%s", v->u.str);
+      else if(v)
+        cg_value_format(v, val, sizeof(val));
+      else
+        snprintf(val, sizeof(val), "?");
+      k = snprintf(buf + off, size - off, "%s", val);
+      if(k < 0 || (size_t)k >= size - off) {
+        off = size - 1;
+        break;
+      }
+      off += (size_t)k;
+      s = close + 1;
+      continue;
+    }
+    buf[off++] = *s++;
+  }
+  buf[off] = '\0';
+}

@@ -1,0 +1,177 @@
+/* internal.h -- private types shared by the rules module's stages:
+ * lexer.c (bytes -> tokens), parser.c (tokens -> rules + expression
+ * nodes), check.c (resolve facts, types, regexes, groups, reliefs:
+ * the compiled form), eval.c, load.c, testrun.c. Not a public API. */
+#ifndef CG_RULES_INTERNAL_H
+#define CG_RULES_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pattern.h"
+#include "rules/rules.h"
+
+#define CG_RULES_MAX_LINE  4096 /* bytes per source line */
+#define CG_RULES_MAX_DEPTH 64   /* expression nesting */
+
+/* ---- Diagnostics ------------------------------------------------------ */
+
+/* Appends "file:line:col: fmt..." to d (ignored if d is NULL). Returns
+ * CG_ENOMEM if the append itself failed, else CG_OK. */
+int cg_diag_add(cg_rules_diags *d, const char *file, int line, int col,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* ---- Tokens ----------------------------------------------------------- */
+
+typedef enum tok_kind {
+  T_EOF = 0,
+  T_IDENT,  /* [A-Za-z_][A-Za-z0-9_.-]* (keywords too) */
+  T_NUMBER, /* 12, 1.6, 1e26, -3 */
+  T_STRING, /* "..." (text is unescaped) */
+  T_DATE,   /* 2025-01-16 */
+  T_REGEX,  /* /re/flags: text = re, flags in num */
+  T_LBRACK,
+  T_RBRACK,
+  T_LPAREN,
+  T_RPAREN,
+  T_COMMA,
+  T_EQ, /* == */
+  T_NE, /* != */
+  T_LT,
+  T_LE,
+  T_GT,
+  T_GE,
+  T_ASSIGN /* = */
+} tok_kind;
+
+typedef struct cg_token {
+  tok_kind kind;
+  int line, col; /* position of the first character */
+  size_t off;    /* byte offset in the source */
+  size_t end;    /* byte offset just past the token */
+  char *text;    /* IDENT/STRING/REGEX/DATE text (malloc) */
+  double num;    /* NUMBER value; REGEX flags (CG_PATTERN_*) */
+} cg_token;
+
+typedef struct cg_tokens {
+  cg_token *v;
+  size_t n, cap;
+} cg_tokens;
+
+/* Lexes one source. Errors go to diags; returns the number of errors
+ * (>= 0) or CG_ENOMEM. Tokens end with T_EOF. */
+int cg_lex(const char *file, const char *text, size_t len, cg_tokens *out,
+           cg_rules_diags *diags);
+void cg_tokens_free(cg_tokens *t);
+const char *cg_tok_kind_name(tok_kind k);
+
+/* ---- Expressions ------------------------------------------------------ */
+
+typedef enum node_kind {
+  N_LIT,   /* literal value (number, string, date, bool, unknown) */
+  N_LIST,  /* list literal: kids = items */
+  N_FACT,  /* fact read */
+  N_CMP,   /* a op b */
+  N_IN,    /* a in list */
+  N_GROUP, /* a in group("D:1", ...) */
+  N_MATCH, /* a matches /re/ */
+  N_AND,
+  N_OR,
+  N_NOT,
+  N_YEAR, /* year(date) */
+  N_KNOWN /* known(fact) */
+} node_kind;
+
+typedef struct cg_node {
+  node_kind kind;
+  int line, col; /* where it starts (for errors) */
+  int a, b;      /* child node indices, -1 if none */
+  int op;        /* N_CMP: T_EQ..T_GE */
+  cg_value lit;  /* N_LIT; strings point into `str` */
+  char *str;     /* owned string (literal, fact name, regex) */
+  int fact;      /* N_FACT/N_KNOWN: resolved id */
+  int *items;    /* N_LIST: item node indices */
+  size_t nitems;
+  unsigned groups;    /* N_GROUP: mask */
+  char **group_names; /* N_GROUP: names as written */
+  int regex_flags;    /* N_MATCH: CG_PATTERN_* */
+  cg_pattern *re;     /* N_MATCH: compiled at check time */
+  cg_kind type;       /* checked type (CG_V_*; BOOL for conditions) */
+  int is_unknown_lit; /* the literal `unknown` */
+} cg_node;
+
+/* ---- Rules and the pack ---------------------------------------------- */
+
+typedef struct cg_set {
+  int fact;   /* resolved at check */
+  char *name; /* as written */
+  int node;   /* literal node */
+  int line, col;
+} cg_set;
+
+typedef struct cg_rule {
+  char *id;
+  char *title;
+  char *cite;
+  char *reason;
+  char *file; /* borrowed from pack->files[] */
+  int line, col;
+  size_t src_off, src_end; /* byte range in the file */
+  char *source;            /* copy of the rule text */
+  cg_action action;
+  int has_action;
+  int cond;          /* root expression node, -1 if none */
+  int32_t effective; /* INT32_MIN if none */
+  int32_t expires;   /* INT32_MAX if none */
+  char **relieves;   /* ids as written */
+  int *relieves_line, *relieves_col;
+  int *relieve_idx; /* resolved rule indices */
+  size_t nrelieves;
+  cg_set *sets;
+  size_t nsets;
+  uint64_t reason_facts; /* facts named in {..} of the reason */
+  int licensable;
+} cg_rule;
+
+typedef struct cg_file {
+  char *path; /* relative path (diagnostics, digest) */
+  char *text; /* contents */
+  size_t len;
+} cg_file;
+
+struct cg_rules {
+  cg_file *files;
+  size_t nfiles;
+  cg_rule *rules;
+  size_t nrules, rcap;
+  cg_node *nodes;
+  size_t nnodes, ncap;
+  int *classify; /* rule indices of classify rules, in order */
+  size_t nclassify;
+  int *decide; /* the other rules, in order */
+  size_t ndecide;
+};
+
+/* Parses one file's tokens, appending rules and nodes to pack. Returns
+ * the number of errors or CG_ENOMEM. */
+int cg_parse(cg_rules *pack, const char *file, const char *text,
+             const cg_tokens *toks, cg_rules_diags *diags);
+
+/* Checks and compiles the whole pack. Returns the number of errors or
+ * CG_ENOMEM. */
+int cg_check(cg_rules *pack, cg_rules_diags *diags);
+
+/* Lists files under dir (recursively) whose names end in suffix, as
+ * '/'-separated relative paths sorted bytewise. CG_ENOTFOUND if dir is
+ * not a directory. Caller frees each path and the array. */
+int cg_rules_list_files(const char *dir, const char *suffix, char ***out,
+                        size_t *n, cg_error *err);
+
+/* Reads a whole file into a malloc()ed NUL-terminated buffer. */
+int cg_rules_read_file(const char *path, char **out, size_t *len,
+                       cg_error *err);
+
+/* Frees the pack's internals (used by cg_rules_free). */
+void cg_pack_free_parts(cg_rules *pack);
+
+#endif

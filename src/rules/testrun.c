@@ -1,0 +1,547 @@
+/* testrun.c -- runs the pack's own tests (rules/ ** / *.test).
+ *
+ * A .test file is line based:
+ *
+ *   # lines before the first `case` are defaults for every case
+ *   customer.listed = false
+ *
+ *   case "A100 to China is denied"
+ *     date = 2026-03-01          # any fact: NAME = VALUE | unknown
+ *     chip.tpp = 4992
+ *     dest = CN                  # countries are ISO-2 codes
+ *     expect deny                # the decision
+ *     fired EAR.3A090.a, EAR.742.6.dest   # exact set of decisive rules
+ *     eccn 3A090.a               # or `unknown`
+ *     missing chip.pd            # facts a hold must name
+ *
+ * Country groups come from groups.test-data at the top of the rules dir:
+ *   CC GROUP[,GROUP...] [from YYYY-MM-DD] [until YYYY-MM-DD]
+ * (`until` is exclusive), evaluated as of the case's order.date. */
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct grp {
+  char code[3];
+  unsigned mask;
+  int32_t from, until; /* [from, until) */
+} grp;
+
+typedef struct grp_table {
+  grp *v;
+  size_t n;
+} grp_table;
+
+typedef struct tcase {
+  char name[160];
+  int line;
+  char *raw[CG_F_COUNT]; /* value text per fact, NULL = not given */
+  int raw_line[CG_F_COUNT];
+  int expect;  /* outcome or -1 */
+  char *fired; /* NULL = not checked */
+  char *eccn;
+  char *missing;
+  int active;
+} tcase;
+
+typedef struct runner {
+  const cg_rules *pack;
+  const grp_table *groups;
+  cg_rules_test_report report;
+  void *ud;
+  const char *file;
+  cg_rules_result *res; /* scratch, one per run */
+  int passed, failed;
+} runner;
+
+static void fail_at(runner *r, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fail_at(runner *r, int line, const char *fmt, ...)
+{
+  char msg[1024];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  if(r->report)
+    r->report(r->ud, r->file, line, msg);
+}
+
+static char *trim(char *s)
+{
+  char *e;
+
+  while(*s == ' ' || *s == '\t')
+    s++;
+  e = s + strlen(s);
+  while(e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+    *--e = '\0';
+  return s;
+}
+
+/* Removes a trailing "# comment" that is not inside quotes. */
+static void strip_comment(char *s)
+{
+  int q = 0;
+
+  for(; *s; s++) {
+    if(*s == '"')
+      q = !q;
+    else if(*s == '#' && !q) {
+      *s = '\0';
+      return;
+    }
+  }
+}
+
+/* ---- groups table ------------------------------------------------------ */
+
+static int load_groups(const char *dir, grp_table *t, cg_error *err)
+{
+  char path[4096];
+  char *text = NULL, *line, *save = NULL;
+  size_t len;
+  int rc, lineno = 0;
+
+  t->v = NULL;
+  t->n = 0;
+  snprintf(path, sizeof(path), "%s/groups.test-data", dir);
+  rc = cg_rules_read_file(path, &text, &len, err);
+  if(rc != CG_OK)
+    return rc;
+  for(line = strtok_r(text, "\n", &save); line;
+      line = strtok_r(NULL, "\n", &save)) {
+    char *s, *tok, *tsave = NULL, *names;
+    grp g;
+    grp *v;
+    lineno++;
+    strip_comment(line);
+    s = trim(line);
+    if(!*s)
+      continue;
+    memset(&g, 0, sizeof(g));
+    g.from = INT32_MIN;
+    g.until = INT32_MAX;
+    tok = strtok_r(s, " \t", &tsave);
+    if(!tok || strlen(tok) != 2) {
+      rc = cg_error_set(err, CG_EINVAL, "%s:%d: expected a country code", path,
+                        lineno);
+      goto done;
+    }
+    memcpy(g.code, tok, 3);
+    names = strtok_r(NULL, " \t", &tsave);
+    if(!names) {
+      rc = cg_error_set(err, CG_EINVAL, "%s:%d: expected group names", path,
+                        lineno);
+      goto done;
+    }
+    {
+      char *gs = NULL, *gn;
+      for(gn = strtok_r(names, ",", &gs); gn; gn = strtok_r(NULL, ",", &gs)) {
+        int bit = cg_group_bit(gn);
+        if(bit < 0) {
+          rc = cg_error_set(err, CG_EINVAL, "%s:%d: unknown group '%s'", path,
+                            lineno, gn);
+          goto done;
+        }
+        g.mask |= 1u << bit;
+      }
+    }
+    while((tok = strtok_r(NULL, " \t", &tsave)) != NULL) {
+      char *d = strtok_r(NULL, " \t", &tsave);
+      int32_t *slot = strcmp(tok, "from") == 0    ? &g.from
+                      : strcmp(tok, "until") == 0 ? &g.until
+                                                  : NULL;
+      if(!slot || !d || cg_date_parse(d, slot, NULL) != CG_OK) {
+        rc = cg_error_set(err, CG_EINVAL,
+                          "%s:%d: expected 'from DATE' or 'until DATE'", path,
+                          lineno);
+        goto done;
+      }
+    }
+    v = realloc(t->v, (t->n + 1) * sizeof(*v));
+    if(!v) {
+      rc = cg_error_set(err, CG_ENOMEM, "out of memory");
+      goto done;
+    }
+    t->v = v;
+    t->v[t->n++] = g;
+  }
+done:
+  free(text);
+  if(rc != CG_OK) {
+    free(t->v);
+    t->v = NULL;
+    t->n = 0;
+  }
+  return rc;
+}
+
+static unsigned groups_of(const grp_table *t, const char *code, int32_t date,
+                          int date_known)
+{
+  unsigned m = 0;
+  size_t i;
+
+  for(i = 0; i < t->n; i++) {
+    const grp *g = &t->v[i];
+    if(strcmp(g->code, code) != 0)
+      continue;
+    if(date_known ? (date < g->from || date >= g->until)
+                  : (g->from != INT32_MIN || g->until != INT32_MAX))
+      continue;
+    m |= g->mask;
+  }
+  return m;
+}
+
+/* ---- running one case -------------------------------------------------- */
+
+static int set_fact(runner *r, cg_facts *f, int id, char *raw, int line,
+                    int32_t date, int date_known)
+{
+  cg_kind k = cg_fact_kind(id);
+  char *end;
+
+  if(strcmp(raw, "unknown") == 0) {
+    cg_facts_set_unknown(f, id);
+    return 0;
+  }
+  switch(k) {
+  case CG_V_NUM: {
+    double d = strtod(raw, &end);
+    if(end == raw || *end) {
+      fail_at(r, line, "%s: expected a number, got '%s'", cg_fact_name(id),
+              raw);
+      return -1;
+    }
+    cg_facts_set_num(f, id, d);
+    return 0;
+  }
+  case CG_V_BOOL:
+    if(strcmp(raw, "true") != 0 && strcmp(raw, "false") != 0) {
+      fail_at(r, line, "%s: expected true or false, got '%s'",
+              cg_fact_name(id), raw);
+      return -1;
+    }
+    cg_facts_set_bool(f, id, raw[0] == 't');
+    return 0;
+  case CG_V_DATE: {
+    int32_t d;
+    if(cg_date_parse(raw, &d, NULL) != CG_OK) {
+      fail_at(r, line, "%s: expected YYYY-MM-DD, got '%s'", cg_fact_name(id),
+              raw);
+      return -1;
+    }
+    cg_facts_set_date(f, id, d);
+    return 0;
+  }
+  case CG_V_STR: {
+    size_t n = strlen(raw);
+    if(raw[0] == '"') {
+      if(n < 2 || raw[n - 1] != '"') {
+        fail_at(r, line, "%s: unterminated string", cg_fact_name(id));
+        return -1;
+      }
+      raw[n - 1] = '\0'; /* the buffer is ours; see run_case */
+      raw++;
+    }
+    cg_facts_set_str(f, id, raw);
+    return 0;
+  }
+  case CG_V_COUNTRY:
+    if(strlen(raw) != 2 || raw[0] < 'A' || raw[0] > 'Z' || raw[1] < 'A' ||
+       raw[1] > 'Z') {
+      fail_at(r, line, "%s: expected an ISO-2 country code, got '%s'",
+              cg_fact_name(id), raw);
+      return -1;
+    }
+    cg_facts_set_country(f, id, raw,
+                         groups_of(r->groups, raw, date, date_known));
+    return 0;
+  case CG_V_UNKNOWN:
+    break;
+  }
+  return -1;
+}
+
+static int in_list(const char *list, const char *id)
+{
+  char buf[2048], *tok, *save = NULL;
+
+  snprintf(buf, sizeof(buf), "%s", list);
+  for(tok = strtok_r(buf, ", \t", &save); tok;
+      tok = strtok_r(NULL, ", \t", &save))
+    if(strcmp(tok, id) == 0)
+      return 1;
+  return 0;
+}
+
+static void run_case(runner *r, const tcase *defs, const tcase *c)
+{
+  cg_rules_result *res = r->res;
+  cg_facts f;
+  char copies[CG_F_COUNT][256];
+  int32_t date = 0;
+  int date_known = 0, bad = 0, id;
+  char msg[2048];
+  size_t off = 0, i;
+  cg_error err;
+
+  cg_facts_init(&f);
+  /* the date first: country groups depend on it */
+  for(id = 0; id < CG_F_COUNT; id++) {
+    const char *raw = c->raw[id] ? c->raw[id] : defs->raw[id];
+    int line = c->raw[id] ? c->raw_line[id] : defs->raw_line[id];
+    if(!raw)
+      continue;
+    snprintf(copies[id], sizeof(copies[id]), "%s", raw);
+    if(set_fact(r, &f, id, copies[id], line, 0, 0) < 0)
+      bad = 1;
+  }
+  if(f.v[CG_F_ORDER_DATE].kind == CG_V_DATE) {
+    date = f.v[CG_F_ORDER_DATE].u.date;
+    date_known = 1;
+  }
+  for(id = 0; id < CG_F_COUNT; id++) {
+    const char *raw = c->raw[id] ? c->raw[id] : defs->raw[id];
+    int line = c->raw[id] ? c->raw_line[id] : defs->raw_line[id];
+    if(!raw || cg_fact_kind(id) != CG_V_COUNTRY)
+      continue;
+    snprintf(copies[id], sizeof(copies[id]), "%s", raw);
+    if(set_fact(r, &f, id, copies[id], line, date, date_known) < 0)
+      bad = 1;
+  }
+  if(bad) {
+    r->failed++;
+    return;
+  }
+  if(cg_rules_eval(r->pack, &f, res, &err) != CG_OK) {
+    fail_at(r, c->line, "case \"%s\": evaluation failed: %s", c->name,
+            err.msg);
+    r->failed++;
+    return;
+  }
+  msg[0] = '\0';
+  if(c->expect >= 0 && (int)res->outcome != c->expect)
+    off += (size_t)snprintf(
+        msg + off, sizeof(msg) - off, "; expected %s, got %s",
+        cg_outcome_name((cg_outcome)c->expect), cg_outcome_name(res->outcome));
+  if(c->fired) {
+    char buf[1024];
+    char *tok, *save = NULL;
+    snprintf(buf, sizeof(buf), "%s", c->fired);
+    for(tok = strtok_r(buf, ", \t", &save); tok && off < sizeof(msg);
+        tok = strtok_r(NULL, ", \t", &save)) {
+      int found = 0;
+      for(i = 0; i < res->nfired; i++)
+        if(res->fired[i].decisive == 1 && strcmp(res->fired[i].id, tok) == 0)
+          found = 1;
+      if(!found)
+        off += (size_t)snprintf(msg + off, sizeof(msg) - off,
+                                "; %s did not fire", tok);
+    }
+    for(i = 0; i < res->nfired && off < sizeof(msg); i++)
+      if(res->fired[i].decisive == 1 && !in_list(c->fired, res->fired[i].id))
+        off += (size_t)snprintf(
+            msg + off, sizeof(msg) - off, "; %s fired unexpectedly (%s)",
+            res->fired[i].id, cg_outcome_name(res->fired[i].outcome));
+  }
+  if(c->eccn && off < sizeof(msg)) {
+    int want_unknown = strcmp(c->eccn, "unknown") == 0;
+    int is_unknown = res->eccn.kind != CG_V_STR;
+    if(want_unknown != is_unknown ||
+       (!is_unknown && strcmp(res->eccn.u.str, c->eccn) != 0))
+      off += (size_t)snprintf(msg + off, sizeof(msg) - off,
+                              "; expected eccn %s, got %s", c->eccn,
+                              is_unknown ? "unknown" : res->eccn.u.str);
+  }
+  if(c->missing && off < sizeof(msg)) {
+    char buf[1024];
+    char *tok, *save = NULL;
+    snprintf(buf, sizeof(buf), "%s", c->missing);
+    for(tok = strtok_r(buf, ", \t", &save); tok && off < sizeof(msg);
+        tok = strtok_r(NULL, ", \t", &save)) {
+      int fid = cg_fact_id(tok);
+      if(fid < 0)
+        off += (size_t)snprintf(msg + off, sizeof(msg) - off,
+                                "; unknown fact '%s' in missing", tok);
+      else if(!(res->missing & ((uint64_t)1 << fid)))
+        off += (size_t)snprintf(msg + off, sizeof(msg) - off,
+                                "; %s not named as missing", tok);
+    }
+  }
+  if(off == 0) {
+    r->passed++;
+    return;
+  }
+  r->failed++;
+  fail_at(r, c->line, "case \"%s\"%s", c->name, msg);
+}
+
+/* ---- parsing a .test file ------------------------------------------------
+ */
+
+static void case_reset(tcase *c)
+{
+  memset(c, 0, sizeof(*c));
+  c->expect = -1;
+}
+
+static int run_file(runner *r, char *text)
+{
+  tcase defs, c;
+  char *line, *next_line;
+  int lineno = 0;
+
+  case_reset(&defs);
+  case_reset(&c);
+  for(line = text; line; line = next_line) {
+    char *s, *eq, *word, *rest;
+    next_line = strchr(line, '\n');
+    if(next_line)
+      *next_line++ = '\0';
+    lineno++;
+    strip_comment(line);
+    s = trim(line);
+    if(!*s)
+      continue;
+    word = s;
+    rest = s + strcspn(s, " \t=");
+    eq = strchr(s, '=');
+    if(strncmp(word, "case", 4) == 0 && (word[4] == ' ' || word[4] == '\t')) {
+      char *q = trim(word + 4);
+      size_t n = strlen(q);
+      if(c.active)
+        run_case(r, &defs, &c);
+      case_reset(&c);
+      c.active = 1;
+      c.line = lineno;
+      if(n >= 2 && q[0] == '"' && q[n - 1] == '"') {
+        q[n - 1] = '\0';
+        q++;
+      }
+      snprintf(c.name, sizeof(c.name), "%s", q);
+      continue;
+    }
+    if(eq && (size_t)(eq - s) <= (size_t)(rest - s)) {
+      char *name, *val;
+      int id;
+      *eq = '\0';
+      name = trim(s);
+      val = trim(eq + 1);
+      id = cg_fact_id(name);
+      if(id < 0) {
+        fail_at(r, lineno, "unknown fact '%s'", name);
+        r->failed++;
+        if(c.active)
+          c.active = 2; /* poisoned: counted already */
+        continue;
+      }
+      if(c.active) {
+        c.raw[id] = val;
+        c.raw_line[id] = lineno;
+      }
+      else {
+        defs.raw[id] = val;
+        defs.raw_line[id] = lineno;
+      }
+      continue;
+    }
+    if(*rest)
+      *rest++ = '\0';
+    rest = trim(rest);
+    if(!c.active) {
+      fail_at(r, lineno,
+              "'%s' outside a case: expected 'case \"name\"' "
+              "or FACT = VALUE",
+              word);
+      r->failed++;
+      continue;
+    }
+    if(strcmp(word, "expect") == 0) {
+      c.expect = cg_outcome_parse(rest);
+      if(c.expect < 0 || c.expect == CG_OUT_NONE) {
+        fail_at(r, lineno, "unknown outcome '%s'", rest);
+        r->failed++;
+        c.active = 2;
+      }
+    }
+    else if(strcmp(word, "fired") == 0)
+      c.fired = rest;
+    else if(strcmp(word, "eccn") == 0)
+      c.eccn = rest;
+    else if(strcmp(word, "missing") == 0)
+      c.missing = rest;
+    else {
+      fail_at(r, lineno,
+              "unknown test keyword '%s': expected expect, "
+              "fired, eccn, missing or FACT = VALUE",
+              word);
+      r->failed++;
+      c.active = 2;
+    }
+  }
+  if(c.active == 1)
+    run_case(r, &defs, &c);
+  return 0;
+}
+
+int cg_rules_test_dir(const cg_rules *pack, const char *dir,
+                      cg_rules_test_report report, void *ud, int *passed,
+                      int *failed, cg_error *err)
+{
+  char **paths = NULL;
+  size_t n = 0, i;
+  grp_table groups = { 0 };
+  runner r;
+  int rc;
+
+  memset(&r, 0, sizeof(r));
+  *passed = *failed = 0;
+  rc = cg_rules_list_files(dir, ".test", &paths, &n, err);
+  if(rc != CG_OK)
+    return rc;
+  if(n == 0) {
+    rc = cg_error_set(err, CG_ENOTFOUND, "%s: no *.test files", dir);
+    goto done;
+  }
+  rc = load_groups(dir, &groups, err);
+  if(rc != CG_OK)
+    goto done;
+  r.pack = pack;
+  r.groups = &groups;
+  r.report = report;
+  r.ud = ud;
+  r.res = malloc(sizeof(*r.res));
+  if(!r.res) {
+    rc = cg_error_set(err, CG_ENOMEM, "out of memory");
+    goto done;
+  }
+  for(i = 0; i < n; i++) {
+    char full[8192];
+    char *text = NULL;
+    size_t len;
+    snprintf(full, sizeof(full), "%s/%s", dir, paths[i]);
+    rc = cg_rules_read_file(full, &text, &len, err);
+    if(rc != CG_OK)
+      goto done;
+    r.file = paths[i];
+    run_file(&r, text);
+    free(text);
+  }
+  *passed = r.passed;
+  *failed = r.failed;
+done:
+  for(i = 0; i < n; i++)
+    free(paths[i]);
+  free(paths);
+  free(groups.v);
+  free(r.res);
+  return rc;
+}
