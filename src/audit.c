@@ -165,8 +165,8 @@ int cg_audit_verify(cg_store *db, int64_t *rows_out, int64_t *bad_seq_out,
 }
 
 int cg_audit_each(cg_store *db, const char *since, const char *order_id,
-                  int64_t batch_id, int (*fn)(const char *, void *),
-                  void *arg, cg_error *err)
+                  int64_t batch_id, int (*fn)(const char *, void *), void *arg,
+                  cg_error *err)
 {
   cg_stmt *st = NULL;
   int rc = cg_store_prepare(db, &st,

@@ -18,8 +18,8 @@ struct cg_json;
  * (with the licence usage and the outbox event of the same decision).
  * hash_out (may be NULL) receives the new row's hash (65 bytes). */
 int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
-                    const char *decision, struct cg_json *doc,
-                    char *hash_out, cg_error *err);
+                    const char *decision, struct cg_json *doc, char *hash_out,
+                    cg_error *err);
 
 /* Recomputes the whole chain. On a mismatch returns CG_EINVAL with the
  * first bad row named in err->msg ("decision 17 (order O-1017): ...") and
@@ -31,8 +31,8 @@ int cg_audit_verify(cg_store *db, int64_t *rows_out, int64_t *bad_seq_out,
  * by decided_at >= since (YYYY-MM-DD, NULL = all), by order_id (NULL =
  * all) and by batch (0 = all). fn returning non-zero stops. */
 int cg_audit_each(cg_store *db, const char *since, const char *order_id,
-                  int64_t batch_id, int (*fn)(const char *, void *),
-                  void *arg, cg_error *err);
+                  int64_t batch_id, int (*fn)(const char *, void *), void *arg,
+                  cg_error *err);
 
 /* Batches. */
 int cg_audit_batch_begin(cg_store *db, const char *as_of, const char *ruleset,

@@ -55,17 +55,17 @@ static int customer_query(cg_store *db, const char *sql, const char *name,
     rc = out->name ? CG_OK : cg_error_set(err, CG_ENOMEM, "out of memory");
   }
   else if(rc == 0) {
-    rc = name ? cg_error_set(err, CG_ENOTFOUND, "unknown customer \"%s\"",
-                             name)
-              : cg_error_set(err, CG_ENOTFOUND, "unknown customer id %lld",
-                             (long long)id);
+    rc = name
+             ? cg_error_set(err, CG_ENOTFOUND, "unknown customer \"%s\"", name)
+             : cg_error_set(err, CG_ENOTFOUND, "unknown customer id %lld",
+                            (long long)id);
   }
   cg_stmt_reset(st);
   return rc;
 }
 
-#define CUSTOMER_COLS                                                        \
-  "SELECT id, name, country, hq_country, parent, parent_hq_country, "       \
+#define CUSTOMER_COLS                                                         \
+  "SELECT id, name, country, hq_country, parent, parent_hq_country, "         \
   "address, role FROM customers "
 
 int cg_customer_get(cg_store *db, const char *name, cg_customer *out,
@@ -78,8 +78,7 @@ int cg_customer_get(cg_store *db, const char *name, cg_customer *out,
 int cg_customer_get_id(cg_store *db, int64_t id, cg_customer *out,
                        cg_error *err)
 {
-  return customer_query(db, CUSTOMER_COLS "WHERE id = ?1", NULL, id, out,
-                        err);
+  return customer_query(db, CUSTOMER_COLS "WHERE id = ?1", NULL, id, out, err);
 }
 
 /* An ISO code known to the database, or "" when allowed. */
@@ -96,23 +95,31 @@ static int import_country(cg_import *im, cg_store *db, int k, int required,
     return required ? cg_import_fail(im, err, "%s is empty", im->columns[k])
                     : CG_OK;
   if(cg_country_check(db, buf, NULL) != CG_OK)
-    return cg_import_fail(im, err, "%s: unknown country code \"%s\" (ISO "
+    return cg_import_fail(im, err,
+                          "%s: unknown country code \"%s\" (ISO "
                           "3166-1 alpha-2, upper case)",
                           im->columns[k], buf);
   memcpy(out, buf, 3);
   return CG_OK;
 }
 
-enum { CU_NAME, CU_COUNTRY, CU_HQ, CU_PARENT, CU_PARENT_HQ, CU_ADDRESS,
-       CU_ROLE };
+enum {
+  CU_NAME,
+  CU_COUNTRY,
+  CU_HQ,
+  CU_PARENT,
+  CU_PARENT_HQ,
+  CU_ADDRESS,
+  CU_ROLE
+};
 
 int cg_customer_import(cg_store *db, const char *path, size_t *count_out,
                        cg_error *err)
 {
-  static const char *const cols[] = { "name",    "country",
-                                      "hq_country", "parent",
-                                      "parent_hq_country", "address",
-                                      "role",    NULL };
+  static const char *const cols[] = {
+    "name",    "country", "hq_country", "parent", "parent_hq_country",
+    "address", "role",    NULL
+  };
   static const char *const req[] = { "name", "country", NULL };
   cg_import im;
   cg_stmt *st = NULL;
@@ -160,10 +167,13 @@ int cg_customer_import(cg_store *db, const char *path, size_t *count_out,
       strcpy(role, "end_user");
     if(rc == CG_OK && strcmp(role, "designer") && strcmp(role, "osat") &&
        strcmp(role, "distributor") && strcmp(role, "end_user"))
-      rc = cg_import_fail(&im, err, "role: \"%s\" is not designer, osat, "
-                          "distributor or end_user", role);
+      rc = cg_import_fail(&im, err,
+                          "role: \"%s\" is not designer, osat, "
+                          "distributor or end_user",
+                          role);
     if(rc == CG_OK && phq[0] && !parent[0])
-      rc = cg_import_fail(&im, err, "parent_hq_country given without a "
+      rc = cg_import_fail(&im, err,
+                          "parent_hq_country given without a "
                           "parent");
     if(rc != CG_OK)
       break;
@@ -205,15 +215,26 @@ done:
   return rc;
 }
 
-enum { LI_NUMBER, LI_CUSTOMER, LI_KIND, LI_ECCN, LI_CHIP, LI_DEST, LI_MAX,
-       LI_FROM, LI_TO, LI_AUTHORITY, LI_NOTES };
+enum {
+  LI_NUMBER,
+  LI_CUSTOMER,
+  LI_KIND,
+  LI_ECCN,
+  LI_CHIP,
+  LI_DEST,
+  LI_MAX,
+  LI_FROM,
+  LI_TO,
+  LI_AUTHORITY,
+  LI_NOTES
+};
 
 static int valid_kind(const char *k)
 {
-  static const char *const kinds[] = { "license", "approved_ic_designer",
-                                       "authorized_ic_designer",
-                                       "approved_osat", "policy_permission",
-                                       NULL };
+  static const char *const kinds[] = {
+    "license",       "approved_ic_designer", "authorized_ic_designer",
+    "approved_osat", "policy_permission",    NULL
+  };
   int i;
 
   for(i = 0; kinds[i]; i++)
@@ -224,9 +245,9 @@ static int valid_kind(const char *k)
 
 static int group_name_known(const char *g)
 {
-  static const char *const groups[] = { "A:1", "A:5", "A:6", "D:1", "D:2",
-                                        "D:3", "D:4", "D:5", "E:1", "E:2",
-                                        NULL };
+  static const char *const groups[] = { "A:1", "A:5", "A:6", "D:1",
+                                        "D:2", "D:3", "D:4", "D:5",
+                                        "E:1", "E:2", NULL };
   int i;
 
   for(i = 0; groups[i]; i++)
@@ -242,8 +263,7 @@ static int check_destinations(cg_import *im, cg_store *db, const char *list,
   char buf[1024], *save = NULL, *tok;
 
   snprintf(buf, sizeof(buf), "%s", list);
-  for(tok = strtok_r(buf, ";", &save); tok;
-      tok = strtok_r(NULL, ";", &save)) {
+  for(tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
     while(*tok == ' ')
       tok++;
     {
@@ -257,7 +277,8 @@ static int check_destinations(cg_import *im, cg_store *db, const char *list,
       continue;
     if(strlen(tok) == 2 && cg_country_check(db, tok, NULL) == CG_OK)
       continue;
-    return cg_import_fail(im, err, "destinations: \"%s\" is neither a "
+    return cg_import_fail(im, err,
+                          "destinations: \"%s\" is neither a "
                           "country code nor a country group (e.g. D:5)",
                           tok);
   }
@@ -283,11 +304,11 @@ static int check_pattern(cg_import *im, int k, const char *re, cg_error *err)
 int cg_license_import(cg_store *db, const char *path, size_t *count_out,
                       cg_error *err)
 {
-  static const char *const cols[] = { "number",     "customer", "kind",
-                                      "eccn",       "chip",     "destinations",
-                                      "max_qty",    "valid_from", "valid_to",
-                                      "authority",  "notes",    NULL };
-  static const char *const req[] = { "number", "customer", "kind",
+  static const char *const cols[] = {
+    "number",  "customer",   "kind",     "eccn",      "chip",  "destinations",
+    "max_qty", "valid_from", "valid_to", "authority", "notes", NULL
+  };
+  static const char *const req[] = { "number",     "customer", "kind",
                                      "valid_from", "valid_to", NULL };
   cg_import im;
   cg_stmt *st = NULL;
@@ -332,9 +353,11 @@ int cg_license_import(cg_store *db, const char *path, size_t *count_out,
     if(rc == CG_OK)
       rc = cg_import_required(&im, LI_KIND, kind, sizeof(kind), err);
     if(rc == CG_OK && !valid_kind(kind))
-      rc = cg_import_fail(&im, err, "kind: \"%s\" is not license, "
+      rc = cg_import_fail(&im, err,
+                          "kind: \"%s\" is not license, "
                           "approved_ic_designer, authorized_ic_designer, "
-                          "approved_osat or policy_permission", kind);
+                          "approved_osat or policy_permission",
+                          kind);
     if(rc == CG_OK)
       rc = cg_import_text(&im, LI_ECCN, eccn, sizeof(eccn), err);
     if(rc == CG_OK)
@@ -354,19 +377,21 @@ int cg_license_import(cg_store *db, const char *path, size_t *count_out,
     if(rc == CG_OK)
       rc = cg_import_date(&im, LI_TO, 1, to, err);
     if(rc == CG_OK && strcmp(to, from) < 0)
-      rc = cg_import_fail(&im, err, "valid_to %s is before valid_from %s",
-                          to, from);
+      rc = cg_import_fail(&im, err, "valid_to %s is before valid_from %s", to,
+                          from);
     if(rc == CG_OK)
-      rc = cg_import_text(&im, LI_AUTHORITY, authority, sizeof(authority),
-                          err);
+      rc =
+          cg_import_text(&im, LI_AUTHORITY, authority, sizeof(authority), err);
     if(rc == CG_OK)
       rc = cg_import_text(&im, LI_NOTES, notes, sizeof(notes), err);
     if(rc != CG_OK)
       break;
     rc = cg_customer_get(db, customer, &cu, err);
     if(rc == CG_ENOTFOUND)
-      rc = cg_import_fail(&im, err, "customer: unknown customer \"%s\" "
-                          "(import customers first)", customer);
+      rc = cg_import_fail(&im, err,
+                          "customer: unknown customer \"%s\" "
+                          "(import customers first)",
+                          customer);
     if(rc != CG_OK)
       break;
     rc = cg_stmt_bind_text(st, 1, number, err);

@@ -12,14 +12,14 @@
 #include "store.h"
 
 typedef struct cg_customer {
-  int64_t id;              /* 0 for an ad-hoc customer not in the DB */
-  char *name;              /* unique, case-insensitive */
-  char country[3];         /* where located, ISO-2 */
-  char hq_country[3];      /* "" if unknown */
-  char *parent;            /* ultimate parent's name, NULL if none */
+  int64_t id;                /* 0 for an ad-hoc customer not in the DB */
+  char *name;                /* unique, case-insensitive */
+  char country[3];           /* where located, ISO-2 */
+  char hq_country[3];        /* "" if unknown */
+  char *parent;              /* ultimate parent's name, NULL if none */
   char parent_hq_country[3]; /* "" if unknown or no parent */
-  char *address;           /* NULL if none */
-  char role[16];           /* designer|osat|distributor|end_user */
+  char *address;             /* NULL if none */
+  char role[16];             /* designer|osat|distributor|end_user */
 } cg_customer;
 
 void cg_customer_init(cg_customer *c);

@@ -19,10 +19,10 @@ typedef struct group_slot {
 } group_slot;
 
 struct cg_decider {
-  cg_store *db;              /* borrowed */
-  const cg_rules *pack;      /* borrowed */
-  cg_decide_opts opts;       /* copied */
-  char ruleset[72];          /* "sha256:..." */
+  cg_store *db;         /* borrowed */
+  const cg_rules *pack; /* borrowed */
+  cg_decide_opts opts;  /* copied */
+  char ruleset[72];     /* "sha256:..." */
   group_slot groups[GROUP_CACHE];
 };
 
@@ -86,8 +86,10 @@ int cg_outcome_exit(cg_outcome o)
 static int group_mask(cg_decider *d, const char *country, int32_t date,
                       const char *iso_date, unsigned *mask, cg_error *err)
 {
-  unsigned h = ((unsigned)(unsigned char)country[0] * 31u +
-                (unsigned char)country[1]) * 2654435761u ^ (unsigned)date;
+  unsigned h =
+      ((unsigned)(unsigned char)country[0] * 31u + (unsigned char)country[1]) *
+          2654435761u ^
+      (unsigned)date;
   group_slot *s = &d->groups[h % GROUP_CACHE];
   cg_stmt *st = NULL;
   int rc;
@@ -201,8 +203,7 @@ static int destinations_ok(const char *list, const char *dest,
   if(!list || !*list)
     return 1;
   snprintf(buf, sizeof(buf), "%s", list);
-  for(tok = strtok_r(buf, ";", &save); tok;
-      tok = strtok_r(NULL, ";", &save)) {
+  for(tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
     int bit;
     while(*tok == ' ')
       tok++;
@@ -216,17 +217,17 @@ static int destinations_ok(const char *list, const char *dest,
 }
 
 typedef struct license_hit {
-  int64_t id;          /* 0 if none */
-  char number[128];    /* licence number */
-  char kind[32];       /* kind */
-  int64_t max_qty;     /* -1 unlimited */
-  int64_t used;        /* before this order */
+  int64_t id;       /* 0 if none */
+  char number[128]; /* licence number */
+  char kind[32];    /* kind */
+  int64_t max_qty;  /* -1 unlimited */
+  int64_t used;     /* before this order */
 } license_hit;
 
 /* The first held licence (by number) that covers the whole order. */
 static int find_license(cg_decider *d, const cg_order *o, int64_t customer_id,
-                        const char *eccn, const char *chip,
-                        unsigned dest_mask, license_hit *hit, cg_error *err)
+                        const char *eccn, const char *chip, unsigned dest_mask,
+                        license_hit *hit, cg_error *err)
 {
   cg_stmt *st = NULL;
   int rc;
@@ -452,11 +453,11 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   /* Without a parent the customer is its own ultimate parent. */
   if(rc == CG_OK)
     rc = set_country(d, &f, CG_F_CUSTOMER_PARENT_HQ,
-                     cu->parent ? cu->parent_hq_country : cu->hq_country,
-                     date, o->ship_date, err);
+                     cu->parent ? cu->parent_hq_country : cu->hq_country, date,
+                     o->ship_date, err);
   if(rc == CG_OK)
-    rc = set_country(d, &f, CG_F_DEST, o->destination, date, o->ship_date,
-                     err);
+    rc =
+        set_country(d, &f, CG_F_DEST, o->destination, date, o->ship_date, err);
   if(rc == CG_OK)
     rc = approvals(d, cu->id, o->ship_date, &designer, &osat, err);
   if(rc != CG_OK)
@@ -499,8 +500,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
          !res->fired[i].relieved)
         need = 1;
     if(need) {
-      rc = find_license(d, o, cu->id, eccn, chip->name, dest_mask, &hit,
-                        err);
+      rc = find_license(d, o, cu->id, eccn, chip->name, dest_mask, &hit, err);
       if(rc != CG_OK)
         goto done;
     }

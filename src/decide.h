@@ -27,13 +27,16 @@ typedef struct cg_decide_opts {
   const char *lists;       /* list version ("sha256:..."), may be NULL */
 } cg_decide_opts;
 
-#define CG_DECIDE_OPTS_INIT { 0, 0.40, NULL }
+#define CG_DECIDE_OPTS_INIT                                                   \
+  {                                                                           \
+    0, 0.40, NULL                                                             \
+  }
 
 typedef struct cg_decision {
-  cg_outcome outcome;    /* the decision */
-  struct cg_json *doc;   /* the decision document (owned; free it) */
-  int64_t license_id;    /* licence that covered it, 0 if none */
-  int64_t license_qty;   /* quantity drawn from it */
+  cg_outcome outcome;  /* the decision */
+  struct cg_json *doc; /* the decision document (owned; free it) */
+  int64_t license_id;  /* licence that covered it, 0 if none */
+  int64_t license_qty; /* quantity drawn from it */
 } cg_decision;
 
 /* ruleset is "sha256:<hex>" of the pack (cg_decide_ruleset_hash). */
@@ -42,8 +45,7 @@ int cg_decider_open(cg_decider **out, cg_store *db, const cg_rules *pack,
 void cg_decider_close(cg_decider *d);
 
 /* SHA-256 of the pack's files, as "sha256:<hex>". */
-int cg_decide_ruleset_hash(const cg_rules *pack, char out[72],
-                           cg_error *err);
+int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err);
 
 /* Decides order o for customer cu and chip. With consume set (o->id must
  * be a stored order and the caller must hold a transaction) the licence

@@ -8,8 +8,9 @@
 
 int cg_date_valid(const char *s)
 {
-  static const int mdays[] = { 31, 29, 31, 30, 31, 30,
-                               31, 31, 30, 31, 30, 31 };
+  static const int mdays[] = {
+    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+  };
   int y, m, d, i;
 
   if(strlen(s) != 10 || s[4] != '-' || s[7] != '-')
@@ -39,9 +40,8 @@ int cg_import_fail(cg_import *im, cg_error *err, const char *fmt, ...)
                       im->row ? im->row->line : 1L, msg);
 }
 
-int cg_import_open(cg_import *im, const char *path,
-                   const char *const *columns, const char *const *required,
-                   cg_error *err)
+int cg_import_open(cg_import *im, const char *path, const char *const *columns,
+                   const char *const *required, cg_error *err)
 {
   int rc, k;
   size_t i;
@@ -54,8 +54,10 @@ int cg_import_open(cg_import *im, const char *path,
     return rc;
   rc = cg_csv_next(im->r, &im->row, err);
   if(rc == 0)
-    rc = cg_error_set(err, CG_EINVAL, "%s: empty file (a header row is "
-                      "required)", path);
+    rc = cg_error_set(err, CG_EINVAL,
+                      "%s: empty file (a header row is "
+                      "required)",
+                      path);
   if(rc < 0)
     goto fail;
   rc = cg_csv_header_init(&im->h, im->row, path, err);
@@ -113,8 +115,7 @@ int cg_import_has(const cg_import *im, int k)
   return im->map[k] >= 0;
 }
 
-int cg_import_text(cg_import *im, int k, char *buf, size_t size,
-                   cg_error *err)
+int cg_import_text(cg_import *im, int k, char *buf, size_t size, cg_error *err)
 {
   const char *s;
   size_t n;
@@ -129,8 +130,8 @@ int cg_import_text(cg_import *im, int k, char *buf, size_t size,
   while(n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
     n--;
   if(n >= size)
-    return cg_import_fail(im, err, "%s: longer than %zu bytes",
-                          im->columns[k], size - 1);
+    return cg_import_fail(im, err, "%s: longer than %zu bytes", im->columns[k],
+                          size - 1);
   memcpy(buf, s, n);
   buf[n] = '\0';
   return CG_OK;
@@ -166,8 +167,8 @@ int cg_import_positive(cg_import *im, int k, int required, int64_t *out,
     return cg_import_fail(im, err, "%s: \"%s\" is not a whole number",
                           im->columns[k], buf);
   if(v <= 0)
-    return cg_import_fail(im, err, "%s: %s must be positive",
-                          im->columns[k], buf);
+    return cg_import_fail(im, err, "%s: %s must be positive", im->columns[k],
+                          buf);
   *out = v;
   return CG_OK;
 }

@@ -26,9 +26,8 @@ typedef struct cg_import {
 
 /* Opens path and reads its header. Every header name must be in columns;
  * every column whose name is in required must be present. */
-int cg_import_open(cg_import *im, const char *path,
-                   const char *const *columns, const char *const *required,
-                   cg_error *err);
+int cg_import_open(cg_import *im, const char *path, const char *const *columns,
+                   const char *const *required, cg_error *err);
 
 /* 1 = a row is current, 0 = end, <0 = error (wrong field count, or no
  * rows at all). */

@@ -72,13 +72,13 @@ int cg_order_add(cg_store *db, const char *where, const char *order_id,
     return cg_error_set(err, CG_EINVAL, "%s: end_use is too long", where);
   if(strlen(dest) != 2 || cg_country_check(db, dest, NULL) != CG_OK)
     return cg_error_set(err, CG_EINVAL,
-                        "%s: destination: unknown country code \"%s\"",
-                        where, dest);
+                        "%s: destination: unknown country code \"%s\"", where,
+                        dest);
   rc = lookup_id(db, "SELECT id FROM customers WHERE name = ?1", customer,
                  &cust_id, err);
   if(rc == CG_OK && !cust_id)
-    return cg_error_set(err, CG_EINVAL, "%s: unknown customer \"%s\"",
-                        where, customer);
+    return cg_error_set(err, CG_EINVAL, "%s: unknown customer \"%s\"", where,
+                        customer);
   if(rc == CG_OK)
     rc = lookup_id(db, "SELECT id FROM chips WHERE name = ?1", chip, &chip_id,
                    err);
@@ -160,19 +160,30 @@ int cg_order_add(cg_store *db, const char *where, const char *order_id,
   return CG_OK;
 }
 
-enum { OR_ID, OR_CUSTOMER, OR_CHIP, OR_DEST, OR_QTY, OR_DATE, OR_END_USE,
-       OR_ROLE, OR_PACKAGER, OR_FROM_US };
+enum {
+  OR_ID,
+  OR_CUSTOMER,
+  OR_CHIP,
+  OR_DEST,
+  OR_QTY,
+  OR_DATE,
+  OR_END_USE,
+  OR_ROLE,
+  OR_PACKAGER,
+  OR_FROM_US
+};
 
 int cg_order_import(cg_store *db, const char *path, size_t *count_out,
                     cg_error *err)
 {
-  static const char *const cols[] = { "order_id",    "customer", "chip",
-                                      "destination", "quantity", "ship_date",
-                                      "end_use",     "role",     "packager",
-                                      "export_from_us", NULL };
-  static const char *const req[] = { "order_id", "customer", "chip",
-                                     "destination", "quantity",
-                                     "ship_date", NULL };
+  static const char *const cols[] = {
+    "order_id", "customer",       "chip",    "destination",
+    "quantity", "ship_date",      "end_use", "role",
+    "packager", "export_from_us", NULL
+  };
+  static const char *const req[] = { "order_id",    "customer", "chip",
+                                     "destination", "quantity", "ship_date",
+                                     NULL };
   cg_import im;
   size_t count = 0;
   int rc, in_tx = 0;
@@ -219,8 +230,10 @@ int cg_order_import(cg_store *db, const char *path, size_t *count_out,
               !strcmp(from_us, "false"))
         us = 0;
       else
-        rc = cg_import_fail(&im, err, "export_from_us: \"%s\" is not "
-                            "yes/no", from_us);
+        rc = cg_import_fail(&im, err,
+                            "export_from_us: \"%s\" is not "
+                            "yes/no",
+                            from_us);
     }
     if(rc != CG_OK)
       break;
@@ -250,9 +263,9 @@ done:
   return rc;
 }
 
-#define ORDER_COLS                                                           \
-  "SELECT id, order_id, customer_id, chip_id, destination, quantity, "      \
-  "ship_date, end_use, role, coalesce(packager, ''), "                      \
+#define ORDER_COLS                                                            \
+  "SELECT id, order_id, customer_id, chip_id, destination, quantity, "        \
+  "ship_date, end_use, role, coalesce(packager, ''), "                        \
   "coalesce(export_from_us, -1) FROM orders "
 
 static void order_from_row(cg_stmt *st, cg_order *o)
@@ -262,8 +275,7 @@ static void order_from_row(cg_stmt *st, cg_order *o)
   snprintf(o->order_id, sizeof(o->order_id), "%s", cg_stmt_text(st, 1));
   o->customer_id = cg_stmt_int(st, 2);
   o->chip_id = cg_stmt_int(st, 3);
-  snprintf(o->destination, sizeof(o->destination), "%s",
-           cg_stmt_text(st, 4));
+  snprintf(o->destination, sizeof(o->destination), "%s", cg_stmt_text(st, 4));
   o->quantity = cg_stmt_int(st, 5);
   snprintf(o->ship_date, sizeof(o->ship_date), "%s", cg_stmt_text(st, 6));
   snprintf(o->end_use, sizeof(o->end_use), "%s", cg_stmt_text(st, 7));

@@ -13,17 +13,17 @@
 #include "store.h"
 
 typedef struct cg_order {
-  int64_t id;             /* row id, 0 if ad hoc (check) */
-  char order_id[128];     /* the ERP's id */
-  int64_t customer_id;    /* customers.id, 0 if ad hoc */
-  int64_t chip_id;        /* chips.id */
-  char destination[3];    /* ISO-2 */
-  int64_t quantity;       /* > 0 */
-  char ship_date[11];     /* YYYY-MM-DD: the as-of date of the decision */
-  char end_use[512];      /* free text, "" if none stated */
-  char role[16];          /* fab|osat|distributor */
-  char packager[24];      /* fab_outside_d5mo|approved_osat|other|"" */
-  int export_from_us;     /* -1 unknown */
+  int64_t id;          /* row id, 0 if ad hoc (check) */
+  char order_id[128];  /* the ERP's id */
+  int64_t customer_id; /* customers.id, 0 if ad hoc */
+  int64_t chip_id;     /* chips.id */
+  char destination[3]; /* ISO-2 */
+  int64_t quantity;    /* > 0 */
+  char ship_date[11];  /* YYYY-MM-DD: the as-of date of the decision */
+  char end_use[512];   /* free text, "" if none stated */
+  char role[16];       /* fab|osat|distributor */
+  char packager[24];   /* fab_outside_d5mo|approved_osat|other|"" */
+  int export_from_us;  /* -1 unknown */
 } cg_order;
 
 void cg_order_init(cg_order *o);

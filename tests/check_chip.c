@@ -134,9 +134,8 @@ START_TEST(test_reproduce_epoch_tpp)
   int name_col, tpp_col, agree = 0, total = 0;
 
   import_epoch();
-  ck_assert_cg_ok(cg_csv_open(&r, t_src("db/seed/epoch_ml_hardware.csv"), 0,
-                              &err),
-                  &err);
+  ck_assert_cg_ok(
+      cg_csv_open(&r, t_src("db/seed/epoch_ml_hardware.csv"), 0, &err), &err);
   ck_assert_int_eq(cg_csv_next(r, &row, &err), 1);
   ck_assert_cg_ok(cg_csv_header_init(&h, row, "epoch", &err), &err);
   name_col = cg_csv_header_find(&h, "Hardware name");
@@ -172,13 +171,13 @@ START_TEST(test_node_labels)
     double nm;
     int nonplanar;
   } cases[] = {
-    { "TSMC N4P", 5, 1 },     { "4N", 5, 1 },
-    { "7nm", 7, 1 },          { "7 nm", 7, 1 },
-    { "N7+", 7, 1 },          { "Samsung 8LPP", 8, 1 },
-    { "SF3", 3, 1 },          { "SMIC N+2", 7, 1 },
-    { "Intel 22nm", 22, 1 },  { "GlobalFoundries 12LP", 12, 1 },
-    { "28 nm", 28, 0 },       { "TSMC 16nm", 16, 1 },
-    { "TSMC 28nm", 28, 0 },   { "SMIC,TSMC 7nm", 7, 1 },
+    { "TSMC N4P", 5, 1 },    { "4N", 5, 1 },
+    { "7nm", 7, 1 },         { "7 nm", 7, 1 },
+    { "N7+", 7, 1 },         { "Samsung 8LPP", 8, 1 },
+    { "SF3", 3, 1 },         { "SMIC N+2", 7, 1 },
+    { "Intel 22nm", 22, 1 }, { "GlobalFoundries 12LP", 12, 1 },
+    { "28 nm", 28, 0 },      { "TSMC 16nm", 16, 1 },
+    { "TSMC 28nm", 28, 0 },  { "SMIC,TSMC 7nm", 7, 1 },
   };
   cg_nodes *n = NULL;
   cg_node_info info;
@@ -267,8 +266,8 @@ static void expect_rejected(const char *file, const char *content,
   before = t_db_dump(db_path);
   st = t_run(db_path, NULL, &errout, argv);
   after = t_db_dump(db_path);
-  ck_assert_msg(st == want_exit, "%s: exit %d, want %d; stderr: %s", file,
-                st, want_exit, errout);
+  ck_assert_msg(st == want_exit, "%s: exit %d, want %d; stderr: %s", file, st,
+                want_exit, errout);
   ck_assert_msg(strstr(errout, want_msg) != NULL, "%s: stderr: %s", file,
                 errout);
   ck_assert_str_eq(before, after);
@@ -344,8 +343,8 @@ END_TEST
 
 START_TEST(test_classify_json_and_unknown)
 {
-  const char *argv[] = { "classify", "NVIDIA H100 SXM5 80GB",
-                         "--format", "json", NULL };
+  const char *argv[] = { "classify", "NVIDIA H100 SXM5 80GB", "--format",
+                         "json", NULL };
   const char *bad[] = { "classify", "NVIDIA H1000", NULL };
   char *out = NULL, *errout = NULL;
   cg_json *doc = NULL, *chip;
@@ -357,13 +356,12 @@ START_TEST(test_classify_json_and_unknown)
   db = NULL;
   st = t_run(db_path, &out, NULL, argv);
   ck_assert_int_eq(st, 0);
-  ck_assert_cg_ok(cg_json_parse(&doc, out, strlen(out), "stdout", &err),
-                  &err);
+  ck_assert_cg_ok(cg_json_parse(&doc, out, strlen(out), "stdout", &err), &err);
   chip = cg_json_at(doc, 0);
   ck_assert_double_eq_tol(cg_json_number_value(cg_json_get(chip, "tpp")),
                           15832, 0.5);
-  ck_assert_double_eq_tol(cg_json_number_value(cg_json_get(chip, "pd")),
-                          19.45, 0.01);
+  ck_assert_double_eq_tol(cg_json_number_value(cg_json_get(chip, "pd")), 19.45,
+                          0.01);
   ck_assert_str_eq(cg_json_string_value(cg_json_get(chip, "node")),
                    "TSMC 5nm");
   cg_json_free(doc);

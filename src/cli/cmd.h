@@ -8,5 +8,8 @@ int cmd_init(cg_cli *cli, int argc, char **argv);
 int cmd_import(cg_cli *cli, int argc, char **argv);
 int cmd_classify(cg_cli *cli, int argc, char **argv);
 int cmd_demo(cg_cli *cli, int argc, char **argv);
+int cmd_check(cg_cli *cli, int argc, char **argv);
+int cmd_batch(cg_cli *cli, int argc, char **argv);
+int cmd_audit(cg_cli *cli, int argc, char **argv);
 
 #endif

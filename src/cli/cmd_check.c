@@ -12,20 +12,19 @@
 
 static void help(void)
 {
-  printf(
-      "usage: chipgate check --chip C --customer P --dest CC [--qty N]\n"
-      "         [--date D] [--end-use TEXT] [--role fab|osat|distributor]\n"
-      "         [--packager fab_outside_d5mo|approved_osat|other]\n"
-      "         [--from-us] [--customer-hq CC] [--parent NAME]\n"
-      "         [--parent-hq CC] [--format text|json]\n\n"
-      "Decides one order under the rule pack, without recording it or\n"
-      "drawing on licences. --customer names an imported customer; with\n"
-      "--customer-hq it may be any name (an ad-hoc customer located and\n"
-      "headquartered in CC). --date (alias --as-of) is the order date the\n"
-      "rules and country groups are evaluated at (default: today).\n\n"
-      "Exit status: 0 nlr/exception/licensed, 10 notify/hold/"
-      "license_required,\n20 deny, 64 usage, 65 bad data, 66 unknown chip "
-      "or customer.\n");
+  printf("usage: chipgate check --chip C --customer P --dest CC [--qty N]\n"
+         "         [--date D] [--end-use TEXT] [--role fab|osat|distributor]\n"
+         "         [--packager fab_outside_d5mo|approved_osat|other]\n"
+         "         [--from-us] [--customer-hq CC] [--parent NAME]\n"
+         "         [--parent-hq CC] [--format text|json]\n\n"
+         "Decides one order under the rule pack, without recording it or\n"
+         "drawing on licences. --customer names an imported customer; with\n"
+         "--customer-hq it may be any name (an ad-hoc customer located and\n"
+         "headquartered in CC). --date (alias --as-of) is the order date the\n"
+         "rules and country groups are evaluated at (default: today).\n\n"
+         "Exit status: 0 nlr/exception/licensed, 10 notify/hold/"
+         "license_required,\n20 deny, 64 usage, 65 bad data, 66 unknown chip "
+         "or customer.\n");
 }
 
 /* Text for people: the decision first, then why. */
@@ -47,11 +46,10 @@ static void print_text(const cg_json *doc)
          cg_json_string_value(cg_json_get(doc, "destination")),
          cg_json_string_value(cg_json_get(cust, "name")),
          cg_json_string_value(cg_json_get(doc, "as_of")));
-  printf("  chip: ECCN %s, TPP %s, PD %s\n", eccn ? eccn : "unknown",
-         cli_num(a, sizeof(a),
-                 cg_json_number_value(cg_json_get(chip, "tpp")), 0),
-         cli_num(b, sizeof(b), cg_json_number_value(cg_json_get(chip, "pd")),
-                 2));
+  printf(
+      "  chip: ECCN %s, TPP %s, PD %s\n", eccn ? eccn : "unknown",
+      cli_num(a, sizeof(a), cg_json_number_value(cg_json_get(chip, "tpp")), 0),
+      cli_num(b, sizeof(b), cg_json_number_value(cg_json_get(chip, "pd")), 2));
   if(cg_json_size(missing) > 0) {
     printf("  missing facts:");
     for(i = 0; i < cg_json_size(missing); i++)
@@ -61,9 +59,8 @@ static void print_text(const cg_json *doc)
   printf("  why:\n");
   for(i = 0; i < cg_json_size(rules); i++) {
     const cg_json *r = cg_json_at(rules, i);
-    const char *rel = cg_json_is_true(cg_json_get(r, "relieved"))
-                          ? " (relieved by "
-                          : NULL;
+    const char *rel =
+        cg_json_is_true(cg_json_get(r, "relieved")) ? " (relieved by " : NULL;
     printf("    %-16s %-24s %s%s%s%s\n",
            cg_json_string_value(cg_json_get(r, "outcome")),
            cg_json_string_value(cg_json_get(r, "id")),
@@ -77,8 +74,7 @@ static void print_text(const cg_json *doc)
     printf("  licence: %s (%s)\n",
            cg_json_string_value(cg_json_get(lic, "number")),
            cg_json_string_value(cg_json_get(lic, "kind")));
-  printf("  ruleset %s\n",
-         cg_json_string_value(cg_json_get(doc, "ruleset")));
+  printf("  ruleset %s\n", cg_json_string_value(cg_json_get(doc, "ruleset")));
 }
 
 int cmd_check(cg_cli *cli, int argc, char **argv)
@@ -133,14 +129,16 @@ int cmd_check(cg_cli *cli, int argc, char **argv)
     case 'q':
       o.quantity = strtoll(optarg, &end, 10);
       if(*end || end == optarg || o.quantity <= 0)
-        return cli_usage("check", "--qty must be a positive whole number, "
-                                  "not \"%s\"",
+        return cli_usage("check",
+                         "--qty must be a positive whole number, "
+                         "not \"%s\"",
                          optarg);
       break;
     case 't':
       if(!cg_date_valid(optarg))
-        return cli_usage("check", "--date \"%s\" is not a date "
-                                  "(YYYY-MM-DD)",
+        return cli_usage("check",
+                         "--date \"%s\" is not a date "
+                         "(YYYY-MM-DD)",
                          optarg);
       snprintf(o.ship_date, sizeof(o.ship_date), "%s", optarg);
       break;

@@ -25,7 +25,9 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
   cg_error err = { 0 };
   cg_store *db = NULL;
   char *seed = NULL, path[1024], wal[1100];
-  size_t n = 0;
+  static const char *const overlays[] = { "chip_attributes.csv",
+                                          "chip_die_estimates.csv" };
+  size_t n = 0, k;
   int c, rc;
 
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -61,12 +63,11 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
     snprintf(path, sizeof(path), "%s/epoch_ml_hardware.csv", seed);
     rc = cg_chip_import(db, path, CG_CHIP_FORMAT_EPOCH, &n, &err);
   }
-  if(rc == CG_OK) {
-    snprintf(path, sizeof(path), "%s/chip_attributes.csv", seed);
-    if(access(path, R_OK) == 0) {
-      size_t m = 0;
-      rc = cg_chip_import(db, path, CG_CHIP_FORMAT_CSV, &m, &err);
-    }
+  /* Overlays in chipgate's own columns: what Epoch does not say. */
+  for(k = 0; rc == CG_OK && k < sizeof(overlays) / sizeof(overlays[0]); k++) {
+    size_t m = 0;
+    snprintf(path, sizeof(path), "%s/%s", seed, overlays[k]);
+    rc = cg_chip_import(db, path, CG_CHIP_FORMAT_CSV, &m, &err);
   }
   if(rc != CG_OK) {
     rc = cli_fail(&err);

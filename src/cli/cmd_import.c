@@ -23,9 +23,8 @@ static int import_chips(cg_store *db, const char *path, const char *format,
   return cg_chip_import(db, path, f, count, err);
 }
 
-static int import_customers(cg_store *db, const char *path,
-                            const char *format, const char *source,
-                            size_t *count, cg_error *err)
+static int import_customers(cg_store *db, const char *path, const char *format,
+                            const char *source, size_t *count, cg_error *err)
 {
   (void)source;
   if(format && strcmp(format, "csv") != 0)
@@ -34,9 +33,8 @@ static int import_customers(cg_store *db, const char *path,
   return cg_customer_import(db, path, count, err);
 }
 
-static int import_licenses(cg_store *db, const char *path,
-                           const char *format, const char *source,
-                           size_t *count, cg_error *err)
+static int import_licenses(cg_store *db, const char *path, const char *format,
+                           const char *source, size_t *count, cg_error *err)
 {
   (void)source;
   if(format && strcmp(format, "csv") != 0)
@@ -50,8 +48,7 @@ static int import_orders(cg_store *db, const char *path, const char *format,
 {
   (void)source;
   if(format && strcmp(format, "csv") != 0)
-    return cg_error_set(err, CG_EUSAGE,
-                        "import orders: --format must be csv");
+    return cg_error_set(err, CG_EUSAGE, "import orders: --format must be csv");
   return cg_order_import(db, path, count, err);
 }
 

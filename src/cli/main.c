@@ -18,6 +18,9 @@ static const command commands[] = {
   { "demo", cmd_demo, "seed a demo database and show what chipgate does" },
   { "import", cmd_import, "import chips|customers|licenses|orders|parties" },
   { "classify", cmd_classify, "show TPP, PD, node and ECCN of chips" },
+  { "check", cmd_check, "decide one order (nothing is recorded)" },
+  { "batch", cmd_batch, "decide every pending order and write reports" },
+  { "audit", cmd_audit, "verify or show the decision log" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,152 @@
+/* cmd_batch.c -- `chipgate batch`: decide every pending order, record it
+ * in the audit log, and write the reports. */
+#include "batch.h"
+#include "cmd.h"
+#include "importer.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct progress {
+  struct timespec start; /* when deciding began */
+  int shown;             /* a bar is on screen */
+} progress;
+
+static double since(const struct timespec *t0)
+{
+  struct timespec t;
+
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)(t.tv_sec - t0->tv_sec) +
+         (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* count, rate and ETA on one redrawn stderr line */
+static void show_progress(void *arg, int64_t done, int64_t total)
+{
+  progress *p = arg;
+  double secs = since(&p->start);
+  double rate = secs > 0 ? (double)done / secs : 0;
+  double eta = rate > 0 ? (double)(total - done) / rate : 0;
+  int width = 30, filled = total > 0 ? (int)(width * done / total) : width;
+
+  fprintf(stderr, "\r[%.*s%*s] %lld/%lld  %.0f orders/s  ETA %.0fs ", filled,
+          "##############################", width - filled, "",
+          (long long)done, (long long)total, rate, eta);
+  p->shown = 1;
+}
+
+int cli_batch_reports(cg_cli *cli, cg_store *db, int64_t batch_id, int all,
+                      const char *out_dir, const char *formats, double mfu,
+                      int quiet);
+
+int cmd_batch(cg_cli *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "pending", no_argument, NULL, 'p' },
+    { "all", no_argument, NULL, 'a' },
+    { "out", required_argument, NULL, 'o' },
+    { "formats", required_argument, NULL, 'F' },
+    { "as-of", required_argument, NULL, 't' },
+    { "mfu", required_argument, NULL, 'm' },
+    { "quiet", no_argument, NULL, 'q' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+  };
+  cg_batch_opts bo = CG_BATCH_OPTS_INIT;
+  cg_batch_result res;
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  cg_rules *pack = NULL;
+  progress prog = { { 0, 0 }, 0 };
+  const char *out_dir = NULL, *formats = "md,html,json,csv";
+  int quiet = 0, all = 0, c, rc, status = CLI_OK;
+  char *end;
+
+  while((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+    switch(c) {
+    case 'p':
+      all = 0;
+      break;
+    case 'a':
+      all = 1;
+      break;
+    case 'o':
+      out_dir = optarg;
+      break;
+    case 'F':
+      formats = optarg;
+      break;
+    case 't':
+      if(!cg_date_valid(optarg))
+        return cli_usage("batch", "--as-of \"%s\" is not a date", optarg);
+      bo.as_of = optarg;
+      break;
+    case 'm':
+      bo.mfu = strtod(optarg, &end);
+      if(*end || bo.mfu <= 0 || bo.mfu > 1)
+        return cli_usage("batch", "--mfu must be in (0, 1]");
+      break;
+    case 'q':
+      quiet = 1;
+      break;
+    case 'h':
+      printf("usage: chipgate batch [--pending|--all] [--out DIR]\n"
+             "         [--formats md,html,json,csv] [--as-of D] [--mfu X] "
+             "[--quiet]\n\n"
+             "Decides every pending order (in order_id order), consuming "
+             "licence\nquantities, and records each decision in the audit "
+             "log. Orders\nalready decided are never decided again. With "
+             "--out, writes the\nreports of this batch (--all: of every "
+             "decision in the log).\n--as-of evaluates every order at that "
+             "date instead of its ship date.\n");
+      return CLI_OK;
+    default:
+      return cli_usage("batch", "bad option");
+    }
+  }
+  if(optind < argc)
+    return cli_usage("batch", "unexpected argument \"%s\"", argv[optind]);
+  rc = cli_open_db(cli, &db, 0, &err);
+  if(rc == CG_OK)
+    rc = cg_rules_load_dir(&pack, cli->rules_dir, NULL, &err);
+  if(rc != CG_OK) {
+    status = cli_fail(&err);
+    goto out;
+  }
+  if(!quiet && isatty(STDERR_FILENO)) {
+    clock_gettime(CLOCK_MONOTONIC, &prog.start);
+    bo.progress = show_progress;
+    bo.progress_arg = &prog;
+  }
+  clock_gettime(CLOCK_MONOTONIC, &prog.start);
+  rc = cg_batch_run(db, pack, &bo, &res, &err);
+  if(prog.shown)
+    fputc('\n', stderr);
+  if(rc != CG_OK) {
+    status = cli_fail(&err);
+    goto out;
+  }
+  if(!quiet)
+    printf("batch %lld: decided %lld orders in %.2fs (nlr %lld, exception "
+           "%lld, licensed %lld, notify %lld, hold %lld, license_required "
+           "%lld, deny %lld)\n",
+           (long long)res.batch_id, (long long)res.decided, since(&prog.start),
+           (long long)res.by_outcome[CG_OUT_NLR],
+           (long long)res.by_outcome[CG_OUT_EXCEPTION],
+           (long long)res.by_outcome[CG_OUT_LICENSED],
+           (long long)res.by_outcome[CG_OUT_NOTIFY],
+           (long long)res.by_outcome[CG_OUT_HOLD],
+           (long long)res.by_outcome[CG_OUT_LICENSE_REQUIRED],
+           (long long)res.by_outcome[CG_OUT_DENY]);
+  if(out_dir)
+    status = cli_batch_reports(cli, db, res.batch_id, all, out_dir, formats,
+                               bo.mfu, quiet);
+out:
+  cg_rules_free(pack);
+  cg_store_close(db);
+  return status;
+}
