@@ -7,6 +7,7 @@
 #ifndef CG_CLI_H
 #define CG_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "error.h"
@@ -62,6 +63,13 @@ char *cli_find_dir(const char *rel);
 
 /* 1 if s is a valid calendar date YYYY-MM-DD. */
 int cli_valid_date(const char *s);
+
+/* Writes the reports of a batch (all: every decision in the log) into
+ * out_dir in the given comma-separated formats; prints the paths unless
+ * quiet. Returns an exit code. */
+int cli_batch_reports(cg_cli *cli, cg_store *db, int64_t batch_id, int all,
+                      const char *out_dir, const char *formats, double mfu,
+                      int quiet);
 
 /* Table helpers shared by classify, check and demo. */
 const char *cli_num(char *buf, size_t size, double v, int decimals);

@@ -39,10 +39,6 @@ static void show_progress(void *arg, int64_t done, int64_t total)
   p->shown = 1;
 }
 
-int cli_batch_reports(cg_cli *cli, cg_store *db, int64_t batch_id, int all,
-                      const char *out_dir, const char *formats, double mfu,
-                      int quiet);
-
 int cmd_batch(cg_cli *cli, int argc, char **argv)
 {
   static const struct option opts[] = {

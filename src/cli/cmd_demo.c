@@ -1,6 +1,9 @@
 /* cmd_demo.c -- `chipgate demo`: a fresh demo database from db/seed, the
  * Epoch AI chips, and a classification table of datacenter accelerators. */
+#include "batch.h"
 #include "chip.h"
+#include "customer.h"
+#include "order.h"
 #include "cmd.h"
 
 #include <getopt.h>
@@ -16,6 +19,26 @@ static int print_if_datacenter(const cg_chip *c, void *arg)
   return 0;
 }
 
+/* The demo's customers, licences and orders. */
+static int demo_orders(cg_store *db, const char *seed, cg_error *err)
+{
+  char path[1024];
+  size_t n = 0;
+  int rc;
+
+  snprintf(path, sizeof(path), "%s/demo_customers.csv", seed);
+  rc = cg_customer_import(db, path, &n, err);
+  if(rc == CG_OK) {
+    snprintf(path, sizeof(path), "%s/demo_licenses.csv", seed);
+    rc = cg_license_import(db, path, &n, err);
+  }
+  if(rc == CG_OK) {
+    snprintf(path, sizeof(path), "%s/demo_orders.csv", seed);
+    rc = cg_order_import(db, path, &n, err);
+  }
+  return rc;
+}
+
 int cmd_demo(cg_cli *cli, int argc, char **argv)
 {
   static const struct option opts[] = { { "out", required_argument, NULL,
@@ -24,6 +47,9 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
                                         { NULL, 0, NULL, 0 } };
   cg_error err = { 0 };
   cg_store *db = NULL;
+  cg_rules *pack = NULL;
+  cg_batch_result res;
+  const char *out_dir = NULL;
   char *seed = NULL, path[1024], wal[1100];
   static const char *const overlays[] = { "chip_attributes.csv",
                                           "chip_die_estimates.csv" };
@@ -33,12 +59,14 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 'o':
+      out_dir = optarg;
       break;
     case 'h':
       printf("usage: chipgate [--db PATH] demo [--out DIR]\n\n"
              "Creates a fresh demo database (default ./chipgate.db is "
-             "replaced)\nfrom db/seed, imports Epoch AI's chips and shows "
-             "how chipgate\nclassifies the datacenter accelerators.\n");
+             "replaced)\nfrom db/seed: Epoch AI's chips, demo customers, "
+             "licences and orders;\ndecides every order in a batch and "
+             "writes the reports to --out\n(default reports/demo).\n");
       return CLI_OK;
     default:
       return cli_usage("demo", "bad option");
@@ -79,9 +107,33 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
          "TPP / die mm^2):\n\n");
   cli_chip_row_header(stdout);
   rc = cg_chip_each(db, print_if_datacenter, NULL, &err);
-  if(rc != CG_OK)
+  if(rc == CG_OK)
+    rc = demo_orders(db, seed, &err);
+  if(rc == CG_OK)
+    rc = cg_rules_load_dir(&pack, cli->rules_dir, NULL, &err);
+  if(rc == CG_OK)
+    rc = cg_batch_run(db, pack, NULL, &res, &err);
+  if(rc != CG_OK) {
     rc = cli_fail(&err);
+    goto out;
+  }
+  printf("\nBatch %lld: %lld orders decided (nlr %lld, exception %lld, "
+         "licensed %lld,\nnotify %lld, hold %lld, license_required %lld, "
+         "deny %lld); the audit log is\nhash-chained (chipgate audit "
+         "verify).\n",
+         (long long)res.batch_id, (long long)res.decided,
+         (long long)res.by_outcome[CG_OUT_NLR],
+         (long long)res.by_outcome[CG_OUT_EXCEPTION],
+         (long long)res.by_outcome[CG_OUT_LICENSED],
+         (long long)res.by_outcome[CG_OUT_NOTIFY],
+         (long long)res.by_outcome[CG_OUT_HOLD],
+         (long long)res.by_outcome[CG_OUT_LICENSE_REQUIRED],
+         (long long)res.by_outcome[CG_OUT_DENY]);
+  rc = cli_batch_reports(cli, db, res.batch_id, 0,
+                         out_dir ? out_dir : "reports/demo",
+                         "md,html,json,csv", 0.40, 0);
 out:
+  cg_rules_free(pack);
   cg_store_close(db);
   free(seed);
   return rc;

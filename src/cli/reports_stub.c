@@ -6,10 +6,6 @@
 
 int cli_batch_reports(cg_cli *cli, cg_store *db, int64_t batch_id, int all,
                       const char *out_dir, const char *formats, double mfu,
-                      int quiet);
-
-int cli_batch_reports(cg_cli *cli, cg_store *db, int64_t batch_id, int all,
-                      const char *out_dir, const char *formats, double mfu,
                       int quiet)
 {
   (void)cli;
