@@ -1,0 +1,336 @@
+/* check_batch.c -- decisions end to end on the demo data: check's exit
+ * codes and JSON, batch outcomes, licence draw-down, the audit chain and
+ * its tamper detection, re-runs, and SIGKILL at random points. */
+#include "helpers.h"
+
+#include "json.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+static char db_path[512];
+
+/* A fresh demo database (40 orders decided by the demo's own batch). */
+static void setup(void)
+{
+  const char *demo[] = { "demo", "--out", t_tmp("reports"), NULL };
+
+  snprintf(db_path, sizeof(db_path), "%s", t_tmp("demo.db"));
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, demo), 0);
+}
+
+static void teardown(void)
+{
+  t_tmp_cleanup();
+}
+
+static char *sql1(const char *sql)
+{
+  char cmd[2048];
+  FILE *p;
+  char buf[4096];
+  size_t n;
+
+  snprintf(cmd, sizeof(cmd), "sqlite3 '%s' \"%s\"", db_path, sql);
+  p = popen(cmd, "r");
+  ck_assert_ptr_nonnull(p);
+  n = fread(buf, 1, sizeof(buf) - 1, p);
+  pclose(p);
+  buf[n] = '\0';
+  while(n && (buf[n - 1] == '\n'))
+    buf[--n] = '\0';
+  return strdup(buf);
+}
+
+static void expect_sql(const char *sql, const char *want)
+{
+  char *got = sql1(sql);
+  ck_assert_msg(strcmp(got, want) == 0, "%s -> \"%s\", want \"%s\"", sql, got,
+                want);
+  free(got);
+}
+
+static void expect_decision(const char *order, const char *want)
+{
+  char sql[256];
+
+  snprintf(sql, sizeof(sql),
+           "SELECT d.decision FROM decisions d JOIN orders o ON o.id = "
+           "d.order_id WHERE o.order_id = '%s'",
+           order);
+  expect_sql(sql, want);
+}
+
+START_TEST(test_demo_outcomes)
+{
+  expect_sql("SELECT count(*) FROM decisions", "40");
+  expect_decision("O-1001", "nlr");              /* H100 to Sweden */
+  expect_decision("O-1006", "licensed");         /* licence D1000001 */
+  expect_decision("O-1007", "license_required"); /* licence too small */
+  expect_decision("O-1008", "exception");        /* 3A090.b to VN: ACA */
+  expect_decision("O-1014", "deny");             /* H100 to China */
+  expect_decision("O-1015", "notify");           /* 3A090.b to China: NAC */
+  expect_decision("O-1016", "hold");             /* unknown PD to China */
+  expect_decision("O-1004", "nlr");              /* the same chip to Germany */
+  expect_decision("O-1018", "licensed");         /* H200 band, held licence */
+  expect_decision("O-1021", "deny");             /* parent HQ'd in China */
+  expect_decision("O-1025", "deny");             /* Cambodia in D:5 in 2025 */
+  expect_decision("O-1026", "license_required"); /* ... D:1 only now */
+  expect_decision("O-1031", "deny");             /* foundry presumption */
+  expect_decision("O-1032", "nlr");              /* ... overcome: packaged
+                                                    outside, < 30 B xtors */
+}
+END_TEST
+
+START_TEST(test_license_drawdown)
+{
+  /* Usage equals the quantities of licensed decisions, per licence. */
+  expect_sql("SELECT sum(quantity) FROM license_usage", "300");
+  expect_sql("SELECT group_concat(l.number || '=' || u.quantity) FROM "
+             "license_usage u JOIN licenses l ON l.id = u.license_id "
+             "ORDER BY l.number",
+             "D1000001=200,D1000002=60,D1000003=40");
+}
+END_TEST
+
+START_TEST(test_audit_verify_and_tamper)
+{
+  const char *verify[] = { "audit", "verify", NULL };
+  char *out = NULL, *errout = NULL;
+
+  ck_assert_int_eq(t_run(db_path, &out, NULL, verify), 0);
+  ck_assert_ptr_nonnull(strstr(out, "40 decisions"));
+  free(out);
+  /* The triggers refuse changes... */
+  free(sql1("UPDATE decisions SET decision = 'nlr' WHERE seq = 14"));
+  expect_sql("SELECT decision FROM decisions WHERE seq = 14", "deny");
+  /* ... so a tamperer drops them first; verify still catches it. */
+  free(sql1("DROP TRIGGER decisions_no_update; UPDATE decisions SET doc = "
+            "replace(doc, '\\\"decision\\\":\\\"deny\\\"', "
+            "'\\\"decision\\\":\\\"nlr\\\"') WHERE seq = 14"));
+  ck_assert_int_eq(t_run(db_path, NULL, &errout, verify), 65);
+  ck_assert_msg(strstr(errout, "decision 14 (order O-1014)") != NULL, "%s",
+                errout);
+  free(errout);
+}
+END_TEST
+
+START_TEST(test_audit_delete_caught)
+{
+  const char *verify[] = { "audit", "verify", NULL };
+  char *errout = NULL;
+
+  free(sql1("DROP TRIGGER decisions_no_delete; DELETE FROM decisions WHERE "
+            "seq = 5"));
+  ck_assert_int_eq(t_run(db_path, NULL, &errout, verify), 65);
+  ck_assert_msg(strstr(errout, "decision 6") != NULL, "%s", errout);
+  free(errout);
+}
+END_TEST
+
+START_TEST(test_rerun_decides_nothing_twice)
+{
+  const char *batch[] = { "batch", "--quiet", NULL };
+
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, batch), 0);
+  expect_sql("SELECT count(*) FROM decisions", "40");
+  expect_sql("SELECT count(*) FROM orders WHERE status = 'pending'", "0");
+}
+END_TEST
+
+/* Kill the batch at random points; every order must end up decided
+ * exactly once, the chain intact and licence usage consistent. */
+START_TEST(test_sigkill_at_random_points)
+{
+  const char *batch[] = { "batch", "--quiet", NULL };
+  const char *verify[] = { "audit", "verify", NULL };
+  char *args[] = {
+    (char *)CG_BINARY, "--db", db_path, "batch", "--quiet", NULL
+  };
+  int i, killed = 0;
+
+  /* 6,000 more orders: the demo's 40, repeated with new ids. */
+  free(sql1("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+            "WHERE i < 150) INSERT INTO orders(order_id, customer_id, "
+            "chip_id, destination, quantity, ship_date, end_use, role, "
+            "packager, export_from_us) SELECT printf('R-%05d-', n.i) || "
+            "o.order_id, customer_id, chip_id, destination, quantity, "
+            "ship_date, end_use, role, packager, export_from_us FROM orders "
+            "o, n"));
+  expect_sql("SELECT count(*) FROM orders WHERE status = 'pending'", "6000");
+  srand((unsigned)time(NULL));
+  for(i = 0; i < 20; i++) {
+    pid_t pid = fork();
+    int st;
+    ck_assert_int_ge(pid, 0);
+    if(pid == 0) {
+      int devnull = open("/dev/null", 1);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+      execv(CG_BINARY, args);
+      _exit(127);
+    }
+    {
+      struct timespec ts = { 0, (long)(rand() % 60000) * 1000L };
+      nanosleep(&ts, NULL); /* 0 to 60 ms */
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    killed += WIFSIGNALED(st);
+  }
+  printf("SIGKILL test: %d of 20 runs killed mid-way\n", killed);
+  ck_assert_int_ge(killed, 10);
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, batch), 0);
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, verify), 0);
+  expect_sql("SELECT count(*) FROM orders WHERE status = 'pending'", "0");
+  expect_sql("SELECT count(*) = count(DISTINCT order_id) AND count(*) = "
+             "(SELECT count(*) FROM orders) FROM decisions",
+             "1");
+  /* Licence usage matches the licensed decisions exactly. */
+  expect_sql("SELECT (SELECT coalesce(sum(quantity), 0) FROM license_usage) "
+             "= (SELECT coalesce(sum(o.quantity), 0) FROM decisions d JOIN "
+             "orders o ON o.id = d.order_id WHERE d.decision = 'licensed')",
+             "1");
+  expect_sql("SELECT count(*) FROM license_usage u JOIN decisions d ON "
+             "d.order_id = u.order_id WHERE d.decision != 'licensed'",
+             "0");
+  /* And no licence is over-drawn. */
+  expect_sql("SELECT count(*) FROM licenses l WHERE max_qty < (SELECT "
+             "coalesce(sum(quantity), 0) FROM license_usage u WHERE "
+             "u.license_id = l.id)",
+             "0");
+}
+END_TEST
+
+/* ---- check ------------------------------------------------------------ */
+
+static int check(const char *chip, const char *customer, const char *dest,
+                 const char *extra, char **out, char **errout)
+{
+  const char *argv[16];
+  int n = 0;
+
+  argv[n++] = "check";
+  argv[n++] = "--chip";
+  argv[n++] = chip;
+  argv[n++] = "--customer";
+  argv[n++] = customer;
+  argv[n++] = "--dest";
+  argv[n++] = dest;
+  if(extra) {
+    argv[n++] = extra;
+    argv[n++] = extra[2] == 'f' ? "json" : "2026-11-26";
+  }
+  argv[n] = NULL;
+  return t_run(db_path, out, errout, argv);
+}
+
+START_TEST(test_check_exit_codes_and_json)
+{
+  char *out = NULL;
+  cg_json *doc = NULL, *rules;
+  cg_error err = { 0 };
+  char *before = t_db_dump(db_path), *after;
+  size_t i;
+  int saw_cite = 0;
+
+  ck_assert_int_eq(check("NVIDIA H100 SXM5 80GB", "Nordic AI Cloud AB", "SE",
+                         NULL, NULL, NULL),
+                   0);
+  ck_assert_int_eq(check("NVIDIA L40", "Beijing Zhiyuan Compute Co. Ltd.",
+                         "CN", NULL, NULL, NULL),
+                   10);
+  ck_assert_int_eq(check("NVIDIA H100 SXM5 80GB",
+                         "Beijing Zhiyuan Compute Co. Ltd.", "CN", "--format",
+                         &out, NULL),
+                   20);
+  ck_assert_cg_ok(cg_json_parse(&doc, out, strlen(out), "check", &err), &err);
+  ck_assert_str_eq(cg_json_string_value(cg_json_get(doc, "decision")), "deny");
+  ck_assert_str_eq(
+      cg_json_string_value(cg_json_get(cg_json_get(doc, "chip"), "eccn")),
+      "3A090.a");
+  ck_assert_ptr_nonnull(
+      strstr(cg_json_string_value(cg_json_get(doc, "ruleset")), "sha256:"));
+  rules = cg_json_get(doc, "rules");
+  for(i = 0; i < cg_json_size(rules); i++) {
+    const char *cite =
+        cg_json_string_value(cg_json_get(cg_json_at(rules, i), "cite"));
+    if(cite && strstr(cite, "744.23"))
+      saw_cite = 1;
+  }
+  ck_assert(saw_cite);
+  cg_json_free(doc);
+  free(out);
+  /* check records nothing and draws on no licence. */
+  ck_assert_int_eq(check("NVIDIA H200 SXM", "Beijing Zhiyuan Compute Co. Ltd.",
+                         "CN", NULL, NULL, NULL) >= 0,
+                   1);
+  after = t_db_dump(db_path);
+  ck_assert_str_eq(before, after);
+  free(before);
+  free(after);
+}
+END_TEST
+
+START_TEST(test_check_bad_input)
+{
+  char *errout = NULL;
+  const char *bad_qty[] = { "check",    "--chip", "NVIDIA L4", "--customer",
+                            "Zhipu AI", "--dest", "CN",        "--qty",
+                            "0",        NULL };
+  const char *bad_date[] = { "check",      "--chip", "NVIDIA L4", "--customer",
+                             "Zhipu AI",   "--dest", "CN",        "--date",
+                             "2026-02-30", NULL };
+
+  ck_assert_int_eq(
+      check("NVIDIA H1000", "Zhipu AI", "CN", NULL, NULL, &errout), 66);
+  ck_assert_ptr_nonnull(strstr(errout, "unknown chip"));
+  free(errout);
+  ck_assert_int_eq(check("NVIDIA L4", "Nobody Inc", "CN", NULL, NULL, &errout),
+                   66);
+  ck_assert_ptr_nonnull(strstr(errout, "unknown customer"));
+  free(errout);
+  ck_assert_int_eq(check("NVIDIA L4", "Zhipu AI", "XX", NULL, NULL, &errout),
+                   64);
+  ck_assert_ptr_nonnull(strstr(errout, "XX"));
+  free(errout);
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, bad_qty), 64);
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, bad_date), 64);
+}
+END_TEST
+
+static Suite *batch_suite(void)
+{
+  Suite *s = suite_create("batch");
+  TCase *tc = tcase_create("core");
+
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_set_timeout(tc, 300);
+  tcase_add_test(tc, test_demo_outcomes);
+  tcase_add_test(tc, test_license_drawdown);
+  tcase_add_test(tc, test_audit_verify_and_tamper);
+  tcase_add_test(tc, test_audit_delete_caught);
+  tcase_add_test(tc, test_rerun_decides_nothing_twice);
+  tcase_add_test(tc, test_sigkill_at_random_points);
+  tcase_add_test(tc, test_check_exit_codes_and_json);
+  tcase_add_test(tc, test_check_bad_input);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void)
+{
+  SRunner *sr = srunner_create(batch_suite());
+  int failed;
+
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
