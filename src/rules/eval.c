@@ -18,6 +18,9 @@ typedef struct ev {
   uint64_t unk;               /* unknown facts (and their causes) */
   uint64_t derived;           /* facts made unknown by classification */
   uint64_t cause[CG_F_COUNT]; /* for derived facts: why they are unknown */
+  const char *cand[64];       /* eccn values still possible when the */
+  int ncand;                  /* classification is unknown */
+  int cand_open;              /* 1: "no classification" also possible */
   cg_error *err;
   int failed; /* a regex match error */
 } ev;
@@ -64,6 +67,51 @@ static int vcmp(const cg_value *a, const cg_value *b)
   return 0;
 }
 
+static cg_value eval(ev *e, int idx);
+
+/* `eccn == X` / `eccn in [...]` while eccn is unknown but known to be one
+ * of a few candidates: true (false) if true (false) for every candidate.
+ * Returns -1 when this does not apply. */
+static int eccn_multi(ev *e, const cg_node *n)
+{
+  const cg_node *fa = &e->pk->nodes[n->a];
+  int all_t = 1, all_f = 1, i;
+  cg_value b = { 0 };
+
+  if(fa->kind != N_FACT || fa->fact != CG_F_ECCN ||
+     e->f->v[CG_F_ECCN].kind != CG_V_UNKNOWN || !e->ncand || e->cand_open)
+    return -1;
+  (void)eval(e, n->a); /* bookkeeping: read, unknown, causes */
+  if(n->kind == N_CMP) {
+    b = eval(e, n->b);
+    if(b.kind == CG_V_UNKNOWN)
+      return U;
+  }
+  for(i = 0; i < e->ncand; i++) {
+    cg_value a;
+    int t = 0;
+    a.kind = CG_V_STR;
+    a.u.str = e->cand[i];
+    if(n->kind == N_CMP) {
+      int c = vcmp(&a, &b);
+      t = n->op == T_EQ ? c == 0 : n->op == T_NE ? c != 0 : -1;
+      if(t < 0)
+        return U; /* ordering strings is not a thing */
+    }
+    else {
+      const cg_node *list = &e->pk->nodes[n->b];
+      size_t k;
+      for(k = 0; k < list->nitems && !t; k++)
+        t = vcmp(&a, &e->pk->nodes[list->items[k]].lit) == 0;
+    }
+    if(t)
+      all_f = 0;
+    else
+      all_t = 0;
+  }
+  return all_t ? T : all_f ? F : U;
+}
+
 static cg_value eval(ev *e, int idx)
 {
   const cg_node *n = &e->pk->nodes[idx];
@@ -94,7 +142,9 @@ static cg_value eval(ev *e, int idx)
     b.u.num = cg_date_year(a.u.date);
     return b;
   case N_CMP: {
-    int c;
+    int c = eccn_multi(e, n);
+    if(c >= 0)
+      return vbool(c);
     a = eval(e, n->a);
     b = eval(e, n->b);
     if(a.kind == CG_V_UNKNOWN || b.kind == CG_V_UNKNOWN)
@@ -117,6 +167,9 @@ static cg_value eval(ev *e, int idx)
   }
   case N_IN: {
     const cg_node *list = &e->pk->nodes[n->b];
+    int c = eccn_multi(e, n);
+    if(c >= 0)
+      return vbool(c);
     a = eval(e, n->a);
     if(a.kind == CG_V_UNKNOWN)
       return vbool(U);
@@ -241,6 +294,7 @@ static int add_entry(ev *e, cg_rules_result *res, int ri, int cond)
   x->decisive = 1;
   x->relieved = 0;
   x->relieved_by = -1;
+  x->maybe_relieved = 0;
   x->licensed = 0;
   x->missing = cond == U ? e->unk : 0;
   if(cond == U && r->action != CG_ACT_CLASSIFY && r->action != CG_ACT_FLAG) {
@@ -305,6 +359,19 @@ static void apply_sets(ev *e, const cg_rule *r)
   }
 }
 
+static void add_cand(ev *e, const char *v)
+{
+  int i;
+
+  for(i = 0; i < e->ncand; i++)
+    if(strcmp(e->cand[i], v) == 0)
+      return;
+  if(e->ncand < (int)(sizeof(e->cand) / sizeof(e->cand[0])))
+    e->cand[e->ncand++] = v;
+  else
+    e->cand_open = 1;
+}
+
 /* Phase 1: classification. First definitive rule wins; a rule whose
  * condition is unknown is a pending candidate: a later true rule only
  * decides eccn if every pending candidate would have given the same. */
@@ -314,9 +381,11 @@ static void classify(ev *e, cg_rules_result *res)
   int pend[64];
   size_t npend = 0, k, i;
   uint64_t why = 0;
-  int decided = 0;
+  int decided = 0, stopped = 0;
 
   res->eccn_entry = -1;
+  e->ncand = 0;
+  e->cand_open = 0;
   if(e->f->v[CG_F_ECCN].kind != CG_V_UNKNOWN)
     return; /* preset by decide */
   for(k = 0; k < pk->nclassify && !decided; k++) {
@@ -333,8 +402,11 @@ static void classify(ev *e, cg_rules_result *res)
       why |= e->unk;
       if(npend < sizeof(pend) / sizeof(pend[0]))
         pend[npend++] = ri;
+      else
+        e->cand_open = 1;
       continue;
     }
+    stopped = 1;
     decided = 1;
     for(i = 0; i < npend; i++)
       if(strcmp(pk->rules[pend[i]].reason, r->reason) != 0)
@@ -352,15 +424,21 @@ static void classify(ev *e, cg_rules_result *res)
   for(i = 0; i < npend; i++)
     blur_sets(e, &pk->rules[pend[i]], why);
   if(e->f->v[CG_F_ECCN].kind == CG_V_UNKNOWN) {
+    /* what it could be: the pending candidates, and the rule that
+     * stopped the chain (else "unclassified" is possible too) */
+    for(i = 0; i < npend; i++)
+      add_cand(e, pk->rules[pend[i]].reason);
+    if(stopped)
+      add_cand(e, pk->rules[pk->classify[k]].reason);
+    else
+      e->cand_open = 1;
     e->derived |= BIT(CG_F_ECCN);
     e->cause[CG_F_ECCN] = why;
     res->eccn_missing = why;
   }
-  /* Once decided, the entry that set eccn stays decisive even if an
-   * equal pending candidate existed. */
-  (void)decided;
 }
 
+/* relieve: 0 count only, 1 relieve, 2 mark maybe-relieved */
 static int entry_targets(const cg_rules_result *res, const cg_rule *r,
                          size_t self, int relieve)
 {
@@ -376,8 +454,12 @@ static int entry_targets(const cg_rules_result *res, const cg_rule *r,
         hit = 1;
         if(relieve) {
           cg_rules_fired *w = (cg_rules_fired *)&res->fired[i];
-          w->relieved = 1;
-          w->relieved_by = (int)self;
+          if(relieve == 1) {
+            w->relieved = 1;
+            w->relieved_by = (int)self;
+          }
+          else
+            w->maybe_relieved = 1;
         }
       }
     }
@@ -400,8 +482,7 @@ static void apply_reliefs(const cg_rules *pk, cg_rules_result *res)
       x->decisive = -1; /* moot: drop */
       continue;
     }
-    if(x->cond == T)
-      entry_targets(res, r, i, 1);
+    entry_targets(res, r, i, x->cond == T ? 1 : 2);
   }
   /* compact away the moot entries */
   for(i = 0; i < res->nfired; i++) {
@@ -431,6 +512,7 @@ int cg_rules_eval(const cg_rules *pack, const cg_facts *facts,
   e.pk = pack;
   e.f = &res->facts;
   e.read = e.unk = e.derived = 0;
+  e.ncand = e.cand_open = 0;
   e.err = err;
   e.failed = 0;
   res->pack = pack;
@@ -481,6 +563,8 @@ cg_outcome cg_rules_result_recompute(cg_rules_result *res)
       continue;
     if(x->licensed && x->licensable)
       o = CG_OUT_LICENSED;
+    else if(x->maybe_relieved && o > CG_OUT_HOLD)
+      o = CG_OUT_HOLD;
     if(o == CG_OUT_HOLD && x->cond == U)
       res->missing |= x->missing;
     if(o > best)

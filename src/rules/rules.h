@@ -161,6 +161,8 @@ typedef struct cg_rules_fired {
                          an unknown eccn) */
   int relieved;       /* 1 if a relieving rule lifted it */
   int relieved_by;    /* entry index of that rule, else -1 */
+  int maybe_relieved; /* an undecided relieving rule may lift it: it
+                         counts as at most `hold` */
   int licensable;     /* require_license / deny from a requirement */
   int licensed;       /* set by decide: a held licence covers it */
   uint64_t missing;   /* bit per CG_F_* fact that was unknown */

@@ -413,11 +413,10 @@ static int run_file(runner *r, char *text)
       continue;
     word = s;
     rest = s + strcspn(s, " \t=");
-    eq = strchr(s, '=');
     if(strncmp(word, "case", 4) == 0 && (word[4] == ' ' || word[4] == '\t')) {
       char *q = trim(word + 4);
       size_t n = strlen(q);
-      if(c.active)
+      if(c.active == 1)
         run_case(r, &defs, &c);
       case_reset(&c);
       c.active = 1;
@@ -429,7 +428,8 @@ static int run_file(runner *r, char *text)
       snprintf(c.name, sizeof(c.name), "%s", q);
       continue;
     }
-    if(eq && (size_t)(eq - s) <= (size_t)(rest - s)) {
+    eq = rest + strspn(rest, " \t");
+    if(*eq == '=') {
       char *name, *val;
       int id;
       *eq = '\0';
