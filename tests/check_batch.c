@@ -213,7 +213,7 @@ END_TEST
 static int check(const char *chip, const char *customer, const char *dest,
                  const char *extra, char **out, char **errout)
 {
-  const char *argv[16];
+  const char *argv[20];
   int n = 0;
 
   argv[n++] = "check";
@@ -223,6 +223,8 @@ static int check(const char *chip, const char *customer, const char *dest,
   argv[n++] = customer;
   argv[n++] = "--dest";
   argv[n++] = dest;
+  argv[n++] = "--from-us";
+  argv[n++] = "no";
   if(extra) {
     argv[n++] = extra;
     argv[n++] = extra[2] == 'f' ? "json" : "2026-11-26";

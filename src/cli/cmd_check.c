@@ -15,7 +15,7 @@ static void help(void)
   printf("usage: chipgate check --chip C --customer P --dest CC [--qty N]\n"
          "         [--date D] [--end-use TEXT] [--role fab|osat|distributor]\n"
          "         [--packager fab_outside_d5mo|approved_osat|other]\n"
-         "         [--from-us] [--customer-hq CC] [--parent NAME]\n"
+         "         [--from-us yes|no] [--customer-hq CC] [--parent NAME]\n"
          "         [--parent-hq CC] [--format text|json]\n\n"
          "Decides one order under the rule pack, without recording it or\n"
          "drawing on licences. --customer names an imported customer; with\n"
@@ -89,7 +89,7 @@ int cmd_check(cg_cli *cli, int argc, char **argv)
     { "end-use", required_argument, NULL, 'e' },
     { "role", required_argument, NULL, 'r' },
     { "packager", required_argument, NULL, 'k' },
-    { "from-us", no_argument, NULL, 'u' },
+    { "from-us", required_argument, NULL, 'u' },
     { "customer-hq", required_argument, NULL, 'H' },
     { "parent", required_argument, NULL, 'P' },
     { "parent-hq", required_argument, NULL, 'Q' },
@@ -160,7 +160,12 @@ int cmd_check(cg_cli *cli, int argc, char **argv)
       snprintf(o.packager, sizeof(o.packager), "%s", optarg);
       break;
     case 'u':
-      o.export_from_us = 1;
+      if(!strcmp(optarg, "yes"))
+        o.export_from_us = 1;
+      else if(!strcmp(optarg, "no"))
+        o.export_from_us = 0;
+      else
+        return cli_usage("check", "--from-us must be yes or no");
       break;
     case 'H':
       hq = optarg;
