@@ -389,6 +389,68 @@ static cg_json *order_json(const cg_order *o)
   return j;
 }
 
+/* The facts a chip alone gives. */
+static void chip_facts(cg_facts *f, const cg_chip *chip)
+{
+  double tpp = cg_chip_tpp(chip, NULL);
+
+  cg_facts_init(f);
+  cg_facts_set_str(f, CG_F_CHIP_NAME, chip->name);
+  cg_facts_set_str(f, CG_F_CHIP_VENDOR, chip->vendor);
+  if(!isnan(tpp))
+    cg_facts_set_num(f, CG_F_CHIP_TPP, tpp);
+  if(!isnan(cg_chip_pd(chip)))
+    cg_facts_set_num(f, CG_F_CHIP_PD, cg_chip_pd(chip));
+  cg_facts_set_str(f, CG_F_CHIP_NODE, chip->node);
+  if(!isnan(chip->node_nm))
+    cg_facts_set_num(f, CG_F_CHIP_NODE_NM, chip->node_nm);
+  if(chip->nonplanar >= 0)
+    cg_facts_set_bool(f, CG_F_CHIP_NONPLANAR, chip->nonplanar);
+  /* Every chip in the table is a processor (a logic IC), never an HBM
+   * stack: chipgate's chips CSV has no memory-only parts. */
+  cg_facts_set_bool(f, CG_F_CHIP_LOGIC_IC, 1);
+  cg_facts_set_bool(f, CG_F_CHIP_HBM_STACK, 0);
+  if(chip->datacenter >= 0)
+    cg_facts_set_bool(f, CG_F_CHIP_DATACENTER, chip->datacenter);
+  if(chip->hbm >= 0)
+    cg_facts_set_bool(f, CG_F_CHIP_HBM, chip->hbm);
+  if(!isnan(chip->transistors_billion))
+    cg_facts_set_num(f, CG_F_CHIP_TRANSISTORS, chip->transistors_billion);
+  if(!isnan(chip->die_area_mm2))
+    cg_facts_set_num(f, CG_F_CHIP_DIE_AREA, chip->die_area_mm2);
+  if(!isnan(chip->memory_bandwidth_gbs))
+    cg_facts_set_num(f, CG_F_CHIP_DRAM_BW, chip->memory_bandwidth_gbs);
+  if(!isnan(cg_chip_max_tops(chip)))
+    cg_facts_set_num(f, CG_F_CHIP_TOPS, cg_chip_max_tops(chip));
+}
+
+int cg_decide_classify(const cg_rules *pack, const cg_chip *chip,
+                       const char *date, char *eccn, size_t eccn_size,
+                       const char **rule_out, cg_error *err)
+{
+  cg_rules_result *res = malloc(sizeof(*res));
+  cg_facts f;
+  int32_t day = 0;
+  int rc;
+
+  *rule_out = NULL;
+  snprintf(eccn, eccn_size, "unknown");
+  if(!res)
+    return cg_error_set(err, CG_ENOMEM, "classify: out of memory");
+  rc = cg_date_parse(date, &day, err);
+  chip_facts(&f, chip);
+  cg_facts_set_date(&f, CG_F_ORDER_DATE, day);
+  cg_facts_set_str(&f, CG_F_ORDER_ROLE, "distributor");
+  if(rc == CG_OK)
+    rc = cg_rules_eval(pack, &f, res, err);
+  if(rc == CG_OK && res->eccn.kind == CG_V_STR)
+    snprintf(eccn, eccn_size, "%s", res->eccn.u.str);
+  if(rc == CG_OK && res->eccn_entry >= 0)
+    *rule_out = res->fired[res->eccn_entry].id;
+  free(res);
+  return rc;
+}
+
 /* ==== deciding ========================================================= */
 
 int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
@@ -404,7 +466,6 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   int32_t date = 0;
   unsigned dest_mask = 0;
   int osat = 0, rc;
-  double tpp = cg_chip_tpp(chip, NULL);
 
   memset(out, 0, sizeof(*out));
   memset(&hit, 0, sizeof(hit));
@@ -415,34 +476,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   if(!res)
     return cg_error_set(err, CG_ENOMEM, "decide: out of memory");
 
-  cg_facts_init(&f);
-  cg_facts_set_str(&f, CG_F_CHIP_NAME, chip->name);
-  cg_facts_set_str(&f, CG_F_CHIP_VENDOR, chip->vendor);
-  if(!isnan(tpp))
-    cg_facts_set_num(&f, CG_F_CHIP_TPP, tpp);
-  if(!isnan(cg_chip_pd(chip)))
-    cg_facts_set_num(&f, CG_F_CHIP_PD, cg_chip_pd(chip));
-  cg_facts_set_str(&f, CG_F_CHIP_NODE, chip->node);
-  if(!isnan(chip->node_nm))
-    cg_facts_set_num(&f, CG_F_CHIP_NODE_NM, chip->node_nm);
-  if(chip->nonplanar >= 0)
-    cg_facts_set_bool(&f, CG_F_CHIP_NONPLANAR, chip->nonplanar);
-  /* Every chip in the table is a processor (a logic IC), never an HBM
-   * stack: chipgate's chips CSV has no memory-only parts. */
-  cg_facts_set_bool(&f, CG_F_CHIP_LOGIC_IC, 1);
-  cg_facts_set_bool(&f, CG_F_CHIP_HBM_STACK, 0);
-  if(chip->datacenter >= 0)
-    cg_facts_set_bool(&f, CG_F_CHIP_DATACENTER, chip->datacenter);
-  if(chip->hbm >= 0)
-    cg_facts_set_bool(&f, CG_F_CHIP_HBM, chip->hbm);
-  if(!isnan(chip->transistors_billion))
-    cg_facts_set_num(&f, CG_F_CHIP_TRANSISTORS, chip->transistors_billion);
-  if(!isnan(chip->die_area_mm2))
-    cg_facts_set_num(&f, CG_F_CHIP_DIE_AREA, chip->die_area_mm2);
-  if(!isnan(chip->memory_bandwidth_gbs))
-    cg_facts_set_num(&f, CG_F_CHIP_DRAM_BW, chip->memory_bandwidth_gbs);
-  if(!isnan(cg_chip_max_tops(chip)))
-    cg_facts_set_num(&f, CG_F_CHIP_TOPS, cg_chip_max_tops(chip));
+  chip_facts(&f, chip);
 
   cg_facts_set_str(&f, CG_F_CUSTOMER_NAME, cu->name);
   rc = set_country(d, &f, CG_F_CUSTOMER_COUNTRY, cu->country, date,

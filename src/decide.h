@@ -9,6 +9,7 @@
 #ifndef CG_DECIDE_H
 #define CG_DECIDE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "chip.h"
@@ -54,6 +55,13 @@ int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err);
 int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
               const cg_chip *chip, int consume, cg_decision *out,
               cg_error *err);
+
+/* Classifies a chip on its own (no order: role distributor, no
+ * destination) as of date. eccn gets the class or "unknown"; *rule_out the
+ * id of the rule that set it (borrowed from the pack) or NULL. */
+int cg_decide_classify(const cg_rules *pack, const cg_chip *chip,
+                       const char *date, char *eccn, size_t eccn_size,
+                       const char **rule_out, cg_error *err);
 
 /* Exit status class of an outcome for `check` (0, 10, 20). */
 int cg_outcome_exit(cg_outcome o);

@@ -1,5 +1,6 @@
 /* cmd_classify.c -- `chipgate classify CHIP... [--format text|json]`. */
 #include "chip.h"
+#include "decide.h"
 #include "cmd.h"
 #include "json.h"
 
@@ -50,6 +51,8 @@ int cmd_classify(cg_cli *cli, int argc, char **argv)
   cg_error err = { 0 };
   cg_store *db = NULL;
   cg_json *arr = NULL;
+  cg_rules *pack = NULL;
+  char today[11];
   int json = 0, c, rc, i, status = CLI_OK;
 
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -62,8 +65,10 @@ int cmd_classify(cg_cli *cli, int argc, char **argv)
     case 'h':
       printf("usage: chipgate classify CHIP... [--format text|json]\n\n"
              "Shows each chip's node, nm class, non-planar, TPP, PD, "
-             "datacenter, HBM\nand transistors. Unknown values show as ? "
-             "(null in JSON).\n");
+             "datacenter, HBM,\ntransistors, and the ECCN the rule pack gives "
+             "the chip on its "
+             "own (no\norder: distributor role, as of today) with the rule "
+             "that set it.\nUnknown values show as ? (null in JSON).\n");
       return CLI_OK;
     default:
       return cli_usage("classify", "bad option");
@@ -72,12 +77,15 @@ int cmd_classify(cg_cli *cli, int argc, char **argv)
   if(optind >= argc)
     return cli_usage("classify", "name at least one CHIP");
   rc = cli_open_db(cli, &db, 0, &err);
-  if(rc != CG_OK)
+  if(rc == CG_OK)
+    rc = cg_rules_load_dir(&pack, cli->rules_dir, NULL, &err);
+  if(rc != CG_OK) {
+    cg_store_close(db);
     return cli_fail(&err);
+  }
+  cli_today(today);
   if(json)
     arr = cg_json_array();
-  else
-    cli_chip_row_header(stdout);
   for(i = optind; i < argc; i++) {
     cg_chip chip;
     rc = cg_chip_get(db, argv[i], &chip, &err);
@@ -97,10 +105,30 @@ int cmd_classify(cg_cli *cli, int argc, char **argv)
       status = cli_fail(&err);
       break;
     }
-    if(json)
-      cg_json_append(arr, cg_chip_json(&chip));
-    else
-      cli_chip_row(stdout, &chip);
+    {
+      char eccn[32];
+      const char *by = NULL;
+      rc = cg_decide_classify(pack, &chip, today, eccn, sizeof(eccn), &by,
+                              &err);
+      if(rc != CG_OK) {
+        cg_chip_clear(&chip);
+        status = cli_fail(&err);
+        break;
+      }
+      if(json) {
+        cg_json *o = cg_chip_json(&chip);
+        cg_json_set_str(o, "eccn", eccn);
+        cg_json_set_str(o, "eccn_rule", by);
+        cg_json_append(arr, o);
+      }
+      else {
+        if(i == optind)
+          cli_chip_row_header(stdout);
+        cli_chip_row(stdout, &chip);
+        printf("  -> ECCN %s%s%s\n", eccn, by ? " by rule " : "",
+               by ? by : "");
+      }
+    }
     cg_chip_clear(&chip);
   }
   if(json && status == CLI_OK) {
@@ -108,6 +136,7 @@ int cmd_classify(cg_cli *cli, int argc, char **argv)
     putchar('\n');
   }
   cg_json_free(arr);
+  cg_rules_free(pack);
   cg_store_close(db);
   return status;
 }
