@@ -22,7 +22,7 @@ CREATE TABLE decisions(
   decided_at TEXT NOT NULL,
   doc        TEXT NOT NULL,
   prev_hash  TEXT NOT NULL CHECK(length(prev_hash) = 64),
-  hash       TEXT NOT NULL UNIQUE CHECK(length(hash) = 64)
+  hash       TEXT NOT NULL CHECK(length(hash) = 64)
 ) STRICT;
 CREATE INDEX decisions_by_batch ON decisions(batch_id, seq);
 
