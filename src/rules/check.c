@@ -302,11 +302,11 @@ static void check_rule(checker *c, size_t ri)
          "rule %s: missing 'cite': every rule must say "
          "where it comes from",
          r->id);
-  if(!r->has_action)
+  if(!r->has_action && !r->parse_failed)
     cerr(c, r->line, r->col, "rule %s: missing 'then' action", r->id);
-  if(r->cond < 0)
+  if(r->cond < 0 && !r->parse_failed)
     cerr(c, r->line, r->col, "rule %s: missing 'when' condition", r->id);
-  else {
+  else if(r->cond >= 0) {
     int t = check_expr(c, r->cond);
     const cg_node *n = &pk->nodes[r->cond];
     if(t != TY_ERR && t != CG_V_BOOL)

@@ -120,6 +120,7 @@ typedef struct cg_rule {
   char *source;            /* copy of the rule text */
   cg_action action;
   int has_action;
+  int parse_failed;  /* a clause failed to parse: no "missing" cascade */
   int cond;          /* root expression node, -1 if none */
   int32_t effective; /* INT32_MIN if none */
   int32_t expires;   /* INT32_MAX if none */

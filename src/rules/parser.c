@@ -571,6 +571,7 @@ static void parse_then(parser *p, cg_rule *r)
     perr(p, t,
          "expected an action (classify, nlr, exception, notify, "
          "hold, require_license, deny, flag)");
+    r->parse_failed = 1;
     sync_clause(p);
     return;
   }
@@ -579,6 +580,7 @@ static void parse_then(parser *p, cg_rule *r)
     perr(p, t,
          "unknown action: expected one of classify, nlr, exception, "
          "notify, hold, require_license, deny, flag");
+    r->parse_failed = 1;
     next(p);
     sync_clause(p);
     return;
@@ -778,6 +780,7 @@ static void parse_rule(parser *p)
       c = parse_expr(p);
       r = &p->pack->rules[ridx];
       if(c < 0) {
+        r->parse_failed = 1;
         sync_clause(p);
         continue;
       }
