@@ -11,5 +11,6 @@ int cmd_demo(cg_cli *cli, int argc, char **argv);
 int cmd_check(cg_cli *cli, int argc, char **argv);
 int cmd_batch(cg_cli *cli, int argc, char **argv);
 int cmd_audit(cg_cli *cli, int argc, char **argv);
+int cmd_rules(cg_cli *cli, int argc, char **argv);
 
 #endif

@@ -8,14 +8,12 @@
  *
  * Exit: 0 ok, 65 pack errors or failed tests, 66 missing directory,
  * 64 usage. */
-#include "cli/cli.h"
+#include "cli/cmd.h"
 #include "rules/rules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int cmd_rules(cg_cli *cli, int argc, char **argv);
 
 static const char usage_text[] =
     "usage: chipgate [--rules DIR] rules lint|test|show [RULE_ID]\n"

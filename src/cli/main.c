@@ -21,6 +21,7 @@ static const command commands[] = {
   { "check", cmd_check, "decide one order (nothing is recorded)" },
   { "batch", cmd_batch, "decide every pending order and write reports" },
   { "audit", cmd_audit, "verify or show the decision log" },
+  { "rules", cmd_rules, "lint, test or show the rule pack" },
 };
 
 static void usage(FILE *f)
