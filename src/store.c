@@ -136,6 +136,10 @@ int cg_store_migrate(cg_store *db, int *applied_out, cg_error *err)
 
   if(applied_out)
     *applied_out = 0;
+  /* Fast path for the common case: no write lock when nothing to do. */
+  rc = cg_store_user_version(db, &have, err);
+  if(rc == CG_OK && have == cg_migration_count)
+    return CG_OK;
   rc = cg_store_begin(db, err);
   if(rc != CG_OK)
     return rc;
