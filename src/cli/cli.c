@@ -90,28 +90,6 @@ void cli_today(char out[11])
   strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-int cli_valid_date(const char *s)
-{
-  int y, m, d;
-  static const int mdays[] = {
-    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-  };
-
-  if(strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-    return 0;
-  for(int i = 0; i < 10; i++)
-    if(i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-      return 0;
-  y = atoi(s);
-  m = atoi(s + 5);
-  d = atoi(s + 8);
-  if(m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || y < 1900)
-    return 0;
-  if(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-    return 0;
-  return 1;
-}
-
 static int is_dir(const char *p)
 {
   struct stat sb;

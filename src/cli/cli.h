@@ -61,8 +61,6 @@ void cli_today(char out[11]);
  * malloc'ed path or NULL. */
 char *cli_find_dir(const char *rel);
 
-/* 1 if s is a valid calendar date YYYY-MM-DD. */
-int cli_valid_date(const char *s);
 
 /* Writes the reports of a batch (all: every decision in the log) into
  * out_dir in the given comma-separated formats; prints the paths unless
