@@ -215,9 +215,12 @@ void cg_http_close(cg_http *h)
   free(h);
 }
 
-void cg_http_set_timeout(cg_http *h, long timeout_ms)
+long cg_http_set_timeout(cg_http *h, long timeout_ms)
 {
+  long old = h->opts.timeout_ms;
+
   h->opts.timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
+  return old;
 }
 
 void cg_http_response_free(cg_http_response *resp)

@@ -67,8 +67,9 @@ typedef struct cg_http_cond {
 int cg_http_open(cg_http **out, const cg_http_opts *opts, cg_error *err);
 void cg_http_close(cg_http *h);
 
-/* Changes the total timeout of the following requests. */
-void cg_http_set_timeout(cg_http *h, long timeout_ms);
+/* Changes the total timeout of the following requests; returns the
+ * previous one. */
+long cg_http_set_timeout(cg_http *h, long timeout_ms);
 
 /* Checks url against the policy (http or https only; plain http only to
  * loopback unless allow_http). CG_OK or CG_EUSAGE with the reason. */

@@ -38,7 +38,7 @@ CREATE TABLE outbox(
   msg_id     TEXT NOT NULL UNIQUE,
   type       TEXT NOT NULL CHECK(type IN ('decision.made', 'party.hit',
                                           'list.updated')),
-  data       TEXT NOT NULL CHECK(json_valid(data)),
+  data       TEXT NOT NULL, -- JSON object or array (checked on insert)
   created_at TEXT NOT NULL
 ) STRICT;
 

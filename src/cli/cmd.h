@@ -8,5 +8,7 @@ int cmd_init(cg_cli *cli, int argc, char **argv);
 int cmd_import(cg_cli *cli, int argc, char **argv);
 int cmd_classify(cg_cli *cli, int argc, char **argv);
 int cmd_demo(cg_cli *cli, int argc, char **argv);
+int cmd_sync(cg_cli *cli, int argc, char **argv);
+int cmd_webhook(cg_cli *cli, int argc, char **argv);
 
 #endif

@@ -18,6 +18,8 @@ static const command commands[] = {
   { "demo", cmd_demo, "seed a demo database and show what chipgate does" },
   { "import", cmd_import, "import chips|customers|licenses|orders|parties" },
   { "classify", cmd_classify, "show TPP, PD, node and ECCN of chips" },
+  { "sync", cmd_sync, "pull party lists or orders over HTTP(S)" },
+  { "webhook", cmd_webhook, "manage webhook endpoints, deliver events" },
 };
 
 static void usage(FILE *f)
