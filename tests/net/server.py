@@ -177,6 +177,13 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(code, b"ok\n" if code == 200 else b"no\n", hdr)
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # clients that hang up on purpose (caps, timeouts) are normal
+
+
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
@@ -190,8 +197,7 @@ def main():
     if ARGS.secret_file:
         with open(ARGS.secret_file) as f:
             ARGS.secret = f.read().strip()
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    srv.daemon_threads = True
+    srv = Server(("127.0.0.1", 0), Handler)
     if ARGS.cert:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(ARGS.cert, ARGS.key)
