@@ -59,7 +59,7 @@ CREATE TABLE deliveries(
   delivered_at     TEXT,
   PRIMARY KEY(event_id, webhook_id)
 ) STRICT;
-CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
+CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at, event_id);
 
 -- Every attempt, successful or not (status_code NULL = no HTTP response).
 CREATE TABLE delivery_attempts(
