@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Loopback HTTP(S) server for chipgate's network tests (stdlib only).
+
+Started by the C tests: binds 127.0.0.1 on an ephemeral port, prints the
+port on stdout, and serves until killed. The path chooses the behaviour:
+
+GET  /files/NAME        ROOT/NAME with ETag + Last-Modified; honours
+                        If-None-Match / If-Modified-Since with 304
+GET  /noetag/NAME       ROOT/NAME without validators
+GET  /status/NNN        status NNN (503 carries Retry-After: 120)
+GET  /reset             Content-Length 100000, 1000 bytes, then TCP RST
+GET  /truncated         Content-Length 1000, 100 bytes, then close
+GET  /slow              waits 3 s before answering
+GET  /big?n=N           N bytes with Content-Length
+GET  /bigchunked?n=N    N bytes, chunked (no Content-Length)
+GET  /redirect?to=URL   302 to URL
+POST /hook              checks the Standard Webhooks signature (401 if bad)
+POST /flaky             500 the first time a webhook-id is seen, then 200
+POST /gone              410
+POST /busy              503 with Retry-After: 120
+POST /slowhook          waits 3 s, then 200
+
+Every POST is appended as one JSON line to --record FILE.
+"""
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import socket
+import ssl
+import struct
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+ARGS = None
+LOCK = threading.Lock()
+SEEN = set()
+LAST_MODIFIED = "Wed, 21 Oct 2026 07:28:00 GMT"
+
+
+def verify(headers, body):
+    """True if webhook-signature matches the secret (Standard Webhooks)."""
+    if not ARGS.secret:
+        return False
+    key = base64.b64decode(ARGS.secret.split("_", 1)[1])
+    msg_id = headers.get("webhook-id", "")
+    ts = headers.get("webhook-timestamp", "")
+    signed = msg_id.encode() + b"." + ts.encode() + b"." + body
+    want = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest())
+    for sig in headers.get("webhook-signature", "").split():
+        if sig.startswith("v1,") and hmac.compare_digest(
+                sig[3:].encode(), want):
+            return True
+    return False
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are separate writes
+
+    def log_message(self, *a):
+        pass
+
+    def reply(self, code, body=b"", headers=None):
+        self.send_response(code)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        if code != 304:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if code != 304:
+            self.wfile.write(body)
+
+    def do_GET(self):
+        u = urlparse(self.path)
+        q = parse_qs(u.query)
+        p = u.path
+        if p.startswith("/files/") or p.startswith("/noetag/"):
+            name = p.split("/", 2)[2]
+            path = os.path.join(ARGS.root, os.path.basename(name))
+            try:
+                with open(path, "rb") as f:
+                    body = f.read()
+            except OSError:
+                return self.reply(404, b"no such file\n")
+            if p.startswith("/noetag/"):
+                return self.reply(200, body)
+            etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+            hdr = {"ETag": etag, "Last-Modified": LAST_MODIFIED}
+            inm = self.headers.get("If-None-Match")
+            ims = self.headers.get("If-Modified-Since")
+            if (inm and inm == etag) or (not inm and ims == LAST_MODIFIED):
+                return self.reply(304, b"", hdr)
+            return self.reply(200, body, hdr)
+        if p.startswith("/status/"):
+            code = int(p.split("/")[2])
+            hdr = {"Retry-After": "120"} if code == 503 else {}
+            return self.reply(code, b"status %d\n" % code, hdr)
+        if p == "/reset":
+            self.send_response(200)
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            self.wfile.write(b"x" * 1000)
+            self.wfile.flush()
+            time.sleep(0.1)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return
+        if p == "/truncated":
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"y" * 100)
+            self.close_connection = True
+            return
+        if p == "/slow":
+            time.sleep(3)
+            return self.reply(200, b"late\n")
+        if p == "/big":
+            return self.reply(200, b"z" * int(q["n"][0]))
+        if p == "/bigchunked":
+            n = int(q["n"][0])
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            chunk = b"z" * 65536
+            try:
+                while n > 0:
+                    c = chunk[:min(n, len(chunk))]
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(c), c))
+                    n -= len(c)
+                self.wfile.write(b"0\r\n\r\n")
+            except OSError:
+                pass
+            self.close_connection = True
+            return
+        if p == "/redirect":
+            return self.reply(302, b"", {"Location": q["to"][0]})
+        return self.reply(404, b"unknown path\n")
+
+    def do_POST(self):
+        n = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(n)
+        p = urlparse(self.path).path
+        ok = verify(self.headers, body)
+        msg_id = self.headers.get("webhook-id", "")
+        code = 200 if ok else 401
+        hdr = {}
+        if p == "/flaky":
+            with LOCK:
+                first = msg_id not in SEEN
+                SEEN.add(msg_id)
+            if first:
+                code = 500
+        elif p == "/gone":
+            code = 410
+        elif p == "/busy":
+            code = 503
+            hdr = {"Retry-After": "120"}
+        elif p == "/slowhook":
+            time.sleep(3)
+        if ARGS.record:
+            try:
+                data = json.loads(body)
+            except ValueError:
+                data = None
+            rec = {"path": p, "id": msg_id,
+                   "timestamp": self.headers.get("webhook-timestamp"),
+                   "valid": ok, "code": code, "body": data}
+            with LOCK, open(ARGS.record, "a") as f:
+                f.write(json.dumps(rec) + "\n")
+        self.reply(code, b"ok\n" if code == 200 else b"no\n", hdr)
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # clients that hang up on purpose (caps, timeouts) are normal
+
+
+def main():
+    global ARGS
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--root", default=".")
+    ap.add_argument("--record")
+    ap.add_argument("--secret-file")
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
+    ARGS = ap.parse_args()
+    ARGS.secret = None
+    if ARGS.secret_file:
+        with open(ARGS.secret_file) as f:
+            ARGS.secret = f.read().strip()
+    srv = Server(("127.0.0.1", 0), Handler)
+    if ARGS.cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(ARGS.cert, ARGS.key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    sys.stdout.write("%d\n" % srv.server_address[1])
+    sys.stdout.flush()
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
