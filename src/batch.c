@@ -7,6 +7,7 @@
 #include "decide.h"
 #include "json.h"
 #include "order.h"
+#include "webhook.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,43 @@ static int chip_cached(cg_store *db, chip_slot *cache, int64_t id,
   }
   *out = &s->chip;
   return CG_OK;
+}
+
+/* The decision.made event: what a receiver acts on, and the audit hash
+ * that proves which recorded decision it is. */
+static int enqueue_decision(cg_store *db, const cg_json *doc,
+                            const char *hash, cg_error *err)
+{
+  static const char *const keys[] = { "order_id", "decision", "as_of",
+                                      "destination", "quantity", "license",
+                                      "batch", "decided_at", NULL };
+  cg_json *ev = cg_json_object(), *chip = cg_json_object();
+  cg_json *src_chip = cg_json_get(doc, "chip");
+  char *text = NULL;
+  int rc, i;
+
+  if(!ev || !chip) {
+    cg_json_free(ev);
+    cg_json_free(chip);
+    return cg_error_set(err, CG_ENOMEM, "batch: out of memory");
+  }
+  for(i = 0; keys[i]; i++) {
+    cg_json *v = cg_json_get(doc, keys[i]);
+    if(v)
+      cg_json_set(ev, keys[i], cg_json_ref(v));
+  }
+  cg_json_set(chip, "name", cg_json_ref(cg_json_get(src_chip, "name")));
+  cg_json_set(chip, "eccn", cg_json_ref(cg_json_get(src_chip, "eccn")));
+  cg_json_set(ev, "chip", chip);
+  cg_json_set(ev, "customer",
+              cg_json_ref(cg_json_get(cg_json_get(doc, "customer"), "name")));
+  cg_json_set_str(ev, "audit_hash", hash);
+  rc = cg_json_dump(&text, ev, CG_JSON_CANONICAL, err);
+  if(rc == CG_OK)
+    rc = cg_webhook_enqueue(db, CG_EVENT_DECISION, text, NULL, err);
+  free(text);
+  cg_json_free(ev);
+  return rc;
 }
 
 int cg_batch_pending(cg_store *db, int64_t *out, cg_error *err)
@@ -83,6 +121,7 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
                               &out->batch_id, err);
   while(rc == CG_OK) {
     cg_order ord;
+    char hash[65];
     const cg_chip *chip = NULL;
     cg_decision dn;
 
@@ -114,7 +153,9 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
       break;
     }
     rc = cg_audit_append(db, ord.id, out->batch_id,
-                         cg_outcome_name(dn.outcome), dn.doc, NULL, err);
+                         cg_outcome_name(dn.outcome), dn.doc, hash, err);
+    if(rc == CG_OK)
+      rc = enqueue_decision(db, dn.doc, hash, err);
     cg_json_free(dn.doc);
     if(rc != CG_OK)
       break;
