@@ -386,6 +386,160 @@ static void check_relieves(checker *c, size_t ri)
   }
 }
 
+/* ---- compilation ---------------------------------------------------- */
+
+/* Appends the operands of a chain of same-kind and/or nodes. */
+static int collect(cg_rules *pk, int idx, node_kind k, int **kids, size_t *n,
+                   size_t *cap)
+{
+  cg_node *nd = &pk->nodes[idx];
+
+  if(nd->kind == k) {
+    if(collect(pk, nd->a, k, kids, n, cap) != CG_OK)
+      return CG_ENOMEM;
+    return collect(pk, pk->nodes[idx].b, k, kids, n, cap);
+  }
+  if(*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 8;
+    int *v = realloc(*kids, nc * sizeof(*v));
+    if(!v)
+      return CG_ENOMEM;
+    *kids = v;
+    *cap = nc;
+  }
+  (*kids)[(*n)++] = idx;
+  return CG_OK;
+}
+
+/* Index in pk->eccn_vals of an interned eccn value, or -1. */
+static int eccn_index(const cg_rules *pk, const char *v)
+{
+  int i;
+
+  for(i = 0; i < pk->neccn; i++)
+    if(pk->eccn_vals[i] == v)
+      return i;
+  return -1;
+}
+
+/* Guard of a decide rule: when its condition is `eccn == X and ...` or
+ * `eccn in [...] and ...`, the set of classify values that can make it
+ * true. Rules are skipped cheaply when eccn is known and not in it. */
+static uint32_t eccn_guard(const cg_rules *pk, const cg_rule *r)
+{
+  const cg_node *n = &pk->nodes[r->cond];
+  const cg_node *fa;
+  uint32_t g = 0;
+  size_t i;
+
+  if(n->kind == N_AND)
+    n = &pk->nodes[n->nkids ? n->kids[0] : n->a];
+  if(n->kind != N_IN && !(n->kind == N_CMP && n->op == T_EQ))
+    return 0;
+  fa = &pk->nodes[n->a];
+  if(fa->kind != N_FACT || fa->fact != CG_F_ECCN)
+    return 0;
+  if(n->kind == N_CMP) {
+    const cg_node *b = &pk->nodes[n->b];
+    int k;
+    if(b->kind != N_LIT)
+      return 0;
+    k = eccn_index(pk, b->lit.u.str);
+    return k >= 0 ? (uint32_t)1 << k : (uint32_t)1 << 31; /* never */
+  }
+  for(i = 0; i < pk->nodes[n->b].nitems; i++) {
+    int k = eccn_index(pk, pk->nodes[pk->nodes[n->b].items[i]].lit.u.str);
+    if(k >= 0)
+      g |= (uint32_t)1 << k;
+  }
+  return g ? g : (uint32_t)1 << 31;
+}
+
+/* Plain ASCII literal regexes are matched without PCRE2 (see eval.c). */
+static int literal_regex(cg_node *n)
+{
+  const char *s = n->str;
+  size_t i, len = strlen(s);
+
+  if(!len)
+    return CG_OK;
+  for(i = 0; i < len; i++) {
+    char c = s[i];
+    if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == ' ' || c == '-' || c == '_' ||
+         c == ':' || c == ','))
+      return CG_OK;
+  }
+  n->literal = malloc(len + 1);
+  if(!n->literal)
+    return CG_ENOMEM;
+  for(i = 0; i <= len; i++) {
+    char c = s[i];
+    if((n->regex_flags & CG_PATTERN_CASELESS) && c >= 'A' && c <= 'Z')
+      c = (char)(c + 32);
+    n->literal[i] = c;
+  }
+  return CG_OK;
+}
+
+/* After a clean check: intern ECCN strings (so eccn comparisons are
+ * pointer comparisons) and flatten and/or chains into n-ary nodes. */
+int cg_compile(cg_rules *pk)
+{
+  size_t i, j;
+
+  for(i = 0; i < pk->nrules; i++) {
+    cg_rule *r = &pk->rules[i];
+    if(r->action != CG_ACT_CLASSIFY)
+      continue;
+    r->eccn = r->reason;
+    for(j = 0; j < i; j++)
+      if(pk->rules[j].action == CG_ACT_CLASSIFY &&
+         strcmp(pk->rules[j].eccn, r->reason) == 0) {
+        r->eccn = pk->rules[j].eccn;
+        break;
+      }
+  }
+  for(i = 0; i < pk->nrules; i++) {
+    const cg_rule *r = &pk->rules[i];
+    if(r->action == CG_ACT_CLASSIFY && eccn_index(pk, r->eccn) < 0 &&
+       pk->neccn < 31)
+      pk->eccn_vals[pk->neccn++] = r->eccn;
+  }
+  for(i = 0; i < pk->nnodes; i++) {
+    cg_node *n = &pk->nodes[i];
+    if(n->kind == N_MATCH && literal_regex(n) != CG_OK)
+      return CG_ENOMEM;
+    if(n->kind != N_LIT || n->lit.kind != CG_V_STR)
+      continue;
+    for(j = 0; j < pk->nrules; j++)
+      if(pk->rules[j].action == CG_ACT_CLASSIFY &&
+         strcmp(pk->rules[j].eccn, n->lit.u.str) == 0) {
+        n->lit.u.str = pk->rules[j].eccn;
+        break;
+      }
+    n->interned = 1;
+  }
+  for(i = 0; i < pk->nnodes; i++) {
+    node_kind k = pk->nodes[i].kind;
+    int *kids = NULL;
+    size_t n = 0, cap = 0;
+    if(k != N_AND && k != N_OR)
+      continue;
+    if(collect(pk, pk->nodes[i].a, k, &kids, &n, &cap) != CG_OK ||
+       collect(pk, pk->nodes[i].b, k, &kids, &n, &cap) != CG_OK) {
+      free(kids);
+      return CG_ENOMEM;
+    }
+    pk->nodes[i].kids = kids;
+    pk->nodes[i].nkids = n;
+  }
+  for(i = 0; i < pk->nrules; i++)
+    if(pk->rules[i].action != CG_ACT_CLASSIFY)
+      pk->rules[i].eccn_guard = eccn_guard(pk, &pk->rules[i]);
+  return CG_OK;
+}
+
 int cg_check(cg_rules *pack, cg_rules_diags *diags)
 {
   checker c;
