@@ -293,6 +293,14 @@ static void run_case(runner *r, const tcase *defs, const tcase *c)
   size_t off = 0, i;
   cg_error err;
 
+  if(c->expect < 0 && !c->fired && !c->eccn && !c->missing) {
+    fail_at(r, c->line,
+            "case \"%s\" checks nothing: expected expect, fired, eccn "
+            "or missing",
+            c->name);
+    r->failed++;
+    return;
+  }
   cg_facts_init(&f);
   /* the date first: country groups depend on it */
   for(id = 0; id < CG_F_COUNT; id++) {
