@@ -635,6 +635,62 @@ START_TEST(test_classify_first_wins_and_unknowns)
 }
 END_TEST
 
+/* ---- definitions ------------------------------------------------------- */
+
+START_TEST(test_define_shared_and_traced)
+{
+  int i, j, saw = 0;
+
+  ck_assert_int_eq(load1("rule R1 cite \"c\" when d5 and chip.hbm "
+                         "then deny \"a\"\n"
+                         "define d5 = dest in group(\"D:5\") or "
+                         "dest == \"MO\"\n"
+                         "rule R2 cite \"c\" when d5 then flag \"b\"\n"),
+                   CG_OK);
+  cg_facts_set_country(&facts, CG_F_DEST, "MO", CG_GROUP_D1);
+  cg_facts_set_bool(&facts, CG_F_CHIP_HBM, 1);
+  ck_assert_int_eq(eval_outcome(), CG_OUT_DENY);
+  /* R2 used the memoised value, but its trace still shows dest */
+  i = fired("R2");
+  ck_assert_int_ge(i, 0);
+  for(j = 0; j < (int)res.fired[i].trace_len; j++)
+    if(res.trace[res.fired[i].trace_off + j].fact == CG_F_DEST)
+      saw = 1;
+  ck_assert(saw);
+  /* unknown inside a definition names the fact */
+  cg_facts_set_unknown(&facts, CG_F_DEST);
+  ck_assert_int_eq(eval_outcome(), CG_OUT_HOLD);
+  ck_assert(res.missing & ((uint64_t)1 << CG_F_DEST));
+  cg_facts_set_country(&facts, CG_F_DEST, "DE", CG_GROUP_A5);
+  ck_assert_int_eq(eval_outcome(), CG_OUT_NLR);
+}
+END_TEST
+
+START_TEST(test_define_errors)
+{
+  ck_assert_int_eq(load1("define a = b\n"
+                         "define b = a\n"
+                         "define a = true\n"
+                         "define num = chip.tpp\n"
+                         "define dest = true\n"
+                         "rule R cite \"c\" when nope then flag \"f\"\n"),
+                   CG_EINVAL);
+  ck_assert_msg(has_diag("t.rules:1:1: definition 'a' refers to itself"), "%s",
+                all_diags());
+  ck_assert_msg(has_diag("t.rules:3:1: duplicate definition 'a': first "
+                         "defined at t.rules:1"),
+                "%s", all_diags());
+  ck_assert_msg(has_diag("t.rules:4:1: type mismatch: definition 'num' is "
+                         "a number"),
+                "%s", all_diags());
+  ck_assert_msg(has_diag("t.rules:5:1: definition 'dest' has the name of a "
+                         "fact"),
+                "%s", all_diags());
+  ck_assert_msg(has_diag("t.rules:6:22: unknown fact 'nope'"), "%s",
+                all_diags());
+}
+END_TEST
+
 /* ---- the real pack -------------------------------------------------------
  */
 
@@ -762,6 +818,8 @@ static Suite *rules_suite(void)
   tcase_add_test(logic, test_licensed_recompute);
   tcase_add_test(logic, test_hold_not_licensable);
   tcase_add_test(logic, test_classify_first_wins_and_unknowns);
+  tcase_add_test(logic, test_define_shared_and_traced);
+  tcase_add_test(logic, test_define_errors);
   suite_add_tcase(s, logic);
 
   tcase_add_checked_fixture(pk, setup, teardown);

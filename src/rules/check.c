@@ -16,6 +16,7 @@ typedef struct checker {
   cg_rules *pack;
   cg_rules_diags *diags;
   const cg_rule *rule;
+  const char *file; /* of the rule or definition being checked */
   int errors;
   int oom;
 } checker;
@@ -31,7 +32,7 @@ static void cerr(checker *c, int line, int col, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
-  if(cg_diag_add(c->diags, c->rule->file, line, col, "%s", msg) != CG_OK)
+  if(cg_diag_add(c->diags, c->file, line, col, "%s", msg) != CG_OK)
     c->oom = 1;
   c->errors++;
 }
@@ -66,9 +67,28 @@ static int compatible(checker *c, int t, const cg_node *n, int lt)
 
 static int check_expr(checker *c, int idx);
 
-static int check_fact_name(checker *c, cg_node *n)
+static int find_def(const cg_rules *pk, const char *name)
+{
+  size_t i;
+
+  for(i = 0; i < pk->ndefs; i++)
+    if(strcmp(pk->defs[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+/* Resolves a name: a fact, or (refs != 0) a definition (-> N_REF). */
+static int check_fact_name(checker *c, cg_node *n, int refs)
 {
   n->fact = cg_fact_id(n->str);
+  if(n->fact < 0 && refs) {
+    int d = find_def(c->pack, n->str);
+    if(d >= 0) {
+      n->kind = N_REF;
+      n->fact = d;
+      return CG_V_BOOL;
+    }
+  }
   if(n->fact < 0) {
     cerr(c, n->line, n->col, "unknown fact '%s'", n->str);
     return TY_ERR;
@@ -200,10 +220,13 @@ static int check_expr(checker *c, int idx)
     t = TY_ERR;
     break;
   case N_FACT:
-    t = check_fact_name(c, n);
+    t = check_fact_name(c, n, 1);
+    break;
+  case N_REF:
+    t = CG_V_BOOL;
     break;
   case N_KNOWN:
-    t = check_fact_name(c, n) == TY_ERR ? TY_ERR : CG_V_BOOL;
+    t = check_fact_name(c, n, 0) == TY_ERR ? TY_ERR : CG_V_BOOL;
     break;
   case N_YEAR: {
     int ta = check_expr(c, n->a);
@@ -294,6 +317,7 @@ static void check_rule(checker *c, size_t ri)
   size_t i;
 
   c->rule = r;
+  c->file = r->file;
   if(dup >= 0)
     cerr(c, r->line, r->col, "duplicate rule id '%s': first defined at %s:%d",
          r->id, pk->rules[dup].file, pk->rules[dup].line);
@@ -359,6 +383,7 @@ static void check_relieves(checker *c, size_t ri)
   size_t j;
 
   c->rule = r;
+  c->file = r->file;
   if(!r->nrelieves)
     return;
   r->relieve_idx = calloc(r->nrelieves, sizeof(int));
@@ -540,6 +565,70 @@ int cg_compile(cg_rules *pk)
   return CG_OK;
 }
 
+/* Walks expression idx; reports a definition that reaches itself.
+ * state: 0 unvisited, 1 on the current path, 2 done. */
+static void def_cycles(checker *c, int idx, unsigned char *state)
+{
+  const cg_node *n = &c->pack->nodes[idx];
+
+  if(n->kind == N_REF) {
+    const cg_def *d = &c->pack->defs[n->fact];
+    if(state[n->fact] == 1) {
+      c->file = d->file;
+      cerr(c, d->line, d->col, "definition '%s' refers to itself", d->name);
+      state[n->fact] = 2;
+      return;
+    }
+    if(state[n->fact] == 2)
+      return;
+    state[n->fact] = 1;
+    def_cycles(c, d->node, state);
+    state[n->fact] = 2;
+    return;
+  }
+  if(n->a >= 0)
+    def_cycles(c, n->a, state);
+  if(n->b >= 0 && n->kind != N_IN)
+    def_cycles(c, n->b, state);
+}
+
+static void check_defs(checker *c)
+{
+  cg_rules *pk = c->pack;
+  unsigned char state[CG_RULES_MAX_DEFS] = { 0 };
+  size_t i, j;
+
+  for(i = 0; i < pk->ndefs; i++) {
+    cg_def *d = &pk->defs[i];
+    int t;
+    c->file = d->file;
+    for(j = 0; j < i; j++)
+      if(strcmp(pk->defs[j].name, d->name) == 0)
+        cerr(c, d->line, d->col,
+             "duplicate definition '%s': first defined at %s:%d", d->name,
+             pk->defs[j].file, pk->defs[j].line);
+    if(cg_fact_id(d->name) >= 0)
+      cerr(c, d->line, d->col, "definition '%s' has the name of a fact",
+           d->name);
+    if(i == CG_RULES_MAX_DEFS)
+      cerr(c, d->line, d->col, "too many definitions (at most %d)",
+           CG_RULES_MAX_DEFS);
+    t = check_expr(c, d->node);
+    if(t != TY_ERR && t != CG_V_BOOL)
+      cerr(c, d->line, d->col,
+           "type mismatch: definition '%s' is a %s, expected a bool "
+           "condition",
+           d->name, ty_name(t));
+  }
+  if(pk->ndefs > CG_RULES_MAX_DEFS)
+    return;
+  for(i = 0; i < pk->ndefs; i++) {
+    memset(state, 0, sizeof(state));
+    state[i] = 1;
+    def_cycles(c, pk->defs[i].node, state);
+  }
+}
+
 int cg_check(cg_rules *pack, cg_rules_diags *diags)
 {
   checker c;
@@ -548,6 +637,7 @@ int cg_check(cg_rules *pack, cg_rules_diags *diags)
   memset(&c, 0, sizeof(c));
   c.pack = pack;
   c.diags = diags;
+  check_defs(&c);
   for(i = 0; i < pack->nrules && !c.oom; i++)
     check_rule(&c, i);
   for(i = 0; i < pack->nrules && !c.oom; i++)

@@ -22,6 +22,9 @@ typedef struct ev {
   int ncand;                  /* classification is unknown */
   int cand_open;              /* 1: "no classification" also possible */
   int eccn_interned;          /* eccn was set by a classify rule */
+  uint64_t memo_valid;        /* bit per definition evaluated this phase */
+  uint8_t memo_val[CG_RULES_MAX_DEFS];
+  uint64_t memo_read[CG_RULES_MAX_DEFS], memo_unk[CG_RULES_MAX_DEFS];
   cg_error *err;
   int failed; /* a regex match error */
 } ev;
@@ -313,6 +316,26 @@ static int ebool(ev *e, int idx)
   case N_NOT:
     c = ebool(e, n->a);
     return c == U ? U : c == T ? F : T;
+  case N_REF: {
+    /* a definition: once per phase, then its value and the facts it
+     * read are replayed into the current rule's trace */
+    int d = n->fact;
+    uint64_t read = e->read, unk = e->unk;
+    if(e->memo_valid & BIT(d)) {
+      e->read |= e->memo_read[d];
+      e->unk |= e->memo_unk[d];
+      return e->memo_val[d];
+    }
+    e->read = e->unk = 0;
+    c = ebool(e, e->pk->defs[d].node);
+    e->memo_val[d] = (uint8_t)c;
+    e->memo_read[d] = e->read;
+    e->memo_unk[d] = e->unk;
+    e->memo_valid |= BIT(d);
+    e->read |= read;
+    e->unk |= unk;
+    return c;
+  }
   case N_YEAR:
   case N_LIST:
     break;
@@ -619,7 +642,9 @@ int cg_rules_eval(const cg_rules *pack, const cg_facts *facts,
   res->eccn_missing = 0;
   res->missing = 0;
 
+  e.memo_valid = 0;
   classify(&e, res);
+  e.memo_valid = 0; /* classification may have changed facts */
   res->eccn = res->facts.v[CG_F_ECCN];
   if(e.eccn_interned) {
     int i;

@@ -78,8 +78,9 @@ typedef enum node_kind {
   N_AND,
   N_OR,
   N_NOT,
-  N_YEAR, /* year(date) */
-  N_KNOWN /* known(fact) */
+  N_YEAR,  /* year(date) */
+  N_KNOWN, /* known(fact) */
+  N_REF    /* a `define`d condition: fact = definition index */
 } node_kind;
 
 typedef struct cg_node {
@@ -142,6 +143,17 @@ typedef struct cg_rule {
                           for these; 0 = no guard */
 } cg_rule;
 
+#define CG_RULES_MAX_DEFS 64 /* definitions per pack (memo bits) */
+
+/* `define NAME = EXPR`: a named bool condition, evaluated at most once
+ * per evaluation phase and shared by the rules that use it. */
+typedef struct cg_def {
+  char *name;
+  int node;   /* expression */
+  char *file; /* borrowed from pack->files[] */
+  int line, col;
+} cg_def;
+
 typedef struct cg_file {
   char *path; /* relative path (diagnostics, digest) */
   char *text; /* contents */
@@ -159,6 +171,8 @@ struct cg_rules {
   size_t nclassify;
   int *decide; /* the other rules, in order */
   size_t ndecide;
+  cg_def *defs;
+  size_t ndefs, dcap;
   const char *eccn_vals[32]; /* distinct classify values (interned) */
   int neccn;
 };

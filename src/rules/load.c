@@ -256,6 +256,9 @@ void cg_pack_free_parts(cg_rules *pk)
     free(r->sets);
   }
   free(pk->rules);
+  for(i = 0; i < pk->ndefs; i++)
+    free(pk->defs[i].name);
+  free(pk->defs);
   for(i = 0; i < pk->nfiles; i++) {
     free(pk->files[i].path);
     free(pk->files[i].text);
