@@ -540,6 +540,8 @@ static void classify(ev *e, cg_rules_result *res)
   }
   for(i = 0; i < npend; i++)
     blur_sets(e, &pk->rules[pend[i]], why);
+  if(stopped && !decided) /* true, but undecided: its sets may apply */
+    blur_sets(e, &pk->rules[pk->classify[k]], why);
   if(e->f->v[CG_F_ECCN].kind == CG_V_UNKNOWN) {
     /* what it could be: the pending candidates, and the rule that
      * stopped the chain (else "unclassified" is possible too) */
