@@ -152,7 +152,8 @@ static int load_groups(const char *dir, grp_table *t, cg_error *err)
         g.mask |= 1u << bit;
       }
     }
-    while((tok = strtok_r(NULL, " \t", &tsave)) != NULL) {
+    for(tok = strtok_r(NULL, " \t", &tsave); tok;
+        tok = strtok_r(NULL, " \t", &tsave)) {
       char *d = strtok_r(NULL, " \t", &tsave);
       int32_t *slot = strcmp(tok, "from") == 0    ? &g.from
                       : strcmp(tok, "until") == 0 ? &g.until
