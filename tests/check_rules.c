@@ -109,8 +109,9 @@ START_TEST(test_unknown_fact)
                          "  then deny \"r\"\n"),
                    CG_EINVAL);
   ck_assert_ptr_null(pack);
-  ck_assert_msg(has_diag("t.rules:3:8: unknown fact 'chip.tpx'"), "%s",
-                all_diags());
+  ck_assert_msg(has_diag("t.rules:3:8: unknown fact 'chip.tpx': did you "
+                         "mean 'chip.tpp'?"),
+                "%s", all_diags());
 }
 END_TEST
 

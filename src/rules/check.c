@@ -77,6 +77,57 @@ static int find_def(const cg_rules *pk, const char *name)
   return -1;
 }
 
+/* Edit distance, capped: returns 3 for anything above 2. */
+static int edit_distance(const char *a, const char *b)
+{
+  size_t la = strlen(a), lb = strlen(b), i, j;
+  int row[64], prev, tmp;
+
+  if(la >= 63 || lb >= 63 || (la > lb ? la - lb : lb - la) > 2)
+    return 3;
+  for(j = 0; j <= lb; j++)
+    row[j] = (int)j;
+  for(i = 1; i <= la; i++) {
+    prev = row[0];
+    row[0] = (int)i;
+    for(j = 1; j <= lb; j++) {
+      int best = prev + (a[i - 1] != b[j - 1]);
+      if(row[j] + 1 < best)
+        best = row[j] + 1;
+      if(row[j - 1] + 1 < best)
+        best = row[j - 1] + 1;
+      tmp = row[j];
+      row[j] = best;
+      prev = tmp;
+    }
+  }
+  return row[lb] > 2 ? 3 : row[lb];
+}
+
+/* The fact or definition name closest to s (distance <= 2), or NULL. */
+static const char *nearest_name(const cg_rules *pk, const char *s)
+{
+  const char *best = NULL;
+  int bd = 3, i;
+  size_t k;
+
+  for(i = 0; i < CG_F_COUNT; i++) {
+    int d = edit_distance(s, cg_fact_name(i));
+    if(d < bd) {
+      bd = d;
+      best = cg_fact_name(i);
+    }
+  }
+  for(k = 0; k < pk->ndefs; k++) {
+    int d = edit_distance(s, pk->defs[k].name);
+    if(d < bd) {
+      bd = d;
+      best = pk->defs[k].name;
+    }
+  }
+  return best;
+}
+
 /* Resolves a name: a fact, or (refs != 0) a definition (-> N_REF). */
 static int check_fact_name(checker *c, cg_node *n, int refs)
 {
@@ -90,7 +141,12 @@ static int check_fact_name(checker *c, cg_node *n, int refs)
     }
   }
   if(n->fact < 0) {
-    cerr(c, n->line, n->col, "unknown fact '%s'", n->str);
+    const char *near = nearest_name(c->pack, n->str);
+    if(near)
+      cerr(c, n->line, n->col, "unknown fact '%s': did you mean '%s'?", n->str,
+           near);
+    else
+      cerr(c, n->line, n->col, "unknown fact '%s'", n->str);
     return TY_ERR;
   }
   return (int)cg_fact_kind(n->fact);
