@@ -389,6 +389,23 @@ static void run_case(runner *r, const tcase *defs, const tcase *c)
     r->passed++;
     return;
   }
+  /* what did happen, to help the rule author */
+  off = strlen(msg);
+  off += (size_t)snprintf(msg + off, sizeof(msg) - off,
+                          " [decision %s:", cg_outcome_name(res->outcome));
+  for(i = 0; i < res->nfired && off < sizeof(msg); i++) {
+    const cg_rules_fired *x = &res->fired[i];
+    if(x->decisive != 1)
+      continue;
+    off += (size_t)snprintf(msg + off, sizeof(msg) - off, " %s=%s%s", x->id,
+                            x->action == CG_ACT_CLASSIFY
+                                ? res->eccn.kind == CG_V_STR ? res->eccn.u.str
+                                                             : "?"
+                                : cg_outcome_name(x->outcome),
+                            x->relieved ? "(relieved)" : "");
+  }
+  if(off < sizeof(msg))
+    snprintf(msg + off, sizeof(msg) - off, "]");
   r->failed++;
   fail_at(r, c->line, "case \"%s\"%s", c->name, msg);
 }
