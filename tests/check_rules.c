@@ -2,6 +2,7 @@
  * errors with file:line:col, Kleene logic, holds naming unknown facts,
  * date windows, reliefs, licences, and the real pack in rules/. */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,8 +109,9 @@ START_TEST(test_unknown_fact)
                          "  then deny \"r\"\n"),
                    CG_EINVAL);
   ck_assert_ptr_null(pack);
-  ck_assert_msg(has_diag("t.rules:3:8: unknown fact 'chip.tpx'"), "%s",
-                all_diags());
+  ck_assert_msg(has_diag("t.rules:3:8: unknown fact 'chip.tpx': did you "
+                         "mean 'chip.tpp'?"),
+                "%s", all_diags());
 }
 END_TEST
 
@@ -635,6 +637,62 @@ START_TEST(test_classify_first_wins_and_unknowns)
 }
 END_TEST
 
+/* ---- definitions ------------------------------------------------------- */
+
+START_TEST(test_define_shared_and_traced)
+{
+  int i, j, saw = 0;
+
+  ck_assert_int_eq(load1("rule R1 cite \"c\" when d5 and chip.hbm "
+                         "then deny \"a\"\n"
+                         "define d5 = dest in group(\"D:5\") or "
+                         "dest == \"MO\"\n"
+                         "rule R2 cite \"c\" when d5 then flag \"b\"\n"),
+                   CG_OK);
+  cg_facts_set_country(&facts, CG_F_DEST, "MO", CG_GROUP_D1);
+  cg_facts_set_bool(&facts, CG_F_CHIP_HBM, 1);
+  ck_assert_int_eq(eval_outcome(), CG_OUT_DENY);
+  /* R2 used the memoised value, but its trace still shows dest */
+  i = fired("R2");
+  ck_assert_int_ge(i, 0);
+  for(j = 0; j < (int)res.fired[i].trace_len; j++)
+    if(res.trace[res.fired[i].trace_off + j].fact == CG_F_DEST)
+      saw = 1;
+  ck_assert(saw);
+  /* unknown inside a definition names the fact */
+  cg_facts_set_unknown(&facts, CG_F_DEST);
+  ck_assert_int_eq(eval_outcome(), CG_OUT_HOLD);
+  ck_assert(res.missing & ((uint64_t)1 << CG_F_DEST));
+  cg_facts_set_country(&facts, CG_F_DEST, "DE", CG_GROUP_A5);
+  ck_assert_int_eq(eval_outcome(), CG_OUT_NLR);
+}
+END_TEST
+
+START_TEST(test_define_errors)
+{
+  ck_assert_int_eq(load1("define a = b\n"
+                         "define b = a\n"
+                         "define a = true\n"
+                         "define num = chip.tpp\n"
+                         "define dest = true\n"
+                         "rule R cite \"c\" when nope then flag \"f\"\n"),
+                   CG_EINVAL);
+  ck_assert_msg(has_diag("t.rules:1:1: definition 'a' refers to itself"), "%s",
+                all_diags());
+  ck_assert_msg(has_diag("t.rules:3:1: duplicate definition 'a': first "
+                         "defined at t.rules:1"),
+                "%s", all_diags());
+  ck_assert_msg(has_diag("t.rules:4:1: type mismatch: definition 'num' is "
+                         "a number"),
+                "%s", all_diags());
+  ck_assert_msg(has_diag("t.rules:5:1: definition 'dest' has the name of a "
+                         "fact"),
+                "%s", all_diags());
+  ck_assert_msg(has_diag("t.rules:6:22: unknown fact 'nope'"), "%s",
+                all_diags());
+}
+END_TEST
+
 /* ---- the real pack -------------------------------------------------------
  */
 
@@ -723,6 +781,155 @@ START_TEST(test_real_pack_own_tests_pass)
 }
 END_TEST
 
+/* ---- robustness and sharing ------------------------------------------- */
+
+static char *read_all(const char *path, size_t *len)
+{
+  FILE *f = fopen(path, "rb");
+  char *buf;
+  long n;
+
+  if(!f)
+    return NULL;
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  buf = malloc((size_t)n + 1);
+  if(buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    buf = NULL;
+  }
+  fclose(f);
+  if(buf)
+    buf[n] = '\0';
+  *len = (size_t)n;
+  return buf;
+}
+
+/* Mutated copies of a real rule file either load or fail cleanly with
+ * diagnostics; never crash (run under ASan to see more). */
+START_TEST(test_mutations_never_crash)
+{
+  char path[4096];
+  size_t len, i;
+  char *orig;
+  unsigned seed = 12345;
+  int ok = 0, bad = 0;
+
+  snprintf(path, sizeof(path), "%s/rules/us-ear/20-license.rules",
+           source_dir());
+  orig = read_all(path, &len);
+  ck_assert_ptr_nonnull(orig);
+  for(i = 0; i < 300; i++) {
+    char *m = malloc(len + 1);
+    cg_rules_source src;
+    cg_error err;
+    int k, rc;
+    memcpy(m, orig, len + 1);
+    for(k = 0; k < 1 + (int)(i % 5); k++) {
+      seed = seed * 1103515245u + 12345u;
+      m[(seed >> 8) % len] = (char)(seed >> 16);
+    }
+    src.name = "m.rules";
+    src.text = m;
+    src.len = len;
+    rc = cg_rules_load_sources(&pack, &src, 1, &diags, &err);
+    if(rc == CG_OK) {
+      ok++;
+      ck_assert_int_eq(cg_rules_eval(pack, &facts, &res, &err), CG_OK);
+    }
+    else {
+      bad++;
+      ck_assert_int_eq(rc, CG_EINVAL);
+      ck_assert_int_gt((int)diags.n, 0);
+    }
+    cg_rules_free(pack);
+    pack = NULL;
+    cg_rules_diags_clear(&diags);
+    free(m);
+  }
+  free(orig);
+  ck_assert_int_gt(bad, 0);
+  (void)ok;
+}
+END_TEST
+
+typedef struct thread_job {
+  const cg_rules *pack;
+  const cg_facts *facts;
+  cg_outcome want;
+  int mismatches;
+} thread_job;
+
+static void *eval_many(void *arg)
+{
+  thread_job *job = arg;
+  cg_rules_result *r = malloc(sizeof(*r));
+  int i;
+
+  for(i = 0; r && i < 2000; i++) {
+    cg_error err;
+    if(cg_rules_eval(job->pack, job->facts, r, &err) != CG_OK ||
+       r->outcome != job->want)
+      job->mismatches++;
+  }
+  free(r);
+  return NULL;
+}
+
+/* One read-only pack, four threads, each with its own result. */
+START_TEST(test_shared_pack_threads)
+{
+  char dir[4096];
+  cg_error err;
+  cg_facts f[4];
+  thread_job jobs[4];
+  pthread_t th[4];
+  const char *dests[4] = { "CN", "DE", "VN", "MO" };
+  unsigned groups[4] = { CG_GROUP_D1 | CG_GROUP_D4 | CG_GROUP_D5, CG_GROUP_A5,
+                         CG_GROUP_D1, CG_GROUP_D1 | CG_GROUP_D4 };
+  int i;
+
+  snprintf(dir, sizeof(dir), "%s/rules", source_dir());
+  ck_assert_int_eq(cg_rules_load_dir(&pack, dir, &diags, &err), CG_OK);
+  for(i = 0; i < 4; i++) {
+    cg_facts_init(&f[i]);
+    cg_facts_set_num(&f[i], CG_F_CHIP_TPP, 4000);
+    cg_facts_set_num(&f[i], CG_F_CHIP_PD, 4.0);
+    cg_facts_set_bool(&f[i], CG_F_CHIP_DATACENTER, 1);
+    cg_facts_set_str(&f[i], CG_F_CHIP_NAME, "Test chip");
+    cg_facts_set_num(&f[i], CG_F_CHIP_TOPS, 500);
+    cg_facts_set_country(&f[i], CG_F_DEST, dests[i], groups[i]);
+    cg_facts_set_country(&f[i], CG_F_CUSTOMER_HQ, dests[i], groups[i]);
+    cg_facts_set_country(&f[i], CG_F_CUSTOMER_PARENT_HQ, dests[i], groups[i]);
+    cg_facts_set_bool(&f[i], CG_F_CUSTOMER_LISTED, 0);
+    cg_facts_set_bool(&f[i], CG_F_CUSTOMER_SCREEN_HOLD, 0);
+    cg_facts_set_str(&f[i], CG_F_ORDER_ROLE, "distributor");
+    cg_facts_set_str(&f[i], CG_F_ORDER_END_USE, "supercomputer");
+    cg_facts_set_bool(&f[i], CG_F_ORDER_EXPORT_FROM_US, 1);
+    ck_assert_int_eq(
+        cg_date_parse("2026-03-01", &f[i].v[CG_F_ORDER_DATE].u.date, NULL),
+        CG_OK);
+    f[i].v[CG_F_ORDER_DATE].kind = CG_V_DATE;
+    ck_assert_int_eq(cg_rules_eval(pack, &f[i], &res, &err), CG_OK);
+    jobs[i].pack = pack;
+    jobs[i].facts = &f[i];
+    jobs[i].want = res.outcome;
+    jobs[i].mismatches = 0;
+  }
+  /* 3A090.b: CN deny (supercomputer), DE nlr, VN ACA, MO deny */
+  ck_assert_int_eq(jobs[0].want, CG_OUT_DENY);
+  ck_assert_int_eq(jobs[1].want, CG_OUT_NLR);
+  ck_assert_int_eq(jobs[2].want, CG_OUT_EXCEPTION);
+  for(i = 0; i < 4; i++)
+    ck_assert_int_eq(pthread_create(&th[i], NULL, eval_many, &jobs[i]), 0);
+  for(i = 0; i < 4; i++) {
+    pthread_join(th[i], NULL);
+    ck_assert_int_eq(jobs[i].mismatches, 0);
+  }
+}
+END_TEST
+
 static Suite *rules_suite(void)
 {
   Suite *s = suite_create("rules");
@@ -762,11 +969,15 @@ static Suite *rules_suite(void)
   tcase_add_test(logic, test_licensed_recompute);
   tcase_add_test(logic, test_hold_not_licensable);
   tcase_add_test(logic, test_classify_first_wins_and_unknowns);
+  tcase_add_test(logic, test_define_shared_and_traced);
+  tcase_add_test(logic, test_define_errors);
   suite_add_tcase(s, logic);
 
   tcase_add_checked_fixture(pk, setup, teardown);
   tcase_add_test(pk, test_real_pack_a100_to_china);
   tcase_add_test(pk, test_real_pack_own_tests_pass);
+  tcase_add_test(pk, test_mutations_never_crash);
+  tcase_add_test(pk, test_shared_pack_threads);
   suite_add_tcase(s, pk);
   return s;
 }

@@ -16,6 +16,7 @@ typedef struct checker {
   cg_rules *pack;
   cg_rules_diags *diags;
   const cg_rule *rule;
+  const char *file; /* of the rule or definition being checked */
   int errors;
   int oom;
 } checker;
@@ -31,7 +32,7 @@ static void cerr(checker *c, int line, int col, const char *fmt, ...)
   va_start(ap, fmt);
   vsnprintf(msg, sizeof(msg), fmt, ap);
   va_end(ap);
-  if(cg_diag_add(c->diags, c->rule->file, line, col, "%s", msg) != CG_OK)
+  if(cg_diag_add(c->diags, c->file, line, col, "%s", msg) != CG_OK)
     c->oom = 1;
   c->errors++;
 }
@@ -66,11 +67,86 @@ static int compatible(checker *c, int t, const cg_node *n, int lt)
 
 static int check_expr(checker *c, int idx);
 
-static int check_fact_name(checker *c, cg_node *n)
+static int find_def(const cg_rules *pk, const char *name)
+{
+  size_t i;
+
+  for(i = 0; i < pk->ndefs; i++)
+    if(strcmp(pk->defs[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+/* Edit distance, capped: returns 3 for anything above 2. */
+static int edit_distance(const char *a, const char *b)
+{
+  size_t la = strlen(a), lb = strlen(b), i, j;
+  int row[64], prev, tmp;
+
+  if(la >= 63 || lb >= 63 || (la > lb ? la - lb : lb - la) > 2)
+    return 3;
+  for(j = 0; j <= lb; j++)
+    row[j] = (int)j;
+  for(i = 1; i <= la; i++) {
+    prev = row[0];
+    row[0] = (int)i;
+    for(j = 1; j <= lb; j++) {
+      int best = prev + (a[i - 1] != b[j - 1]);
+      if(row[j] + 1 < best)
+        best = row[j] + 1;
+      if(row[j - 1] + 1 < best)
+        best = row[j - 1] + 1;
+      tmp = row[j];
+      row[j] = best;
+      prev = tmp;
+    }
+  }
+  return row[lb] > 2 ? 3 : row[lb];
+}
+
+/* The fact or definition name closest to s (distance <= 2), or NULL. */
+static const char *nearest_name(const cg_rules *pk, const char *s)
+{
+  const char *best = NULL;
+  int bd = 3, i;
+  size_t k;
+
+  for(i = 0; i < CG_F_COUNT; i++) {
+    int d = edit_distance(s, cg_fact_name(i));
+    if(d < bd) {
+      bd = d;
+      best = cg_fact_name(i);
+    }
+  }
+  for(k = 0; k < pk->ndefs; k++) {
+    int d = edit_distance(s, pk->defs[k].name);
+    if(d < bd) {
+      bd = d;
+      best = pk->defs[k].name;
+    }
+  }
+  return best;
+}
+
+/* Resolves a name: a fact, or (refs != 0) a definition (-> N_REF). */
+static int check_fact_name(checker *c, cg_node *n, int refs)
 {
   n->fact = cg_fact_id(n->str);
+  if(n->fact < 0 && refs) {
+    int d = find_def(c->pack, n->str);
+    if(d >= 0) {
+      n->kind = N_REF;
+      n->fact = d;
+      return CG_V_BOOL;
+    }
+  }
   if(n->fact < 0) {
-    cerr(c, n->line, n->col, "unknown fact '%s'", n->str);
+    const char *near = nearest_name(c->pack, n->str);
+    if(near)
+      cerr(c, n->line, n->col, "unknown fact '%s': did you mean '%s'?", n->str,
+           near);
+    else
+      cerr(c, n->line, n->col, "unknown fact '%s'", n->str);
     return TY_ERR;
   }
   return (int)cg_fact_kind(n->fact);
@@ -200,10 +276,13 @@ static int check_expr(checker *c, int idx)
     t = TY_ERR;
     break;
   case N_FACT:
-    t = check_fact_name(c, n);
+    t = check_fact_name(c, n, 1);
+    break;
+  case N_REF:
+    t = CG_V_BOOL;
     break;
   case N_KNOWN:
-    t = check_fact_name(c, n) == TY_ERR ? TY_ERR : CG_V_BOOL;
+    t = check_fact_name(c, n, 0) == TY_ERR ? TY_ERR : CG_V_BOOL;
     break;
   case N_YEAR: {
     int ta = check_expr(c, n->a);
@@ -294,6 +373,7 @@ static void check_rule(checker *c, size_t ri)
   size_t i;
 
   c->rule = r;
+  c->file = r->file;
   if(dup >= 0)
     cerr(c, r->line, r->col, "duplicate rule id '%s': first defined at %s:%d",
          r->id, pk->rules[dup].file, pk->rules[dup].line);
@@ -359,6 +439,7 @@ static void check_relieves(checker *c, size_t ri)
   size_t j;
 
   c->rule = r;
+  c->file = r->file;
   if(!r->nrelieves)
     return;
   r->relieve_idx = calloc(r->nrelieves, sizeof(int));
@@ -386,6 +467,224 @@ static void check_relieves(checker *c, size_t ri)
   }
 }
 
+/* ---- compilation ---------------------------------------------------- */
+
+/* Appends the operands of a chain of same-kind and/or nodes. */
+static int collect(cg_rules *pk, int idx, node_kind k, int **kids, size_t *n,
+                   size_t *cap)
+{
+  cg_node *nd = &pk->nodes[idx];
+
+  if(nd->kind == k) {
+    if(collect(pk, nd->a, k, kids, n, cap) != CG_OK)
+      return CG_ENOMEM;
+    return collect(pk, pk->nodes[idx].b, k, kids, n, cap);
+  }
+  if(*n == *cap) {
+    size_t nc = *cap ? *cap * 2 : 8;
+    int *v = realloc(*kids, nc * sizeof(*v));
+    if(!v)
+      return CG_ENOMEM;
+    *kids = v;
+    *cap = nc;
+  }
+  (*kids)[(*n)++] = idx;
+  return CG_OK;
+}
+
+/* Index in pk->eccn_vals of an interned eccn value, or -1. */
+static int eccn_index(const cg_rules *pk, const char *v)
+{
+  int i;
+
+  for(i = 0; i < pk->neccn; i++)
+    if(pk->eccn_vals[i] == v)
+      return i;
+  return -1;
+}
+
+/* Guard of a decide rule: when its condition is `eccn == X and ...` or
+ * `eccn in [...] and ...`, the set of classify values that can make it
+ * true. Rules are skipped cheaply when eccn is known and not in it. */
+static uint32_t eccn_guard(const cg_rules *pk, const cg_rule *r)
+{
+  const cg_node *n = &pk->nodes[r->cond];
+  const cg_node *fa;
+  uint32_t g = 0;
+  size_t i;
+
+  if(n->kind == N_AND)
+    n = &pk->nodes[n->nkids ? n->kids[0] : n->a];
+  if(n->kind != N_IN && !(n->kind == N_CMP && n->op == T_EQ))
+    return 0;
+  fa = &pk->nodes[n->a];
+  if(fa->kind != N_FACT || fa->fact != CG_F_ECCN)
+    return 0;
+  if(n->kind == N_CMP) {
+    const cg_node *b = &pk->nodes[n->b];
+    int k;
+    if(b->kind != N_LIT)
+      return 0;
+    k = eccn_index(pk, b->lit.u.str);
+    return k >= 0 ? (uint32_t)1 << k : (uint32_t)1 << 31; /* never */
+  }
+  for(i = 0; i < pk->nodes[n->b].nitems; i++) {
+    int k = eccn_index(pk, pk->nodes[pk->nodes[n->b].items[i]].lit.u.str);
+    if(k >= 0)
+      g |= (uint32_t)1 << k;
+  }
+  return g ? g : (uint32_t)1 << 31;
+}
+
+/* Plain ASCII literal regexes are matched without PCRE2 (see eval.c). */
+static int literal_regex(cg_node *n)
+{
+  const char *s = n->str;
+  size_t i, len = strlen(s);
+
+  if(!len)
+    return CG_OK;
+  for(i = 0; i < len; i++) {
+    char c = s[i];
+    if(!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == ' ' || c == '-' || c == '_' ||
+         c == ':' || c == ','))
+      return CG_OK;
+  }
+  n->literal = malloc(len + 1);
+  if(!n->literal)
+    return CG_ENOMEM;
+  for(i = 0; i <= len; i++) {
+    char c = s[i];
+    if((n->regex_flags & CG_PATTERN_CASELESS) && c >= 'A' && c <= 'Z')
+      c = (char)(c + 32);
+    n->literal[i] = c;
+  }
+  return CG_OK;
+}
+
+/* After a clean check: intern ECCN strings (so eccn comparisons are
+ * pointer comparisons) and flatten and/or chains into n-ary nodes. */
+int cg_compile(cg_rules *pk)
+{
+  size_t i, j;
+
+  for(i = 0; i < pk->nrules; i++) {
+    cg_rule *r = &pk->rules[i];
+    if(r->action != CG_ACT_CLASSIFY)
+      continue;
+    r->eccn = r->reason;
+    for(j = 0; j < i; j++)
+      if(pk->rules[j].action == CG_ACT_CLASSIFY &&
+         strcmp(pk->rules[j].eccn, r->reason) == 0) {
+        r->eccn = pk->rules[j].eccn;
+        break;
+      }
+  }
+  for(i = 0; i < pk->nrules; i++) {
+    const cg_rule *r = &pk->rules[i];
+    if(r->action == CG_ACT_CLASSIFY && eccn_index(pk, r->eccn) < 0 &&
+       pk->neccn < 31)
+      pk->eccn_vals[pk->neccn++] = r->eccn;
+  }
+  for(i = 0; i < pk->nnodes; i++) {
+    cg_node *n = &pk->nodes[i];
+    if(n->kind == N_MATCH && literal_regex(n) != CG_OK)
+      return CG_ENOMEM;
+    if(n->kind != N_LIT || n->lit.kind != CG_V_STR)
+      continue;
+    for(j = 0; j < pk->nrules; j++)
+      if(pk->rules[j].action == CG_ACT_CLASSIFY &&
+         strcmp(pk->rules[j].eccn, n->lit.u.str) == 0) {
+        n->lit.u.str = pk->rules[j].eccn;
+        break;
+      }
+    n->interned = 1;
+  }
+  for(i = 0; i < pk->nnodes; i++) {
+    node_kind k = pk->nodes[i].kind;
+    int *kids = NULL;
+    size_t n = 0, cap = 0;
+    if(k != N_AND && k != N_OR)
+      continue;
+    if(collect(pk, pk->nodes[i].a, k, &kids, &n, &cap) != CG_OK ||
+       collect(pk, pk->nodes[i].b, k, &kids, &n, &cap) != CG_OK) {
+      free(kids);
+      return CG_ENOMEM;
+    }
+    pk->nodes[i].kids = kids;
+    pk->nodes[i].nkids = n;
+  }
+  for(i = 0; i < pk->nrules; i++)
+    if(pk->rules[i].action != CG_ACT_CLASSIFY)
+      pk->rules[i].eccn_guard = eccn_guard(pk, &pk->rules[i]);
+  return CG_OK;
+}
+
+/* Walks expression idx; reports a definition that reaches itself.
+ * state: 0 unvisited, 1 on the current path, 2 done. */
+static void def_cycles(checker *c, int idx, unsigned char *state)
+{
+  const cg_node *n = &c->pack->nodes[idx];
+
+  if(n->kind == N_REF) {
+    const cg_def *d = &c->pack->defs[n->fact];
+    if(state[n->fact] == 1) {
+      c->file = d->file;
+      cerr(c, d->line, d->col, "definition '%s' refers to itself", d->name);
+      state[n->fact] = 2;
+      return;
+    }
+    if(state[n->fact] == 2)
+      return;
+    state[n->fact] = 1;
+    def_cycles(c, d->node, state);
+    state[n->fact] = 2;
+    return;
+  }
+  if(n->a >= 0)
+    def_cycles(c, n->a, state);
+  if(n->b >= 0 && n->kind != N_IN)
+    def_cycles(c, n->b, state);
+}
+
+static void check_defs(checker *c)
+{
+  cg_rules *pk = c->pack;
+  unsigned char state[CG_RULES_MAX_DEFS] = { 0 };
+  size_t i, j;
+
+  for(i = 0; i < pk->ndefs; i++) {
+    cg_def *d = &pk->defs[i];
+    int t;
+    c->file = d->file;
+    for(j = 0; j < i; j++)
+      if(strcmp(pk->defs[j].name, d->name) == 0)
+        cerr(c, d->line, d->col,
+             "duplicate definition '%s': first defined at %s:%d", d->name,
+             pk->defs[j].file, pk->defs[j].line);
+    if(cg_fact_id(d->name) >= 0)
+      cerr(c, d->line, d->col, "definition '%s' has the name of a fact",
+           d->name);
+    if(i == CG_RULES_MAX_DEFS)
+      cerr(c, d->line, d->col, "too many definitions (at most %d)",
+           CG_RULES_MAX_DEFS);
+    t = check_expr(c, d->node);
+    if(t != TY_ERR && t != CG_V_BOOL)
+      cerr(c, d->line, d->col,
+           "type mismatch: definition '%s' is a %s, expected a bool "
+           "condition",
+           d->name, ty_name(t));
+  }
+  if(pk->ndefs > CG_RULES_MAX_DEFS)
+    return;
+  for(i = 0; i < pk->ndefs; i++) {
+    memset(state, 0, sizeof(state));
+    state[i] = 1;
+    def_cycles(c, pk->defs[i].node, state);
+  }
+}
+
 int cg_check(cg_rules *pack, cg_rules_diags *diags)
 {
   checker c;
@@ -394,6 +693,7 @@ int cg_check(cg_rules *pack, cg_rules_diags *diags)
   memset(&c, 0, sizeof(c));
   c.pack = pack;
   c.diags = diags;
+  check_defs(&c);
   for(i = 0; i < pack->nrules && !c.oom; i++)
     check_rule(&c, i);
   for(i = 0; i < pack->nrules && !c.oom; i++)

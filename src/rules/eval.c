@@ -21,6 +21,10 @@ typedef struct ev {
   const char *cand[64];       /* eccn values still possible when the */
   int ncand;                  /* classification is unknown */
   int cand_open;              /* 1: "no classification" also possible */
+  int eccn_interned;          /* eccn was set by a classify rule */
+  uint64_t memo_valid;        /* bit per definition evaluated this phase */
+  uint8_t memo_val[CG_RULES_MAX_DEFS];
+  uint64_t memo_read[CG_RULES_MAX_DEFS], memo_unk[CG_RULES_MAX_DEFS];
   cg_error *err;
   int failed; /* a regex match error */
 } ev;
@@ -67,7 +71,64 @@ static int vcmp(const cg_value *a, const cg_value *b)
   return 0;
 }
 
-static cg_value eval(ev *e, int idx);
+static int ebool(ev *e, int idx);
+
+/* Reads a fact, recording it (and why it is unknown) for the trace. */
+static inline cg_value readf(ev *e, int fact)
+{
+  cg_value a = e->f->v[fact];
+
+  e->read |= BIT(fact);
+  if(a.kind == CG_V_UNKNOWN) {
+    e->unk |= BIT(fact);
+    if(e->derived & BIT(fact))
+      e->unk |= e->cause[fact];
+  }
+  return a;
+}
+
+/* Value of a value-typed node: fact, literal or year(). */
+static cg_value evalue(ev *e, int idx)
+{
+  const cg_node *n = &e->pk->nodes[idx];
+  cg_value a;
+
+  if(n->kind == N_FACT)
+    return readf(e, n->fact);
+  if(n->kind == N_YEAR) {
+    a = evalue(e, n->a);
+    if(a.kind == CG_V_UNKNOWN)
+      return a;
+    a.kind = CG_V_NUM;
+    a.u.num = cg_date_year(a.u.date);
+    return a;
+  }
+  if(n->kind == N_LIT)
+    return n->lit;
+  /* a boolean expression used as a value (e.g. `x == (a and b)`) */
+  return vbool(ebool(e, idx));
+}
+
+/* Operand of a comparison: facts and literals without a call. */
+static inline cg_value opnd(ev *e, int idx)
+{
+  const cg_node *n = &e->pk->nodes[idx];
+
+  if(n->kind == N_FACT)
+    return readf(e, n->fact);
+  if(n->kind == N_LIT)
+    return n->lit;
+  return evalue(e, idx);
+}
+
+/* Equality of a known value with a literal node's value. */
+static inline int eq_lit(const ev *e, const cg_value *a, const cg_node *lit)
+{
+  if(a->kind == CG_V_STR && lit->interned && e->eccn_interned &&
+     a->u.str == e->f->v[CG_F_ECCN].u.str)
+    return a->u.str == lit->lit.u.str; /* both interned: pointers */
+  return vcmp(a, &lit->lit) == 0;
+}
 
 /* `eccn == X` / `eccn in [...]` while eccn is unknown but known to be one
  * of a few candidates: true (false) if true (false) for every candidate.
@@ -81,9 +142,9 @@ static int eccn_multi(ev *e, const cg_node *n)
   if(fa->kind != N_FACT || fa->fact != CG_F_ECCN ||
      e->f->v[CG_F_ECCN].kind != CG_V_UNKNOWN || !e->ncand || e->cand_open)
     return -1;
-  (void)eval(e, n->a); /* bookkeeping: read, unknown, causes */
+  (void)readf(e, CG_F_ECCN); /* bookkeeping: read, unknown, causes */
   if(n->kind == N_CMP) {
-    b = eval(e, n->b);
+    b = evalue(e, n->b);
     if(b.kind == CG_V_UNKNOWN)
       return U;
   }
@@ -112,124 +173,180 @@ static int eccn_multi(ev *e, const cg_node *n)
   return all_t ? T : all_f ? F : U;
 }
 
-static cg_value eval(ev *e, int idx)
+/* Substring search for plain ASCII literal patterns: 1 found, 0 not,
+ * -1 when the subject has non-ASCII bytes (PCRE2's Unicode case folding
+ * could differ: let PCRE2 decide). */
+static int literal_find(const char *s, const char *lit, int caseless)
+{
+  const unsigned char *p;
+  size_t n = strlen(lit);
+
+  for(p = (const unsigned char *)s; *p; p++) {
+    size_t k;
+    if(*p >= 0x80)
+      return -1;
+    for(k = 0; k < n; k++) {
+      unsigned char c = p[k];
+      if(c >= 0x80)
+        return -1;
+      if(caseless && c >= 'A' && c <= 'Z')
+        c = (unsigned char)(c + 32);
+      if(c != (unsigned char)lit[k])
+        break;
+    }
+    if(k == n)
+      return 1;
+  }
+  return n == 0;
+}
+
+/* Truth value (F, T, U) of a boolean node. */
+static int ebool(ev *e, int idx)
 {
   const cg_node *n = &e->pk->nodes[idx];
   cg_value a, b;
-  int ta, tb;
   size_t i;
+  int c;
 
   switch(n->kind) {
-  case N_LIT:
-    return n->lit;
   case N_FACT:
-    e->read |= BIT(n->fact);
-    a = e->f->v[n->fact];
-    if(a.kind == CG_V_UNKNOWN) {
-      e->unk |= BIT(n->fact);
-      if(e->derived & BIT(n->fact))
-        e->unk |= e->cause[n->fact];
-    }
-    return a;
+    a = readf(e, n->fact);
+    return tri(&a);
+  case N_LIT:
+    return tri(&n->lit);
   case N_KNOWN:
     e->read |= BIT(n->fact);
-    return vbool(e->f->v[n->fact].kind != CG_V_UNKNOWN ? T : F);
-  case N_YEAR:
-    a = eval(e, n->a);
-    if(a.kind == CG_V_UNKNOWN)
-      return a;
-    b.kind = CG_V_NUM;
-    b.u.num = cg_date_year(a.u.date);
-    return b;
-  case N_CMP: {
-    int c = eccn_multi(e, n);
-    if(c >= 0)
-      return vbool(c);
-    a = eval(e, n->a);
-    b = eval(e, n->b);
-    if(a.kind == CG_V_UNKNOWN || b.kind == CG_V_UNKNOWN)
-      return vbool(U);
+    return e->f->v[n->fact].kind != CG_V_UNKNOWN ? T : F;
+  case N_CMP:
+    a = opnd(e, n->a);
+    if(a.kind == CG_V_UNKNOWN) {
+      c = eccn_multi(e, n);
+      if(c >= 0)
+        return c;
+      (void)opnd(e, n->b); /* trace the other side too */
+      return U;
+    }
+    if(n->op == T_EQ || n->op == T_NE) {
+      const cg_node *nb = &e->pk->nodes[n->b];
+      if(nb->kind == N_LIT)
+        c = eq_lit(e, &a, nb);
+      else {
+        b = opnd(e, n->b);
+        if(b.kind == CG_V_UNKNOWN)
+          return U;
+        c = vcmp(&a, &b) == 0;
+      }
+      return (n->op == T_EQ) == c ? T : F;
+    }
+    b = opnd(e, n->b);
+    if(b.kind == CG_V_UNKNOWN)
+      return U;
     c = vcmp(&a, &b);
     switch(n->op) {
-    case T_EQ:
-      return vbool(c == 0);
-    case T_NE:
-      return vbool(c != 0);
     case T_LT:
-      return vbool(c < 0);
+      return c < 0 ? T : F;
     case T_LE:
-      return vbool(c <= 0);
+      return c <= 0 ? T : F;
     case T_GT:
-      return vbool(c > 0);
+      return c > 0 ? T : F;
     default:
-      return vbool(c >= 0);
+      return c >= 0 ? T : F;
     }
-  }
   case N_IN: {
     const cg_node *list = &e->pk->nodes[n->b];
-    int c = eccn_multi(e, n);
-    if(c >= 0)
-      return vbool(c);
-    a = eval(e, n->a);
-    if(a.kind == CG_V_UNKNOWN)
-      return vbool(U);
+    a = opnd(e, n->a);
+    if(a.kind == CG_V_UNKNOWN) {
+      c = eccn_multi(e, n);
+      return c >= 0 ? c : U;
+    }
     for(i = 0; i < list->nitems; i++)
-      if(vcmp(&a, &e->pk->nodes[list->items[i]].lit) == 0)
-        return vbool(T);
-    return vbool(F);
+      if(eq_lit(e, &a, &e->pk->nodes[list->items[i]]))
+        return T;
+    return F;
   }
   case N_GROUP:
-    a = eval(e, n->a);
+    a = opnd(e, n->a);
     if(a.kind == CG_V_UNKNOWN)
-      return vbool(U);
-    return vbool((a.u.country.groups & n->groups) != 0);
+      return U;
+    return (a.u.country.groups & n->groups) ? T : F;
   case N_MATCH: {
     int rc;
-    a = eval(e, n->a);
+    a = opnd(e, n->a);
     if(a.kind == CG_V_UNKNOWN)
-      return vbool(U);
+      return U;
+    if(n->literal) {
+      rc = literal_find(a.u.str, n->literal,
+                        n->regex_flags & CG_PATTERN_CASELESS);
+      if(rc >= 0)
+        return rc ? T : F;
+    }
     rc = cg_pattern_match(n->re, a.u.str, strlen(a.u.str), e->err);
     if(rc < 0) {
       e->failed = rc;
-      return vbool(U);
+      return U;
     }
-    return vbool(rc ? T : F);
+    return rc ? T : F;
   }
   case N_AND:
-    a = eval(e, n->a);
-    ta = tri(&a);
-    if(ta == F)
-      return vbool(F);
-    b = eval(e, n->b);
-    tb = tri(&b);
-    if(tb == F)
-      return vbool(F);
-    return vbool(ta == U || tb == U ? U : T);
-  case N_OR:
-    a = eval(e, n->a);
-    ta = tri(&a);
-    if(ta == T)
-      return vbool(T);
-    b = eval(e, n->b);
-    tb = tri(&b);
-    if(tb == T)
-      return vbool(T);
-    return vbool(ta == U || tb == U ? U : F);
+  case N_OR: {
+    /* n-ary after flattening: stop at the first false (and) / true (or);
+     * otherwise unknown if any operand was unknown */
+    int stop = n->kind == N_AND ? F : T;
+    int any_u = 0;
+    if(n->nkids) {
+      for(i = 0; i < n->nkids; i++) {
+        int t = ebool(e, n->kids[i]);
+        if(t == stop)
+          return stop;
+        any_u |= t == U;
+      }
+    }
+    else {
+      int t = ebool(e, n->a);
+      if(t == stop)
+        return stop;
+      any_u |= t == U;
+      t = ebool(e, n->b);
+      if(t == stop)
+        return stop;
+      any_u |= t == U;
+    }
+    return any_u ? U : stop == F ? T : F;
+  }
   case N_NOT:
-    a = eval(e, n->a);
-    ta = tri(&a);
-    return vbool(ta == U ? U : ta == T ? F : T);
+    c = ebool(e, n->a);
+    return c == U ? U : c == T ? F : T;
+  case N_REF: {
+    /* a definition: once per phase, then its value and the facts it
+     * read are replayed into the current rule's trace */
+    int d = n->fact;
+    uint64_t read = e->read, unk = e->unk;
+    if(e->memo_valid & BIT(d)) {
+      e->read |= e->memo_read[d];
+      e->unk |= e->memo_unk[d];
+      return e->memo_val[d];
+    }
+    e->read = e->unk = 0;
+    c = ebool(e, e->pk->defs[d].node);
+    e->memo_val[d] = (uint8_t)c;
+    e->memo_read[d] = e->read;
+    e->memo_unk[d] = e->unk;
+    e->memo_valid |= BIT(d);
+    e->read |= read;
+    e->unk |= unk;
+    return c;
+  }
+  case N_YEAR:
   case N_LIST:
     break;
   }
-  return vbool(U);
+  return U;
 }
 
 /* Condition of rule r: F, T, U, or SKIP when outside its date window. */
 static int rule_cond(ev *e, const cg_rule *r)
 {
   int window = T;
-  cg_value v;
   int c;
 
   e->read = 0;
@@ -244,8 +361,7 @@ static int rule_cond(ev *e, const cg_rule *r)
     else if(d->u.date < r->effective || d->u.date > r->expires)
       return SKIP;
   }
-  v = eval(e, r->cond);
-  c = tri(&v);
+  c = ebool(e, r->cond);
   if(window == U && c != F)
     return U;
   return c;
@@ -409,7 +525,7 @@ static void classify(ev *e, cg_rules_result *res)
     stopped = 1;
     decided = 1;
     for(i = 0; i < npend; i++)
-      if(strcmp(pk->rules[pend[i]].reason, r->reason) != 0)
+      if(pk->rules[pend[i]].eccn != r->eccn)
         decided = 0;
     if(!decided) {
       if(ent >= 0)
@@ -417,19 +533,22 @@ static void classify(ev *e, cg_rules_result *res)
       break;
     }
     e->f->v[CG_F_ECCN].kind = CG_V_STR;
-    e->f->v[CG_F_ECCN].u.str = r->reason;
+    e->f->v[CG_F_ECCN].u.str = r->eccn;
+    e->eccn_interned = 1;
     apply_sets(e, r);
     res->eccn_entry = ent;
   }
   for(i = 0; i < npend; i++)
     blur_sets(e, &pk->rules[pend[i]], why);
+  if(stopped && !decided) /* true, but undecided: its sets may apply */
+    blur_sets(e, &pk->rules[pk->classify[k]], why);
   if(e->f->v[CG_F_ECCN].kind == CG_V_UNKNOWN) {
     /* what it could be: the pending candidates, and the rule that
      * stopped the chain (else "unclassified" is possible too) */
     for(i = 0; i < npend; i++)
-      add_cand(e, pk->rules[pend[i]].reason);
+      add_cand(e, pk->rules[pend[i]].eccn);
     if(stopped)
-      add_cand(e, pk->rules[pk->classify[k]].reason);
+      add_cand(e, pk->rules[pk->classify[k]].eccn);
     else
       e->cand_open = 1;
     e->derived |= BIT(CG_F_ECCN);
@@ -508,11 +627,13 @@ int cg_rules_eval(const cg_rules *pack, const cg_facts *facts,
 {
   ev e;
   size_t k;
+  uint32_t eccn_bit = 0;
 
   e.pk = pack;
   e.f = &res->facts;
   e.read = e.unk = e.derived = 0;
   e.ncand = e.cand_open = 0;
+  e.eccn_interned = 0;
   e.err = err;
   e.failed = 0;
   res->pack = pack;
@@ -523,12 +644,23 @@ int cg_rules_eval(const cg_rules *pack, const cg_facts *facts,
   res->eccn_missing = 0;
   res->missing = 0;
 
+  e.memo_valid = 0;
   classify(&e, res);
+  e.memo_valid = 0; /* classification may have changed facts */
   res->eccn = res->facts.v[CG_F_ECCN];
+  if(e.eccn_interned) {
+    int i;
+    for(i = 0; i < pack->neccn; i++)
+      if(pack->eccn_vals[i] == res->eccn.u.str)
+        eccn_bit = (uint32_t)1 << i;
+  }
   for(k = 0; k < pack->ndecide; k++) {
     int ri = pack->decide[k];
     const cg_rule *r = &pack->rules[ri];
-    int c = rule_cond(&e, r);
+    int c;
+    if(r->eccn_guard && eccn_bit && !(r->eccn_guard & eccn_bit))
+      continue; /* eccn rules it out: false */
+    c = rule_cond(&e, r);
     if(c == F || c == SKIP)
       continue;
     if(c == U && r->action == CG_ACT_FLAG)

@@ -78,8 +78,9 @@ typedef enum node_kind {
   N_AND,
   N_OR,
   N_NOT,
-  N_YEAR, /* year(date) */
-  N_KNOWN /* known(fact) */
+  N_YEAR,  /* year(date) */
+  N_KNOWN, /* known(fact) */
+  N_REF    /* a `define`d condition: fact = definition index */
 } node_kind;
 
 typedef struct cg_node {
@@ -96,8 +97,13 @@ typedef struct cg_node {
   char **group_names; /* N_GROUP: names as written */
   int regex_flags;    /* N_MATCH: CG_PATTERN_* */
   cg_pattern *re;     /* N_MATCH: compiled at check time */
+  char *literal;      /* N_MATCH: lower-cased pattern when it is a plain
+                         ASCII literal (fast path), else NULL */
   cg_kind type;       /* checked type (CG_V_*; BOOL for conditions) */
   int is_unknown_lit; /* the literal `unknown` */
+  int interned;       /* N_LIT string shared pack-wide (pointer equality) */
+  int *kids;          /* N_AND/N_OR after flattening: operands */
+  size_t nkids;       /* 0 = binary form (a, b) */
 } cg_node;
 
 /* ---- Rules and the pack ---------------------------------------------- */
@@ -114,7 +120,8 @@ typedef struct cg_rule {
   char *title;
   char *cite;
   char *reason;
-  char *file; /* borrowed from pack->files[] */
+  const char *eccn; /* classify: canonical (interned) copy of reason */
+  char *file;       /* borrowed from pack->files[] */
   int line, col;
   size_t src_off, src_end; /* byte range in the file */
   char *source;            /* copy of the rule text */
@@ -132,7 +139,20 @@ typedef struct cg_rule {
   size_t nsets;
   uint64_t reason_facts; /* facts named in {..} of the reason */
   int licensable;
+  uint32_t eccn_guard; /* bit per eccn_vals[]: the rule can only be true
+                          for these; 0 = no guard */
 } cg_rule;
+
+#define CG_RULES_MAX_DEFS 64 /* definitions per pack (memo bits) */
+
+/* `define NAME = EXPR`: a named bool condition, evaluated at most once
+ * per evaluation phase and shared by the rules that use it. */
+typedef struct cg_def {
+  char *name;
+  int node;   /* expression */
+  char *file; /* borrowed from pack->files[] */
+  int line, col;
+} cg_def;
 
 typedef struct cg_file {
   char *path; /* relative path (diagnostics, digest) */
@@ -151,6 +171,10 @@ struct cg_rules {
   size_t nclassify;
   int *decide; /* the other rules, in order */
   size_t ndecide;
+  cg_def *defs;
+  size_t ndefs, dcap;
+  const char *eccn_vals[32]; /* distinct classify values (interned) */
+  int neccn;
 };
 
 /* Parses one file's tokens, appending rules and nodes to pack. Returns
@@ -171,6 +195,11 @@ int cg_rules_list_files(const char *dir, const char *suffix, char ***out,
 /* Reads a whole file into a malloc()ed NUL-terminated buffer. */
 int cg_rules_read_file(const char *path, char **out, size_t *len,
                        cg_error *err);
+
+/* Compiles a pack that checked clean: interns ECCN strings, flattens
+ * and/or chains, computes eccn guards and literal regex fast paths.
+ * CG_OK or CG_ENOMEM. */
+int cg_compile(cg_rules *pack);
 
 /* Frees the pack's internals (used by cg_rules_free). */
 void cg_pack_free_parts(cg_rules *pack);

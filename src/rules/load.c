@@ -230,6 +230,8 @@ void cg_pack_free_parts(cg_rules *pk)
     cg_node *n = &pk->nodes[i];
     free(n->str);
     free(n->items);
+    free(n->kids);
+    free(n->literal);
     for(j = 0; n->group_names && j < n->nitems; j++)
       free(n->group_names[j]);
     free(n->group_names);
@@ -254,6 +256,9 @@ void cg_pack_free_parts(cg_rules *pk)
     free(r->sets);
   }
   free(pk->rules);
+  for(i = 0; i < pk->ndefs; i++)
+    free(pk->defs[i].name);
+  free(pk->defs);
   for(i = 0; i < pk->nfiles; i++) {
     free(pk->files[i].path);
     free(pk->files[i].text);
@@ -332,6 +337,10 @@ static int load_files(cg_rules **out, cg_file *files, size_t n,
       goto done;
     }
     errors += e;
+  }
+  if(errors == 0 && d->n == first && cg_compile(pk) != CG_OK) {
+    rc = cg_error_set(err, CG_ENOMEM, "rules: out of memory");
+    goto done;
   }
   if(pk->nrules == 0 && errors == 0) {
     rc = cg_error_set(err, CG_EINVAL, "rules: the pack has no rules");

@@ -1,6 +1,7 @@
 /* parser.c -- tokens -> rules and expression nodes (recursive descent).
  *
- *   file    := rule*
+ *   file    := (rule | define)*
+ *   define  := 'define' NAME '=' expr
  *   rule    := 'rule' ID clause*
  *   clause  := 'title' STRING | 'cite' STRING | 'effective' DATE
  *            | 'expires' DATE | 'when' expr | 'set' FACT '=' literal
@@ -11,7 +12,7 @@
  *   cmp     := primary [ OP primary | ['not'] 'in' (list | group)
  *                       | 'matches' REGEX ]
  *   group   := 'group' '(' STRING (',' STRING)* ')'
- *   primary := literal | FACT | list | '(' expr ')'
+ *   primary := literal | FACT | NAME | list | '(' expr ')'
  *            | 'year' '(' expr ')' | 'known' '(' FACT ')'
  *   literal := NUMBER | STRING | DATE | 'true' | 'false' | 'unknown'
  *
@@ -99,7 +100,12 @@ static int is_clause_kw(const cg_token *t)
   for(i = 0; clause_kws[i]; i++)
     if(strcmp(t->text, clause_kws[i]) == 0)
       return 1;
-  return is_kw(t, "rule");
+  return is_kw(t, "rule") || is_kw(t, "define");
+}
+
+static int is_top_kw(const cg_token *t)
+{
+  return is_kw(t, "rule") || is_kw(t, "define");
 }
 
 /* Skips to the next clause keyword, `rule` or EOF. */
@@ -706,7 +712,7 @@ static void parse_rule(parser *p)
   if(idt->kind != T_IDENT || is_clause_kw(idt)) {
     perr(p, idt, "expected a rule id after 'rule'");
     sync_clause(p);
-    while(cur(p)->kind != T_EOF && !is_kw(cur(p), "rule"))
+    while(cur(p)->kind != T_EOF && !is_top_kw(cur(p)))
       next(p);
     return;
   }
@@ -722,7 +728,7 @@ static void parse_rule(parser *p)
   end = idt->end;
   next(p);
 
-  while(!p->oom && cur(p)->kind != T_EOF && !is_kw(cur(p), "rule")) {
+  while(!p->oom && cur(p)->kind != T_EOF && !is_top_kw(cur(p))) {
     const cg_token *t = cur(p);
     r = &p->pack->rules[ridx]; /* rules may move when nodes grow? no, but
                                   keep the pointer fresh anyway */
@@ -811,6 +817,55 @@ static void parse_rule(parser *p)
   r->source[end - r->src_off] = '\0';
 }
 
+/* define NAME = expr */
+static void parse_define(parser *p)
+{
+  const cg_token *start = cur(p);
+  const cg_token *name;
+  cg_rules *pk = p->pack;
+  cg_def *d;
+  int node;
+
+  next(p); /* define */
+  name = cur(p);
+  if(name->kind != T_IDENT || is_clause_kw(name) || strchr(name->text, '.')) {
+    perr(p, name,
+         "expected a definition name (letters, digits, '_'; no "
+         "'.', which is for facts)");
+    goto skip;
+  }
+  next(p);
+  if(expect(p, T_ASSIGN, "'=' after the definition name") < 0)
+    goto skip;
+  node = parse_expr(p);
+  if(node < 0)
+    goto skip;
+  if(pk->ndefs == pk->dcap) {
+    size_t cap = pk->dcap ? pk->dcap * 2 : 16;
+    cg_def *v = realloc(pk->defs, cap * sizeof(*v));
+    if(!v) {
+      p->oom = 1;
+      return;
+    }
+    pk->defs = v;
+    pk->dcap = cap;
+  }
+  d = &pk->defs[pk->ndefs++];
+  d->name = xstrdup(p, name->text);
+  d->node = node;
+  d->file = (char *)p->file;
+  d->line = start->line;
+  d->col = start->col;
+  if(!is_top_kw(cur(p)) && cur(p)->kind != T_EOF) {
+    perr(p, cur(p), "expected 'rule', 'define' or an operator");
+    goto skip;
+  }
+  return;
+skip:
+  while(cur(p)->kind != T_EOF && !is_top_kw(cur(p)))
+    next(p);
+}
+
 int cg_parse(cg_rules *pack, const char *file, const char *text,
              const cg_tokens *toks, cg_rules_diags *diags)
 {
@@ -827,8 +882,12 @@ int cg_parse(cg_rules *pack, const char *file, const char *text,
       parse_rule(&p);
       continue;
     }
-    perr(&p, cur(&p), "expected 'rule'");
-    while(cur(&p)->kind != T_EOF && !is_kw(cur(&p), "rule"))
+    if(is_kw(cur(&p), "define")) {
+      parse_define(&p);
+      continue;
+    }
+    perr(&p, cur(&p), "expected 'rule' or 'define'");
+    while(cur(&p)->kind != T_EOF && !is_top_kw(cur(&p)))
       next(&p);
   }
   if(p.oom)

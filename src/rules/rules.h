@@ -12,7 +12,12 @@
  *                         -> decide applies held licences
  *   cg_rules_free()
  *
- * A pack with any load error is never returned: all-or-nothing. */
+ * A pack with any load error is never returned: all-or-nothing.
+ *
+ * A cg_rules_result is about 36 KB: allocate it once (heap or per
+ * thread) and reuse it. It borrows from the pack (ids, titles, cites,
+ * eccn values) and from the facts' strings: keep both alive while the
+ * result is used. */
 #ifndef CG_RULES_H
 #define CG_RULES_H
 

@@ -152,7 +152,8 @@ static int load_groups(const char *dir, grp_table *t, cg_error *err)
         g.mask |= 1u << bit;
       }
     }
-    while((tok = strtok_r(NULL, " \t", &tsave)) != NULL) {
+    for(tok = strtok_r(NULL, " \t", &tsave); tok;
+        tok = strtok_r(NULL, " \t", &tsave)) {
       char *d = strtok_r(NULL, " \t", &tsave);
       int32_t *slot = strcmp(tok, "from") == 0    ? &g.from
                       : strcmp(tok, "until") == 0 ? &g.until
@@ -293,6 +294,14 @@ static void run_case(runner *r, const tcase *defs, const tcase *c)
   size_t off = 0, i;
   cg_error err;
 
+  if(c->expect < 0 && !c->fired && !c->eccn && !c->missing) {
+    fail_at(r, c->line,
+            "case \"%s\" checks nothing: expected expect, fired, eccn "
+            "or missing",
+            c->name);
+    r->failed++;
+    return;
+  }
   cg_facts_init(&f);
   /* the date first: country groups depend on it */
   for(id = 0; id < CG_F_COUNT; id++) {
@@ -380,6 +389,23 @@ static void run_case(runner *r, const tcase *defs, const tcase *c)
     r->passed++;
     return;
   }
+  /* what did happen, to help the rule author */
+  off = strlen(msg);
+  off += (size_t)snprintf(msg + off, sizeof(msg) - off,
+                          " [decision %s:", cg_outcome_name(res->outcome));
+  for(i = 0; i < res->nfired && off < sizeof(msg); i++) {
+    const cg_rules_fired *x = &res->fired[i];
+    if(x->decisive != 1)
+      continue;
+    off += (size_t)snprintf(msg + off, sizeof(msg) - off, " %s=%s%s", x->id,
+                            x->action == CG_ACT_CLASSIFY
+                                ? res->eccn.kind == CG_V_STR ? res->eccn.u.str
+                                                             : "?"
+                                : cg_outcome_name(x->outcome),
+                            x->relieved ? "(relieved)" : "");
+  }
+  if(off < sizeof(msg))
+    snprintf(msg + off, sizeof(msg) - off, "]");
   r->failed++;
   fail_at(r, c->line, "case \"%s\"%s", c->name, msg);
 }
