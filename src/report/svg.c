@@ -195,11 +195,93 @@ static void regions(FILE *f, const axes *a)
           "<text class=\"region-label\" x=\"%.1f\" y=\"%.1f\" "
           "font-size=\"12\" font-weight=\"700\" text-anchor=\"middle\" "
           "fill=\"#a04000\">3A090.b</text>\n",
-          px(a, sqrt(2400.0 * 4800.0)), py(a, 2.6));
+          px(a, sqrt(2400.0 * 4800.0)), py(a, 2.0));
   fprintf(f,
           "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" fill=\"#5b6470\">"
           "not 3A090 (below both regions)</text>\n",
           a->left + 8, a->top + a->ph - 8);
+}
+
+/* ---- label placement ---------------------------------------------------- */
+
+typedef struct box {
+  double x0, y0, x1, y1; /* SVG pixels, y down */
+} box;
+
+static int hits(const box *b, const box *o, size_t n)
+{
+  size_t i;
+
+  for(i = 0; i < n; i++)
+    if(b->x0 < o[i].x1 && o[i].x0 < b->x1 && b->y0 < o[i].y1 &&
+       o[i].y0 < b->y1)
+      return 1;
+  return 0;
+}
+
+/* Boxes of the texts drawn by grid() and regions(); returns how many. */
+static size_t fixed_boxes(const axes *a, box *b)
+{
+  static const double yt[] = { 1.6, 3.2, 5.92 };
+  double cx = px(a, sqrt(2400.0 * 4800.0)), cy = py(a, 2.0);
+  size_t n = 0;
+  int i;
+
+  b[n++] =
+      (box){ a->left + a->pw - 230, a->top + 4, a->left + a->pw, a->top + 35 };
+  b[n++] = (box){ cx - 25, cy - 12, cx + 25, cy + 3 };
+  b[n++] = (box){ a->left + 4, a->top + a->ph - 19, a->left + 175,
+                  a->top + a->ph - 4 };
+  for(i = 0; i < 3; i++)
+    b[n++] = (box){ a->left + 2, py(a, yt[i]) - 12, a->left + 40,
+                    py(a, yt[i]) - 1 };
+  return n;
+}
+
+/* Picks a spot for a label of len characters next to (cx, cy) inside the
+ * plot that overlaps nothing placed so far (else the first spot that
+ * fits), and records its box. */
+static void place(const axes *a, box *boxes, size_t *nb, double cx, double cy,
+                  size_t len, double *x_out, double *y_out, int *end_out)
+{
+  static const double dy[] = { -6, 13, -18, 25, -30, 37 };
+  double w = 5.6 * (double)len + 2;
+  box b, first = { 0, 0, 0, 0 };
+  int i, side, have_first = 0;
+
+  for(i = 0; i < 6; i++) {
+    for(side = 0; side < 2; side++) {
+      double x = side ? cx - 7 : cx + 7, y = cy + dy[i];
+      b.x0 = side ? x - w : x;
+      b.x1 = side ? x : x + w;
+      b.y0 = y - 9;
+      b.y1 = y + 2;
+      if(b.x0 < a->left || b.x1 > a->left + a->pw || b.y0 < a->top ||
+         b.y1 > a->top + a->ph)
+        continue;
+      if(!have_first) {
+        first = b;
+        have_first = 1;
+        *x_out = x;
+        *y_out = y;
+        *end_out = side;
+      }
+      if(!hits(&b, boxes, *nb)) {
+        *x_out = x;
+        *y_out = y;
+        *end_out = side;
+        boxes[(*nb)++] = b;
+        return;
+      }
+    }
+  }
+  if(!have_first) {
+    *x_out = cx + 7;
+    *y_out = cy - 6;
+    *end_out = 0;
+    return;
+  }
+  boxes[(*nb)++] = first;
 }
 
 void cg_rp_svg_tpp_pd(FILE *f, const cg_report *r)
@@ -208,7 +290,9 @@ void cg_rp_svg_tpp_pd(FILE *f, const cg_report *r)
   cg_rp_entry **v;
   axes a;
   double lo_x = 100, hi_x = 1e5, lo_y = 0.1, hi_y = 100;
-  size_t n = 0, i, j, plotted = 0, unplotted = 0;
+  size_t n = 0, i, j, k, nl = 0, nb = 0, unplotted = 0, *lead = NULL;
+  cg_rp_buf *labels = NULL;
+  box *boxes = NULL;
   char *grouped = NULL;
 
   v = cg_rp_tally_sorted(&r->chips, &n);
@@ -233,7 +317,7 @@ void cg_rp_svg_tpp_pd(FILE *f, const cg_report *r)
   a.y1 = ceil(log10(hi_y));
   a.left = 72;
   a.top = 12;
-  a.pw = w - a.left - 16;
+  a.pw = w - a.left - 30;
   a.ph = h - a.top - 58;
 
   fputs("<figure id=\"fig-tpp-pd\"><figcaption>TPP vs performance density: "
@@ -252,45 +336,70 @@ void cg_rp_svg_tpp_pd(FILE *f, const cg_report *r)
   grid(f, &a);
   regions(f, &a);
 
-  /* Chips at the same point share one label. */
-  for(i = 0; i < n; i++) {
-    double cx, cy;
-    size_t more = 0, shown = 0;
-    if(!plottable(v[i]) || grouped[i])
-      continue;
-    cx = px(&a, v[i]->x);
-    cy = py(&a, v[i]->y);
-    fprintf(f,
-            "<g class=\"chip\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" "
-            "fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"1.5\"><title>",
-            cx, cy, cg_rp_decision_color(worst(v[i])));
-    cg_rp_html(f, v[i]->key);
-    fprintf(f, " (TPP %.0f, PD %.3g)</title></circle>", v[i]->x, v[i]->y);
-    fprintf(f,
-            "<text class=\"chip-label\" x=\"%.1f\" y=\"%.1f\" "
-            "font-size=\"10\" fill=\"#1b1f24\">",
-            cx + 7, plotted % 2 ? cy + 13 : cy - 6);
-    for(j = i; j < n; j++) {
-      if(!plottable(v[j]) || grouped[j])
+  /* Chips at the same point share one label; labels are placed where
+   * they hit no point, region label or other label. */
+  lead = calloc(n ? n : 1, sizeof(*lead));
+  labels = calloc(n ? n : 1, sizeof(*labels));
+  boxes = calloc(2 * n + 8, sizeof(*boxes));
+  if(lead && labels && boxes) {
+    nb = fixed_boxes(&a, boxes);
+    for(i = 0; i < n; i++) {
+      size_t more = 0, shown = 0;
+      if(!plottable(v[i]) || grouped[i])
         continue;
-      if(fabs(v[j]->x / v[i]->x - 1) > 0.005 ||
-         fabs(v[j]->y / v[i]->y - 1) > 0.005)
-        continue;
-      grouped[j] = 1;
-      if(shown < 3) {
-        if(shown)
-          fputs(", ", f);
-        cg_rp_html(f, v[j]->key);
-        shown++;
+      for(j = i; j < n; j++) {
+        if(!plottable(v[j]) || grouped[j])
+          continue;
+        if(fabs(v[j]->x / v[i]->x - 1) > 0.005 ||
+           fabs(v[j]->y / v[i]->y - 1) > 0.005)
+          continue;
+        grouped[j] = 1;
+        if(shown < 3) {
+          if(shown)
+            cg_rp_buf_add(&labels[nl], ", ");
+          cg_rp_buf_add(&labels[nl], v[j]->key);
+          shown++;
+        }
+        else
+          more++;
       }
-      else
-        more++;
+      if(more)
+        cg_rp_buf_addf(&labels[nl], " +%zu more", more);
+      lead[nl++] = i;
+      boxes[nb].x0 = px(&a, v[i]->x) - 6;
+      boxes[nb].y0 = py(&a, v[i]->y) - 6;
+      boxes[nb].x1 = px(&a, v[i]->x) + 6;
+      boxes[nb].y1 = py(&a, v[i]->y) + 6;
+      nb++;
     }
-    if(more)
-      fprintf(f, " +%zu more", more);
-    fputs("</text></g>\n", f);
-    plotted++;
+    for(k = 0; k < nl; k++) {
+      double cx = px(&a, v[lead[k]]->x), cy = py(&a, v[lead[k]]->y);
+      double lx, ly;
+      int end_anchor;
+
+      place(&a, boxes, &nb, cx, cy, strlen(cg_rp_buf_str(&labels[k])), &lx,
+            &ly, &end_anchor);
+      fprintf(f,
+              "<g class=\"chip\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" "
+              "fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"1.5\">"
+              "<title>",
+              cx, cy, cg_rp_decision_color(worst(v[lead[k]])));
+      cg_rp_html(f, v[lead[k]]->key);
+      fprintf(f, " (TPP %.0f, PD %.3g)</title></circle>", v[lead[k]]->x,
+              v[lead[k]]->y);
+      fprintf(f,
+              "<text class=\"chip-label\" x=\"%.1f\" y=\"%.1f\" "
+              "font-size=\"10\" fill=\"#1b1f24\"%s>",
+              lx, ly, end_anchor ? " text-anchor=\"end\"" : "");
+      cg_rp_html(f, cg_rp_buf_str(&labels[k]));
+      fputs("</text></g>\n", f);
+    }
   }
+  for(k = 0; labels && k < n; k++)
+    cg_rp_buf_free(&labels[k]);
+  free(labels);
+  free(lead);
+  free(boxes);
   fputs("</svg>\n", f);
 
   fputs("<aside class=\"unplotted\"><h4>Not plotted (TPP or PD "
