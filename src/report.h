@@ -78,6 +78,12 @@ int cg_report_open_dir(cg_report *r, const char *dir, const char *formats,
                        cg_error *err);
 /* Adds one decision document (must be a JSON object). */
 int cg_report_add(cg_report *r, const cg_json *decision, cg_error *err);
+/* The same when the caller already holds the document serialised (e.g.
+ * the canonical JSON stored in the audit log): json (NUL-terminated, one
+ * JSON object, no trailing newline needed) is copied verbatim into the
+ * JSON report instead of serialising decision again. */
+int cg_report_add_dumped(cg_report *r, const cg_json *decision,
+                         const char *json, cg_error *err);
 /* Writes summaries and closes the formats; the report can only be freed
  * afterwards. */
 int cg_report_end(cg_report *r, cg_error *err);

@@ -577,6 +577,45 @@ START_TEST(test_streaming_api)
 }
 END_TEST
 
+START_TEST(test_add_dumped)
+{
+  cg_error err = { 0 };
+  cg_report *r = NULL;
+  cg_json *j = NULL;
+  char *buf = NULL, *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  int rc;
+
+  rc = cg_json_dump(&text, docs[0], CG_JSON_CANONICAL, &err);
+  ck_assert_cg_ok(rc, &err);
+  rc = cg_report_begin(&r, &input.batch, NULL, &err);
+  ck_assert_cg_ok(rc, &err);
+  rc = cg_report_attach(r, CG_REPORT_JSON, f, &err);
+  ck_assert_cg_ok(rc, &err);
+  rc = cg_report_add_dumped(r, docs[0], text, &err);
+  ck_assert_cg_ok(rc, &err);
+  rc = cg_report_add(r, docs[1], &err);
+  ck_assert_cg_ok(rc, &err);
+  rc = cg_report_end(r, &err);
+  ck_assert_cg_ok(rc, &err);
+  cg_report_free(r);
+  fclose(f);
+  /* The stored canonical bytes appear verbatim. */
+  ck_assert_ptr_nonnull(strstr(buf, text));
+  rc = cg_json_parse(&j, buf, len, "report.json", &err);
+  ck_assert_cg_ok(rc, &err);
+  ck_assert_uint_eq(cg_json_size(cg_json_get(j, "orders")), 2);
+  ck_assert_int_eq(
+      (int)cg_json_number_value(cg_json_get(
+          cg_json_get(cg_json_get(j, "summary"), "by_decision"), "deny")),
+      1);
+  cg_json_free(j);
+  free(text);
+  free(buf);
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
   Suite *s = suite_create("report");
@@ -594,6 +633,7 @@ static Suite *report_suite(void)
   tcase_add_test(tc, test_json_empty_batch);
   tcase_add_test(tc, test_write_dir);
   tcase_add_test(tc, test_streaming_api);
+  tcase_add_test(tc, test_add_dumped);
   suite_add_tcase(s, tc);
   return s;
 }

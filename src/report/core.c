@@ -292,6 +292,12 @@ static int tally(cg_report *r, const cg_json *doc, int d, cg_error *err)
 
 int cg_report_add(cg_report *r, const cg_json *doc, cg_error *err)
 {
+  return cg_report_add_dumped(r, doc, NULL, err);
+}
+
+int cg_report_add_dumped(cg_report *r, const cg_json *doc, const char *json,
+                         cg_error *err)
+{
   int d, rc;
 
   if(r->ended)
@@ -308,7 +314,7 @@ int cg_report_add(cg_report *r, const cg_json *doc, cg_error *err)
   r->dec[d]++;
   r->n++;
   if(r->f[CG_REPORT_JSON]) {
-    rc = cg_rp_json_add(r, r->f[CG_REPORT_JSON], doc, err);
+    rc = cg_rp_json_add(r, r->f[CG_REPORT_JSON], doc, json, err);
     if(rc != CG_OK)
       return rc;
   }

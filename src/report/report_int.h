@@ -144,7 +144,9 @@ struct cg_report {
 /* Per-format writers. begin runs before the first order, add per order,
  * end after the last one (md/html write everything in end). */
 void cg_rp_json_begin(cg_report *r, FILE *f);
-int cg_rp_json_add(cg_report *r, FILE *f, const cg_json *doc, cg_error *err);
+/* json: the document already serialised, or NULL. */
+int cg_rp_json_add(cg_report *r, FILE *f, const cg_json *doc, const char *json,
+                   cg_error *err);
 int cg_rp_json_end(cg_report *r, FILE *f, cg_error *err);
 void cg_rp_csv_begin(cg_report *r, FILE *f);
 int cg_rp_csv_add(cg_report *r, FILE *f, const cg_json *doc, cg_error *err);
