@@ -616,6 +616,38 @@ START_TEST(test_add_dumped)
 }
 END_TEST
 
+START_TEST(test_nulls_and_odd_values)
+{
+  static const char *const keys[] = { "as_of",    "quantity",  "destination",
+                                      "chip",     "customer",  "rules",
+                                      "missing",  "screening", "license",
+                                      "workload", "ruleset",   "decided_at" };
+  const char *const fmts[] = { "md", "html", "json", "csv" };
+  cg_json *odd = cg_json_object();
+  char *out;
+  size_t i;
+
+  cg_json_free(docs[7]);
+  docs[7] = odd;
+  set(odd, "order_id", cg_json_int(42)); /* not a string */
+  set(odd, "decision", cg_json_str("<b>maybe</b>"));
+  for(i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+    set(odd, keys[i], cg_json_null());
+  for(i = 0; i < 4; i++) {
+    out = render(fmts[i]);
+    if(i < 2) /* JSON and CSV carry the text as is */
+      ck_assert_msg(!strstr(out, "<b>maybe"), "raw markup in %s", fmts[i]);
+    if(i == 1) {
+      ck_assert_ptr_nonnull(strstr(out, "badge d-other\">&lt;b&gt;maybe"));
+      ck_assert_ptr_nonnull(strstr(out, "Order 42"));
+    }
+    if(i == 2)
+      ck_assert_ptr_nonnull(strstr(out, "\"other\":1"));
+    free(out);
+  }
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
   Suite *s = suite_create("report");
@@ -634,6 +666,7 @@ static Suite *report_suite(void)
   tcase_add_test(tc, test_write_dir);
   tcase_add_test(tc, test_streaming_api);
   tcase_add_test(tc, test_add_dumped);
+  tcase_add_test(tc, test_nulls_and_odd_values);
   suite_add_tcase(s, tc);
   return s;
 }
