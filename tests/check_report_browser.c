@@ -81,7 +81,50 @@ static cg_json *make_doc(int i, const cg_workloads *wl)
                          : "Example Customer");
   cg_json_set_str(p, "country", dests[i % 6]);
   cg_json_set(d, "customer", p);
-  cg_json_set(d, "rules", cg_json_array());
+  {
+    cg_json *rules = cg_json_array(), *r, *t;
+    const char *dec = cg_json_string_value(cg_json_get(d, "decision"));
+
+    if(chips[k].tpp >= 4800) {
+      r = cg_json_object();
+      cg_json_set_str(r, "id", "EAR.3A090.a");
+      cg_json_set_str(r, "title", "Advanced computing IC, 3A090.a");
+      cg_json_set_str(r, "outcome", "classify");
+      cg_json_set_str(r, "cite", "15 CFR 774 Supp. 1; 88 FR 73458");
+      t = cg_json_object();
+      cg_json_set_num(t, "chip.tpp", chips[k].tpp);
+      cg_json_set(r, "trace", t);
+      cg_json_append(rules, r);
+    }
+    if(strcmp(dec, "deny") == 0) {
+      cg_json *scr = cg_json_array(), *h = cg_json_object();
+      r = cg_json_object();
+      cg_json_set_str(r, "id", "EAR.744.11.EL");
+      cg_json_set_str(r, "title", "Entity List, presumption of denial");
+      cg_json_set_str(r, "outcome", "deny");
+      cg_json_set_str(r, "cite", "15 CFR 744.11; Supp. 4 to part 744");
+      cg_json_append(rules, r);
+      cg_json_set_str(h, "list",
+                      "Entity List (EL) - Bureau of Industry "
+                      "and Security");
+      cg_json_set_str(h, "name", "SOPHGO TECHNOLOGIES LTD.");
+      cg_json_set_str(h, "matched_name", "Sophgo");
+      cg_json_set_num(h, "score", 0.97);
+      cg_json_set_str(h, "federal_register_notice", "90 FR 4621");
+      cg_json_set_str(h, "license_policy", "Presumption of denial");
+      cg_json_append(scr, h);
+      cg_json_set(d, "screening", scr);
+    }
+    if(strcmp(dec, "licensed") == 0) {
+      cg_json *l = cg_json_object();
+      cg_json_set_str(l, "number", "D1234567");
+      cg_json_set_str(l, "kind", "license");
+      cg_json_set_int(l, "quantity_used", 8 * (1 + i % 50));
+      cg_json_set_int(l, "remaining", 360);
+      cg_json_set(d, "license", l);
+    }
+    cg_json_set(d, "rules", rules);
+  }
   rc = cg_workload_estimate_raw(chips[k].bf16, NAN, chips[k].tpp,
                                 8 * (1 + i % 50), 0.4, wl, &e, &err);
   ck_assert_cg_ok(rc, &err);
@@ -320,6 +363,9 @@ START_TEST(test_render_in_chromium)
   ck_assert_ptr_null(strstr(dom, "pwned</title>"));
   ck_assert_ptr_nonnull(strstr(dom, "&lt;script&gt;document.title"));
   ck_assert_uint_eq(count(dom, "<article class=\"order"), n);
+  ck_assert_ptr_nonnull(strstr(dom, "SOPHGO TECHNOLOGIES LTD."));
+  ck_assert_ptr_nonnull(strstr(dom, "EAR.744.11.EL"));
+  ck_assert_ptr_nonnull(strstr(dom, "D1234567"));
 
   /* The screenshot: a PNG of the window size, not blank. */
   png = slurp(shot, &png_len);

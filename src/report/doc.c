@@ -429,7 +429,13 @@ static void customer_compute(const out *o, const cg_report *r)
       break;
     tr(o);
     td(o, v[i]->key);
-    td_count(o, v[i]->count);
+    if(v[i]->sum.unknown) {
+      snprintf(b, sizeof(b), "%zu (%zu without a rate)", v[i]->count,
+               v[i]->sum.unknown);
+      td_num(o, b);
+    }
+    else
+      td_count(o, v[i]->count);
     td_fmt(o, v[i]->qty);
     td_fmt(o, e.h100e);
     td_fmt(o, e.cluster_peak);
