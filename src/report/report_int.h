@@ -1,0 +1,173 @@
+/* report_int.h -- private to src/report/: the writer state, tallies for the
+ * summary, escaping and small helpers shared by the format writers.
+ *
+ * Write errors: writers do not check every fprintf; cg_report_end checks
+ * ferror() and fflush() on each stream and reports CG_EIO. */
+#ifndef CG_REPORT_INT_H
+#define CG_REPORT_INT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "json.h"
+#include "report.h"
+#include "workload.h"
+
+/* ===== decisions ========================================================= */
+
+#define CG_RP_NDEC 8 /* the seven outcomes + "other" */
+
+/* Outcome names, least to most severe; index CG_RP_NDEC - 1 is "other". */
+extern const char *const cg_rp_decisions[CG_RP_NDEC];
+/* Index of a decision name (7 = other/unknown). */
+int cg_rp_decision_index(const char *s);
+/* Fill colour of an outcome for charts and badges. */
+const char *cg_rp_decision_color(int idx);
+
+/* ===== tallies: string-keyed counters (open addressing) ================== */
+
+typedef struct cg_rp_entry {
+  char *key;              /* owned */
+  size_t count;           /* orders */
+  double qty;             /* chips summed */
+  double x, y;            /* chips: TPP, PD (NaN unknown) */
+  char *note;             /* chips: ECCN; rules: title; hits: lists */
+  char *note2;            /* rules: citation; hits: matched entries */
+  size_t dec[CG_RP_NDEC]; /* orders by decision */
+  cg_workload_sum sum;    /* customers: summed cluster rates */
+} cg_rp_entry;
+
+typedef struct cg_rp_tally {
+  cg_rp_entry *e; /* slots; key NULL = empty */
+  size_t cap;     /* power of two or 0 */
+  size_t n;       /* used slots */
+} cg_rp_tally;
+
+/* The entry for key, created (zeroed, NaN x/y) if new; NULL on OOM. */
+cg_rp_entry *cg_rp_tally_get(cg_rp_tally *t, const char *key);
+/* Entries sorted by count (desc) then key; malloc'ed, n in *n_out. */
+cg_rp_entry **cg_rp_tally_sorted(const cg_rp_tally *t, size_t *n_out);
+/* Same, sorted by summed cluster peak (desc) then key. */
+cg_rp_entry **cg_rp_tally_by_peak(const cg_rp_tally *t, size_t *n_out);
+void cg_rp_tally_free(cg_rp_tally *t);
+
+/* Appends "; "-separated s to *note unless already present (bounded to
+ * max bytes); CG_ENOMEM on failure. */
+int cg_rp_note_add(char **note, const char *s, const char *sep, size_t max);
+
+/* ===== growable string ====================================================
+ */
+
+typedef struct cg_rp_buf {
+  char *s;    /* NUL-terminated, malloc'ed */
+  size_t n;   /* length */
+  size_t cap; /* allocated */
+  int oom;    /* an append failed */
+} cg_rp_buf;
+
+void cg_rp_buf_add(cg_rp_buf *b, const char *s);
+void cg_rp_buf_addf(cg_rp_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const char *cg_rp_buf_str(const cg_rp_buf *b); /* "" when empty */
+void cg_rp_buf_free(cg_rp_buf *b);
+
+/* ===== reading decision documents ======================================== */
+
+/* Value at a dotted path ("chip.name"); NULL if absent. */
+const cg_json *cg_rp_get(const cg_json *o, const char *path);
+/* String at path, or NULL (non-strings give NULL). */
+const char *cg_rp_str(const cg_json *o, const char *path);
+/* Number at path, or NaN. */
+double cg_rp_num(const cg_json *o, const char *path);
+/* The value at path rendered as short text into buf: strings as is,
+ * numbers %.6g, booleans yes/no, null/absent as "" (returns buf). */
+const char *cg_rp_text(const cg_json *o, const char *path, char *buf,
+                       size_t n);
+/* Days for the reference workload whose name starts with prefix, from a
+ * workload JSON object; NaN if absent. */
+double cg_rp_workload_days(const cg_json *w, const char *prefix);
+
+/* ===== formatting and escaping ============================================
+ */
+
+/* "%.3g"-style short number, "unknown" for NaN, "never" for infinity. */
+const char *cg_rp_fmt(char *buf, size_t n, double v);
+/* Number for CSV/JSON-ish cells: "%.6g", "" for NaN. */
+const char *cg_rp_fmt_cell(char *buf, size_t n, double v);
+/* Days: "9.2", "1,111" style kept simple: "%.1f", "unknown", "never". */
+const char *cg_rp_fmt_days(char *buf, size_t n, double v);
+
+/* Writes s with & < > " ' escaped as HTML entities (NULL writes "").
+ * Control characters other than tab and newline are dropped. */
+void cg_rp_html(FILE *f, const char *s);
+/* Writes s for Markdown text or a table cell: CommonMark punctuation that
+ * could start markup (\ ` * _ [ ] < > | # ~ &) is backslash-escaped and
+ * line breaks become spaces, so data never turns into markup or HTML. */
+void cg_rp_md(FILE *f, const char *s);
+
+/* ===== templates (embedded from reports/templates/) =======================
+ */
+
+/* Text of the embedded template called name (e.g. "report.css"), or "". */
+const char *cg_rp_template(const char *name);
+/* Writes tpl, replacing {{key}} by what fn writes for key. */
+void cg_rp_template_write(FILE *f, const char *tpl,
+                          void (*fn)(FILE *f, const char *key, void *arg),
+                          void *arg);
+
+/* ===== the writer =========================================================
+ */
+
+struct cg_report {
+  cg_report_batch batch;               /* metadata (borrowed) */
+  cg_report_opts opts;                 /* options with defaults applied */
+  cg_workloads *own_wl;                /* built-in workloads if none given */
+  FILE *f[CG_REPORT_NFORMATS];         /* output per format, or NULL */
+  int owned[CG_REPORT_NFORMATS];       /* f was opened by us */
+  char path[CG_REPORT_NFORMATS][1024]; /* final path if owned */
+  char tmp[CG_REPORT_NFORMATS][1040];  /* temp path while writing */
+  int started;                         /* first add done (streams begun) */
+  int ended;                           /* cg_report_end ran */
+  size_t n;                            /* orders added */
+  size_t dec[CG_RP_NDEC];              /* orders by decision */
+  size_t with_hits;                    /* orders with screening hits */
+  size_t needs_1e26;                   /* orders reaching 1e26 in a year */
+  cg_rp_tally dest;                    /* by destination */
+  cg_rp_tally rules;                   /* by fired rule id */
+  cg_rp_tally hits;                    /* customers with list hits */
+  cg_rp_tally chips;                   /* chips in the batch */
+  cg_rp_tally customers;               /* per-customer compute totals */
+  const cg_json **detail;              /* first detail_cap docs (referenced) */
+  size_t n_detail;                     /* docs kept */
+};
+
+/* Per-format writers. begin runs before the first order, add per order,
+ * end after the last one (md/html write everything in end). */
+void cg_rp_json_begin(cg_report *r, FILE *f);
+/* json: the document already serialised, or NULL. */
+int cg_rp_json_add(cg_report *r, FILE *f, const cg_json *doc, const char *json,
+                   cg_error *err);
+int cg_rp_json_end(cg_report *r, FILE *f, cg_error *err);
+void cg_rp_csv_begin(cg_report *r, FILE *f);
+int cg_rp_csv_add(cg_report *r, FILE *f, const cg_json *doc, cg_error *err);
+int cg_rp_md_write(cg_report *r, FILE *f, cg_error *err);
+int cg_rp_html_write(cg_report *r, FILE *f, cg_error *err);
+
+/* The batch metadata and the summary as JSON (NULL on OOM). Without
+ * with_customers the summary leaves out "customer_compute" (one entry per
+ * customer, which the JSON writer streams itself). */
+cg_json *cg_rp_batch_json(const cg_report *r);
+cg_json *cg_rp_summary_json(const cg_report *r, int with_customers);
+/* One customer's compute total (compact; NULL on OOM). */
+cg_json *cg_rp_customer_json(const cg_report *r, const cg_rp_entry *e);
+
+/* SVG charts. */
+void cg_rp_svg_decisions(FILE *f, const cg_report *r);
+/* The scatter; chips with unknown TPP or PD are listed in an aside. */
+void cg_rp_svg_tpp_pd(FILE *f, const cg_report *r);
+
+/* The customer-total estimate for a tally entry (clear afterwards). */
+int cg_rp_customer_est(const cg_report *r, const cg_rp_entry *e,
+                       cg_workload_est *out, cg_error *err);
+
+#endif
