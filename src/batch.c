@@ -40,12 +40,12 @@ static int chip_cached(cg_store *db, chip_slot *cache, int64_t id,
 
 /* The decision.made event: what a receiver acts on, and the audit hash
  * that proves which recorded decision it is. */
-static int enqueue_decision(cg_store *db, const cg_json *doc,
-                            const char *hash, cg_error *err)
+static int enqueue_decision(cg_store *db, const cg_json *doc, const char *hash,
+                            cg_error *err)
 {
-  static const char *const keys[] = { "order_id", "decision", "as_of",
-                                      "destination", "quantity", "license",
-                                      "batch", "decided_at", NULL };
+  static const char *const keys[] = { "order_id",    "decision",   "as_of",
+                                      "destination", "quantity",   "license",
+                                      "batch",       "decided_at", NULL };
   cg_json *ev = cg_json_object(), *chip = cg_json_object();
   cg_json *src_chip = cg_json_get(doc, "chip");
   char *text = NULL;

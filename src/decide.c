@@ -4,6 +4,7 @@
 #include "crypto.h"
 #include "json.h"
 #include "pattern.h"
+#include "workload.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,10 +20,11 @@ typedef struct group_slot {
 } group_slot;
 
 struct cg_decider {
-  cg_store *db;         /* borrowed */
-  const cg_rules *pack; /* borrowed */
-  cg_decide_opts opts;  /* copied */
-  char ruleset[72];     /* "sha256:..." */
+  cg_store *db;            /* borrowed */
+  const cg_rules *pack;    /* borrowed */
+  cg_decide_opts opts;     /* copied */
+  char ruleset[72];        /* "sha256:..." */
+  cg_workloads *workloads; /* reference runs for the estimates */
   group_slot groups[GROUP_CACHE];
 };
 
@@ -53,9 +55,13 @@ int cg_decider_open(cg_decider **out, cg_store *db, const cg_rules *pack,
   d->db = db;
   d->pack = pack;
   d->opts = opts ? *opts : defaults;
+  if(d->opts.mfu <= 0 || d->opts.mfu > 1)
+    d->opts.mfu = CG_MFU_DEFAULT;
   rc = cg_decide_ruleset_hash(pack, d->ruleset, err);
+  if(rc == CG_OK)
+    rc = cg_workloads_load(db, &d->workloads, err);
   if(rc != CG_OK) {
-    free(d);
+    cg_decider_close(d);
     return rc;
   }
   *out = d;
@@ -64,6 +70,9 @@ int cg_decider_open(cg_decider **out, cg_store *db, const cg_rules *pack,
 
 void cg_decider_close(cg_decider *d)
 {
+  if(!d)
+    return;
+  cg_workloads_free(d->workloads);
   free(d);
 }
 
@@ -585,6 +594,14 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   cg_json_set(doc, "screening", cg_json_array());
   cg_json_set(doc, "license", lic);
   lic = NULL;
+  {
+    cg_json *w = NULL;
+    rc = cg_workload_json(&w, chip, (double)o->quantity, d->opts.mfu,
+                          d->workloads, err);
+    if(rc != CG_OK)
+      goto done;
+    cg_json_set(doc, "workload", w);
+  }
   cg_json_set_str(doc, "ruleset", d->ruleset);
   cg_json_set_str(doc, "lists", d->opts.lists);
   cg_json_set_str(doc, "tool_version", CG_VERSION);

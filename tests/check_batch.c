@@ -307,6 +307,49 @@ START_TEST(test_check_bad_input)
 }
 END_TEST
 
+/* Reports come back from the audit log alone, in every format. */
+START_TEST(test_reports_from_audit_log)
+{
+  const char *json[] = { "report", "--batch", "1", "--format", "json", NULL };
+  const char *one[] = { "report", "O-1015", "--format", "md", NULL };
+  const char *dir[] = { "report", "--all", "--out", t_tmp("all"), NULL };
+  char *out = NULL, path[600];
+  cg_json *doc = NULL, *orders;
+  cg_error err = { 0 };
+  size_t i;
+  const char *fmts[] = { "md", "html", "json", "csv" };
+
+  ck_assert_int_eq(t_run(db_path, &out, NULL, json), 0);
+  ck_assert_cg_ok(cg_json_parse(&doc, out, strlen(out), "report", &err), &err);
+  orders = cg_json_get(doc, "orders");
+  ck_assert_uint_eq(cg_json_size(orders), 40);
+  for(i = 0; i < cg_json_size(orders); i++) {
+    const cg_json *o = cg_json_at(orders, i);
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT d.decision FROM decisions d JOIN orders o ON o.id = "
+             "d.order_id WHERE o.order_id = '%s'",
+             cg_json_string_value(cg_json_get(o, "order_id")));
+    expect_sql(sql, cg_json_string_value(cg_json_get(o, "decision")));
+    ck_assert_ptr_nonnull(cg_json_get(o, "workload"));
+  }
+  cg_json_free(doc);
+  free(out);
+  ck_assert_int_eq(t_run(db_path, &out, NULL, one), 0);
+  ck_assert_ptr_nonnull(strstr(out, "O-1015"));
+  ck_assert_ptr_nonnull(strstr(out, "notify"));
+  free(out);
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, dir), 0);
+  for(i = 0; i < 4; i++) {
+    FILE *f;
+    snprintf(path, sizeof(path), "%s/report.%s", t_tmp("all"), fmts[i]);
+    f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "missing %s", path);
+    fclose(f);
+  }
+}
+END_TEST
+
 static Suite *batch_suite(void)
 {
   Suite *s = suite_create("batch");
@@ -322,6 +365,7 @@ static Suite *batch_suite(void)
   tcase_add_test(tc, test_sigkill_at_random_points);
   tcase_add_test(tc, test_check_exit_codes_and_json);
   tcase_add_test(tc, test_check_bad_input);
+  tcase_add_test(tc, test_reports_from_audit_log);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -69,6 +69,13 @@ int cli_batch_reports(cg_cli *cli, cg_store *db, int64_t batch_id, int all,
                       const char *out_dir, const char *formats, double mfu,
                       int quiet);
 
+/* Writes the report of batch_id (order_id set: that order's decision;
+ * all: every decision) into out_dir in formats, or with out_dir NULL the
+ * single format `formats` to stdout. Library status. */
+int cli_report(cg_cli *cli, cg_store *db, int64_t batch_id,
+               const char *order_id, int all, const char *out_dir,
+               const char *formats, double mfu, int quiet, cg_error *err);
+
 /* Table helpers shared by classify, check and demo. */
 const char *cli_num(char *buf, size_t size, double v, int decimals);
 const char *cli_yesno(int v);

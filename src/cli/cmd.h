@@ -12,6 +12,7 @@ int cmd_check(cg_cli *cli, int argc, char **argv);
 int cmd_batch(cg_cli *cli, int argc, char **argv);
 int cmd_audit(cg_cli *cli, int argc, char **argv);
 int cmd_rules(cg_cli *cli, int argc, char **argv);
+int cmd_report(cg_cli *cli, int argc, char **argv);
 int cmd_sync(cg_cli *cli, int argc, char **argv);
 int cmd_webhook(cg_cli *cli, int argc, char **argv);
 

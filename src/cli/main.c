@@ -22,6 +22,7 @@ static const command commands[] = {
   { "batch", cmd_batch, "decide every pending order and write reports" },
   { "audit", cmd_audit, "verify or show the decision log" },
   { "rules", cmd_rules, "lint, test or show the rule pack" },
+  { "report", cmd_report, "rebuild a report from the audit log" },
   { "sync", cmd_sync, "pull party lists or orders over HTTP(S)" },
   { "webhook", cmd_webhook, "manage webhook endpoints, deliver events" },
 };

@@ -1,0 +1,74 @@
+/* cmd_report.c -- `chipgate report ORDER_ID | --batch ID | --all`: rebuild
+ * a report from the audit log alone. */
+#include "cmd.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_report(cg_cli *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "batch", required_argument, NULL, 'b' },
+    { "all", no_argument, NULL, 'a' },
+    { "format", required_argument, NULL, 'f' },
+    { "out", required_argument, NULL, 'o' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+  };
+  const char *format = NULL, *out_dir = NULL, *order = NULL;
+  long long batch = 0;
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  int all = 0, c, rc;
+  char *end;
+
+  while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch(c) {
+    case 'b':
+      batch = strtoll(optarg, &end, 10);
+      if(*end || batch <= 0)
+        return cli_usage("report", "--batch must be a batch number");
+      break;
+    case 'a':
+      all = 1;
+      break;
+    case 'f':
+      format = optarg;
+      break;
+    case 'o':
+      out_dir = optarg;
+      break;
+    case 'h':
+      printf("usage: chipgate report ORDER_ID [--format md|html|json|csv]\n"
+             "       chipgate report --batch ID | --all [--format F] "
+             "[--out DIR]\n\n"
+             "Rebuilds a report from the audit log alone: one order's "
+             "decision, a\nbatch, or every decision. Without --out, one "
+             "format (default md) goes\nto stdout; with --out DIR, the "
+             "formats given (default all four) are\nwritten there.\n");
+      return CLI_OK;
+    default:
+      return cli_usage("report", "bad option");
+    }
+  }
+  if(optind < argc)
+    order = argv[optind++];
+  if(optind < argc)
+    return cli_usage("report", "unexpected argument \"%s\"", argv[optind]);
+  if((order != NULL) + (batch != 0) + all != 1)
+    return cli_usage("report", "give exactly one of ORDER_ID, --batch ID "
+                               "or --all");
+  if(!out_dir && !format)
+    format = "md";
+  if(out_dir && !format)
+    format = "md,html,json,csv";
+  rc = cli_open_db(cli, &db, 0, &err);
+  if(rc == CG_OK)
+    rc = cli_report(cli, db, (int64_t)batch, order, all, out_dir, format, 0.40,
+                    0, &err);
+  cg_store_close(db);
+  if(rc == CG_EUSAGE)
+    return cli_usage("report", "%s", err.msg);
+  return rc == CG_OK ? CLI_OK : cli_fail(&err);
+}
