@@ -48,7 +48,6 @@ static int enqueue_decision(cg_store *db, const cg_json *doc, const char *hash,
                                       "batch",       "decided_at", NULL };
   cg_json *ev = cg_json_object(), *chip = cg_json_object();
   cg_json *src_chip = cg_json_get(doc, "chip");
-  char *text = NULL;
   int rc, i;
 
   if(!ev || !chip) {
@@ -67,10 +66,7 @@ static int enqueue_decision(cg_store *db, const cg_json *doc, const char *hash,
   cg_json_set(ev, "customer",
               cg_json_ref(cg_json_get(cg_json_get(doc, "customer"), "name")));
   cg_json_set_str(ev, "audit_hash", hash);
-  rc = cg_json_dump(&text, ev, CG_JSON_CANONICAL, err);
-  if(rc == CG_OK)
-    rc = cg_webhook_enqueue(db, CG_EVENT_DECISION, text, NULL, err);
-  free(text);
+  rc = cg_webhook_enqueue_json(db, CG_EVENT_DECISION, ev, NULL, err);
   cg_json_free(ev);
   return rc;
 }

@@ -37,12 +37,12 @@ static void iso_time(time_t t, char out[21])
 
 /* ===================== Outbox ===================== */
 
-int cg_webhook_enqueue(cg_store *db, const char *type, const char *data_json,
-                       int64_t *event_id_out, cg_error *err)
+/* Writes an event whose data is known to be a JSON object or array. */
+static int enqueue_text(cg_store *db, const char *type, const char *data_json,
+                        int64_t *event_id_out, cg_error *err)
 {
   unsigned char rnd[16];
   char msg_id[4 + 32 + 1], created[21];
-  cg_json *v = NULL;
   cg_stmt *st = NULL;
   int64_t id;
   int rc;
@@ -53,14 +53,6 @@ int cg_webhook_enqueue(cg_store *db, const char *type, const char *data_json,
   if(!type || !known_type(type, strlen(type)))
     return cg_error_set(err, CG_EINVAL, "unknown event type \"%s\"",
                         type ? type : "(null)");
-  rc = cg_json_parse(&v, data_json, strlen(data_json), "event data", err);
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_json_type(v);
-  cg_json_free(v);
-  if(rc != CG_JSON_OBJECT && rc != CG_JSON_ARRAY)
-    return cg_error_set(err, CG_EINVAL,
-                        "event data must be a JSON object or array");
   rc = cg_random_bytes(rnd, sizeof(rnd), err);
   if(rc != CG_OK)
     return rc;
@@ -105,6 +97,41 @@ int cg_webhook_enqueue(cg_store *db, const char *type, const char *data_json,
   if(event_id_out)
     *event_id_out = id;
   return CG_OK;
+}
+
+int cg_webhook_enqueue(cg_store *db, const char *type, const char *data_json,
+                       int64_t *event_id_out, cg_error *err)
+{
+  cg_json *v = NULL;
+  int rc = cg_json_parse(&v, data_json, strlen(data_json), "event data",
+                         err);
+
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_json_type(v);
+  cg_json_free(v);
+  if(rc != CG_JSON_OBJECT && rc != CG_JSON_ARRAY)
+    return cg_error_set(err, CG_EINVAL,
+                        "event data must be a JSON object or array");
+  return enqueue_text(db, type, data_json, event_id_out, err);
+}
+
+int cg_webhook_enqueue_json(cg_store *db, const char *type,
+                            const cg_json *data, int64_t *event_id_out,
+                            cg_error *err)
+{
+  char *text = NULL;
+  int rc;
+
+  if(cg_json_type(data) != CG_JSON_OBJECT &&
+     cg_json_type(data) != CG_JSON_ARRAY)
+    return cg_error_set(err, CG_EINVAL,
+                        "event data must be a JSON object or array");
+  rc = cg_json_dump(&text, data, CG_JSON_CANONICAL, err);
+  if(rc == CG_OK)
+    rc = enqueue_text(db, type, text, event_id_out, err);
+  free(text);
+  return rc;
 }
 
 /* ===================== Endpoints ===================== */

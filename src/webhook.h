@@ -25,6 +25,8 @@
 #include "http.h"
 #include "store.h"
 
+struct cg_json;
+
 /* Event types. */
 #define CG_EVENT_DECISION  "decision.made"
 #define CG_EVENT_PARTY_HIT "party.hit"
@@ -40,6 +42,10 @@
  * NULL) gets the outbox id. */
 int cg_webhook_enqueue(cg_store *db, const char *type, const char *data_json,
                        int64_t *event_id_out, cg_error *err);
+/* The same for data already built in memory (no re-parse). */
+int cg_webhook_enqueue_json(cg_store *db, const char *type,
+                            const struct cg_json *data, int64_t *event_id_out,
+                            cg_error *err);
 
 /* ===================== Endpoints ===================== */
 
