@@ -8,5 +8,10 @@ int cmd_init(cg_cli *cli, int argc, char **argv);
 int cmd_import(cg_cli *cli, int argc, char **argv);
 int cmd_classify(cg_cli *cli, int argc, char **argv);
 int cmd_demo(cg_cli *cli, int argc, char **argv);
+int cmd_screen(cg_cli *cli, int argc, char **argv);
+
+/* `import parties` (cmd_screen.c). */
+int cli_import_parties(cg_store *db, const char *path, const char *format,
+                       const char *source, size_t *count, cg_error *err);
 
 #endif

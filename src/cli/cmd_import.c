@@ -29,13 +29,17 @@ typedef struct import_kind {
 
 static const import_kind kinds[] = {
   { "chips", import_chips },
+  { "parties", cli_import_parties },
 };
 
 static void help(void)
 {
   printf("usage: chipgate import KIND FILE [--format FORMAT] "
          "[--source NAME]\n\n"
-         "KIND     chips (--format csv|epoch)\n\n"
+         "KIND     chips (--format csv|epoch)\n"
+         "         parties (--format csl-csv|csl-json|ofac, --source NAME;\n"
+         "         ofac: FILE is sdn.csv, with add.csv, alt.csv and\n"
+         "         sdn_comments.csv beside it)\n\n"
          "The whole file is one transaction: one bad row rejects the file "
          "with\nFILE:LINE: what is wrong (exit 65) and the database is "
          "unchanged.\n");

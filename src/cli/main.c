@@ -18,6 +18,7 @@ static const command commands[] = {
   { "demo", cmd_demo, "seed a demo database and show what chipgate does" },
   { "import", cmd_import, "import chips|customers|licenses|orders|parties" },
   { "classify", cmd_classify, "show TPP, PD, node and ECCN of chips" },
+  { "screen", cmd_screen, "screen a name against restricted-party lists" },
 };
 
 static void usage(FILE *f)
