@@ -35,7 +35,7 @@
 
 /* Default threshold of a possible hit, chosen on tests/data/
  * screen_labelled.csv (see tests/data/screen_labelled.md). */
-#define CG_SCREEN_THRESHOLD 0.86
+#define CG_SCREEN_THRESHOLD 0.90
 /* At or above: a sure hit (also any exact normalised-name match). */
 #define CG_SCREEN_SURE 0.95
 

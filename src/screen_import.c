@@ -861,14 +861,13 @@ static int ofac_append(importer *im, cg_csv *r, const char *path, int add,
       size_t k;
       int first = 1;
 
-      if(a.n && sb_str(&a, "; "))
-        goto nomem;
       for(k = 2; k < 5; k++) {
         const char *v = ofac(row->fields[k]);
 
         if(!*v)
           continue;
-        if((!first && sb_str(&a, ", ")) || sb_str(&a, v))
+        if((first && a.n && sb_str(&a, "; ")) ||
+           (!first && sb_str(&a, ", ")) || sb_str(&a, v))
           goto nomem;
         first = 0;
       }

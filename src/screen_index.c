@@ -607,8 +607,8 @@ static double tok_sim(const cg_sx *idx, const cg_sx_tokens *q, const qtok *qi,
   if(qi[i].kind != CG_TOK_WORD || t->kind != CG_TOK_WORD || qi[i].len < 3 ||
      t->len < 3)
     return 0.0;
-  jw = cg_sx_jaro_winkler(q->tok[i], idx->pool + t->str);
-  return jw >= CG_SX_TOKEN_MIN ? jw : 0.0;
+  jw = cg_sx_token_sim(q->tok[i], idx->pool + t->str);
+  return jw;
 }
 
 typedef struct pair {
@@ -832,9 +832,9 @@ static size_t fuzzy_tokens(cg_sx *idx, const cg_sx_tokens *q, const qtok *qi,
 
     if(idx->gram_hits[t] >= need && (int64_t)t != qi[i].vid &&
        n < SX_MAX_FUZZY && tl + ql / 2 + 2 >= ql && ql + tl / 2 + 2 >= tl) {
-      double s = cg_sx_jaro_winkler(tok, idx->pool + idx->toks[t].str);
+      double s = cg_sx_token_sim(tok, idx->pool + idx->toks[t].str);
 
-      if(s >= CG_SX_TOKEN_MIN) {
+      if(s > 0) {
         vid[n] = t;
         sim[n++] = s;
       }

@@ -38,6 +38,15 @@ int cg_sx_token_kind(const char *tok);
 
 /* Jaro-Winkler similarity of two UTF-8 strings, in [0, 1]. */
 double cg_sx_jaro_winkler(const char *a, const char *b);
+/* Optimal-string-alignment edit distance (a transposition is one edit)
+ * in code points, or max + 1 if it exceeds max. */
+int cg_sx_edits(const char *a, const char *b, int max);
+size_t cg_sx_cp_len(const char *s);
+/* The similarity of two word tokens as used in scores: Jaro-Winkler,
+ * lowered by 0.5 x edits / length, and 0 beyond the edits a token of
+ * that length may have (<= 3: 0, <= 5: 1, <= 9: 2, else 3) or below
+ * CG_SX_TOKEN_MIN. */
+double cg_sx_token_sim(const char *a, const char *b);
 
 /* ==== The index ======================================================= */
 

@@ -37,23 +37,26 @@ static const char *const stop_words[] = { "of",  "and", "the", "for", "de",
                                           "des", "du",  "di",  "y",   "et",
                                           "und", "a",   "an",  "in",  "on" };
 
-/* Multi-word legal forms merged into one token. */
+/* Spelled-out letters merged into one legal form ("S. A." -> "sa"). */
 static const struct {
   const char *words[4]; /* NULL-terminated */
   const char *to;
 } legal_phrases[] = {
-  { { "joint", "stock", "company", NULL }, "jsc" },
-  { { "limited", "liability", "company", NULL }, "llc" },
-  { { "limited", "liability", "partnership", NULL }, "llp" },
-  { { "public", "limited", "company", NULL }, "plc" },
-  { { "s", "a", NULL, NULL }, "sa" },
-  { { "s", "l", NULL, NULL }, "sl" },
-  { { "b", "v", NULL, NULL }, "bv" },
-  { { "n", "v", NULL, NULL }, "nv" },
-  { { "s", "r", "l", NULL }, "srl" },
-  { { "l", "l", "c", NULL }, "llc" },
+  { { "s", "a", NULL, NULL }, "sa" },   { { "s", "l", NULL, NULL }, "sl" },
+  { { "b", "v", NULL, NULL }, "bv" },   { { "n", "v", NULL, NULL }, "nv" },
+  { { "s", "r", "l", NULL }, "srl" },   { { "l", "l", "c", NULL }, "llc" },
   { { "sp", "z", "o", "o" }, "spzoo" },
-  { { "sdn", "bhd", NULL, NULL }, "sdn" },
+};
+
+/* Long legal words a typo is mapped back to ("Lmited" -> "ltd"). */
+static const struct {
+  const char *word;
+  const char *to;
+} legal_long[] = {
+  { "limited", "ltd" },         { "company", "co" },
+  { "corporation", "corp" },    { "incorporated", "inc" },
+  { "liability", "liability" }, { "joint", "joint" },
+  { "stock", "stock" },
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -84,11 +87,17 @@ int cg_sx_token_kind(const char *tok)
 
 static const char *canonical(const char *tok)
 {
-  size_t i;
+  size_t i, len = strlen(tok);
 
   for(i = 0; i < N_OF(legal_alias); i++)
     if(strcmp(tok, legal_alias[i].from) == 0)
       return legal_alias[i].to;
+  if(len < 4 || cg_sx_token_kind(tok) != CG_TOK_WORD)
+    return tok;
+  /* A misspelt long legal word is still a legal form. */
+  for(i = 0; i < N_OF(legal_long); i++)
+    if(cg_sx_edits(tok, legal_long[i].word, 1 + (len >= 7)) <= 1 + (len >= 7))
+      return legal_long[i].to;
   return tok;
 }
 
@@ -231,6 +240,50 @@ static size_t decode(const char *s, int *cp, size_t max)
   return n;
 }
 
+int cg_sx_edits(const char *a, const char *b, int max)
+{
+  int ca[CG_SX_MAX_CP], cb[CG_SX_MAX_CP];
+  int d[3][CG_SX_MAX_CP + 1];
+  size_t na = decode(a, ca, CG_SX_MAX_CP), nb = decode(b, cb, CG_SX_MAX_CP);
+  size_t i, j;
+
+  if((na > nb ? na - nb : nb - na) > (size_t)max)
+    return max + 1;
+  for(j = 0; j <= nb; j++)
+    d[0][j] = (int)j;
+  for(i = 1; i <= na; i++) {
+    int *cur = d[i % 3], *prev = d[(i + 2) % 3], *pp = d[(i + 1) % 3];
+    int best = max + 1;
+
+    cur[0] = (int)i;
+    for(j = 1; j <= nb; j++) {
+      int cost = ca[i - 1] != cb[j - 1];
+      int v = prev[j] + 1;
+
+      if(cur[j - 1] + 1 < v)
+        v = cur[j - 1] + 1;
+      if(prev[j - 1] + cost < v)
+        v = prev[j - 1] + cost;
+      if(i > 1 && j > 1 && ca[i - 1] == cb[j - 2] && ca[i - 2] == cb[j - 1] &&
+         pp[j - 2] + 1 < v)
+        v = pp[j - 2] + 1;
+      cur[j] = v;
+      if(v < best)
+        best = v;
+    }
+    if(best > max)
+      return max + 1;
+  }
+  return d[na % 3][nb] > max ? max + 1 : d[na % 3][nb];
+}
+
+size_t cg_sx_cp_len(const char *s)
+{
+  int cp[CG_SX_MAX_CP];
+
+  return decode(s, cp, CG_SX_MAX_CP);
+}
+
 double cg_sx_jaro_winkler(const char *a, const char *b)
 {
   int ca[CG_SX_MAX_CP], cb[CG_SX_MAX_CP];
@@ -276,4 +329,18 @@ double cg_sx_jaro_winkler(const char *a, const char *b)
   while(prefix < 4 && prefix < na && prefix < nb && ca[prefix] == cb[prefix])
     prefix++;
   return jaro + (double)prefix * 0.1 * (1.0 - jaro);
+}
+
+double cg_sx_token_sim(const char *a, const char *b)
+{
+  size_t la = cg_sx_cp_len(a), lb = cg_sx_cp_len(b);
+  size_t m = la < lb ? la : lb, mx = la > lb ? la : lb;
+  int allowed = m <= 3 ? 0 : m <= 5 ? 1 : m <= 9 ? 2 : 3;
+  int d = cg_sx_edits(a, b, allowed);
+  double s;
+
+  if(d > allowed || !mx)
+    return 0.0;
+  s = cg_sx_jaro_winkler(a, b) * (1.0 - 0.25 * (double)d / (double)mx);
+  return s >= CG_SX_TOKEN_MIN ? s : 0.0;
 }
