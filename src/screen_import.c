@@ -423,8 +423,10 @@ static int import_csl_csv(importer *im, cg_csv *r, cg_error *err)
   if(rc == 0)
     return cg_error_set(err, CG_EINVAL, "%s: empty file", im->file);
   rc = cg_csv_header_init(&hdr, row, im->file, err);
-  if(rc != CG_OK)
+  if(rc != CG_OK) {
+    cg_error_prefix(err, "not a CSL file");
     return rc;
+  }
   for(i = 0; i < C_COUNT; i++)
     col[i] = cg_csv_header_find(&hdr, csl_cols[i]);
   if(col[C_NAME] < 0 || col[C_SOURCE] < 0) {
