@@ -1083,6 +1083,7 @@ static int import_common(cg_store *db, const char *file, const char *path,
   cg_csv *r = NULL;
   cg_csv *parts[4] = { NULL, NULL, NULL, NULL };
   char paths[4][1100], hex[4][CG_SHA256_HEX], dir[1024];
+  sbuf all = { 0 };
   const char *slash;
   int rc, i;
 
@@ -1105,7 +1106,6 @@ static int import_common(cg_store *db, const char *file, const char *path,
   if(format == CG_SCREEN_OFAC) {
     static const char *const names[4] = { "sdn.csv", "add.csv", "alt.csv",
                                           "sdn_comments.csv" };
-    sbuf all = { 0 };
 
     if(!path)
       return cg_error_set(err, CG_EUSAGE,
@@ -1128,13 +1128,11 @@ static int import_common(cg_store *db, const char *file, const char *path,
       if(rc != CG_OK)
         goto fail;
       if(sb_str(&all, hex[i])) {
-        free(all.s);
         rc = cg_error_set(err, CG_ENOMEM, "screen import: out of memory");
         goto fail;
       }
     }
     rc = cg_sha256_hex(all.s, all.n, counts->sha256, err);
-    free(all.s);
     if(rc != CG_OK)
       goto fail;
   }
@@ -1198,6 +1196,7 @@ static int import_common(cg_store *db, const char *file, const char *path,
   if(rc == CG_OK)
     rc = finish_import(&im, err);
 fail:
+  free(all.s);
   unprepare(&im);
   if(rc != CG_OK && cg_store_in_transaction(db))
     cg_store_rollback(db);

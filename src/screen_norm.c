@@ -23,13 +23,15 @@ static const struct {
 
 /* Canonical legal forms (sorted is not required: the list is short). */
 static const char *const legal_forms[] = {
-  "ltd",  "co",  "corp", "inc",  "llc",  "llp", "lp",   "plc",  "gmbh",
-  "ag",   "kg",  "sa",   "sas",  "sarl", "srl", "spa",  "sl",   "bv",
-  "nv",   "oy",  "ab",   "pte",  "pvt",  "pty", "jsc",  "ojsc", "cjsc",
-  "pjsc", "ooo", "oao",  "zao",  "pao",  "ao",  "tov",  "fze",  "fzco",
-  "fzc",  "fze", "dmcc", "est",  "sdn",  "bhd", "kk",   "lda",  "ltda",
-  "sti",  "sac", "cia",  "ste",  "cv",   "sro", "as",   "doo",  "ead",
-  "ood",  "ab",  "aps",  "bvba", "kft",  "zrt", "spzoo"
+  "ltd", "co", "corp", "inc", "llc", "llp", "lp", "plc", "gmbh", "ag", "kg",
+  "sa", "sas", "sarl", "srl", "spa", "sl", "bv", "nv", "oy", "ab", "pte",
+  "pvt", "pty", "jsc", "ojsc", "cjsc", "pjsc", "ooo", "oao", "zao", "pao",
+  "ao", "tov", "fze", "fzco", "fzc", "dmcc", "est", "sdn", "bhd", "kk", "lda",
+  "ltda", "sti", "sac", "cia", "ste", "cv", "sro", "as", "doo", "ead", "ood",
+  "aps", "bvba", "kft", "zrt", "spzoo", "joint", "stock", "liability",
+  /* Russian legal forms as transliterated on the lists. */
+  "aktsionernoe", "obshchestvo", "korporatsiya", "kompaniya", "ogranichennoi",
+  "ogranichennoy", "otvetstvennostyu", "otvetstvennostiu"
 };
 
 static const char *const stop_words[] = { "of",  "and", "the", "for", "de",
@@ -53,10 +55,19 @@ static const struct {
   const char *word;
   const char *to;
 } legal_long[] = {
-  { "limited", "ltd" },         { "company", "co" },
-  { "corporation", "corp" },    { "incorporated", "inc" },
-  { "liability", "liability" }, { "joint", "joint" },
+  { "limited", "ltd" },
+  { "company", "co" },
+  { "corporation", "corp" },
+  { "incorporated", "inc" },
+  { "liability", "liability" },
+  { "joint", "joint" },
   { "stock", "stock" },
+  { "aktsionernoe", "aktsionernoe" },
+  { "obshchestvo", "obshchestvo" },
+  { "korporatsiya", "korporatsiya" },
+  { "kompaniya", "kompaniya" },
+  { "ogranichennoi", "ogranichennoi" },
+  { "otvetstvennostyu", "otvetstvennostyu" },
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -138,42 +149,45 @@ int cg_sx_tokenise(cg_sx_tokens *out, const char *name, cg_error *err)
 {
   char *key = NULL;
   char *w[256];
-  size_t nw, i, len, o = 0;
+  const char *t[CG_SX_MAX_TOKENS];
+  size_t nw, i, n = 0, total = 1, o = 0;
   int rc;
 
   memset(out, 0, sizeof(*out));
   rc = cg_text_name_key(&key, name, err);
   if(rc != CG_OK)
     return rc;
-  len = strlen(key);
-  /* Canonical forms are never longer than the words they replace. */
-  out->text = malloc(len + 2);
+  nw = split_words(key, w, N_OF(w));
+  /* Canonical forms may be longer than the words they replace ("stok"
+   * -> "stock"): size the buffer from them. */
+  for(i = 0; i < nw && n < CG_SX_MAX_TOKENS;) {
+    const char *to = NULL;
+    size_t k = phrase_at(w, nw, i, &to);
+
+    if(k) {
+      t[n] = to;
+      i += k;
+    }
+    else {
+      t[n] = canonical(w[i]);
+      i++;
+    }
+    total += strlen(t[n++]) + 1;
+  }
+  out->text = malloc(total);
   if(!out->text) {
     free(key);
     return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
   }
-  nw = split_words(key, w, N_OF(w));
-  for(i = 0; i < nw && out->n < CG_SX_MAX_TOKENS;) {
-    const char *to = NULL;
-    size_t k = phrase_at(w, nw, i, &to);
-    const char *t;
-    size_t tl;
+  for(i = 0; i < n; i++) {
+    size_t tl = strlen(t[i]);
 
-    if(k) {
-      t = to;
-      i += k;
-    }
-    else {
-      t = canonical(w[i]);
-      i++;
-    }
-    tl = strlen(t);
-    memcpy(out->text + o, t, tl + 1);
-    out->tok[out->n] = out->text + o;
-    out->kind[out->n] = (unsigned char)cg_sx_token_kind(t);
-    out->n++;
+    memcpy(out->text + o, t[i], tl + 1);
+    out->tok[i] = out->text + o;
+    out->kind[i] = (unsigned char)cg_sx_token_kind(t[i]);
     o += tl + 1;
   }
+  out->n = n;
   free(key);
   return CG_OK;
 }

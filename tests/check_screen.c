@@ -518,6 +518,10 @@ START_TEST(test_normalise)
   norm_is("Acme Lmited", "acme ltd"); /* misspelt legal form */
   norm_is("Acme Comapny", "acme co"); /* transposition */
   norm_is("O'Neil & Sons, Inc.", "oneil sons inc");
+  /* A fold that lengthens the word ("stok" -> "stock"). */
+  norm_is("Joint Stok Compny Tekhnodinamika", "joint stock co tekhnodinamika");
+  norm_is("AKTSIONERNOE OBSHCHSETVO TOZ METIZ",
+          "aktsionernoe obshchestvo toz metiz");
   ck_assert_int_eq(cg_sx_token_kind("ltd"), CG_TOK_LEGAL);
   ck_assert_int_eq(cg_sx_token_kind("of"), CG_TOK_STOP);
   ck_assert_int_eq(cg_sx_token_kind("11420"), CG_TOK_NUMBER);
