@@ -345,8 +345,10 @@ static int mark_exact(cg_store *db, const char *name, cg_screen_hits *hits,
   for(i = from; rc == CG_OK && i < hits->n; i++) {
     if(hits->items[i].sure)
       continue;
-    if((rc = cg_stmt_bind_text(st, 1, key, err)) != CG_OK ||
-       (rc = cg_stmt_bind_text(st, 2, hits->items[i].entry_id, err)) != CG_OK)
+    rc = cg_stmt_bind_text(st, 1, key, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 2, hits->items[i].entry_id, err);
+    if(rc != CG_OK)
       break;
     rc = cg_stmt_step(st, err);
     if(rc == 1)
@@ -484,9 +486,12 @@ static int apply_clearances(cg_store *db, int64_t customer,
   for(i = 0; rc == CG_OK && i < hits->n; i++) {
     cg_screen_hit *h = &hits->items[i];
 
-    if((rc = cg_stmt_bind_int(st, 1, customer, err)) != CG_OK ||
-       (rc = cg_stmt_bind_text(st, 2, h->entry_id, err)) != CG_OK ||
-       (rc = cg_stmt_bind_text(st, 3, h->content_hash, err)) != CG_OK)
+    rc = cg_stmt_bind_int(st, 1, customer, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 2, h->entry_id, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 3, h->content_hash, err);
+    if(rc != CG_OK)
       break;
     rc = cg_stmt_step(st, err);
     if(rc == 1) {
@@ -547,11 +552,15 @@ int cg_screen_customer(cg_store *db, int64_t customer_id, double threshold,
                        "SELECT hits FROM screenings WHERE customer_id = ?1 "
                        "AND lists = ?2 AND threshold = ?3 AND subject = ?4",
                        err);
-  if(rc == CG_OK &&
-     (rc = cg_stmt_bind_int(st, 1, customer_id, err)) == CG_OK &&
-     (rc = cg_stmt_bind_text(st, 2, lists, err)) == CG_OK &&
-     (rc = cg_stmt_bind_double(st, 3, threshold, err)) == CG_OK &&
-     (rc = cg_stmt_bind_text(st, 4, subject, err)) == CG_OK)
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, customer_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, lists, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_double(st, 3, threshold, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, subject, err);
+  if(rc == CG_OK)
     rc = cg_stmt_step(st, err);
   if(rc == 1) {
     const char *txt = cg_stmt_text(st, 0);
@@ -594,12 +603,17 @@ int cg_screen_customer(cg_store *db, int64_t customer_id, double threshold,
                          "lists, threshold, subject, hits) VALUES(?1, ?2, ?3, "
                          "?4, ?5)",
                          err);
-  if(rc == CG_OK &&
-     (rc = cg_stmt_bind_int(st, 1, customer_id, err)) == CG_OK &&
-     (rc = cg_stmt_bind_text(st, 2, lists, err)) == CG_OK &&
-     (rc = cg_stmt_bind_double(st, 3, threshold, err)) == CG_OK &&
-     (rc = cg_stmt_bind_text(st, 4, subject, err)) == CG_OK &&
-     (rc = cg_stmt_bind_text(st, 5, dump, err)) == CG_OK)
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, customer_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, lists, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_double(st, 3, threshold, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, subject, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 5, dump, err);
+  if(rc == CG_OK)
     rc = cg_stmt_run(st, err);
   if(rc != CG_OK)
     goto done;
@@ -632,7 +646,9 @@ int cg_screen_clear(cg_store *db, const char *customer, const char *entry_id,
                         "NOCASE OR CAST(id AS TEXT) = ?1 ORDER BY "
                         "name = ?1 COLLATE NOCASE DESC LIMIT 1",
                         err);
-  if(rc == CG_OK && (rc = cg_stmt_bind_text(st, 1, customer, err)) == CG_OK)
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, customer, err);
+  if(rc == CG_OK)
     rc = cg_stmt_step(st, err);
   if(rc == 1)
     cid = cg_stmt_int(st, 0);
@@ -660,11 +676,16 @@ int cg_screen_clear(cg_store *db, const char *customer, const char *entry_id,
     rc = cg_stmt_bind_text(st, 1, entry_id, err);
   while(rc >= 0 && (rc = cg_stmt_step(st, err)) == 1) {
     found++;
-    if((rc = cg_stmt_bind_int(ins, 1, cid, err)) != CG_OK ||
-       (rc = cg_stmt_bind_text(ins, 2, entry_id, err)) != CG_OK ||
-       (rc = cg_stmt_bind_text(ins, 3, cg_stmt_text(st, 0), err)) != CG_OK ||
-       (rc = cg_stmt_bind_text(ins, 4, reason, err)) != CG_OK ||
-       (rc = cg_stmt_run(ins, err)) != CG_OK)
+    rc = cg_stmt_bind_int(ins, 1, cid, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(ins, 2, entry_id, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(ins, 3, cg_stmt_text(st, 0), err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(ins, 4, reason, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_run(ins, err);
+    if(rc != CG_OK)
       break;
     rc = 1;
   }

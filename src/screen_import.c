@@ -181,8 +181,10 @@ static int64_t find_party(importer *im, const char *entry_id, cg_error *err)
   int rc;
 
   cg_stmt_reset(im->exists);
-  if((rc = cg_stmt_bind_text(im->exists, 1, im->source, err)) != CG_OK ||
-     (rc = cg_stmt_bind_text(im->exists, 2, entry_id, err)) != CG_OK)
+  rc = cg_stmt_bind_text(im->exists, 1, im->source, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(im->exists, 2, entry_id, err);
+  if(rc != CG_OK)
     return rc;
   rc = cg_stmt_step(im->exists, err);
   if(rc < 0)
@@ -218,11 +220,16 @@ static int add_name(importer *im, int64_t party, const char *name, size_t n,
     goto done;
   if(!*key)
     goto done; /* nothing but punctuation */
-  if((rc = cg_stmt_bind_int(im->ins_name, 1, party, err)) != CG_OK ||
-     (rc = cg_stmt_bind_text(im->ins_name, 2, p, err)) != CG_OK ||
-     (rc = cg_stmt_bind_text(im->ins_name, 3, key, err)) != CG_OK ||
-     (rc = cg_stmt_bind_int(im->ins_name, 4, alias, err)) != CG_OK ||
-     (rc = cg_stmt_run(im->ins_name, err)) != CG_OK)
+  rc = cg_stmt_bind_int(im->ins_name, 1, party, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(im->ins_name, 2, p, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(im->ins_name, 3, key, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(im->ins_name, 4, alias, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(im->ins_name, err);
+  if(rc != CG_OK)
     goto done;
   if(im->counts) {
     im->counts->names++;
@@ -882,10 +889,14 @@ static int ofac_append(importer *im, cg_csv *r, const char *path, int add,
     else if(sb_str(&m, ofac(row->fields[1]))) {
       goto nomem;
     }
-    if((rc = cg_stmt_bind_int(put, 1, party, err)) == CG_OK &&
-       (rc = cg_stmt_bind_text(put, 2, a.s, err)) == CG_OK &&
-       (rc = cg_stmt_bind_text(put, 3, c.s, err)) == CG_OK &&
-       (rc = cg_stmt_bind_text(put, 4, m.s, err)) == CG_OK)
+    rc = cg_stmt_bind_int(put, 1, party, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(put, 2, a.s, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(put, 3, c.s, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(put, 4, m.s, err);
+    if(rc == CG_OK)
       rc = cg_stmt_run(put, err);
     goto next;
   nomem:
@@ -962,8 +973,10 @@ static int content_hashes(importer *im, cg_error *err)
   rc = cg_store_prepare(
       im->db, &up, "UPDATE parties SET content_hash = ?2 WHERE id = ?1", err);
   for(i = 0; rc == CG_OK && i < n; i++) {
-    if((rc = cg_stmt_bind_int(up, 1, ids[i], err)) == CG_OK &&
-       (rc = cg_stmt_bind_text(up, 2, hx[i], err)) == CG_OK)
+    rc = cg_stmt_bind_int(up, 1, ids[i], err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(up, 2, hx[i], err);
+    if(rc == CG_OK)
       rc = cg_stmt_run(up, err);
   }
 done:
@@ -1025,11 +1038,15 @@ static int begin_import(importer *im, int format, const char *sha,
                           "sha256, entries, names) VALUES(?1, ?2, ?3, ?4, "
                           "0, 0)",
                           err);
-  if(rc == CG_OK &&
-     (rc = cg_stmt_bind_text(st, 1, im->source, err)) == CG_OK &&
-     (rc = cg_stmt_bind_text(st, 2, format_name(format), err)) == CG_OK &&
-     (rc = cg_stmt_bind_text(st, 3, im->file, err)) == CG_OK &&
-     (rc = cg_stmt_bind_text(st, 4, sha, err)) == CG_OK)
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, im->source, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, format_name(format), err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 3, im->file, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, sha, err);
+  if(rc == CG_OK)
     rc = cg_stmt_run(st, err);
   cg_stmt_finalize(st);
   im->version = cg_store_last_rowid(im->db);
@@ -1052,11 +1069,13 @@ static int finish_import(importer *im, cg_error *err)
                           "UPDATE list_versions SET entries = ?2, names = ?3 "
                           "WHERE id = ?1",
                           err);
-  if(rc == CG_OK &&
-     (rc = cg_stmt_bind_int(st, 1, im->version, err)) == CG_OK &&
-     (rc = cg_stmt_bind_int(st, 2, (int64_t)im->counts->entries, err)) ==
-         CG_OK &&
-     (rc = cg_stmt_bind_int(st, 3, (int64_t)im->counts->names, err)) == CG_OK)
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, im->version, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 2, (int64_t)im->counts->entries, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 3, (int64_t)im->counts->names, err);
+  if(rc == CG_OK)
     rc = cg_stmt_run(st, err);
   cg_stmt_finalize(st);
   if(rc == CG_OK)

@@ -499,10 +499,14 @@ int cg_sx_store(cg_store *db, const cg_sx *idx, const char *lists,
                         err);
   if(rc != CG_OK)
     goto done;
-  if((rc = cg_stmt_bind_text(st, 1, lists, err)) != CG_OK ||
-     (rc = cg_stmt_bind_int(st, 2, SX_VERSION, err)) != CG_OK ||
-     (rc = cg_stmt_bind_blob(st, 3, idx->blob, idx->blob_len, err)) != CG_OK ||
-     (rc = cg_stmt_run(st, err)) != CG_OK)
+  rc = cg_stmt_bind_text(st, 1, lists, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 2, SX_VERSION, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_blob(st, 3, idx->blob, idx->blob_len, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  if(rc != CG_OK)
     goto done;
   cg_stmt_finalize(st);
   st = NULL;
@@ -518,11 +522,16 @@ int cg_sx_store(cg_store *db, const cg_sx *idx, const char *lists,
   for(i = 0; i < idx->n_toks; i++) {
     const cg_sx_tok *t = &idx->toks[i];
 
-    if((rc = cg_stmt_bind_text(st, 1, idx->pool + t->str, err)) != CG_OK ||
-       (rc = cg_stmt_bind_int(st, 2, t->df, err)) != CG_OK ||
-       (rc = cg_stmt_bind_double(st, 3, t->weight, err)) != CG_OK ||
-       (rc = cg_stmt_bind_text(st, 4, kind_name(t->kind), err)) != CG_OK ||
-       (rc = cg_stmt_run(st, err)) != CG_OK)
+    rc = cg_stmt_bind_text(st, 1, idx->pool + t->str, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_int(st, 2, t->df, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_double(st, 3, t->weight, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 4, kind_name(t->kind), err);
+    if(rc == CG_OK)
+      rc = cg_stmt_run(st, err);
+    if(rc != CG_OK)
       goto done;
   }
 done:
