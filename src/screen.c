@@ -14,11 +14,21 @@
 
 #define COUNTRY_PENALTY 0.97 /* entry lists countries, none is the query's */
 
-/* The loaded index, kept for the life of the process and keyed by the
- * lists version it was built from (same version = same content, whatever
- * the connection). Not thread-safe. */
+/* The loaded index, kept for the life of the process (or until
+ * cg_screen_release) and keyed by the database path and the lists version
+ * it was built from. Not thread-safe. */
 static cg_sx *cached_idx;
 static char cached_lists[65];
+static char *cached_path;
+
+void cg_screen_release(void)
+{
+  cg_sx_free(cached_idx);
+  cached_idx = NULL;
+  cached_lists[0] = '\0';
+  free(cached_path);
+  cached_path = NULL;
+}
 
 /* ==== Lists version =================================================== */
 
@@ -76,7 +86,8 @@ static int get_index(cg_store *db, cg_sx **out, char lists[65], cg_error *err)
   rc = cg_screen_lists_version(db, lists, err);
   if(rc != CG_OK || !lists[0])
     return rc;
-  if(cached_idx && strcmp(cached_lists, lists) == 0) {
+  if(cached_idx && strcmp(cached_lists, lists) == 0 && cached_path &&
+     strcmp(cached_path, cg_store_path(db)) == 0) {
     *out = cached_idx;
     return CG_OK;
   }
@@ -90,7 +101,12 @@ static int get_index(cg_store *db, cg_sx **out, char lists[65], cg_error *err)
     rc = cg_sx_build(db, &idx, err);
   if(rc != CG_OK)
     return rc;
-  cg_sx_free(cached_idx);
+  cg_screen_release();
+  cached_path = strdup(cg_store_path(db));
+  if(!cached_path) {
+    cg_sx_free(idx);
+    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  }
   cached_idx = idx;
   snprintf(cached_lists, sizeof(cached_lists), "%s", lists);
   *out = idx;

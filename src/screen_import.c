@@ -1241,3 +1241,28 @@ int cg_screen_import_mem(cg_store *db, const char *name, const char *buf,
                         "import parties: OFAC needs the four files on disk");
   return import_common(db, name, NULL, buf, len, format, source, counts, err);
 }
+
+int cg_screen_set_http_meta(cg_store *db, const char *source, const char *etag,
+                            const char *last_modified, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc;
+
+  rc = cg_store_prepare(db, &st,
+                        "UPDATE list_versions SET etag = ?2, last_modified = "
+                        "?3 WHERE source = ?1 AND current = 1",
+                        err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, source, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, etag, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 3, last_modified, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  cg_stmt_finalize(st);
+  if(rc == CG_OK && cg_store_changes(db) == 0)
+    rc = cg_error_set(err, CG_ENOTFOUND, "screen: no current list \"%s\"",
+                      source);
+  return rc;
+}

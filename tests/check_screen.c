@@ -20,6 +20,7 @@
 
 static void teardown(void)
 {
+  cg_screen_release();
   t_tmp_cleanup();
 }
 
@@ -280,6 +281,15 @@ START_TEST(test_import_json)
   ck_assert_int_eq(count(db, "SELECT count(*) FROM list_versions WHERE "
                              "current = 1"),
                    1);
+  ck_assert_cg_ok(cg_screen_set_http_meta(db, "csl", "\"abc\"",
+                                          "Fri, 31 Jul 2026 13:15:00 GMT",
+                                          &err),
+                  &err);
+  ck_assert_int_eq(count(db, "SELECT count(*) FROM list_versions WHERE "
+                             "current = 1 AND etag = '\"abc\"'"),
+                   1);
+  ck_assert_int_eq(cg_screen_set_http_meta(db, "nope", NULL, NULL, &err),
+                   CG_ENOTFOUND);
   cg_store_close(db);
 }
 END_TEST

@@ -212,5 +212,6 @@ int cmd_screen(cg_cli *cli, int argc, char **argv)
   if(rc == CLI_OK && hits.n)
     rc = CLI_ATTENTION;
   cg_screen_hits_free(&hits);
+  cg_screen_release();
   return rc;
 }
