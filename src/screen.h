@@ -70,8 +70,9 @@ int cg_screen_format(const char *name);
 /* Imports path (OFAC: the sdn.csv path; add.csv, alt.csv and
  * sdn_comments.csv must be beside it). source NULL = "csl" for the CSL
  * formats, "ofac" for OFAC. counts may be NULL. Errors: CG_EINVAL with
- * "file:line: what" for bad data, CG_EIO, CG_EDB. The database is
- * unchanged on error. */
+ * "file:line: what" for bad data, CG_ENOTFOUND for a missing file (or a
+ * missing OFAC part, named), CG_EIO, CG_EDB. The database is unchanged on
+ * error. */
 int cg_screen_import(cg_store *db, const char *path, int format,
                      const char *source, cg_screen_counts *counts,
                      cg_error *err);
