@@ -15,5 +15,10 @@ int cmd_rules(cg_cli *cli, int argc, char **argv);
 int cmd_report(cg_cli *cli, int argc, char **argv);
 int cmd_sync(cg_cli *cli, int argc, char **argv);
 int cmd_webhook(cg_cli *cli, int argc, char **argv);
+int cmd_screen(cg_cli *cli, int argc, char **argv);
+
+/* `import parties` (cmd_screen.c). */
+int cli_import_parties(cg_store *db, const char *path, const char *format,
+                       const char *source, size_t *count, cg_error *err);
 
 #endif

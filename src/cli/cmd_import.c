@@ -63,14 +63,17 @@ static const import_kind kinds[] = {
   { "customers", import_customers },
   { "licenses", import_licenses },
   { "orders", import_orders },
+  { "parties", cli_import_parties },
 };
 
 static void help(void)
 {
   printf("usage: chipgate import KIND FILE [--format FORMAT] "
          "[--source NAME]\n\n"
-         "KIND     chips (--format csv|epoch), customers, licenses, "
-         "orders\n\n"
+         "KIND     chips (--format csv|epoch), customers, licenses, orders,\n"
+         "         parties (--format csl-csv|csl-json|ofac, --source NAME;\n"
+         "         ofac: FILE is sdn.csv, with add.csv, alt.csv and\n"
+         "         sdn_comments.csv beside it)\n\n"
          "The whole file is one transaction: one bad row rejects the file "
          "with\nFILE:LINE: what is wrong (exit 65) and the database is "
          "unchanged.\n");

@@ -25,6 +25,7 @@ static const command commands[] = {
   { "report", cmd_report, "rebuild a report from the audit log" },
   { "sync", cmd_sync, "pull party lists or orders over HTTP(S)" },
   { "webhook", cmd_webhook, "manage webhook endpoints, deliver events" },
+  { "screen", cmd_screen, "screen a name against restricted-party lists" },
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,217 @@
+/* cmd_screen.c -- `chipgate screen NAME [--country CC] [--threshold X]
+ * [--limit N] [--format text|json]` and `chipgate screen clear CUSTOMER
+ * --entry ID --reason TEXT`; also the `import parties` kind. */
+#include "cmd.h"
+#include "json.h"
+#include "screen.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_import_parties(cg_store *db, const char *path, const char *format,
+                       const char *source, size_t *count, cg_error *err)
+{
+  cg_screen_counts counts;
+  int f = format ? cg_screen_format(format) : CG_SCREEN_CSL_CSV;
+  int rc;
+
+  if(!f)
+    return cg_error_set(err, CG_EUSAGE,
+                        "import parties: --format must be csl-csv, csl-json "
+                        "or ofac");
+  rc = cg_screen_import(db, path, f, source, &counts, err);
+  if(rc == CG_OK)
+    *count = counts.entries;
+  return rc;
+}
+
+static int print_json(const char *query, double threshold,
+                      const cg_screen_hits *hits)
+{
+  cg_json *doc = cg_json_object(), *arr = cg_json_array();
+  cg_error err = { 0 };
+  size_t i;
+  int bad = !doc || !arr;
+
+  bad = bad || cg_json_set_str(doc, "query", query) ||
+        cg_json_set_num(doc, "threshold", threshold);
+  for(i = 0; !bad && i < hits->n; i++) {
+    const cg_screen_hit *h = &hits->items[i];
+    cg_json *o = cg_json_object();
+
+    bad = !o || cg_json_set_str(o, "name", h->name) ||
+          cg_json_set_str(o, "matched_name", h->matched_name) ||
+          cg_json_set_bool(o, "via_alias", h->via_alias) ||
+          cg_json_set_str(o, "list", h->list) ||
+          cg_json_set_str(o, "entry_id", h->entry_id) ||
+          cg_json_set_num(o, "score", h->score) ||
+          cg_json_set_bool(o, "sure", h->sure) ||
+          cg_json_set_str(o, "country", h->country) ||
+          cg_json_set_str(o, "license_requirement", h->license_requirement) ||
+          cg_json_set_str(o, "license_policy", h->license_policy) ||
+          cg_json_set_str(o, "federal_register_notice",
+                          h->federal_register_notice) ||
+          cg_json_set_str(o, "explain", h->explain) || cg_json_append(arr, o);
+  }
+  if(!bad) {
+    bad = cg_json_set(doc, "matches", arr);
+    arr = NULL;
+  }
+  if(!bad && cg_json_dumpf(stdout, doc, CG_JSON_PRETTY, &err) == CG_OK) {
+    putchar('\n');
+    cg_json_free(doc);
+    return CLI_OK;
+  }
+  cg_json_free(arr);
+  cg_json_free(doc);
+  fprintf(stderr, "chipgate: screen: cannot write JSON\n");
+  return CLI_SOFTWARE;
+}
+
+static void print_text(const char *query, const cg_screen_hits *hits)
+{
+  size_t i;
+
+  if(!hits->n) {
+    printf("no match for \"%s\"\n", query);
+    return;
+  }
+  for(i = 0; i < hits->n; i++) {
+    const cg_screen_hit *h = &hits->items[i];
+
+    printf("%.4f %-8s %s%s%s%s [%s]%s%s%s%s\n", h->score,
+           h->sure ? "sure" : "possible", h->name,
+           h->via_alias ? " (alias: " : "",
+           h->via_alias ? h->matched_name : "", h->via_alias ? ")" : "",
+           h->list, h->country[0] ? " country " : "", h->country,
+           h->federal_register_notice[0] ? " FR " : "",
+           h->federal_register_notice);
+    printf("       %s\n", h->explain);
+    if(h->license_requirement[0] || h->license_policy[0])
+      printf("       license: %s; policy: %s\n", h->license_requirement,
+             h->license_policy);
+  }
+}
+
+static int screen_clear(cg_cli *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "entry", required_argument, NULL, 'e' },
+    { "reason", required_argument, NULL, 'r' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+  };
+  const char *entry = NULL, *reason = NULL;
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  int c, rc;
+
+  while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch(c) {
+    case 'e':
+      entry = optarg;
+      break;
+    case 'r':
+      reason = optarg;
+      break;
+    case 'h':
+      printf("usage: chipgate screen clear CUSTOMER --entry ID --reason "
+             "TEXT\n\nRemembers that a hit of CUSTOMER on list entry ID is "
+             "a false positive;\nit no longer holds until the entry "
+             "changes.\n");
+      return CLI_OK;
+    default:
+      return cli_usage("screen clear", "bad option");
+    }
+  }
+  if(argc - optind != 1 || !entry || !reason || !*reason)
+    return cli_usage("screen clear",
+                     "expected CUSTOMER, --entry ID and --reason TEXT");
+  rc = cli_open_db(cli, &db, 0, &err);
+  if(rc == CG_OK)
+    rc = cg_screen_clear(db, argv[optind], entry, reason, &err);
+  cg_store_close(db);
+  if(rc != CG_OK)
+    return cli_fail(&err);
+  printf("cleared %s for entry %s\n", argv[optind], entry);
+  return CLI_OK;
+}
+
+int cmd_screen(cg_cli *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "country", required_argument, NULL, 'c' },
+    { "threshold", required_argument, NULL, 't' },
+    { "limit", required_argument, NULL, 'l' },
+    { "format", required_argument, NULL, 'f' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+  };
+  const char *country = NULL;
+  double threshold = CG_SCREEN_THRESHOLD;
+  long limit = 10;
+  cg_screen_hits hits = { 0 };
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  char *end;
+  int c, rc, json = 0;
+
+  if(argc >= 2 && strcmp(argv[1], "clear") == 0)
+    return screen_clear(cli, argc - 1, argv + 1);
+  while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch(c) {
+    case 'c':
+      country = optarg;
+      if(strlen(country) != 2)
+        return cli_usage("screen", "--country takes an ISO alpha-2 code");
+      break;
+    case 't':
+      threshold = strtod(optarg, &end);
+      if(*end || end == optarg || !(threshold >= 0 && threshold <= 1))
+        return cli_usage("screen", "--threshold must be in [0, 1]");
+      break;
+    case 'l':
+      limit = strtol(optarg, &end, 10);
+      if(*end || end == optarg || limit < 1 || limit > 1000)
+        return cli_usage("screen", "--limit must be 1..1000");
+      break;
+    case 'f':
+      json = cli_parse_format(optarg);
+      if(json < 0)
+        return cli_usage("screen", "--format must be text or json");
+      break;
+    case 'h':
+      printf("usage: chipgate screen NAME [--country CC] [--threshold X] "
+             "[--limit N]\n                       [--format text|json]\n"
+             "       chipgate screen clear CUSTOMER --entry ID --reason "
+             "TEXT\n\nScreens NAME against the imported restricted-party "
+             "lists (chipgate import\nparties). Matches at or above the "
+             "threshold (default %.2f), best first;\na score >= %.2f (or "
+             "an exact normalised name) is a sure hit.\nExit status: 0 no "
+             "match, 10 a match.\n",
+             CG_SCREEN_THRESHOLD, CG_SCREEN_SURE);
+      return CLI_OK;
+    default:
+      return cli_usage("screen", "bad option");
+    }
+  }
+  if(argc - optind != 1)
+    return cli_usage("screen", "expected one NAME");
+  rc = cli_open_db(cli, &db, 0, &err);
+  if(rc == CG_OK)
+    rc = cg_screen_name(db, argv[optind], country, threshold, (size_t)limit,
+                        &hits, &err);
+  cg_store_close(db);
+  if(rc != CG_OK)
+    return cli_fail(&err);
+  if(json)
+    rc = print_json(argv[optind], threshold, &hits);
+  else
+    print_text(argv[optind], &hits);
+  if(rc == CLI_OK && hits.n)
+    rc = CLI_ATTENTION;
+  cg_screen_hits_free(&hits);
+  cg_screen_release();
+  return rc;
+}
