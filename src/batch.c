@@ -113,8 +113,9 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
   if(rc == CG_OK)
     rc = cg_decide_ruleset_hash(pack, out->ruleset, err);
   if(rc == CG_OK)
-    rc = cg_audit_batch_begin(db, o->as_of, out->ruleset, NULL, o->mfu,
-                              &out->batch_id, err);
+    rc =
+        cg_audit_batch_begin(db, o->as_of, out->ruleset, cg_decider_lists(dec),
+                             o->mfu, &out->batch_id, err);
   while(rc == CG_OK) {
     cg_order ord;
     char hash[65];

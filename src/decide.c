@@ -4,6 +4,7 @@
 #include "crypto.h"
 #include "json.h"
 #include "pattern.h"
+#include "screen.h"
 #include "workload.h"
 
 #include <math.h>
@@ -25,6 +26,7 @@ struct cg_decider {
   cg_decide_opts opts;     /* copied */
   char ruleset[72];        /* "sha256:..." */
   cg_workloads *workloads; /* reference runs for the estimates */
+  char lists[72];          /* "sha256:..." of the screening lists, or "" */
   group_slot groups[GROUP_CACHE];
 };
 
@@ -60,6 +62,14 @@ int cg_decider_open(cg_decider **out, cg_store *db, const cg_rules *pack,
   rc = cg_decide_ruleset_hash(pack, d->ruleset, err);
   if(rc == CG_OK)
     rc = cg_workloads_load(db, &d->workloads, err);
+  if(rc == CG_OK) {
+    char hex[65] = "";
+    rc = cg_screen_lists_version(db, hex, err);
+    if(rc == CG_OK && hex[0])
+      snprintf(d->lists, sizeof(d->lists), "sha256:%s", hex);
+  }
+  if(d->opts.screen_threshold <= 0)
+    d->opts.screen_threshold = CG_SCREEN_THRESHOLD;
   if(rc != CG_OK) {
     cg_decider_close(d);
     return rc;
@@ -74,6 +84,11 @@ void cg_decider_close(cg_decider *d)
     return;
   cg_workloads_free(d->workloads);
   free(d);
+}
+
+const char *cg_decider_lists(const cg_decider *d)
+{
+  return d->lists[0] ? d->lists : NULL;
 }
 
 int cg_outcome_exit(cg_outcome o)
@@ -460,6 +475,122 @@ int cg_decide_classify(const cg_rules *pack, const cg_chip *chip,
   return rc;
 }
 
+/* ==== screening ========================================================= */
+
+static const char *footnote_name(int bits)
+{
+  if(bits & CG_SCREEN_FN1)
+    return "fn1";
+  if(bits & CG_SCREEN_FN4)
+    return "fn4";
+  if(bits & CG_SCREEN_FN5)
+    return "fn5";
+  return "";
+}
+
+static cg_json *hit_json(const cg_screen_hit *h)
+{
+  cg_json *o = cg_json_object();
+
+  cg_json_set_str(o, "list", h->list);
+  cg_json_set_str(o, "entry_id", h->entry_id);
+  cg_json_set_str(o, "name", h->name);
+  cg_json_set_str(o, "matched_name", h->matched_name);
+  cg_json_set_str(o, "matched", h->via_alias ? "alias" : "name");
+  cg_json_set_str(o, "screened", h->query);
+  cg_json_set_str(o, "party", h->on_parent ? "parent" : "customer");
+  cg_json_set_num(o, "score", h->score);
+  cg_json_set_bool(o, "sure", h->sure);
+  cg_json_set_bool(o, "entity_list", h->entity_list);
+  cg_json_set_str(o, "footnote", footnote_name(h->footnotes));
+  cg_json_set_str(o, "country", h->country);
+  cg_json_set_str(o, "license_requirement", h->license_requirement);
+  cg_json_set_str(o, "license_policy", h->license_policy);
+  cg_json_set_str(o, "federal_register_notice", h->federal_register_notice);
+  cg_json_set_str(o, "explain", h->explain);
+  cg_json_set_bool(o, "cleared", h->cleared);
+  if(h->cleared)
+    cg_json_set_str(o, "clear_reason", h->clear_reason);
+  return o;
+}
+
+/* Screens the customer (and its parent) and sets the list facts: a sure,
+ * uncleared Entity List hit makes the customer listed with that entry's
+ * policy; any other uncleared hit (possible, or on another list) holds
+ * for review. The hits stay alive in *hits for the facts' strings. */
+static int screen_facts(cg_decider *d, const cg_customer *cu, cg_facts *f,
+                        cg_screen_hits *hits, cg_json **json_out,
+                        cg_error *err)
+{
+  const cg_screen_hit *listed = NULL;
+  int hold = 0, rc = CG_OK;
+  size_t i;
+
+  *json_out = cg_json_array();
+  if(!d->lists[0])
+    goto facts; /* no lists loaded: nothing to match */
+  if(cu->id) {
+    rc =
+        cg_screen_customer(d->db, cu->id, d->opts.screen_threshold, hits, err);
+  }
+  else {
+    rc = cg_screen_name(d->db, cu->name, cu->country[0] ? cu->country : NULL,
+                        d->opts.screen_threshold, 5, hits, err);
+    if(rc == CG_OK && cu->parent) {
+      cg_screen_hits ph = { 0, NULL };
+      rc = cg_screen_name(d->db, cu->parent,
+                          cu->parent_hq_country[0] ? cu->parent_hq_country
+                                                   : NULL,
+                          d->opts.screen_threshold, 5, &ph, err);
+      if(rc == CG_OK && ph.n) {
+        cg_screen_hit *all =
+            realloc(hits->items, (hits->n + ph.n) * sizeof(*all));
+        if(!all) {
+          cg_screen_hits_free(&ph);
+          return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+        }
+        for(i = 0; i < ph.n; i++) {
+          all[hits->n + i] = ph.items[i];
+          all[hits->n + i].on_parent = 1;
+        }
+        hits->items = all;
+        hits->n += ph.n;
+        free(ph.items); /* the strings moved to *hits */
+        ph.items = NULL;
+        ph.n = 0;
+      }
+      cg_screen_hits_free(&ph);
+    }
+  }
+  if(rc != CG_OK)
+    return rc;
+  for(i = 0; i < hits->n; i++) {
+    const cg_screen_hit *h = &hits->items[i];
+    cg_json_append(*json_out, hit_json(h));
+    if(h->cleared)
+      continue;
+    if(h->sure && h->entity_list) {
+      if(!listed)
+        listed = h;
+    }
+    else {
+      hold = 1;
+    }
+  }
+facts:
+  cg_facts_set_bool(f, CG_F_CUSTOMER_LISTED, listed != NULL);
+  cg_facts_set_bool(f, CG_F_CUSTOMER_SCREEN_HOLD, hold);
+  cg_facts_set_str(f, CG_F_CUSTOMER_LIST_FOOTNOTE,
+                   listed ? footnote_name(listed->footnotes) : "");
+  if(listed) {
+    cg_facts_set_str(f, CG_F_CUSTOMER_LIST_POLICY, listed->license_policy);
+    cg_facts_set_str(f, CG_F_CUSTOMER_LIST_ENTRY, listed->name);
+    cg_facts_set_str(f, CG_F_CUSTOMER_LIST_CITE,
+                     listed->federal_register_notice);
+  }
+  return CG_OK;
+}
+
 /* ==== deciding ========================================================= */
 
 int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
@@ -469,6 +600,8 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   cg_rules_result *res = NULL;
   cg_facts f;
   cg_json *doc = NULL, *cj = NULL, *lic = cg_json_null();
+  cg_json *screening = NULL;
+  cg_screen_hits hits = { 0, NULL };
   license_hit hit;
   const char *designer = "none";
   const char *eccn = NULL;
@@ -512,11 +645,9 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   /* An approved or authorized designer's TPP/PD attestation is part of
    * its approval record. */
   cg_facts_set_bool(&f, CG_F_ORDER_ATTESTED, strcmp(designer, "none") != 0);
-  /* Screening facts default to "no hit" until the screen module says
-   * otherwise (see decide_screening below). */
-  cg_facts_set_bool(&f, CG_F_CUSTOMER_LISTED, 0);
-  cg_facts_set_bool(&f, CG_F_CUSTOMER_SCREEN_HOLD, 0);
-  cg_facts_set_str(&f, CG_F_CUSTOMER_LIST_FOOTNOTE, "");
+  rc = screen_facts(d, cu, &f, &hits, &screening, err);
+  if(rc != CG_OK)
+    goto done;
 
   cg_facts_set_num(&f, CG_F_ORDER_QTY, (double)o->quantity);
   cg_facts_set_date(&f, CG_F_ORDER_DATE, date);
@@ -591,7 +722,8 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   cg_json_set(doc, "order", order_json(o));
   cg_json_set(doc, "rules", rules_json(res));
   cg_json_set(doc, "missing", missing_json(res->missing));
-  cg_json_set(doc, "screening", cg_json_array());
+  cg_json_set(doc, "screening", screening);
+  screening = NULL;
   cg_json_set(doc, "license", lic);
   lic = NULL;
   {
@@ -603,7 +735,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
     cg_json_set(doc, "workload", w);
   }
   cg_json_set_str(doc, "ruleset", d->ruleset);
-  cg_json_set_str(doc, "lists", d->opts.lists);
+  cg_json_set_str(doc, "lists", d->lists[0] ? d->lists : NULL);
   cg_json_set_str(doc, "tool_version", CG_VERSION);
 
   out->outcome = res->outcome;
@@ -612,6 +744,8 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   out->license_qty = hit.id ? o->quantity : 0;
   doc = NULL;
 done:
+  cg_screen_hits_free(&hits);
+  cg_json_free(screening);
   cg_json_free(lic);
   cg_json_free(cj);
   cg_json_free(doc);

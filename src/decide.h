@@ -45,6 +45,10 @@ int cg_decider_open(cg_decider **out, cg_store *db, const cg_rules *pack,
                     const cg_decide_opts *opts, cg_error *err);
 void cg_decider_close(cg_decider *d);
 
+/* The screening lists' version the decider uses ("sha256:..."), or NULL
+ * when no list is loaded (every customer is then unscreened). */
+const char *cg_decider_lists(const cg_decider *d);
+
 /* SHA-256 of the pack's files, as "sha256:<hex>". */
 int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err);
 

@@ -36,6 +36,7 @@ typedef struct importer {
   int64_t version;    /* list_versions.id */
   cg_screen_counts *counts;
   cg_stmt *ins_party, *ins_name, *exists;
+  int own_tx; /* we began the transaction (else the caller's: sync) */
 } importer;
 
 /* ==== Small string helpers ============================================ */
@@ -1020,7 +1021,10 @@ static int begin_import(importer *im, int format, const char *sha,
   size_t i;
   int rc;
 
-  rc = cg_store_begin(im->db, err);
+  /* Inside a caller's transaction (sync swaps the list and re-screens in
+   * one), join it; otherwise the import is its own transaction. */
+  im->own_tx = !cg_store_in_transaction(im->db);
+  rc = im->own_tx ? cg_store_begin(im->db, err) : CG_OK;
   if(rc != CG_OK)
     return rc;
   for(i = 0; i < sizeof(sql) / sizeof(sql[0]) && rc == CG_OK; i++) {
@@ -1087,7 +1091,7 @@ static int finish_import(importer *im, cg_error *err)
   cg_sx_free(idx);
   unprepare(im);
   im->ins_party = im->ins_name = im->exists = NULL;
-  if(rc == CG_OK)
+  if(rc == CG_OK && im->own_tx)
     rc = cg_store_commit(im->db, err);
   return rc;
 }
@@ -1217,7 +1221,7 @@ static int import_common(cg_store *db, const char *file, const char *path,
 fail:
   free(all.s);
   unprepare(&im);
-  if(rc != CG_OK && cg_store_in_transaction(db))
+  if(rc != CG_OK && im.own_tx && cg_store_in_transaction(db))
     cg_store_rollback(db);
   cg_csv_close(r);
   for(i = 0; i < 4; i++)

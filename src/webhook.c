@@ -103,8 +103,7 @@ int cg_webhook_enqueue(cg_store *db, const char *type, const char *data_json,
                        int64_t *event_id_out, cg_error *err)
 {
   cg_json *v = NULL;
-  int rc = cg_json_parse(&v, data_json, strlen(data_json), "event data",
-                         err);
+  int rc = cg_json_parse(&v, data_json, strlen(data_json), "event data", err);
 
   if(rc != CG_OK)
     return rc;

@@ -69,7 +69,7 @@ static void expect_decision(const char *order, const char *want)
 
 START_TEST(test_demo_outcomes)
 {
-  expect_sql("SELECT count(*) FROM decisions", "40");
+  expect_sql("SELECT count(*) FROM decisions", "41");
   expect_decision("O-1001", "nlr");              /* H100 to Sweden */
   expect_decision("O-1006", "licensed");         /* licence D1000001 */
   expect_decision("O-1007", "license_required"); /* licence too small */
@@ -105,7 +105,7 @@ START_TEST(test_audit_verify_and_tamper)
   char *out = NULL, *errout = NULL;
 
   ck_assert_int_eq(t_run(db_path, &out, NULL, verify), 0);
-  ck_assert_ptr_nonnull(strstr(out, "40 decisions"));
+  ck_assert_ptr_nonnull(strstr(out, "41 decisions"));
   free(out);
   /* The triggers refuse changes... */
   free(sql1("UPDATE decisions SET decision = 'nlr' WHERE seq = 14"));
@@ -139,7 +139,7 @@ START_TEST(test_rerun_decides_nothing_twice)
   const char *batch[] = { "batch", "--quiet", NULL };
 
   ck_assert_int_eq(t_run(db_path, NULL, NULL, batch), 0);
-  expect_sql("SELECT count(*) FROM decisions", "40");
+  expect_sql("SELECT count(*) FROM decisions", "41");
   expect_sql("SELECT count(*) FROM orders WHERE status = 'pending'", "0");
 }
 END_TEST
@@ -155,7 +155,7 @@ START_TEST(test_sigkill_at_random_points)
   };
   int i, killed = 0;
 
-  /* 6,000 more orders: the demo's 40, repeated with new ids. */
+  /* 6,150 more orders: the demo's 41, repeated with new ids. */
   free(sql1("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
             "WHERE i < 150) INSERT INTO orders(order_id, customer_id, "
             "chip_id, destination, quantity, ship_date, end_use, role, "
@@ -163,7 +163,7 @@ START_TEST(test_sigkill_at_random_points)
             "o.order_id, customer_id, chip_id, destination, quantity, "
             "ship_date, end_use, role, packager, export_from_us FROM orders "
             "o, n"));
-  expect_sql("SELECT count(*) FROM orders WHERE status = 'pending'", "6000");
+  expect_sql("SELECT count(*) FROM orders WHERE status = 'pending'", "6150");
   srand((unsigned)time(NULL));
   for(i = 0; i < 20; i++) {
     pid_t pid = fork();
@@ -322,7 +322,7 @@ START_TEST(test_reports_from_audit_log)
   ck_assert_int_eq(t_run(db_path, &out, NULL, json), 0);
   ck_assert_cg_ok(cg_json_parse(&doc, out, strlen(out), "report", &err), &err);
   orders = cg_json_get(doc, "orders");
-  ck_assert_uint_eq(cg_json_size(orders), 40);
+  ck_assert_uint_eq(cg_json_size(orders), 41);
   for(i = 0; i < cg_json_size(orders); i++) {
     const cg_json *o = cg_json_at(orders, i);
     char sql[256];

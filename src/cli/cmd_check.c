@@ -70,6 +70,22 @@ static void print_text(const cg_json *doc)
     printf("    %-16s %-24s [%s]\n", "", "",
            cg_json_string_value(cg_json_get(r, "cite")));
   }
+  {
+    const cg_json *hits = cg_json_get(doc, "screening");
+    for(i = 0; i < cg_json_size(hits); i++) {
+      const cg_json *h = cg_json_at(hits, i);
+      printf("  screening: %.2f %s %s \"%s\" on %s (%s; entry %s, %s)%s\n",
+             cg_json_number_value(cg_json_get(h, "score")),
+             cg_json_is_true(cg_json_get(h, "sure")) ? "sure" : "possible",
+             cg_json_string_value(cg_json_get(h, "party")),
+             cg_json_string_value(cg_json_get(h, "name")),
+             cg_json_string_value(cg_json_get(h, "list")),
+             cg_json_string_value(cg_json_get(h, "license_policy")),
+             cg_json_string_value(cg_json_get(h, "entry_id")),
+             cg_json_string_value(cg_json_get(h, "federal_register_notice")),
+             cg_json_is_true(cg_json_get(h, "cleared")) ? " [cleared]" : "");
+    }
+  }
   if(cg_json_type(lic) == CG_JSON_OBJECT)
     printf("  licence: %s (%s)\n",
            cg_json_string_value(cg_json_get(lic, "number")),

@@ -4,6 +4,7 @@
 #include "chip.h"
 #include "customer.h"
 #include "order.h"
+#include "screen.h"
 #include "cmd.h"
 
 #include <getopt.h>
@@ -26,8 +27,13 @@ static int demo_orders(cg_store *db, const char *seed, cg_error *err)
   size_t n = 0;
   int rc;
 
-  snprintf(path, sizeof(path), "%s/demo_customers.csv", seed);
-  rc = cg_customer_import(db, path, &n, err);
+  /* The BIS lists of the real CSL (Entity List, DPL, UVL, MEU). */
+  snprintf(path, sizeof(path), "%s/csl_bis_2026-07-31.csv", seed);
+  rc = cg_screen_import(db, path, CG_SCREEN_CSL_CSV, "csl", NULL, err);
+  if(rc == CG_OK) {
+    snprintf(path, sizeof(path), "%s/demo_customers.csv", seed);
+    rc = cg_customer_import(db, path, &n, err);
+  }
   if(rc == CG_OK) {
     snprintf(path, sizeof(path), "%s/demo_licenses.csv", seed);
     rc = cg_license_import(db, path, &n, err);

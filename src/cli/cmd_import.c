@@ -59,10 +59,8 @@ typedef struct import_kind {
 } import_kind;
 
 static const import_kind kinds[] = {
-  { "chips", import_chips },
-  { "customers", import_customers },
-  { "licenses", import_licenses },
-  { "orders", import_orders },
+  { "chips", import_chips },         { "customers", import_customers },
+  { "licenses", import_licenses },   { "orders", import_orders },
   { "parties", cli_import_parties },
 };
 
