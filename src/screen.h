@@ -172,4 +172,14 @@ int cg_screen_is_entity_list(const char *list);
  * *out is malloc'ed. */
 int cg_screen_normalise(char **out, const char *name, cg_error *err);
 
+/* ==== List sync ======================================================= */
+
+/* The callbacks `sync lists` uses (sync.h): count the entries of a source,
+ * replace its list from a downloaded body, and re-screen every customer;
+ * each NEW uncleared hit holds the customer's pending orders (table
+ * order_holds) and raises a party.hit event. They run inside the sync's
+ * transaction. */
+struct cg_sync_list_ops;
+const struct cg_sync_list_ops *cg_screen_sync_ops(void);
+
 #endif

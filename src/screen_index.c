@@ -655,6 +655,12 @@ static void append(char *buf, size_t size, size_t *o, const char *fmt, ...)
     *o = size - 1;
 }
 
+/* Containment (see score_name): the score it gives, the least weight the
+ * listed name's words must carry, and the least similarity per word. */
+#define CONTAIN_SCORE      0.93
+#define CONTAIN_MIN_WEIGHT 12.0
+#define CONTAIN_MIN_SIM    0.92
+
 static double score_name(const cg_sx *idx, const cg_sx_tokens *q,
                          const qtok *qi, uint32_t ni, char **explain)
 {
@@ -695,6 +701,42 @@ static double score_name(const cg_sx *idx, const cg_sx_tokens *q,
            (qi[i].w + idx->toks[idx->name_toks[nm->tok + j]].weight);
   }
   s = wq + wn > 0 ? num / (wq + wn) : 0.0;
+  {
+    /* Containment: every word of the listed name is in the query, which
+     * only adds words ("Wuxi Sophgo" in "Wuxi Sophgo Technologies Ltd.").
+     * Such a query names the listed party or something very close to it,
+     * so it is at least a possible hit for review, never a sure one on
+     * this ground alone. A listed name must carry real weight (not one
+     * common word) for this to count. */
+    double cov = 0, wn_words = 0;
+    int all = 1;
+
+    for(j = 0; j < nm->ntok; j++) {
+      const cg_sx_tok *t = &idx->toks[idx->name_toks[nm->tok + j]];
+      if(t->kind == CG_TOK_LEGAL)
+        continue;
+      wn_words += t->weight;
+      if(!nj_used[j]) {
+        all = 0;
+        break;
+      }
+    }
+    if(all && wn_words >= CONTAIN_MIN_WEIGHT) {
+      for(i = 0; i < q->n; i++)
+        if(qmatch[i] >= 0 &&
+           idx->toks[idx->name_toks[nm->tok + (size_t)qmatch[i]]].kind !=
+               CG_TOK_LEGAL) {
+          if(qsim[i] < CONTAIN_MIN_SIM) {
+            all = 0;
+            break;
+          }
+          cov += qsim[i] *
+                 idx->toks[idx->name_toks[nm->tok + (size_t)qmatch[i]]].weight;
+        }
+      if(all && CONTAIN_SCORE * cov / wn_words > s)
+        s = CONTAIN_SCORE * cov / wn_words;
+    }
+  }
   if(s > 1.0)
     s = 1.0;
   if(explain) {

@@ -3,6 +3,7 @@
 #include "cmd.h"
 
 #include "http.h"
+#include "screen.h"
 #include "sync.h"
 
 #include <errno.h>
@@ -32,11 +33,10 @@ static const char usage_text[] =
     "HTTP error\n(try again later). On any failure the database is "
     "unchanged.\n";
 
-/* The party-list importer. The screening module provides it; until it is
- * wired here, `sync lists` reports that it is unavailable. */
+/* The party-list importer: the screening module's. */
 static const cg_sync_list_ops *list_ops(void)
 {
-  return NULL;
+  return cg_screen_sync_ops();
 }
 
 static void print_problem(void *arg, const char *msg)
