@@ -39,7 +39,7 @@ static int chain_hash(const char *prev, const char *doc,
 
 int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
                     const char *decision, cg_json *doc, char *hash_out,
-                    cg_error *err)
+                    char **text_out, cg_error *err)
 {
   char now[21], prev[CG_SHA256_HEX], hex[CG_SHA256_HEX];
   char *text = NULL;
@@ -107,6 +107,10 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
                       (long long)order_rowid);
   if(rc == CG_OK && hash_out)
     memcpy(hash_out, hex, CG_SHA256_HEX);
+  if(rc == CG_OK && text_out) {
+    *text_out = text;
+    text = NULL;
+  }
 done:
   free(text);
   return rc < 0 ? rc : CG_OK;

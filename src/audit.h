@@ -16,10 +16,11 @@ struct cg_json;
  * "decided_at" (now, UTC) and "batch" to doc, serialises it canonically,
  * and marks the order decided. Must run inside the caller's transaction
  * (with the licence usage and the outbox event of the same decision).
- * hash_out (may be NULL) receives the new row's hash (65 bytes). */
+ * hash_out (may be NULL) receives the new row's hash (65 bytes);
+ * text_out (may be NULL) the stored canonical JSON (malloc'ed). */
 int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
                     const char *decision, struct cg_json *doc, char *hash_out,
-                    cg_error *err);
+                    char **text_out, cg_error *err);
 
 /* Recomputes the whole chain. On a mismatch returns CG_EINVAL with the
  * first bad row named in err->msg ("decision 17 (order O-1017): ...") and

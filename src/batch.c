@@ -116,9 +116,11 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
     rc =
         cg_audit_batch_begin(db, o->as_of, out->ruleset, cg_decider_lists(dec),
                              o->mfu, &out->batch_id, err);
+  if(rc == CG_OK && o->on_begin)
+    rc = o->on_begin(o->decision_arg, out->batch_id, err);
   while(rc == CG_OK) {
     cg_order ord;
-    char hash[65];
+    char hash[65], *text = NULL;
     const cg_chip *chip = NULL;
     cg_decision dn;
 
@@ -149,10 +151,15 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
       cg_error_prefix(err, "order %s", ord.order_id);
       break;
     }
-    rc = cg_audit_append(db, ord.id, out->batch_id,
-                         cg_outcome_name(dn.outcome), dn.doc, hash, err);
+    rc =
+        cg_audit_append(db, ord.id, out->batch_id, cg_outcome_name(dn.outcome),
+                        dn.doc, hash, &text, err);
     if(rc == CG_OK)
       rc = enqueue_decision(db, dn.doc, hash, err);
+    if(rc == CG_OK && o->on_decision)
+      rc = o->on_decision(o->decision_arg, dn.doc, text, err);
+    free(text);
+    text = NULL;
     cg_json_free(dn.doc);
     if(rc != CG_OK)
       break;

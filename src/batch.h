@@ -12,6 +12,8 @@
 #include "rules/rules.h"
 #include "store.h"
 
+struct cg_json;
+
 typedef struct cg_batch_opts {
   const char *as_of; /* evaluate every order at this date; NULL = each
                         order's ship date */
@@ -20,12 +22,19 @@ typedef struct cg_batch_opts {
   /* Called after each commit with the running count; may be NULL. */
   void (*progress)(void *arg, int64_t done, int64_t total);
   void *progress_arg;
+  /* Called once the batch row exists, then with every recorded decision
+   * (its document and the canonical JSON the audit log stores), e.g. to
+   * write the reports while deciding. A non-zero status stops the batch.
+   * Both may be NULL. */
+  int (*on_begin)(void *arg, int64_t batch_id, cg_error *err);
+  int (*on_decision)(void *arg, const struct cg_json *doc, const char *text,
+                     cg_error *err);
+  void *decision_arg;
 } cg_batch_opts;
 
-#define CG_BATCH_OPTS_INIT                                                    \
-  {                                                                           \
-    NULL, 0.40, 64, NULL, NULL                                                \
-  }
+/* clang-format off */
+#define CG_BATCH_OPTS_INIT { NULL, 0.40, 512, NULL, NULL, NULL, NULL, NULL }
+/* clang-format on */
 
 typedef struct cg_batch_result {
   int64_t batch_id;      /* batches.id */

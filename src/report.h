@@ -68,6 +68,10 @@ typedef struct cg_report cg_report;
 /* Starts a report. opts may be NULL. */
 int cg_report_begin(cg_report **out, const cg_report_batch *batch,
                     const cg_report_opts *opts, cg_error *err);
+/* Replaces the batch's licence balances (borrowed until cg_report_end):
+ * a report written while the batch runs learns them at the end. */
+void cg_report_set_licenses(cg_report *r, const cg_json *licenses);
+
 /* Sends format CG_REPORT_* to f (borrowed; not closed). Before any add. */
 int cg_report_attach(cg_report *r, int format, FILE *f, cg_error *err);
 /* Opens dir/report.{md,html,json,csv} for the formats listed in formats

@@ -61,13 +61,17 @@ void cli_today(char out[11]);
  * malloc'ed path or NULL. */
 char *cli_find_dir(const char *rel);
 
-
-/* Writes the reports of a batch (all: every decision in the log) into
- * out_dir in the given comma-separated formats; prints the paths unless
- * quiet. Returns an exit code. */
-int cli_batch_reports(cg_cli *cli, cg_store *db, int64_t batch_id, int all,
-                      const char *out_dir, const char *formats, double mfu,
-                      int quiet);
+/* Runs a batch and, with out_dir, writes its reports in the given
+ * comma-separated formats while it decides (all: a report of every
+ * decision in the log, after the batch); prints the paths unless quiet.
+ * Library status. */
+struct cg_batch_opts;
+struct cg_batch_result;
+struct cg_rules;
+int cli_run_batch(cg_cli *cli, cg_store *db, const struct cg_rules *pack,
+                  struct cg_batch_opts *bo, const char *out_dir,
+                  const char *formats, int all, int quiet,
+                  struct cg_batch_result *res, cg_error *err);
 
 /* Writes the report of batch_id (order_id set: that order's decision;
  * all: every decision) into out_dir in formats, or with out_dir NULL the

@@ -119,7 +119,8 @@ int cmd_batch(cg_cli *cli, int argc, char **argv)
     bo.progress_arg = &prog;
   }
   clock_gettime(CLOCK_MONOTONIC, &prog.start);
-  rc = cg_batch_run(db, pack, &bo, &res, &err);
+  rc = cli_run_batch(cli, db, pack, &bo, out_dir, formats, all, quiet, &res,
+                     &err);
   if(prog.shown)
     fputc('\n', stderr);
   if(rc != CG_OK) {
@@ -138,9 +139,6 @@ int cmd_batch(cg_cli *cli, int argc, char **argv)
            (long long)res.by_outcome[CG_OUT_HOLD],
            (long long)res.by_outcome[CG_OUT_LICENSE_REQUIRED],
            (long long)res.by_outcome[CG_OUT_DENY]);
-  if(out_dir)
-    status = cli_batch_reports(cli, db, res.batch_id, all, out_dir, formats,
-                               bo.mfu, quiet);
 out:
   cg_rules_free(pack);
   cg_store_close(db);

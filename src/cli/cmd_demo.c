@@ -55,7 +55,7 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
   cg_store *db = NULL;
   cg_rules *pack = NULL;
   cg_batch_result res;
-  const char *out_dir = NULL;
+  const char *out_dir = "reports/demo";
   char *seed = NULL, path[1024], wal[1100];
   static const char *const overlays[] = { "chip_attributes.csv",
                                           "chip_die_estimates.csv" };
@@ -117,8 +117,11 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
     rc = demo_orders(db, seed, &err);
   if(rc == CG_OK)
     rc = cg_rules_load_dir(&pack, cli->rules_dir, NULL, &err);
-  if(rc == CG_OK)
-    rc = cg_batch_run(db, pack, NULL, &res, &err);
+  if(rc == CG_OK) {
+    cg_batch_opts bo = CG_BATCH_OPTS_INIT;
+    rc = cli_run_batch(cli, db, pack, &bo, out_dir, "md,html,json,csv", 0, 1,
+                       &res, &err);
+  }
   if(rc != CG_OK) {
     rc = cli_fail(&err);
     goto out;
@@ -135,9 +138,9 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
          (long long)res.by_outcome[CG_OUT_HOLD],
          (long long)res.by_outcome[CG_OUT_LICENSE_REQUIRED],
          (long long)res.by_outcome[CG_OUT_DENY]);
-  rc = cli_batch_reports(cli, db, res.batch_id, 0,
-                         out_dir ? out_dir : "reports/demo",
-                         "md,html,json,csv", 0.40, 0);
+  printf("\nReports: %s/report.md, report.json, report.csv\nOpen the HTML "
+         "report: %s/report.html\n",
+         out_dir, out_dir);
 out:
   cg_rules_free(pack);
   cg_store_close(db);

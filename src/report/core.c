@@ -66,6 +66,11 @@ int cg_report_begin(cg_report **out, const cg_report_batch *batch,
   return CG_OK;
 }
 
+void cg_report_set_licenses(cg_report *r, const cg_json *licenses)
+{
+  r->batch.licenses = licenses;
+}
+
 int cg_report_attach(cg_report *r, int format, FILE *f, cg_error *err)
 {
   if(format < 0 || format >= CG_REPORT_NFORMATS || !f)
