@@ -15,8 +15,8 @@ Node patterns are matched like src/pattern.c does with CG_PATTERN_CASELESS |
 CG_PATTERN_ANCHORED: case-insensitive, against the whole (trimmed) label;
 first row in file order wins.
 
-The Epoch files are looked for in --shared DIR, $CHIPGATE_SHARED, then
-<repo>/../shared (where both a worktree and CI keep shared/).
+The Epoch files are the repository's copies (db/seed/epoch_ml_hardware.csv,
+tests/data/chips/epoch_chip_dataset_grid_view.csv), or --shared DIR.
 
 Prints one line per failed check (all checks with -v) and ends with
 "N passed, N failed"; exit status 1 if anything failed.
@@ -313,12 +313,11 @@ def fmt_nm(s):
     return str(int(v)) if v.is_integer() else s
 
 
-def epoch_labels(shared):
+def epoch_labels(paths):
     """label -> (foundry, size string) for every label the import forms."""
     labels = {}
-    for name in EPOCH_FILES:
-        with open(shared / "data" / "chips" / name, encoding="utf-8-sig",
-                  newline="") as f:
+    for path in paths:
+        with open(path, encoding="utf-8-sig", newline="") as f:
             for row in csv.DictReader(f):
                 size = (row.get("Process size (nm)") or "").strip()
                 foundry = (row.get("Foundry") or "").strip()
@@ -341,13 +340,13 @@ def expected_nonplanar(foundry, nm):
     return 1 if nm <= 16 else 0
 
 
-def check_nodes(ck, table, shared):
+def check_nodes(ck, table, paths):
     labels = {}
-    if shared is None:
-        ck("Epoch data files found (use --shared DIR)", False,
-           "looked in $CHIPGATE_SHARED and <repo>/../shared")
+    if paths is None:
+        ck("Epoch data files found", False,
+           "looked in db/seed, tests/data/chips and --shared DIR")
     else:
-        labels = epoch_labels(shared)
+        labels = epoch_labels(paths)
         ck("Epoch files give labels", len(labels) > 20, str(len(labels)))
         for label, (foundry, nm) in sorted(labels.items()):
             row = resolve(table, label)
@@ -423,12 +422,16 @@ def check_workloads(ck):
     ck("workloads: GPT-3 is 3.14e23", flops.get("GPT-3 175B") == 3.14e23)
 
 
-def find_shared(arg):
-    cands = [arg, os.environ.get("CHIPGATE_SHARED"), str(ROOT.parent / "shared")]
-    for c in cands:
-        if c and all((Path(c) / "data" / "chips" / f).is_file() for f in EPOCH_FILES):
-            return Path(c)
-    return None
+def find_epoch(arg):
+    """The two Epoch files: the repository's copies (db/seed for the one
+    chipgate imports, tests/data/chips for the wider table), or a shared/
+    folder given with --shared."""
+    if arg:
+        paths = [Path(arg) / "data" / "chips" / f for f in EPOCH_FILES]
+    else:
+        paths = [ROOT / "db" / "seed" / EPOCH_FILES[0],
+                 ROOT / "tests" / "data" / "chips" / EPOCH_FILES[1]]
+    return paths if all(p.is_file() for p in paths) else None
 
 
 def main():
@@ -441,7 +444,7 @@ def main():
     countries = check_countries(ck)
     check_groups(ck, load_groups(ck, countries))
     table = load_nodes(ck)
-    subjects = check_nodes(ck, table, find_shared(a.shared))
+    subjects = check_nodes(ck, table, find_epoch(a.shared))
     if not a.no_pcre2:
         check_pcre2(ck, table, subjects)
     check_workloads(ck)
