@@ -1,8 +1,6 @@
 /* order.c -- see order.h. */
 #include "order.h"
 
-#include "chip.h"
-#include "customer.h"
 #include "importer.h"
 #include "seed.h"
 
