@@ -1,6 +1,7 @@
 /* audit.c -- see audit.h. */
 #include "audit.h"
 
+#include "clock.h"
 #include "crypto.h"
 #include "json.h"
 
@@ -11,15 +12,6 @@
 
 static const char genesis[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
-
-void cg_audit_now(char buf[21])
-{
-  time_t t = time(NULL);
-  struct tm tm;
-
-  gmtime_r(&t, &tm);
-  strftime(buf, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 static int chain_hash(const char *prev, const char *doc,
                       char hex[CG_SHA256_HEX], cg_error *err)
@@ -46,7 +38,7 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
   cg_stmt *st = NULL;
   int rc;
 
-  cg_audit_now(now);
+  cg_clock_iso(0, now);
   cg_json_set_str(doc, "decided_at", now);
   if(batch_id)
     cg_json_set_int(doc, "batch", batch_id);
@@ -207,7 +199,7 @@ int cg_audit_batch_begin(cg_store *db, const char *as_of, const char *ruleset,
                            "lists, mfu) VALUES(?1, ?2, ?3, ?4, ?5)",
                            err);
 
-  cg_audit_now(now);
+  cg_clock_iso(0, now);
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 1, now, err);
   if(rc == CG_OK)
@@ -235,7 +227,7 @@ int cg_audit_batch_finish(cg_store *db, int64_t id, int64_t decided,
                            "decided + ?3 WHERE id = ?1",
                            err);
 
-  cg_audit_now(now);
+  cg_clock_iso(0, now);
   if(rc == CG_OK)
     rc = cg_stmt_bind_int(st, 1, id, err);
   if(rc == CG_OK)

@@ -42,7 +42,4 @@ int cg_audit_batch_begin(cg_store *db, const char *as_of, const char *ruleset,
 int cg_audit_batch_finish(cg_store *db, int64_t id, int64_t decided,
                           cg_error *err);
 
-/* Current time as ISO 8601 UTC, "2026-11-26T10:00:00Z". */
-void cg_audit_now(char buf[21]);
-
 #endif

@@ -10,7 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-/* Every column a chip row can set; the index is the bit in a mask. */
+/* Every column a chip row can set; the index is the bit in a mask. The
+ * CSV column names are the chips table's column names. */
 enum {
   COL_NAME,
   COL_VENDOR,
@@ -203,25 +204,6 @@ static int resolve_node(const import_ctx *ic, cg_chip *c, cg_error *err)
 static int build_upsert(cg_store *db, unsigned mask, cg_stmt **out,
                         cg_error *err)
 {
-  static const char *const db_cols[COL_COUNT] = {
-    "name",
-    "vendor",
-    "node",
-    "die_area_mm2",
-    "transistors_billion",
-    "datacenter",
-    "hbm",
-    "fp64_tflops",
-    "fp32_tflops",
-    "tf32_tflops",
-    "fp16_tflops",
-    "bf16_tflops",
-    "fp8_tflops",
-    "fp4_tflops",
-    "int8_tops",
-    "int4_tops",
-    "memory_bandwidth_gbs",
-  };
   char sql[4096];
   size_t o;
   int i;
@@ -231,7 +213,7 @@ static int build_upsert(cg_store *db, unsigned mask, cg_stmt **out,
                        "nonplanar");
   for(i = 1; i < COL_COUNT; i++)
     if(mask & (1u << i))
-      o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s", db_cols[i]);
+      o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s", csv_columns[i]);
   o += (size_t)snprintf(sql + o, sizeof(sql) - o,
                         ") VALUES(?1, ?2, ?3, ?4, ?5");
   for(i = 1; i < COL_COUNT; i++)
@@ -248,7 +230,7 @@ static int build_upsert(cg_store *db, unsigned mask, cg_stmt **out,
   for(i = 1; i < COL_COUNT; i++)
     if(mask & (1u << i))
       o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s = excluded.%s",
-                            db_cols[i], db_cols[i]);
+                            csv_columns[i], csv_columns[i]);
   if(o >= sizeof(sql))
     return cg_error_set(err, CG_EINTERNAL, "chip upsert: SQL too long");
   return cg_store_prepare(db, out, sql, err);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct row_buf {
   cg_csv_row row; /* what callers see */
@@ -169,9 +170,14 @@ static int open_common(cg_csv **out, const char *name, FILE *f, int owns,
 int cg_csv_open(cg_csv **out, const char *path, size_t max_field,
                 cg_error *err)
 {
-  FILE *f = fopen(path, "rb");
+  struct stat sb;
+  FILE *f;
 
   *out = NULL;
+  if(stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+    return cg_error_set(err, CG_ENOTFOUND, "%s: is a directory, not a file",
+                        path);
+  f = fopen(path, "rb");
   if(!f) {
     int e = errno;
     cg_error_set(err, e == ENOENT ? CG_ENOTFOUND : CG_EIO, "%s: %s", path,

@@ -370,8 +370,18 @@ int cg_license_import(cg_store *db, const char *path, size_t *count_out,
       rc = cg_import_text(&im, LI_DEST, dest, sizeof(dest), err);
     if(rc == CG_OK)
       rc = check_destinations(&im, db, dest, err);
+    /* A licence names where it may go and how much: an empty field must
+     * not silently mean "everywhere" or "unlimited". Approvals (designer,
+     * OSAT) are not licences and need neither. */
+    if(rc == CG_OK && !dest[0] &&
+       (!strcmp(kind, "license") || !strcmp(kind, "policy_permission")))
+      rc = cg_import_fail(&im, err,
+                          "destinations is empty: a %s must name "
+                          "its countries or country groups",
+                          kind);
     if(rc == CG_OK)
-      rc = cg_import_positive(&im, LI_MAX, 0, &max_qty, err);
+      rc = cg_import_positive(&im, LI_MAX, !strcmp(kind, "license"), &max_qty,
+                              err);
     if(rc == CG_OK)
       rc = cg_import_date(&im, LI_FROM, 1, from, err);
     if(rc == CG_OK)

@@ -1,6 +1,7 @@
 /* importer.c -- see importer.h. */
 #include "importer.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,13 +163,17 @@ int cg_import_positive(cg_import *im, int k, int required, int64_t *out,
       return cg_import_fail(im, err, "%s is empty", im->columns[k]);
     return CG_OK;
   }
+  errno = 0;
   v = strtoll(buf, &end, 10);
   if(*end || end == buf)
     return cg_import_fail(im, err, "%s: \"%s\" is not a whole number",
                           im->columns[k], buf);
-  if(v <= 0)
+  if(v <= 0 && errno != ERANGE)
     return cg_import_fail(im, err, "%s: %s must be positive", im->columns[k],
                           buf);
+  if(errno == ERANGE || v > CG_IMPORT_MAX_QTY)
+    return cg_import_fail(im, err, "%s: %s is out of range (at most %lld)",
+                          im->columns[k], buf, (long long)CG_IMPORT_MAX_QTY);
   *out = v;
   return CG_OK;
 }

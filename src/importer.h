@@ -13,6 +13,9 @@
 #include "error.h"
 
 #define CG_IMPORT_MAX_COLS 32
+/* Largest quantity accepted anywhere (orders, licences, --qty): far above
+ * any real order, far below where sums could overflow. */
+#define CG_IMPORT_MAX_QTY 1000000000LL
 
 typedef struct cg_import {
   cg_csv *r;                   /* the reader */

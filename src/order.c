@@ -33,6 +33,39 @@ static int lookup_id(cg_store *db, const char *sql, const char *key,
   return rc < 0 ? rc : CG_OK;
 }
 
+/* An order's values as both the comparison and the insert bind them. */
+typedef struct order_row {
+  const char *order_id, *dest, *ship_date, *end_use, *role, *packager;
+  int64_t cust_id, chip_id, qty;
+  int export_from_us;
+} order_row;
+
+/* Binds ?1..?10 in the orders column order. */
+static int bind_order(cg_stmt *st, const order_row *r, cg_error *err)
+{
+  int rc = cg_stmt_bind_text(st, 1, r->order_id, err);
+
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 2, r->cust_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 3, r->chip_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, r->dest, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 5, r->qty, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 6, r->ship_date, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 7, r->end_use, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 8, r->role, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 9, *r->packager ? r->packager : NULL, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_tristate(st, 10, r->export_from_us, err);
+  return rc;
+}
+
 int cg_order_add(cg_store *db, const char *where, const char *order_id,
                  const char *customer, const char *chip, const char *dest,
                  int64_t qty, const char *ship_date, const char *end_use,
@@ -40,6 +73,7 @@ int cg_order_add(cg_store *db, const char *where, const char *order_id,
                  int *status_out, cg_error *err)
 {
   int64_t cust_id = 0, chip_id = 0;
+  order_row row;
   cg_stmt *st = NULL;
   int rc;
 
@@ -85,6 +119,16 @@ int cg_order_add(cg_store *db, const char *where, const char *order_id,
                         chip);
   if(rc != CG_OK)
     return rc;
+  row.order_id = order_id;
+  row.dest = dest;
+  row.ship_date = ship_date;
+  row.end_use = end_use;
+  row.role = role;
+  row.packager = packager;
+  row.cust_id = cust_id;
+  row.chip_id = chip_id;
+  row.qty = qty;
+  row.export_from_us = export_from_us;
   /* Same id: identical content is a no-op, anything else a conflict. */
   rc = cg_store_cached(db, &st,
                        "SELECT customer_id = ?2 AND chip_id = ?3 AND "
@@ -95,25 +139,7 @@ int cg_order_add(cg_store *db, const char *where, const char *order_id,
                        err);
   if(rc != CG_OK)
     return rc;
-  rc = cg_stmt_bind_text(st, 1, order_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 2, cust_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 3, chip_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 4, dest, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 5, qty, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 6, ship_date, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 7, end_use, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 8, role, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 9, *packager ? packager : NULL, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_tristate(st, 10, export_from_us, err);
+  rc = bind_order(st, &row, err);
   if(rc == CG_OK)
     rc = cg_stmt_step(st, err);
   if(rc == 1) {
@@ -131,25 +157,7 @@ int cg_order_add(cg_store *db, const char *where, const char *order_id,
                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                        err);
   if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 1, order_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 2, cust_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 3, chip_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 4, dest, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 5, qty, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 6, ship_date, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 7, end_use, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 8, role, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 9, *packager ? packager : NULL, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_tristate(st, 10, export_from_us, err);
+    rc = bind_order(st, &row, err);
   if(rc == CG_OK)
     rc = cg_stmt_run(st, err);
   if(rc != CG_OK)

@@ -174,6 +174,10 @@ int cg_screen_normalise(char **out, const char *name, cg_error *err);
 
 /* ==== List sync ======================================================= */
 
+/* Entries of source's list in use (0 if none). */
+int cg_screen_list_count(cg_store *db, const char *source, int64_t *n_out,
+                         cg_error *err);
+
 /* The callbacks `sync lists` uses (sync.h): count the entries of a source,
  * replace its list from a downloaded body, and re-screen every customer;
  * each NEW uncleared hit holds the customer's pending orders (table

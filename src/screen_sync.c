@@ -9,15 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int ops_count(void *ctx, cg_store *db, const char *source,
-                     int64_t *n_out, cg_error *err)
+int cg_screen_list_count(cg_store *db, const char *source, int64_t *n_out,
+                         cg_error *err)
 {
   cg_stmt *st = NULL;
   int rc = cg_store_cached(db, &st,
                            "SELECT coalesce(sum(entries), 0) FROM "
                            "list_versions WHERE source = ?1 AND current = 1",
                            err);
-  (void)ctx;
   *n_out = 0;
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 1, source, err);
@@ -28,6 +27,13 @@ static int ops_count(void *ctx, cg_store *db, const char *source,
   if(st)
     cg_stmt_reset(st);
   return rc < 0 ? rc : CG_OK;
+}
+
+static int ops_count(void *ctx, cg_store *db, const char *source,
+                     int64_t *n_out, cg_error *err)
+{
+  (void)ctx;
+  return cg_screen_list_count(db, source, n_out, err);
 }
 
 static int ops_replace(void *ctx, cg_store *db, const char *source,

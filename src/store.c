@@ -70,15 +70,14 @@ int cg_store_open(cg_store **out, const char *path, int flags, cg_error *err)
     return rc;
   }
   sqlite3_busy_timeout(db->sq, 10000);
+  /* Per-connection settings only: opening must not write, so a reader
+   * without write access can still verify the audit log. WAL is set once
+   * (it is persistent) by cg_store_migrate. */
   rc = cg_store_exec(db,
                      "PRAGMA foreign_keys = ON;"
-                     "PRAGMA trusted_schema = OFF;",
+                     "PRAGMA trusted_schema = OFF;"
+                     "PRAGMA synchronous = NORMAL;",
                      err);
-  if(rc == CG_OK && !(flags & CG_STORE_READONLY))
-    rc = cg_store_exec(db,
-                       "PRAGMA journal_mode = WAL;"
-                       "PRAGMA synchronous = NORMAL;",
-                       err);
   if(rc != CG_OK) {
     cg_error_prefix(err, "open database %s", path);
     cg_store_close(db);
@@ -140,6 +139,10 @@ int cg_store_migrate(cg_store *db, int *applied_out, cg_error *err)
   rc = cg_store_user_version(db, &have, err);
   if(rc == CG_OK && have == cg_migration_count)
     return CG_OK;
+  if(rc == CG_OK)
+    rc = cg_store_exec(db, "PRAGMA journal_mode = WAL", err);
+  if(rc != CG_OK)
+    return rc;
   rc = cg_store_begin(db, err);
   if(rc != CG_OK)
     return rc;

@@ -1,6 +1,8 @@
 /* sync.c -- see sync.h. */
 #include "sync.h"
 
+#include "clock.h"
+
 #include "crypto.h"
 #include "json.h"
 #include "seed.h"
@@ -14,13 +16,21 @@
 
 #define MAX_SHRINK_DEFAULT 0.10
 
-static void iso_now(char out[21])
+int cg_sync_shrink_check(const char *name, int64_t before, int64_t after,
+                         double max_shrink, int force, cg_error *err)
 {
-  time_t t = time(NULL);
-  struct tm tm;
-
-  gmtime_r(&t, &tm);
-  strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if(max_shrink <= 0)
+    max_shrink = MAX_SHRINK_DEFAULT;
+  if(force || before <= 0 ||
+     (double)after >= (double)before * (1.0 - max_shrink))
+    return CG_OK;
+  return cg_error_set(
+      err, CG_EINVAL,
+      "%s: the list shrank from %lld to %lld entries (-%.1f%%, "
+      "more than %.0f%%): kept the current list (use --force "
+      "to accept)",
+      name, (long long)before, (long long)after,
+      100.0 * (double)(before - after) / (double)before, 100.0 * max_shrink);
 }
 
 /* ===================== sync_sources ===================== */
@@ -66,7 +76,7 @@ static int source_put(cg_store *db, const char *source, const char *kind,
   cg_stmt *st = NULL;
   int rc;
 
-  iso_now(now);
+  cg_clock_iso(0, now);
   rc = cg_store_prepare(
       db, &st,
       "INSERT INTO sync_sources(source, kind, url, etag, last_modified, "
@@ -152,7 +162,7 @@ static int list_event(cg_store *db, const cg_sync_lists_opts *o,
   char now[21], *s = NULL;
   int rc = CG_OK;
 
-  iso_now(now);
+  cg_clock_iso(0, now);
   if(!d || cg_json_set_str(d, "source", source) != CG_OK ||
      cg_json_set_str(d, "url", o->url) != CG_OK ||
      cg_json_set_str(d, "sha256", res->sha256) != CG_OK ||
@@ -237,17 +247,10 @@ int cg_sync_lists(cg_store *db, cg_http *http, const cg_sync_lists_opts *o,
                       name);
     goto fail;
   }
-  if(!o->force && res->previous > 0 &&
-     (double)res->count < (double)res->previous * (1.0 - max_shrink)) {
-    rc = cg_error_set(
-        err, CG_EINVAL,
-        "%s: the list shrank from %lld to %lld entries (-%.1f%%, more "
-        "than %.0f%%): kept the current list (use --force to accept)",
-        name, (long long)res->previous, (long long)res->count,
-        100.0 * (double)(res->previous - res->count) / (double)res->previous,
-        100.0 * max_shrink);
+  rc = cg_sync_shrink_check(name, res->previous, res->count, max_shrink,
+                            o->force, err);
+  if(rc != CG_OK)
     goto fail;
-  }
   rc = source_put(db, source, "lists", o->url, &resp, res->sha256, res->count,
                   err);
   if(rc == CG_OK && ops->rescreen)

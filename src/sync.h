@@ -52,6 +52,12 @@ typedef struct cg_sync_list_ops {
                   int64_t *hits_out, cg_error *err);
 } cg_sync_list_ops;
 
+/* The shrink guard of every list replacement (sync and import): a list
+ * that shrank by more than max_shrink (<= 0: 10%) against the one in use
+ * is refused with CG_EINVAL unless force. */
+int cg_sync_shrink_check(const char *name, int64_t before, int64_t after,
+                         double max_shrink, int force, cg_error *err);
+
 typedef struct cg_sync_lists_opts {
   const char *url;    /* where the list is published */
   const char *source; /* list source name; NULL = "csl" */

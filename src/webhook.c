@@ -1,6 +1,8 @@
 /* webhook.c -- see webhook.h. */
 #include "webhook.h"
 
+#include "clock.h"
+
 #include "crypto.h"
 #include "json.h"
 
@@ -27,14 +29,6 @@ static int known_type(const char *t, size_t n)
   return 0;
 }
 
-static void iso_time(time_t t, char out[21])
-{
-  struct tm tm;
-
-  gmtime_r(&t, &tm);
-  strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 /* ===================== Outbox ===================== */
 
 /* Writes an event whose data is known to be a JSON object or array. */
@@ -59,7 +53,7 @@ static int enqueue_text(cg_store *db, const char *type, const char *data_json,
   memcpy(msg_id, "msg_", 4);
   for(size_t i = 0; i < sizeof(rnd); i++)
     snprintf(msg_id + 4 + 2 * i, 3, "%02x", rnd[i]);
-  iso_time(time(NULL), created);
+  cg_clock_iso(time(NULL), created);
 
   rc = cg_store_cached(db, &st,
                        "INSERT INTO outbox(msg_id, type, data, created_at) "
@@ -584,7 +578,7 @@ static int record(cg_store *db, const job *j, time_t now, long status,
   int64_t next = (int64_t)now;
   int rc;
 
-  iso_time(now, at);
+  cg_clock_iso(now, at);
   if(status >= 200 && status < 300) {
     new_status = "delivered";
     stats->delivered++;

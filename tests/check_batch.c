@@ -350,6 +350,69 @@ START_TEST(test_reports_from_audit_log)
 }
 END_TEST
 
+/* Inputs a user can get wrong, found by review: each refused, nothing
+ * written, the message naming what. */
+START_TEST(test_review_findings)
+{
+  char *before = t_db_dump(db_path), *after, *errout = NULL;
+  const char *demo[] = { "demo", "--out", t_tmp("r2"), NULL };
+  const char *bad_fmt[] = { "batch",     "--out",  t_tmp("b"),
+                            "--formats", "md,pdf", NULL };
+  const char *override[] = { "check",
+                             "--chip",
+                             "NVIDIA L4",
+                             "--customer",
+                             "Beijing Zhiyuan Compute Co. Ltd.",
+                             "--customer-hq",
+                             "DE",
+                             "--dest",
+                             "DE",
+                             NULL };
+  const char *shrink[] = { "import",
+                           "parties",
+                           t_src("tests/data/csl/"
+                                 "csl_consolidated_sample_2025.csv"),
+                           "--format",
+                           "csl-csv",
+                           NULL };
+  const char *verify[] = { "audit", "verify", NULL };
+  const char *fake = t_write("notademo.db", "precious data");
+
+  /* demo never replaces a database it did not make. */
+  ck_assert_int_eq(t_run(fake, NULL, &errout, demo), 64);
+  ck_assert_ptr_nonnull(strstr(errout, "not a demo database"));
+  free(errout);
+  /* A bad report format is refused before a batch row is written. */
+  ck_assert_int_eq(t_run(db_path, NULL, &errout, bad_fmt), 64);
+  ck_assert_ptr_nonnull(strstr(errout, "\"pdf\""));
+  free(errout);
+  /* Ad-hoc options cannot override an imported customer. */
+  ck_assert_int_eq(t_run(db_path, NULL, &errout, override), 64);
+  ck_assert_ptr_nonnull(strstr(errout, "imported customer"));
+  free(errout);
+  /* A 13-entry file cannot quietly replace the 5,308-entry BIS lists. */
+  ck_assert_int_eq(t_run(db_path, NULL, &errout, shrink), 65);
+  ck_assert_ptr_nonnull(strstr(errout, "shrank"));
+  free(errout);
+  after = t_db_dump(db_path);
+  ck_assert_str_eq(before, after);
+  free(before);
+  free(after);
+  {
+    FILE *f = fopen(fake, "r");
+    char buf[32] = "";
+    ck_assert_ptr_nonnull(f);
+    ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+    fclose(f);
+    ck_assert_str_eq(buf, "precious data");
+  }
+  /* Only init makes a database. */
+  ck_assert_int_eq(t_run(t_write("empty.db", ""), NULL, &errout, verify), 66);
+  ck_assert_ptr_nonnull(strstr(errout, "not a chipgate database"));
+  free(errout);
+}
+END_TEST
+
 static Suite *batch_suite(void)
 {
   Suite *s = suite_create("batch");
@@ -366,6 +429,7 @@ static Suite *batch_suite(void)
   tcase_add_test(tc, test_check_exit_codes_and_json);
   tcase_add_test(tc, test_check_bad_input);
   tcase_add_test(tc, test_reports_from_audit_log);
+  tcase_add_test(tc, test_review_findings);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -93,28 +93,42 @@ START_TEST(test_licenses)
            hdr);
   good("licenses", "l.csv", buf);
   snprintf(buf, sizeof(buf),
-           "%sL2,Nobody,license,,,,,2026-01-01,2026-12-31,,\n", hdr);
+           "%sL2,Nobody,license,,,DE,10,2026-01-01,2026-12-31,,\n", hdr);
   bad("licenses", "l1.csv", buf, "l1.csv:2: customer: unknown customer");
   snprintf(buf, sizeof(buf),
-           "%sL2,Acme GmbH,license,,,,,2026-13-01,2026-12-31,,\n", hdr);
+           "%sL2,Acme GmbH,license,,,DE,10,2026-13-01,2026-12-31,,\n", hdr);
   bad("licenses", "l2.csv", buf,
       "l2.csv:2: valid_from: \"2026-13-01\" is "
       "not a date");
   snprintf(buf, sizeof(buf),
-           "%sL2,Acme GmbH,license,,,,,2026-06-01,2026-01-01,,\n", hdr);
+           "%sL2,Acme GmbH,license,,,DE,10,2026-06-01,2026-01-01,,\n", hdr);
   bad("licenses", "l3.csv", buf, "valid_to 2026-01-01 is before valid_from");
   snprintf(buf, sizeof(buf),
-           "%sL2,Acme GmbH,permit,,,,,2026-01-01,2026-12-31,,\n", hdr);
+           "%sL2,Acme GmbH,permit,,,DE,10,2026-01-01,2026-12-31,,\n", hdr);
   bad("licenses", "l4.csv", buf, "kind: \"permit\" is not license");
   snprintf(buf, sizeof(buf),
-           "%sL2,Acme GmbH,license,,,DE;X:9,,2026-01-01,2026-12-31,,\n", hdr);
+           "%sL2,Acme GmbH,license,,,DE;X:9,10,2026-01-01,2026-12-31,,\n",
+           hdr);
   bad("licenses", "l5.csv", buf, "\"X:9\" is neither a country code");
   snprintf(buf, sizeof(buf),
-           "%sL2,Acme GmbH,license,3A090(,,,,2026-01-01,2026-12-31,,\n", hdr);
+           "%sL2,Acme GmbH,license,3A090(,,DE,10,2026-01-01,2026-12-31,,\n",
+           hdr);
   bad("licenses", "l6.csv", buf, "eccn: bad pattern");
   snprintf(buf, sizeof(buf),
-           "%sL2,Acme GmbH,license,,,,-5,2026-01-01,2026-12-31,,\n", hdr);
+           "%sL2,Acme GmbH,license,,,DE,-5,2026-01-01,2026-12-31,,\n", hdr);
   bad("licenses", "l7.csv", buf, "max_qty: -5 must be positive");
+  snprintf(buf, sizeof(buf),
+           "%sL2,Acme GmbH,license,,,,10,2026-01-01,2026-12-31,,\n", hdr);
+  bad("licenses", "l8.csv", buf, "l8.csv:2: destinations is empty");
+  snprintf(buf, sizeof(buf),
+           "%sL2,Acme GmbH,license,,,DE,,2026-01-01,2026-12-31,,\n", hdr);
+  bad("licenses", "l9.csv", buf, "l9.csv:2: max_qty is empty");
+  /* An approval needs neither. */
+  snprintf(buf, sizeof(buf),
+           "%sA1,Acme GmbH,approved_ic_designer,,,,,2026-01-01,2026-12-31,,"
+           "\n",
+           hdr);
+  good("licenses", "a.csv", buf);
 }
 END_TEST
 

@@ -64,6 +64,22 @@ int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err)
   rc = cg_store_open(out, cli->db_path, create ? CG_STORE_CREATE : 0, err);
   if(rc != CG_OK)
     return rc;
+  if(!create) {
+    /* Only init makes a database: another command given an empty or
+     * foreign file says so instead of quietly creating the schema. */
+    int v = 0;
+    rc = cg_store_user_version(*out, &v, err);
+    if(rc == CG_OK && v == 0)
+      rc = cg_error_set(err, CG_ENOTFOUND,
+                        "%s is not a chipgate database (run chipgate init, "
+                        "or pass --db)",
+                        cli->db_path);
+    if(rc != CG_OK) {
+      cg_store_close(*out);
+      *out = NULL;
+      return rc;
+    }
+  }
   rc = cg_store_migrate(*out, NULL, err);
   if(rc != CG_OK) {
     cg_store_close(*out);
@@ -79,15 +95,6 @@ int cli_parse_format(const char *s)
   if(strcmp(s, "json") == 0)
     return 1;
   return -1;
-}
-
-void cli_today(char out[11])
-{
-  time_t t = time(NULL);
-  struct tm tm;
-
-  gmtime_r(&t, &tm);
-  strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
 static int is_dir(const char *p)

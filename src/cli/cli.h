@@ -53,9 +53,6 @@ int cli_init_db(cg_cli *cli, const char *seed_dir, int quiet);
 /* Parses --format text|json; returns 0 text, 1 json, -1 bad. */
 int cli_parse_format(const char *s);
 
-/* Today's date as YYYY-MM-DD (UTC). */
-void cli_today(char out[11]);
-
 /* Finds a data folder shipped with the source (e.g. "rules", "db/seed"):
  * ./<rel> if it exists, else <dir of the executable>/../<rel>. Returns a
  * malloc'ed path or NULL. */

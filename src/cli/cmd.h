@@ -19,6 +19,7 @@ int cmd_screen(cg_cli *cli, int argc, char **argv);
 
 /* `import parties` (cmd_screen.c). */
 int cli_import_parties(cg_store *db, const char *path, const char *format,
-                       const char *source, size_t *count, cg_error *err);
+                       const char *source, int force, size_t *count,
+                       cg_error *err);
 
 #endif

@@ -8,7 +8,9 @@
 
 static int print_doc(const char *doc, void *arg)
 {
-  (void)arg;
+  long *n = arg;
+
+  (*n)++;
   puts(doc);
   return 0;
 }
@@ -66,7 +68,11 @@ int cmd_audit(cg_cli *cli, int argc, char **argv)
               err.msg, (long long)rows);
   }
   else if(rc == CG_OK) {
-    rc = cg_audit_each(db, since, order, 0, print_doc, NULL, &err);
+    long n = 0;
+    rc = cg_audit_each(db, since, order, 0, print_doc, &n, &err);
+    if(rc == CG_OK && order && n == 0)
+      rc = cg_error_set(&err, CG_ENOTFOUND,
+                        "order %s has no recorded decision", order);
   }
   cg_store_close(db);
   if(rc == CG_EINVAL && !strcmp(verb, "verify"))

@@ -83,7 +83,7 @@ int cmd_batch(cg_cli *cli, int argc, char **argv)
       break;
     case 'm':
       bo.mfu = strtod(optarg, &end);
-      if(*end || bo.mfu <= 0 || bo.mfu > 1)
+      if(*end || end == optarg || !(bo.mfu > 0 && bo.mfu <= 1))
         return cli_usage("batch", "--mfu must be in (0, 1]");
       break;
     case 'q':

@@ -1,11 +1,13 @@
 /* cmd_check.c -- `chipgate check`: decide one order without recording or
  * consuming anything. Exit status by outcome (0 / 10 / 20). */
+#include "clock.h"
 #include "cmd.h"
 #include "decide.h"
 #include "importer.h"
 #include "json.h"
 #include "seed.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +44,8 @@ static void print_text(const cg_json *doc)
   printf("%s: %s x %lld to %s for %s (as of %s)\n",
          cg_json_string_value(cg_json_get(doc, "decision")),
          cg_json_string_value(cg_json_get(chip, "name")),
-         (long long)cg_json_number_value(cg_json_get(doc, "quantity")),
+         (long long)cg_json_number_value(
+             cg_json_get(doc, "quantity")), /* <= 1e9 */
          cg_json_string_value(cg_json_get(doc, "destination")),
          cg_json_string_value(cg_json_get(cust, "name")),
          cg_json_string_value(cg_json_get(doc, "as_of")));
@@ -130,7 +133,7 @@ int cmd_check(cg_cli *cli, int argc, char **argv)
   cg_customer_init(&cu);
   cg_chip_init(&chip);
   o.quantity = 1;
-  cli_today(o.ship_date);
+  cg_clock_today(o.ship_date);
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 'c':
@@ -143,11 +146,13 @@ int cmd_check(cg_cli *cli, int argc, char **argv)
       dest = optarg;
       break;
     case 'q':
+      errno = 0;
       o.quantity = strtoll(optarg, &end, 10);
-      if(*end || end == optarg || o.quantity <= 0)
+      if(*end || end == optarg || o.quantity <= 0 || errno == ERANGE ||
+         o.quantity > CG_IMPORT_MAX_QTY)
         return cli_usage("check",
-                         "--qty must be a positive whole number, "
-                         "not \"%s\"",
+                         "--qty must be a whole number from 1 to "
+                         "1000000000, not \"%s\"",
                          optarg);
       break;
     case 't':
@@ -208,20 +213,44 @@ int cmd_check(cg_cli *cli, int argc, char **argv)
     return cli_usage("check", "unexpected argument \"%s\"", argv[optind]);
   if(!chip_name || !cust_name || !dest)
     return cli_usage("check", "--chip, --customer and --dest are required");
+  if(strspn(cust_name, " \t") == strlen(cust_name))
+    return cli_usage("check", "--customer is empty");
   if(parent_hq && !parent)
     parent = "(parent)";
 
   rc = cli_open_db(cli, &db, 0, &err);
   if(rc != CG_OK)
     return cli_fail(&err);
-  rc = cg_country_check(db, dest, &err);
-  if(rc == CG_OK && hq)
-    rc = cg_country_check(db, hq, &err);
-  if(rc == CG_OK && parent_hq)
-    rc = cg_country_check(db, parent_hq, &err);
-  if(rc == CG_ENOTFOUND) {
-    status = cli_usage("check", "%s", err.msg);
-    goto out;
+  {
+    const char *opt = "--dest";
+    rc = cg_country_check(db, dest, &err);
+    if(rc == CG_OK && hq) {
+      opt = "--customer-hq";
+      rc = cg_country_check(db, hq, &err);
+    }
+    if(rc == CG_OK && parent_hq) {
+      opt = "--parent-hq";
+      rc = cg_country_check(db, parent_hq, &err);
+    }
+    if(rc == CG_ENOTFOUND) {
+      status = cli_usage("check", "%s: %s", opt, err.msg);
+      goto out;
+    }
+  }
+  if(rc == CG_OK && (hq || parent)) {
+    /* Ad-hoc options describe a customer that is not imported; they must
+     * never quietly override what the database says about one that is. */
+    cg_customer known;
+    int found = cg_customer_get(db, cust_name, &known, NULL) == CG_OK;
+    cg_customer_clear(&known);
+    if(found) {
+      status = cli_usage("check",
+                         "\"%s\" is an imported customer: its HQ and parent "
+                         "come from the database (drop --customer-hq, "
+                         "--parent, --parent-hq)",
+                         cust_name);
+      goto out;
+    }
   }
   snprintf(o.destination, sizeof(o.destination), "%s", dest);
   if(rc == CG_OK)

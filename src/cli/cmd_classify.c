@@ -1,6 +1,7 @@
 /* cmd_classify.c -- `chipgate classify CHIP... [--format text|json]`. */
 #include "chip.h"
 #include "decide.h"
+#include "clock.h"
 #include "cmd.h"
 #include "json.h"
 
@@ -83,7 +84,7 @@ int cmd_classify(cg_cli *cli, int argc, char **argv)
     cg_store_close(db);
     return cli_fail(&err);
   }
-  cli_today(today);
+  cg_clock_today(today);
   if(json)
     arr = cg_json_array();
   for(i = optind; i < argc; i++) {

@@ -10,6 +10,8 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static int print_if_datacenter(const cg_chip *c, void *arg)
@@ -18,6 +20,32 @@ static int print_if_datacenter(const cg_chip *c, void *arg)
   if(c->datacenter == 1)
     cli_chip_row(stdout, c);
   return 0;
+}
+
+/* 1 if path may be replaced by a fresh demo: it does not exist, is empty,
+ * or is a database an earlier demo made. Anything else might be someone's
+ * real audit log. */
+static int replaceable(const char *path)
+{
+  struct stat sb;
+  cg_store *db = NULL;
+  cg_stmt *st = NULL;
+  int ok = 0;
+
+  if(stat(path, &sb) != 0)
+    return errno == ENOENT;
+  if(!S_ISREG(sb.st_mode))
+    return 0;
+  if(sb.st_size == 0)
+    return 1;
+  if(cg_store_open(&db, path, CG_STORE_READONLY, NULL) == CG_OK &&
+     cg_store_prepare(db, &st,
+                      "SELECT 1 FROM meta WHERE key = 'demo' AND value = '1'",
+                      NULL) == CG_OK)
+    ok = cg_stmt_step(st, NULL) == 1;
+  cg_stmt_finalize(st);
+  cg_store_close(db);
+  return ok;
 }
 
 /* The demo's customers, licences and orders. */
@@ -49,6 +77,7 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
 {
   static const struct option opts[] = { { "out", required_argument, NULL,
                                           'o' },
+                                        { "force", no_argument, NULL, 'f' },
                                         { "help", no_argument, NULL, 'h' },
                                         { NULL, 0, NULL, 0 } };
   cg_error err = { 0 };
@@ -60,19 +89,24 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
   static const char *const overlays[] = { "chip_attributes.csv",
                                           "chip_die_estimates.csv" };
   size_t n = 0, k;
-  int c, rc;
+  int c, rc, force = 0;
 
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 'o':
       out_dir = optarg;
       break;
+    case 'f':
+      force = 1;
+      break;
     case 'h':
-      printf("usage: chipgate [--db PATH] demo [--out DIR]\n\n"
-             "Creates a fresh demo database (default ./chipgate.db is "
-             "replaced)\nfrom db/seed: Epoch AI's chips, demo customers, "
-             "licences and orders;\ndecides every order in a batch and "
-             "writes the reports to --out\n(default reports/demo).\n");
+      printf(
+          "usage: chipgate [--db PATH] demo [--out DIR] [--force]\n\n"
+          "Creates a fresh demo database (./chipgate.db by default; an "
+          "existing file\nis replaced only if an earlier demo made it, "
+          "or with --force)\nfrom db/seed: Epoch AI's chips, demo customers, "
+          "licences and orders;\ndecides every order in a batch and "
+          "writes the reports to --out\n(default reports/demo).\n");
       return CLI_OK;
     default:
       return cli_usage("demo", "bad option");
@@ -83,7 +117,16 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
     fprintf(stderr, "chipgate: demo: cannot find db/seed\n");
     return CLI_NOINPUT;
   }
-  /* A fresh database each time: the demo must not depend on old state. */
+  /* A fresh database each time: the demo must not depend on old state,
+   * and must never eat a real one. */
+  if(!force && !replaceable(cli->db_path)) {
+    fprintf(stderr,
+            "chipgate: demo: %s exists and is not a demo database: refusing "
+            "to replace it (use --db for another file, or --force)\n",
+            cli->db_path);
+    free(seed);
+    return CLI_USAGE;
+  }
   unlink(cli->db_path);
   snprintf(wal, sizeof(wal), "%s-wal", cli->db_path);
   unlink(wal);
@@ -93,6 +136,9 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
   if(rc != CLI_OK)
     goto out;
   rc = cli_open_db(cli, &db, 0, &err);
+  if(rc == CG_OK)
+    rc = cg_store_exec(db, "INSERT INTO meta(key, value) VALUES('demo', '1')",
+                       &err);
   if(rc == CG_OK) {
     snprintf(path, sizeof(path), "%s/epoch_ml_hardware.csv", seed);
     rc = cg_chip_import(db, path, CG_CHIP_FORMAT_EPOCH, &n, &err);

@@ -8,11 +8,13 @@
 #include <string.h>
 
 static int import_chips(cg_store *db, const char *path, const char *format,
-                        const char *source, size_t *count, cg_error *err)
+                        const char *source, int force, size_t *count,
+                        cg_error *err)
 {
   int f;
 
   (void)source;
+  (void)force;
   if(!format || strcmp(format, "csv") == 0)
     f = CG_CHIP_FORMAT_CSV;
   else if(strcmp(format, "epoch") == 0)
@@ -24,9 +26,11 @@ static int import_chips(cg_store *db, const char *path, const char *format,
 }
 
 static int import_customers(cg_store *db, const char *path, const char *format,
-                            const char *source, size_t *count, cg_error *err)
+                            const char *source, int force, size_t *count,
+                            cg_error *err)
 {
   (void)source;
+  (void)force;
   if(format && strcmp(format, "csv") != 0)
     return cg_error_set(err, CG_EUSAGE,
                         "import customers: --format must be csv");
@@ -34,9 +38,11 @@ static int import_customers(cg_store *db, const char *path, const char *format,
 }
 
 static int import_licenses(cg_store *db, const char *path, const char *format,
-                           const char *source, size_t *count, cg_error *err)
+                           const char *source, int force, size_t *count,
+                           cg_error *err)
 {
   (void)source;
+  (void)force;
   if(format && strcmp(format, "csv") != 0)
     return cg_error_set(err, CG_EUSAGE,
                         "import licenses: --format must be csv");
@@ -44,9 +50,11 @@ static int import_licenses(cg_store *db, const char *path, const char *format,
 }
 
 static int import_orders(cg_store *db, const char *path, const char *format,
-                         const char *source, size_t *count, cg_error *err)
+                         const char *source, int force, size_t *count,
+                         cg_error *err)
 {
   (void)source;
+  (void)force;
   if(format && strcmp(format, "csv") != 0)
     return cg_error_set(err, CG_EUSAGE, "import orders: --format must be csv");
   return cg_order_import(db, path, count, err);
@@ -54,8 +62,8 @@ static int import_orders(cg_store *db, const char *path, const char *format,
 
 typedef struct import_kind {
   const char *name; /* KIND */
-  int (*run)(cg_store *, const char *, const char *, const char *, size_t *,
-             cg_error *);
+  int (*run)(cg_store *, const char *, const char *, const char *, int,
+             size_t *, cg_error *);
 } import_kind;
 
 static const import_kind kinds[] = {
@@ -67,11 +75,12 @@ static const import_kind kinds[] = {
 static void help(void)
 {
   printf("usage: chipgate import KIND FILE [--format FORMAT] "
-         "[--source NAME]\n\n"
+         "[--source NAME] [--force]\n\n"
          "KIND     chips (--format csv|epoch), customers, licenses, orders,\n"
          "         parties (--format csl-csv|csl-json|ofac, --source NAME;\n"
          "         ofac: FILE is sdn.csv, with add.csv, alt.csv and\n"
-         "         sdn_comments.csv beside it)\n\n"
+         "         sdn_comments.csv beside it; a list that shrank by more "
+         "than 10%%\n         is refused unless --force)\n\n"
          "The whole file is one transaction: one bad row rejects the file "
          "with\nFILE:LINE: what is wrong (exit 65) and the database is "
          "unchanged.\n");
@@ -82,6 +91,7 @@ int cmd_import(cg_cli *cli, int argc, char **argv)
   static const struct option opts[] = {
     { "format", required_argument, NULL, 'f' },
     { "source", required_argument, NULL, 's' },
+    { "force", no_argument, NULL, 'F' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
@@ -89,7 +99,7 @@ int cmd_import(cg_cli *cli, int argc, char **argv)
   cg_error err = { 0 };
   cg_store *db = NULL;
   size_t count = 0, i;
-  int c, rc;
+  int c, rc, force = 0;
 
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
@@ -98,6 +108,9 @@ int cmd_import(cg_cli *cli, int argc, char **argv)
       break;
     case 's':
       source = optarg;
+      break;
+    case 'F':
+      force = 1;
       break;
     case 'h':
       help();
@@ -115,7 +128,8 @@ int cmd_import(cg_cli *cli, int argc, char **argv)
     return cli_usage("import", "unknown KIND \"%s\"", argv[optind]);
   rc = cli_open_db(cli, &db, 0, &err);
   if(rc == CG_OK)
-    rc = kinds[i].run(db, argv[optind + 1], format, source, &count, &err);
+    rc = kinds[i].run(db, argv[optind + 1], format, source, force, &count,
+                      &err);
   cg_store_close(db);
   if(rc != CG_OK)
     return cli_fail(&err);

@@ -4,26 +4,46 @@
 #include "cmd.h"
 #include "json.h"
 #include "screen.h"
+#include "seed.h"
+#include "sync.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 int cli_import_parties(cg_store *db, const char *path, const char *format,
-                       const char *source, size_t *count, cg_error *err)
+                       const char *source, int force, size_t *count,
+                       cg_error *err)
 {
   cg_screen_counts counts;
   int f = format ? cg_screen_format(format) : CG_SCREEN_CSL_CSV;
+  int64_t before = 0;
   int rc;
 
   if(!f)
     return cg_error_set(err, CG_EUSAGE,
                         "import parties: --format must be csl-csv, csl-json "
                         "or ofac");
-  rc = cg_screen_import(db, path, f, source, &counts, err);
+  if(!source || !*source)
+    source = f == CG_SCREEN_OFAC ? "ofac" : "csl";
+  /* One transaction: import, then the same shrink guard as sync, so a
+   * truncated file cannot quietly replace a list. */
+  rc = cg_store_begin(db, err);
   if(rc == CG_OK)
-    *count = counts.entries;
-  return rc;
+    rc = cg_screen_list_count(db, source, &before, err);
+  if(rc == CG_OK)
+    rc = cg_screen_import(db, path, f, source, &counts, err);
+  if(rc == CG_OK)
+    rc = cg_sync_shrink_check(path, before, (int64_t)counts.entries, 0, force,
+                              err);
+  if(rc == CG_OK)
+    rc = cg_store_commit(db, err);
+  if(rc != CG_OK) {
+    cg_store_rollback(db);
+    return rc;
+  }
+  *count = counts.entries;
+  return CG_OK;
 }
 
 static int print_json(const char *query, double threshold,
@@ -198,7 +218,13 @@ int cmd_screen(cg_cli *cli, int argc, char **argv)
   }
   if(argc - optind != 1)
     return cli_usage("screen", "expected one NAME");
+  if(strspn(argv[optind], " \t") == strlen(argv[optind]))
+    return cli_usage("screen", "NAME is empty");
   rc = cli_open_db(cli, &db, 0, &err);
+  if(rc == CG_OK && country && cg_country_check(db, country, &err) != CG_OK) {
+    cg_store_close(db);
+    return cli_usage("screen", "--country: %s", err.msg);
+  }
   if(rc == CG_OK)
     rc = cg_screen_name(db, argv[optind], country, threshold, (size_t)limit,
                         &hits, &err);

@@ -294,6 +294,22 @@ int cli_run_batch(cg_cli *cli, cg_store *db, const cg_rules *pack,
   int rc;
 
   memset(&b, 0, sizeof(b));
+  /* A bad format or an unwritable folder is found before anything is
+   * decided or recorded. */
+  if(out_dir) {
+    char list[128], *save = NULL, *tok;
+    snprintf(list, sizeof(list), "%s", formats ? formats : "");
+    for(tok = strtok_r(list, ",", &save); tok;
+        tok = strtok_r(NULL, ",", &save))
+      if(cg_report_format(tok) < 0)
+        return cg_error_set(err, CG_EUSAGE,
+                            "--formats: unknown format \"%s\" (md, html, "
+                            "json, csv)",
+                            tok);
+    rc = mkdir_p(out_dir, err);
+    if(rc != CG_OK)
+      return rc;
+  }
   if(out_dir && !all) {
     /* This batch's reports are written while it decides: no second pass
      * over the audit log. */
