@@ -136,6 +136,13 @@ static int parse_number(const import_ctx *ic, const char *col, const char *raw,
   if(v < 0)
     return cg_error_set(err, CG_EINVAL, "%s:%ld: %s: %s is negative", ic->path,
                         ic->line, col, s);
+  /* No chip rate, area or count comes near 1e9 in its unit (TFLOP/s,
+   * mm^2, billions); larger is a unit mistake, and 1e308 would make TPP
+   * infinite. */
+  if(v * scale > 1e9)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s:%ld: %s: %s is out of range (a unit mistake?)",
+                        ic->path, ic->line, col, s);
   *out = v * scale;
   return CG_OK;
 }

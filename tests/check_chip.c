@@ -295,6 +295,8 @@ START_TEST(test_bad_input)
                   "neg.csv:3: fp16_tflops: -5 is negative");
   expect_rejected("nan.csv", "name,fp16_tflops\nA,nan\n", "csv", 65,
                   "nan.csv:2: fp16_tflops: \"nan\" is not a number");
+  expect_rejected("huge.csv", "name,fp16_tflops\nA,1e308\n", "csv", 65,
+                  "huge.csv:2: fp16_tflops: 1e308 is out of range");
   expect_rejected("word.csv", "name,die_area_mm2\nA,big\n", "csv", 65,
                   "word.csv:2: die_area_mm2: \"big\" is not a number");
   expect_rejected("utf8.csv", "name,vendor\nA,\xff\xfe\n", "csv", 65,

@@ -117,23 +117,41 @@ typedef struct list_ctx {
   int n;        /* endpoints listed */
 } list_ctx;
 
+/* The URL with any "user:password@" masked: credentials are secrets too. */
+static const char *shown_url(const char *url, char *buf, size_t size)
+{
+  const char *scheme = strstr(url, "://");
+  const char *at, *slash;
+
+  if(!scheme)
+    return url;
+  at = strchr(scheme + 3, '@');
+  slash = strchr(scheme + 3, '/');
+  if(!at || (slash && slash < at))
+    return url;
+  snprintf(buf, size, "%.*s***%s", (int)(scheme + 3 - url), url, at);
+  return buf;
+}
+
 static int list_one(void *arg, const cg_webhook_info *w)
 {
   list_ctx *lc = arg;
+  char masked[1024];
+  const char *url = shown_url(w->url, masked, sizeof(masked));
   cg_json *o;
 
   lc->n++;
   if(!lc->json) {
     printf("%-4lld %-9s %-8lld %-9lld %-6lld %-40s %s\n", (long long)w->id,
            w->enabled ? "enabled" : "disabled", (long long)w->pending,
-           (long long)w->delivered, (long long)w->failed, w->events, w->url);
+           (long long)w->delivered, (long long)w->failed, w->events, url);
     if(!w->enabled && w->disabled_reason)
       printf("     (%s)\n", w->disabled_reason);
     return 0;
   }
   o = cg_json_object();
   if(!o || cg_json_set_int(o, "id", w->id) != CG_OK ||
-     cg_json_set_str(o, "url", w->url) != CG_OK ||
+     cg_json_set_str(o, "url", url) != CG_OK ||
      cg_json_set_str(o, "events", w->events) != CG_OK ||
      cg_json_set_bool(o, "enabled", w->enabled) != CG_OK ||
      cg_json_set_str(o, "disabled_reason", w->disabled_reason) != CG_OK ||
