@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -930,12 +931,93 @@ START_TEST(test_shared_pack_threads)
 }
 END_TEST
 
+/* ---- scale ------------------------------------------------------------ */
+
+#define CHAIN_OPERANDS 100000
+
+/* Appends "when A op A op ... op B" (n operands, one per line) to buf at
+ * *off: the shape of a generated pack. */
+static void chain(char *buf, size_t size, size_t *off, const char *op,
+                  const char *a, const char *b, int n)
+{
+  int i;
+
+  *off += (size_t)snprintf(buf + *off, size - *off, "  when %s\n", a);
+  for(i = 1; i < n; i++)
+    *off += (size_t)snprintf(buf + *off, size - *off, "    %s %s\n", op,
+                             i == n - 1 ? b : a);
+}
+
+/* An and/or chain used to cost quadratic time and memory at load (each
+ * node of the left-deep tree copied its whole subtree's operands) and
+ * stack depth linear in its length: 32k operands took 11 s and 2 GB, and
+ * this test's 100k crashed the old code (SIGSEGV). Now a chain is one
+ * n-ary node and the load needs a few tens of MB; the 1 GiB address-space
+ * cap turns a quadratic regression into a failed load, not a swapping
+ * machine. */
+START_TEST(test_long_chains_load_linearly)
+{
+  size_t size = (size_t)CHAIN_OPERANDS * 2 * 32 + 256, off = 0;
+  char *src = malloc(size);
+  cg_rules_source s;
+  cg_error err;
+#if !defined(__SANITIZE_ADDRESS__)
+  struct rlimit old, cap;
+  int capped = getrlimit(RLIMIT_AS, &old) == 0;
+#endif
+
+  ck_assert_ptr_nonnull(src);
+  off += (size_t)snprintf(src, size, "rule OR cite \"c\"\n");
+  chain(src, size, &off, "or", "dest == \"JP\"", "dest == \"CN\"",
+        CHAIN_OPERANDS);
+  off += (size_t)snprintf(src + off, size - off, "  then hold \"x\"\n");
+  off += (size_t)snprintf(src + off, size - off, "rule AND cite \"c\"\n");
+  chain(src, size, &off, "and", "dest != \"FR\"",
+        "(dest != \"DE\" and (dest != \"US\"))", CHAIN_OPERANDS);
+  off += (size_t)snprintf(src + off, size - off, "  then flag \"y\"\n");
+  ck_assert_uint_lt(off, size);
+  s.name = "t.rules";
+  s.text = src;
+  s.len = off;
+#if !defined(__SANITIZE_ADDRESS__)
+  if(capped && (old.rlim_cur == RLIM_INFINITY || old.rlim_cur > (1ul << 30))) {
+    cap = old;
+    cap.rlim_cur = (rlim_t)1 << 30;
+    capped = setrlimit(RLIMIT_AS, &cap) == 0;
+  }
+  else
+    capped = 0;
+#endif
+  ck_assert_msg(cg_rules_load_sources(&pack, &s, 1, &diags, &err) == CG_OK,
+                "%s %s", err.msg, all_diags());
+#if !defined(__SANITIZE_ADDRESS__)
+  if(capped)
+    setrlimit(RLIMIT_AS, &old);
+#endif
+  free(src);
+
+  /* the last `or` operand decides; every `and` operand is read */
+  cg_facts_set_country(&facts, CG_F_DEST, "CN", CG_GROUP_D1 | CG_GROUP_D5);
+  ck_assert_int_eq(eval_outcome(), CG_OUT_HOLD);
+  ck_assert_int_ge(fired("OR"), 0);
+  ck_assert_int_ge(fired("AND"), 0);
+  cg_facts_set_country(&facts, CG_F_DEST, "DE", CG_GROUP_A5);
+  ck_assert_int_eq(eval_outcome(), CG_OUT_NLR);
+  ck_assert_int_lt(fired("OR"), 0);
+  cg_facts_init(&facts);
+  ck_assert_int_eq(eval_outcome(), CG_OUT_HOLD);
+  ck_assert_int_ge(fired("OR"), 0);
+  ck_assert_uint_eq(res.fired[fired("OR")].missing, (uint64_t)1 << CG_F_DEST);
+}
+END_TEST
+
 static Suite *rules_suite(void)
 {
   Suite *s = suite_create("rules");
   TCase *load = tcase_create("load");
   TCase *logic = tcase_create("logic");
   TCase *pk = tcase_create("pack");
+  TCase *scale = tcase_create("scale");
 
   tcase_add_checked_fixture(load, setup, teardown);
   tcase_add_test(load, test_unknown_fact);
@@ -979,6 +1061,11 @@ static Suite *rules_suite(void)
   tcase_add_test(pk, test_mutations_never_crash);
   tcase_add_test(pk, test_shared_pack_threads);
   suite_add_tcase(s, pk);
+
+  tcase_add_checked_fixture(scale, setup, teardown);
+  tcase_set_timeout(scale, 60);
+  tcase_add_test(scale, test_long_chains_load_linearly);
+  suite_add_tcase(s, scale);
   return s;
 }
 

@@ -305,11 +305,13 @@ static int check_expr(checker *c, int idx)
     t = check_match(c, n);
     break;
   case N_AND:
-  case N_OR:
-    want_bool(c, n->a, n->kind == N_AND ? "and" : "or");
-    want_bool(c, n->b, n->kind == N_AND ? "and" : "or");
+  case N_OR: {
+    size_t i;
+    for(i = 0; i < n->nkids; i++)
+      want_bool(c, n->kids[i], n->kind == N_AND ? "and" : "or");
     t = CG_V_BOOL;
     break;
+  }
   case N_NOT:
     want_bool(c, n->a, "not");
     t = CG_V_BOOL;
@@ -469,26 +471,31 @@ static void check_relieves(checker *c, size_t ri)
 
 /* ---- compilation ---------------------------------------------------- */
 
-/* Appends the operands of a chain of same-kind and/or nodes. */
-static int collect(cg_rules *pk, int idx, node_kind k, int **kids, size_t *n,
-                   size_t *cap)
+/* Appends the operands of and/or node idx to kids, splicing in those of
+ * a parenthesised operand of the same kind (`a or (b or c)`). Recursion
+ * depth is bounded by the nesting limit: the parser already made each
+ * unparenthesised chain one node. */
+static int collect(cg_rules *pk, int idx, int **kids, size_t *n, size_t *cap)
 {
-  cg_node *nd = &pk->nodes[idx];
+  size_t i;
 
-  if(nd->kind == k) {
-    if(collect(pk, nd->a, k, kids, n, cap) != CG_OK)
-      return CG_ENOMEM;
-    return collect(pk, pk->nodes[idx].b, k, kids, n, cap);
+  for(i = 0; i < pk->nodes[idx].nkids; i++) {
+    int kid = pk->nodes[idx].kids[i];
+    if(pk->nodes[kid].kind == pk->nodes[idx].kind) {
+      if(collect(pk, kid, kids, n, cap) != CG_OK)
+        return CG_ENOMEM;
+      continue;
+    }
+    if(*n == *cap) {
+      size_t nc = *cap ? *cap * 2 : 8;
+      int *v = realloc(*kids, nc * sizeof(*v));
+      if(!v)
+        return CG_ENOMEM;
+      *kids = v;
+      *cap = nc;
+    }
+    (*kids)[(*n)++] = kid;
   }
-  if(*n == *cap) {
-    size_t nc = *cap ? *cap * 2 : 8;
-    int *v = realloc(*kids, nc * sizeof(*v));
-    if(!v)
-      return CG_ENOMEM;
-    *kids = v;
-    *cap = nc;
-  }
-  (*kids)[(*n)++] = idx;
   return CG_OK;
 }
 
@@ -514,7 +521,7 @@ static uint32_t eccn_guard(const cg_rules *pk, const cg_rule *r)
   size_t i;
 
   if(n->kind == N_AND)
-    n = &pk->nodes[n->nkids ? n->kids[0] : n->a];
+    n = &pk->nodes[n->kids[0]];
   if(n->kind != N_IN && !(n->kind == N_CMP && n->op == T_EQ))
     return 0;
   fa = &pk->nodes[n->a];
@@ -563,6 +570,48 @@ static int literal_regex(cg_node *n)
   return CG_OK;
 }
 
+/* Splices parenthesised same-kind operands into their chain's root
+ * (`a or (b or c)` -> one node of three operands). Only roots are
+ * rewritten, each operand is copied once: linear in the pack's size. */
+static int flatten(cg_rules *pk)
+{
+  unsigned char *inner = calloc(pk->nnodes + 1, 1);
+  size_t i, j;
+
+  if(!inner)
+    return CG_ENOMEM;
+  for(i = 0; i < pk->nnodes; i++) {
+    const cg_node *n = &pk->nodes[i];
+    if(n->kind != N_AND && n->kind != N_OR)
+      continue;
+    for(j = 0; j < n->nkids; j++)
+      if(pk->nodes[n->kids[j]].kind == n->kind)
+        inner[n->kids[j]] = 1;
+  }
+  for(i = 0; i < pk->nnodes; i++) {
+    cg_node *n = &pk->nodes[i];
+    int *kids = NULL;
+    size_t nk = 0, cap = 0;
+    if((n->kind != N_AND && n->kind != N_OR) || inner[i])
+      continue;
+    for(j = 0; j < n->nkids; j++)
+      if(pk->nodes[n->kids[j]].kind == n->kind)
+        break;
+    if(j == n->nkids)
+      continue; /* nothing to splice */
+    if(collect(pk, (int)i, &kids, &nk, &cap) != CG_OK) {
+      free(kids);
+      free(inner);
+      return CG_ENOMEM;
+    }
+    free(pk->nodes[i].kids);
+    pk->nodes[i].kids = kids;
+    pk->nodes[i].nkids = nk;
+  }
+  free(inner);
+  return CG_OK;
+}
+
 /* After a clean check: intern ECCN strings (so eccn comparisons are
  * pointer comparisons) and flatten and/or chains into n-ary nodes. */
 int cg_compile(cg_rules *pk)
@@ -601,20 +650,8 @@ int cg_compile(cg_rules *pk)
       }
     n->interned = 1;
   }
-  for(i = 0; i < pk->nnodes; i++) {
-    node_kind k = pk->nodes[i].kind;
-    int *kids = NULL;
-    size_t n = 0, cap = 0;
-    if(k != N_AND && k != N_OR)
-      continue;
-    if(collect(pk, pk->nodes[i].a, k, &kids, &n, &cap) != CG_OK ||
-       collect(pk, pk->nodes[i].b, k, &kids, &n, &cap) != CG_OK) {
-      free(kids);
-      return CG_ENOMEM;
-    }
-    pk->nodes[i].kids = kids;
-    pk->nodes[i].nkids = n;
-  }
+  if(flatten(pk) != CG_OK)
+    return CG_ENOMEM;
   for(i = 0; i < pk->nrules; i++)
     if(pk->rules[i].action != CG_ACT_CLASSIFY)
       pk->rules[i].eccn_guard = eccn_guard(pk, &pk->rules[i]);
@@ -626,6 +663,7 @@ int cg_compile(cg_rules *pk)
 static void def_cycles(checker *c, int idx, unsigned char *state)
 {
   const cg_node *n = &c->pack->nodes[idx];
+  size_t i;
 
   if(n->kind == N_REF) {
     const cg_def *d = &c->pack->defs[n->fact];
@@ -646,6 +684,8 @@ static void def_cycles(checker *c, int idx, unsigned char *state)
     def_cycles(c, n->a, state);
   if(n->b >= 0 && n->kind != N_IN)
     def_cycles(c, n->b, state);
+  for(i = 0; i < n->nkids; i++)
+    def_cycles(c, n->kids[i], state);
 }
 
 static void check_defs(checker *c)

@@ -289,24 +289,12 @@ static int ebool(ev *e, int idx)
   }
   case N_AND:
   case N_OR: {
-    /* n-ary after flattening: stop at the first false (and) / true (or);
-     * otherwise unknown if any operand was unknown */
+    /* n-ary: stop at the first false (and) / true (or); otherwise
+     * unknown if any operand was unknown */
     int stop = n->kind == N_AND ? F : T;
     int any_u = 0;
-    if(n->nkids) {
-      for(i = 0; i < n->nkids; i++) {
-        int t = ebool(e, n->kids[i]);
-        if(t == stop)
-          return stop;
-        any_u |= t == U;
-      }
-    }
-    else {
-      int t = ebool(e, n->a);
-      if(t == stop)
-        return stop;
-      any_u |= t == U;
-      t = ebool(e, n->b);
+    for(i = 0; i < n->nkids; i++) {
+      int t = ebool(e, n->kids[i]);
       if(t == stop)
         return stop;
       any_u |= t == U;

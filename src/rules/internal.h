@@ -102,8 +102,11 @@ typedef struct cg_node {
   cg_kind type;       /* checked type (CG_V_*; BOOL for conditions) */
   int is_unknown_lit; /* the literal `unknown` */
   int interned;       /* N_LIT string shared pack-wide (pointer equality) */
-  int *kids;          /* N_AND/N_OR after flattening: operands */
-  size_t nkids;       /* 0 = binary form (a, b) */
+  int *kids;          /* N_AND/N_OR: operands, two or more, in source
+                         order (a, b unused); after cg_compile a
+                         parenthesised operand of the same kind is
+                         spliced in */
+  size_t nkids;
 } cg_node;
 
 /* ---- Rules and the pack ---------------------------------------------- */

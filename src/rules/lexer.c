@@ -224,6 +224,16 @@ static cg_token *push(lexer *lx, tok_kind k, int line, int col, size_t off)
   return tk;
 }
 
+/* Gives back the unused tail of a CG_RULES_MAX_LINE scratch buffer that
+ * becomes a token's text (one per string literal adds up). Keeps buf if
+ * the shrink fails. */
+static char *fit(char *buf, size_t n)
+{
+  char *v = realloc(buf, n + 1);
+
+  return v ? v : buf;
+}
+
 static char *dup_range(lexer *lx, const char *p, size_t n)
 {
   char *s = malloc(n + 1);
@@ -344,7 +354,7 @@ static void lex_string(lexer *lx, int line, int col, size_t off)
     free(buf);
     return;
   }
-  tk->text = buf;
+  tk->text = fit(buf, n);
 }
 
 static void lex_regex(lexer *lx, int line, int col, size_t off)
@@ -396,7 +406,7 @@ static void lex_regex(lexer *lx, int line, int col, size_t off)
     free(buf);
     return;
   }
-  tk->text = buf;
+  tk->text = fit(buf, n);
   tk->num = flags;
 }
 

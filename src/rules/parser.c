@@ -468,25 +468,52 @@ static int parse_not(parser *p)
   return n;
 }
 
+/* and := not ('and' not)*; or := and ('or' and)*. A chain of one
+ * operator becomes one n-ary node (kids, in source order), so a long
+ * chain costs neither stack depth nor quadratic work in the passes that
+ * walk the tree (check.c, eval.c). A single operand is returned as is. */
 static int parse_binary(parser *p, int is_or)
 {
+  const char *op = is_or ? "or" : "and";
+  const cg_token *at;
+  int *kids = NULL;
+  size_t n = 0, cap = 0;
   int left = is_or ? parse_binary(p, 0) : parse_not(p);
+  int nd;
 
-  while(left >= 0 && is_kw(cur(p), is_or ? "or" : "and")) {
-    const cg_token *t = cur(p);
-    int right, n;
+  if(left < 0 || !is_kw(cur(p), op))
+    return left;
+  at = cur(p);
+  for(;;) {
+    if(n == cap) {
+      size_t nc = cap ? cap * 2 : 8;
+      int *v = realloc(kids, nc * sizeof(*v));
+      if(!v) {
+        p->oom = 1;
+        free(kids);
+        return -1;
+      }
+      kids = v;
+      cap = nc;
+    }
+    kids[n++] = left;
+    if(!is_kw(cur(p), op))
+      break;
     next(p);
-    right = is_or ? parse_binary(p, 0) : parse_not(p);
-    if(right < 0)
+    left = is_or ? parse_binary(p, 0) : parse_not(p);
+    if(left < 0) {
+      free(kids);
       return -1;
-    n = new_node(p, is_or ? N_OR : N_AND, t);
-    if(n < 0)
-      return -1;
-    node(p, n)->a = left;
-    node(p, n)->b = right;
-    left = n;
+    }
   }
-  return left;
+  nd = new_node(p, is_or ? N_OR : N_AND, at);
+  if(nd < 0) {
+    free(kids);
+    return -1;
+  }
+  node(p, nd)->kids = kids;
+  node(p, nd)->nkids = n;
+  return nd;
 }
 
 static int parse_expr(parser *p)
