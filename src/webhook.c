@@ -76,7 +76,7 @@ static int enqueue_text(cg_store *db, const char *type, const char *data_json,
   rc = cg_store_cached(
       db, &st,
       "INSERT INTO deliveries(event_id, webhook_id, next_attempt_at) "
-      "SELECT ?1, id, CAST(strftime('%s', 'now') AS INTEGER) FROM webhooks "
+      "SELECT ?1, id, ?3 FROM webhooks "
       "WHERE enabled = 1 AND removed_at IS NULL AND (events = '*' OR "
       "instr(',' || events || ',', ',' || ?2 || ',') > 0)",
       err);
@@ -84,6 +84,10 @@ static int enqueue_text(cg_store *db, const char *type, const char *data_json,
     rc = cg_stmt_bind_int(st, 1, id, err);
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 2, type, err);
+  /* Due now by the clock deliver() reads (time(), which can trail
+   * SQLite's millisecond 'now' across a second boundary). */
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 3, (int64_t)time(NULL), err);
   if(rc == CG_OK)
     rc = cg_stmt_run(st, err);
   if(rc != CG_OK)

@@ -231,6 +231,8 @@ START_TEST(test_flaky_then_ok)
 
   add_hook(db, "/flaky", NULL);
   enqueue(db, "decision.made", "{\"order_id\":\"O-2\"}");
+  /* The event is due at the enqueue's second: read the clock after it. */
+  now = time(NULL);
   st = deliver(db, now);
   ck_assert_int_eq(st.failed, 1);
   ck_assert_int_eq(st.delivered, 0);
@@ -259,6 +261,8 @@ START_TEST(test_retry_after)
 
   add_hook(db, "/busy", NULL);
   enqueue(db, "decision.made", "{}");
+  /* The event is due at the enqueue's second: read the clock after it. */
+  now = time(NULL);
   deliver(db, now);
   ck_assert_int_ge(q_int(db, "SELECT next_attempt_at FROM deliveries"),
                    now + 120);
@@ -306,6 +310,8 @@ START_TEST(test_receiver_down)
   ck_assert_cg_ok(cg_webhook_add(db, url, SECRET, NULL, 0, NULL, &err), &err);
   enqueue(db, "decision.made", "{}");
   enqueue(db, "party.hit", "{}");
+  /* The event is due at the enqueue's second: read the clock after it. */
+  now = time(NULL);
   st = deliver(db, now);
   /* One attempt per endpoint per run; both events stay pending. */
   ck_assert_int_eq(st.attempted, 1);
