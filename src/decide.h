@@ -25,13 +25,11 @@ typedef struct cg_decider cg_decider;
 typedef struct cg_decide_opts {
   double screen_threshold; /* possible-hit threshold; <= 0: default */
   double mfu;              /* utilisation for workload estimates */
-  const char *lists;       /* list version ("sha256:..."), may be NULL */
 } cg_decide_opts;
 
-#define CG_DECIDE_OPTS_INIT                                                   \
-  {                                                                           \
-    0, 0.40, NULL                                                             \
-  }
+/* clang-format off */
+#define CG_DECIDE_OPTS_INIT { 0, 0.40 }
+/* clang-format on */
 
 typedef struct cg_decision {
   cg_outcome outcome;  /* the decision */
@@ -40,7 +38,8 @@ typedef struct cg_decision {
   int64_t license_qty; /* quantity drawn from it */
 } cg_decision;
 
-/* ruleset is "sha256:<hex>" of the pack (cg_decide_ruleset_hash). */
+/* Opens a decider: hashes the pack ("ruleset" of every decision), loads
+ * the reference workloads and reads the screening lists' version. */
 int cg_decider_open(cg_decider **out, cg_store *db, const cg_rules *pack,
                     const cg_decide_opts *opts, cg_error *err);
 void cg_decider_close(cg_decider *d);
