@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GROUP_CACHE 1024 /* country/date -> group mask slots */
+#define GROUP_CACHE   1024 /* country/date -> group mask slots */
+#define PATTERN_CACHE 64   /* licence patterns compiled per decider */
 
 typedef struct group_slot {
   char country[3]; /* "" = empty slot */
@@ -28,6 +29,11 @@ struct cg_decider {
   cg_workloads *workloads; /* reference runs for the estimates */
   char lists[72];          /* "sha256:..." of the screening lists, or "" */
   group_slot groups[GROUP_CACHE];
+  struct {
+    char *src;      /* a licence's eccn or chip pattern */
+    cg_pattern *re; /* compiled once per decider */
+  } pats[PATTERN_CACHE];
+  size_t n_pats;
 };
 
 int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err)
@@ -83,6 +89,10 @@ void cg_decider_close(cg_decider *d)
   if(!d)
     return;
   cg_workloads_free(d->workloads);
+  while(d->n_pats--) {
+    free(d->pats[d->n_pats].src);
+    cg_pattern_free(d->pats[d->n_pats].re);
+  }
   free(d);
 }
 
@@ -200,21 +210,42 @@ static int approvals(cg_decider *d, int64_t customer_id, const char *date,
   return rc < 0 ? rc : CG_OK;
 }
 
-static int pattern_ok(const char *re, const char *subject)
+/* Does a licence's pattern (empty = any) match the whole subject? Patterns
+ * are compiled once per decider, not once per order; import already
+ * refused the ones that do not compile. */
+static int pattern_ok(cg_decider *d, const char *re, const char *subject)
 {
   cg_pattern *p = NULL;
+  size_t i;
   int m;
 
   if(!re || !*re)
     return 1;
   if(!subject)
     return 0;
-  if(cg_pattern_compile(&p, re, CG_PATTERN_CASELESS | CG_PATTERN_ANCHORED,
-                        NULL) != CG_OK)
-    return 0;
-  m = cg_pattern_match(p, subject, strlen(subject), NULL);
-  cg_pattern_free(p);
-  return m == 1;
+  for(i = 0; i < d->n_pats; i++)
+    if(strcmp(d->pats[i].src, re) == 0) {
+      p = d->pats[i].re;
+      break;
+    }
+  if(!p) {
+    if(cg_pattern_compile(&p, re, CG_PATTERN_CASELESS | CG_PATTERN_ANCHORED,
+                          NULL) != CG_OK)
+      return 0;
+    if(d->n_pats == PATTERN_CACHE) {
+      /* Full: match once without keeping it. */
+      m = cg_pattern_match(p, subject, strlen(subject), NULL);
+      cg_pattern_free(p);
+      return m == 1;
+    }
+    d->pats[d->n_pats].src = strdup(re);
+    if(!d->pats[d->n_pats].src) {
+      cg_pattern_free(p);
+      return 0;
+    }
+    d->pats[d->n_pats++].re = p;
+  }
+  return cg_pattern_match(p, subject, strlen(subject), NULL) == 1;
 }
 
 /* Does a ';'-list of codes and group names cover dest (groups as of the
@@ -279,8 +310,8 @@ static int find_license(cg_decider *d, const cg_order *o, int64_t customer_id,
     rc = CG_OK;
     if(max >= 0 && max - used < o->quantity)
       continue; /* a partly covering licence does not cover */
-    if(!pattern_ok(cg_stmt_text(st, 3), eccn) ||
-       !pattern_ok(cg_stmt_text(st, 4), chip) ||
+    if(!pattern_ok(d, cg_stmt_text(st, 3), eccn) ||
+       !pattern_ok(d, cg_stmt_text(st, 4), chip) ||
        !destinations_ok(cg_stmt_text(st, 5), o->destination, dest_mask))
       continue;
     hit->id = cg_stmt_int(st, 0);
