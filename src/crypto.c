@@ -1,5 +1,4 @@
 /* crypto.c -- see crypto.h. */
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
@@ -168,9 +167,4 @@ int cg_random_bytes(void *buf, size_t n, cg_error *err)
   if(RAND_bytes(buf, (int)n) != 1)
     return cg_error_set(err, CG_EINTERNAL, "random bytes unavailable");
   return CG_OK;
-}
-
-int cg_crypto_equal(const void *a, const void *b, size_t n)
-{
-  return CRYPTO_memcmp(a, b, n) == 0;
 }

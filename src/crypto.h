@@ -38,7 +38,4 @@ int cg_base64_decode(unsigned char **out, size_t *n_out, const char *s,
 /* Fills buf with n cryptographically random bytes. */
 int cg_random_bytes(void *buf, size_t n, cg_error *err);
 
-/* Constant-time comparison: 1 if equal. */
-int cg_crypto_equal(const void *a, const void *b, size_t n);
-
 #endif

@@ -283,11 +283,6 @@ int cg_csv_next(cg_csv *r, const cg_csv_row **row_out, cg_error *err)
   return 1;
 }
 
-const char *cg_csv_name(const cg_csv *r)
-{
-  return r->name;
-}
-
 void cg_csv_close(cg_csv *r)
 {
   size_t i;

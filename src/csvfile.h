@@ -34,7 +34,6 @@ int cg_csv_open_mem(cg_csv **out, const char *name, const char *buf,
  * entirely empty lines are skipped. */
 int cg_csv_next(cg_csv *r, const cg_csv_row **row_out, cg_error *err);
 
-const char *cg_csv_name(const cg_csv *r);
 void cg_csv_close(cg_csv *r);
 
 /* A header row mapped by name. */

@@ -111,11 +111,6 @@ void cg_import_close(cg_import *im)
   im->r = NULL;
 }
 
-int cg_import_has(const cg_import *im, int k)
-{
-  return im->map[k] >= 0;
-}
-
 int cg_import_text(cg_import *im, int k, char *buf, size_t size, cg_error *err)
 {
   const char *s;

@@ -38,8 +38,6 @@ int cg_import_next(cg_import *im, cg_error *err);
 
 void cg_import_close(cg_import *im);
 
-/* 1 if column k is in the file. */
-int cg_import_has(const cg_import *im, int k);
 /* Field k of the current row, trimmed into buf; "" if absent. Over-long
  * values are an error. */
 int cg_import_text(cg_import *im, int k, char *buf, size_t size,

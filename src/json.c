@@ -191,28 +191,6 @@ int cg_json_parse(cg_json **out, const char *buf, size_t len, const char *name,
   return CG_OK;
 }
 
-int cg_json_parse_file(cg_json **out, const char *path, cg_error *err)
-{
-  json_error_t je;
-  json_t *v;
-  FILE *f;
-
-  *out = NULL;
-  f = fopen(path, "rb");
-  if(!f) {
-    int e = errno;
-    return cg_error_set(err, e == ENOENT ? CG_ENOTFOUND : CG_EIO, "%s: %s",
-                        path, strerror(e));
-  }
-  v = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
-  fclose(f);
-  if(!v)
-    return cg_error_set(err, CG_EINVAL, "%s:%d:%d: %s", path, je.line,
-                        je.column, je.text);
-  *out = W(v);
-  return CG_OK;
-}
-
 static size_t dump_flags(int flags)
 {
   size_t f = JSON_REAL_PRECISION(15);

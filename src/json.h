@@ -70,7 +70,6 @@ cg_json *cg_json_iter_value(void *it);
 /* Parses a whole document; errors read "name:line:col: what". */
 int cg_json_parse(cg_json **out, const char *buf, size_t len, const char *name,
                   cg_error *err);
-int cg_json_parse_file(cg_json **out, const char *path, cg_error *err);
 
 /* Serialises v (flags CG_JSON_*); *out is malloc'ed, NUL-terminated. */
 int cg_json_dump(char **out, const cg_json *v, int flags, cg_error *err);

@@ -309,22 +309,3 @@ int cg_order_next_pending(cg_store *db, const char *after, cg_order *out,
   cg_stmt_reset(st);
   return rc;
 }
-
-int cg_order_get(cg_store *db, const char *order_id, cg_order *out,
-                 cg_error *err)
-{
-  cg_stmt *st = NULL;
-  int rc = cg_store_cached(db, &st, ORDER_COLS "WHERE order_id = ?1", err);
-
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_stmt_bind_text(st, 1, order_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1)
-    order_from_row(st, out);
-  cg_stmt_reset(st);
-  if(rc == 0)
-    return cg_error_set(err, CG_ENOTFOUND, "unknown order \"%s\"", order_id);
-  return rc < 0 ? rc : CG_OK;
-}

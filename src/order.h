@@ -50,8 +50,4 @@ int cg_order_add(cg_store *db, const char *where, const char *order_id,
 int cg_order_next_pending(cg_store *db, const char *after, cg_order *out,
                           cg_error *err);
 
-/* Loads one order by its order_id: CG_ENOTFOUND if none. */
-int cg_order_get(cg_store *db, const char *order_id, cg_order *out,
-                 cg_error *err);
-
 #endif

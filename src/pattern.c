@@ -5,11 +5,9 @@
 #include "pattern.h"
 
 #include <stdlib.h>
-#include <string.h>
 
 struct cg_pattern {
   pcre2_code *code; /* compiled (and, where available, JIT) pattern */
-  char *source;     /* the regex as given */
 };
 
 static int pcre_fail(cg_error *err, int errcode, const char *what,
@@ -41,11 +39,6 @@ int cg_pattern_compile(cg_pattern **out, const char *regex, int flags,
   p = calloc(1, sizeof(*p));
   if(!p)
     return cg_error_set(err, CG_ENOMEM, "regex compile: out of memory");
-  p->source = strdup(regex);
-  if(!p->source) {
-    free(p);
-    return cg_error_set(err, CG_ENOMEM, "regex compile: out of memory");
-  }
   p->code = pcre2_compile((PCRE2_SPTR)regex, PCRE2_ZERO_TERMINATED, opts,
                           &errcode, &erroff, NULL);
   if(!p->code) {
@@ -96,16 +89,10 @@ int cg_pattern_match(const cg_pattern *p, const char *subject, size_t len,
   return cg_pattern_capture(p, subject, len, 0, NULL, 0, err);
 }
 
-const char *cg_pattern_source(const cg_pattern *p)
-{
-  return p->source;
-}
-
 void cg_pattern_free(cg_pattern *p)
 {
   if(!p)
     return;
   pcre2_code_free(p->code);
-  free(p->source);
   free(p);
 }

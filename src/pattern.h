@@ -32,9 +32,6 @@ int cg_pattern_match(const cg_pattern *p, const char *subject, size_t len,
 int cg_pattern_capture(const cg_pattern *p, const char *subject, size_t len,
                        int group, char *buf, size_t size, cg_error *err);
 
-/* The source text the pattern was compiled from. */
-const char *cg_pattern_source(const cg_pattern *p);
-
 void cg_pattern_free(cg_pattern *p);
 
 #endif

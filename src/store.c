@@ -382,16 +382,6 @@ void cg_stmt_finalize(cg_stmt *st)
   free(st);
 }
 
-int cg_stmt_column_count(cg_stmt *st)
-{
-  return sqlite3_column_count(st->st);
-}
-
-const char *cg_stmt_column_name(cg_stmt *st, int col)
-{
-  return sqlite3_column_name(st->st, col);
-}
-
 int cg_stmt_is_null(cg_stmt *st, int col)
 {
   return sqlite3_column_type(st->st, col) == SQLITE_NULL;

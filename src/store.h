@@ -83,8 +83,6 @@ int cg_stmt_run(cg_stmt *st, cg_error *err);
 void cg_stmt_reset(cg_stmt *st);
 void cg_stmt_finalize(cg_stmt *st);
 
-int cg_stmt_column_count(cg_stmt *st);
-const char *cg_stmt_column_name(cg_stmt *st, int col);
 int cg_stmt_is_null(cg_stmt *st, int col);
 const char *cg_stmt_text(cg_stmt *st, int col); /* NULL for NULL */
 const void *cg_stmt_blob(cg_stmt *st, int col, size_t *n_out);

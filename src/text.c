@@ -32,23 +32,6 @@ int cg_text_next(const char *s, size_t n, int *cp)
   return (int)k;
 }
 
-size_t cg_text_length(const char *s)
-{
-  size_t n = 0;
-  size_t len = strlen(s);
-  size_t i = 0;
-
-  while(i < len) {
-    int cp;
-    int k = cg_text_next(s + i, len - i, &cp);
-    if(k < 0)
-      break;
-    i += (size_t)k;
-    n++;
-  }
-  return n;
-}
-
 int cg_text_fold(char **out, const char *s, cg_error *err)
 {
   utf8proc_uint8_t *res = NULL;

@@ -22,9 +22,6 @@ int cg_text_fold(char **out, const char *s, cg_error *err);
  * dropped rather than split ("O'Neil" -> "oneil", "S.A." -> "sa"). */
 int cg_text_name_key(char **out, const char *s, cg_error *err);
 
-/* Number of code points in valid UTF-8 s. */
-size_t cg_text_length(const char *s);
-
 /* Decodes the code point at s (n bytes available) into *cp; returns the
  * bytes used, or -1 if invalid. */
 int cg_text_next(const char *s, size_t n, int *cp);
