@@ -3,7 +3,7 @@
  * its tamper detection, re-runs, and SIGKILL at random points. */
 #include "helpers.h"
 
-#include "json.h"
+#include "core/json.h"
 
 #include <signal.h>
 #include <stdio.h>

@@ -3,10 +3,10 @@
  * the real Epoch AI data and a temporary database. */
 #include "helpers.h"
 
-#include "chip.h"
-#include "csvfile.h"
-#include "json.h"
-#include "seed.h"
+#include "model/chip.h"
+#include "core/csvfile.h"
+#include "core/json.h"
+#include "model/seed.h"
 
 #include <math.h>
 #include <stdio.h>

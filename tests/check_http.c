@@ -1,6 +1,6 @@
 /* check_http.c -- the http module against a real loopback server. */
 #include "helpers.h"
-#include "http.h"
+#include "core/http.h"
 #include "net/netserver.h"
 
 #include <stdlib.h>

@@ -5,11 +5,11 @@
  * detail cap, writing a directory, and tolerance of sparse documents. */
 #include "helpers.h"
 
-#include "chip.h"
-#include "csvfile.h"
-#include "json.h"
-#include "report.h"
-#include "workload.h"
+#include "model/chip.h"
+#include "core/csvfile.h"
+#include "core/json.h"
+#include "report/report.h"
+#include "decide/workload.h"
 
 #include <math.h>
 #include <stdio.h>

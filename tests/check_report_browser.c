@@ -10,9 +10,9 @@
  * python3 only the signature, size and IHDR checks run. */
 #include "helpers.h"
 
-#include "json.h"
-#include "report.h"
-#include "workload.h"
+#include "core/json.h"
+#include "report/report.h"
+#include "decide/workload.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,10 +3,10 @@
  * scoring, customer screening with cache and clearances, the CLI, and
  * recall / false hits on the labelled set. */
 #include "helpers.h"
-#include "screen.h"
-#include "screen_int.h"
+#include "screen/screen.h"
+#include "screen/internal.h"
 
-#include "csvfile.h"
+#include "core/csvfile.h"
 
 #include <stdio.h>
 #include <stdlib.h>

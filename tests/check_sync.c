@@ -1,13 +1,13 @@
 /* check_sync.c -- sync lists (through a test list importer) and sync
  * orders (through the CLI) against a real loopback server. Every failure
  * case checks that the database is byte-for-byte unchanged. */
-#include "csvfile.h"
+#include "core/csvfile.h"
 #include "helpers.h"
-#include "http.h"
-#include "json.h"
+#include "core/http.h"
+#include "core/json.h"
 #include "net/netserver.h"
-#include "sync.h"
-#include "webhook.h"
+#include "net/sync.h"
+#include "net/webhook.h"
 
 #include <stdio.h>
 #include <stdlib.h>

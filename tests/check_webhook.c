@@ -1,9 +1,9 @@
 /* check_webhook.c -- outbox, Standard Webhooks signing and delivery to a
  * real loopback receiver (tests/net/server.py). */
 #include "helpers.h"
-#include "http.h"
+#include "core/http.h"
 #include "net/netserver.h"
-#include "webhook.h"
+#include "net/webhook.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,10 +4,10 @@
  * workloads table loaded from the seeded database. */
 #include "helpers.h"
 
-#include "chip.h"
-#include "json.h"
-#include "seed.h"
-#include "workload.h"
+#include "model/chip.h"
+#include "core/json.h"
+#include "model/seed.h"
+#include "decide/workload.h"
 
 #include <math.h>
 #include <stdio.h>

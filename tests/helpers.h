@@ -6,8 +6,8 @@
 #include <check.h>
 #include <stddef.h>
 
-#include "error.h"
-#include "store.h"
+#include "core/error.h"
+#include "core/store.h"
 
 /* Fails the test with the library's own message unless rc == CG_OK. */
 #define ck_assert_cg_ok(rc, err)                                              \

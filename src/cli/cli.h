@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "error.h"
-#include "store.h"
+#include "core/error.h"
+#include "core/store.h"
 
 /* Exit codes (DESIGN.md "Outcomes"; sysexits.h for failures). */
 enum {

@@ -2,7 +2,7 @@
 #ifndef CG_CMD_H
 #define CG_CMD_H
 
-#include "cli.h"
+#include "cli/cli.h"
 
 int cmd_init(cg_cli *cli, int argc, char **argv);
 int cmd_import(cg_cli *cli, int argc, char **argv);

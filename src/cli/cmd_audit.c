@@ -1,7 +1,7 @@
 /* cmd_audit.c -- `chipgate audit verify | show [--since D] [--order ID]`. */
-#include "audit.h"
-#include "cmd.h"
-#include "importer.h"
+#include "decide/audit.h"
+#include "cli/cmd.h"
+#include "core/importer.h"
 
 #include <getopt.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* cmd_batch.c -- `chipgate batch`: decide every pending order, record it
  * in the audit log, and write the reports. */
-#include "batch.h"
-#include "cmd.h"
-#include "importer.h"
+#include "decide/batch.h"
+#include "cli/cmd.h"
+#include "core/importer.h"
 
 #include <getopt.h>
 #include <stdlib.h>

@@ -1,11 +1,11 @@
 /* cmd_check.c -- `chipgate check`: decide one order without recording or
  * consuming anything. Exit status by outcome (0 / 10 / 20). */
-#include "clock.h"
-#include "cmd.h"
-#include "decide.h"
-#include "importer.h"
-#include "json.h"
-#include "seed.h"
+#include "core/clock.h"
+#include "cli/cmd.h"
+#include "decide/decide.h"
+#include "core/importer.h"
+#include "core/json.h"
+#include "model/seed.h"
 
 #include <errno.h>
 #include <getopt.h>

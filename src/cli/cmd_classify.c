@@ -1,9 +1,9 @@
 /* cmd_classify.c -- `chipgate classify CHIP... [--format text|json]`. */
-#include "chip.h"
-#include "decide.h"
-#include "clock.h"
-#include "cmd.h"
-#include "json.h"
+#include "model/chip.h"
+#include "decide/decide.h"
+#include "core/clock.h"
+#include "cli/cmd.h"
+#include "core/json.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -1,11 +1,11 @@
 /* cmd_demo.c -- `chipgate demo`: a fresh demo database from db/seed, the
  * Epoch AI chips, and a classification table of datacenter accelerators. */
-#include "batch.h"
-#include "chip.h"
-#include "customer.h"
-#include "order.h"
-#include "screen.h"
-#include "cmd.h"
+#include "decide/batch.h"
+#include "model/chip.h"
+#include "model/customer.h"
+#include "model/order.h"
+#include "screen/screen.h"
+#include "cli/cmd.h"
 
 #include <getopt.h>
 #include <stdlib.h>

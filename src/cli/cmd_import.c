@@ -1,8 +1,8 @@
 /* cmd_import.c -- `chipgate import KIND FILE [--format F]`. */
-#include "chip.h"
-#include "cmd.h"
-#include "customer.h"
-#include "order.h"
+#include "model/chip.h"
+#include "cli/cmd.h"
+#include "model/customer.h"
+#include "model/order.h"
 
 #include <getopt.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* cmd_init.c -- `chipgate init`: create or migrate the database and load
  * the reference data from db/seed/. */
-#include "cmd.h"
-#include "seed.h"
+#include "cli/cmd.h"
+#include "model/seed.h"
 
 #include <getopt.h>
 #include <stdlib.h>

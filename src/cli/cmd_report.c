@@ -1,6 +1,6 @@
 /* cmd_report.c -- `chipgate report ORDER_ID | --batch ID | --all`: rebuild
  * a report from the audit log alone. */
-#include "cmd.h"
+#include "cli/cmd.h"
 
 #include <getopt.h>
 #include <stdlib.h>

@@ -1,11 +1,11 @@
 /* cmd_screen.c -- `chipgate screen NAME [--country CC] [--threshold X]
  * [--limit N] [--format text|json]` and `chipgate screen clear CUSTOMER
  * --entry ID --reason TEXT`; also the `import parties` kind. */
-#include "cmd.h"
-#include "json.h"
-#include "screen.h"
-#include "seed.h"
-#include "sync.h"
+#include "cli/cmd.h"
+#include "core/json.h"
+#include "screen/screen.h"
+#include "model/seed.h"
+#include "net/sync.h"
 
 #include <getopt.h>
 #include <stdlib.h>

@@ -1,10 +1,10 @@
 /* cmd_sync.c -- `chipgate sync lists|orders`: pull restricted-party lists
  * and orders over HTTP(S) (conditional GET, TLS verified, size-capped). */
-#include "cmd.h"
+#include "cli/cmd.h"
 
-#include "http.h"
-#include "screen.h"
-#include "sync.h"
+#include "core/http.h"
+#include "screen/screen.h"
+#include "net/sync.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -1,10 +1,10 @@
 /* cmd_webhook.c -- `chipgate webhook add|list|remove|enable|deliver`:
  * manage webhook endpoints and deliver the outbox (Standard Webhooks). */
-#include "cmd.h"
+#include "cli/cmd.h"
 
-#include "http.h"
-#include "json.h"
-#include "webhook.h"
+#include "core/http.h"
+#include "core/json.h"
+#include "net/webhook.h"
 
 #include <errno.h>
 #include <getopt.h>

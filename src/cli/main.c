@@ -1,7 +1,7 @@
 /* main.c -- chipgate's entry point: global options, then one subcommand. */
-#include "cmd.h"
+#include "cli/cmd.h"
 
-#include "http.h"
+#include "core/http.h"
 
 #include <getopt.h>
 #include <stdlib.h>

@@ -1,12 +1,12 @@
 /* reports.c -- the CLI side of reports: batch metadata and licence
  * balances from the database, decision documents from the audit log, and
  * the report writers. Shared by batch, demo and report. */
-#include "audit.h"
-#include "batch.h"
-#include "cli.h"
-#include "json.h"
-#include "report.h"
-#include "workload.h"
+#include "decide/audit.h"
+#include "decide/batch.h"
+#include "cli/cli.h"
+#include "core/json.h"
+#include "report/report.h"
+#include "decide/workload.h"
 
 #include <errno.h>
 #include <stdlib.h>

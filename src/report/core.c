@@ -1,6 +1,6 @@
 /* core.c -- the report writer: streams, tallies for the summary, and the
  * whole-batch helpers (see report.h). */
-#include "report_int.h"
+#include "report/report_int.h"
 
 #include <errno.h>
 #include <math.h>

@@ -2,7 +2,7 @@
  * section code through a tiny emitter (headings, tables, lists) that
  * escapes every data string for the target format; HTML adds the
  * template header/footer, inline CSS and the SVG charts. */
-#include "report_int.h"
+#include "report/report_int.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -2,9 +2,9 @@
  * each order arrives. Every cell taken from data goes through
  * cg_csv_write_field with neutralisation, so "=HYPERLINK(...)" and the like
  * arrive in a spreadsheet as text, never as a formula. */
-#include "report_int.h"
+#include "report/report_int.h"
 
-#include "csvfile.h"
+#include "core/csvfile.h"
 
 #include <math.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  *   {"batch": {...}, "orders": [decision, ...], "summary": {...}}
  * written order by order (key order is not significant in JSON; the
  * summary comes last because it is only known at the end). */
-#include "report_int.h"
+#include "report/report_int.h"
 
 #include <stdlib.h>
 #include <string.h>

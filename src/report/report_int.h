@@ -9,9 +9,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "json.h"
-#include "report.h"
-#include "workload.h"
+#include "core/json.h"
+#include "report/report.h"
+#include "decide/workload.h"
 
 /* ===== decisions ========================================================= */
 

@@ -1,7 +1,7 @@
 /* svg.c -- inline SVG charts for the HTML report: decisions by outcome
  * (horizontal bars) and TPP vs performance density (log-log scatter) with
  * the ECCN 3A090.a and 3A090.b regions of 15 CFR 774 Supp. 1 drawn. */
-#include "report_int.h"
+#include "report/report_int.h"
 
 #include <math.h>
 #include <stdlib.h>

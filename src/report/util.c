@@ -1,6 +1,6 @@
 /* util.c -- tallies, strings, escaping and templates for the report
  * writers (see report_int.h). */
-#include "report_int.h"
+#include "report/report_int.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -3,7 +3,7 @@
  * compiled once (pattern.h), `relieves` ids become rule indices, reason
  * templates are validated. Every problem is reported with file:line:col;
  * the caller throws the pack away if there is any. */
-#include "internal.h"
+#include "rules/internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * (Kleene) logic. Nothing is allocated: the working copy of the facts,
  * the fired entries and their traces all live in the caller's
  * cg_rules_result; the pack is only read. */
-#include "internal.h"
+#include "rules/internal.h"
 
 #include <stdio.h>
 #include <string.h>

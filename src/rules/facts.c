@@ -1,5 +1,5 @@
 /* facts.c -- see facts.h. */
-#include "facts.h"
+#include "rules/facts.h"
 
 #include <stdio.h>
 #include <string.h>

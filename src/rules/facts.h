@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "error.h"
+#include "core/error.h"
 
 /* Kinds of value, and the declared types of facts. */
 typedef enum cg_kind {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "pattern.h"
+#include "core/pattern.h"
 #include "rules/rules.h"
 
 #define CG_RULES_MAX_LINE  4096 /* bytes per source line */

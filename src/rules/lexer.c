@@ -1,6 +1,6 @@
 /* lexer.c -- rule source bytes -> tokens. First validates the whole file
  * (UTF-8, NUL bytes, line length), so later stages only see clean text. */
-#include "internal.h"
+#include "rules/internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* load.c -- find and read the pack's files, run lexer -> parser ->
  * checker over all of them, and own the compiled pack. */
-#include "internal.h"
+#include "rules/internal.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -19,7 +19,7 @@
  * On an error the parser reports it and skips to the next clause keyword
  * or `rule`, so one load lists every error. Names are not resolved here
  * (see check.c). */
-#include "internal.h"
+#include "rules/internal.h"
 
 #include <stdarg.h>
 #include <stdint.h>

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "core/error.h"
 #include "rules/facts.h"
 
 typedef struct cg_rules cg_rules; /* a compiled pack, opaque */

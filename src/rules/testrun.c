@@ -17,7 +17,7 @@
  * Country groups come from groups.test-data at the top of the rules dir:
  *   CC GROUP[,GROUP...] [from YYYY-MM-DD] [until YYYY-MM-DD]
  * (`until` is exclusive), evaluated as of the case's order.date. */
-#include "internal.h"
+#include "rules/internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>

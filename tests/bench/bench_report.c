@@ -4,9 +4,9 @@
  * should not grow with N beyond the per-customer/per-chip tallies.
  *
  *   bench_report [N] [OUT_DIR]     (OUT_DIR default: /tmp/cg-bench-report) */
-#include "json.h"
-#include "report.h"
-#include "workload.h"
+#include "core/json.h"
+#include "report/report.h"
+#include "decide/workload.h"
 
 #include <math.h>
 #include <stdio.h>

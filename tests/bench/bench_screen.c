@@ -6,10 +6,10 @@
  * Usage: bench_screen [--sweep] (run from anywhere; data from the source
  * dir). */
 #include "../helpers.h"
-#include "screen.h"
-#include "screen_int.h"
+#include "screen/screen.h"
+#include "screen/internal.h"
 
-#include "csvfile.h"
+#include "core/csvfile.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,12 +6,12 @@
  *   EVENTS   events to enqueue and deliver (default 2000)
  *   CSL_CSV  a full CSL export to serve for the sync-lists timing
  *            (default: $CG_CSL, skipped if unset) */
-#include "csvfile.h"
+#include "core/csvfile.h"
 #include "../helpers.h"
-#include "http.h"
+#include "core/http.h"
 #include "../net/netserver.h"
-#include "sync.h"
-#include "webhook.h"
+#include "net/sync.h"
+#include "net/webhook.h"
 
 #include <stdio.h>
 #include <stdlib.h>

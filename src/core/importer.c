@@ -1,0 +1,195 @@
+/* importer.c -- see importer.h. */
+#include "core/importer.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cg_date_valid(const char *s)
+{
+  static const int mdays[] = {
+    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+  };
+  int y, m, d, i;
+
+  if(strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+    return 0;
+  for(i = 0; i < 10; i++)
+    if(i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+      return 0;
+  y = atoi(s);
+  m = atoi(s + 5);
+  d = atoi(s + 8);
+  if(y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+    return 0;
+  if(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    return 0;
+  return 1;
+}
+
+int cg_import_fail(cg_import *im, cg_error *err, const char *fmt, ...)
+{
+  char msg[400];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  return cg_error_set(err, CG_EINVAL, "%s:%ld: %s", im->path,
+                      im->row ? im->row->line : 1L, msg);
+}
+
+int cg_import_open(cg_import *im, const char *path, const char *const *columns,
+                   const char *const *required, cg_error *err)
+{
+  int rc, k;
+  size_t i;
+
+  memset(im, 0, sizeof(*im));
+  im->path = path;
+  im->columns = columns;
+  rc = cg_csv_open(&im->r, path, 0, err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_csv_next(im->r, &im->row, err);
+  if(rc == 0)
+    rc = cg_error_set(err, CG_EINVAL,
+                      "%s: empty file (a header row is "
+                      "required)",
+                      path);
+  if(rc < 0)
+    goto fail;
+  rc = cg_csv_header_init(&im->h, im->row, path, err);
+  if(rc != CG_OK)
+    goto fail;
+  for(k = 0; columns[k]; k++)
+    im->map[k] = cg_csv_header_find(&im->h, columns[k]);
+  for(i = 0; i < im->h.n; i++) {
+    for(k = 0; columns[k]; k++)
+      if(strcmp(columns[k], im->h.names[i]) == 0)
+        break;
+    if(!columns[k]) {
+      rc = cg_import_fail(im, err, "unknown column \"%s\"", im->h.names[i]);
+      goto fail;
+    }
+  }
+  for(k = 0; required && required[k]; k++) {
+    if(cg_csv_header_find(&im->h, required[k]) < 0) {
+      rc = cg_import_fail(im, err, "missing required column \"%s\"",
+                          required[k]);
+      goto fail;
+    }
+  }
+  im->row = NULL;
+  return CG_OK;
+fail:
+  cg_import_close(im);
+  return rc;
+}
+
+int cg_import_next(cg_import *im, cg_error *err)
+{
+  int rc = cg_csv_next(im->r, &im->row, err);
+
+  if(rc == 0 && im->rows == 0)
+    return cg_error_set(err, CG_EINVAL, "%s: header but no rows", im->path);
+  if(rc != 1)
+    return rc;
+  if(im->row->n != im->h.n)
+    return cg_import_fail(im, err, "%zu fields, the header has %zu",
+                          im->row->n, im->h.n);
+  im->rows++;
+  return 1;
+}
+
+void cg_import_close(cg_import *im)
+{
+  cg_csv_header_free(&im->h);
+  cg_csv_close(im->r);
+  im->r = NULL;
+}
+
+int cg_import_text(cg_import *im, int k, char *buf, size_t size, cg_error *err)
+{
+  const char *s;
+  size_t n;
+
+  buf[0] = '\0';
+  if(im->map[k] < 0)
+    return CG_OK;
+  s = im->row->fields[im->map[k]];
+  while(*s == ' ' || *s == '\t')
+    s++;
+  n = strlen(s);
+  while(n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    n--;
+  if(n >= size)
+    return cg_import_fail(im, err, "%s: longer than %zu bytes", im->columns[k],
+                          size - 1);
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  return CG_OK;
+}
+
+int cg_import_required(cg_import *im, int k, char *buf, size_t size,
+                       cg_error *err)
+{
+  int rc = cg_import_text(im, k, buf, size, err);
+
+  if(rc == CG_OK && !buf[0])
+    return cg_import_fail(im, err, "%s is empty", im->columns[k]);
+  return rc;
+}
+
+int cg_import_positive(cg_import *im, int k, int required, int64_t *out,
+                       cg_error *err)
+{
+  char buf[32], *end;
+  long long v;
+  int rc = cg_import_text(im, k, buf, sizeof(buf), err);
+
+  *out = -1;
+  if(rc != CG_OK)
+    return rc;
+  if(!buf[0]) {
+    if(required)
+      return cg_import_fail(im, err, "%s is empty", im->columns[k]);
+    return CG_OK;
+  }
+  errno = 0;
+  v = strtoll(buf, &end, 10);
+  if(*end || end == buf)
+    return cg_import_fail(im, err, "%s: \"%s\" is not a whole number",
+                          im->columns[k], buf);
+  if(v <= 0 && errno != ERANGE)
+    return cg_import_fail(im, err, "%s: %s must be positive", im->columns[k],
+                          buf);
+  if(errno == ERANGE || v > CG_IMPORT_MAX_QTY)
+    return cg_import_fail(im, err, "%s: %s is out of range (at most %lld)",
+                          im->columns[k], buf, (long long)CG_IMPORT_MAX_QTY);
+  *out = v;
+  return CG_OK;
+}
+
+int cg_import_date(cg_import *im, int k, int required, char buf[11],
+                   cg_error *err)
+{
+  char tmp[64];
+  int rc = cg_import_text(im, k, tmp, sizeof(tmp), err);
+
+  buf[0] = '\0';
+  if(rc != CG_OK)
+    return rc;
+  if(!tmp[0]) {
+    if(required)
+      return cg_import_fail(im, err, "%s is empty", im->columns[k]);
+    return CG_OK;
+  }
+  if(!cg_date_valid(tmp))
+    return cg_import_fail(im, err, "%s: \"%s\" is not a date (YYYY-MM-DD)",
+                          im->columns[k], tmp);
+  memcpy(buf, tmp, 11);
+  return CG_OK;
+}

@@ -1,0 +1,61 @@
+/* importer.h -- the shared shape of every CSV import: a required header
+ * whose columns are matched by name in any order, rows with exactly the
+ * header's field count, typed field parsers whose errors read
+ * "file:line: column: what", and at least one row.
+ *
+ * The caller owns the transaction; cg_import only reads. */
+#ifndef CG_IMPORTER_H
+#define CG_IMPORTER_H
+
+#include <stdint.h>
+
+#include "core/csvfile.h"
+#include "core/error.h"
+
+#define CG_IMPORT_MAX_COLS 32
+/* Largest quantity accepted anywhere (orders, licences, --qty): far above
+ * any real order, far below where sums could overflow. */
+#define CG_IMPORT_MAX_QTY 1000000000LL
+
+typedef struct cg_import {
+  cg_csv *r;                   /* the reader */
+  cg_csv_header h;             /* the header */
+  const char *path;            /* for messages */
+  const char *const *columns;  /* known columns, NULL-terminated */
+  int map[CG_IMPORT_MAX_COLS]; /* column k -> field index or -1 */
+  const cg_csv_row *row;       /* current row */
+  long rows;                   /* rows returned so far */
+} cg_import;
+
+/* Opens path and reads its header. Every header name must be in columns;
+ * every column whose name is in required must be present. */
+int cg_import_open(cg_import *im, const char *path, const char *const *columns,
+                   const char *const *required, cg_error *err);
+
+/* 1 = a row is current, 0 = end, <0 = error (wrong field count, or no
+ * rows at all). */
+int cg_import_next(cg_import *im, cg_error *err);
+
+void cg_import_close(cg_import *im);
+
+/* Field k of the current row, trimmed into buf; "" if absent. Over-long
+ * values are an error. */
+int cg_import_text(cg_import *im, int k, char *buf, size_t size,
+                   cg_error *err);
+/* Non-empty text. */
+int cg_import_required(cg_import *im, int k, char *buf, size_t size,
+                       cg_error *err);
+/* Integer > 0; empty gives *out = -1 unless required. */
+int cg_import_positive(cg_import *im, int k, int required, int64_t *out,
+                       cg_error *err);
+/* YYYY-MM-DD; empty allowed unless required (then *buf = ""). */
+int cg_import_date(cg_import *im, int k, int required, char buf[11],
+                   cg_error *err);
+/* Formats "file:line: " + message as an import error (CG_EINVAL). */
+int cg_import_fail(cg_import *im, cg_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* 1 if s is a real calendar date written YYYY-MM-DD. */
+int cg_date_valid(const char *s);
+
+#endif

@@ -1,0 +1,116 @@
+/* text.c -- see text.h. */
+#include <utf8proc.h>
+
+#include "core/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+long cg_text_invalid_at(const char *s, size_t n)
+{
+  size_t i = 0;
+
+  while(i < n) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                          (utf8proc_ssize_t)(n - i), &cp);
+    if(k <= 0)
+      return (long)i;
+    i += (size_t)k;
+  }
+  return -1;
+}
+
+int cg_text_next(const char *s, size_t n, int *cp)
+{
+  utf8proc_int32_t c;
+  utf8proc_ssize_t k =
+      utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &c);
+  if(k <= 0)
+    return -1;
+  *cp = c;
+  return (int)k;
+}
+
+int cg_text_fold(char **out, const char *s, cg_error *err)
+{
+  utf8proc_uint8_t *res = NULL;
+  utf8proc_ssize_t n;
+
+  *out = NULL;
+  n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &res,
+                   UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT |
+                       UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
+                       UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+  if(n < 0)
+    return cg_error_set(err, n == UTF8PROC_ERROR_NOMEM ? CG_ENOMEM : CG_EINVAL,
+                        "text: %s", utf8proc_errmsg(n));
+  *out = (char *)res;
+  return CG_OK;
+}
+
+static int is_word_cp(utf8proc_int32_t cp)
+{
+  utf8proc_category_t c = utf8proc_category(cp);
+
+  switch(c) {
+  case UTF8PROC_CATEGORY_LU:
+  case UTF8PROC_CATEGORY_LL:
+  case UTF8PROC_CATEGORY_LT:
+  case UTF8PROC_CATEGORY_LM:
+  case UTF8PROC_CATEGORY_LO:
+  case UTF8PROC_CATEGORY_ND:
+  case UTF8PROC_CATEGORY_NL:
+  case UTF8PROC_CATEGORY_NO:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* Joiners drop out inside words instead of splitting them. */
+static int is_joiner_cp(utf8proc_int32_t cp)
+{
+  return cp == '\'' || cp == 0x2019 || cp == '.' || cp == 0x00B7;
+}
+
+int cg_text_name_key(char **out, const char *s, cg_error *err)
+{
+  char *folded = NULL;
+  char *buf;
+  size_t len, i = 0, o = 0;
+  int rc, pending_space = 0;
+
+  *out = NULL;
+  rc = cg_text_fold(&folded, s, err);
+  if(rc != CG_OK)
+    return rc;
+  len = strlen(folded);
+  buf = malloc(len + 1);
+  if(!buf) {
+    free(folded);
+    return cg_error_set(err, CG_ENOMEM, "text: out of memory");
+  }
+  while(i < len) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t k = utf8proc_iterate((utf8proc_uint8_t *)folded + i,
+                                          (utf8proc_ssize_t)(len - i), &cp);
+    if(k <= 0)
+      break; /* cannot happen after utf8proc_map */
+    if(is_word_cp(cp)) {
+      if(pending_space && o > 0)
+        buf[o++] = ' ';
+      pending_space = 0;
+      memcpy(buf + o, folded + i, (size_t)k);
+      o += (size_t)k;
+    }
+    else if(!(is_joiner_cp(cp) && o > 0 && !pending_space)) {
+      pending_space = 1;
+    }
+    i += (size_t)k;
+  }
+  buf[o] = '\0';
+  free(folded);
+  *out = buf;
+  return CG_OK;
+}

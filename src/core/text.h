@@ -1,0 +1,29 @@
+/* text.h -- UTF-8 checking and normalisation; the only door to utf8proc.
+ *
+ * Strings returned through char **out are malloc'ed; the caller frees. */
+#ifndef CG_TEXT_H
+#define CG_TEXT_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+/* Returns -1 if s[0..n) is valid UTF-8, else the byte offset of the first
+ * invalid sequence. */
+long cg_text_invalid_at(const char *s, size_t n);
+
+/* NFKC, case fold and strip accents (combining marks). */
+int cg_text_fold(char **out, const char *s, cg_error *err);
+
+/* cg_text_fold, then every code point that is not a letter or a digit
+ * becomes a separator, and runs of separators collapse to one space with
+ * none at either end: "Sophgo Technologies Co., Ltd." gives
+ * "sophgo technologies co ltd". Apostrophes and periods inside a word are
+ * dropped rather than split ("O'Neil" -> "oneil", "S.A." -> "sa"). */
+int cg_text_name_key(char **out, const char *s, cg_error *err);
+
+/* Decodes the code point at s (n bytes available) into *cp; returns the
+ * bytes used, or -1 if invalid. */
+int cg_text_next(const char *s, size_t n, int *cp);
+
+#endif

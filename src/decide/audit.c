@@ -1,0 +1,240 @@
+/* audit.c -- see audit.h. */
+#include "decide/audit.h"
+
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char genesis[] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+static int chain_hash(const char *prev, const char *doc,
+                      char hex[CG_SHA256_HEX], cg_error *err)
+{
+  cg_sha256 *h = NULL;
+  int rc = cg_sha256_new(&h, err);
+
+  if(rc == CG_OK)
+    rc = cg_sha256_update(h, prev, strlen(prev), err);
+  if(rc == CG_OK)
+    rc = cg_sha256_update(h, doc, strlen(doc), err);
+  if(rc == CG_OK)
+    rc = cg_sha256_final_hex(h, hex, err);
+  cg_sha256_free(h);
+  return rc;
+}
+
+int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
+                    const char *decision, cg_json *doc, char *hash_out,
+                    char **text_out, cg_error *err)
+{
+  char now[21], prev[CG_SHA256_HEX], hex[CG_SHA256_HEX];
+  char *text = NULL;
+  cg_stmt *st = NULL;
+  int rc;
+
+  cg_clock_iso(0, now);
+  cg_json_set_str(doc, "decided_at", now);
+  if(batch_id)
+    cg_json_set_int(doc, "batch", batch_id);
+  rc = cg_json_dump(&text, doc, CG_JSON_CANONICAL, err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_store_cached(db, &st,
+                       "SELECT hash FROM decisions ORDER BY seq DESC "
+                       "LIMIT 1",
+                       err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    snprintf(prev, sizeof(prev), "%s", cg_stmt_text(st, 0));
+  else if(rc == 0)
+    memcpy(prev, genesis, sizeof(prev));
+  if(st)
+    cg_stmt_reset(st);
+  if(rc < 0)
+    goto done;
+  rc = chain_hash(prev, text, hex, err);
+  if(rc == CG_OK)
+    rc = cg_store_cached(db, &st,
+                         "INSERT INTO decisions(order_id, batch_id, "
+                         "decision, decided_at, doc, prev_hash, hash) "
+                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                         err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, order_rowid, err);
+  if(rc == CG_OK)
+    rc = batch_id ? cg_stmt_bind_int(st, 2, batch_id, err)
+                  : cg_stmt_bind_null(st, 2, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 3, decision, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, now, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 5, text, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 6, prev, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 7, hex, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  if(rc == CG_OK)
+    rc = cg_store_cached(db, &st,
+                         "UPDATE orders SET status = 'decided' WHERE id = ?1 "
+                         "AND status = 'pending'",
+                         err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, order_rowid, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  if(rc == CG_OK && cg_store_changes(db) != 1)
+    rc = cg_error_set(err, CG_EINTERNAL,
+                      "order row %lld was not pending: refusing to decide "
+                      "it twice",
+                      (long long)order_rowid);
+  if(rc == CG_OK && hash_out)
+    memcpy(hash_out, hex, CG_SHA256_HEX);
+  if(rc == CG_OK && text_out) {
+    *text_out = text;
+    text = NULL;
+  }
+done:
+  free(text);
+  return rc < 0 ? rc : CG_OK;
+}
+
+int cg_audit_verify(cg_store *db, int64_t *rows_out, int64_t *bad_seq_out,
+                    cg_error *err)
+{
+  char prev[CG_SHA256_HEX], hex[CG_SHA256_HEX];
+  cg_stmt *st = NULL;
+  int64_t rows = 0;
+  int rc;
+
+  *rows_out = 0;
+  *bad_seq_out = 0;
+  memcpy(prev, genesis, sizeof(prev));
+  rc = cg_store_prepare(db, &st,
+                        "SELECT d.seq, o.order_id, d.doc, d.prev_hash, "
+                        "d.hash FROM decisions d LEFT JOIN orders o ON "
+                        "o.id = d.order_id ORDER BY d.seq",
+                        err);
+  if(rc != CG_OK)
+    return rc;
+  while((rc = cg_stmt_step(st, err)) == 1) {
+    int64_t seq = cg_stmt_int(st, 0);
+    const char *oid = cg_stmt_text(st, 1);
+    const char *doc = cg_stmt_text(st, 2);
+    const char *stored_prev = cg_stmt_text(st, 3);
+    const char *stored = cg_stmt_text(st, 4);
+
+    rows++;
+    if(strcmp(stored_prev, prev) != 0) {
+      *bad_seq_out = seq;
+      rc = cg_error_set(err, CG_EINVAL,
+                        "decision %lld (order %s): previous-hash link is "
+                        "broken (a row before it was removed or changed)",
+                        (long long)seq, oid ? oid : "?");
+      break;
+    }
+    rc = chain_hash(prev, doc, hex, err);
+    if(rc != CG_OK)
+      break;
+    if(strcmp(hex, stored) != 0) {
+      *bad_seq_out = seq;
+      rc = cg_error_set(err, CG_EINVAL,
+                        "decision %lld (order %s): content does not match "
+                        "its hash (changed after it was recorded)",
+                        (long long)seq, oid ? oid : "?");
+      break;
+    }
+    memcpy(prev, hex, sizeof(prev));
+  }
+  cg_stmt_finalize(st);
+  *rows_out = rows;
+  return rc < 0 ? rc : CG_OK;
+}
+
+int cg_audit_each(cg_store *db, const char *since, const char *order_id,
+                  int64_t batch_id, int (*fn)(const char *, void *), void *arg,
+                  cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_prepare(db, &st,
+                            "SELECT d.doc FROM decisions d JOIN orders o ON "
+                            "o.id = d.order_id WHERE (?1 IS NULL OR "
+                            "d.decided_at >= ?1) AND (?2 IS NULL OR "
+                            "o.order_id = ?2) AND (?3 = 0 OR d.batch_id = "
+                            "?3) ORDER BY d.seq",
+                            err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_stmt_bind_text(st, 1, since, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, order_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 3, batch_id, err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    rc = CG_OK;
+    if(fn(cg_stmt_text(st, 0), arg))
+      break;
+  }
+  cg_stmt_finalize(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+int cg_audit_batch_begin(cg_store *db, const char *as_of, const char *ruleset,
+                         const char *lists, double mfu, int64_t *id_out,
+                         cg_error *err)
+{
+  char now[21];
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "INSERT INTO batches(started_at, as_of, ruleset, "
+                           "lists, mfu) VALUES(?1, ?2, ?3, ?4, ?5)",
+                           err);
+
+  cg_clock_iso(0, now);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, now, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, as_of, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 3, ruleset, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, lists, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_double(st, 5, mfu, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  if(rc == CG_OK)
+    *id_out = cg_store_last_rowid(db);
+  return rc;
+}
+
+int cg_audit_batch_finish(cg_store *db, int64_t id, int64_t decided,
+                          cg_error *err)
+{
+  char now[21];
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "UPDATE batches SET finished_at = ?2, decided = "
+                           "decided + ?3 WHERE id = ?1",
+                           err);
+
+  cg_clock_iso(0, now);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, now, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 3, decided, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  return rc;
+}

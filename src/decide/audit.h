@@ -1,0 +1,45 @@
+/* audit.h -- the tamper-evident decision log. Decisions are append-only
+ * (triggers refuse UPDATE and DELETE); each row keeps the canonical JSON
+ * of its decision document and hash = SHA-256(previous hash || JSON), so
+ * changing or removing any row breaks every hash after it. */
+#ifndef CG_AUDIT_H
+#define CG_AUDIT_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/store.h"
+
+struct cg_json;
+
+/* Appends the decision of order row order_rowid to the chain. Adds
+ * "decided_at" (now, UTC) and "batch" to doc, serialises it canonically,
+ * and marks the order decided. Must run inside the caller's transaction
+ * (with the licence usage and the outbox event of the same decision).
+ * hash_out (may be NULL) receives the new row's hash (65 bytes);
+ * text_out (may be NULL) the stored canonical JSON (malloc'ed). */
+int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
+                    const char *decision, struct cg_json *doc, char *hash_out,
+                    char **text_out, cg_error *err);
+
+/* Recomputes the whole chain. On a mismatch returns CG_EINVAL with the
+ * first bad row named in err->msg ("decision 17 (order O-1017): ...") and
+ * its seq in *bad_seq_out. *rows_out gets the rows checked. */
+int cg_audit_verify(cg_store *db, int64_t *rows_out, int64_t *bad_seq_out,
+                    cg_error *err);
+
+/* Calls fn(doc_json_text, arg) for each decision in chain order, filtered
+ * by decided_at >= since (YYYY-MM-DD, NULL = all), by order_id (NULL =
+ * all) and by batch (0 = all). fn returning non-zero stops. */
+int cg_audit_each(cg_store *db, const char *since, const char *order_id,
+                  int64_t batch_id, int (*fn)(const char *, void *), void *arg,
+                  cg_error *err);
+
+/* Batches. */
+int cg_audit_batch_begin(cg_store *db, const char *as_of, const char *ruleset,
+                         const char *lists, double mfu, int64_t *id_out,
+                         cg_error *err);
+int cg_audit_batch_finish(cg_store *db, int64_t id, int64_t decided,
+                          cg_error *err);
+
+#endif

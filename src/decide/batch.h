@@ -1,0 +1,52 @@
+/* batch.h -- decides every pending order in order_id order, consuming
+ * licence quantities as it goes. Each decision, its licence usage and its
+ * outbox event are written in one transaction (several decisions may
+ * share one for speed; a crash loses whole decisions only, which the next
+ * run decides again). Memory does not grow with the number of orders. */
+#ifndef CG_BATCH_H
+#define CG_BATCH_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+#include "rules/rules.h"
+#include "core/store.h"
+
+struct cg_json;
+
+typedef struct cg_batch_opts {
+  const char *as_of; /* evaluate every order at this date; NULL = each
+                        order's ship date */
+  double mfu;        /* model FLOP utilisation for workload estimates */
+  int per_tx;        /* decisions per transaction (>= 1) */
+  /* Called after each commit with the running count; may be NULL. */
+  void (*progress)(void *arg, int64_t done, int64_t total);
+  void *progress_arg;
+  /* Called once the batch row exists, then with every recorded decision
+   * (its document and the canonical JSON the audit log stores), e.g. to
+   * write the reports while deciding. A non-zero status stops the batch.
+   * Both may be NULL. */
+  int (*on_begin)(void *arg, int64_t batch_id, cg_error *err);
+  int (*on_decision)(void *arg, const struct cg_json *doc, const char *text,
+                     cg_error *err);
+  void *decision_arg;
+} cg_batch_opts;
+
+/* clang-format off */
+#define CG_BATCH_OPTS_INIT { NULL, 0.40, 512, NULL, NULL, NULL, NULL, NULL }
+/* clang-format on */
+
+typedef struct cg_batch_result {
+  int64_t batch_id;      /* batches.id */
+  int64_t decided;       /* orders decided by this run */
+  int64_t by_outcome[8]; /* counts indexed by cg_outcome */
+  char ruleset[72];      /* sha256:... */
+} cg_batch_result;
+
+int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
+                 cg_batch_result *out, cg_error *err);
+
+/* Number of pending orders. */
+int cg_batch_pending(cg_store *db, int64_t *out, cg_error *err);
+
+#endif

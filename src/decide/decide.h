@@ -1,0 +1,72 @@
+/* decide.h -- decides one order: builds its facts (chip metrics,
+ * destination and customer with country groups as of the order date,
+ * approvals, screening), runs the rule pack, applies held licences, and
+ * returns the decision document that the audit log stores and the
+ * reports read.
+ *
+ * A cg_decider borrows the store and the pack; it caches country-group
+ * lookups. One decider per thread. */
+#ifndef CG_DECIDE_H
+#define CG_DECIDE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model/chip.h"
+#include "model/customer.h"
+#include "core/error.h"
+#include "model/order.h"
+#include "rules/rules.h"
+#include "core/store.h"
+
+struct cg_json;
+typedef struct cg_decider cg_decider;
+
+typedef struct cg_decide_opts {
+  double screen_threshold; /* possible-hit threshold; <= 0: default */
+  double mfu;              /* utilisation for workload estimates */
+} cg_decide_opts;
+
+/* clang-format off */
+#define CG_DECIDE_OPTS_INIT { 0, 0.40 }
+/* clang-format on */
+
+typedef struct cg_decision {
+  cg_outcome outcome;  /* the decision */
+  struct cg_json *doc; /* the decision document (owned; free it) */
+  int64_t license_id;  /* licence that covered it, 0 if none */
+  int64_t license_qty; /* quantity drawn from it */
+} cg_decision;
+
+/* Opens a decider: hashes the pack ("ruleset" of every decision), loads
+ * the reference workloads and reads the screening lists' version. */
+int cg_decider_open(cg_decider **out, cg_store *db, const cg_rules *pack,
+                    const cg_decide_opts *opts, cg_error *err);
+void cg_decider_close(cg_decider *d);
+
+/* The screening lists' version the decider uses ("sha256:..."), or NULL
+ * when no list is loaded (every customer is then unscreened). */
+const char *cg_decider_lists(const cg_decider *d);
+
+/* SHA-256 of the pack's files, as "sha256:<hex>". */
+int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err);
+
+/* Decides order o for customer cu and chip. With consume set (o->id must
+ * be a stored order and the caller must hold a transaction) the licence
+ * quantity used is recorded in license_usage. Fills *out; the caller
+ * frees out->doc with cg_json_free. */
+int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
+              const cg_chip *chip, int consume, cg_decision *out,
+              cg_error *err);
+
+/* Classifies a chip on its own (no order: role distributor, no
+ * destination) as of date. eccn gets the class or "unknown"; *rule_out the
+ * id of the rule that set it (borrowed from the pack) or NULL. */
+int cg_decide_classify(const cg_rules *pack, const cg_chip *chip,
+                       const char *date, char *eccn, size_t eccn_size,
+                       const char **rule_out, cg_error *err);
+
+/* Exit status class of an outcome for `check` (0, 10, 20). */
+int cg_outcome_exit(cg_outcome o);
+
+#endif

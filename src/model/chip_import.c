@@ -1,0 +1,546 @@
+/* chip_import.c -- the chip importers of chip.h: chipgate's own CSV
+ * columns and Epoch AI's ml_hardware.csv. One file = one transaction. */
+#include "model/chip.h"
+
+#include "core/csvfile.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Every column a chip row can set; the index is the bit in a mask. The
+ * CSV column names are the chips table's column names. */
+enum {
+  COL_NAME,
+  COL_VENDOR,
+  COL_NODE,
+  COL_DIE,
+  COL_TRANSISTORS,
+  COL_DATACENTER,
+  COL_HBM,
+  COL_PERF0, /* COL_PERF0 + precision */
+  COL_BW = COL_PERF0 + CG_PREC_COUNT,
+  COL_COUNT
+};
+
+static const char *const csv_columns[COL_COUNT] = {
+  "name",
+  "vendor",
+  "node",
+  "die_area_mm2",
+  "transistors_billion",
+  "datacenter",
+  "hbm",
+  "fp64_tflops",
+  "fp32_tflops",
+  "tf32_tflops",
+  "fp16_tflops",
+  "bf16_tflops",
+  "fp8_tflops",
+  "fp4_tflops",
+  "int8_tops",
+  "int4_tops",
+  "memory_bandwidth_gbs",
+};
+
+/* Epoch AI ml_hardware.csv columns we read (units: FLOP/s, OP/s, byte/s,
+ * mm^2, millions of transistors, nm). */
+enum {
+  EP_NAME,
+  EP_VENDOR,
+  EP_FP64,
+  EP_FP32,
+  EP_FP16,
+  EP_TF32,
+  EP_TENSOR16,
+  EP_INT8,
+  EP_INT4,
+  EP_FP8,
+  EP_FP4,
+  EP_BW,
+  EP_DIE,
+  EP_NM,
+  EP_FOUNDRY,
+  EP_TRANSISTORS,
+  EP_COUNT
+};
+
+static const char *const epoch_columns[EP_COUNT] = {
+  "Hardware name",
+  "Manufacturer",
+  "FP64 (double precision) performance (FLOP/s)",
+  "FP32 (single precision) performance (FLOP/s)",
+  "FP16 (half precision) performance (FLOP/s)",
+  "TF32 (TensorFloat-32) performance (FLOP/s)",
+  "Tensor-FP16/BF16 performance (FLOP/s)",
+  "INT8 performance (OP/s)",
+  "INT4 performance (OP/s)",
+  "FP8 performance (FLOP/s)",
+  "FP4 performance (FLOP/s)",
+  "Memory bandwidth (byte/s)",
+  "Die Size (mm^2)",
+  "Process size (nm)",
+  "Foundry",
+  "Transistors (millions)",
+};
+
+typedef struct import_ctx {
+  cg_store *db;
+  cg_nodes *nodes;
+  const char *path;
+  long line;
+} import_ctx;
+
+static const char *trim(const char *s, char *buf, size_t size)
+{
+  size_t n;
+
+  while(*s == ' ' || *s == '\t')
+    s++;
+  n = strlen(s);
+  while(n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    n--;
+  if(n >= size)
+    n = size - 1;
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  return buf;
+}
+
+/* Parses a non-negative finite number; "" is unknown (NaN). */
+static int parse_number(const import_ctx *ic, const char *col, const char *raw,
+                        double scale, double *out, cg_error *err)
+{
+  char buf[128];
+  const char *s;
+  char *end;
+  double v;
+
+  if(strlen(raw) >= sizeof(buf))
+    return cg_error_set(err, CG_EINVAL,
+                        "%s:%ld: %s: not a number "
+                        "(%zu characters)",
+                        ic->path, ic->line, col, strlen(raw));
+  s = trim(raw, buf, sizeof(buf));
+  if(!*s) {
+    *out = NAN;
+    return CG_OK;
+  }
+  v = strtod(s, &end);
+  if(*end || end == s || isnan(v) || isinf(v) ||
+     strspn(s, "0123456789.eE+-") != strlen(s))
+    return cg_error_set(err, CG_EINVAL, "%s:%ld: %s: \"%s\" is not a number",
+                        ic->path, ic->line, col, s);
+  if(v < 0)
+    return cg_error_set(err, CG_EINVAL, "%s:%ld: %s: %s is negative", ic->path,
+                        ic->line, col, s);
+  /* No chip rate, area or count comes near 1e9 in its unit (TFLOP/s,
+   * mm^2, billions); larger is a unit mistake, and 1e308 would make TPP
+   * infinite. */
+  if(v * scale > 1e9)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s:%ld: %s: %s is out of range (a unit mistake?)",
+                        ic->path, ic->line, col, s);
+  *out = v * scale;
+  return CG_OK;
+}
+
+static int parse_bool(const import_ctx *ic, const char *col, const char *raw,
+                      int *out, cg_error *err)
+{
+  char buf[16];
+  const char *s = trim(raw, buf, sizeof(buf));
+
+  if(!*s && strlen(raw) < sizeof(buf))
+    *out = -1;
+  else if(!strcasecmp(s, "1") || !strcasecmp(s, "true") ||
+          !strcasecmp(s, "yes") || !strcasecmp(s, "y"))
+    *out = 1;
+  else if(!strcasecmp(s, "0") || !strcasecmp(s, "false") ||
+          !strcasecmp(s, "no") || !strcasecmp(s, "n"))
+    *out = 0;
+  else
+    return cg_error_set(err, CG_EINVAL,
+                        "%s:%ld: %s: \"%.40s\" is not yes/no (use 1/0, "
+                        "true/false or yes/no)",
+                        ic->path, ic->line, col, raw);
+  return CG_OK;
+}
+
+static int set_text(const import_ctx *ic, const char *col, const char *raw,
+                    char **out, cg_error *err)
+{
+  char buf[512];
+
+  if(strlen(raw) >= sizeof(buf))
+    return cg_error_set(err, CG_EINVAL, "%s:%ld: %s: longer than %zu bytes",
+                        ic->path, ic->line, col, sizeof(buf) - 1);
+  trim(raw, buf, sizeof(buf));
+  free(*out);
+  *out = buf[0] ? strdup(buf) : NULL;
+  if(buf[0] && !*out)
+    return cg_error_set(err, CG_ENOMEM, "out of memory");
+  return CG_OK;
+}
+
+static int resolve_node(const import_ctx *ic, cg_chip *c, cg_error *err)
+{
+  cg_node_info info;
+  int rc;
+
+  if(!c->node)
+    return CG_OK;
+  rc = cg_nodes_resolve(ic->nodes, c->node, &info, err);
+  if(rc != CG_OK) {
+    /* In an import file an unknown label is bad data, not a lookup. */
+    if(err && rc == CG_ENOTFOUND)
+      err->code = CG_EINVAL;
+    cg_error_prefix(err, "%s:%ld", ic->path, ic->line);
+    return rc == CG_ENOTFOUND ? CG_EINVAL : rc;
+  }
+  c->foundry = strdup(info.foundry);
+  c->node_nm = info.nm;
+  c->nonplanar = info.nonplanar;
+  return c->foundry ? CG_OK : cg_error_set(err, CG_ENOMEM, "out of memory");
+}
+
+/* Builds the upsert for the columns in mask. Column names come from our
+ * own tables, never from input; values are bound. */
+static int build_upsert(cg_store *db, unsigned mask, cg_stmt **out,
+                        cg_error *err)
+{
+  char sql[4096];
+  size_t o;
+  int i;
+
+  o = (size_t)snprintf(sql, sizeof(sql),
+                       "INSERT INTO chips(name, source, foundry, node_nm, "
+                       "nonplanar");
+  for(i = 1; i < COL_COUNT; i++)
+    if(mask & (1u << i))
+      o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s", csv_columns[i]);
+  o += (size_t)snprintf(sql + o, sizeof(sql) - o,
+                        ") VALUES(?1, ?2, ?3, ?4, ?5");
+  for(i = 1; i < COL_COUNT; i++)
+    if(mask & (1u << i))
+      o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", ?%d", 10 + i);
+  o += (size_t)snprintf(sql + o, sizeof(sql) - o,
+                        ") ON CONFLICT(name) DO UPDATE SET source = "
+                        "excluded.source, updated_at = "
+                        "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ')");
+  if(mask & (1u << COL_NODE))
+    o += (size_t)snprintf(sql + o, sizeof(sql) - o,
+                          ", foundry = excluded.foundry, node_nm = "
+                          "excluded.node_nm, nonplanar = excluded.nonplanar");
+  for(i = 1; i < COL_COUNT; i++)
+    if(mask & (1u << i))
+      o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s = excluded.%s",
+                            csv_columns[i], csv_columns[i]);
+  if(o >= sizeof(sql))
+    return cg_error_set(err, CG_EINTERNAL, "chip upsert: SQL too long");
+  return cg_store_prepare(db, out, sql, err);
+}
+
+static int bind_chip(cg_stmt *st, unsigned mask, const cg_chip *c,
+                     cg_error *err)
+{
+  int rc = cg_stmt_bind_text(st, 1, c->name, err);
+  int i;
+
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, c->source ? c->source : "", err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 3, c->foundry, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_double(st, 4, c->node_nm, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_tristate(st, 5, c->nonplanar, err);
+  for(i = 1; rc == CG_OK && i < COL_COUNT; i++) {
+    int k = 10 + i;
+    if(!(mask & (1u << i)))
+      continue;
+    switch(i) {
+    case COL_VENDOR:
+      rc = cg_stmt_bind_text(st, k, c->vendor, err);
+      break;
+    case COL_NODE:
+      rc = cg_stmt_bind_text(st, k, c->node, err);
+      break;
+    case COL_DIE:
+      rc = cg_stmt_bind_double(st, k, c->die_area_mm2, err);
+      break;
+    case COL_TRANSISTORS:
+      rc = cg_stmt_bind_double(st, k, c->transistors_billion, err);
+      break;
+    case COL_DATACENTER:
+      rc = cg_stmt_bind_tristate(st, k, c->datacenter, err);
+      break;
+    case COL_HBM:
+      rc = cg_stmt_bind_tristate(st, k, c->hbm, err);
+      break;
+    case COL_BW:
+      rc = cg_stmt_bind_double(st, k, c->memory_bandwidth_gbs, err);
+      break;
+    default:
+      rc = cg_stmt_bind_double(st, k, c->perf[i - COL_PERF0], err);
+      break;
+    }
+  }
+  return rc;
+}
+
+/* Fills c from one chipgate-CSV row; map[k] is the row index of column
+ * k or -1. */
+static int row_csv(import_ctx *ic, const cg_csv_row *row, const int *map,
+                   cg_chip *c, cg_error *err)
+{
+  int rc = CG_OK, k;
+
+  for(k = 0; rc == CG_OK && k < COL_COUNT; k++) {
+    const char *v;
+    if(map[k] < 0)
+      continue;
+    v = row->fields[map[k]];
+    switch(k) {
+    case COL_NAME:
+      rc = set_text(ic, csv_columns[k], v, &c->name, err);
+      break;
+    case COL_VENDOR:
+      rc = set_text(ic, csv_columns[k], v, &c->vendor, err);
+      break;
+    case COL_NODE:
+      rc = set_text(ic, csv_columns[k], v, &c->node, err);
+      break;
+    case COL_DIE:
+      rc = parse_number(ic, csv_columns[k], v, 1, &c->die_area_mm2, err);
+      if(rc == CG_OK && c->die_area_mm2 == 0)
+        rc = cg_error_set(err, CG_EINVAL,
+                          "%s:%ld: die_area_mm2 must be "
+                          "positive (leave it empty if unknown)",
+                          ic->path, ic->line);
+      break;
+    case COL_TRANSISTORS:
+      rc =
+          parse_number(ic, csv_columns[k], v, 1, &c->transistors_billion, err);
+      if(rc == CG_OK && c->transistors_billion == 0)
+        rc = cg_error_set(err, CG_EINVAL,
+                          "%s:%ld: transistors_billion "
+                          "must be positive (leave it empty if unknown)",
+                          ic->path, ic->line);
+      break;
+    case COL_DATACENTER:
+      rc = parse_bool(ic, csv_columns[k], v, &c->datacenter, err);
+      break;
+    case COL_HBM:
+      rc = parse_bool(ic, csv_columns[k], v, &c->hbm, err);
+      break;
+    case COL_BW:
+      rc = parse_number(ic, csv_columns[k], v, 1, &c->memory_bandwidth_gbs,
+                        err);
+      break;
+    default:
+      rc =
+          parse_number(ic, csv_columns[k], v, 1, &c->perf[k - COL_PERF0], err);
+      break;
+    }
+  }
+  return rc;
+}
+
+/* Fills c from one Epoch row; map[k] indexes epoch_columns. */
+static int row_epoch(import_ctx *ic, const cg_csv_row *row, const int *map,
+                     cg_chip *c, cg_error *err)
+{
+  double v[EP_COUNT];
+  char foundry[128], label[200];
+  int rc = CG_OK, k;
+
+  rc = set_text(ic, epoch_columns[EP_NAME], row->fields[map[EP_NAME]],
+                &c->name, err);
+  if(rc == CG_OK)
+    rc = set_text(ic, epoch_columns[EP_VENDOR], row->fields[map[EP_VENDOR]],
+                  &c->vendor, err);
+  for(k = EP_FP64; rc == CG_OK && k < EP_COUNT; k++) {
+    double scale = 1e-12; /* FLOP/s -> TFLOP/s */
+    if(k == EP_FOUNDRY)
+      continue;
+    if(k == EP_BW)
+      scale = 1e-9; /* byte/s -> GB/s */
+    else if(k == EP_DIE || k == EP_NM)
+      scale = 1;
+    else if(k == EP_TRANSISTORS)
+      scale = 1e-3; /* millions -> billions */
+    rc = parse_number(ic, epoch_columns[k], row->fields[map[k]], scale, &v[k],
+                      err);
+  }
+  if(rc != CG_OK)
+    return rc;
+  c->perf[CG_FP64] = v[EP_FP64];
+  c->perf[CG_FP32] = v[EP_FP32];
+  c->perf[CG_TF32] = v[EP_TF32];
+  /* Epoch's tensor column is FP16 and BF16 on the matrix units; the plain
+   * FP16 column is the vector rate. Keep the higher for FP16. */
+  c->perf[CG_FP16] = v[EP_TENSOR16];
+  if(isnan(c->perf[CG_FP16]) ||
+     (!isnan(v[EP_FP16]) && v[EP_FP16] > c->perf[CG_FP16]))
+    c->perf[CG_FP16] = v[EP_FP16];
+  c->perf[CG_BF16] = v[EP_TENSOR16];
+  c->perf[CG_FP8] = v[EP_FP8];
+  c->perf[CG_FP4] = v[EP_FP4];
+  c->perf[CG_INT8] = v[EP_INT8];
+  c->perf[CG_INT4] = v[EP_INT4];
+  c->memory_bandwidth_gbs = v[EP_BW];
+  c->die_area_mm2 = v[EP_DIE] > 0 ? v[EP_DIE] : NAN;
+  c->transistors_billion = v[EP_TRANSISTORS] > 0 ? v[EP_TRANSISTORS] : NAN;
+  /* The label the node table knows: "<Foundry> <nm>nm" or "<nm>nm". */
+  if(!isnan(v[EP_NM])) {
+    trim(row->fields[map[EP_FOUNDRY]], foundry, sizeof(foundry));
+    if(v[EP_NM] == floor(v[EP_NM]))
+      snprintf(label, sizeof(label), "%s%s%.0fnm", foundry,
+               foundry[0] ? " " : "", v[EP_NM]);
+    else
+      snprintf(label, sizeof(label), "%s%s%gnm", foundry,
+               foundry[0] ? " " : "", v[EP_NM]);
+    c->node = strdup(label);
+    if(!c->node)
+      return cg_error_set(err, CG_ENOMEM, "out of memory");
+  }
+  return CG_OK;
+}
+
+int cg_chip_import(cg_store *db, const char *path, int format,
+                   size_t *count_out, cg_error *err)
+{
+  import_ctx ic = { db, NULL, path, 0 };
+  cg_csv *r = NULL;
+  cg_csv_header h = { 0, NULL };
+  const cg_csv_row *row;
+  cg_stmt *st = NULL;
+  int map[32]; /* >= COL_COUNT and EP_COUNT */
+  unsigned mask = 0;
+  size_t count = 0, k;
+  int rc, in_tx = 0;
+  const char *source = format == CG_CHIP_FORMAT_EPOCH
+                           ? "Epoch AI, Data on Machine Learning Hardware"
+                           : "import";
+
+  *count_out = 0;
+  rc = cg_csv_open(&r, path, 0, err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_csv_next(r, &row, err);
+  if(rc < 0)
+    goto done;
+  if(rc == 0) {
+    rc = cg_error_set(err, CG_EINVAL,
+                      "%s: empty file (a header row is "
+                      "required)",
+                      path);
+    goto done;
+  }
+  rc = cg_csv_header_init(&h, row, path, err);
+  if(rc != CG_OK)
+    goto done;
+  if(format == CG_CHIP_FORMAT_EPOCH) {
+    for(k = 0; k < EP_COUNT; k++) {
+      map[k] = cg_csv_header_find(&h, epoch_columns[k]);
+      if(map[k] < 0) {
+        rc = cg_error_set(err, CG_EINVAL,
+                          "%s:%ld: missing Epoch column "
+                          "\"%s\" (is this Epoch AI's ml_hardware.csv?)",
+                          path, row->line, epoch_columns[k]);
+        goto done;
+      }
+    }
+    mask = (1u << COL_COUNT) - 1;
+  }
+  else {
+    for(k = 0; k < COL_COUNT; k++) {
+      map[k] = cg_csv_header_find(&h, csv_columns[k]);
+      if(map[k] >= 0)
+        mask |= 1u << k;
+    }
+    if(map[COL_NAME] < 0) {
+      rc = cg_error_set(err, CG_EINVAL,
+                        "%s:%ld: missing required column "
+                        "\"name\"",
+                        path, row->line);
+      goto done;
+    }
+    for(k = 0; k < h.n; k++) {
+      size_t j;
+      for(j = 0; j < COL_COUNT; j++)
+        if(strcmp(h.names[k], csv_columns[j]) == 0)
+          break;
+      if(j == COL_COUNT) {
+        rc = cg_error_set(err, CG_EINVAL,
+                          "%s:%ld: unknown column \"%s\" "
+                          "(expected some of: name, vendor, node, "
+                          "die_area_mm2, transistors_billion, datacenter, "
+                          "hbm, fp64_tflops ... memory_bandwidth_gbs)",
+                          path, row->line, h.names[k]);
+        goto done;
+      }
+    }
+  }
+  rc = cg_nodes_load(&ic.nodes, db, err);
+  if(rc != CG_OK)
+    goto done;
+  rc = build_upsert(db, mask, &st, err);
+  if(rc != CG_OK)
+    goto done;
+  rc = cg_store_begin(db, err);
+  if(rc != CG_OK)
+    goto done;
+  in_tx = 1;
+  while((rc = cg_csv_next(r, &row, err)) == 1) {
+    cg_chip c;
+    ic.line = row->line;
+    if(row->n != h.n) {
+      rc = cg_error_set(err, CG_EINVAL,
+                        "%s:%ld: %zu fields, the header "
+                        "has %zu",
+                        path, row->line, row->n, h.n);
+      break;
+    }
+    cg_chip_init(&c);
+    rc = format == CG_CHIP_FORMAT_EPOCH ? row_epoch(&ic, row, map, &c, err)
+                                        : row_csv(&ic, row, map, &c, err);
+    if(rc == CG_OK && !c.name)
+      rc = cg_error_set(err, CG_EINVAL, "%s:%ld: name is empty", path,
+                        row->line);
+    if(rc == CG_OK)
+      rc = resolve_node(&ic, &c, err);
+    if(rc == CG_OK) {
+      c.source = strdup(source);
+      rc = bind_chip(st, mask, &c, err);
+    }
+    if(rc == CG_OK) {
+      rc = cg_stmt_run(st, err);
+      if(rc != CG_OK)
+        cg_error_prefix(err, "%s:%ld", path, row->line);
+    }
+    cg_chip_clear(&c);
+    if(rc != CG_OK)
+      break;
+    count++;
+  }
+  if(rc == 0 && count == 0)
+    rc = cg_error_set(err, CG_EINVAL, "%s: header but no rows", path);
+  if(rc == 0)
+    rc = cg_store_commit(db, err);
+  if(rc == CG_OK) {
+    in_tx = 0;
+    *count_out = count;
+  }
+done:
+  if(in_tx)
+    cg_store_rollback(db);
+  cg_stmt_finalize(st);
+  cg_nodes_free(ic.nodes);
+  cg_csv_header_free(&h);
+  cg_csv_close(r);
+  return rc < 0 ? rc : CG_OK;
+}

@@ -1,0 +1,450 @@
+/* customer.c -- see customer.h. */
+#include "model/customer.h"
+
+#include "core/importer.h"
+#include "core/pattern.h"
+#include "model/seed.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void cg_customer_init(cg_customer *c)
+{
+  memset(c, 0, sizeof(*c));
+  strcpy(c->role, "end_user");
+}
+
+void cg_customer_clear(cg_customer *c)
+{
+  free(c->name);
+  free(c->parent);
+  free(c->address);
+  cg_customer_init(c);
+}
+
+static void copy_code(char dst[3], const char *src)
+{
+  dst[0] = '\0';
+  if(src && strlen(src) == 2)
+    memcpy(dst, src, 3);
+}
+
+static int customer_query(cg_store *db, const char *sql, const char *name,
+                          int64_t id, cg_customer *out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc;
+
+  cg_customer_init(out);
+  rc = cg_store_cached(db, &st, sql, err);
+  if(rc != CG_OK)
+    return rc;
+  rc = name ? cg_stmt_bind_text(st, 1, name, err)
+            : cg_stmt_bind_int(st, 1, id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1) {
+    out->id = cg_stmt_int(st, 0);
+    out->name = cg_stmt_strdup(st, 1);
+    copy_code(out->country, cg_stmt_text(st, 2));
+    copy_code(out->hq_country, cg_stmt_text(st, 3));
+    out->parent = cg_stmt_strdup(st, 4);
+    copy_code(out->parent_hq_country, cg_stmt_text(st, 5));
+    out->address = cg_stmt_strdup(st, 6);
+    snprintf(out->role, sizeof(out->role), "%s", cg_stmt_text(st, 7));
+    rc = out->name ? CG_OK : cg_error_set(err, CG_ENOMEM, "out of memory");
+  }
+  else if(rc == 0) {
+    rc = name
+             ? cg_error_set(err, CG_ENOTFOUND, "unknown customer \"%s\"", name)
+             : cg_error_set(err, CG_ENOTFOUND, "unknown customer id %lld",
+                            (long long)id);
+  }
+  cg_stmt_reset(st);
+  return rc;
+}
+
+#define CUSTOMER_COLS                                                         \
+  "SELECT id, name, country, hq_country, parent, parent_hq_country, "         \
+  "address, role FROM customers "
+
+int cg_customer_get(cg_store *db, const char *name, cg_customer *out,
+                    cg_error *err)
+{
+  return customer_query(db, CUSTOMER_COLS "WHERE name = ?1", name, 0, out,
+                        err);
+}
+
+int cg_customer_get_id(cg_store *db, int64_t id, cg_customer *out,
+                       cg_error *err)
+{
+  return customer_query(db, CUSTOMER_COLS "WHERE id = ?1", NULL, id, out, err);
+}
+
+/* An ISO code known to the database, or "" when allowed. */
+static int import_country(cg_import *im, cg_store *db, int k, int required,
+                          char out[3], cg_error *err)
+{
+  char buf[16];
+  int rc = cg_import_text(im, k, buf, sizeof(buf), err);
+
+  out[0] = '\0';
+  if(rc != CG_OK)
+    return rc;
+  if(!buf[0])
+    return required ? cg_import_fail(im, err, "%s is empty", im->columns[k])
+                    : CG_OK;
+  if(cg_country_check(db, buf, NULL) != CG_OK)
+    return cg_import_fail(im, err,
+                          "%s: unknown country code \"%s\" (ISO "
+                          "3166-1 alpha-2, upper case)",
+                          im->columns[k], buf);
+  memcpy(out, buf, 3);
+  return CG_OK;
+}
+
+enum {
+  CU_NAME,
+  CU_COUNTRY,
+  CU_HQ,
+  CU_PARENT,
+  CU_PARENT_HQ,
+  CU_ADDRESS,
+  CU_ROLE
+};
+
+int cg_customer_import(cg_store *db, const char *path, size_t *count_out,
+                       cg_error *err)
+{
+  static const char *const cols[] = {
+    "name",    "country", "hq_country", "parent", "parent_hq_country",
+    "address", "role",    NULL
+  };
+  static const char *const req[] = { "name", "country", NULL };
+  cg_import im;
+  cg_stmt *st = NULL;
+  size_t count = 0;
+  int rc, in_tx = 0;
+
+  *count_out = 0;
+  rc = cg_import_open(&im, path, cols, req, err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_store_prepare(db, &st,
+                        "INSERT INTO customers(name, country, hq_country, "
+                        "parent, parent_hq_country, address, role) "
+                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                        "ON CONFLICT(name) DO UPDATE SET "
+                        "country = excluded.country, "
+                        "hq_country = excluded.hq_country, "
+                        "parent = excluded.parent, "
+                        "parent_hq_country = excluded.parent_hq_country, "
+                        "address = excluded.address, role = excluded.role",
+                        err);
+  if(rc == CG_OK)
+    rc = cg_store_begin(db, err);
+  if(rc != CG_OK)
+    goto done;
+  in_tx = 1;
+  while((rc = cg_import_next(&im, err)) == 1) {
+    char name[512], parent[512], address[1024], role[32];
+    char country[3], hq[3], phq[3];
+
+    rc = cg_import_required(&im, CU_NAME, name, sizeof(name), err);
+    if(rc == CG_OK)
+      rc = import_country(&im, db, CU_COUNTRY, 1, country, err);
+    if(rc == CG_OK)
+      rc = import_country(&im, db, CU_HQ, 0, hq, err);
+    if(rc == CG_OK)
+      rc = cg_import_text(&im, CU_PARENT, parent, sizeof(parent), err);
+    if(rc == CG_OK)
+      rc = import_country(&im, db, CU_PARENT_HQ, 0, phq, err);
+    if(rc == CG_OK)
+      rc = cg_import_text(&im, CU_ADDRESS, address, sizeof(address), err);
+    if(rc == CG_OK)
+      rc = cg_import_text(&im, CU_ROLE, role, sizeof(role), err);
+    if(rc == CG_OK && !role[0])
+      strcpy(role, "end_user");
+    if(rc == CG_OK && strcmp(role, "designer") && strcmp(role, "osat") &&
+       strcmp(role, "distributor") && strcmp(role, "end_user"))
+      rc = cg_import_fail(&im, err,
+                          "role: \"%s\" is not designer, osat, "
+                          "distributor or end_user",
+                          role);
+    if(rc == CG_OK && phq[0] && !parent[0])
+      rc = cg_import_fail(&im, err,
+                          "parent_hq_country given without a "
+                          "parent");
+    if(rc != CG_OK)
+      break;
+    /* Without a stated HQ, the customer is headquartered where it is. */
+    if(!hq[0])
+      memcpy(hq, country, 3);
+    rc = cg_stmt_bind_text(st, 1, name, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 2, country, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 3, hq, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 4, parent[0] ? parent : NULL, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 5, phq[0] ? phq : NULL, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 6, address[0] ? address : NULL, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 7, role, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_run(st, err);
+    if(rc != CG_OK) {
+      cg_error_prefix(err, "%s:%ld", path, im.row->line);
+      break;
+    }
+    count++;
+  }
+  if(rc == 0)
+    rc = cg_store_commit(db, err);
+  if(rc == CG_OK) {
+    in_tx = 0;
+    *count_out = count;
+  }
+done:
+  if(in_tx)
+    cg_store_rollback(db);
+  cg_stmt_finalize(st);
+  cg_import_close(&im);
+  return rc;
+}
+
+enum {
+  LI_NUMBER,
+  LI_CUSTOMER,
+  LI_KIND,
+  LI_ECCN,
+  LI_CHIP,
+  LI_DEST,
+  LI_MAX,
+  LI_FROM,
+  LI_TO,
+  LI_AUTHORITY,
+  LI_NOTES
+};
+
+static int valid_kind(const char *k)
+{
+  static const char *const kinds[] = {
+    "license",       "approved_ic_designer", "authorized_ic_designer",
+    "approved_osat", "policy_permission",    NULL
+  };
+  int i;
+
+  for(i = 0; kinds[i]; i++)
+    if(strcmp(kinds[i], k) == 0)
+      return 1;
+  return 0;
+}
+
+static int group_name_known(const char *g)
+{
+  static const char *const groups[] = { "A:1", "A:5", "A:6", "D:1",
+                                        "D:2", "D:3", "D:4", "D:5",
+                                        "E:1", "E:2", NULL };
+  int i;
+
+  for(i = 0; groups[i]; i++)
+    if(strcmp(groups[i], g) == 0)
+      return 1;
+  return 0;
+}
+
+/* Each ';'-separated item is an ISO code or a country-group name. */
+static int check_destinations(cg_import *im, cg_store *db, const char *list,
+                              cg_error *err)
+{
+  char buf[1024], *save = NULL, *tok;
+
+  snprintf(buf, sizeof(buf), "%s", list);
+  for(tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+    while(*tok == ' ')
+      tok++;
+    {
+      size_t n = strlen(tok);
+      while(n && tok[n - 1] == ' ')
+        tok[--n] = '\0';
+    }
+    if(!*tok)
+      continue;
+    if(group_name_known(tok))
+      continue;
+    if(strlen(tok) == 2 && cg_country_check(db, tok, NULL) == CG_OK)
+      continue;
+    return cg_import_fail(im, err,
+                          "destinations: \"%s\" is neither a "
+                          "country code nor a country group (e.g. D:5)",
+                          tok);
+  }
+  return CG_OK;
+}
+
+static int check_pattern(cg_import *im, int k, const char *re, cg_error *err)
+{
+  cg_pattern *p = NULL;
+  int rc;
+
+  if(!*re)
+    return CG_OK;
+  rc = cg_pattern_compile(&p, re, CG_PATTERN_CASELESS | CG_PATTERN_ANCHORED,
+                          err);
+  cg_pattern_free(p);
+  if(rc != CG_OK)
+    return cg_import_fail(im, err, "%s: bad pattern \"%s\": %s",
+                          im->columns[k], re, err ? err->msg : "");
+  return CG_OK;
+}
+
+int cg_license_import(cg_store *db, const char *path, size_t *count_out,
+                      cg_error *err)
+{
+  static const char *const cols[] = {
+    "number",  "customer",   "kind",     "eccn",      "chip",  "destinations",
+    "max_qty", "valid_from", "valid_to", "authority", "notes", NULL
+  };
+  static const char *const req[] = { "number",     "customer", "kind",
+                                     "valid_from", "valid_to", NULL };
+  cg_import im;
+  cg_stmt *st = NULL;
+  size_t count = 0;
+  int rc, in_tx = 0;
+
+  *count_out = 0;
+  rc = cg_import_open(&im, path, cols, req, err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_store_prepare(db, &st,
+                        "INSERT INTO licenses(number, customer_id, kind, "
+                        "eccn, chip, destinations, max_qty, valid_from, "
+                        "valid_to, authority, notes) VALUES(?1, ?2, ?3, ?4, "
+                        "?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                        "ON CONFLICT(number) DO UPDATE SET "
+                        "customer_id = excluded.customer_id, "
+                        "kind = excluded.kind, eccn = excluded.eccn, "
+                        "chip = excluded.chip, "
+                        "destinations = excluded.destinations, "
+                        "max_qty = excluded.max_qty, "
+                        "valid_from = excluded.valid_from, "
+                        "valid_to = excluded.valid_to, "
+                        "authority = excluded.authority, "
+                        "notes = excluded.notes",
+                        err);
+  if(rc == CG_OK)
+    rc = cg_store_begin(db, err);
+  if(rc != CG_OK)
+    goto done;
+  in_tx = 1;
+  while((rc = cg_import_next(&im, err)) == 1) {
+    char number[128], customer[512], kind[32], eccn[256], chip[256];
+    char dest[1024], authority[256], notes[1024], from[11], to[11];
+    int64_t max_qty = -1;
+    cg_customer cu;
+
+    rc = cg_import_required(&im, LI_NUMBER, number, sizeof(number), err);
+    if(rc == CG_OK)
+      rc = cg_import_required(&im, LI_CUSTOMER, customer, sizeof(customer),
+                              err);
+    if(rc == CG_OK)
+      rc = cg_import_required(&im, LI_KIND, kind, sizeof(kind), err);
+    if(rc == CG_OK && !valid_kind(kind))
+      rc = cg_import_fail(&im, err,
+                          "kind: \"%s\" is not license, "
+                          "approved_ic_designer, authorized_ic_designer, "
+                          "approved_osat or policy_permission",
+                          kind);
+    if(rc == CG_OK)
+      rc = cg_import_text(&im, LI_ECCN, eccn, sizeof(eccn), err);
+    if(rc == CG_OK)
+      rc = check_pattern(&im, LI_ECCN, eccn, err);
+    if(rc == CG_OK)
+      rc = cg_import_text(&im, LI_CHIP, chip, sizeof(chip), err);
+    if(rc == CG_OK)
+      rc = check_pattern(&im, LI_CHIP, chip, err);
+    if(rc == CG_OK)
+      rc = cg_import_text(&im, LI_DEST, dest, sizeof(dest), err);
+    if(rc == CG_OK)
+      rc = check_destinations(&im, db, dest, err);
+    /* A licence names where it may go and how much: an empty field must
+     * not silently mean "everywhere" or "unlimited". Approvals (designer,
+     * OSAT) are not licences and need neither. */
+    if(rc == CG_OK && !dest[0] &&
+       (!strcmp(kind, "license") || !strcmp(kind, "policy_permission")))
+      rc = cg_import_fail(&im, err,
+                          "destinations is empty: a %s must name "
+                          "its countries or country groups",
+                          kind);
+    if(rc == CG_OK)
+      rc = cg_import_positive(&im, LI_MAX, !strcmp(kind, "license"), &max_qty,
+                              err);
+    if(rc == CG_OK)
+      rc = cg_import_date(&im, LI_FROM, 1, from, err);
+    if(rc == CG_OK)
+      rc = cg_import_date(&im, LI_TO, 1, to, err);
+    if(rc == CG_OK && strcmp(to, from) < 0)
+      rc = cg_import_fail(&im, err, "valid_to %s is before valid_from %s", to,
+                          from);
+    if(rc == CG_OK)
+      rc =
+          cg_import_text(&im, LI_AUTHORITY, authority, sizeof(authority), err);
+    if(rc == CG_OK)
+      rc = cg_import_text(&im, LI_NOTES, notes, sizeof(notes), err);
+    if(rc != CG_OK)
+      break;
+    rc = cg_customer_get(db, customer, &cu, err);
+    if(rc == CG_ENOTFOUND)
+      rc = cg_import_fail(&im, err,
+                          "customer: unknown customer \"%s\" "
+                          "(import customers first)",
+                          customer);
+    if(rc != CG_OK)
+      break;
+    rc = cg_stmt_bind_text(st, 1, number, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_int(st, 2, cu.id, err);
+    cg_customer_clear(&cu);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 3, kind, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 4, eccn[0] ? eccn : NULL, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 5, chip[0] ? chip : NULL, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 6, dest[0] ? dest : NULL, err);
+    if(rc == CG_OK)
+      rc = max_qty > 0 ? cg_stmt_bind_int(st, 7, max_qty, err)
+                       : cg_stmt_bind_null(st, 7, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 8, from, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 9, to, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 10, authority, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 11, notes, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_run(st, err);
+    if(rc != CG_OK) {
+      cg_error_prefix(err, "%s:%ld", path, im.row->line);
+      break;
+    }
+    count++;
+  }
+  if(rc == 0)
+    rc = cg_store_commit(db, err);
+  if(rc == CG_OK) {
+    in_tx = 0;
+    *count_out = count;
+  }
+done:
+  if(in_tx)
+    cg_store_rollback(db);
+  cg_stmt_finalize(st);
+  cg_import_close(&im);
+  return rc;
+}

@@ -1,0 +1,46 @@
+/* customer.h -- customers and their licences and approvals: records,
+ * lookup and CSV import (DESIGN.md "CSV import columns").
+ *
+ * A cg_customer owns its strings; free with cg_customer_clear. */
+#ifndef CG_CUSTOMER_H
+#define CG_CUSTOMER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/store.h"
+
+typedef struct cg_customer {
+  int64_t id;                /* 0 for an ad-hoc customer not in the DB */
+  char *name;                /* unique, case-insensitive */
+  char country[3];           /* where located, ISO-2 */
+  char hq_country[3];        /* "" if unknown */
+  char *parent;              /* ultimate parent's name, NULL if none */
+  char parent_hq_country[3]; /* "" if unknown or no parent */
+  char *address;             /* NULL if none */
+  char role[16];             /* designer|osat|distributor|end_user */
+} cg_customer;
+
+void cg_customer_init(cg_customer *c);
+void cg_customer_clear(cg_customer *c);
+
+/* CG_ENOTFOUND if there is no customer of that name. */
+int cg_customer_get(cg_store *db, const char *name, cg_customer *out,
+                    cg_error *err);
+int cg_customer_get_id(cg_store *db, int64_t id, cg_customer *out,
+                       cg_error *err);
+
+/* Imports customers in one transaction (all or nothing); a customer whose
+ * name exists is updated. Unknown country codes and roles are errors
+ * naming the line. */
+int cg_customer_import(cg_store *db, const char *path, size_t *count_out,
+                       cg_error *err);
+
+/* Imports licences and approvals in one transaction. Errors: unknown
+ * customer, kind, country code or group; dates that are not dates;
+ * valid_to before valid_from; bad eccn/chip patterns. */
+int cg_license_import(cg_store *db, const char *path, size_t *count_out,
+                      cg_error *err);
+
+#endif

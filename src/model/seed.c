@@ -1,0 +1,195 @@
+/* seed.c -- see seed.h. */
+#include "model/seed.h"
+
+#include "core/csvfile.h"
+#include "core/pattern.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct seed_file {
+  const char *file;       /* name inside the seed dir */
+  const char *columns[6]; /* required header, in any order */
+  const char *clear;      /* SQL run before loading */
+  const char *insert;     /* ?1..?n in `columns` order */
+} seed_file;
+
+static const seed_file seeds[] = {
+  { "countries.csv",
+    { "code", "name", NULL },
+    NULL,
+    "INSERT INTO countries(code, name) VALUES(?1, ?2) "
+    "ON CONFLICT(code) DO UPDATE SET name = excluded.name" },
+  { "country_groups.csv",
+    { "group", "country", "valid_from", "valid_to", "source", NULL },
+    "DELETE FROM country_groups",
+    "INSERT INTO country_groups(grp, country, valid_from, valid_to, source) "
+    "VALUES(?1, ?2, coalesce(nullif(?3, ''), '0001-01-01'), "
+    "coalesce(nullif(?4, ''), '9999-12-31'), ?5)" },
+  { "process_nodes.csv",
+    { "pattern", "foundry", "nm", "nonplanar", "note", NULL },
+    "DELETE FROM process_nodes",
+    "INSERT INTO process_nodes(pattern, foundry, nm, nonplanar, note) "
+    "VALUES(?1, ?2, CAST(?3 AS REAL), CAST(?4 AS INTEGER), ?5)" },
+  { "workloads.csv",
+    { "name", "flop", "source", NULL },
+    "DELETE FROM workloads",
+    "INSERT INTO workloads(name, flop, source) "
+    "VALUES(?1, CAST(?2 AS REAL), ?3)" },
+};
+
+static int valid_date_or_empty(const char *s)
+{
+  int y, m, d;
+  char tail;
+
+  if(!*s)
+    return 1;
+  if(strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+    return 0;
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+/* Checks what SQLite's CHECKs cannot say well. */
+static int check_row(const seed_file *sf, const char *path,
+                     const cg_csv_row *row, const int *map, cg_error *err)
+{
+  if(strcmp(sf->file, "country_groups.csv") == 0) {
+    if(!valid_date_or_empty(row->fields[map[2]]) ||
+       !valid_date_or_empty(row->fields[map[3]]))
+      return cg_error_set(err, CG_EINVAL,
+                          "%s:%ld: dates must be "
+                          "YYYY-MM-DD or empty",
+                          path, row->line);
+  }
+  if(strcmp(sf->file, "process_nodes.csv") == 0) {
+    cg_pattern *p = NULL;
+    int rc =
+        cg_pattern_compile(&p, row->fields[map[0]],
+                           CG_PATTERN_CASELESS | CG_PATTERN_ANCHORED, err);
+    cg_pattern_free(p);
+    if(rc != CG_OK)
+      return cg_error_prefix(err, "%s:%ld: pattern", path, row->line);
+  }
+  return CG_OK;
+}
+
+static int load_one(cg_store *db, const char *dir, const seed_file *sf,
+                    cg_error *err)
+{
+  char path[1024];
+  cg_csv *r = NULL;
+  cg_csv_header h = { 0, NULL };
+  const cg_csv_row *row;
+  cg_stmt *st = NULL;
+  int map[6], ncol = 0, rc, k;
+
+  snprintf(path, sizeof(path), "%s/%s", dir, sf->file);
+  rc = cg_csv_open(&r, path, 0, err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_csv_next(r, &row, err);
+  if(rc == 0)
+    rc = cg_error_set(err, CG_EINVAL, "%s: empty file", path);
+  if(rc < 0)
+    goto done;
+  rc = cg_csv_header_init(&h, row, path, err);
+  if(rc != CG_OK)
+    goto done;
+  for(k = 0; sf->columns[k]; k++, ncol++) {
+    map[k] = cg_csv_header_find(&h, sf->columns[k]);
+    if(map[k] < 0) {
+      rc = cg_error_set(err, CG_EINVAL, "%s:%ld: missing column \"%s\"", path,
+                        row->line, sf->columns[k]);
+      goto done;
+    }
+  }
+  if(sf->clear) {
+    rc = cg_store_exec(db, sf->clear, err);
+    if(rc != CG_OK)
+      goto done;
+  }
+  rc = cg_store_prepare(db, &st, sf->insert, err);
+  if(rc != CG_OK)
+    goto done;
+  while((rc = cg_csv_next(r, &row, err)) == 1) {
+    if(row->n != h.n) {
+      rc = cg_error_set(err, CG_EINVAL,
+                        "%s:%ld: %zu fields, the header "
+                        "has %zu",
+                        path, row->line, row->n, h.n);
+      break;
+    }
+    rc = check_row(sf, path, row, map, err);
+    for(k = 0; rc == CG_OK && k < ncol; k++)
+      rc = cg_stmt_bind_text(st, k + 1, row->fields[map[k]], err);
+    if(rc == CG_OK)
+      rc = cg_stmt_run(st, err);
+    if(rc != CG_OK) {
+      if(err && err->code == CG_EDB)
+        cg_error_prefix(err, "%s:%ld", path, row->line);
+      break;
+    }
+  }
+done:
+  cg_stmt_finalize(st);
+  cg_csv_header_free(&h);
+  cg_csv_close(r);
+  return rc < 0 ? rc : CG_OK;
+}
+
+int cg_seed_load(cg_store *db, const char *seed_dir, cg_error *err)
+{
+  size_t i;
+  int rc = cg_store_begin(db, err);
+
+  for(i = 0; rc == CG_OK && i < sizeof(seeds) / sizeof(seeds[0]); i++)
+    rc = load_one(db, seed_dir, &seeds[i], err);
+  if(rc == CG_OK)
+    rc = cg_store_commit(db, err);
+  if(rc != CG_OK)
+    cg_store_rollback(db);
+  return rc;
+}
+
+int cg_country_in_group(cg_store *db, const char *country, const char *grp,
+                        const char *date, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "SELECT 1 FROM country_groups WHERE grp = ?1 AND "
+                           "country = ?2 AND valid_from <= ?3 AND ?3 < "
+                           "valid_to",
+                           err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_stmt_bind_text(st, 1, grp, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, country, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 3, date, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  cg_stmt_reset(st);
+  return rc;
+}
+
+int cg_country_check(cg_store *db, const char *code, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc =
+      cg_store_cached(db, &st, "SELECT 1 FROM countries WHERE code = ?1", err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_stmt_bind_text(st, 1, code, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  cg_stmt_reset(st);
+  if(rc == 0)
+    return cg_error_set(err, CG_ENOTFOUND,
+                        "unknown country code \"%s\" (ISO 3166-1 alpha-2)",
+                        code);
+  return rc < 0 ? rc : CG_OK;
+}

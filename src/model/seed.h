@@ -1,0 +1,23 @@
+/* seed.h -- loads the reference data in db/seed/ (countries, dated country
+ * groups, process nodes, reference workloads) into a database.
+ *
+ * All four files are read and validated in one transaction: a bad row
+ * rejects the whole load with "file:line: what" and leaves the database as
+ * it was. Loading twice gives the same content. */
+#ifndef CG_SEED_H
+#define CG_SEED_H
+
+#include "core/error.h"
+#include "core/store.h"
+
+int cg_seed_load(cg_store *db, const char *seed_dir, cg_error *err);
+
+/* 1 if country is a member of grp (e.g. "D:5") on date (YYYY-MM-DD),
+ * 0 if not, negative on error. */
+int cg_country_in_group(cg_store *db, const char *country, const char *grp,
+                        const char *date, cg_error *err);
+
+/* CG_OK if code is a known ISO 3166-1 alpha-2 code, else CG_ENOTFOUND. */
+int cg_country_check(cg_store *db, const char *code, cg_error *err);
+
+#endif

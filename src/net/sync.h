@@ -1,0 +1,108 @@
+/* sync.h -- pull restricted-party lists and orders over HTTP(S).
+ *
+ * cg_sync_lists fetches one list source with a conditional GET
+ * (If-None-Match / If-Modified-Since from the version in use) and, when
+ * the publisher sends a new body, replaces that source's list, records the
+ * version in sync_sources, re-screens customers and raises a list.updated
+ * event -- all in ONE transaction. Parsing belongs to the screening module
+ * and is reached through cg_sync_list_ops, so this module knows nothing of
+ * list formats. Any failure (HTTP status other than 200/304, transport
+ * error, truncated body, parse error, a list that shrank by more than
+ * max_shrink) rolls the transaction back: the lists in use stay exactly as
+ * they were.
+ *
+ * cg_sync_orders fetches a JSON array of orders (or {"orders": [...]}),
+ * validates every one, and inserts the new ones in one transaction;
+ * idempotent by order_id.
+ *
+ * Error codes: CG_ENET for network failures and HTTP errors (exit 75),
+ * CG_EINVAL for bad data (exit 65), CG_EUSAGE for a refused URL. */
+#ifndef CG_SYNC_H
+#define CG_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/http.h"
+#include "core/store.h"
+
+/* ===================== Lists ===================== */
+
+/* How a list source is read and replaced. Every callback runs INSIDE the
+ * transaction opened by cg_sync_lists and must neither begin, commit nor
+ * roll back; returning an error makes cg_sync_lists roll everything back.
+ * Messages should read "name:line: what" (name is "<source> <url>"). */
+typedef struct cg_sync_list_ops {
+  void *ctx; /* passed to every callback */
+  /* Number of entries of source's list now in use (0 if none). */
+  int (*count)(void *ctx, cg_store *db, const char *source, int64_t *n_out,
+               cg_error *err);
+  /* Parses body (len bytes, NUL-terminated) in format ("csl-csv",
+   * "csl-json") and replaces source's list with it; *n_out = entries
+   * read. Bad data is CG_EINVAL. */
+  int (*replace)(void *ctx, cg_store *db, const char *source,
+                 const char *format, const char *name, const char *body,
+                 size_t len, int64_t *n_out, cg_error *err);
+  /* Re-screens every customer against the new lists; for each NEW hit,
+   * puts the customer's pending orders on hold and calls
+   * cg_webhook_enqueue(db, CG_EVENT_PARTY_HIT, ...). *hits_out = new
+   * hits. May be NULL. */
+  int (*rescreen)(void *ctx, cg_store *db, const char *source,
+                  int64_t *hits_out, cg_error *err);
+} cg_sync_list_ops;
+
+/* The shrink guard of every list replacement (sync and import): a list
+ * that shrank by more than max_shrink (<= 0: 10%) against the one in use
+ * is refused with CG_EINVAL unless force. */
+int cg_sync_shrink_check(const char *name, int64_t before, int64_t after,
+                         double max_shrink, int force, cg_error *err);
+
+typedef struct cg_sync_lists_opts {
+  const char *url;    /* where the list is published */
+  const char *source; /* list source name; NULL = "csl" */
+  const char *format; /* "csl-csv" or "csl-json"; NULL = from the URL */
+  int force;          /* accept a list that shrank more than max_shrink */
+  double max_shrink;  /* refused shrink share; <= 0 = 0.10 */
+} cg_sync_lists_opts;
+
+typedef struct cg_sync_lists_result {
+  int not_modified; /* 304, or the same bytes as the version in use */
+  int64_t count;    /* entries now in use */
+  int64_t previous; /* entries before */
+  int64_t hits;     /* new screening hits */
+  char sha256[65];  /* of the body (empty if 304) */
+  long status;      /* HTTP status */
+} cg_sync_lists_result;
+
+int cg_sync_lists(cg_store *db, cg_http *http, const cg_sync_lists_opts *o,
+                  const cg_sync_list_ops *ops, cg_sync_lists_result *res,
+                  cg_error *err);
+
+/* ===================== Orders ===================== */
+
+typedef struct cg_sync_orders_result {
+  int not_modified;  /* 304 */
+  int64_t received;  /* orders in the document */
+  int64_t inserted;  /* new orders stored */
+  int64_t skipped;   /* already stored with the same content */
+  int64_t conflicts; /* already stored with different content: kept */
+  int64_t invalid;   /* orders that failed validation */
+} cg_sync_orders_result;
+
+/* GETs url and stores the new orders (source 'sync'). Every problem (an
+ * invalid order, a conflict) is passed to xProblem(arg, message) when it
+ * is not NULL. If any order is invalid nothing is stored and CG_EINVAL is
+ * returned. Conflicts do not stop the others: CG_OK is returned with
+ * res->conflicts > 0, and the stored order is left as it was. */
+int cg_sync_orders(cg_store *db, cg_http *http, const char *url,
+                   void (*xProblem)(void *arg, const char *msg), void *arg,
+                   cg_sync_orders_result *res, cg_error *err);
+
+/* Reads the version of source in use (from sync_sources). 1 = found,
+ * 0 = none; strings malloc'ed (NULL if absent). */
+int cg_sync_source_get(cg_store *db, const char *source, char **etag_out,
+                       char **last_modified_out, char **sha256_out,
+                       cg_error *err);
+
+#endif

@@ -1,0 +1,121 @@
+/* webhook.h -- the event outbox and its signed delivery (Standard
+ * Webhooks, https://www.standardwebhooks.com/).
+ *
+ * Events are written to the outbox by cg_webhook_enqueue in the caller's
+ * transaction, with one delivery row per endpoint subscribed at that time.
+ * cg_webhook_deliver POSTs due deliveries outside any transaction and
+ * records each attempt afterwards: a delivery is marked delivered only
+ * after a 2xx, so a crash between the POST and the commit sends it again
+ * with the same webhook-id (the receiver's idempotency key). Failures are
+ * retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, then every 10 h until
+ * 3 days after the event, each with up to +20% jitter and never sooner
+ * than a Retry-After; a 410 Gone disables the endpoint (its deliveries stay
+ * pending and resume if it is re-enabled).
+ *
+ * Secrets ("whsec_" + base64 of 24..64 bytes) are stored in the database
+ * and never returned by the listing API or put in messages. */
+#ifndef CG_WEBHOOK_H
+#define CG_WEBHOOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "core/error.h"
+#include "core/http.h"
+#include "core/store.h"
+
+struct cg_json;
+
+/* Event types. */
+#define CG_EVENT_DECISION  "decision.made"
+#define CG_EVENT_PARTY_HIT "party.hit"
+#define CG_EVENT_LIST      "list.updated"
+
+/* ===================== Outbox ===================== */
+
+/* Writes an event of type (one of CG_EVENT_*) with data (a JSON object or
+ * array, copied) to the outbox and schedules it for every enabled endpoint
+ * subscribed to type. Must be called INSIDE the caller's transaction (it
+ * never begins or commits; CG_EINTERNAL if no transaction is open) so the
+ * event exists exactly when what caused it does. *event_id_out (may be
+ * NULL) gets the outbox id. */
+int cg_webhook_enqueue(cg_store *db, const char *type, const char *data_json,
+                       int64_t *event_id_out, cg_error *err);
+/* The same for data already built in memory (no re-parse). */
+int cg_webhook_enqueue_json(cg_store *db, const char *type,
+                            const struct cg_json *data, int64_t *event_id_out,
+                            cg_error *err);
+
+/* ===================== Endpoints ===================== */
+
+/* Reads a secret file: one line "whsec_<base64>" (surrounding white space
+ * ignored). *world_readable_out (may be NULL) is set to 1 if other users
+ * may read the file, so the caller can warn. *out is malloc'ed; the caller
+ * should wipe and free it. */
+int cg_webhook_read_secret(const char *path, char **out,
+                           int *world_readable_out, cg_error *err);
+
+/* Adds an endpoint. events is NULL or "*" for all, else a comma-separated
+ * list of CG_EVENT_* names. url must pass cg_http_check_url(url,
+ * allow_http). *id_out (may be NULL) gets the new id. */
+int cg_webhook_add(cg_store *db, const char *url, const char *secret,
+                   const char *events, int allow_http, int64_t *id_out,
+                   cg_error *err);
+
+/* Removes an endpoint (kept for the log, marked removed; its pending
+ * deliveries are cancelled). CG_ENOTFOUND if there is no such endpoint. */
+int cg_webhook_remove(cg_store *db, int64_t id, cg_error *err);
+
+/* Re-enables an endpoint disabled by a 410; pending deliveries resume. */
+int cg_webhook_enable(cg_store *db, int64_t id, cg_error *err);
+
+/* One endpoint as listed (no secret). Strings borrowed for the callback. */
+typedef struct cg_webhook_info {
+  int64_t id;                  /* endpoint id */
+  const char *url;             /* where events are POSTed */
+  const char *events;          /* "*" or comma list */
+  int enabled;                 /* 0 after a 410 */
+  const char *disabled_reason; /* NULL if enabled */
+  const char *created_at;      /* ISO 8601 */
+  int64_t pending;             /* deliveries waiting */
+  int64_t delivered;           /* deliveries done */
+  int64_t failed;              /* deliveries that ran out of retries */
+} cg_webhook_info;
+
+/* Calls x for each endpoint not removed, by id; a non-zero return from x
+ * stops the walk and is returned. */
+int cg_webhook_list(cg_store *db,
+                    int (*x)(void *arg, const cg_webhook_info *info),
+                    void *arg, cg_error *err);
+
+/* ===================== Delivery ===================== */
+
+/* Standard Webhooks signature "v1,<base64 HMAC-SHA256>" of
+ * "msg_id.timestamp.body" keyed by the base64-decoded part of secret after
+ * "whsec_". *out is malloc'ed. */
+int cg_webhook_sign(const char *secret, const char *msg_id, int64_t timestamp,
+                    const void *body, size_t len, char **out, cg_error *err);
+
+/* Seconds to wait after the n-th failed attempt (n >= 1), before jitter. */
+long cg_webhook_backoff(int n);
+
+typedef struct cg_webhook_stats {
+  int attempted; /* POSTs made */
+  int delivered; /* 2xx */
+  int failed;    /* non-2xx or transport error (rescheduled) */
+  int given_up;  /* past the 3-day window: status failed */
+  int disabled;  /* endpoints disabled by 410 */
+  int remaining; /* deliveries still due when the run stopped */
+} cg_webhook_stats;
+
+/* Delivers due events. now is the clock (unix seconds; 0 = time(NULL)),
+ * injectable for tests; max_time_s > 0 stops starting new attempts after
+ * that many seconds; http carries the transport options (timeouts, CA).
+ * Returns CG_OK when every attempt was recorded (failures of the receiver
+ * are counted in *stats, not errors); a database error is returned. */
+int cg_webhook_deliver(cg_store *db, cg_http *http, time_t now,
+                       long max_time_s, cg_webhook_stats *stats,
+                       cg_error *err);
+
+#endif

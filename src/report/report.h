@@ -1,0 +1,125 @@
+/* report.h -- audit reports of a batch of decisions: Markdown, a
+ * self-contained HTML page (inline CSS and SVG charts, no scripts), one
+ * JSON document, and CSV with one row per order.
+ *
+ * Input is a stream of decision documents (the JSON of decide/audit, one
+ * per order; see tests/check_report.c for the fields read; missing fields
+ * and nulls are tolerated) plus batch metadata.
+ *
+ * Streaming: JSON and CSV are written order by order as cg_report_add is
+ * called; Markdown and HTML are written by cg_report_end from the summary
+ * (which counts every order) and the first opts.detail_cap orders (kept
+ * by reference), so memory does not grow with the batch beyond that cap
+ * and the per-value tallies (destinations, rules, customers, chips).
+ *
+ * All text taken from data is escaped for its format (HTML entities,
+ * Markdown backslash escapes) and CSV cells starting with = + - @ are
+ * neutralised (see cg_csv_write_field).
+ *
+ * Ownership: cg_report_begin returns a writer freed by cg_report_free
+ * (which also closes files it opened). Streams given to cg_report_attach
+ * stay the caller's. Metadata strings and JSON are borrowed until
+ * cg_report_end returns; decision documents passed to cg_report_add get a
+ * reference taken while they are needed. */
+#ifndef CG_REPORT_H
+#define CG_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/error.h"
+#include "core/json.h"
+#include "decide/workload.h"
+
+enum {
+  CG_REPORT_MD = 0,
+  CG_REPORT_HTML = 1,
+  CG_REPORT_JSON = 2,
+  CG_REPORT_CSV = 3,
+  CG_REPORT_NFORMATS = 4
+};
+
+#define CG_REPORT_DETAIL_CAP 1000 /* default per-order sections in md/html */
+
+/* Batch metadata; every field may be NULL / 0 (written as unknown). */
+typedef struct cg_report_batch {
+  const char *batch_id;     /* e.g. "B-20261126-1" */
+  const char *as_of;        /* ISO date the rules were evaluated at */
+  const char *created_at;   /* ISO 8601 time the batch ran */
+  const char *ruleset;      /* "sha256:..." of the rule pack */
+  const char *lists;        /* version of the screening lists */
+  const char *tool_version; /* chipgate version */
+  double mfu;               /* MFU used for estimates (<= 0: default) */
+  const cg_json *licenses;  /* array of {"number","customer","kind",
+                               "max_qty","used","remaining"}, or NULL */
+} cg_report_batch;
+
+typedef struct cg_report_opts {
+  const char *title;             /* page title; NULL: "chipgate audit
+                                    report" */
+  size_t detail_cap;             /* 0: CG_REPORT_DETAIL_CAP */
+  const cg_workloads *workloads; /* for customer totals; NULL: built-in */
+} cg_report_opts;
+
+typedef struct cg_report cg_report;
+
+/* ---- streaming API ------------------------------------------------------ */
+
+/* Starts a report. opts may be NULL. */
+int cg_report_begin(cg_report **out, const cg_report_batch *batch,
+                    const cg_report_opts *opts, cg_error *err);
+/* Replaces the batch's licence balances (borrowed until cg_report_end):
+ * a report written while the batch runs learns them at the end. */
+void cg_report_set_licenses(cg_report *r, const cg_json *licenses);
+
+/* Sends format CG_REPORT_* to f (borrowed; not closed). Before any add. */
+int cg_report_attach(cg_report *r, int format, FILE *f, cg_error *err);
+/* Opens dir/report.{md,html,json,csv} for the formats listed in formats
+ * ("md,html,json,csv"; NULL = all), creating dir if needed. Files are
+ * written as report.X.tmp and renamed into place by cg_report_end, so a
+ * failed run never leaves a half report under the final name. */
+int cg_report_open_dir(cg_report *r, const char *dir, const char *formats,
+                       cg_error *err);
+/* Adds one decision document (must be a JSON object). */
+int cg_report_add(cg_report *r, const cg_json *decision, cg_error *err);
+/* The same when the caller already holds the document serialised (e.g.
+ * the canonical JSON stored in the audit log): json (NUL-terminated, one
+ * JSON object, no trailing newline needed) is copied verbatim into the
+ * JSON report instead of serialising decision again. */
+int cg_report_add_dumped(cg_report *r, const cg_json *decision,
+                         const char *json, cg_error *err);
+/* Writes summaries and closes the formats; the report can only be freed
+ * afterwards. */
+int cg_report_end(cg_report *r, cg_error *err);
+/* Final path of a format opened by cg_report_open_dir, else NULL. */
+const char *cg_report_path(const cg_report *r, int format);
+/* Frees r; files it opened and did not finish are removed. NULL-safe. */
+void cg_report_free(cg_report *r);
+
+/* ---- whole-batch helpers ------------------------------------------------ */
+
+typedef struct cg_report_input {
+  cg_report_batch batch;      /* metadata */
+  const cg_json *const *docs; /* decision documents */
+  size_t n_docs;              /* number of docs */
+  cg_report_opts opts;        /* options (zeroed = defaults) */
+} cg_report_input;
+
+typedef struct cg_report_paths {
+  char path[CG_REPORT_NFORMATS][1024]; /* "" for formats not written */
+} cg_report_paths;
+
+/* Writes one format ("md", "html", "json" or "csv") to out. */
+int cg_report_write(const cg_report_input *in, const char *format, FILE *out,
+                    cg_error *err);
+/* Writes the formats listed in formats (NULL = all) into dir; paths_out
+ * (may be NULL) gets the files written. */
+int cg_report_write_dir(const cg_report_input *in, const char *dir,
+                        const char *formats, cg_report_paths *paths_out,
+                        cg_error *err);
+
+/* Format by name ("md"/"markdown", "html", "json", "csv"), or -1. */
+int cg_report_format(const char *name);
+const char *cg_report_format_ext(int format);
+
+#endif

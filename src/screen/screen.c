@@ -1,0 +1,718 @@
+/* screen.c -- screening entry points of screen.h: lists version, ad-hoc
+ * and customer screening (cached per lists version), clearances,
+ * footnotes. */
+#include "screen/screen.h"
+#include "screen/internal.h"
+
+#include "core/crypto.h"
+#include "core/json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COUNTRY_PENALTY 0.97 /* entry lists countries, none is the query's */
+
+/* The loaded index, kept for the life of the process (or until
+ * cg_screen_release) and keyed by the database path and the lists version
+ * it was built from. Not thread-safe. */
+static cg_sx *cached_idx;
+static char cached_lists[65];
+static char *cached_path;
+
+void cg_screen_release(void)
+{
+  cg_sx_free(cached_idx);
+  cached_idx = NULL;
+  cached_lists[0] = '\0';
+  free(cached_path);
+  cached_path = NULL;
+}
+
+/* ==== Lists version =================================================== */
+
+int cg_screen_lists_version(cg_store *db, char out[65], cg_error *err)
+{
+  cg_stmt *st = NULL;
+  char *buf = NULL;
+  size_t n = 0, cap = 0;
+  int rc;
+
+  out[0] = '\0';
+  rc = cg_store_cached(db, &st,
+                       "SELECT source, sha256, id FROM list_versions "
+                       "WHERE current = 1 ORDER BY source, id",
+                       err);
+  if(rc != CG_OK)
+    return rc;
+  while((rc = cg_stmt_step(st, err)) == 1) {
+    char line[256];
+    int k = snprintf(line, sizeof(line), "%s\t%s\t%lld\n", cg_stmt_text(st, 0),
+                     cg_stmt_text(st, 1), (long long)cg_stmt_int(st, 2));
+
+    if(k < 0)
+      continue;
+    if(n + (size_t)k + 1 > cap) {
+      char *nb;
+
+      cap = (n + (size_t)k + 1) * 2;
+      nb = realloc(buf, cap);
+      if(!nb) {
+        rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+        break;
+      }
+      buf = nb;
+    }
+    memcpy(buf + n, line, (size_t)k);
+    n += (size_t)k;
+  }
+  cg_stmt_reset(st);
+  if(rc == 0 && n)
+    rc = cg_sha256_hex(buf, n, out, err);
+  free(buf);
+  return rc < 0 ? rc : CG_OK;
+}
+
+/* The index of the current lists into *out (NULL if no list is loaded);
+ * borrowed from the cache. */
+static int get_index(cg_store *db, cg_sx **out, char lists[65], cg_error *err)
+{
+  cg_sx *idx = NULL;
+  char stored[65];
+  int rc;
+
+  *out = NULL;
+  rc = cg_screen_lists_version(db, lists, err);
+  if(rc != CG_OK || !lists[0])
+    return rc;
+  if(cached_idx && strcmp(cached_lists, lists) == 0 && cached_path &&
+     strcmp(cached_path, cg_store_path(db)) == 0) {
+    *out = cached_idx;
+    return CG_OK;
+  }
+  rc = cg_sx_load(db, &idx, stored, err);
+  if(rc == CG_OK && strcmp(stored, lists) != 0) {
+    cg_sx_free(idx);
+    idx = NULL;
+    rc = CG_ENOTFOUND;
+  }
+  if(rc == CG_ENOTFOUND || rc == CG_EINVAL)
+    rc = cg_sx_build(db, &idx, err);
+  if(rc != CG_OK)
+    return rc;
+  cg_screen_release();
+  cached_path = strdup(cg_store_path(db));
+  if(!cached_path) {
+    cg_sx_free(idx);
+    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  }
+  cached_idx = idx;
+  snprintf(cached_lists, sizeof(cached_lists), "%s", lists);
+  *out = idx;
+  return CG_OK;
+}
+
+/* ==== Hits ============================================================ */
+
+static void hit_free(cg_screen_hit *h)
+{
+  free(h->list);
+  free(h->source);
+  free(h->entry_id);
+  free(h->name);
+  free(h->matched_name);
+  free(h->query);
+  free(h->country);
+  free(h->license_requirement);
+  free(h->license_policy);
+  free(h->federal_register_notice);
+  free(h->content_hash);
+  free(h->explain);
+  free(h->clear_reason);
+  memset(h, 0, sizeof(*h));
+}
+
+void cg_screen_hits_free(cg_screen_hits *hits)
+{
+  size_t i;
+
+  if(!hits)
+    return;
+  for(i = 0; i < hits->n; i++)
+    hit_free(&hits->items[i]);
+  free(hits->items);
+  hits->items = NULL;
+  hits->n = 0;
+}
+
+static char *sdup(const char *s)
+{
+  return strdup(s ? s : "");
+}
+
+int cg_screen_is_entity_list(const char *list)
+{
+  return list && strstr(list, "Entity List") != NULL;
+}
+
+int cg_screen_footnotes(const char *s)
+{
+  const char *p, *last = NULL;
+  int fn = 0;
+
+  if(!s)
+    return 0;
+  if(strstr(s, "734.9(e)(1)") || strstr(s, "734.9(e)1") ||
+     strstr(s, "734.9(e) 1"))
+    fn |= CG_SCREEN_FN1;
+  if(strstr(s, "734.9(e)(2)"))
+    fn |= CG_SCREEN_FN4;
+  if(strstr(s, "734.9(e)(3)"))
+    fn |= CG_SCREEN_FN5;
+  if(strstr(s, "734.9(g)"))
+    fn |= CG_SCREEN_FN3;
+  if(!(fn & (CG_SCREEN_FN1 | CG_SCREEN_FN4 | CG_SCREEN_FN5)) &&
+     strstr(s, "734.9(e)")) {
+    /* "... 744.11 of the EAR)4": the footnote mark follows "EAR". */
+    for(p = strstr(s, "EAR"); p; p = strstr(p + 3, "EAR"))
+      last = p;
+    if(last) {
+      p = last + 3;
+      while(*p == ')' || *p == ' ' || *p == '.')
+        p++;
+      if(*p == '4')
+        fn |= CG_SCREEN_FN4;
+      else if(*p == '1')
+        fn |= CG_SCREEN_FN1;
+      else if(*p == '5')
+        fn |= CG_SCREEN_FN5;
+    }
+  }
+  return fn;
+}
+
+/* Fills h from the party_names row name_id. */
+static int load_hit(cg_store *db, uint32_t name_id, cg_screen_hit *h,
+                    cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc;
+
+  rc = cg_store_cached(
+      db, &st,
+      "SELECT p.list, p.source, p.entry_id, p.name, p.countries, "
+      "p.license_requirement, p.license_policy, p.federal_register_notice, "
+      "p.content_hash, n.name, n.is_alias FROM party_names n "
+      "JOIN parties p ON p.id = n.party_id WHERE n.id = ?1",
+      err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_stmt_bind_int(st, 1, name_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 0)
+    rc = cg_error_set(err, CG_EINTERNAL, "screen: index names a missing row");
+  if(rc == 1) {
+    h->list = sdup(cg_stmt_text(st, 0));
+    h->source = sdup(cg_stmt_text(st, 1));
+    h->entry_id = sdup(cg_stmt_text(st, 2));
+    h->name = sdup(cg_stmt_text(st, 3));
+    h->country = sdup(cg_stmt_text(st, 4));
+    h->license_requirement = sdup(cg_stmt_text(st, 5));
+    h->license_policy = sdup(cg_stmt_text(st, 6));
+    h->federal_register_notice = sdup(cg_stmt_text(st, 7));
+    h->content_hash = sdup(cg_stmt_text(st, 8));
+    h->matched_name = sdup(cg_stmt_text(st, 9));
+    h->via_alias = (int)cg_stmt_int(st, 10);
+    rc = CG_OK;
+    if(!h->list || !h->source || !h->entry_id || !h->name || !h->country ||
+       !h->license_requirement || !h->license_policy ||
+       !h->federal_register_notice || !h->content_hash || !h->matched_name)
+      rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+    h->entity_list = cg_screen_is_entity_list(h->list);
+    h->footnotes = cg_screen_footnotes(h->license_requirement);
+  }
+  cg_stmt_reset(st);
+  return rc;
+}
+
+/* 1 if country (2 letters) is in the "CN; HK" list. */
+static int has_country(const char *list, const char *cc)
+{
+  const char *p = list;
+
+  while(p && *p) {
+    while(*p == ' ' || *p == ';')
+      p++;
+    if(strncmp(p, cc, 2) == 0 && (p[2] == '\0' || p[2] == ';'))
+      return 1;
+    p = strchr(p, ';');
+  }
+  return 0;
+}
+
+static int hit_cmp(const void *a, const void *b)
+{
+  const cg_screen_hit *x = a, *y = b;
+  int c;
+
+  if(x->score != y->score)
+    return x->score < y->score ? 1 : -1;
+  c = strcmp(x->entry_id ? x->entry_id : "", y->entry_id ? y->entry_id : "");
+  return c;
+}
+
+/* Screens one name and appends its hits to out. */
+static int screen_one(cg_store *db, cg_sx *idx, const char *name,
+                      const char *country, double threshold, size_t limit,
+                      int on_parent, cg_screen_hits *out, cg_error *err)
+{
+  cg_sx_tokens q;
+  cg_sx_match *m = NULL;
+  size_t n = 0, i, want = limit * 2 + 8;
+  cg_screen_hit *items;
+  int rc;
+
+  memset(&q, 0, sizeof(q));
+  rc = cg_sx_tokenise(&q, name, err);
+  if(rc != CG_OK)
+    return rc;
+  m = calloc(want, sizeof(*m));
+  if(!m) {
+    rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+    goto done;
+  }
+  rc = cg_sx_search(idx, &q, threshold * COUNTRY_PENALTY, 0, m, want, &n, err);
+  if(rc != CG_OK)
+    goto done;
+  items = realloc(out->items, (out->n + n) * sizeof(*items) + 1);
+  if(!items) {
+    rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+    goto done;
+  }
+  out->items = items;
+  for(i = 0; i < n; i++) {
+    cg_screen_hit *h = &out->items[out->n];
+    double s = m[i].score;
+    char *ex = NULL;
+
+    memset(h, 0, sizeof(*h));
+    rc = load_hit(db, idx->names[m[i].name].name_id, h, err);
+    if(rc != CG_OK) {
+      hit_free(h);
+      goto done;
+    }
+    (void)cg_sx_score(idx, &q, m[i].name, &ex);
+    if(country && *country && h->country[0] &&
+       !has_country(h->country, country)) {
+      char *ex2;
+      size_t len = (ex ? strlen(ex) : 0) + 64;
+
+      s *= COUNTRY_PENALTY;
+      ex2 = malloc(len);
+      if(ex2)
+        snprintf(ex2, len, "%s; country %s not in entry's", ex ? ex : "",
+                 country);
+      free(ex);
+      ex = ex2;
+    }
+    if(s < threshold) {
+      free(ex);
+      hit_free(h);
+      continue;
+    }
+    h->explain = ex;
+    h->query = sdup(name);
+    h->score = floor(s * 10000.0 + 0.5) / 10000.0;
+    h->sure = s >= CG_SCREEN_SURE;
+    h->on_parent = on_parent;
+    if(!h->explain || !h->query) {
+      hit_free(h);
+      rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+      goto done;
+    }
+    out->n++;
+  }
+  rc = CG_OK;
+done:
+  free(m);
+  cg_sx_tokens_free(&q);
+  return rc;
+}
+
+/* Marks exact normalised-name matches sure. */
+static int mark_exact(cg_store *db, const char *name, cg_screen_hits *hits,
+                      size_t from, cg_error *err)
+{
+  char *key = NULL;
+  cg_stmt *st = NULL;
+  size_t i;
+  int rc;
+
+  rc = cg_screen_normalise(&key, name, err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_store_cached(db, &st,
+                       "SELECT 1 FROM party_names n JOIN parties p ON "
+                       "p.id = n.party_id WHERE n.key = ?1 AND "
+                       "p.entry_id = ?2",
+                       err);
+  for(i = from; rc == CG_OK && i < hits->n; i++) {
+    if(hits->items[i].sure)
+      continue;
+    rc = cg_stmt_bind_text(st, 1, key, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 2, hits->items[i].entry_id, err);
+    if(rc != CG_OK)
+      break;
+    rc = cg_stmt_step(st, err);
+    if(rc == 1)
+      hits->items[i].sure = 1;
+    cg_stmt_reset(st);
+    rc = rc < 0 ? rc : CG_OK;
+  }
+  free(key);
+  return rc;
+}
+
+int cg_screen_name(cg_store *db, const char *name, const char *country,
+                   double threshold, size_t limit, cg_screen_hits *out,
+                   cg_error *err)
+{
+  char lists[65];
+  cg_sx *idx = NULL;
+  int rc;
+
+  out->n = 0;
+  out->items = NULL;
+  if(threshold < 0)
+    threshold = CG_SCREEN_THRESHOLD;
+  if(!limit)
+    limit = 10;
+  if(!name || !*name)
+    return cg_error_set(err, CG_EINVAL, "screen: empty name");
+  if(strlen(name) > 4096)
+    return cg_error_set(err, CG_EINVAL,
+                        "screen: name of %zu bytes (at most "
+                        "4096)",
+                        strlen(name));
+  rc = get_index(db, &idx, lists, err);
+  if(rc != CG_OK || !idx)
+    return rc;
+  rc = screen_one(db, idx, name, country, threshold, limit, 0, out, err);
+  if(rc == CG_OK)
+    rc = mark_exact(db, name, out, 0, err);
+  if(rc != CG_OK) {
+    cg_screen_hits_free(out);
+    return rc;
+  }
+  qsort(out->items, out->n, sizeof(*out->items), hit_cmp);
+  while(out->n > limit)
+    hit_free(&out->items[--out->n]);
+  return CG_OK;
+}
+
+/* ==== Customers ======================================================= */
+
+static cg_json *hits_to_json(const cg_screen_hits *hits)
+{
+  cg_json *arr = cg_json_array();
+  size_t i;
+
+  for(i = 0; arr && i < hits->n; i++) {
+    const cg_screen_hit *h = &hits->items[i];
+    cg_json *o = cg_json_object();
+
+    if(!o || cg_json_set_str(o, "list", h->list) ||
+       cg_json_set_str(o, "source", h->source) ||
+       cg_json_set_str(o, "entry_id", h->entry_id) ||
+       cg_json_set_str(o, "name", h->name) ||
+       cg_json_set_str(o, "matched_name", h->matched_name) ||
+       cg_json_set_str(o, "query", h->query) ||
+       cg_json_set_str(o, "country", h->country) ||
+       cg_json_set_str(o, "license_requirement", h->license_requirement) ||
+       cg_json_set_str(o, "license_policy", h->license_policy) ||
+       cg_json_set_str(o, "federal_register_notice",
+                       h->federal_register_notice) ||
+       cg_json_set_str(o, "content_hash", h->content_hash) ||
+       cg_json_set_str(o, "explain", h->explain) ||
+       cg_json_set_num(o, "score", h->score) ||
+       cg_json_set_bool(o, "via_alias", h->via_alias) ||
+       cg_json_set_bool(o, "sure", h->sure) ||
+       cg_json_set_bool(o, "on_parent", h->on_parent) ||
+       cg_json_append(arr, o)) {
+      cg_json_free(arr);
+      return NULL;
+    }
+  }
+  return arr;
+}
+
+static int hits_from_json(const cg_json *arr, cg_screen_hits *out,
+                          cg_error *err)
+{
+  size_t i, n = cg_json_size(arr);
+
+  out->items = calloc(n + 1, sizeof(*out->items));
+  if(!out->items)
+    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  for(i = 0; i < n; i++) {
+    const cg_json *o = cg_json_at(arr, i);
+    cg_screen_hit *h = &out->items[i];
+
+#define S(k) sdup(cg_json_string_value(cg_json_get(o, k)))
+    h->list = S("list");
+    h->source = S("source");
+    h->entry_id = S("entry_id");
+    h->name = S("name");
+    h->matched_name = S("matched_name");
+    h->query = S("query");
+    h->country = S("country");
+    h->license_requirement = S("license_requirement");
+    h->license_policy = S("license_policy");
+    h->federal_register_notice = S("federal_register_notice");
+    h->content_hash = S("content_hash");
+    h->explain = S("explain");
+#undef S
+    h->score = cg_json_number_value(cg_json_get(o, "score"));
+    h->via_alias = cg_json_is_true(cg_json_get(o, "via_alias"));
+    h->sure = cg_json_is_true(cg_json_get(o, "sure"));
+    h->on_parent = cg_json_is_true(cg_json_get(o, "on_parent"));
+    h->entity_list = cg_screen_is_entity_list(h->list);
+    h->footnotes = cg_screen_footnotes(h->license_requirement);
+    out->n++;
+  }
+  return CG_OK;
+}
+
+/* Sets cleared/clear_reason from screen_clearances. */
+static int apply_clearances(cg_store *db, int64_t customer,
+                            cg_screen_hits *hits, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  size_t i;
+  int rc;
+
+  rc = cg_store_cached(db, &st,
+                       "SELECT reason FROM screen_clearances WHERE "
+                       "customer_id = ?1 AND entry_id = ?2 AND "
+                       "content_hash = ?3 ORDER BY id DESC LIMIT 1",
+                       err);
+  for(i = 0; rc == CG_OK && i < hits->n; i++) {
+    cg_screen_hit *h = &hits->items[i];
+
+    rc = cg_stmt_bind_int(st, 1, customer, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 2, h->entry_id, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 3, h->content_hash, err);
+    if(rc != CG_OK)
+      break;
+    rc = cg_stmt_step(st, err);
+    if(rc == 1) {
+      h->cleared = 1;
+      h->clear_reason = sdup(cg_stmt_text(st, 0));
+    }
+    cg_stmt_reset(st);
+    rc = rc < 0 ? rc : CG_OK;
+  }
+  return rc;
+}
+
+int cg_screen_customer(cg_store *db, int64_t customer_id, double threshold,
+                       cg_screen_hits *out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  char lists[65], subject[2200];
+  char *name = NULL, *country = NULL, *parent = NULL, *pcountry = NULL;
+  char *dump = NULL;
+  cg_json *arr = NULL;
+  cg_sx *idx = NULL;
+  size_t from;
+  int rc;
+
+  out->n = 0;
+  out->items = NULL;
+  if(threshold < 0)
+    threshold = CG_SCREEN_THRESHOLD;
+  rc = cg_store_cached(db, &st,
+                       "SELECT name, coalesce(hq_country, country), parent, "
+                       "parent_hq_country FROM customers WHERE id = ?1",
+                       err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, customer_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 0)
+    rc = cg_error_set(err, CG_ENOTFOUND, "screen: no customer #%lld",
+                      (long long)customer_id);
+  if(rc == 1) {
+    name = cg_stmt_strdup(st, 0);
+    country = cg_stmt_strdup(st, 1);
+    parent = cg_stmt_strdup(st, 2);
+    pcountry = cg_stmt_strdup(st, 3);
+    rc = name ? CG_OK : cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  }
+  cg_stmt_reset(st);
+  if(rc != CG_OK)
+    goto done;
+  snprintf(subject, sizeof(subject), "%s|%s|%s|%s", name,
+           country ? country : "", parent ? parent : "",
+           pcountry ? pcountry : "");
+  rc = cg_screen_lists_version(db, lists, err);
+  if(rc != CG_OK)
+    goto done;
+  /* Cached for this lists version? */
+  rc = cg_store_cached(db, &st,
+                       "SELECT hits FROM screenings WHERE customer_id = ?1 "
+                       "AND lists = ?2 AND threshold = ?3 AND subject = ?4",
+                       err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, customer_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, lists, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_double(st, 3, threshold, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, subject, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1) {
+    const char *txt = cg_stmt_text(st, 0);
+
+    rc = cg_json_parse(&arr, txt, strlen(txt), "screenings.hits", err);
+    cg_stmt_reset(st);
+    if(rc == CG_OK)
+      rc = hits_from_json(arr, out, err);
+    goto clear;
+  }
+  cg_stmt_reset(st);
+  if(rc < 0)
+    goto done;
+  rc = get_index(db, &idx, lists, err);
+  if(rc != CG_OK)
+    goto done;
+  if(idx) {
+    rc = screen_one(db, idx, name, country, threshold, 10, 0, out, err);
+    if(rc == CG_OK)
+      rc = mark_exact(db, name, out, 0, err);
+    from = out->n;
+    if(rc == CG_OK && parent && *parent) {
+      rc = screen_one(db, idx, parent, pcountry, threshold, 10, 1, out, err);
+      if(rc == CG_OK)
+        rc = mark_exact(db, parent, out, from, err);
+    }
+    if(rc != CG_OK)
+      goto done;
+    qsort(out->items, out->n, sizeof(*out->items), hit_cmp);
+  }
+  arr = hits_to_json(out);
+  if(!arr) {
+    rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+    goto done;
+  }
+  rc = cg_json_dump(&dump, arr, CG_JSON_CANONICAL, err);
+  if(rc == CG_OK)
+    rc = cg_store_cached(db, &st,
+                         "INSERT OR REPLACE INTO screenings(customer_id, "
+                         "lists, threshold, subject, hits) VALUES(?1, ?2, ?3, "
+                         "?4, ?5)",
+                         err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, customer_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, lists, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_double(st, 3, threshold, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, subject, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 5, dump, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  if(rc != CG_OK)
+    goto done;
+clear:
+  if(rc == CG_OK)
+    rc = apply_clearances(db, customer_id, out, err);
+done:
+  if(rc != CG_OK)
+    cg_screen_hits_free(out);
+  cg_json_free(arr);
+  free(dump);
+  free(name);
+  free(country);
+  free(parent);
+  free(pcountry);
+  return rc;
+}
+
+int cg_screen_clear(cg_store *db, const char *customer, const char *entry_id,
+                    const char *reason, cg_error *err)
+{
+  cg_stmt *st = NULL, *ins = NULL;
+  int64_t cid = 0;
+  int rc, found = 0;
+
+  if(!reason || !*reason)
+    return cg_error_set(err, CG_EINVAL, "screen clear: a reason is required");
+  rc = cg_store_prepare(db, &st,
+                        "SELECT id FROM customers WHERE name = ?1 COLLATE "
+                        "NOCASE OR CAST(id AS TEXT) = ?1 ORDER BY "
+                        "name = ?1 COLLATE NOCASE DESC LIMIT 1",
+                        err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, customer, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    cid = cg_stmt_int(st, 0);
+  cg_stmt_finalize(st);
+  st = NULL;
+  if(rc == 0)
+    return cg_error_set(err, CG_ENOTFOUND, "screen clear: no customer \"%s\"",
+                        customer);
+  if(rc < 0)
+    return rc;
+  rc = cg_store_begin(db, err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_store_prepare(db, &st,
+                        "SELECT DISTINCT content_hash FROM parties WHERE "
+                        "entry_id = ?1",
+                        err);
+  if(rc == CG_OK)
+    rc = cg_store_prepare(db, &ins,
+                          "INSERT OR REPLACE INTO screen_clearances("
+                          "customer_id, entry_id, content_hash, reason) "
+                          "VALUES(?1, ?2, ?3, ?4)",
+                          err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, entry_id, err);
+  while(rc >= 0 && (rc = cg_stmt_step(st, err)) == 1) {
+    found++;
+    rc = cg_stmt_bind_int(ins, 1, cid, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(ins, 2, entry_id, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(ins, 3, cg_stmt_text(st, 0), err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(ins, 4, reason, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_run(ins, err);
+    if(rc != CG_OK)
+      break;
+    rc = 1;
+  }
+  cg_stmt_finalize(st);
+  cg_stmt_finalize(ins);
+  if(rc == 0 && !found)
+    rc = cg_error_set(err, CG_ENOTFOUND, "screen clear: no list entry \"%s\"",
+                      entry_id);
+  if(rc < 0) {
+    cg_store_rollback(db);
+    return rc;
+  }
+  return cg_store_commit(db, err);
+}

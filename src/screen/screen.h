@@ -1,0 +1,189 @@
+/* screen.h -- restricted-party screening: import of the US Consolidated
+ * Screening List (CSV both layouts, JSON) and OFAC's legacy SDN files,
+ * name normalisation, a token index and Jaro-Winkler scoring.
+ *
+ * Import: each import replaces one source's list (e.g. "csl", "ofac") in
+ * one transaction, records a list version and rebuilds the search index;
+ * any error rolls back and leaves the previous lists as they were.
+ *
+ * Scores are in [0, 1]: token-level Jaro-Winkler best pairs between the
+ * query and a listed name, each token weighted by its rarity in the lists
+ * (legal forms such as "Co", "Ltd", "GmbH" and words such as "of" weigh
+ * little but still count), order-free. A hit is *sure* at or above
+ * CG_SCREEN_SURE (or when the normalised names are equal) and *possible*
+ * between the threshold and that.
+ *
+ * Which hits are the Entity List: cg_screen_hit.entity_list is set when
+ * the list name contains "Entity List" (CSL: "Entity List (EL) - Bureau
+ * of Industry and Security"). Footnotes are read from the
+ * license_requirement text by cg_screen_footnotes(): "734.9(e)(1)" /
+ * "734.9(e)1" is footnote 1 (Huawei FDP rule, §734.9(e)(1)); "734.9(e)(2)"
+ * or a requirement that cites "734.9(e)" and ends in footnote mark 4 is
+ * footnote 4 (§734.9(e)(2)); "734.9(e)(3)" is footnote 5; "734.9(g)" is
+ * footnote 3 (Russia/Belarus military end users).
+ *
+ * Ownership: cg_screen_hits is filled by the screening functions and freed
+ * with cg_screen_hits_free; every string in it is owned by the hits. */
+#ifndef CG_SCREEN_H
+#define CG_SCREEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/store.h"
+
+/* Default threshold of a possible hit, chosen on tests/data/
+ * screen_labelled.csv (see tests/data/screen_labelled.md). */
+#define CG_SCREEN_THRESHOLD 0.90
+/* At or above: a sure hit (also any exact normalised-name match). */
+#define CG_SCREEN_SURE 0.95
+
+/* Import formats. */
+enum {
+  CG_SCREEN_CSL_CSV = 1,  /* CSL CSV, 28 (no _id) or 29 columns */
+  CG_SCREEN_CSL_JSON = 2, /* {"results": [...]} as served by trade.gov */
+  CG_SCREEN_OFAC = 3      /* sdn.csv + add.csv + alt.csv + sdn_comments.csv */
+};
+
+/* Footnote bits of cg_screen_footnotes(). */
+enum {
+  CG_SCREEN_FN1 = 1 << 0, /* §734.9(e)(1) */
+  CG_SCREEN_FN3 = 1 << 2, /* §734.9(g) */
+  CG_SCREEN_FN4 = 1 << 3, /* §734.9(e)(2) */
+  CG_SCREEN_FN5 = 1 << 4  /* §734.9(e)(3) */
+};
+
+typedef struct cg_screen_counts {
+  size_t entries;     /* parties imported */
+  size_t names;       /* names incl. aliases */
+  size_t aliases;     /* of which aliases */
+  size_t entity_list; /* parties whose list contains "Entity List" */
+  char sha256[65];    /* of the input (OFAC: of the four files' digests) */
+} cg_screen_counts;
+
+/* ==== Import ========================================================== */
+
+/* Parses a format name: "csl-csv", "csl-json", "ofac"; 0 if unknown. */
+int cg_screen_format(const char *name);
+
+/* Imports path (OFAC: the sdn.csv path; add.csv, alt.csv and
+ * sdn_comments.csv must be beside it). source NULL = "csl" for the CSL
+ * formats, "ofac" for OFAC. counts may be NULL. Errors: CG_EINVAL with
+ * "file:line: what" for bad data, CG_ENOTFOUND for a missing file (or a
+ * missing OFAC part, named), CG_EIO, CG_EDB. The database is unchanged on
+ * error. */
+int cg_screen_import(cg_store *db, const char *path, int format,
+                     const char *source, cg_screen_counts *counts,
+                     cg_error *err);
+
+/* The same from memory (for the HTTP sync); name is used in messages and
+ * recorded as the file. OFAC needs four files: CG_EUSAGE here. */
+int cg_screen_import_mem(cg_store *db, const char *name, const char *buf,
+                         size_t len, int format, const char *source,
+                         cg_screen_counts *counts, cg_error *err);
+
+/* Records the HTTP validators of the current list version of source (for
+ * conditional GETs by the sync); NULL stores NULL. CG_ENOTFOUND if the
+ * source has no current list. */
+int cg_screen_set_http_meta(cg_store *db, const char *source, const char *etag,
+                            const char *last_modified, cg_error *err);
+
+/* The version of the current lists as a whole: sha256 hex over every
+ * current (source, sha256) pair; "" when no list is loaded. Screening
+ * results are cached against it. */
+int cg_screen_lists_version(cg_store *db, char out[65], cg_error *err);
+
+/* ==== Screening ======================================================= */
+
+typedef struct cg_screen_hit {
+  char *list;                    /* e.g. "Entity List (EL) - Bureau ..." */
+  char *source;                  /* import source, e.g. "csl" */
+  char *entry_id;                /* _id / entity_number / OFAC ent_num */
+  char *name;                    /* the entry's primary name */
+  char *matched_name;            /* the name or alias that matched */
+  char *query;                   /* the screened name */
+  char *country;                 /* entry's countries, "CN; HK" or "" */
+  char *license_requirement;     /* "" if none */
+  char *license_policy;          /* "" if none */
+  char *federal_register_notice; /* "" if none */
+  char *content_hash;            /* changes when the entry changes */
+  char *explain;                 /* which tokens matched how */
+  char *clear_reason;            /* set when cleared, else NULL */
+  double score;                  /* [0, 1] */
+  int via_alias;                 /* matched an alias, not the main name */
+  int sure;                      /* score >= CG_SCREEN_SURE or exact */
+  int entity_list;               /* list contains "Entity List" */
+  int footnotes;                 /* CG_SCREEN_FN* bits */
+  int on_parent;                 /* customer screening: hit the parent */
+  int cleared;                   /* a clearance covers this pair */
+} cg_screen_hit;
+
+typedef struct cg_screen_hits {
+  size_t n;             /* hits, best first */
+  cg_screen_hit *items; /* n hits */
+} cg_screen_hits;
+
+/* Screens an ad-hoc name. country (ISO alpha-2, may be NULL) lowers the
+ * score of entries that list other countries a little (x0.97). threshold
+ * < 0 uses CG_SCREEN_THRESHOLD; limit 0 = 10. One hit per list entry, the
+ * best of its names. *out is reset first; free with cg_screen_hits_free.
+ * No lists loaded gives 0 hits. */
+int cg_screen_name(cg_store *db, const char *name, const char *country,
+                   double threshold, size_t limit, cg_screen_hits *out,
+                   cg_error *err);
+
+/* Screens customer_id's name (with its country) and, if set, its parent
+ * (with parent_hq_country) against the current lists; results are cached
+ * per (customer, lists version, threshold) in `screenings` and re-used
+ * until a list changes. Hits covered by a clearance whose entry is
+ * unchanged come back with cleared = 1 and clear_reason set: they must
+ * not hold. CG_ENOTFOUND for an unknown customer. */
+int cg_screen_customer(cg_store *db, int64_t customer_id, double threshold,
+                       cg_screen_hits *out, cg_error *err);
+
+/* Records that customer (name) is cleared for entry_id with reason; the
+ * clearance lasts until the entry's content changes. CG_ENOTFOUND for an
+ * unknown customer or entry. */
+int cg_screen_clear(cg_store *db, const char *customer, const char *entry_id,
+                    const char *reason, cg_error *err);
+
+void cg_screen_hits_free(cg_screen_hits *hits);
+
+/* The screening functions load the search index (a blob written at
+ * import, ~6 MB for the full CSL, ~10 ms) once and keep it for the life of
+ * the process, keyed by database path and lists version; a new import
+ * (by any process) is seen at the next call. Not thread-safe: screen from
+ * one thread. cg_screen_release frees the kept index (e.g. before exit
+ * under a leak checker); it can't fail. */
+void cg_screen_release(void);
+
+/* CG_SCREEN_FN* bits found in a license_requirement text. */
+int cg_screen_footnotes(const char *license_requirement);
+
+/* 1 if a list name is the Entity List. */
+int cg_screen_is_entity_list(const char *list);
+
+/* ==== Normalisation =================================================== */
+
+/* The normalised key of a name: NFKC, case fold, no accents, punctuation
+ * as spaces, legal forms in one canonical spelling ("Limited" -> "ltd",
+ * "Corporation" -> "corp"), kept in place: "11420 CORP." -> "11420 corp".
+ * *out is malloc'ed. */
+int cg_screen_normalise(char **out, const char *name, cg_error *err);
+
+/* ==== List sync ======================================================= */
+
+/* Entries of source's list in use (0 if none). */
+int cg_screen_list_count(cg_store *db, const char *source, int64_t *n_out,
+                         cg_error *err);
+
+/* The callbacks `sync lists` uses (sync.h): count the entries of a source,
+ * replace its list from a downloaded body, and re-screen every customer;
+ * each NEW uncleared hit holds the customer's pending orders (table
+ * order_holds) and raises a party.hit event. They run inside the sync's
+ * transaction. */
+struct cg_sync_list_ops;
+const struct cg_sync_list_ops *cg_screen_sync_ops(void);
+
+#endif

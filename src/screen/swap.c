@@ -1,0 +1,177 @@
+/* screen_sync.c -- the screening module's side of `sync lists`: count,
+ * replace and re-screen, all inside the sync's one transaction. */
+#include "screen/screen.h"
+
+#include "core/json.h"
+#include "net/sync.h"
+#include "net/webhook.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int cg_screen_list_count(cg_store *db, const char *source, int64_t *n_out,
+                         cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "SELECT coalesce(sum(entries), 0) FROM "
+                           "list_versions WHERE source = ?1 AND current = 1",
+                           err);
+  *n_out = 0;
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, source, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    *n_out = cg_stmt_int(st, 0);
+  if(st)
+    cg_stmt_reset(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+static int ops_count(void *ctx, cg_store *db, const char *source,
+                     int64_t *n_out, cg_error *err)
+{
+  (void)ctx;
+  return cg_screen_list_count(db, source, n_out, err);
+}
+
+static int ops_replace(void *ctx, cg_store *db, const char *source,
+                       const char *format, const char *name, const char *body,
+                       size_t len, int64_t *n_out, cg_error *err)
+{
+  cg_screen_counts counts;
+  int f = cg_screen_format(format);
+  int rc;
+
+  (void)ctx;
+  *n_out = 0;
+  if(f != CG_SCREEN_CSL_CSV && f != CG_SCREEN_CSL_JSON)
+    return cg_error_set(err, CG_EUSAGE,
+                        "sync lists: --format must be csl-csv or csl-json");
+  rc = cg_screen_import_mem(db, name, body, len, f, source, &counts, err);
+  if(rc == CG_OK)
+    *n_out = (int64_t)counts.entries;
+  return rc;
+}
+
+/* 1 if entry_id was already among the customer's hits under an older
+ * list version: only new hits raise events and holds. */
+static int seen_before(cg_store *db, int64_t customer, const char *lists,
+                       const char *entry_id, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "SELECT 1 FROM screenings s, json_each(s.hits) h "
+                           "WHERE s.customer_id = ?1 AND s.lists != ?2 AND "
+                           "json_extract(h.value, '$.entry_id') = ?3 LIMIT 1",
+                           err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, customer, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, lists, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 3, entry_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(st)
+    cg_stmt_reset(st);
+  return rc;
+}
+
+/* Holds the customer's pending orders for a new hit; returns their ids. */
+static int hold_orders(cg_store *db, int64_t customer, const cg_screen_hit *h,
+                       cg_json *ids, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "INSERT OR IGNORE INTO order_holds(order_id, "
+                           "entry_id, list, reason) SELECT id, ?2, ?3, ?4 "
+                           "FROM orders WHERE customer_id = ?1 AND status = "
+                           "'pending' RETURNING (SELECT order_id FROM orders "
+                           "o WHERE o.id = order_holds.order_id)",
+                           err);
+  char reason[600];
+
+  snprintf(reason, sizeof(reason), "%s list hit %.3f on \"%s\"",
+           h->sure ? "sure" : "possible", h->score, h->name);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, customer, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, h->entry_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 3, h->list, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, reason, err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    cg_json_append(ids, cg_json_str(cg_stmt_text(st, 0)));
+    rc = CG_OK;
+  }
+  if(st)
+    cg_stmt_reset(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+static int ops_rescreen(void *ctx, cg_store *db, const char *source,
+                        int64_t *hits_out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  char lists[65];
+  int rc;
+
+  (void)ctx;
+  (void)source;
+  *hits_out = 0;
+  rc = cg_screen_lists_version(db, lists, err);
+  if(rc == CG_OK)
+    rc = cg_store_prepare(db, &st,
+                          "SELECT id, name FROM customers ORDER BY id", err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    int64_t id = cg_stmt_int(st, 0);
+    cg_screen_hits hits = { 0, NULL };
+    size_t i;
+
+    rc = cg_screen_customer(db, id, CG_SCREEN_THRESHOLD, &hits, err);
+    for(i = 0; rc == CG_OK && i < hits.n; i++) {
+      const cg_screen_hit *h = &hits.items[i];
+      cg_json *ev, *orders;
+      int seen;
+      if(h->cleared)
+        continue;
+      seen = seen_before(db, id, lists, h->entry_id, err);
+      if(seen < 0)
+        rc = seen;
+      if(seen != 0)
+        continue;
+      ev = cg_json_object();
+      orders = cg_json_array();
+      rc = hold_orders(db, id, h, orders, err);
+      cg_json_set_str(ev, "customer", cg_stmt_text(st, 1));
+      cg_json_set_str(ev, "party", h->on_parent ? "parent" : "customer");
+      cg_json_set_str(ev, "list", h->list);
+      cg_json_set_str(ev, "entry_id", h->entry_id);
+      cg_json_set_str(ev, "name", h->name);
+      cg_json_set_str(ev, "matched_name", h->matched_name);
+      cg_json_set_num(ev, "score", h->score);
+      cg_json_set_bool(ev, "sure", h->sure);
+      cg_json_set_str(ev, "federal_register_notice",
+                      h->federal_register_notice);
+      cg_json_set(ev, "held_orders", orders);
+      if(rc == CG_OK)
+        rc = cg_webhook_enqueue_json(db, CG_EVENT_PARTY_HIT, ev, NULL, err);
+      cg_json_free(ev);
+      (*hits_out)++;
+    }
+    cg_screen_hits_free(&hits);
+  }
+  cg_stmt_finalize(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+static const cg_sync_list_ops screen_ops = { NULL, ops_count, ops_replace,
+                                             ops_rescreen };
+
+const cg_sync_list_ops *cg_screen_sync_ops(void)
+{
+  return &screen_ops;
+}
