@@ -12,6 +12,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The exit status of check for an outcome: 0 go, 10 wait, 20 deny. */
+static int outcome_exit(cg_outcome o)
+{
+  switch(o) {
+  case CG_OUT_NOTIFY:
+  case CG_OUT_HOLD:
+  case CG_OUT_LICENSE_REQUIRED:
+    return 10;
+  case CG_OUT_DENY:
+    return 20;
+  default:
+    return 0;
+  }
+}
+
 static void help(void)
 {
   printf("usage: chipgate check --chip C --customer P --dest CC [--qty N]\n"
@@ -291,7 +306,7 @@ int cmd_check(cg_cli *cli, int argc, char **argv)
   else {
     print_text(dn.doc);
   }
-  status = cg_outcome_exit(dn.outcome);
+  status = outcome_exit(dn.outcome);
 out:
   cg_json_free(dn.doc);
   cg_decider_close(dec);

@@ -3,6 +3,7 @@
 #include "decide/batch.h"
 #include "model/chip.h"
 #include "model/customer.h"
+#include "model/license.h"
 #include "model/order.h"
 #include "screen/screen.h"
 #include "cli/cmd.h"

@@ -2,6 +2,7 @@
 #include "model/chip.h"
 #include "cli/cmd.h"
 #include "model/customer.h"
+#include "model/license.h"
 #include "model/order.h"
 
 #include <getopt.h>

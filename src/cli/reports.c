@@ -5,6 +5,7 @@
 #include "decide/batch.h"
 #include "cli/cli.h"
 #include "core/json.h"
+#include "model/license.h"
 #include "report/report.h"
 #include "decide/workload.h"
 
@@ -12,50 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-/* Licences with what has been drawn from them. */
-static int licenses_json(cg_store *db, cg_json **out, cg_error *err)
-{
-  cg_stmt *st = NULL;
-  cg_json *arr = cg_json_array();
-  int rc;
-
-  *out = NULL;
-  if(!arr)
-    return cg_error_set(err, CG_ENOMEM, "report: out of memory");
-  rc = cg_store_prepare(db, &st,
-                        "SELECT l.number, c.name, l.kind, l.max_qty, "
-                        "(SELECT coalesce(sum(quantity), 0) FROM "
-                        "license_usage u WHERE u.license_id = l.id) "
-                        "FROM licenses l JOIN customers c ON c.id = "
-                        "l.customer_id ORDER BY l.number",
-                        err);
-  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
-    cg_json *o = cg_json_object();
-    int64_t used = cg_stmt_int(st, 4);
-    rc = CG_OK;
-    cg_json_set_str(o, "number", cg_stmt_text(st, 0));
-    cg_json_set_str(o, "customer", cg_stmt_text(st, 1));
-    cg_json_set_str(o, "kind", cg_stmt_text(st, 2));
-    if(cg_stmt_is_null(st, 3)) {
-      cg_json_set(o, "max_qty", cg_json_null());
-      cg_json_set(o, "remaining", cg_json_null());
-    }
-    else {
-      cg_json_set_int(o, "max_qty", cg_stmt_int(st, 3));
-      cg_json_set_int(o, "remaining", cg_stmt_int(st, 3) - used);
-    }
-    cg_json_set_int(o, "used", used);
-    cg_json_append(arr, o);
-  }
-  cg_stmt_finalize(st);
-  if(rc < 0) {
-    cg_json_free(arr);
-    return rc;
-  }
-  *out = arr;
-  return CG_OK;
-}
 
 static int mkdir_p(const char *dir, cg_error *err)
 {
@@ -163,7 +120,7 @@ static int reporter_open(reporter *rp, cg_store *db, int64_t batch_id,
   rp->meta.lists = rp->lists[0] ? rp->lists : NULL;
   rp->meta.tool_version = CG_VERSION;
   rp->meta.mfu = mfu;
-  rc = licenses_json(db, &rp->lic, err);
+  rc = cg_license_balances(db, &rp->lic, err);
   if(rc == CG_OK)
     rc = cg_workloads_load(db, &rp->wl, err);
   rp->meta.licenses = rp->lic;
@@ -202,7 +159,7 @@ static int reporter_close(reporter *rp, cg_store *db, int quiet, cg_error *err)
   static const int order[] = { CG_REPORT_MD, CG_REPORT_JSON, CG_REPORT_CSV,
                                CG_REPORT_HTML };
   cg_json *lic = NULL;
-  int rc = licenses_json(db, &lic, err), k;
+  int rc = cg_license_balances(db, &lic, err), k;
 
   if(rc == CG_OK) {
     cg_report_set_licenses(rp->r, lic);

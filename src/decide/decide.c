@@ -3,7 +3,7 @@
 
 #include "core/crypto.h"
 #include "core/json.h"
-#include "core/pattern.h"
+#include "model/license.h"
 #include "screen/screen.h"
 #include "decide/workload.h"
 
@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GROUP_CACHE   1024 /* country/date -> group mask slots */
-#define PATTERN_CACHE 64   /* licence patterns compiled per decider */
+#define GROUP_CACHE 1024 /* country/date -> group mask slots */
 
 typedef struct group_slot {
   char country[3]; /* "" = empty slot */
@@ -29,11 +28,7 @@ struct cg_decider {
   cg_workloads *workloads; /* reference runs for the estimates */
   char lists[72];          /* "sha256:..." of the screening lists, or "" */
   group_slot groups[GROUP_CACHE];
-  struct {
-    char *src;      /* a licence's eccn or chip pattern */
-    cg_pattern *re; /* compiled once per decider */
-  } pats[PATTERN_CACHE];
-  size_t n_pats;
+  cg_license_matcher *licenses; /* held-licence lookups */
 };
 
 int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err)
@@ -68,6 +63,8 @@ int cg_decider_open(cg_decider **out, cg_store *db, const cg_rules *pack,
   rc = cg_decide_ruleset_hash(pack, d->ruleset, err);
   if(rc == CG_OK)
     rc = cg_workloads_load(db, &d->workloads, err);
+  if(rc == CG_OK)
+    rc = cg_license_matcher_open(&d->licenses, db, err);
   if(rc == CG_OK) {
     char hex[65] = "";
     rc = cg_screen_lists_version(db, hex, err);
@@ -89,30 +86,13 @@ void cg_decider_close(cg_decider *d)
   if(!d)
     return;
   cg_workloads_free(d->workloads);
-  while(d->n_pats--) {
-    free(d->pats[d->n_pats].src);
-    cg_pattern_free(d->pats[d->n_pats].re);
-  }
+  cg_license_matcher_close(d->licenses);
   free(d);
 }
 
 const char *cg_decider_lists(const cg_decider *d)
 {
   return d->lists[0] ? d->lists : NULL;
-}
-
-int cg_outcome_exit(cg_outcome o)
-{
-  switch(o) {
-  case CG_OUT_NOTIFY:
-  case CG_OUT_HOLD:
-  case CG_OUT_LICENSE_REQUIRED:
-    return 10;
-  case CG_OUT_DENY:
-    return 20;
-  default:
-    return 0;
-  }
 }
 
 /* ==== country groups as of a date ===================================== */
@@ -172,177 +152,6 @@ static int set_country(cg_decider *d, cg_facts *f, int id, const char *code,
 }
 
 /* ==== approvals and licences ========================================== */
-
-/* The customer's designer status and OSAT approval on the date. */
-static int approvals(cg_decider *d, int64_t customer_id, const char *date,
-                     const char **designer, int *osat, cg_error *err)
-{
-  cg_stmt *st = NULL;
-  int rc;
-
-  *designer = "none";
-  *osat = 0;
-  if(!customer_id)
-    return CG_OK;
-  rc = cg_store_cached(d->db, &st,
-                       "SELECT kind FROM licenses WHERE customer_id = ?1 AND "
-                       "valid_from <= ?2 AND ?2 <= valid_to AND kind IN "
-                       "('approved_ic_designer', 'authorized_ic_designer', "
-                       "'approved_osat')",
-                       err);
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_stmt_bind_int(st, 1, customer_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 2, date, err);
-  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
-    const char *k = cg_stmt_text(st, 0);
-    if(!strcmp(k, "approved_ic_designer"))
-      *designer = "approved";
-    else if(!strcmp(k, "authorized_ic_designer") &&
-            strcmp(*designer, "approved") != 0)
-      *designer = "authorized";
-    else if(!strcmp(k, "approved_osat"))
-      *osat = 1;
-    rc = CG_OK;
-  }
-  cg_stmt_reset(st);
-  return rc < 0 ? rc : CG_OK;
-}
-
-/* Does a licence's pattern (empty = any) match the whole subject? Patterns
- * are compiled once per decider, not once per order; import already
- * refused the ones that do not compile. */
-static int pattern_ok(cg_decider *d, const char *re, const char *subject)
-{
-  cg_pattern *p = NULL;
-  size_t i;
-  int m;
-
-  if(!re || !*re)
-    return 1;
-  if(!subject)
-    return 0;
-  for(i = 0; i < d->n_pats; i++)
-    if(strcmp(d->pats[i].src, re) == 0) {
-      p = d->pats[i].re;
-      break;
-    }
-  if(!p) {
-    if(cg_pattern_compile(&p, re, CG_PATTERN_CASELESS | CG_PATTERN_ANCHORED,
-                          NULL) != CG_OK)
-      return 0;
-    if(d->n_pats == PATTERN_CACHE) {
-      /* Full: match once without keeping it. */
-      m = cg_pattern_match(p, subject, strlen(subject), NULL);
-      cg_pattern_free(p);
-      return m == 1;
-    }
-    d->pats[d->n_pats].src = strdup(re);
-    if(!d->pats[d->n_pats].src) {
-      cg_pattern_free(p);
-      return 0;
-    }
-    d->pats[d->n_pats++].re = p;
-  }
-  return cg_pattern_match(p, subject, strlen(subject), NULL) == 1;
-}
-
-/* Does a ';'-list of codes and group names cover dest (groups as of the
- * order date, already in dest_mask)? An empty list covers everything. */
-static int destinations_ok(const char *list, const char *dest,
-                           unsigned dest_mask)
-{
-  char buf[1024], *save = NULL, *tok;
-
-  if(!list || !*list)
-    return 1;
-  snprintf(buf, sizeof(buf), "%s", list);
-  for(tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
-    int bit;
-    while(*tok == ' ')
-      tok++;
-    if(!strncmp(tok, dest, 2) && (tok[2] == '\0' || tok[2] == ' '))
-      return 1;
-    bit = cg_group_bit(tok);
-    if(bit >= 0 && (dest_mask & (1u << bit)))
-      return 1;
-  }
-  return 0;
-}
-
-typedef struct license_hit {
-  int64_t id;       /* 0 if none */
-  char number[128]; /* licence number */
-  char kind[32];    /* kind */
-  int64_t max_qty;  /* -1 unlimited */
-  int64_t used;     /* before this order */
-} license_hit;
-
-/* The first held licence (by number) that covers the whole order. */
-static int find_license(cg_decider *d, const cg_order *o, int64_t customer_id,
-                        const char *eccn, const char *chip, unsigned dest_mask,
-                        license_hit *hit, cg_error *err)
-{
-  cg_stmt *st = NULL;
-  int rc;
-
-  memset(hit, 0, sizeof(*hit));
-  if(!customer_id)
-    return CG_OK;
-  rc = cg_store_cached(d->db, &st,
-                       "SELECT l.id, l.number, l.kind, l.eccn, l.chip, "
-                       "l.destinations, coalesce(l.max_qty, -1), "
-                       "(SELECT coalesce(sum(u.quantity), 0) FROM "
-                       "license_usage u WHERE u.license_id = l.id) "
-                       "FROM licenses l WHERE l.customer_id = ?1 AND "
-                       "l.kind IN ('license', 'policy_permission') AND "
-                       "l.valid_from <= ?2 AND ?2 <= l.valid_to "
-                       "ORDER BY l.number",
-                       err);
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_stmt_bind_int(st, 1, customer_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 2, o->ship_date, err);
-  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
-    int64_t max = cg_stmt_int(st, 6), used = cg_stmt_int(st, 7);
-    rc = CG_OK;
-    if(max >= 0 && max - used < o->quantity)
-      continue; /* a partly covering licence does not cover */
-    if(!pattern_ok(d, cg_stmt_text(st, 3), eccn) ||
-       !pattern_ok(d, cg_stmt_text(st, 4), chip) ||
-       !destinations_ok(cg_stmt_text(st, 5), o->destination, dest_mask))
-      continue;
-    hit->id = cg_stmt_int(st, 0);
-    snprintf(hit->number, sizeof(hit->number), "%s", cg_stmt_text(st, 1));
-    snprintf(hit->kind, sizeof(hit->kind), "%s", cg_stmt_text(st, 2));
-    hit->max_qty = max;
-    hit->used = used;
-    break;
-  }
-  cg_stmt_reset(st);
-  return rc < 0 ? rc : CG_OK;
-}
-
-static int consume_license(cg_decider *d, const license_hit *hit,
-                           const cg_order *o, cg_error *err)
-{
-  cg_stmt *st = NULL;
-  int rc = cg_store_cached(d->db, &st,
-                           "INSERT INTO license_usage(license_id, order_id, "
-                           "quantity) VALUES(?1, ?2, ?3)",
-                           err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 1, hit->id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 2, o->id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 3, o->quantity, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_run(st, err);
-  return rc;
-}
 
 /* ==== the decision document =========================================== */
 
@@ -633,7 +442,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   cg_json *doc = NULL, *cj = NULL, *lic = cg_json_null();
   cg_json *screening = NULL;
   cg_screen_hits hits = { 0, NULL };
-  license_hit hit;
+  cg_license_hit hit;
   const char *designer = "none";
   const char *eccn = NULL;
   int32_t date = 0;
@@ -666,7 +475,8 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
     rc =
         set_country(d, &f, CG_F_DEST, o->destination, date, o->ship_date, err);
   if(rc == CG_OK)
-    rc = approvals(d, cu->id, o->ship_date, &designer, &osat, err);
+    rc = cg_license_approvals(d->db, cu->id, o->ship_date, &designer, &osat,
+                              err);
   if(rc != CG_OK)
     goto done;
   dest_mask = f.v[CG_F_DEST].u.country.groups;
@@ -705,7 +515,9 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
          !res->fired[i].relieved)
         need = 1;
     if(need) {
-      rc = find_license(d, o, cu->id, eccn, chip->name, dest_mask, &hit, err);
+      cg_license_need want = { cu->id, o->ship_date, o->destination, dest_mask,
+                               eccn,   chip->name,   o->quantity };
+      rc = cg_license_find(d->licenses, &want, &hit, err);
       if(rc != CG_OK)
         goto done;
     }
@@ -716,7 +528,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
           cg_rules_result_mark_licensed(res, i);
       cg_rules_result_recompute(res);
       if(consume && o->id) {
-        rc = consume_license(d, &hit, o, err);
+        rc = cg_license_consume(d->db, hit.id, o->id, o->quantity, err);
         if(rc != CG_OK)
           goto done;
       }

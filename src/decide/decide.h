@@ -66,7 +66,4 @@ int cg_decide_classify(const cg_rules *pack, const cg_chip *chip,
                        const char *date, char *eccn, size_t eccn_size,
                        const char **rule_out, cg_error *err);
 
-/* Exit status class of an outcome for `check` (0, 10, 20). */
-int cg_outcome_exit(cg_outcome o);
-
 #endif

@@ -1,5 +1,5 @@
-/* customer.h -- customers and their licences and approvals: records,
- * lookup and CSV import (DESIGN.md "CSV import columns").
+/* customer.h -- customers: records, lookup and CSV import (licences and
+ * approvals are model/license.h) (DESIGN.md "CSV import columns").
  *
  * A cg_customer owns its strings; free with cg_customer_clear. */
 #ifndef CG_CUSTOMER_H
@@ -36,11 +36,5 @@ int cg_customer_get_id(cg_store *db, int64_t id, cg_customer *out,
  * naming the line. */
 int cg_customer_import(cg_store *db, const char *path, size_t *count_out,
                        cg_error *err);
-
-/* Imports licences and approvals in one transaction. Errors: unknown
- * customer, kind, country code or group; dates that are not dates;
- * valid_to before valid_from; bad eccn/chip patterns. */
-int cg_license_import(cg_store *db, const char *path, size_t *count_out,
-                      cg_error *err);
 
 #endif

@@ -1014,8 +1014,8 @@ static int begin_import(importer *im, int format, const char *sha,
   cg_stmt *st = NULL;
   static const char *const sql[] = {
     "UPDATE list_versions SET current = 0 WHERE source = ?1",
-    "DELETE FROM party_names WHERE party_id IN (SELECT id FROM parties "
-    "WHERE source = ?1)",
+    ("DELETE FROM party_names WHERE party_id IN (SELECT id FROM parties "
+     "WHERE source = ?1)"),
     "DELETE FROM parties WHERE source = ?1",
   };
   size_t i;

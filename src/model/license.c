@@ -1,0 +1,489 @@
+/* license.c -- see license.h. */
+#include "model/license.h"
+
+#include "core/importer.h"
+#include "core/json.h"
+#include "core/pattern.h"
+#include "model/customer.h"
+#include "model/seed.h"
+#include "rules/facts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PATTERN_CACHE 64 /* licence patterns compiled per matcher */
+
+struct cg_license_matcher {
+  cg_store *db; /* borrowed */
+  struct {
+    char *src;      /* a licence's eccn or chip pattern */
+    cg_pattern *re; /* compiled once per matcher */
+  } pats[PATTERN_CACHE];
+  size_t n_pats;
+};
+
+int cg_license_matcher_open(cg_license_matcher **out, cg_store *db,
+                            cg_error *err)
+{
+  *out = calloc(1, sizeof(**out));
+  if(!*out)
+    return cg_error_set(err, CG_ENOMEM, "license: out of memory");
+  (*out)->db = db;
+  return CG_OK;
+}
+
+void cg_license_matcher_close(cg_license_matcher *m)
+{
+  if(!m)
+    return;
+  while(m->n_pats--) {
+    free(m->pats[m->n_pats].src);
+    cg_pattern_free(m->pats[m->n_pats].re);
+  }
+  free(m);
+}
+
+/* ==== import ============================================================ */
+
+enum {
+  LI_NUMBER,
+  LI_CUSTOMER,
+  LI_KIND,
+  LI_ECCN,
+  LI_CHIP,
+  LI_DEST,
+  LI_MAX,
+  LI_FROM,
+  LI_TO,
+  LI_AUTHORITY,
+  LI_NOTES
+};
+
+static int valid_kind(const char *k)
+{
+  static const char *const kinds[] = {
+    "license",       "approved_ic_designer", "authorized_ic_designer",
+    "approved_osat", "policy_permission",    NULL
+  };
+  int i;
+
+  for(i = 0; kinds[i]; i++)
+    if(strcmp(kinds[i], k) == 0)
+      return 1;
+  return 0;
+}
+
+static int group_name_known(const char *g)
+{
+  static const char *const groups[] = { "A:1", "A:5", "A:6", "D:1",
+                                        "D:2", "D:3", "D:4", "D:5",
+                                        "E:1", "E:2", NULL };
+  int i;
+
+  for(i = 0; groups[i]; i++)
+    if(strcmp(groups[i], g) == 0)
+      return 1;
+  return 0;
+}
+
+/* Each ';'-separated item is an ISO code or a country-group name. */
+static int check_destinations(cg_import *im, cg_store *db, const char *list,
+                              cg_error *err)
+{
+  char buf[1024], *save = NULL, *tok;
+
+  snprintf(buf, sizeof(buf), "%s", list);
+  for(tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+    while(*tok == ' ')
+      tok++;
+    {
+      size_t n = strlen(tok);
+      while(n && tok[n - 1] == ' ')
+        tok[--n] = '\0';
+    }
+    if(!*tok)
+      continue;
+    if(group_name_known(tok))
+      continue;
+    if(strlen(tok) == 2 && cg_country_check(db, tok, NULL) == CG_OK)
+      continue;
+    return cg_import_fail(im, err,
+                          "destinations: \"%s\" is neither a "
+                          "country code nor a country group (e.g. D:5)",
+                          tok);
+  }
+  return CG_OK;
+}
+
+static int check_pattern(cg_import *im, int k, const char *re, cg_error *err)
+{
+  cg_pattern *p = NULL;
+  int rc;
+
+  if(!*re)
+    return CG_OK;
+  rc = cg_pattern_compile(&p, re, CG_PATTERN_CASELESS | CG_PATTERN_ANCHORED,
+                          err);
+  cg_pattern_free(p);
+  if(rc != CG_OK)
+    return cg_import_fail(im, err, "%s: bad pattern \"%s\": %s",
+                          im->columns[k], re, err ? err->msg : "");
+  return CG_OK;
+}
+
+int cg_license_import(cg_store *db, const char *path, size_t *count_out,
+                      cg_error *err)
+{
+  static const char *const cols[] = {
+    "number",  "customer",   "kind",     "eccn",      "chip",  "destinations",
+    "max_qty", "valid_from", "valid_to", "authority", "notes", NULL
+  };
+  static const char *const req[] = { "number",     "customer", "kind",
+                                     "valid_from", "valid_to", NULL };
+  cg_import im;
+  cg_stmt *st = NULL;
+  size_t count = 0;
+  int rc, in_tx = 0;
+
+  *count_out = 0;
+  rc = cg_import_open(&im, path, cols, req, err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_store_prepare(db, &st,
+                        "INSERT INTO licenses(number, customer_id, kind, "
+                        "eccn, chip, destinations, max_qty, valid_from, "
+                        "valid_to, authority, notes) VALUES(?1, ?2, ?3, ?4, "
+                        "?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                        "ON CONFLICT(number) DO UPDATE SET "
+                        "customer_id = excluded.customer_id, "
+                        "kind = excluded.kind, eccn = excluded.eccn, "
+                        "chip = excluded.chip, "
+                        "destinations = excluded.destinations, "
+                        "max_qty = excluded.max_qty, "
+                        "valid_from = excluded.valid_from, "
+                        "valid_to = excluded.valid_to, "
+                        "authority = excluded.authority, "
+                        "notes = excluded.notes",
+                        err);
+  if(rc == CG_OK)
+    rc = cg_store_begin(db, err);
+  if(rc != CG_OK)
+    goto done;
+  in_tx = 1;
+  while((rc = cg_import_next(&im, err)) == 1) {
+    char number[128], customer[512], kind[32], eccn[256], chip[256];
+    char dest[1024], authority[256], notes[1024], from[11], to[11];
+    int64_t max_qty = -1;
+    cg_customer cu;
+
+    rc = cg_import_required(&im, LI_NUMBER, number, sizeof(number), err);
+    if(rc == CG_OK)
+      rc = cg_import_required(&im, LI_CUSTOMER, customer, sizeof(customer),
+                              err);
+    if(rc == CG_OK)
+      rc = cg_import_required(&im, LI_KIND, kind, sizeof(kind), err);
+    if(rc == CG_OK && !valid_kind(kind))
+      rc = cg_import_fail(&im, err,
+                          "kind: \"%s\" is not license, "
+                          "approved_ic_designer, authorized_ic_designer, "
+                          "approved_osat or policy_permission",
+                          kind);
+    if(rc == CG_OK)
+      rc = cg_import_text(&im, LI_ECCN, eccn, sizeof(eccn), err);
+    if(rc == CG_OK)
+      rc = check_pattern(&im, LI_ECCN, eccn, err);
+    if(rc == CG_OK)
+      rc = cg_import_text(&im, LI_CHIP, chip, sizeof(chip), err);
+    if(rc == CG_OK)
+      rc = check_pattern(&im, LI_CHIP, chip, err);
+    if(rc == CG_OK)
+      rc = cg_import_text(&im, LI_DEST, dest, sizeof(dest), err);
+    if(rc == CG_OK)
+      rc = check_destinations(&im, db, dest, err);
+    /* A licence names where it may go and how much: an empty field must
+     * not silently mean "everywhere" or "unlimited". Approvals (designer,
+     * OSAT) are not licences and need neither. */
+    if(rc == CG_OK && !dest[0] &&
+       (!strcmp(kind, "license") || !strcmp(kind, "policy_permission")))
+      rc = cg_import_fail(&im, err,
+                          "destinations is empty: a %s must name "
+                          "its countries or country groups",
+                          kind);
+    if(rc == CG_OK)
+      rc = cg_import_positive(&im, LI_MAX, !strcmp(kind, "license"), &max_qty,
+                              err);
+    if(rc == CG_OK)
+      rc = cg_import_date(&im, LI_FROM, 1, from, err);
+    if(rc == CG_OK)
+      rc = cg_import_date(&im, LI_TO, 1, to, err);
+    if(rc == CG_OK && strcmp(to, from) < 0)
+      rc = cg_import_fail(&im, err, "valid_to %s is before valid_from %s", to,
+                          from);
+    if(rc == CG_OK)
+      rc =
+          cg_import_text(&im, LI_AUTHORITY, authority, sizeof(authority), err);
+    if(rc == CG_OK)
+      rc = cg_import_text(&im, LI_NOTES, notes, sizeof(notes), err);
+    if(rc != CG_OK)
+      break;
+    rc = cg_customer_get(db, customer, &cu, err);
+    if(rc == CG_ENOTFOUND)
+      rc = cg_import_fail(&im, err,
+                          "customer: unknown customer \"%s\" "
+                          "(import customers first)",
+                          customer);
+    if(rc != CG_OK)
+      break;
+    rc = cg_stmt_bind_text(st, 1, number, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_int(st, 2, cu.id, err);
+    cg_customer_clear(&cu);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 3, kind, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 4, eccn[0] ? eccn : NULL, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 5, chip[0] ? chip : NULL, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 6, dest[0] ? dest : NULL, err);
+    if(rc == CG_OK)
+      rc = max_qty > 0 ? cg_stmt_bind_int(st, 7, max_qty, err)
+                       : cg_stmt_bind_null(st, 7, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 8, from, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 9, to, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 10, authority, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 11, notes, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_run(st, err);
+    if(rc != CG_OK) {
+      cg_error_prefix(err, "%s:%ld", path, im.row->line);
+      break;
+    }
+    count++;
+  }
+  if(rc == 0)
+    rc = cg_store_commit(db, err);
+  if(rc == CG_OK) {
+    in_tx = 0;
+    *count_out = count;
+  }
+done:
+  if(in_tx)
+    cg_store_rollback(db);
+  cg_stmt_finalize(st);
+  cg_import_close(&im);
+  return rc;
+}
+
+/* ==== approvals and matching ========================================= */
+
+int cg_license_approvals(cg_store *db, int64_t customer_id, const char *date,
+                         const char **designer, int *osat, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc;
+
+  *designer = "none";
+  *osat = 0;
+  if(!customer_id)
+    return CG_OK;
+  rc = cg_store_cached(db, &st,
+                       "SELECT kind FROM licenses WHERE customer_id = ?1 AND "
+                       "valid_from <= ?2 AND ?2 <= valid_to AND kind IN "
+                       "('approved_ic_designer', 'authorized_ic_designer', "
+                       "'approved_osat')",
+                       err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_stmt_bind_int(st, 1, customer_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, date, err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    const char *k = cg_stmt_text(st, 0);
+    if(!strcmp(k, "approved_ic_designer"))
+      *designer = "approved";
+    else if(!strcmp(k, "authorized_ic_designer") &&
+            strcmp(*designer, "approved") != 0)
+      *designer = "authorized";
+    else if(!strcmp(k, "approved_osat"))
+      *osat = 1;
+    rc = CG_OK;
+  }
+  cg_stmt_reset(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+/* Does a licence's pattern (empty = any) match the whole subject? Patterns
+ * are compiled once per decider, not once per order; import already
+ * refused the ones that do not compile. */
+static int pattern_ok(cg_license_matcher *d, const char *re,
+                      const char *subject)
+{
+  cg_pattern *p = NULL;
+  size_t i;
+  int m;
+
+  if(!re || !*re)
+    return 1;
+  if(!subject)
+    return 0;
+  for(i = 0; i < d->n_pats; i++)
+    if(strcmp(d->pats[i].src, re) == 0) {
+      p = d->pats[i].re;
+      break;
+    }
+  if(!p) {
+    if(cg_pattern_compile(&p, re, CG_PATTERN_CASELESS | CG_PATTERN_ANCHORED,
+                          NULL) != CG_OK)
+      return 0;
+    if(d->n_pats == PATTERN_CACHE) {
+      /* Full: match once without keeping it. */
+      m = cg_pattern_match(p, subject, strlen(subject), NULL);
+      cg_pattern_free(p);
+      return m == 1;
+    }
+    d->pats[d->n_pats].src = strdup(re);
+    if(!d->pats[d->n_pats].src) {
+      cg_pattern_free(p);
+      return 0;
+    }
+    d->pats[d->n_pats++].re = p;
+  }
+  return cg_pattern_match(p, subject, strlen(subject), NULL) == 1;
+}
+
+/* Does a ';'-list of codes and group names cover dest (groups as of the
+ * order date, already in dest_mask)? An empty list covers everything. */
+static int destinations_ok(const char *list, const char *dest,
+                           unsigned dest_mask)
+{
+  char buf[1024], *save = NULL, *tok;
+
+  if(!list || !*list)
+    return 1;
+  snprintf(buf, sizeof(buf), "%s", list);
+  for(tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+    int bit;
+    while(*tok == ' ')
+      tok++;
+    if(!strncmp(tok, dest, 2) && (tok[2] == '\0' || tok[2] == ' '))
+      return 1;
+    bit = cg_group_bit(tok);
+    if(bit >= 0 && (dest_mask & (1u << bit)))
+      return 1;
+  }
+  return 0;
+}
+
+int cg_license_find(cg_license_matcher *d, const cg_license_need *o,
+                    cg_license_hit *hit, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc;
+
+  memset(hit, 0, sizeof(*hit));
+  if(!o->customer_id)
+    return CG_OK;
+  rc = cg_store_cached(d->db, &st,
+                       "SELECT l.id, l.number, l.kind, l.eccn, l.chip, "
+                       "l.destinations, coalesce(l.max_qty, -1), "
+                       "(SELECT coalesce(sum(u.quantity), 0) FROM "
+                       "license_usage u WHERE u.license_id = l.id) "
+                       "FROM licenses l WHERE l.customer_id = ?1 AND "
+                       "l.kind IN ('license', 'policy_permission') AND "
+                       "l.valid_from <= ?2 AND ?2 <= l.valid_to "
+                       "ORDER BY l.number",
+                       err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_stmt_bind_int(st, 1, o->customer_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, o->date, err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    int64_t max = cg_stmt_int(st, 6), used = cg_stmt_int(st, 7);
+    rc = CG_OK;
+    if(max >= 0 && max - used < o->quantity)
+      continue; /* a partly covering licence does not cover */
+    if(!pattern_ok(d, cg_stmt_text(st, 3), o->eccn) ||
+       !pattern_ok(d, cg_stmt_text(st, 4), o->chip) ||
+       !destinations_ok(cg_stmt_text(st, 5), o->dest, o->dest_groups))
+      continue;
+    hit->id = cg_stmt_int(st, 0);
+    snprintf(hit->number, sizeof(hit->number), "%s", cg_stmt_text(st, 1));
+    snprintf(hit->kind, sizeof(hit->kind), "%s", cg_stmt_text(st, 2));
+    hit->max_qty = max;
+    hit->used = used;
+    break;
+  }
+  cg_stmt_reset(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+int cg_license_consume(cg_store *db, int64_t license_id, int64_t order_rowid,
+                       int64_t quantity, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "INSERT INTO license_usage(license_id, order_id, "
+                           "quantity) VALUES(?1, ?2, ?3)",
+                           err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, license_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 2, order_rowid, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 3, quantity, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  return rc;
+}
+
+/* ==== balances ========================================================== */
+
+int cg_license_balances(cg_store *db, cg_json **out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  cg_json *arr = cg_json_array();
+  int rc;
+
+  *out = NULL;
+  if(!arr)
+    return cg_error_set(err, CG_ENOMEM, "report: out of memory");
+  rc = cg_store_prepare(db, &st,
+                        "SELECT l.number, c.name, l.kind, l.max_qty, "
+                        "(SELECT coalesce(sum(quantity), 0) FROM "
+                        "license_usage u WHERE u.license_id = l.id) "
+                        "FROM licenses l JOIN customers c ON c.id = "
+                        "l.customer_id ORDER BY l.number",
+                        err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    cg_json *o = cg_json_object();
+    int64_t used = cg_stmt_int(st, 4);
+    rc = CG_OK;
+    cg_json_set_str(o, "number", cg_stmt_text(st, 0));
+    cg_json_set_str(o, "customer", cg_stmt_text(st, 1));
+    cg_json_set_str(o, "kind", cg_stmt_text(st, 2));
+    if(cg_stmt_is_null(st, 3)) {
+      cg_json_set(o, "max_qty", cg_json_null());
+      cg_json_set(o, "remaining", cg_json_null());
+    }
+    else {
+      cg_json_set_int(o, "max_qty", cg_stmt_int(st, 3));
+      cg_json_set_int(o, "remaining", cg_stmt_int(st, 3) - used);
+    }
+    cg_json_set_int(o, "used", used);
+    cg_json_append(arr, o);
+  }
+  cg_stmt_finalize(st);
+  if(rc < 0) {
+    cg_json_free(arr);
+    return rc;
+  }
+  *out = arr;
+  return CG_OK;
+}

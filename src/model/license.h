@@ -1,0 +1,75 @@
+/* license.h -- licences and approvals: the licenses and license_usage
+ * tables belong to this module alone. It imports them from CSV, answers
+ * which approvals a customer holds on a date, finds the held licence that
+ * covers a whole order, records what an order draws from it, and reports
+ * balances.
+ *
+ * A cg_license_matcher caches compiled eccn/chip patterns; it borrows the
+ * store. One per decider (per thread): it is not shared. */
+#ifndef CG_LICENSE_H
+#define CG_LICENSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/store.h"
+
+struct cg_json;
+
+/* Imports licences and approvals in one transaction (all or nothing). A
+ * number that exists is updated. Errors name FILE:LINE: unknown customer,
+ * kind, country code or group; dates that are not dates; valid_to before
+ * valid_from; bad eccn/chip patterns; a licence without destinations or
+ * quantity. */
+int cg_license_import(cg_store *db, const char *path, size_t *count_out,
+                      cg_error *err);
+
+/* The customer's approvals valid on date (YYYY-MM-DD): *designer is
+ * "approved", "authorized" or "none" (a static string); *osat is 1 for an
+ * approved OSAT. customer_id 0 (ad hoc) has none. */
+int cg_license_approvals(cg_store *db, int64_t customer_id, const char *date,
+                         const char **designer, int *osat, cg_error *err);
+
+typedef struct cg_license_matcher cg_license_matcher;
+
+int cg_license_matcher_open(cg_license_matcher **out, cg_store *db,
+                            cg_error *err);
+void cg_license_matcher_close(cg_license_matcher *m);
+
+/* What an order asks a licence to cover. */
+typedef struct cg_license_need {
+  int64_t customer_id;  /* 0 = ad hoc: no licence can cover it */
+  const char *date;     /* ship date, YYYY-MM-DD */
+  const char *dest;     /* ISO-2 */
+  unsigned dest_groups; /* CG_GROUP_* bits of dest on date */
+  const char *eccn;     /* may be NULL (unclassified) */
+  const char *chip;     /* chip name */
+  int64_t quantity;     /* > 0 */
+} cg_license_need;
+
+typedef struct cg_license_hit {
+  int64_t id;       /* licenses.id; 0 if none covers the order */
+  char number[128]; /* licence number */
+  char kind[32];    /* license | policy_permission */
+  int64_t max_qty;  /* -1 unlimited */
+  int64_t used;     /* drawn before this order */
+} cg_license_hit;
+
+/* The first held licence (by number) of kind license or
+ * policy_permission, valid on the date, whose eccn and chip patterns,
+ * destinations and remaining quantity cover the whole order. hit->id is
+ * 0 when none does. */
+int cg_license_find(cg_license_matcher *m, const cg_license_need *need,
+                    cg_license_hit *hit, cg_error *err);
+
+/* Records that order row order_rowid draws quantity from licence
+ * license_id. Runs inside the caller's transaction (with the decision). */
+int cg_license_consume(cg_store *db, int64_t license_id, int64_t order_rowid,
+                       int64_t quantity, cg_error *err);
+
+/* Every licence with its customer, kind, max_qty, used and remaining, in
+ * number order, as a JSON array (the caller frees it). */
+int cg_license_balances(cg_store *db, struct cg_json **out, cg_error *err);
+
+#endif
