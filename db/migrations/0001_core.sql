@@ -115,7 +115,7 @@ CREATE TABLE orders(
 ) STRICT;
 CREATE INDEX orders_pending ON orders(status, order_id);
 
--- Reference training runs for workload estimates (DOMAIN.md section 9).
+-- Reference training runs for workload estimates (docs/regulations.md section 9).
 CREATE TABLE workloads(
   name   TEXT PRIMARY KEY,
   flop   REAL NOT NULL CHECK(flop > 0),

@@ -1,4 +1,4 @@
--- 0002: restricted-party screening (src/screen*.c).
+-- 0002: restricted-party screening (src/screen/).
 --
 -- One import of one source (e.g. 'csl', 'ofac') replaces that source's
 -- rows in parties/party_names in one transaction and adds a list_versions

@@ -1,22 +1,23 @@
 #!/usr/bin/env python3
 """Checks the reference data in db/seed/ (Python 3 stdlib only).
 
-    python3 tests/data/check_seed.py [--shared DIR] [--no-pcre2] [-v]
+    python3 tests/data/check_seed.py [--epoch-dir DIR] [--no-pcre2] [-v]
 
 Loads countries.csv, country_groups.csv, process_nodes.csv and workloads.csv
 with the csv module and checks their shape, the dated country-group
 memberships the rules depend on, and the process-node table: every pattern
 compiles (Python `re`, and PCRE2 through pcre2grep when it is installed),
-every node label the Epoch AI import forms from shared/data/chips/ resolves,
+every node label the Epoch AI import forms from the Epoch files resolves,
 common marketing spellings resolve to the right nm class / non-planar flag,
 and junk labels resolve to nothing.
 
-Node patterns are matched like src/pattern.c does with CG_PATTERN_CASELESS |
+Node patterns are matched like src/core/pattern.c does with CG_PATTERN_CASELESS |
 CG_PATTERN_ANCHORED: case-insensitive, against the whole (trimmed) label;
 first row in file order wins.
 
 The Epoch files are the repository's copies (db/seed/epoch_ml_hardware.csv,
-tests/data/chips/epoch_chip_dataset_grid_view.csv), or --shared DIR.
+tests/data/chips/epoch_chip_dataset_grid_view.csv), or the two files
+in a folder given with --epoch-dir DIR (e.g. a newer Epoch AI download).
 
 Prints one line per failed check (all checks with -v) and ends with
 "N passed, N failed"; exit status 1 if anything failed.
@@ -330,11 +331,11 @@ def epoch_labels(paths):
 
 
 # nm classes that deliberately differ from the number in a plain label
-NM_CLASS = {("tsmc", 4.0): 5.0}  # TSMC "4nm" = N4/4N, 5 nm class (DOMAIN 10)
+NM_CLASS = {("tsmc", 4.0): 5.0}  # TSMC "4nm" = N4/4N, 5 nm class (docs/regulations.md section 10)
 
 
 def expected_nonplanar(foundry, nm):
-    """DOMAIN 10 rule for plain "<foundry> <N>nm" labels."""
+    """docs/regulations.md section 10 rule for plain "<foundry> <N>nm" labels."""
     if foundry.lower() == "intel" and nm <= 22:
         return 1  # Intel 22nm was already FinFET
     return 1 if nm <= 16 else 0
@@ -344,7 +345,7 @@ def check_nodes(ck, table, paths):
     labels = {}
     if paths is None:
         ck("Epoch data files found", False,
-           "looked in db/seed, tests/data/chips and --shared DIR")
+           "looked in db/seed, tests/data/chips and --epoch-dir DIR")
     else:
         labels = epoch_labels(paths)
         ck("Epoch files give labels", len(labels) > 20, str(len(labels)))
@@ -424,10 +425,10 @@ def check_workloads(ck):
 
 def find_epoch(arg):
     """The two Epoch files: the repository's copies (db/seed for the one
-    chipgate imports, tests/data/chips for the wider table), or a shared/
-    folder given with --shared."""
+    chipgate imports, tests/data/chips for the wider table), or a folder
+    holding both, given with --epoch-dir."""
     if arg:
-        paths = [Path(arg) / "data" / "chips" / f for f in EPOCH_FILES]
+        paths = [Path(arg) / f for f in EPOCH_FILES]
     else:
         paths = [ROOT / "db" / "seed" / EPOCH_FILES[0],
                  ROOT / "tests" / "data" / "chips" / EPOCH_FILES[1]]
@@ -436,7 +437,7 @@ def find_epoch(arg):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shared", help="shared/ folder holding data/chips/")
+    ap.add_argument("--epoch-dir", help="folder holding both Epoch AI files")
     ap.add_argument("--no-pcre2", action="store_true", help="skip the pcre2grep cross-check")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
@@ -444,7 +445,7 @@ def main():
     countries = check_countries(ck)
     check_groups(ck, load_groups(ck, countries))
     table = load_nodes(ck)
-    subjects = check_nodes(ck, table, find_epoch(a.shared))
+    subjects = check_nodes(ck, table, find_epoch(a.epoch_dir))
     if not a.no_pcre2:
         check_pcre2(ck, table, subjects)
     check_workloads(ck)
