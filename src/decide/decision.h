@@ -6,9 +6,10 @@
  * newline), keys in byte order at every level, strings escaped like
  * jansson's compact output (\" \\ \b \f \n \r \t, other controls \u00XX,
  * everything else as is), integers (quantity, batch, licence quantities)
- * in plain decimal, other numbers in the shortest %.{1..17}g form that
- * reads back to the same double (".0" added to an integral value, the
- * exponent without '+' or leading zeros, as jansson writes them), unknown
+ * in plain decimal, other numbers with the fewest significant digits
+ * (1 to 17) that read back to the same double, laid out as jansson lays
+ * out %g (fixed notation from 1e-4 to below 1e15, ".0" added to an
+ * integral value, the exponent without '+' or leading zeros), unknown
  * numbers, strings and tristates as null. These bytes are what the audit
  * log hashes into its chain, what decisions.doc stores, what `check
  * --format json` prints, and what the decision.made webhook event is cut
