@@ -235,12 +235,18 @@ static int batch_begin(void *arg, int64_t batch_id, cg_error *err)
                        b->formats, b->mfu, err);
 }
 
-static int batch_decision(void *arg, const cg_json *doc, const char *text,
-                          cg_error *err)
+static int batch_decision(void *arg, const cg_decision *dn, const char *json,
+                          size_t len, cg_error *err)
 {
   batch_out *b = arg;
+  cg_json *doc = NULL;
+  int rc = cg_json_parse(&doc, json, len, "decision", err);
 
-  return reporter_add(&b->rp, doc, text, err);
+  (void)dn; /* the report reads the bytes until it takes the struct */
+  if(rc == CG_OK)
+    rc = reporter_add(&b->rp, doc, json, err);
+  cg_json_free(doc);
+  return rc;
 }
 
 int cli_run_batch(cg_cli *cli, cg_store *db, const cg_rules *pack,
