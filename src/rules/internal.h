@@ -1,7 +1,8 @@
 /* internal.h -- private types shared by the rules module's stages:
  * lexer.c (bytes -> tokens), parser*.c (tokens -> rules + expression
  * nodes), check.c (resolve facts, types, regexes, groups, reliefs:
- * the compiled form), eval.c, load.c, testrun.c. Not a public API. */
+ * the compiled form), eval.c (+ result.c), load.c, testrun.c. Not a
+ * public API. */
 #ifndef CG_RULES_INTERNAL_H
 #define CG_RULES_INTERNAL_H
 
@@ -240,7 +241,7 @@ int cg_parser_expect(cg_parser *p, tok_kind k, const char *what);
  * index, or -1 when the current token is none of those (nothing
  * reported) or on oom. */
 int cg_parse_literal(cg_parser *p);
-/* expr (see parser.c for the grammar): the root node index, or -1 after
+/* expr (grammar in parser_expr.c): the root node index, or -1 after
  * reporting the error. */
 int cg_parse_expr(cg_parser *p);
 
