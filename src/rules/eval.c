@@ -1,10 +1,10 @@
 /* eval.c -- evaluates a compiled pack for one order with three-valued
  * (Kleene) logic. Nothing is allocated: the working copy of the facts,
  * the fired entries and their traces all live in the caller's
- * cg_rules_result; the pack is only read. */
+ * cg_rules_result; the pack is only read. What is done with a result
+ * afterwards (licences, outcome, reasons) is in result.c. */
 #include "rules/internal.h"
 
-#include <stdio.h>
 #include <string.h>
 
 enum { F = 0, T = 1, U = 2, SKIP = 3 };
@@ -200,12 +200,136 @@ static int literal_find(const char *s, const char *lit, int caseless)
   return n == 0;
 }
 
+/* a op b (N_CMP). */
+static inline int ecmp(ev *e, const cg_node *n)
+{
+  cg_value a, b;
+  int c;
+
+  a = opnd(e, n->a);
+  if(a.kind == CG_V_UNKNOWN) {
+    c = eccn_multi(e, n);
+    if(c >= 0)
+      return c;
+    (void)opnd(e, n->b); /* trace the other side too */
+    return U;
+  }
+  if(n->op == T_EQ || n->op == T_NE) {
+    const cg_node *nb = &e->pk->nodes[n->b];
+    if(nb->kind == N_LIT)
+      c = eq_lit(e, &a, nb);
+    else {
+      b = opnd(e, n->b);
+      if(b.kind == CG_V_UNKNOWN)
+        return U;
+      c = vcmp(&a, &b) == 0;
+    }
+    return (n->op == T_EQ) == c ? T : F;
+  }
+  b = opnd(e, n->b);
+  if(b.kind == CG_V_UNKNOWN)
+    return U;
+  c = vcmp(&a, &b);
+  switch(n->op) {
+  case T_LT:
+    return c < 0 ? T : F;
+  case T_LE:
+    return c <= 0 ? T : F;
+  case T_GT:
+    return c > 0 ? T : F;
+  default:
+    return c >= 0 ? T : F;
+  }
+}
+
+/* a in [literals] (N_IN). */
+static inline int ein(ev *e, const cg_node *n)
+{
+  const cg_node *list = &e->pk->nodes[n->b];
+  cg_value a = opnd(e, n->a);
+  size_t i;
+  int c;
+
+  if(a.kind == CG_V_UNKNOWN) {
+    c = eccn_multi(e, n);
+    return c >= 0 ? c : U;
+  }
+  for(i = 0; i < list->nitems; i++)
+    if(eq_lit(e, &a, &e->pk->nodes[list->items[i]]))
+      return T;
+  return F;
+}
+
+/* a matches /re/ (N_MATCH): the literal fast path when it applies, else
+ * PCRE2. A match error makes the condition unknown and fails the
+ * evaluation (e->failed). */
+static inline int ematch(ev *e, const cg_node *n)
+{
+  cg_value a = opnd(e, n->a);
+  int rc;
+
+  if(a.kind == CG_V_UNKNOWN)
+    return U;
+  if(n->literal) {
+    rc = literal_find(a.u.str, n->literal,
+                      n->regex_flags & CG_PATTERN_CASELESS);
+    if(rc >= 0)
+      return rc ? T : F;
+  }
+  rc = cg_pattern_match(n->re, a.u.str, strlen(a.u.str), e->err);
+  if(rc < 0) {
+    e->failed = rc;
+    return U;
+  }
+  return rc ? T : F;
+}
+
+/* n-ary and/or: stop at the first false (and) / true (or); otherwise
+ * unknown if any operand was unknown. */
+static inline int ejunction(ev *e, const cg_node *n)
+{
+  int stop = n->kind == N_AND ? F : T;
+  int any_u = 0;
+  size_t i;
+
+  for(i = 0; i < n->nkids; i++) {
+    int t = ebool(e, n->kids[i]);
+    if(t == stop)
+      return stop;
+    any_u |= t == U;
+  }
+  return any_u ? U : stop == F ? T : F;
+}
+
+/* A definition (N_REF): evaluated once per phase, then its value and
+ * the facts it read are replayed into the current rule's trace. */
+static inline int eref(ev *e, const cg_node *n)
+{
+  int d = n->fact;
+  uint64_t read = e->read, unk = e->unk;
+  int c;
+
+  if(e->memo_valid & BIT(d)) {
+    e->read |= e->memo_read[d];
+    e->unk |= e->memo_unk[d];
+    return e->memo_val[d];
+  }
+  e->read = e->unk = 0;
+  c = ebool(e, e->pk->defs[d].node);
+  e->memo_val[d] = (uint8_t)c;
+  e->memo_read[d] = e->read;
+  e->memo_unk[d] = e->unk;
+  e->memo_valid |= BIT(d);
+  e->read |= read;
+  e->unk |= unk;
+  return c;
+}
+
 /* Truth value (F, T, U) of a boolean node. */
 static int ebool(ev *e, int idx)
 {
   const cg_node *n = &e->pk->nodes[idx];
-  cg_value a, b;
-  size_t i;
+  cg_value a;
   int c;
 
   switch(n->kind) {
@@ -218,112 +342,24 @@ static int ebool(ev *e, int idx)
     e->read |= BIT(n->fact);
     return e->f->v[n->fact].kind != CG_V_UNKNOWN ? T : F;
   case N_CMP:
-    a = opnd(e, n->a);
-    if(a.kind == CG_V_UNKNOWN) {
-      c = eccn_multi(e, n);
-      if(c >= 0)
-        return c;
-      (void)opnd(e, n->b); /* trace the other side too */
-      return U;
-    }
-    if(n->op == T_EQ || n->op == T_NE) {
-      const cg_node *nb = &e->pk->nodes[n->b];
-      if(nb->kind == N_LIT)
-        c = eq_lit(e, &a, nb);
-      else {
-        b = opnd(e, n->b);
-        if(b.kind == CG_V_UNKNOWN)
-          return U;
-        c = vcmp(&a, &b) == 0;
-      }
-      return (n->op == T_EQ) == c ? T : F;
-    }
-    b = opnd(e, n->b);
-    if(b.kind == CG_V_UNKNOWN)
-      return U;
-    c = vcmp(&a, &b);
-    switch(n->op) {
-    case T_LT:
-      return c < 0 ? T : F;
-    case T_LE:
-      return c <= 0 ? T : F;
-    case T_GT:
-      return c > 0 ? T : F;
-    default:
-      return c >= 0 ? T : F;
-    }
-  case N_IN: {
-    const cg_node *list = &e->pk->nodes[n->b];
-    a = opnd(e, n->a);
-    if(a.kind == CG_V_UNKNOWN) {
-      c = eccn_multi(e, n);
-      return c >= 0 ? c : U;
-    }
-    for(i = 0; i < list->nitems; i++)
-      if(eq_lit(e, &a, &e->pk->nodes[list->items[i]]))
-        return T;
-    return F;
-  }
+    return ecmp(e, n);
+  case N_IN:
+    return ein(e, n);
   case N_GROUP:
     a = opnd(e, n->a);
     if(a.kind == CG_V_UNKNOWN)
       return U;
     return (a.u.country.groups & n->groups) ? T : F;
-  case N_MATCH: {
-    int rc;
-    a = opnd(e, n->a);
-    if(a.kind == CG_V_UNKNOWN)
-      return U;
-    if(n->literal) {
-      rc = literal_find(a.u.str, n->literal,
-                        n->regex_flags & CG_PATTERN_CASELESS);
-      if(rc >= 0)
-        return rc ? T : F;
-    }
-    rc = cg_pattern_match(n->re, a.u.str, strlen(a.u.str), e->err);
-    if(rc < 0) {
-      e->failed = rc;
-      return U;
-    }
-    return rc ? T : F;
-  }
+  case N_MATCH:
+    return ematch(e, n);
   case N_AND:
-  case N_OR: {
-    /* n-ary: stop at the first false (and) / true (or); otherwise
-     * unknown if any operand was unknown */
-    int stop = n->kind == N_AND ? F : T;
-    int any_u = 0;
-    for(i = 0; i < n->nkids; i++) {
-      int t = ebool(e, n->kids[i]);
-      if(t == stop)
-        return stop;
-      any_u |= t == U;
-    }
-    return any_u ? U : stop == F ? T : F;
-  }
+  case N_OR:
+    return ejunction(e, n);
   case N_NOT:
     c = ebool(e, n->a);
     return c == U ? U : c == T ? F : T;
-  case N_REF: {
-    /* a definition: once per phase, then its value and the facts it
-     * read are replayed into the current rule's trace */
-    int d = n->fact;
-    uint64_t read = e->read, unk = e->unk;
-    if(e->memo_valid & BIT(d)) {
-      e->read |= e->memo_read[d];
-      e->unk |= e->memo_unk[d];
-      return e->memo_val[d];
-    }
-    e->read = e->unk = 0;
-    c = ebool(e, e->pk->defs[d].node);
-    e->memo_val[d] = (uint8_t)c;
-    e->memo_read[d] = e->read;
-    e->memo_unk[d] = e->unk;
-    e->memo_valid |= BIT(d);
-    e->read |= read;
-    e->unk |= unk;
-    return c;
-  }
+  case N_REF:
+    return eref(e, n);
   case N_YEAR:
   case N_LIST:
     break;
@@ -660,120 +696,4 @@ int cg_rules_eval(const cg_rules *pack, const cg_facts *facts,
   if(e.failed)
     return e.failed;
   return CG_OK;
-}
-
-int cg_rules_result_mark_licensed(cg_rules_result *res, size_t i)
-{
-  if(i >= res->nfired || !res->fired[i].licensable)
-    return CG_EINVAL;
-  res->fired[i].licensed = 1;
-  return CG_OK;
-}
-
-cg_outcome cg_rules_result_recompute(cg_rules_result *res)
-{
-  cg_outcome best = CG_OUT_NLR;
-  size_t i;
-
-  res->missing = 0;
-  for(i = 0; i < res->nfired; i++) {
-    const cg_rules_fired *x = &res->fired[i];
-    cg_outcome o = x->outcome;
-    if(x->decisive != 1 || x->relieved || o == CG_OUT_NONE)
-      continue;
-    if(x->licensed && x->licensable)
-      o = CG_OUT_LICENSED;
-    else if(x->maybe_relieved && o > CG_OUT_HOLD)
-      o = CG_OUT_HOLD;
-    if(o == CG_OUT_HOLD && x->cond == U)
-      res->missing |= x->missing;
-    if(o > best)
-      best = o;
-  }
-  res->outcome = best;
-  return best;
-}
-
-void cg_rules_mask_names(uint64_t mask, char *buf, size_t size)
-{
-  size_t off = 0;
-
-  if(!size)
-    return;
-  buf[0] = '\0';
-  while(mask) {
-    int id = __builtin_ctzll(mask);
-    int k;
-    mask &= mask - 1;
-    k = snprintf(buf + off, size - off, "%s%s", off ? ", " : "",
-                 cg_fact_name(id));
-    if(k < 0 || (size_t)k >= size - off)
-      return;
-    off += (size_t)k;
-  }
-}
-
-static const cg_value *trace_value(const cg_rules_result *res,
-                                   const cg_rules_fired *x, int fact)
-{
-  unsigned i;
-
-  for(i = 0; i < x->trace_len; i++)
-    if(res->trace[x->trace_off + i].fact == fact)
-      return &res->trace[x->trace_off + i].value;
-  return &res->facts.v[fact];
-}
-
-void cg_rules_result_reason(const cg_rules_result *res, size_t i, char *buf,
-                            size_t size)
-{
-  const cg_rules_fired *x;
-  const cg_rule *r;
-  const char *s;
-  size_t off = 0;
-
-  if(!size)
-    return;
-  buf[0] = '\0';
-  if(i >= res->nfired)
-    return;
-  x = &res->fired[i];
-  r = &res->pack->rules[x->rule];
-  if(x->cond == U && x->action != CG_ACT_CLASSIFY) {
-    char names[300];
-    cg_rules_mask_names(x->missing, names, sizeof(names));
-    snprintf(buf, size, "cannot decide %s: unknown %s", r->id, names);
-    return;
-  }
-  for(s = r->reason; *s && off + 1 < size;) {
-    const char *close = *s == '{' ? strchr(s, '}') : NULL;
-    if(close) {
-      char name[64], val[200];
-      size_t n = (size_t)(close - s - 1);
-      int id, k;
-      const cg_value *v;
-      if(n >= sizeof(name))
-        n = sizeof(name) - 1;
-      memcpy(name, s + 1, n);
-      name[n] = '\0';
-      id = cg_fact_id(name);
-      v = id >= 0 ? trace_value(res, x, id) : NULL;
-      if(v && v->kind == CG_V_STR)
-        snprintf(val, sizeof(val), "%s", v->u.str);
-      else if(v)
-        cg_value_format(v, val, sizeof(val));
-      else
-        snprintf(val, sizeof(val), "?");
-      k = snprintf(buf + off, size - off, "%s", val);
-      if(k < 0 || (size_t)k >= size - off) {
-        off = size - 1;
-        break;
-      }
-      off += (size_t)k;
-      s = close + 1;
-      continue;
-    }
-    buf[off++] = *s++;
-  }
-  buf[off] = '\0';
 }

@@ -1,8 +1,9 @@
 /* facts.h -- the facts of one order, as the rule evaluator reads them.
  *
  * This is the contract between `decide` (which fills a cg_facts) and the
- * rule evaluator (which reads it by index, never by name). Every fact is a
- * cg_value slot that starts UNKNOWN; decide sets what it knows with the
+ * rule evaluator (which reads it by index, never by name); the second
+ * public header of rules/ (see rules.h for why it is separate). Every fact is
+ * a cg_value slot that starts UNKNOWN; decide sets what it knows with the
  * cg_facts_set_* functions. Strings are borrowed: they must outlive every
  * evaluation that reads them. Nothing here allocates or frees.
  *

@@ -1,12 +1,14 @@
 /* internal.h -- private types shared by the rules module's stages:
- * lexer.c (bytes -> tokens), parser.c (tokens -> rules + expression
+ * lexer.c (bytes -> tokens), parser*.c (tokens -> rules + expression
  * nodes), check.c (resolve facts, types, regexes, groups, reliefs:
- * the compiled form), eval.c, load.c, testrun.c. Not a public API. */
+ * the compiled form), eval.c (+ result.c), load.c, testrun.c. Not a
+ * public API. */
 #ifndef CG_RULES_INTERNAL_H
 #define CG_RULES_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/pattern.h"
 #include "rules/rules.h"
@@ -179,6 +181,69 @@ struct cg_rules {
   const char *eccn_vals[32]; /* distinct classify values (interned) */
   int neccn;
 };
+
+/* ---- Parser state (parser.c: rules and defines; parser_expr.c:
+ * expressions; parser_base.c: errors, recovery, node allocation) ------- */
+
+/* One parse of one file's tokens. Errors are counted and appended to
+ * diags; an allocation failure sets oom and the parse unwinds. */
+typedef struct cg_parser {
+  cg_rules *pack;        /* rules and nodes are appended here */
+  const char *file;      /* path for diagnostics (borrowed) */
+  const char *text;      /* source bytes (rule source copies) */
+  const cg_tokens *toks; /* ends with T_EOF */
+  size_t i;              /* current token */
+  cg_rules_diags *diags; /* may be NULL */
+  int errors;            /* diagnostics reported */
+  int oom;               /* an allocation failed */
+  int depth;             /* expression nesting */
+} cg_parser;
+
+static inline const cg_token *cg_parser_cur(const cg_parser *p)
+{
+  return &p->toks->v[p->i];
+}
+
+/* Advances, but never past T_EOF. */
+static inline void cg_parser_next(cg_parser *p)
+{
+  if(p->toks->v[p->i].kind != T_EOF)
+    p->i++;
+}
+
+static inline int cg_parser_is_kw(const cg_token *t, const char *kw)
+{
+  return t->kind == T_IDENT && strcmp(t->text, kw) == 0;
+}
+
+/* Node i of the pack; the pointer dies at the next cg_parser_new_node. */
+static inline cg_node *cg_parser_node(cg_parser *p, int i)
+{
+  return &p->pack->nodes[i];
+}
+
+/* Reports "fmt, got <token>" at t and counts the error. */
+void cg_parser_error(cg_parser *p, const cg_token *t, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A clause keyword (title, cite, ..., set) or a top one (rule, define). */
+int cg_parser_is_clause_kw(const cg_token *t);
+int cg_parser_is_top_kw(const cg_token *t);
+/* Skips to the next clause keyword, `rule`, `define` or EOF. */
+void cg_parser_sync_clause(cg_parser *p);
+/* Appends a node positioned at `at`; its index, or -1 (oom set). */
+int cg_parser_new_node(cg_parser *p, node_kind k, const cg_token *at);
+/* strdup that sets oom on failure. */
+char *cg_parser_strdup(cg_parser *p, const char *s);
+/* Consumes a token of kind k, else reports "expected <what>"; 0 or -1. */
+int cg_parser_expect(cg_parser *p, tok_kind k, const char *what);
+
+/* literal := NUMBER | STRING | DATE | true | false | unknown: the node
+ * index, or -1 when the current token is none of those (nothing
+ * reported) or on oom. */
+int cg_parse_literal(cg_parser *p);
+/* expr (grammar in parser_expr.c): the root node index, or -1 after
+ * reporting the error. */
+int cg_parse_expr(cg_parser *p);
 
 /* Parses one file's tokens, appending rules and nodes to pack. Returns
  * the number of errors or CG_ENOMEM. */

@@ -410,6 +410,127 @@ static void lex_regex(lexer *lx, int line, int col, size_t off)
   tk->num = flags;
 }
 
+/* YYYY-MM-DD at the cursor (then a date, else a number). */
+static int date_ahead(lexer *lx)
+{
+  return lx->i + 10 <= lx->len && is_digit(peekc(lx, 1)) &&
+         is_digit(peekc(lx, 2)) && is_digit(peekc(lx, 3)) &&
+         peekc(lx, 4) == '-' && is_digit(peekc(lx, 5)) &&
+         is_digit(peekc(lx, 6)) && peekc(lx, 7) == '-' &&
+         is_digit(peekc(lx, 8)) && is_digit(peekc(lx, 9)) &&
+         !is_ident_char(peekc(lx, 10));
+}
+
+static void lex_ident(lexer *lx, int line, int col, size_t off)
+{
+  cg_token *tk;
+
+  while(is_ident_char(peekc(lx, 0)))
+    adv(lx);
+  tk = push(lx, T_IDENT, line, col, off);
+  if(tk)
+    tk->text = dup_range(lx, lx->s + off, lx->i - off);
+}
+
+static void lex_date(lexer *lx, int line, int col, size_t off)
+{
+  cg_token *tk;
+  int i;
+
+  for(i = 0; i < 10; i++)
+    adv(lx);
+  tk = push(lx, T_DATE, line, col, off);
+  if(tk)
+    tk->text = dup_range(lx, lx->s + off, 10);
+}
+
+/* Operators and brackets; anything else is reported and skipped (a
+ * non-ASCII character as a whole). */
+static void lex_punct(lexer *lx, int c, int line, int col, size_t off)
+{
+  tok_kind k = T_EOF;
+
+  switch(c) {
+  case '[':
+    k = T_LBRACK;
+    break;
+  case ']':
+    k = T_RBRACK;
+    break;
+  case '(':
+    k = T_LPAREN;
+    break;
+  case ')':
+    k = T_RPAREN;
+    break;
+  case ',':
+    k = T_COMMA;
+    break;
+  case '=':
+    k = peekc(lx, 1) == '=' ? T_EQ : T_ASSIGN;
+    break;
+  case '!':
+    k = peekc(lx, 1) == '=' ? T_NE : T_EOF;
+    break;
+  case '<':
+    k = peekc(lx, 1) == '=' ? T_LE : T_LT;
+    break;
+  case '>':
+    k = peekc(lx, 1) == '=' ? T_GE : T_GT;
+    break;
+  default:
+    break;
+  }
+  if(k == T_EOF) {
+    if(c >= 0x80) {
+      lex_error(lx, line, col, "unexpected non-ASCII character");
+      adv(lx);
+      while(peekc(lx, 0) >= 0 && (peekc(lx, 0) & 0xC0) == 0x80)
+        adv(lx);
+    }
+    else {
+      lex_error(lx, line, col, "unexpected character '%c'", c);
+      adv(lx);
+    }
+    return;
+  }
+  adv(lx);
+  if(k == T_EQ || k == T_NE || k == T_LE || k == T_GE)
+    adv(lx);
+  push(lx, k, line, col, off);
+}
+
+/* Skips blanks or a comment, or lexes one token. 0 at the end of the
+ * text. */
+static int lex_next(lexer *lx)
+{
+  int c = peekc(lx, 0);
+  int line = lx->line, col = lx->col;
+  size_t off = lx->i;
+
+  if(c < 0)
+    return 0;
+  if(c == ' ' || c == '\t' || c == '\r' || c == '\n')
+    adv(lx);
+  else if(c == '#') {
+    while(peekc(lx, 0) >= 0 && peekc(lx, 0) != '\n')
+      adv(lx);
+  }
+  else if(is_ident_start(c))
+    lex_ident(lx, line, col, off);
+  else if(is_digit(c) && date_ahead(lx))
+    lex_date(lx, line, col, off);
+  else if(is_digit(c) || (c == '-' && is_digit(peekc(lx, 1))))
+    lex_number(lx, line, col, off);
+  else if(c == '"')
+    lex_string(lx, line, col, off);
+  else if(c == '/')
+    lex_regex(lx, line, col, off);
+  else
+    lex_punct(lx, c, line, col, off);
+  return 1;
+}
+
 int cg_lex(const char *file, const char *text, size_t len, cg_tokens *out,
            cg_rules_diags *diags)
 {
@@ -428,114 +549,8 @@ int cg_lex(const char *file, const char *text, size_t len, cg_tokens *out,
   lx.col = 1;
   lx.out = out;
   lx.diags = diags;
-
-  while(!lx.oom) {
-    int c = peekc(&lx, 0);
-    int line = lx.line, col = lx.col;
-    size_t off = lx.i;
-    tok_kind k = T_EOF;
-
-    if(c < 0)
-      break;
-    if(c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      adv(&lx);
-      continue;
-    }
-    if(c == '#') {
-      while(peekc(&lx, 0) >= 0 && peekc(&lx, 0) != '\n')
-        adv(&lx);
-      continue;
-    }
-    if(is_ident_start(c)) {
-      cg_token *tk;
-      while(is_ident_char(peekc(&lx, 0)))
-        adv(&lx);
-      tk = push(&lx, T_IDENT, line, col, off);
-      if(tk)
-        tk->text = dup_range(&lx, text + off, lx.i - off);
-      continue;
-    }
-    if(is_digit(c)) {
-      /* YYYY-MM-DD is a date, anything else a number. */
-      if(lx.i + 10 <= len && is_digit(peekc(&lx, 1)) &&
-         is_digit(peekc(&lx, 2)) && is_digit(peekc(&lx, 3)) &&
-         peekc(&lx, 4) == '-' && is_digit(peekc(&lx, 5)) &&
-         is_digit(peekc(&lx, 6)) && peekc(&lx, 7) == '-' &&
-         is_digit(peekc(&lx, 8)) && is_digit(peekc(&lx, 9)) &&
-         !is_ident_char(peekc(&lx, 10))) {
-        cg_token *tk;
-        int i;
-        for(i = 0; i < 10; i++)
-          adv(&lx);
-        tk = push(&lx, T_DATE, line, col, off);
-        if(tk)
-          tk->text = dup_range(&lx, text + off, 10);
-        continue;
-      }
-      lex_number(&lx, line, col, off);
-      continue;
-    }
-    if(c == '-' && is_digit(peekc(&lx, 1))) {
-      lex_number(&lx, line, col, off);
-      continue;
-    }
-    if(c == '"') {
-      lex_string(&lx, line, col, off);
-      continue;
-    }
-    if(c == '/') {
-      lex_regex(&lx, line, col, off);
-      continue;
-    }
-    switch(c) {
-    case '[':
-      k = T_LBRACK;
-      break;
-    case ']':
-      k = T_RBRACK;
-      break;
-    case '(':
-      k = T_LPAREN;
-      break;
-    case ')':
-      k = T_RPAREN;
-      break;
-    case ',':
-      k = T_COMMA;
-      break;
-    case '=':
-      k = peekc(&lx, 1) == '=' ? T_EQ : T_ASSIGN;
-      break;
-    case '!':
-      k = peekc(&lx, 1) == '=' ? T_NE : T_EOF;
-      break;
-    case '<':
-      k = peekc(&lx, 1) == '=' ? T_LE : T_LT;
-      break;
-    case '>':
-      k = peekc(&lx, 1) == '=' ? T_GE : T_GT;
-      break;
-    default:
-      break;
-    }
-    if(k == T_EOF) {
-      if(c >= 0x80) {
-        lex_error(&lx, line, col, "unexpected non-ASCII character");
-        adv(&lx);
-        while(peekc(&lx, 0) >= 0 && (peekc(&lx, 0) & 0xC0) == 0x80)
-          adv(&lx);
-      }
-      else {
-        lex_error(&lx, line, col, "unexpected character '%c'", c);
-        adv(&lx);
-      }
-      continue;
-    }
-    adv(&lx);
-    if(k == T_EQ || k == T_NE || k == T_LE || k == T_GE)
-      adv(&lx);
-    push(&lx, k, line, col, off);
-  }
+  while(!lx.oom && lex_next(&lx))
+    ;
   if(!lx.oom)
     push(&lx, T_EOF, lx.line, lx.col, lx.i);
   if(lx.oom)

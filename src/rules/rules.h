@@ -17,7 +17,15 @@
  * A cg_rules_result is about 36 KB: allocate it once (heap or per
  * thread) and reuse it. It borrows from the pack (ids, titles, cites,
  * eccn values) and from the facts' strings: keep both alive while the
- * result is used. */
+ * result is used.
+ *
+ * rules/ has two public headers: this one (the engine) and rules/facts.h
+ * (the fact vocabulary: fact ids, values, country groups, dates), which
+ * this one includes. The vocabulary stays apart because code that fills
+ * or names facts without running rules (decide, model/license, a
+ * decision's input snapshot) needs it and not the engine; it depends on
+ * nothing but core/error.h. Everything else under rules/ is private
+ * (internal.h). */
 #ifndef CG_RULES_H
 #define CG_RULES_H
 

@@ -283,15 +283,148 @@ static int in_list(const char *list, const char *id)
   return 0;
 }
 
+/* Fills f from the case's facts over the defaults. The date goes first:
+ * country groups depend on it. Strings are copied into copies[] (which
+ * must outlive the evaluation) because set_fact unquotes them in place.
+ * -1 (each bad value reported) or 0. */
+static int case_facts(runner *r, const tcase *defs, const tcase *c,
+                      cg_facts *f, char (*copies)[256])
+{
+  int32_t date = 0;
+  int date_known = 0, bad = 0, id;
+
+  cg_facts_init(f);
+  for(id = 0; id < CG_F_COUNT; id++) {
+    const char *raw = c->raw[id] ? c->raw[id] : defs->raw[id];
+    int line = c->raw[id] ? c->raw_line[id] : defs->raw_line[id];
+    if(!raw)
+      continue;
+    snprintf(copies[id], sizeof(copies[id]), "%s", raw);
+    if(set_fact(r, f, id, copies[id], line, 0, 0) < 0)
+      bad = 1;
+  }
+  if(f->v[CG_F_ORDER_DATE].kind == CG_V_DATE) {
+    date = f->v[CG_F_ORDER_DATE].u.date;
+    date_known = 1;
+  }
+  for(id = 0; id < CG_F_COUNT; id++) {
+    const char *raw = c->raw[id] ? c->raw[id] : defs->raw[id];
+    int line = c->raw[id] ? c->raw_line[id] : defs->raw_line[id];
+    if(!raw || cg_fact_kind(id) != CG_V_COUNTRY)
+      continue;
+    snprintf(copies[id], sizeof(copies[id]), "%s", raw);
+    if(set_fact(r, f, id, copies[id], line, date, date_known) < 0)
+      bad = 1;
+  }
+  return bad ? -1 : 0;
+}
+
+/* `fired`: the exact set of decisive rules. Appends "; X did not fire"
+ * and "; X fired unexpectedly (outcome)" to msg at off; returns the new
+ * off (snprintf arithmetic: it may pass the end, callers check). */
+static size_t check_fired(const tcase *c, const cg_rules_result *res,
+                          char *msg, size_t size, size_t off)
+{
+  char buf[1024];
+  char *tok, *save = NULL;
+  size_t i;
+
+  snprintf(buf, sizeof(buf), "%s", c->fired);
+  for(tok = strtok_r(buf, ", \t", &save); tok && off < size;
+      tok = strtok_r(NULL, ", \t", &save)) {
+    int found = 0;
+    for(i = 0; i < res->nfired; i++)
+      if(res->fired[i].decisive == 1 && strcmp(res->fired[i].id, tok) == 0)
+        found = 1;
+    if(!found)
+      off += (size_t)snprintf(msg + off, size - off, "; %s did not fire", tok);
+  }
+  for(i = 0; i < res->nfired && off < size; i++)
+    if(res->fired[i].decisive == 1 && !in_list(c->fired, res->fired[i].id))
+      off += (size_t)snprintf(msg + off, size - off,
+                              "; %s fired unexpectedly (%s)", res->fired[i].id,
+                              cg_outcome_name(res->fired[i].outcome));
+  return off;
+}
+
+/* `missing`: facts a hold must name. Same contract as check_fired. */
+static size_t check_missing(const tcase *c, const cg_rules_result *res,
+                            char *msg, size_t size, size_t off)
+{
+  char buf[1024];
+  char *tok, *save = NULL;
+
+  snprintf(buf, sizeof(buf), "%s", c->missing);
+  for(tok = strtok_r(buf, ", \t", &save); tok && off < size;
+      tok = strtok_r(NULL, ", \t", &save)) {
+    int fid = cg_fact_id(tok);
+    if(fid < 0)
+      off += (size_t)snprintf(msg + off, size - off,
+                              "; unknown fact '%s' in missing", tok);
+    else if(!(res->missing & ((uint64_t)1 << fid)))
+      off += (size_t)snprintf(msg + off, size - off,
+                              "; %s not named as missing", tok);
+  }
+  return off;
+}
+
+/* Compares the result with the case's expectations: every mismatch is
+ * appended to msg ("; ..."). Returns 0 when all hold. */
+static size_t check_case(const tcase *c, const cg_rules_result *res, char *msg,
+                         size_t size)
+{
+  size_t off = 0;
+
+  msg[0] = '\0';
+  if(c->expect >= 0 && (int)res->outcome != c->expect)
+    off += (size_t)snprintf(msg + off, size - off, "; expected %s, got %s",
+                            cg_outcome_name((cg_outcome)c->expect),
+                            cg_outcome_name(res->outcome));
+  if(c->fired)
+    off = check_fired(c, res, msg, size, off);
+  if(c->eccn && off < size) {
+    int want_unknown = strcmp(c->eccn, "unknown") == 0;
+    int is_unknown = res->eccn.kind != CG_V_STR;
+    if(want_unknown != is_unknown ||
+       (!is_unknown && strcmp(res->eccn.u.str, c->eccn) != 0))
+      off +=
+          (size_t)snprintf(msg + off, size - off, "; expected eccn %s, got %s",
+                           c->eccn, is_unknown ? "unknown" : res->eccn.u.str);
+  }
+  if(c->missing && off < size)
+    off = check_missing(c, res, msg, size, off);
+  return off;
+}
+
+/* Appends what did happen, to help the rule author:
+ * " [decision D: rule=outcome ...]". */
+static void explain(const cg_rules_result *res, char *msg, size_t size)
+{
+  size_t off = strlen(msg), i;
+
+  off += (size_t)snprintf(msg + off, size - off,
+                          " [decision %s:", cg_outcome_name(res->outcome));
+  for(i = 0; i < res->nfired && off < size; i++) {
+    const cg_rules_fired *x = &res->fired[i];
+    if(x->decisive != 1)
+      continue;
+    off += (size_t)snprintf(msg + off, size - off, " %s=%s%s", x->id,
+                            x->action == CG_ACT_CLASSIFY
+                                ? res->eccn.kind == CG_V_STR ? res->eccn.u.str
+                                                             : "?"
+                                : cg_outcome_name(x->outcome),
+                            x->relieved ? "(relieved)" : "");
+  }
+  if(off < size)
+    snprintf(msg + off, size - off, "]");
+}
+
 static void run_case(runner *r, const tcase *defs, const tcase *c)
 {
   cg_rules_result *res = r->res;
   cg_facts f;
   char copies[CG_F_COUNT][256];
-  int32_t date = 0;
-  int date_known = 0, bad = 0, id;
   char msg[2048];
-  size_t off = 0, i;
   cg_error err;
 
   if(c->expect < 0 && !c->fired && !c->eccn && !c->missing) {
@@ -302,31 +435,7 @@ static void run_case(runner *r, const tcase *defs, const tcase *c)
     r->failed++;
     return;
   }
-  cg_facts_init(&f);
-  /* the date first: country groups depend on it */
-  for(id = 0; id < CG_F_COUNT; id++) {
-    const char *raw = c->raw[id] ? c->raw[id] : defs->raw[id];
-    int line = c->raw[id] ? c->raw_line[id] : defs->raw_line[id];
-    if(!raw)
-      continue;
-    snprintf(copies[id], sizeof(copies[id]), "%s", raw);
-    if(set_fact(r, &f, id, copies[id], line, 0, 0) < 0)
-      bad = 1;
-  }
-  if(f.v[CG_F_ORDER_DATE].kind == CG_V_DATE) {
-    date = f.v[CG_F_ORDER_DATE].u.date;
-    date_known = 1;
-  }
-  for(id = 0; id < CG_F_COUNT; id++) {
-    const char *raw = c->raw[id] ? c->raw[id] : defs->raw[id];
-    int line = c->raw[id] ? c->raw_line[id] : defs->raw_line[id];
-    if(!raw || cg_fact_kind(id) != CG_V_COUNTRY)
-      continue;
-    snprintf(copies[id], sizeof(copies[id]), "%s", raw);
-    if(set_fact(r, &f, id, copies[id], line, date, date_known) < 0)
-      bad = 1;
-  }
-  if(bad) {
+  if(case_facts(r, defs, c, &f, copies) < 0) {
     r->failed++;
     return;
   }
@@ -336,76 +445,11 @@ static void run_case(runner *r, const tcase *defs, const tcase *c)
     r->failed++;
     return;
   }
-  msg[0] = '\0';
-  if(c->expect >= 0 && (int)res->outcome != c->expect)
-    off += (size_t)snprintf(
-        msg + off, sizeof(msg) - off, "; expected %s, got %s",
-        cg_outcome_name((cg_outcome)c->expect), cg_outcome_name(res->outcome));
-  if(c->fired) {
-    char buf[1024];
-    char *tok, *save = NULL;
-    snprintf(buf, sizeof(buf), "%s", c->fired);
-    for(tok = strtok_r(buf, ", \t", &save); tok && off < sizeof(msg);
-        tok = strtok_r(NULL, ", \t", &save)) {
-      int found = 0;
-      for(i = 0; i < res->nfired; i++)
-        if(res->fired[i].decisive == 1 && strcmp(res->fired[i].id, tok) == 0)
-          found = 1;
-      if(!found)
-        off += (size_t)snprintf(msg + off, sizeof(msg) - off,
-                                "; %s did not fire", tok);
-    }
-    for(i = 0; i < res->nfired && off < sizeof(msg); i++)
-      if(res->fired[i].decisive == 1 && !in_list(c->fired, res->fired[i].id))
-        off += (size_t)snprintf(
-            msg + off, sizeof(msg) - off, "; %s fired unexpectedly (%s)",
-            res->fired[i].id, cg_outcome_name(res->fired[i].outcome));
-  }
-  if(c->eccn && off < sizeof(msg)) {
-    int want_unknown = strcmp(c->eccn, "unknown") == 0;
-    int is_unknown = res->eccn.kind != CG_V_STR;
-    if(want_unknown != is_unknown ||
-       (!is_unknown && strcmp(res->eccn.u.str, c->eccn) != 0))
-      off += (size_t)snprintf(msg + off, sizeof(msg) - off,
-                              "; expected eccn %s, got %s", c->eccn,
-                              is_unknown ? "unknown" : res->eccn.u.str);
-  }
-  if(c->missing && off < sizeof(msg)) {
-    char buf[1024];
-    char *tok, *save = NULL;
-    snprintf(buf, sizeof(buf), "%s", c->missing);
-    for(tok = strtok_r(buf, ", \t", &save); tok && off < sizeof(msg);
-        tok = strtok_r(NULL, ", \t", &save)) {
-      int fid = cg_fact_id(tok);
-      if(fid < 0)
-        off += (size_t)snprintf(msg + off, sizeof(msg) - off,
-                                "; unknown fact '%s' in missing", tok);
-      else if(!(res->missing & ((uint64_t)1 << fid)))
-        off += (size_t)snprintf(msg + off, sizeof(msg) - off,
-                                "; %s not named as missing", tok);
-    }
-  }
-  if(off == 0) {
+  if(check_case(c, res, msg, sizeof(msg)) == 0) {
     r->passed++;
     return;
   }
-  /* what did happen, to help the rule author */
-  off = strlen(msg);
-  off += (size_t)snprintf(msg + off, sizeof(msg) - off,
-                          " [decision %s:", cg_outcome_name(res->outcome));
-  for(i = 0; i < res->nfired && off < sizeof(msg); i++) {
-    const cg_rules_fired *x = &res->fired[i];
-    if(x->decisive != 1)
-      continue;
-    off += (size_t)snprintf(msg + off, sizeof(msg) - off, " %s=%s%s", x->id,
-                            x->action == CG_ACT_CLASSIFY
-                                ? res->eccn.kind == CG_V_STR ? res->eccn.u.str
-                                                             : "?"
-                                : cg_outcome_name(x->outcome),
-                            x->relieved ? "(relieved)" : "");
-  }
-  if(off < sizeof(msg))
-    snprintf(msg + off, sizeof(msg) - off, "]");
+  explain(res, msg, sizeof(msg));
   r->failed++;
   fail_at(r, c->line, "case \"%s\"%s", c->name, msg);
 }
