@@ -1,6 +1,13 @@
 /* report_int.h -- private to src/report/: the writer state, tallies for the
  * summary, escaping and small helpers shared by the format writers.
  *
+ * Files depend one way (no file calls into a file above it):
+ *   util.c (tallies, strings, escaping, templates)
+ *   <- summary.c (tallies per order, summary JSON)
+ *   <- svg.c, doc_emit.c <- doc_order.c <- doc.c (Markdown and HTML)
+ *   <- fmt_json.c, fmt_csv.c
+ *   <- core.c (the public writer API) <- run.c (batches, the audit log).
+ *
  * Write errors: writers do not check every fprintf; cg_report_end checks
  * ferror() and fflush() on each stream and reports CG_EIO. */
 #ifndef CG_REPORT_INT_H
@@ -141,6 +148,13 @@ struct cg_report {
   size_t n_detail;                     /* docs kept */
 };
 
+/* ===== summary.c ==========================================================
+ */
+
+/* Updates every summary tally with one decision whose outcome index is d;
+ * CG_ENOMEM on failure. */
+int cg_rp_tally_add(cg_report *r, const cg_json *doc, int d, cg_error *err);
+
 /* Per-format writers. begin runs before the first order, add per order,
  * end after the last one (md/html write everything in end). */
 void cg_rp_json_begin(cg_report *r, FILE *f);
@@ -160,6 +174,43 @@ cg_json *cg_rp_batch_json(const cg_report *r);
 cg_json *cg_rp_summary_json(const cg_report *r, int with_customers);
 /* One customer's compute total (compact; NULL on OOM). */
 cg_json *cg_rp_customer_json(const cg_report *r, const cg_rp_entry *e);
+
+/* ===== Markdown / HTML emitter (doc_emit.c) ===============================
+ */
+
+typedef struct cg_rp_out {
+  FILE *f;  /* destination */
+  int html; /* 1 HTML, 0 Markdown */
+} cg_rp_out;
+
+/* Data text escaped for the format. */
+void cg_rp_esc(const cg_rp_out *o, const char *s);
+/* Heading of level 1-6; id (may be NULL) is the HTML anchor. */
+void cg_rp_heading(const cg_rp_out *o, int level, const char *text,
+                   const char *id);
+/* Paragraph of class cls ("note" is italic in Markdown). */
+void cg_rp_para(const cg_rp_out *o, const char *cls, const char *text);
+/* Table with n columns titled heads; numeric columns start with '#'. */
+void cg_rp_tbl_begin(const cg_rp_out *o, const char *cls, int n,
+                     const char *const *heads);
+void cg_rp_tr(const cg_rp_out *o);
+void cg_rp_tr_end(const cg_rp_out *o);
+void cg_rp_td(const cg_rp_out *o, const char *s);
+void cg_rp_td_num(const cg_rp_out *o, const char *s);
+void cg_rp_td_th(const cg_rp_out *o, const char *s);
+void cg_rp_td_count(const cg_rp_out *o, size_t v);
+void cg_rp_td_fmt(const cg_rp_out *o, double v); /* cg_rp_fmt */
+void cg_rp_tbl_end(const cg_rp_out *o);
+/* A two-column field/value row ("unknown" for NULL or empty v). */
+void cg_rp_kv(const cg_rp_out *o, const char *k, const char *v);
+void cg_rp_ul_begin(const cg_rp_out *o, const char *cls);
+void cg_rp_li(const cg_rp_out *o, const char *s);
+void cg_rp_ul_end(const cg_rp_out *o);
+/* The outcome name, coloured in HTML, bold in Markdown. */
+void cg_rp_badge(const cg_rp_out *o, const char *decision);
+
+/* One order's detail section (doc_order.c); idx counts from 0. */
+void cg_rp_doc_order(const cg_rp_out *o, const cg_json *doc, size_t idx);
 
 /* SVG charts. */
 void cg_rp_svg_decisions(FILE *f, const cg_report *r);
