@@ -66,6 +66,17 @@ int cg_report_begin(cg_report **out, const cg_report_batch *batch,
   return CG_OK;
 }
 
+int cg_report_set_batch(cg_report *r, const cg_report_batch *batch,
+                        cg_error *err)
+{
+  if(r->started)
+    return cg_error_set(err, CG_EUSAGE, "report: batch set too late");
+  r->batch = *batch;
+  if(!(r->batch.mfu > 0))
+    r->batch.mfu = CG_MFU_DEFAULT;
+  return CG_OK;
+}
+
 void cg_report_set_licenses(cg_report *r, const cg_json *licenses)
 {
   r->batch.licenses = licenses;

@@ -25,6 +25,7 @@
 #define CG_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/error.h"
@@ -68,6 +69,11 @@ typedef struct cg_report cg_report;
 /* Starts a report. opts may be NULL. */
 int cg_report_begin(cg_report **out, const cg_report_batch *batch,
                     const cg_report_opts *opts, cg_error *err);
+/* Replaces the batch metadata (borrowed until cg_report_end) before the
+ * first add, for a writer opened before its batch exists; CG_EUSAGE
+ * after. */
+int cg_report_set_batch(cg_report *r, const cg_report_batch *batch,
+                        cg_error *err);
 /* Replaces the batch's licence balances (borrowed until cg_report_end):
  * a report written while the batch runs learns them at the end. */
 void cg_report_set_licenses(cg_report *r, const cg_json *licenses);
@@ -116,6 +122,52 @@ int cg_report_write(const cg_report_input *in, const char *format, FILE *out,
  * (may be NULL) gets the files written. */
 int cg_report_write_dir(const cg_report_input *in, const char *dir,
                         const char *formats, cg_report_paths *paths_out,
+                        cg_error *err);
+
+/* ---- reports from the database (run.c) ---------------------------------- */
+
+struct cg_store;
+struct cg_rules;
+struct cg_batch_opts;
+struct cg_batch_result;
+
+/* What a report from the audit log covers: set exactly one. */
+typedef struct cg_report_scope {
+  int64_t batch_id;     /* that batch's decisions, or 0 */
+  const char *order_id; /* that order's decision, with its batch's
+                           metadata, or NULL */
+  int all;              /* every decision in the log */
+} cg_report_scope;
+
+/* Where a report goes: files in dir, or one format to stream. */
+typedef struct cg_report_out {
+  const char *dir;       /* folder (created if needed) for report.<ext>;
+                            NULL: write to stream */
+  const char *formats;   /* with dir: "md,html,json,csv" or a subset;
+                            NULL = all */
+  FILE *stream;          /* without dir: the destination (borrowed) */
+  int format;            /* without dir: CG_REPORT_* */
+  cg_report_paths paths; /* out: the files written ("" for the others) */
+} cg_report_out;
+
+/* Rebuilds a report from the audit log alone: the decisions in scope,
+ * the batch's metadata from its row (scope.all: none; mfu is then the
+ * MFU shown), the workloads of db and the licence balances as they are
+ * now. CG_ENOTFOUND for an unknown batch or an order with no recorded
+ * decision; CG_EUSAGE for bad formats; CG_EIO if a file cannot be
+ * written (no half report is left under a final name). */
+int cg_report_from_log(struct cg_store *db, const cg_report_scope *scope,
+                       double mfu, cg_report_out *out, cg_error *err);
+
+/* Runs cg_batch_run and, with out (dir only; NULL: no report), writes
+ * the reports: of this batch while it decides (no second pass over the
+ * audit log), or with all, of every decision in the log after the batch.
+ * The folder and formats are checked before anything is decided. Any
+ * on_begin/on_decision callbacks of bo are still called, after the
+ * report's. res as cg_batch_run. */
+int cg_report_run_batch(struct cg_store *db, const struct cg_rules *pack,
+                        const struct cg_batch_opts *bo, int all,
+                        cg_report_out *out, struct cg_batch_result *res,
                         cg_error *err);
 
 /* Format by name ("md"/"markdown", "html", "json", "csv"), or -1. */
