@@ -140,7 +140,7 @@ int cmd_check(cg_cli *cli, int argc, char **argv)
   cg_store *db = NULL;
   cg_rules *pack = NULL;
   cg_decider *dec = NULL;
-  cg_decision dn = { 0 };
+  cg_decide_doc dn = { 0 };
   int json = 0, c, rc, status;
   char *end;
 

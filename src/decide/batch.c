@@ -122,7 +122,7 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
     cg_order ord;
     char hash[65], *text = NULL;
     const cg_chip *chip = NULL;
-    cg_decision dn;
+    cg_decide_doc dn;
 
     rc = cg_order_next_pending(db, after, &ord, err);
     if(rc <= 0)

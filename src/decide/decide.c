@@ -434,7 +434,7 @@ facts:
 /* ==== deciding ========================================================= */
 
 int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
-              const cg_chip *chip, int consume, cg_decision *out,
+              const cg_chip *chip, int consume, cg_decide_doc *out,
               cg_error *err)
 {
   cg_rules_result *res = NULL;

@@ -31,12 +31,12 @@ typedef struct cg_decide_opts {
 #define CG_DECIDE_OPTS_INIT { 0, 0.40 }
 /* clang-format on */
 
-typedef struct cg_decision {
+typedef struct cg_decide_doc {
   cg_outcome outcome;  /* the decision */
   struct cg_json *doc; /* the decision document (owned; free it) */
   int64_t license_id;  /* licence that covered it, 0 if none */
   int64_t license_qty; /* quantity drawn from it */
-} cg_decision;
+} cg_decide_doc;
 
 /* Opens a decider: hashes the pack ("ruleset" of every decision), loads
  * the reference workloads and reads the screening lists' version. */
@@ -56,7 +56,7 @@ int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err);
  * quantity used is recorded in license_usage. Fills *out; the caller
  * frees out->doc with cg_json_free. */
 int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
-              const cg_chip *chip, int consume, cg_decision *out,
+              const cg_chip *chip, int consume, cg_decide_doc *out,
               cg_error *err);
 
 /* Classifies a chip on its own (no order: role distributor, no
