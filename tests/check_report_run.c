@@ -97,12 +97,14 @@ static int on_begin(void *arg, int64_t batch_id, cg_error *err)
   return CG_OK;
 }
 
-static int on_decision(void *arg, const struct cg_json *doc, const char *text,
-                       cg_error *err)
+static int on_decision(void *arg, const cg_decision *dn, const char *json,
+                       size_t len, cg_error *err)
 {
   (void)err;
-  ck_assert_ptr_nonnull(doc);
-  ck_assert_ptr_nonnull(strstr(text, "\"order_id\":\"O-900"));
+  ck_assert_ptr_nonnull(dn);
+  ck_assert_str_eq(dn->order_id,
+                   ((calls *)arg)->decisions ? "O-9002" : "O-9001");
+  ck_assert_uint_eq(strlen(json), len);
   ((calls *)arg)->decisions++;
   return CG_OK;
 }

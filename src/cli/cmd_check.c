@@ -1,13 +1,12 @@
 /* cmd_check.c -- `chipgate check`: decide one order without recording or
- * consuming anything. Exit status by outcome (0 / 10 / 20). */
-#include "core/clock.h"
+ * consuming anything. Exit status by outcome (0 / 10 / 20). Three steps:
+ * parse the options, find the parties and decide, print (the decision's
+ * bytes for --format json, text for people otherwise). */
 #include "cli/cmd.h"
+#include "cli/opts.h"
+#include "core/clock.h"
 #include "decide/decide.h"
-#include "core/importer.h"
-#include "core/json.h"
-#include "model/seed.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,74 +43,71 @@ static void help(void)
          "or customer.\n");
 }
 
-/* Text for people: the decision first, then why. */
-static void print_text(const cg_json *doc)
+/* printf's "%s" of a string that may be unknown, as glibc prints it. */
+static const char *str(const char *s)
 {
-  const cg_json *chip = cg_json_get(doc, "chip");
-  const cg_json *cust = cg_json_get(doc, "customer");
-  const cg_json *rules = cg_json_get(doc, "rules");
-  const cg_json *lic = cg_json_get(doc, "license");
-  const cg_json *missing = cg_json_get(doc, "missing");
-  const char *eccn = cg_json_string_value(cg_json_get(chip, "eccn"));
+  return s ? s : "(null)";
+}
+
+/* Text for people: the decision first, then why. */
+static void print_text(const cg_decision *dn)
+{
   char a[32], b[32];
   size_t i;
+  int f;
 
   printf("%s: %s x %lld to %s for %s (as of %s)\n",
-         cg_json_string_value(cg_json_get(doc, "decision")),
-         cg_json_string_value(cg_json_get(chip, "name")),
-         (long long)cg_json_number_value(
-             cg_json_get(doc, "quantity")), /* <= 1e9 */
-         cg_json_string_value(cg_json_get(doc, "destination")),
-         cg_json_string_value(cg_json_get(cust, "name")),
-         cg_json_string_value(cg_json_get(doc, "as_of")));
-  printf(
-      "  chip: ECCN %s, TPP %s, PD %s\n", eccn ? eccn : "unknown",
-      cli_num(a, sizeof(a), cg_json_number_value(cg_json_get(chip, "tpp")), 0),
-      cli_num(b, sizeof(b), cg_json_number_value(cg_json_get(chip, "pd")), 2));
-  if(cg_json_size(missing) > 0) {
+         str(cg_outcome_name(dn->decision)), str(dn->chip.name),
+         (long long)dn->quantity, str(dn->destination), str(dn->customer.name),
+         str(dn->as_of));
+  printf("  chip: ECCN %s, TPP %s, PD %s\n",
+         dn->chip.eccn ? dn->chip.eccn : "unknown",
+         cli_num(a, sizeof(a), dn->chip.tpp, 0),
+         cli_num(b, sizeof(b), dn->chip.pd, 2));
+  if(dn->missing) {
     printf("  missing facts:");
-    for(i = 0; i < cg_json_size(missing); i++)
-      printf(" %s", cg_json_string_value(cg_json_at(missing, i)));
+    for(f = 0; f < CG_F_COUNT && f < 64; f++)
+      if(dn->missing & ((uint64_t)1 << f))
+        printf(" %s", cg_fact_name(f));
     printf("\n");
   }
   printf("  why:\n");
-  for(i = 0; i < cg_json_size(rules); i++) {
-    const cg_json *r = cg_json_at(rules, i);
-    const char *rel =
-        cg_json_is_true(cg_json_get(r, "relieved")) ? " (relieved by " : NULL;
-    printf("    %-16s %-24s %s%s%s%s\n",
-           cg_json_string_value(cg_json_get(r, "outcome")),
-           cg_json_string_value(cg_json_get(r, "id")),
-           cg_json_string_value(cg_json_get(r, "reason")), rel ? rel : "",
-           rel ? cg_json_string_value(cg_json_get(r, "relieved_by")) : "",
-           rel ? ")" : "");
-    printf("    %-16s %-24s [%s]\n", "", "",
-           cg_json_string_value(cg_json_get(r, "cite")));
+  for(i = 0; i < dn->nrules; i++) {
+    const cg_decision_rule *r = &dn->rules[i];
+    printf("    %-16s %-24s %s%s%s%s\n", str(r->outcome), str(r->id),
+           str(r->reason), r->relieved ? " (relieved by " : "",
+           r->relieved ? str(r->relieved_by) : "", r->relieved ? ")" : "");
+    printf("    %-16s %-24s [%s]\n", "", "", str(r->cite));
   }
-  {
-    const cg_json *hits = cg_json_get(doc, "screening");
-    for(i = 0; i < cg_json_size(hits); i++) {
-      const cg_json *h = cg_json_at(hits, i);
-      printf("  screening: %.2f %s %s \"%s\" on %s (%s; entry %s, %s)%s\n",
-             cg_json_number_value(cg_json_get(h, "score")),
-             cg_json_is_true(cg_json_get(h, "sure")) ? "sure" : "possible",
-             cg_json_string_value(cg_json_get(h, "party")),
-             cg_json_string_value(cg_json_get(h, "name")),
-             cg_json_string_value(cg_json_get(h, "list")),
-             cg_json_string_value(cg_json_get(h, "license_policy")),
-             cg_json_string_value(cg_json_get(h, "entry_id")),
-             cg_json_string_value(cg_json_get(h, "federal_register_notice")),
-             cg_json_is_true(cg_json_get(h, "cleared")) ? " [cleared]" : "");
-    }
+  for(i = 0; i < dn->nhits; i++) {
+    const cg_decision_hit *h = &dn->hits[i];
+    printf("  screening: %.2f %s %s \"%s\" on %s (%s; entry %s, %s)%s\n",
+           h->score, h->sure ? "sure" : "possible",
+           h->on_parent ? "parent" : "customer", str(h->name), str(h->list),
+           str(h->license_policy), str(h->entry_id),
+           str(h->federal_register_notice), h->cleared ? " [cleared]" : "");
   }
-  if(cg_json_type(lic) == CG_JSON_OBJECT)
-    printf("  licence: %s (%s)\n",
-           cg_json_string_value(cg_json_get(lic, "number")),
-           cg_json_string_value(cg_json_get(lic, "kind")));
-  printf("  ruleset %s\n", cg_json_string_value(cg_json_get(doc, "ruleset")));
+  if(dn->license.present)
+    printf("  licence: %s (%s)\n", str(dn->license.number),
+           str(dn->license.kind));
+  printf("  ruleset %s\n", str(dn->ruleset));
 }
 
-int cmd_check(cg_cli *cli, int argc, char **argv)
+/* What the command line asked for. */
+typedef struct check_args {
+  const char *chip;      /* --chip */
+  const char *customer;  /* --customer */
+  const char *dest;      /* --dest */
+  const char *hq;        /* --customer-hq: an ad-hoc customer */
+  const char *parent;    /* --parent */
+  const char *parent_hq; /* --parent-hq */
+  int json;              /* --format json */
+  cg_order o;            /* the order, destination still unset */
+} check_args;
+
+/* Parses argv into *a. Returns -1 to go on, else the exit status (help
+ * printed, or a usage error). */
+static int parse_args(int argc, char **argv, check_args *a)
 {
   static const struct option opts[] = {
     { "chip", required_argument, NULL, 'c' },
@@ -131,91 +127,61 @@ int cmd_check(cg_cli *cli, int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
-  const char *chip_name = NULL, *cust_name = NULL, *dest = NULL;
-  const char *hq = NULL, *parent = NULL, *parent_hq = NULL;
-  cg_order o;
-  cg_customer cu;
-  cg_chip chip;
-  cg_error err = { 0 };
-  cg_store *db = NULL;
-  cg_rules *pack = NULL;
-  cg_decider *dec = NULL;
-  cg_decide_doc dn = { 0 };
-  int json = 0, c, rc, status;
-  char *end;
+  static const char *const roles[] = { "fab", "osat", "distributor", NULL };
+  static const char *const packagers[] = { "fab_outside_d5mo", "approved_osat",
+                                           "other", NULL };
+  static const char *const yesno[] = { "yes", "no", NULL };
+  const char *v = NULL;
+  int c, st = CLI_OK;
 
-  cg_order_init(&o);
-  cg_customer_init(&cu);
-  cg_chip_init(&chip);
-  o.quantity = 1;
-  cg_clock_today(o.ship_date);
-  while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+  while(st == CLI_OK && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 'c':
-      chip_name = optarg;
+      a->chip = optarg;
       break;
     case 'p':
-      cust_name = optarg;
+      a->customer = optarg;
       break;
     case 'd':
-      dest = optarg;
+      a->dest = optarg;
       break;
     case 'q':
-      errno = 0;
-      o.quantity = strtoll(optarg, &end, 10);
-      if(*end || end == optarg || o.quantity <= 0 || errno == ERANGE ||
-         o.quantity > CG_IMPORT_MAX_QTY)
-        return cli_usage("check",
-                         "--qty must be a whole number from 1 to "
-                         "1000000000, not \"%s\"",
-                         optarg);
+      st = cli_opt_quantity("check", "--qty", optarg, &a->o.quantity);
       break;
     case 't':
-      if(!cg_date_valid(optarg))
-        return cli_usage("check",
-                         "--date \"%s\" is not a date "
-                         "(YYYY-MM-DD)",
-                         optarg);
-      snprintf(o.ship_date, sizeof(o.ship_date), "%s", optarg);
+      st = cli_opt_date("check", "--date", optarg, a->o.ship_date);
       break;
     case 'e':
-      snprintf(o.end_use, sizeof(o.end_use), "%s", optarg);
+      snprintf(a->o.end_use, sizeof(a->o.end_use), "%s", optarg);
       break;
     case 'r':
-      if(strcmp(optarg, "fab") && strcmp(optarg, "osat") &&
-         strcmp(optarg, "distributor"))
-        return cli_usage("check", "--role must be fab, osat or "
-                                  "distributor");
-      snprintf(o.role, sizeof(o.role), "%s", optarg);
+      st = cli_opt_choice("check", "--role", optarg, roles, &v);
+      if(st == CLI_OK)
+        snprintf(a->o.role, sizeof(a->o.role), "%s", v);
       break;
     case 'k':
-      if(strcmp(optarg, "fab_outside_d5mo") &&
-         strcmp(optarg, "approved_osat") && strcmp(optarg, "other"))
-        return cli_usage("check", "--packager must be fab_outside_d5mo, "
-                                  "approved_osat or other");
-      snprintf(o.packager, sizeof(o.packager), "%s", optarg);
+      st = cli_opt_choice("check", "--packager", optarg, packagers, &v);
+      if(st == CLI_OK)
+        snprintf(a->o.packager, sizeof(a->o.packager), "%s", v);
       break;
     case 'u':
-      if(!strcmp(optarg, "yes"))
-        o.export_from_us = 1;
-      else if(!strcmp(optarg, "no"))
-        o.export_from_us = 0;
-      else
-        return cli_usage("check", "--from-us must be yes or no");
+      st = cli_opt_choice("check", "--from-us", optarg, yesno, &v);
+      if(st == CLI_OK)
+        a->o.export_from_us = v == yesno[0];
       break;
     case 'H':
-      hq = optarg;
+      a->hq = optarg;
       break;
     case 'P':
-      parent = optarg;
+      a->parent = optarg;
       break;
     case 'Q':
-      parent_hq = optarg;
+      a->parent_hq = optarg;
       break;
     case 'f':
-      json = cli_parse_format(optarg);
-      if(json < 0)
-        return cli_usage("check", "--format must be text or json");
+      a->json = cli_parse_format(optarg);
+      if(a->json < 0)
+        st = cli_usage("check", "--format must be text or json");
       break;
     case 'h':
       help();
@@ -224,95 +190,137 @@ int cmd_check(cg_cli *cli, int argc, char **argv)
       return cli_usage("check", "bad option");
     }
   }
+  if(st != CLI_OK)
+    return st;
   if(optind < argc)
     return cli_usage("check", "unexpected argument \"%s\"", argv[optind]);
-  if(!chip_name || !cust_name || !dest)
+  if(!a->chip || !a->customer || !a->dest)
     return cli_usage("check", "--chip, --customer and --dest are required");
-  if(strspn(cust_name, " \t") == strlen(cust_name))
+  if(strspn(a->customer, " \t") == strlen(a->customer))
     return cli_usage("check", "--customer is empty");
-  if(parent_hq && !parent)
-    parent = "(parent)";
+  if(a->parent_hq && !a->parent)
+    a->parent = "(parent)";
+  return -1;
+}
 
-  rc = cli_open_db(cli, &db, 0, &err);
-  if(rc != CG_OK)
-    return cli_fail(&err);
-  {
-    const char *opt = "--dest";
-    rc = cg_country_check(db, dest, &err);
-    if(rc == CG_OK && hq) {
-      opt = "--customer-hq";
-      rc = cg_country_check(db, hq, &err);
-    }
-    if(rc == CG_OK && parent_hq) {
-      opt = "--parent-hq";
-      rc = cg_country_check(db, parent_hq, &err);
-    }
-    if(rc == CG_ENOTFOUND) {
-      status = cli_usage("check", "%s: %s", opt, err.msg);
-      goto out;
-    }
-  }
-  if(rc == CG_OK && (hq || parent)) {
+/* Checks the countries and finds the chip and the customer (imported, or
+ * described by the ad-hoc options). Returns -1 to go on, else the exit
+ * status. */
+static int find_parties(cg_store *db, check_args *a, cg_chip *chip,
+                        cg_customer *cu)
+{
+  cg_error err = { 0 };
+  int st, rc;
+
+  st = cli_opt_country(db, "check", "--dest", a->dest);
+  if(st == CLI_OK && a->hq)
+    st = cli_opt_country(db, "check", "--customer-hq", a->hq);
+  if(st == CLI_OK && a->parent_hq)
+    st = cli_opt_country(db, "check", "--parent-hq", a->parent_hq);
+  if(st != CLI_OK)
+    return st;
+  if(a->hq || a->parent) {
     /* Ad-hoc options describe a customer that is not imported; they must
      * never quietly override what the database says about one that is. */
     cg_customer known;
-    int found = cg_customer_get(db, cust_name, &known, NULL) == CG_OK;
+    int found = cg_customer_get(db, a->customer, &known, NULL) == CG_OK;
     cg_customer_clear(&known);
-    if(found) {
-      status = cli_usage("check",
-                         "\"%s\" is an imported customer: its HQ and parent "
-                         "come from the database (drop --customer-hq, "
-                         "--parent, --parent-hq)",
-                         cust_name);
-      goto out;
-    }
+    if(found)
+      return cli_usage("check",
+                       "\"%s\" is an imported customer: its HQ and parent "
+                       "come from the database (drop --customer-hq, "
+                       "--parent, --parent-hq)",
+                       a->customer);
   }
-  snprintf(o.destination, sizeof(o.destination), "%s", dest);
-  if(rc == CG_OK)
-    rc = cg_chip_get(db, chip_name, &chip, &err);
-  if(rc == CG_OK && hq) {
+  snprintf(a->o.destination, sizeof(a->o.destination), "%s", a->dest);
+  rc = cg_chip_get(db, a->chip, chip, &err);
+  if(rc == CG_OK && a->hq) {
     /* Ad hoc: a customer that is not (or need not be) imported. */
-    cu.name = strdup(cust_name);
-    memcpy(cu.country, hq, 3);
-    memcpy(cu.hq_country, hq, 3);
-    if(parent) {
-      cu.parent = strdup(parent);
-      if(parent_hq)
-        memcpy(cu.parent_hq_country, parent_hq, 3);
+    cu->name = strdup(a->customer);
+    memcpy(cu->country, a->hq, 3);
+    memcpy(cu->hq_country, a->hq, 3);
+    if(a->parent) {
+      cu->parent = strdup(a->parent);
+      if(a->parent_hq)
+        memcpy(cu->parent_hq_country, a->parent_hq, 3);
     }
   }
   else if(rc == CG_OK) {
-    rc = cg_customer_get(db, cust_name, &cu, &err);
+    rc = cg_customer_get(db, a->customer, cu, &err);
     if(rc == CG_ENOTFOUND)
       snprintf(err.msg, sizeof(err.msg),
                "unknown customer \"%s\" (import it, or describe it with "
                "--customer-hq CC)",
-               cust_name);
+               a->customer);
   }
-  if(rc == CG_OK)
-    rc = cg_rules_load_dir(&pack, cli->rules_dir, NULL, &err);
+  return rc == CG_OK ? -1 : cli_fail(&err);
+}
+
+/* Decides and prints; the exit status by outcome. */
+static int decide_print(cg_cli *cli, cg_store *db, const check_args *a,
+                        const cg_customer *cu, const cg_chip *chip)
+{
+  cg_error err = { 0 };
+  cg_rules *pack = NULL;
+  cg_decider *dec = NULL;
+  cg_decision dn;
+  char *json = NULL;
+  size_t len = 0;
+  int rc, st;
+
+  cg_decision_init(&dn);
+  rc = cg_rules_load_dir(&pack, cli->rules_dir, NULL, &err);
   if(rc == CG_OK)
     rc = cg_decider_open(&dec, db, pack, NULL, &err);
   if(rc == CG_OK)
-    rc = cg_decide(dec, &o, &cu, &chip, 0, &dn, &err);
+    rc = cg_decide(dec, &a->o, cu, chip, 0, &dn, &err);
+  if(rc == CG_OK && a->json)
+    rc = cg_decision_write(&dn, &json, &len, &err);
   if(rc != CG_OK) {
-    status = cli_fail(&err);
+    st = cli_fail(&err);
     goto out;
   }
-  if(json) {
-    cg_json_dumpf(stdout, dn.doc, CG_JSON_PRETTY, NULL);
+  if(a->json) {
+    fwrite(json, 1, len, stdout);
     putchar('\n');
   }
   else {
-    print_text(dn.doc);
+    print_text(&dn);
   }
-  status = outcome_exit(dn.outcome);
+  st = outcome_exit(dn.decision);
 out:
-  cg_json_free(dn.doc);
+  free(json);
+  cg_decision_clear(&dn);
   cg_decider_close(dec);
   cg_rules_free(pack);
+  return st;
+}
+
+int cmd_check(cg_cli *cli, int argc, char **argv)
+{
+  check_args a;
+  cg_customer cu;
+  cg_chip chip;
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  int st;
+
+  memset(&a, 0, sizeof(a));
+  cg_order_init(&a.o);
+  a.o.quantity = 1;
+  cg_clock_today(a.o.ship_date);
+  st = parse_args(argc, argv, &a);
+  if(st >= 0)
+    return st;
+  if(cli_open_db(cli, &db, 0, &err) != CG_OK)
+    return cli_fail(&err);
+  cg_customer_init(&cu);
+  cg_chip_init(&chip);
+  st = find_parties(db, &a, &chip, &cu);
+  if(st < 0)
+    st = decide_print(cli, db, &a, &cu, &chip);
   cg_chip_clear(&chip);
   cg_customer_clear(&cu);
   cg_store_close(db);
-  return status;
+  return st;
 }

@@ -3,7 +3,6 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
-#include "core/json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +12,7 @@
 static const char genesis[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-static int chain_hash(const char *prev, const char *doc,
+static int chain_hash(const char *prev, const char *doc, size_t len,
                       char hex[CG_SHA256_HEX], cg_error *err)
 {
   cg_sha256 *h = NULL;
@@ -22,50 +21,44 @@ static int chain_hash(const char *prev, const char *doc,
   if(rc == CG_OK)
     rc = cg_sha256_update(h, prev, strlen(prev), err);
   if(rc == CG_OK)
-    rc = cg_sha256_update(h, doc, strlen(doc), err);
+    rc = cg_sha256_update(h, doc, len, err);
   if(rc == CG_OK)
     rc = cg_sha256_final_hex(h, hex, err);
   cg_sha256_free(h);
   return rc;
 }
 
-int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
-                    const char *decision, cg_json *doc, char *hash_out,
-                    char **text_out, cg_error *err)
+/* The hash of the newest row, or the genesis hash for an empty log. */
+static int chain_head(cg_store *db, char prev[CG_SHA256_HEX], cg_error *err)
 {
-  char now[21], prev[CG_SHA256_HEX], hex[CG_SHA256_HEX];
-  char *text = NULL;
   cg_stmt *st = NULL;
-  int rc;
+  int rc = cg_store_cached(db, &st,
+                           "SELECT hash FROM decisions ORDER BY seq DESC "
+                           "LIMIT 1",
+                           err);
 
-  cg_clock_iso(0, now);
-  cg_json_set_str(doc, "decided_at", now);
-  if(batch_id)
-    cg_json_set_int(doc, "batch", batch_id);
-  rc = cg_json_dump(&text, doc, CG_JSON_CANONICAL, err);
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_store_cached(db, &st,
-                       "SELECT hash FROM decisions ORDER BY seq DESC "
-                       "LIMIT 1",
-                       err);
   if(rc == CG_OK)
     rc = cg_stmt_step(st, err);
   if(rc == 1)
-    snprintf(prev, sizeof(prev), "%s", cg_stmt_text(st, 0));
+    snprintf(prev, CG_SHA256_HEX, "%s", cg_stmt_text(st, 0));
   else if(rc == 0)
-    memcpy(prev, genesis, sizeof(prev));
+    memcpy(prev, genesis, CG_SHA256_HEX);
   if(st)
     cg_stmt_reset(st);
-  if(rc < 0)
-    goto done;
-  rc = chain_hash(prev, text, hex, err);
-  if(rc == CG_OK)
-    rc = cg_store_cached(db, &st,
-                         "INSERT INTO decisions(order_id, batch_id, "
-                         "decision, decided_at, doc, prev_hash, hash) "
-                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                         err);
+  return rc < 0 ? rc : CG_OK;
+}
+
+static int insert_row(cg_store *db, int64_t order_rowid, int64_t batch_id,
+                      const char *decision, const char *now, const char *text,
+                      const char *prev, const char *hex, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "INSERT INTO decisions(order_id, batch_id, "
+                           "decision, decided_at, doc, prev_hash, hash) "
+                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           err);
+
   if(rc == CG_OK)
     rc = cg_stmt_bind_int(st, 1, order_rowid, err);
   if(rc == CG_OK)
@@ -97,13 +90,42 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
                       "order row %lld was not pending: refusing to decide "
                       "it twice",
                       (long long)order_rowid);
+  return rc;
+}
+
+int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
+                    cg_decision *dn, char *hash_out, char **json_out,
+                    size_t *len_out, cg_error *err)
+{
+  char now[21], prev[CG_SHA256_HEX], hex[CG_SHA256_HEX];
+  const char *outcome = cg_outcome_name(dn->decision);
+  char *text = NULL;
+  size_t len = 0;
+  int rc;
+
+  cg_clock_iso(0, now);
+  dn->decided_at = cg_decision_strdup(dn, now);
+  dn->batch = batch_id;
+  if(!dn->decided_at)
+    return cg_error_set(err, CG_ENOMEM, "audit: out of memory");
+  if(!outcome || dn->decision == CG_OUT_NONE)
+    return cg_error_set(err, CG_EINTERNAL, "audit: decision without outcome");
+  rc = cg_decision_write(dn, &text, &len, err);
+  if(rc == CG_OK)
+    rc = chain_head(db, prev, err);
+  if(rc == CG_OK)
+    rc = chain_hash(prev, text, len, hex, err);
+  if(rc == CG_OK)
+    rc = insert_row(db, order_rowid, batch_id, outcome, now, text, prev, hex,
+                    err);
   if(rc == CG_OK && hash_out)
     memcpy(hash_out, hex, CG_SHA256_HEX);
-  if(rc == CG_OK && text_out) {
-    *text_out = text;
+  if(rc == CG_OK && json_out) {
+    *json_out = text;
     text = NULL;
   }
-done:
+  if(rc == CG_OK && len_out)
+    *len_out = len;
   free(text);
   return rc < 0 ? rc : CG_OK;
 }
@@ -142,7 +164,7 @@ int cg_audit_verify(cg_store *db, int64_t *rows_out, int64_t *bad_seq_out,
                         (long long)seq, oid ? oid : "?");
       break;
     }
-    rc = chain_hash(prev, doc, hex, err);
+    rc = chain_hash(prev, doc, strlen(doc), hex, err);
     if(rc != CG_OK)
       break;
     if(strcmp(hex, stored) != 0) {

@@ -1,26 +1,29 @@
 /* audit.h -- the tamper-evident decision log. Decisions are append-only
- * (triggers refuse UPDATE and DELETE); each row keeps the canonical JSON
- * of its decision document and hash = SHA-256(previous hash || JSON), so
- * changing or removing any row breaks every hash after it. */
+ * (triggers refuse UPDATE and DELETE); each row keeps the bytes of its
+ * decision (decide/decision.h, cg_decision_write) and hash =
+ * SHA-256(previous hash || bytes), so changing or removing any row breaks
+ * every hash after it. */
 #ifndef CG_AUDIT_H
 #define CG_AUDIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
+#include "decide/decision.h"
 #include "core/store.h"
 
-struct cg_json;
-
-/* Appends the decision of order row order_rowid to the chain. Adds
- * "decided_at" (now, UTC) and "batch" to doc, serialises it canonically,
- * and marks the order decided. Must run inside the caller's transaction
- * (with the licence usage and the outbox event of the same decision).
- * hash_out (may be NULL) receives the new row's hash (65 bytes);
- * text_out (may be NULL) the stored canonical JSON (malloc'ed). */
+/* Appends decision dn of order row order_rowid to the chain: sets
+ * dn->decided_at (now, UTC, in dn's arena) and dn->batch (batch_id, 0 for
+ * none), writes dn's bytes, hashes exactly those bytes, stores them as
+ * decisions.doc and marks the order decided. Must run inside the caller's
+ * transaction (with the licence usage and the outbox event of the same
+ * decision). hash_out (may be NULL) receives the new row's hash (65
+ * bytes); json_out (may be NULL) the stored bytes (malloc'ed,
+ * NUL-terminated) and len_out (may be NULL) their length. */
 int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
-                    const char *decision, struct cg_json *doc, char *hash_out,
-                    char **text_out, cg_error *err);
+                    cg_decision *dn, char *hash_out, char **json_out,
+                    size_t *len_out, cg_error *err);
 
 /* Recomputes the whole chain. On a mismatch returns CG_EINVAL with the
  * first bad row named in err->msg ("decision 17 (order O-1017): ...") and
@@ -28,9 +31,11 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
 int cg_audit_verify(cg_store *db, int64_t *rows_out, int64_t *bad_seq_out,
                     cg_error *err);
 
-/* Calls fn(doc_json_text, arg) for each decision in chain order, filtered
- * by decided_at >= since (YYYY-MM-DD, NULL = all), by order_id (NULL =
- * all) and by batch (0 = all). fn returning non-zero stops. */
+/* Calls fn(bytes, arg) for each decision in chain order (the stored
+ * bytes, NUL-terminated, valid during the call; cg_decision_parse reads
+ * them), filtered by decided_at >= since (YYYY-MM-DD, NULL = all), by
+ * order_id (NULL = all) and by batch (0 = all). fn returning non-zero
+ * stops. */
 int cg_audit_each(cg_store *db, const char *since, const char *order_id,
                   int64_t batch_id, int (*fn)(const char *, void *), void *arg,
                   cg_error *err);

@@ -5,10 +5,11 @@
 #include "model/chip.h"
 #include "model/customer.h"
 #include "decide/decide.h"
-#include "core/json.h"
+#include "core/crypto.h"
 #include "model/order.h"
 #include "net/webhook.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,35 +40,18 @@ static int chip_cached(cg_store *db, chip_slot *cache, int64_t id,
 }
 
 /* The decision.made event: what a receiver acts on, and the audit hash
- * that proves which recorded decision it is. */
-static int enqueue_decision(cg_store *db, const cg_json *doc, const char *hash,
-                            cg_error *err)
+ * that proves which recorded decision it is, cut from the recorded bytes
+ * themselves (cg_decision_event). */
+static int enqueue_decision(cg_store *db, const char *json, size_t len,
+                            const char *hash, cg_error *err)
 {
-  static const char *const keys[] = { "order_id",    "decision",   "as_of",
-                                      "destination", "quantity",   "license",
-                                      "batch",       "decided_at", NULL };
-  cg_json *ev = cg_json_object(), *chip = cg_json_object();
-  cg_json *src_chip = cg_json_get(doc, "chip");
-  int rc, i;
+  char *ev = NULL;
+  size_t evlen = 0;
+  int rc = cg_decision_event(json, len, hash, &ev, &evlen, err);
 
-  if(!ev || !chip) {
-    cg_json_free(ev);
-    cg_json_free(chip);
-    return cg_error_set(err, CG_ENOMEM, "batch: out of memory");
-  }
-  for(i = 0; keys[i]; i++) {
-    cg_json *v = cg_json_get(doc, keys[i]);
-    if(v)
-      cg_json_set(ev, keys[i], cg_json_ref(v));
-  }
-  cg_json_set(chip, "name", cg_json_ref(cg_json_get(src_chip, "name")));
-  cg_json_set(chip, "eccn", cg_json_ref(cg_json_get(src_chip, "eccn")));
-  cg_json_set(ev, "chip", chip);
-  cg_json_set(ev, "customer",
-              cg_json_ref(cg_json_get(cg_json_get(doc, "customer"), "name")));
-  cg_json_set_str(ev, "audit_hash", hash);
-  rc = cg_webhook_enqueue_json(db, CG_EVENT_DECISION, ev, NULL, err);
-  cg_json_free(ev);
+  if(rc == CG_OK)
+    rc = cg_webhook_enqueue(db, CG_EVENT_DECISION, ev, NULL, err);
+  free(ev);
   return rc;
 }
 
@@ -87,111 +71,152 @@ int cg_batch_pending(cg_store *db, int64_t *out, cg_error *err)
   return rc < 0 ? rc : CG_OK;
 }
 
-int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
-                 cg_batch_result *out, cg_error *err)
+/* One run's working state. */
+typedef struct run {
+  cg_store *db;           /* borrowed */
+  const cg_batch_opts *o; /* borrowed */
+  cg_batch_result *out;   /* the caller's */
+  cg_decider *dec;        /* owned */
+  chip_slot *chips;       /* CHIP_CACHE slots, owned */
+  cg_customer cu;         /* the last customer read */
+  int64_t cust_id;        /* its id, 0 if none */
+  int in_tx;              /* a transaction is open */
+  int64_t in_tx_count;    /* decisions in it */
+} run;
+
+/* Decides, records, announces and reports one order (inside the open
+ * transaction). */
+static int decide_one(run *r, cg_order *ord, cg_error *err)
 {
-  cg_batch_opts defaults = CG_BATCH_OPTS_INIT;
-  cg_decide_opts dopts = CG_DECIDE_OPTS_INIT;
-  cg_decider *dec = NULL;
-  chip_slot *chips = NULL;
-  cg_customer cu;
-  int64_t cust_id = 0, total = 0, in_tx_count = 0;
+  cg_decision dn;
+  const cg_chip *chip = NULL;
+  char hash[CG_SHA256_HEX], *json = NULL;
+  size_t len = 0;
+  int rc = CG_OK;
+
+  cg_decision_init(&dn);
+  if(r->cust_id != ord->customer_id) {
+    cg_customer_clear(&r->cu);
+    r->cust_id = 0;
+    rc = cg_customer_get_id(r->db, ord->customer_id, &r->cu, err);
+    if(rc == CG_OK)
+      r->cust_id = ord->customer_id;
+  }
+  if(rc == CG_OK)
+    rc = chip_cached(r->db, r->chips, ord->chip_id, &chip, err);
+  if(rc == CG_OK)
+    rc = cg_decide(r->dec, ord, &r->cu, chip, 1, &dn, err);
+  if(rc != CG_OK) {
+    cg_error_prefix(err, "order %s", ord->order_id);
+    goto done;
+  }
+  rc = cg_audit_append(r->db, ord->id, r->out->batch_id, &dn, hash, &json,
+                       &len, err);
+  if(rc == CG_OK)
+    rc = enqueue_decision(r->db, json, len, hash, err);
+  if(rc == CG_OK && r->o->on_decision)
+    rc = r->o->on_decision(r->o->decision_arg, &dn, json, len, err);
+  if(rc == CG_OK) {
+    r->out->decided++;
+    if(dn.decision < 8)
+      r->out->by_outcome[dn.decision]++;
+  }
+done:
+  free(json);
+  cg_decision_clear(&dn);
+  return rc;
+}
+
+/* Decides every pending order after the last one seen, committing every
+ * per_tx decisions. */
+static int run_orders(run *r, int64_t total, cg_error *err)
+{
+  const cg_batch_opts *o = r->o;
   char after[sizeof(((cg_order *)0)->order_id)] = "";
-  int rc, in_tx = 0;
+  int rc = CG_OK;
 
-  memset(out, 0, sizeof(*out));
-  cg_customer_init(&cu);
-  if(!o)
-    o = &defaults;
-  dopts.mfu = o->mfu;
-  chips = calloc(CHIP_CACHE, sizeof(*chips));
-  if(!chips)
-    return cg_error_set(err, CG_ENOMEM, "batch: out of memory");
-  rc = cg_decider_open(&dec, db, pack, &dopts, err);
-  if(rc == CG_OK)
-    rc = cg_batch_pending(db, &total, err);
-  if(rc == CG_OK)
-    rc = cg_decide_ruleset_hash(pack, out->ruleset, err);
-  if(rc == CG_OK)
-    rc =
-        cg_audit_batch_begin(db, o->as_of, out->ruleset, cg_decider_lists(dec),
-                             o->mfu, &out->batch_id, err);
-  if(rc == CG_OK && o->on_begin)
-    rc = o->on_begin(o->decision_arg, out->batch_id, err);
-  while(rc == CG_OK) {
+  for(;;) {
     cg_order ord;
-    char hash[65], *text = NULL;
-    const cg_chip *chip = NULL;
-    cg_decide_doc dn;
 
-    rc = cg_order_next_pending(db, after, &ord, err);
+    rc = cg_order_next_pending(r->db, after, &ord, err);
     if(rc <= 0)
       break;
     memcpy(after, ord.order_id, sizeof(after));
     if(o->as_of)
       snprintf(ord.ship_date, sizeof(ord.ship_date), "%s", o->as_of);
-    if(!in_tx) {
-      rc = cg_store_begin(db, err);
+    if(!r->in_tx) {
+      rc = cg_store_begin(r->db, err);
       if(rc != CG_OK)
         break;
-      in_tx = 1;
+      r->in_tx = 1;
     }
-    if(cust_id != ord.customer_id) {
-      cg_customer_clear(&cu);
-      cust_id = 0;
-      rc = cg_customer_get_id(db, ord.customer_id, &cu, err);
-      if(rc != CG_OK)
-        break;
-      cust_id = ord.customer_id;
-    }
-    rc = chip_cached(db, chips, ord.chip_id, &chip, err);
-    if(rc == CG_OK)
-      rc = cg_decide(dec, &ord, &cu, chip, 1, &dn, err);
-    if(rc != CG_OK) {
-      cg_error_prefix(err, "order %s", ord.order_id);
-      break;
-    }
-    rc =
-        cg_audit_append(db, ord.id, out->batch_id, cg_outcome_name(dn.outcome),
-                        dn.doc, hash, &text, err);
-    if(rc == CG_OK)
-      rc = enqueue_decision(db, dn.doc, hash, err);
-    if(rc == CG_OK && o->on_decision)
-      rc = o->on_decision(o->decision_arg, dn.doc, text, err);
-    free(text);
-    text = NULL;
-    cg_json_free(dn.doc);
+    rc = decide_one(r, &ord, err);
     if(rc != CG_OK)
       break;
-    out->decided++;
-    if(dn.outcome < 8)
-      out->by_outcome[dn.outcome]++;
-    if(++in_tx_count >= (o->per_tx > 0 ? o->per_tx : 1)) {
-      rc = cg_store_commit(db, err);
-      in_tx = 0;
-      in_tx_count = 0;
-      if(rc == CG_OK && o->progress)
-        o->progress(o->progress_arg, out->decided, total);
+    if(++r->in_tx_count >= (o->per_tx > 0 ? o->per_tx : 1)) {
+      rc = cg_store_commit(r->db, err);
+      r->in_tx = 0;
+      r->in_tx_count = 0;
+      if(rc != CG_OK)
+        break;
+      if(o->progress)
+        o->progress(o->progress_arg, r->out->decided, total);
     }
   }
-  if(rc == 0 && in_tx) {
-    rc = cg_store_commit(db, err);
-    in_tx = 0;
+  if(rc == 0 && r->in_tx) {
+    rc = cg_store_commit(r->db, err);
+    r->in_tx = 0;
   }
-  if(in_tx)
-    cg_store_rollback(db);
-  if(rc == 0 && out->batch_id)
+  if(r->in_tx)
+    cg_store_rollback(r->db);
+  r->in_tx = 0;
+  return rc;
+}
+
+int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
+                 cg_batch_result *out, cg_error *err)
+{
+  cg_batch_opts defaults = CG_BATCH_OPTS_INIT;
+  cg_decide_opts dopts = CG_DECIDE_OPTS_INIT;
+  int64_t total = 0;
+  run r;
+  int rc;
+
+  memset(out, 0, sizeof(*out));
+  memset(&r, 0, sizeof(r));
+  cg_customer_init(&r.cu);
+  r.db = db;
+  r.o = o ? o : &defaults;
+  r.out = out;
+  dopts.mfu = r.o->mfu;
+  r.chips = calloc(CHIP_CACHE, sizeof(*r.chips));
+  if(!r.chips)
+    return cg_error_set(err, CG_ENOMEM, "batch: out of memory");
+  rc = cg_decider_open(&r.dec, db, pack, &dopts, err);
+  if(rc == CG_OK)
+    rc = cg_batch_pending(db, &total, err);
+  if(rc == CG_OK)
+    rc = cg_decide_ruleset_hash(pack, out->ruleset, err);
+  if(rc == CG_OK)
+    rc = cg_audit_batch_begin(db, r.o->as_of, out->ruleset,
+                              cg_decider_lists(r.dec), r.o->mfu,
+                              &out->batch_id, err);
+  if(rc == CG_OK && r.o->on_begin)
+    rc = r.o->on_begin(r.o->decision_arg, out->batch_id, err);
+  if(rc == CG_OK)
+    rc = run_orders(&r, total, err);
+  if(rc == CG_OK && out->batch_id)
     rc = cg_audit_batch_finish(db, out->batch_id, out->decided, err);
-  if(rc == CG_OK && o->progress)
-    o->progress(o->progress_arg, out->decided, total);
-  if(chips) {
+  if(rc == CG_OK && r.o->progress)
+    r.o->progress(r.o->progress_arg, out->decided, total);
+  {
     size_t i;
     for(i = 0; i < CHIP_CACHE; i++)
-      if(chips[i].id)
-        cg_chip_clear(&chips[i].chip);
-    free(chips);
+      if(r.chips[i].id)
+        cg_chip_clear(&r.chips[i].chip);
+    free(r.chips);
   }
-  cg_customer_clear(&cu);
-  cg_decider_close(dec);
+  cg_customer_clear(&r.cu);
+  cg_decider_close(r.dec);
   return rc < 0 ? rc : CG_OK;
 }

@@ -6,13 +6,13 @@
 #ifndef CG_BATCH_H
 #define CG_BATCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
+#include "decide/decision.h"
 #include "rules/rules.h"
 #include "core/store.h"
-
-struct cg_json;
 
 typedef struct cg_batch_opts {
   const char *as_of; /* evaluate every order at this date; NULL = each
@@ -22,13 +22,14 @@ typedef struct cg_batch_opts {
   /* Called after each commit with the running count; may be NULL. */
   void (*progress)(void *arg, int64_t done, int64_t total);
   void *progress_arg;
-  /* Called once the batch row exists, then with every recorded decision
-   * (its document and the canonical JSON the audit log stores), e.g. to
-   * write the reports while deciding. A non-zero status stops the batch.
-   * Both may be NULL. */
+  /* Called once the batch row exists, then with every recorded decision:
+   * the typed decision and its bytes (json, len: exactly what the audit
+   * log stored and hashed; NUL-terminated), both valid only during the
+   * call, e.g. to write the reports while deciding. A non-zero status
+   * stops the batch. Both may be NULL. */
   int (*on_begin)(void *arg, int64_t batch_id, cg_error *err);
-  int (*on_decision)(void *arg, const struct cg_json *doc, const char *text,
-                     cg_error *err);
+  int (*on_decision)(void *arg, const cg_decision *dn, const char *json,
+                     size_t len, cg_error *err);
   void *decision_arg;
 } cg_batch_opts;
 

@@ -2,7 +2,6 @@
 #include "decide/decide.h"
 
 #include "core/crypto.h"
-#include "core/json.h"
 #include "model/license.h"
 #include "screen/screen.h"
 #include "decide/workload.h"
@@ -153,50 +152,126 @@ static int set_country(cg_decider *d, cg_facts *f, int id, const char *code,
 
 /* ==== approvals and licences ========================================== */
 
-/* ==== the decision document =========================================== */
+/* ==== the decision ===================================================== */
 
-static cg_json *value_json(const cg_value *v)
+/* A copy into the decision's arena: *ok drops to 0 on out-of-memory (a
+ * NULL s is not a failure). */
+static const char *dup(cg_decision *dn, const char *s, int *ok)
 {
-  char buf[16];
+  const char *c = cg_decision_strdup(dn, s);
 
-  switch(v->kind) {
-  case CG_V_NUM:
-    return cg_json_num(v->u.num);
-  case CG_V_STR:
-    return cg_json_str(v->u.str);
-  case CG_V_BOOL:
-    return cg_json_bool(v->u.b);
-  case CG_V_DATE:
-    cg_date_format(v->u.date, buf);
-    return cg_json_str(buf);
-  case CG_V_COUNTRY:
-    return cg_json_str(v->u.country.code);
-  default:
-    return cg_json_null();
+  if(s && !c)
+    *ok = 0;
+  return c;
+}
+
+/* "" means unknown in the records; NULL in the decision. */
+static const char *dup_code(cg_decision *dn, const char *s, int *ok)
+{
+  return dup(dn, s && s[0] ? s : NULL, ok);
+}
+
+static void chip_part(cg_decision *dn, const cg_chip *chip, const char *eccn,
+                      int *ok)
+{
+  cg_decision_chip *c = &dn->chip;
+  int prec = -1;
+
+  c->name = dup(dn, chip->name, ok);
+  c->vendor = dup(dn, chip->vendor, ok);
+  c->node = dup(dn, chip->node, ok);
+  c->foundry = dup(dn, chip->foundry, ok);
+  c->node_nm = chip->node_nm;
+  c->nonplanar = chip->nonplanar;
+  c->tpp = cg_chip_tpp(chip, &prec);
+  c->tpp_precision = dup(dn, prec >= 0 ? cg_precision_label(prec) : NULL, ok);
+  c->pd = cg_chip_pd(chip);
+  c->die_area_mm2 = chip->die_area_mm2;
+  c->transistors_billion = chip->transistors_billion;
+  c->datacenter = chip->datacenter;
+  c->hbm = chip->hbm;
+  c->memory_bandwidth_gbs = chip->memory_bandwidth_gbs;
+  c->eccn = dup(dn, eccn, ok);
+}
+
+static void parties_part(cg_decision *dn, const cg_order *o,
+                         const cg_customer *cu, int *ok)
+{
+  dn->customer.name = dup(dn, cu->name, ok);
+  dn->customer.country = dup_code(dn, cu->country, ok);
+  dn->customer.hq_country = dup_code(dn, cu->hq_country, ok);
+  dn->customer.parent = dup(dn, cu->parent, ok);
+  dn->customer.parent_hq_country = dup_code(dn, cu->parent_hq_country, ok);
+  dn->customer.role = dup(dn, cu->role, ok);
+  dn->order.end_use = dup(dn, o->end_use, ok);
+  dn->order.role = dup(dn, o->role, ok);
+  dn->order.packager = dup_code(dn, o->packager, ok);
+  dn->order.export_from_us = o->export_from_us;
+  dn->order_id = dup_code(dn, o->order_id, ok);
+  dn->as_of = dup(dn, o->ship_date, ok);
+  dn->quantity = o->quantity;
+  dn->destination = dup(dn, o->destination, ok);
+}
+
+/* Entry e's trace, sorted by fact name, a later value of the same fact
+ * replacing an earlier one: the order and content of the document's
+ * trace object. String values are copied (they borrow from the facts). */
+static void trace_part(cg_decision *dn, cg_decision_rule *r,
+                       const cg_rules_result *res, const cg_rules_fired *e,
+                       int *ok)
+{
+  unsigned k;
+  size_t j;
+
+  r->trace = e->trace_len
+                 ? cg_decision_alloc(dn, e->trace_len * sizeof(*r->trace))
+                 : NULL;
+  if(e->trace_len && !r->trace) {
+    *ok = 0;
+    return;
+  }
+  for(k = 0; k < e->trace_len; k++) {
+    const cg_trace_item *t = &res->trace[e->trace_off + k];
+    const char *name = cg_fact_name(t->fact);
+    cg_decision_trace item;
+    int c = 1;
+
+    item.fact = t->fact;
+    item.value = t->value;
+    if(t->value.kind == CG_V_STR)
+      item.value.u.str = dup(dn, t->value.u.str, ok);
+    for(j = r->ntrace; j > 0; j--) {
+      c = strcmp(cg_fact_name(r->trace[j - 1].fact), name);
+      if(c <= 0)
+        break;
+    }
+    if(j > 0 && c == 0) {
+      r->trace[j - 1] = item;
+      continue;
+    }
+    memmove(r->trace + j + 1, r->trace + j, (r->ntrace - j) * sizeof(item));
+    r->trace[j] = item;
+    r->ntrace++;
   }
 }
 
-static cg_json *missing_json(uint64_t mask)
+static void rules_part(cg_decision *dn, const cg_rules_result *res, int *ok)
 {
-  cg_json *a = cg_json_array();
-  int i;
-
-  for(i = 0; a && i < CG_F_COUNT && i < 64; i++)
-    if(mask & ((uint64_t)1 << i))
-      cg_json_append(a, cg_json_str(cg_fact_name(i)));
-  return a;
-}
-
-static cg_json *rules_json(const cg_rules_result *res)
-{
-  cg_json *arr = cg_json_array();
   size_t i;
 
-  for(i = 0; arr && i < res->nfired; i++) {
+  dn->missing = res->missing;
+  if(!res->nfired)
+    return;
+  dn->rules = cg_decision_alloc(dn, res->nfired * sizeof(*dn->rules));
+  if(!dn->rules) {
+    *ok = 0;
+    return;
+  }
+  dn->nrules = res->nfired;
+  for(i = 0; i < res->nfired; i++) {
     const cg_rules_fired *e = &res->fired[i];
-    cg_json *o = cg_json_object(), *trace = cg_json_object();
+    cg_decision_rule *r = &dn->rules[i];
     char reason[512];
-    unsigned k;
     const char *outcome = e->outcome == CG_OUT_NONE
                               ? cg_action_name(e->action)
                               : cg_outcome_name(e->outcome);
@@ -204,53 +279,20 @@ static cg_json *rules_json(const cg_rules_result *res)
     if(e->licensed)
       outcome = "licensed";
     cg_rules_result_reason(res, i, reason, sizeof(reason));
-    cg_json_set_str(o, "id", e->id);
-    cg_json_set_str(o, "title", e->title);
-    cg_json_set_str(o, "outcome", outcome);
-    cg_json_set_str(o, "action", cg_action_name(e->action));
-    cg_json_set_str(o, "reason", reason);
-    cg_json_set_str(o, "cite", e->cite);
-    cg_json_set_bool(o, "relieved", e->relieved);
+    r->id = dup(dn, e->id, ok);
+    r->title = dup(dn, e->title, ok);
+    r->outcome = dup(dn, outcome, ok);
+    r->action = e->action;
+    r->reason = dup(dn, reason, ok);
+    r->cite = dup(dn, e->cite, ok);
+    r->relieved = e->relieved;
     if(e->relieved && e->relieved_by >= 0)
-      cg_json_set_str(o, "relieved_by", res->fired[e->relieved_by].id);
-    cg_json_set_bool(o, "decisive", e->decisive);
-    cg_json_set(o, "condition",
-                cg_json_str(e->cond == CG_COND_TRUE ? "true" : "unknown"));
-    if(e->missing)
-      cg_json_set(o, "missing", missing_json(e->missing));
-    for(k = 0; k < e->trace_len; k++) {
-      const cg_trace_item *t = &res->trace[e->trace_off + k];
-      cg_json_set(trace, cg_fact_name(t->fact), value_json(&t->value));
-    }
-    cg_json_set(o, "trace", trace);
-    cg_json_append(arr, o);
+      r->relieved_by = dup(dn, res->fired[e->relieved_by].id, ok);
+    r->decisive = e->decisive;
+    r->condition = e->cond == CG_COND_TRUE ? CG_COND_TRUE : CG_COND_UNKNOWN;
+    r->missing = e->missing;
+    trace_part(dn, r, res, e, ok);
   }
-  return arr;
-}
-
-static cg_json *customer_json(const cg_customer *cu)
-{
-  cg_json *o = cg_json_object();
-
-  cg_json_set_str(o, "name", cu->name);
-  cg_json_set_str(o, "country", cu->country[0] ? cu->country : NULL);
-  cg_json_set_str(o, "hq_country", cu->hq_country[0] ? cu->hq_country : NULL);
-  cg_json_set_str(o, "parent", cu->parent);
-  cg_json_set_str(o, "parent_hq_country",
-                  cu->parent_hq_country[0] ? cu->parent_hq_country : NULL);
-  cg_json_set_str(o, "role", cu->role);
-  return o;
-}
-
-static cg_json *order_json(const cg_order *o)
-{
-  cg_json *j = cg_json_object();
-
-  cg_json_set_str(j, "end_use", o->end_use);
-  cg_json_set_str(j, "role", o->role);
-  cg_json_set_str(j, "packager", o->packager[0] ? o->packager : NULL);
-  cg_json_set(j, "export_from_us", cg_json_tristate(o->export_from_us));
-  return j;
 }
 
 /* The facts a chip alone gives. */
@@ -328,30 +370,42 @@ static const char *footnote_name(int bits)
   return "";
 }
 
-static cg_json *hit_json(const cg_screen_hit *h)
+static void hits_part(cg_decision *dn, const cg_screen_hits *hits, int *ok)
 {
-  cg_json *o = cg_json_object();
+  size_t i;
 
-  cg_json_set_str(o, "list", h->list);
-  cg_json_set_str(o, "entry_id", h->entry_id);
-  cg_json_set_str(o, "name", h->name);
-  cg_json_set_str(o, "matched_name", h->matched_name);
-  cg_json_set_str(o, "matched", h->via_alias ? "alias" : "name");
-  cg_json_set_str(o, "screened", h->query);
-  cg_json_set_str(o, "party", h->on_parent ? "parent" : "customer");
-  cg_json_set_num(o, "score", h->score);
-  cg_json_set_bool(o, "sure", h->sure);
-  cg_json_set_bool(o, "entity_list", h->entity_list);
-  cg_json_set_str(o, "footnote", footnote_name(h->footnotes));
-  cg_json_set_str(o, "country", h->country);
-  cg_json_set_str(o, "license_requirement", h->license_requirement);
-  cg_json_set_str(o, "license_policy", h->license_policy);
-  cg_json_set_str(o, "federal_register_notice", h->federal_register_notice);
-  cg_json_set_str(o, "explain", h->explain);
-  cg_json_set_bool(o, "cleared", h->cleared);
-  if(h->cleared)
-    cg_json_set_str(o, "clear_reason", h->clear_reason);
-  return o;
+  if(!hits->n)
+    return;
+  dn->hits = cg_decision_alloc(dn, hits->n * sizeof(*dn->hits));
+  if(!dn->hits) {
+    *ok = 0;
+    return;
+  }
+  dn->nhits = hits->n;
+  for(i = 0; i < hits->n; i++) {
+    const cg_screen_hit *h = &hits->items[i];
+    cg_decision_hit *x = &dn->hits[i];
+
+    x->list = dup(dn, h->list, ok);
+    x->entry_id = dup(dn, h->entry_id, ok);
+    x->name = dup(dn, h->name, ok);
+    x->matched_name = dup(dn, h->matched_name, ok);
+    x->via_alias = h->via_alias != 0;
+    x->screened = dup(dn, h->query, ok);
+    x->on_parent = h->on_parent != 0;
+    x->score = h->score;
+    x->sure = h->sure != 0;
+    x->entity_list = h->entity_list != 0;
+    x->footnote = dup(dn, footnote_name(h->footnotes), ok);
+    x->country = dup(dn, h->country, ok);
+    x->license_requirement = dup(dn, h->license_requirement, ok);
+    x->license_policy = dup(dn, h->license_policy, ok);
+    x->federal_register_notice = dup(dn, h->federal_register_notice, ok);
+    x->explain = dup(dn, h->explain, ok);
+    x->cleared = h->cleared != 0;
+    if(h->cleared)
+      x->clear_reason = dup(dn, h->clear_reason, ok);
+  }
 }
 
 /* Screens the customer (and its parent) and sets the list facts: a sure,
@@ -359,14 +413,12 @@ static cg_json *hit_json(const cg_screen_hit *h)
  * policy; any other uncleared hit (possible, or on another list) holds
  * for review. The hits stay alive in *hits for the facts' strings. */
 static int screen_facts(cg_decider *d, const cg_customer *cu, cg_facts *f,
-                        cg_screen_hits *hits, cg_json **json_out,
-                        cg_error *err)
+                        cg_screen_hits *hits, cg_error *err)
 {
   const cg_screen_hit *listed = NULL;
   int hold = 0, rc = CG_OK;
   size_t i;
 
-  *json_out = cg_json_array();
   if(!d->lists[0])
     goto facts; /* no lists loaded: nothing to match */
   if(cu->id) {
@@ -406,7 +458,6 @@ static int screen_facts(cg_decider *d, const cg_customer *cu, cg_facts *f,
     return rc;
   for(i = 0; i < hits->n; i++) {
     const cg_screen_hit *h = &hits->items[i];
-    cg_json_append(*json_out, hit_json(h));
     if(h->cleared)
       continue;
     if(h->sure && h->entity_list) {
@@ -433,23 +484,185 @@ facts:
 
 /* ==== deciding ========================================================= */
 
+/* Every fact of the order but the rule pack's own: the chip's, the
+ * parties' (country groups as of date), approvals, screening (hits kept in
+ * *hits, whose strings the facts borrow) and the order's. */
+static int order_facts(cg_decider *d, const cg_order *o, const cg_customer *cu,
+                       const cg_chip *chip, int32_t date, cg_facts *f,
+                       cg_screen_hits *hits, cg_error *err)
+{
+  const char *designer = "none";
+  int osat = 0, rc;
+
+  chip_facts(f, chip);
+  cg_facts_set_str(f, CG_F_CUSTOMER_NAME, cu->name);
+  rc = set_country(d, f, CG_F_CUSTOMER_COUNTRY, cu->country, date,
+                   o->ship_date, err);
+  if(rc == CG_OK)
+    rc = set_country(d, f, CG_F_CUSTOMER_HQ, cu->hq_country, date,
+                     o->ship_date, err);
+  /* Without a parent the customer is its own ultimate parent. */
+  if(rc == CG_OK)
+    rc = set_country(d, f, CG_F_CUSTOMER_PARENT_HQ,
+                     cu->parent ? cu->parent_hq_country : cu->hq_country, date,
+                     o->ship_date, err);
+  if(rc == CG_OK)
+    rc = set_country(d, f, CG_F_DEST, o->destination, date, o->ship_date, err);
+  if(rc == CG_OK)
+    rc = cg_license_approvals(d->db, cu->id, o->ship_date, &designer, &osat,
+                              err);
+  if(rc != CG_OK)
+    return rc;
+  cg_facts_set_str(f, CG_F_CUSTOMER_ROLE, cu->role);
+  cg_facts_set_str(f, CG_F_CUSTOMER_DESIGNER, designer);
+  cg_facts_set_bool(f, CG_F_CUSTOMER_APPROVED_OSAT, osat);
+  /* An approved or authorized designer's TPP/PD attestation is part of
+   * its approval record. */
+  cg_facts_set_bool(f, CG_F_ORDER_ATTESTED, strcmp(designer, "none") != 0);
+  rc = screen_facts(d, cu, f, hits, err);
+  if(rc != CG_OK)
+    return rc;
+  cg_facts_set_num(f, CG_F_ORDER_QTY, (double)o->quantity);
+  cg_facts_set_date(f, CG_F_ORDER_DATE, date);
+  cg_facts_set_str(f, CG_F_ORDER_END_USE, o->end_use);
+  cg_facts_set_str(f, CG_F_ORDER_ROLE, o->role);
+  if(o->packager[0])
+    cg_facts_set_str(f, CG_F_ORDER_PACKAGER, o->packager);
+  if(o->export_from_us >= 0)
+    cg_facts_set_bool(f, CG_F_ORDER_EXPORT_FROM_US, o->export_from_us);
+  return CG_OK;
+}
+
+/* Licences: one held licence covering the whole order satisfies every
+ * licence requirement of the order; a hold is never licensable. With
+ * consume set and a stored order the quantity is drawn. */
+static int apply_license(cg_decider *d, const cg_order *o,
+                         const cg_customer *cu, const cg_chip *chip,
+                         const cg_facts *f, int consume, cg_rules_result *res,
+                         cg_license_hit *hit, cg_error *err)
+{
+  unsigned dest_mask = f->v[CG_F_DEST].u.country.groups;
+  const char *eccn = res->eccn.kind == CG_V_STR ? res->eccn.u.str : NULL;
+  size_t i;
+  int need = 0, rc;
+
+  for(i = 0; i < res->nfired; i++)
+    if(res->fired[i].licensable && res->fired[i].decisive &&
+       !res->fired[i].relieved)
+      need = 1;
+  if(!need)
+    return CG_OK;
+  {
+    cg_license_need want = { cu->id, o->ship_date, o->destination, dest_mask,
+                             eccn,   chip->name,   o->quantity };
+    rc = cg_license_find(d->licenses, &want, hit, err);
+  }
+  if(rc != CG_OK || !hit->id)
+    return rc;
+  for(i = 0; i < res->nfired; i++)
+    if(res->fired[i].licensable && res->fired[i].decisive &&
+       !res->fired[i].relieved)
+      cg_rules_result_mark_licensed(res, i);
+  cg_rules_result_recompute(res);
+  if(consume && o->id)
+    rc = cg_license_consume(d->db, hit->id, o->id, o->quantity, err);
+  return rc;
+}
+
+static void license_part(cg_decision *dn, const cg_license_hit *hit,
+                         const cg_order *o, int *ok)
+{
+  cg_decision_license *l = &dn->license;
+
+  if(!hit->id)
+    return;
+  l->present = 1;
+  l->number = dup(dn, hit->number, ok);
+  l->kind = dup(dn, hit->kind, ok);
+  l->quantity_used = o->quantity;
+  l->max_qty = hit->max_qty >= 0 ? hit->max_qty : -1;
+  l->remaining =
+      hit->max_qty >= 0 ? hit->max_qty - hit->used - o->quantity : 0;
+}
+
+/* Infinity (a zero rate) is unknown in the document. */
+static double finite(double v)
+{
+  return isinf(v) ? NAN : v;
+}
+
+static int workload_part(cg_decider *d, cg_decision *dn, const cg_chip *chip,
+                         const cg_order *o, int *ok, cg_error *err)
+{
+  const cg_workloads *wl = d->workloads;
+  cg_decision_workload *w = &dn->workload;
+  cg_workload_est e;
+  size_t i;
+  int rc = cg_workload_estimate(chip, (double)o->quantity, d->opts.mfu, wl, &e,
+                                err);
+
+  if(rc != CG_OK)
+    return rc;
+  w->known = e.basis != CG_PEAK_UNKNOWN;
+  w->mfu = finite(e.mfu);
+  w->quantity = finite(e.quantity);
+  w->basis = dup(dn,
+                 e.basis == CG_PEAK_16BIT   ? "bf16/fp16"
+                 : e.basis == CG_PEAK_TPP16 ? "tpp/16"
+                                            : NULL,
+                 ok);
+  w->tpp = finite(e.tpp);
+  w->h100e_per_chip = finite(e.h100e_chip);
+  w->h100e = finite(e.h100e);
+  w->peak16_flops_per_chip = finite(e.peak16_chip);
+  w->fp8_flops_per_chip = finite(e.fp8_chip);
+  w->cluster_peak_flops = finite(e.cluster_peak);
+  w->cluster_effective_flops = finite(e.cluster_eff);
+  w->flop_30d = finite(e.flop_30d);
+  w->flop_90d = finite(e.flop_90d);
+  w->flop_365d = finite(e.flop_365d);
+  w->optimal_params_90d = finite(e.opt_params_90d);
+  w->optimal_tokens_90d = finite(e.opt_tokens_90d);
+  w->reaches_1e26_365d = e.reaches_1e26;
+  w->days_to_1e26 = finite(e.days_1e26);
+  w->nworkloads = wl ? (wl->n < e.n_days ? wl->n : e.n_days) : 0;
+  if(w->nworkloads) {
+    w->workloads =
+        cg_decision_alloc(dn, w->nworkloads * sizeof(*w->workloads));
+    if(!w->workloads)
+      *ok = 0, w->nworkloads = 0;
+  }
+  for(i = 0; i < w->nworkloads; i++) {
+    w->workloads[i].name = dup(dn, wl->items[i].name, ok);
+    w->workloads[i].flop = finite(wl->items[i].flop);
+    w->workloads[i].source = dup(dn, wl->items[i].source, ok);
+    w->workloads[i].days = finite(e.days[i]);
+  }
+  if(e.n_assume) {
+    w->assumptions = cg_decision_alloc(dn, e.n_assume * sizeof(char *));
+    if(!w->assumptions)
+      *ok = 0;
+    else
+      w->nassumptions = e.n_assume;
+  }
+  for(i = 0; i < w->nassumptions; i++)
+    w->assumptions[i] = dup(dn, e.assume[i], ok);
+  cg_workload_est_clear(&e);
+  return CG_OK;
+}
+
 int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
-              const cg_chip *chip, int consume, cg_decide_doc *out,
+              const cg_chip *chip, int consume, cg_decision *out,
               cg_error *err)
 {
   cg_rules_result *res = NULL;
   cg_facts f;
-  cg_json *doc = NULL, *cj = NULL, *lic = cg_json_null();
-  cg_json *screening = NULL;
   cg_screen_hits hits = { 0, NULL };
   cg_license_hit hit;
-  const char *designer = "none";
-  const char *eccn = NULL;
   int32_t date = 0;
-  unsigned dest_mask = 0;
-  int osat = 0, rc;
+  int ok = 1, rc;
 
-  memset(out, 0, sizeof(*out));
+  cg_decision_init(out);
   memset(&hit, 0, sizeof(hit));
   rc = cg_date_parse(o->ship_date, &date, err);
   if(rc != CG_OK)
@@ -457,141 +670,30 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   res = malloc(sizeof(*res));
   if(!res)
     return cg_error_set(err, CG_ENOMEM, "decide: out of memory");
-
-  chip_facts(&f, chip);
-
-  cg_facts_set_str(&f, CG_F_CUSTOMER_NAME, cu->name);
-  rc = set_country(d, &f, CG_F_CUSTOMER_COUNTRY, cu->country, date,
-                   o->ship_date, err);
+  rc = order_facts(d, o, cu, chip, date, &f, &hits, err);
   if(rc == CG_OK)
-    rc = set_country(d, &f, CG_F_CUSTOMER_HQ, cu->hq_country, date,
-                     o->ship_date, err);
-  /* Without a parent the customer is its own ultimate parent. */
+    rc = cg_rules_eval(d->pack, &f, res, err);
   if(rc == CG_OK)
-    rc = set_country(d, &f, CG_F_CUSTOMER_PARENT_HQ,
-                     cu->parent ? cu->parent_hq_country : cu->hq_country, date,
-                     o->ship_date, err);
-  if(rc == CG_OK)
-    rc =
-        set_country(d, &f, CG_F_DEST, o->destination, date, o->ship_date, err);
-  if(rc == CG_OK)
-    rc = cg_license_approvals(d->db, cu->id, o->ship_date, &designer, &osat,
-                              err);
+    rc = apply_license(d, o, cu, chip, &f, consume, res, &hit, err);
   if(rc != CG_OK)
     goto done;
-  dest_mask = f.v[CG_F_DEST].u.country.groups;
-  cg_facts_set_str(&f, CG_F_CUSTOMER_ROLE, cu->role);
-  cg_facts_set_str(&f, CG_F_CUSTOMER_DESIGNER, designer);
-  cg_facts_set_bool(&f, CG_F_CUSTOMER_APPROVED_OSAT, osat);
-  /* An approved or authorized designer's TPP/PD attestation is part of
-   * its approval record. */
-  cg_facts_set_bool(&f, CG_F_ORDER_ATTESTED, strcmp(designer, "none") != 0);
-  rc = screen_facts(d, cu, &f, &hits, &screening, err);
+  out->decision = res->outcome;
+  chip_part(out, chip, res->eccn.kind == CG_V_STR ? res->eccn.u.str : NULL,
+            &ok);
+  parties_part(out, o, cu, &ok);
+  rules_part(out, res, &ok);
+  hits_part(out, &hits, &ok);
+  license_part(out, &hit, o, &ok);
+  rc = workload_part(d, out, chip, o, &ok, err);
   if(rc != CG_OK)
     goto done;
-
-  cg_facts_set_num(&f, CG_F_ORDER_QTY, (double)o->quantity);
-  cg_facts_set_date(&f, CG_F_ORDER_DATE, date);
-  cg_facts_set_str(&f, CG_F_ORDER_END_USE, o->end_use);
-  cg_facts_set_str(&f, CG_F_ORDER_ROLE, o->role);
-  if(o->packager[0])
-    cg_facts_set_str(&f, CG_F_ORDER_PACKAGER, o->packager);
-  if(o->export_from_us >= 0)
-    cg_facts_set_bool(&f, CG_F_ORDER_EXPORT_FROM_US, o->export_from_us);
-
-  rc = cg_rules_eval(d->pack, &f, res, err);
-  if(rc != CG_OK)
-    goto done;
-  if(res->eccn.kind == CG_V_STR)
-    eccn = res->eccn.u.str;
-
-  /* Licences: one held licence covering the whole order satisfies every
-   * licence requirement of the order; a hold is never licensable. */
-  {
-    size_t i;
-    int need = 0;
-    for(i = 0; i < res->nfired; i++)
-      if(res->fired[i].licensable && res->fired[i].decisive &&
-         !res->fired[i].relieved)
-        need = 1;
-    if(need) {
-      cg_license_need want = { cu->id, o->ship_date, o->destination, dest_mask,
-                               eccn,   chip->name,   o->quantity };
-      rc = cg_license_find(d->licenses, &want, &hit, err);
-      if(rc != CG_OK)
-        goto done;
-    }
-    if(hit.id) {
-      for(i = 0; i < res->nfired; i++)
-        if(res->fired[i].licensable && res->fired[i].decisive &&
-           !res->fired[i].relieved)
-          cg_rules_result_mark_licensed(res, i);
-      cg_rules_result_recompute(res);
-      if(consume && o->id) {
-        rc = cg_license_consume(d->db, hit.id, o->id, o->quantity, err);
-        if(rc != CG_OK)
-          goto done;
-      }
-      lic = cg_json_object();
-      cg_json_set_str(lic, "number", hit.number);
-      cg_json_set_str(lic, "kind", hit.kind);
-      cg_json_set_int(lic, "quantity_used", o->quantity);
-      if(hit.max_qty >= 0) {
-        cg_json_set_int(lic, "max_qty", hit.max_qty);
-        cg_json_set_int(lic, "remaining",
-                        hit.max_qty - hit.used - o->quantity);
-      }
-      else {
-        cg_json_set(lic, "remaining", cg_json_null());
-      }
-    }
-  }
-
-  doc = cg_json_object();
-  cj = cg_chip_json(chip);
-  if(!doc || !cj) {
+  out->ruleset = dup(out, d->ruleset, &ok);
+  out->lists = dup(out, d->lists[0] ? d->lists : NULL, &ok);
+  out->tool_version = dup(out, CG_VERSION, &ok);
+  if(!ok)
     rc = cg_error_set(err, CG_ENOMEM, "decide: out of memory");
-    goto done;
-  }
-  cg_json_set_str(cj, "eccn", eccn);
-  cg_json_set_str(doc, "order_id", o->order_id[0] ? o->order_id : NULL);
-  cg_json_set_str(doc, "decision", cg_outcome_name(res->outcome));
-  cg_json_set_str(doc, "as_of", o->ship_date);
-  cg_json_set_int(doc, "quantity", o->quantity);
-  cg_json_set_str(doc, "destination", o->destination);
-  cg_json_set(doc, "chip", cj);
-  cj = NULL;
-  cg_json_set(doc, "customer", customer_json(cu));
-  cg_json_set(doc, "order", order_json(o));
-  cg_json_set(doc, "rules", rules_json(res));
-  cg_json_set(doc, "missing", missing_json(res->missing));
-  cg_json_set(doc, "screening", screening);
-  screening = NULL;
-  cg_json_set(doc, "license", lic);
-  lic = NULL;
-  {
-    cg_json *w = NULL;
-    rc = cg_workload_json(&w, chip, (double)o->quantity, d->opts.mfu,
-                          d->workloads, err);
-    if(rc != CG_OK)
-      goto done;
-    cg_json_set(doc, "workload", w);
-  }
-  cg_json_set_str(doc, "ruleset", d->ruleset);
-  cg_json_set_str(doc, "lists", d->lists[0] ? d->lists : NULL);
-  cg_json_set_str(doc, "tool_version", CG_VERSION);
-
-  out->outcome = res->outcome;
-  out->doc = doc;
-  out->license_id = hit.id;
-  out->license_qty = hit.id ? o->quantity : 0;
-  doc = NULL;
 done:
   cg_screen_hits_free(&hits);
-  cg_json_free(screening);
-  cg_json_free(lic);
-  cg_json_free(cj);
-  cg_json_free(doc);
   free(res);
   return rc;
 }

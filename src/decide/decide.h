@@ -1,8 +1,8 @@
 /* decide.h -- decides one order: builds its facts (chip metrics,
  * destination and customer with country groups as of the order date,
  * approvals, screening), runs the rule pack, applies held licences, and
- * returns the decision document that the audit log stores and the
- * reports read.
+ * returns the typed decision (decide/decision.h) that the audit log
+ * stores and the reports read.
  *
  * A cg_decider borrows the store and the pack; it caches country-group
  * lookups. One decider per thread. */
@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decide/decision.h"
 #include "model/chip.h"
 #include "model/customer.h"
 #include "core/error.h"
@@ -19,7 +20,6 @@
 #include "rules/rules.h"
 #include "core/store.h"
 
-struct cg_json;
 typedef struct cg_decider cg_decider;
 
 typedef struct cg_decide_opts {
@@ -30,13 +30,6 @@ typedef struct cg_decide_opts {
 /* clang-format off */
 #define CG_DECIDE_OPTS_INIT { 0, 0.40 }
 /* clang-format on */
-
-typedef struct cg_decide_doc {
-  cg_outcome outcome;  /* the decision */
-  struct cg_json *doc; /* the decision document (owned; free it) */
-  int64_t license_id;  /* licence that covered it, 0 if none */
-  int64_t license_qty; /* quantity drawn from it */
-} cg_decide_doc;
 
 /* Opens a decider: hashes the pack ("ruleset" of every decision), loads
  * the reference workloads and reads the screening lists' version. */
@@ -53,10 +46,11 @@ int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err);
 
 /* Decides order o for customer cu and chip. With consume set (o->id must
  * be a stored order and the caller must hold a transaction) the licence
- * quantity used is recorded in license_usage. Fills *out; the caller
- * frees out->doc with cg_json_free. */
+ * quantity used is recorded in license_usage. Fills *out (initialised
+ * first; decided_at and batch are left for the audit log to set); the
+ * caller clears it with cg_decision_clear, also on failure. */
 int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
-              const cg_chip *chip, int consume, cg_decide_doc *out,
+              const cg_chip *chip, int consume, cg_decision *out,
               cg_error *err);
 
 /* Classifies a chip on its own (no order: role distributor, no

@@ -458,6 +458,23 @@ void cg_workload_sum_add_json(cg_workload_sum *s, const cg_json *w)
     s->h100e += h;
 }
 
+void cg_workload_sum_add_decision(cg_workload_sum *s,
+                                  const cg_decision_workload *w)
+{
+  s->orders++;
+  if(!w || isnan(w->cluster_peak_flops)) {
+    s->unknown++;
+    return;
+  }
+  if(w->basis && strcmp(w->basis, "tpp/16") == 0)
+    s->fallback++;
+  s->cluster_peak += w->cluster_peak_flops;
+  if(!isnan(w->quantity))
+    s->quantity += w->quantity;
+  if(!isnan(w->h100e))
+    s->h100e += w->h100e;
+}
+
 int cg_workload_sum_estimate(const cg_workload_sum *s, double mfu,
                              const cg_workloads *wl, cg_workload_est *out,
                              cg_error *err)

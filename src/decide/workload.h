@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 
+#include "decide/decision.h"
 #include "model/chip.h"
 #include "core/error.h"
 #include "core/json.h"
@@ -133,8 +134,13 @@ typedef struct cg_workload_sum {
   }
 
 void cg_workload_sum_add(cg_workload_sum *s, const cg_workload_est *e);
-/* Adds a workload JSON object as made by cg_workload_est_json; NULL or a
- * null/unknown estimate counts as unknown. */
+/* Adds a recorded decision's workload (decide/decision.h); NULL or an
+ * unknown estimate counts as unknown. */
+void cg_workload_sum_add_decision(cg_workload_sum *s,
+                                  const cg_decision_workload *w);
+/* The same from a workload JSON object as made by cg_workload_est_json.
+ * Kept only while report/ reads decisions as JSON trees; use
+ * cg_workload_sum_add_decision. */
 void cg_workload_sum_add_json(cg_workload_sum *s, const cg_json *w);
 
 /* The estimate for the summed cluster rate (quantity and H100-equivalents

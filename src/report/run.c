@@ -199,15 +199,19 @@ static int batch_begin(void *arg, int64_t batch_id, cg_error *err)
   return rc;
 }
 
-static int batch_decision(void *arg, const cg_json *doc, const char *text,
-                          cg_error *err)
+static int batch_decision(void *arg, const cg_decision *dn, const char *json,
+                          size_t len, cg_error *err)
 {
   batch_out *b = arg;
-  int rc = cg_report_add_dumped(b->rp.r, doc, text, err);
+  cg_json *doc = NULL;
+  int rc = cg_json_parse(&doc, json, len, "decision", err);
 
+  if(rc == CG_OK)
+    rc = cg_report_add_dumped(b->rp.r, doc, json, err);
+  cg_json_free(doc);
   b->rp.n++;
   if(rc == CG_OK && b->caller->on_decision)
-    rc = b->caller->on_decision(b->caller->decision_arg, doc, text, err);
+    rc = b->caller->on_decision(b->caller->decision_arg, dn, json, len, err);
   return rc;
 }
 

@@ -1,0 +1,73 @@
+/* opts.c -- see opts.h. */
+#include "cli/opts.h"
+
+#include "cli/cli.h"
+#include "core/importer.h"
+#include "model/seed.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_opt_quantity(const char *cmd, const char *opt, const char *arg,
+                     int64_t *out)
+{
+  char *end = NULL;
+  long long v;
+
+  errno = 0;
+  v = strtoll(arg, &end, 10);
+  if(*end || end == arg || v <= 0 || errno == ERANGE || v > CG_IMPORT_MAX_QTY)
+    return cli_usage(cmd,
+                     "%s must be a whole number from 1 to %lld, not \"%s\"",
+                     opt, (long long)CG_IMPORT_MAX_QTY, arg);
+  *out = v;
+  return CLI_OK;
+}
+
+int cli_opt_date(const char *cmd, const char *opt, const char *arg,
+                 char out[11])
+{
+  if(!cg_date_valid(arg))
+    return cli_usage(cmd, "%s \"%s\" is not a date (YYYY-MM-DD)", opt, arg);
+  snprintf(out, 11, "%s", arg);
+  return CLI_OK;
+}
+
+int cli_opt_country(cg_store *db, const char *cmd, const char *opt,
+                    const char *code)
+{
+  cg_error err = { 0 };
+  int rc = cg_country_check(db, code, &err);
+
+  if(rc == CG_ENOTFOUND)
+    return cli_usage(cmd, "%s: %s", opt, err.msg);
+  return rc == CG_OK ? CLI_OK : cli_fail(&err);
+}
+
+int cli_opt_choice(const char *cmd, const char *opt, const char *arg,
+                   const char *const *choices, const char **out)
+{
+  char list[256];
+  size_t i, n = 0, len = 0;
+
+  for(i = 0; choices[i]; i++)
+    if(!strcmp(arg, choices[i])) {
+      *out = choices[i];
+      return CLI_OK;
+    }
+  n = i;
+  list[0] = '\0';
+  for(i = 0; i < n && len < sizeof(list); i++) {
+    int k = snprintf(list + len, sizeof(list) - len, "%s%s",
+                     i == 0       ? ""
+                     : i + 1 == n ? " or "
+                                  : ", ",
+                     choices[i]);
+    if(k < 0)
+      break;
+    len += (size_t)k;
+  }
+  return cli_usage(cmd, "%s must be %s", opt, list);
+}
