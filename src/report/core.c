@@ -180,7 +180,6 @@ const char *cg_report_path(const cg_report *r, int format)
 
 void cg_report_free(cg_report *r)
 {
-  size_t i;
   int k;
 
   if(!r)
@@ -191,9 +190,11 @@ void cg_report_free(cg_report *r)
       unlink(r->tmp[k]);
     }
   }
-  for(i = 0; i < r->n_detail; i++)
-    cg_json_free((cg_json *)r->detail[i]);
-  free(r->detail);
+  for(k = 0; k < 2; k++) {
+    if(r->detail[k])
+      fclose(r->detail[k]);
+    free(r->detail_buf[k]);
+  }
   cg_rp_tally_free(&r->dest);
   cg_rp_tally_free(&r->rules);
   cg_rp_tally_free(&r->hits);
@@ -222,48 +223,57 @@ static void start(cg_report *r)
     cg_rp_csv_begin(r, r->f[CG_REPORT_CSV]);
 }
 
-int cg_report_add(cg_report *r, const cg_json *doc, cg_error *err)
+/* Writes d's Markdown and HTML sections as it arrives (the documents
+ * are written at the end, after the summary): nothing of d is kept. */
+static int add_detail(cg_report *r, const cg_decision *d, cg_error *err)
 {
-  return cg_report_add_dumped(r, doc, NULL, err);
+  static const int fmt[2] = { CG_REPORT_MD, CG_REPORT_HTML };
+  cg_rp_out o;
+  int k;
+
+  for(k = 0; k < 2; k++) {
+    if(!r->f[fmt[k]])
+      continue;
+    if(!r->detail[k]) {
+      r->detail[k] = open_memstream(&r->detail_buf[k], &r->detail_len[k]);
+      if(!r->detail[k])
+        return oom(err);
+    }
+    o.f = r->detail[k];
+    o.html = k;
+    cg_rp_doc_order(&o, d, r->n_detail);
+  }
+  r->n_detail++;
+  return CG_OK;
 }
 
-int cg_report_add_dumped(cg_report *r, const cg_json *doc, const char *json,
-                         cg_error *err)
+int cg_report_add(cg_report *r, const cg_decision *d, const char *json,
+                  size_t len, cg_error *err)
 {
-  int d, rc;
+  int dx, rc;
 
   if(r->ended)
     return cg_error_set(err, CG_EUSAGE, "report: add after end");
-  if(!doc || cg_json_type(doc) != CG_JSON_OBJECT)
-    return cg_error_set(err, CG_EINVAL,
-                        "report: order %zu: decision is not a JSON object",
-                        r->n + 1);
   start(r);
-  d = cg_rp_decision_index(cg_rp_str(doc, "decision"));
-  rc = cg_rp_tally_add(r, doc, d, err);
+  dx = cg_rp_decision_index(d->decision);
+  rc = cg_rp_tally_add(r, d, dx, err);
   if(rc != CG_OK)
     return rc;
-  r->dec[d]++;
+  r->dec[dx]++;
   r->n++;
   if(r->f[CG_REPORT_JSON]) {
-    rc = cg_rp_json_add(r, r->f[CG_REPORT_JSON], doc, json, err);
+    rc = cg_rp_json_add(r, r->f[CG_REPORT_JSON], d, json, len, err);
     if(rc != CG_OK)
       return rc;
   }
   if(r->f[CG_REPORT_CSV]) {
-    rc = cg_rp_csv_add(r, r->f[CG_REPORT_CSV], doc, err);
+    rc = cg_rp_csv_add(r, r->f[CG_REPORT_CSV], d, err);
     if(rc != CG_OK)
       return rc;
   }
   if((r->f[CG_REPORT_MD] || r->f[CG_REPORT_HTML]) &&
-     r->n_detail < r->opts.detail_cap) {
-    if(!r->detail) {
-      r->detail = calloc(r->opts.detail_cap, sizeof(*r->detail));
-      if(!r->detail)
-        return oom(err);
-    }
-    r->detail[r->n_detail++] = cg_json_ref((cg_json *)doc);
-  }
+     r->n_detail < r->opts.detail_cap)
+    return add_detail(r, d, err);
   return CG_OK;
 }
 
@@ -300,7 +310,16 @@ int cg_report_end(cg_report *r, cg_error *err)
     return cg_error_set(err, CG_EUSAGE, "report: ended twice");
   start(r);
   r->ended = 1;
-  if(r->f[CG_REPORT_JSON])
+  for(k = 0; k < 2; k++) {
+    if(!r->detail[k])
+      continue;
+    if(ferror(r->detail[k]))
+      rc = oom(err);
+    if(fclose(r->detail[k]) != 0 && rc == CG_OK)
+      rc = oom(err);
+    r->detail[k] = NULL;
+  }
+  if(rc == CG_OK && r->f[CG_REPORT_JSON])
     rc = cg_rp_json_end(r, r->f[CG_REPORT_JSON], err);
   if(rc == CG_OK && r->f[CG_REPORT_MD])
     rc = cg_rp_md_write(r, r->f[CG_REPORT_MD], err);
@@ -321,7 +340,9 @@ static int write_all(cg_report *r, const cg_report_input *in, cg_error *err)
   int rc;
 
   for(i = 0; i < in->n_docs; i++) {
-    rc = cg_report_add(r, in->docs[i], err);
+    const char *json = in->json ? in->json[i] : NULL;
+    rc = cg_report_add(r, &in->decisions[i], json, json ? strlen(json) : 0,
+                       err);
     if(rc != CG_OK)
       return rc;
   }

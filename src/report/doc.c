@@ -46,7 +46,7 @@ static void by_decision(const cg_rp_out *o, const cg_report *r)
       continue;
     cg_rp_tr(o);
     fputs(o->html ? "<td>" : "| ", o->f);
-    cg_rp_badge(o, cg_rp_decisions[i]);
+    cg_rp_badge(o, i);
     fputs(o->html ? "</td>" : " ", o->f);
     cg_rp_td_count(o, r->dec[i]);
     snprintf(b, sizeof(b), "%.1f%%",
@@ -127,6 +127,22 @@ static void by_rule(const cg_rp_out *o, const cg_report *r)
   free(v);
 }
 
+/* A licence balance's field as text (model/license.h
+ * cg_license_balances): strings as is, numbers %.6g, null as "". */
+static const char *field(const cg_json *o, const char *key, char *buf,
+                         size_t n)
+{
+  const cg_json *v = cg_json_get(o, key);
+
+  buf[0] = '\0';
+  if(v && cg_json_type(v) == CG_JSON_STRING)
+    snprintf(buf, n, "%s", cg_json_string_value(v));
+  else if(v &&
+          (cg_json_type(v) == CG_JSON_INT || cg_json_type(v) == CG_JSON_REAL))
+    snprintf(buf, n, "%.6g", cg_json_number_value(v));
+  return buf;
+}
+
 static void licenses(const cg_rp_out *o, const cg_report *r)
 {
   static const char *const heads[] = { "licence",  "customer", "kind",
@@ -144,12 +160,12 @@ static void licenses(const cg_rp_out *o, const cg_report *r)
   for(i = 0; i < n && i < TOP_ROWS; i++) {
     it = cg_json_at(arr, i);
     cg_rp_tr(o);
-    cg_rp_td(o, cg_rp_text(it, "number", b, sizeof(b)));
-    cg_rp_td(o, cg_rp_text(it, "customer", b, sizeof(b)));
-    cg_rp_td(o, cg_rp_text(it, "kind", b, sizeof(b)));
-    cg_rp_td_num(o, cg_rp_text(it, "max_qty", b, sizeof(b)));
-    cg_rp_td_num(o, cg_rp_text(it, "used", b, sizeof(b)));
-    cg_rp_td_num(o, cg_rp_text(it, "remaining", b, sizeof(b)));
+    cg_rp_td(o, field(it, "number", b, sizeof(b)));
+    cg_rp_td(o, field(it, "customer", b, sizeof(b)));
+    cg_rp_td(o, field(it, "kind", b, sizeof(b)));
+    cg_rp_td_num(o, field(it, "max_qty", b, sizeof(b)));
+    cg_rp_td_num(o, field(it, "used", b, sizeof(b)));
+    cg_rp_td_num(o, field(it, "remaining", b, sizeof(b)));
     cg_rp_tr_end(o);
   }
   cg_rp_tbl_end(o);
@@ -297,7 +313,6 @@ static void customer_compute(const cg_rp_out *o, const cg_report *r)
 static void body(const cg_rp_out *o, cg_report *r)
 {
   char b[200];
-  size_t i;
 
   cg_rp_heading(o, 2, "Summary", "summary");
   snprintf(b, sizeof(b),
@@ -327,8 +342,9 @@ static void body(const cg_rp_out *o, cg_report *r)
              r->n_detail, r->n);
     cg_rp_para(o, "note", b);
   }
-  for(i = 0; i < r->n_detail; i++)
-    cg_rp_doc_order(o, r->detail[i], i);
+  /* Written as the orders arrived (see cg_report_add). */
+  if(r->detail_len[o->html])
+    fwrite(r->detail_buf[o->html], 1, r->detail_len[o->html], o->f);
 }
 
 static void tpl_key(FILE *f, const char *key, void *arg)

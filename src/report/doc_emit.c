@@ -157,18 +157,18 @@ void cg_rp_ul_end(const cg_rp_out *o)
   fputs(o->html ? "</ul>\n" : "\n", o->f);
 }
 
-void cg_rp_badge(const cg_rp_out *o, const char *decision)
+void cg_rp_badge(const cg_rp_out *o, int idx)
 {
-  int d = cg_rp_decision_index(decision);
+  const char *name = cg_rp_decision_name(idx);
 
   if(o->html) {
-    fprintf(o->f, "<span class=\"badge d-%s\">", cg_rp_decisions[d]);
-    cg_rp_html(o->f, decision ? decision : "unknown");
+    fprintf(o->f, "<span class=\"badge d-%s\">", name);
+    cg_rp_html(o->f, name);
     fputs("</span>", o->f);
   }
   else {
     fputs("**", o->f);
-    cg_rp_md(o->f, decision ? decision : "unknown");
+    cg_rp_md(o->f, name);
     fputs("**", o->f);
   }
 }

@@ -1,16 +1,20 @@
 /* report.h -- audit reports of a batch of decisions: Markdown, a
  * self-contained HTML page (inline CSS and SVG charts, no scripts), one
- * JSON document, and CSV with one row per order.
+ * JSON document, and CSV with one row per order; and the reports driven
+ * from the database (a batch's, written while it decides, and any rebuilt
+ * from the audit log).
  *
- * Input is a stream of decision documents (the JSON of decide/audit, one
- * per order; see tests/check_report.c for the fields read; missing fields
- * and nulls are tolerated) plus batch metadata.
+ * Input is a stream of decisions (decide/decision.h cg_decision, with
+ * their canonical bytes when the caller has them) plus batch metadata.
+ * Unknown values (NULL strings, NaN numbers) are shown as unknown or left
+ * empty.
  *
  * Streaming: JSON and CSV are written order by order as cg_report_add is
- * called; Markdown and HTML are written by cg_report_end from the summary
- * (which counts every order) and the first opts.detail_cap orders (kept
- * by reference), so memory does not grow with the batch beyond that cap
- * and the per-value tallies (destinations, rules, customers, chips).
+ * called, and so are the Markdown and HTML sections of the first
+ * opts.detail_cap orders (in memory); cg_report_end writes the Markdown
+ * and HTML documents: the summary (which counts every order), then those
+ * sections. Memory does not grow with the batch beyond that cap and the
+ * per-value tallies (destinations, rules, customers, chips).
  *
  * All text taken from data is escaped for its format (HTML entities,
  * Markdown backslash escapes) and CSV cells starting with = + - @ are
@@ -19,8 +23,8 @@
  * Ownership: cg_report_begin returns a writer freed by cg_report_free
  * (which also closes files it opened). Streams given to cg_report_attach
  * stay the caller's. Metadata strings and JSON are borrowed until
- * cg_report_end returns; decision documents passed to cg_report_add get a
- * reference taken while they are needed. */
+ * cg_report_end returns; decisions and bytes passed to cg_report_add are
+ * not kept. */
 #ifndef CG_REPORT_H
 #define CG_REPORT_H
 
@@ -30,6 +34,7 @@
 
 #include "core/error.h"
 #include "core/json.h"
+#include "decide/decision.h"
 #include "decide/workload.h"
 
 enum {
@@ -86,14 +91,12 @@ int cg_report_attach(cg_report *r, int format, FILE *f, cg_error *err);
  * failed run never leaves a half report under the final name. */
 int cg_report_open_dir(cg_report *r, const char *dir, const char *formats,
                        cg_error *err);
-/* Adds one decision document (must be a JSON object). */
-int cg_report_add(cg_report *r, const cg_json *decision, cg_error *err);
-/* The same when the caller already holds the document serialised (e.g.
- * the canonical JSON stored in the audit log): json (NUL-terminated, one
- * JSON object, no trailing newline needed) is copied verbatim into the
- * JSON report instead of serialising decision again. */
-int cg_report_add_dumped(cg_report *r, const cg_json *decision,
-                         const char *json, cg_error *err);
+/* Adds one decision. json (len bytes) is its canonical form
+ * (cg_decision_write; e.g. as the audit log stores it) and is copied
+ * verbatim into the JSON report; NULL: the report writes it with
+ * cg_decision_write. Neither is kept after the call. */
+int cg_report_add(cg_report *r, const cg_decision *d, const char *json,
+                  size_t len, cg_error *err);
 /* Writes summaries and closes the formats; the report can only be freed
  * afterwards. */
 int cg_report_end(cg_report *r, cg_error *err);
@@ -105,10 +108,12 @@ void cg_report_free(cg_report *r);
 /* ---- whole-batch helpers ------------------------------------------------ */
 
 typedef struct cg_report_input {
-  cg_report_batch batch;      /* metadata */
-  const cg_json *const *docs; /* decision documents */
-  size_t n_docs;              /* number of docs */
-  cg_report_opts opts;        /* options (zeroed = defaults) */
+  cg_report_batch batch;        /* metadata */
+  const cg_decision *decisions; /* n_docs decisions */
+  const char *const *json;      /* their canonical bytes (NUL-terminated),
+                                   or NULL: written by the report */
+  size_t n_docs;                /* number of decisions */
+  cg_report_opts opts;          /* options (zeroed = defaults) */
 } cg_report_input;
 
 typedef struct cg_report_paths {

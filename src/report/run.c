@@ -121,16 +121,18 @@ typedef struct feed {
   int rc;        /* first failure */
 } feed;
 
-static int add_doc(const char *text, void *arg)
+/* Reads each stored decision once and adds it with its bytes. */
+static int add_doc(const char *json, void *arg)
 {
   feed *f = arg;
-  cg_json *doc = NULL;
+  cg_decision d;
+  size_t len = strlen(json);
 
-  f->rc = cg_json_parse(&doc, text, strlen(text), "audit log", f->err);
+  f->rc = cg_decision_parse(json, len, &d, f->err);
   if(f->rc == CG_OK)
-    f->rc = cg_report_add_dumped(f->rp->r, doc, text, f->err);
+    f->rc = cg_report_add(f->rp->r, &d, json, len, f->err);
   f->rp->n++;
-  cg_json_free(doc);
+  cg_decision_clear(&d);
   return f->rc != CG_OK;
 }
 
@@ -203,12 +205,8 @@ static int batch_decision(void *arg, const cg_decision *dn, const char *json,
                           size_t len, cg_error *err)
 {
   batch_out *b = arg;
-  cg_json *doc = NULL;
-  int rc = cg_json_parse(&doc, json, len, "decision", err);
+  int rc = cg_report_add(b->rp.r, dn, json, len, err);
 
-  if(rc == CG_OK)
-    rc = cg_report_add_dumped(b->rp.r, doc, json, err);
-  cg_json_free(doc);
   b->rp.n++;
   if(rc == CG_OK && b->caller->on_decision)
     rc = b->caller->on_decision(b->caller->decision_arg, dn, json, len, err);

@@ -12,86 +12,93 @@ static int oom(cg_error *err)
   return cg_error_set(err, CG_ENOMEM, "report: out of memory");
 }
 
-/* Updates every summary tally with one decision. */
-int cg_rp_tally_add(cg_report *r, const cg_json *doc, int d, cg_error *err)
+/* Counts one order in entry e. */
+static void count(cg_rp_entry *e, int dx)
 {
-  const cg_json *arr, *it, *w;
-  const char *cust, *s;
+  e->count++;
+  e->dec[dx]++;
+}
+
+static int tally_rules(cg_report *r, const cg_decision *d, int dx,
+                       cg_error *err)
+{
   cg_rp_entry *e;
-  double q = cg_rp_num(doc, "quantity");
   size_t i;
 
-  e = cg_rp_tally_get(&r->dest, cg_rp_str(doc, "destination")
-                                    ? cg_rp_str(doc, "destination")
-                                    : "(unknown)");
+  for(i = 0; i < d->nrules; i++) {
+    const cg_decision_rule *ru = &d->rules[i];
+    e = cg_rp_tally_get(&r->rules, ru->id ? ru->id : "(no id)");
+    if(!e)
+      return oom(err);
+    count(e, dx);
+    if(!e->note && cg_rp_note_add(&e->note, ru->title, "", 400))
+      return oom(err);
+    if(!e->note2 && cg_rp_note_add(&e->note2, ru->cite, "", 400))
+      return oom(err);
+  }
+  return CG_OK;
+}
+
+static int tally_hits(cg_report *r, const cg_decision *d, const char *cust,
+                      int dx, cg_error *err)
+{
+  cg_rp_entry *e;
+  size_t i;
+
+  if(!d->nhits)
+    return CG_OK;
+  r->with_hits++;
+  e = cg_rp_tally_get(&r->hits, cust);
   if(!e)
     return oom(err);
-  e->count++;
-  e->dec[d]++;
-
-  arr = cg_rp_get(doc, "rules");
-  for(i = 0; arr && i < cg_json_size(arr); i++) {
-    it = cg_json_at(arr, i);
-    s = cg_rp_str(it, "id");
-    e = cg_rp_tally_get(&r->rules, s ? s : "(no id)");
-    if(!e)
-      return oom(err);
-    e->count++;
-    e->dec[d]++;
-    if(!e->note && cg_rp_note_add(&e->note, cg_rp_str(it, "title"), "", 400))
-      return oom(err);
-    if(!e->note2 && cg_rp_note_add(&e->note2, cg_rp_str(it, "cite"), "", 400))
+  count(e, dx);
+  for(i = 0; i < d->nhits; i++) {
+    const cg_decision_hit *h = &d->hits[i];
+    if(cg_rp_note_add(&e->note, h->list, "; ", 600) ||
+       cg_rp_note_add(&e->note2, h->name ? h->name : h->matched_name, "; ",
+                      600))
       return oom(err);
   }
+  return CG_OK;
+}
 
-  cust = cg_rp_str(doc, "customer.name");
-  if(!cust)
-    cust = "(unknown)";
-  arr = cg_rp_get(doc, "screening");
-  if(arr && cg_json_size(arr) > 0) {
-    r->with_hits++;
-    e = cg_rp_tally_get(&r->hits, cust);
-    if(!e)
-      return oom(err);
-    e->count++;
-    e->dec[d]++;
-    for(i = 0; i < cg_json_size(arr); i++) {
-      it = cg_json_at(arr, i);
-      if(cg_rp_note_add(&e->note, cg_rp_str(it, "list"), "; ", 600) ||
-         cg_rp_note_add(&e->note2,
-                        cg_rp_str(it, "name") ? cg_rp_str(it, "name")
-                                              : cg_rp_str(it, "matched_name"),
-                        "; ", 600))
-        return oom(err);
-    }
-  }
+int cg_rp_tally_add(cg_report *r, const cg_decision *d, int dx, cg_error *err)
+{
+  const char *cust = d->customer.name ? d->customer.name : "(unknown)";
+  double q = (double)d->quantity;
+  cg_rp_entry *e;
+  int rc;
 
-  s = cg_rp_str(doc, "chip.name");
-  e = cg_rp_tally_get(&r->chips, s ? s : "(unknown chip)");
+  e = cg_rp_tally_get(&r->dest, d->destination ? d->destination : "(unknown)");
+  if(!e)
+    return oom(err);
+  count(e, dx);
+  rc = tally_rules(r, d, dx, err);
+  if(rc == CG_OK)
+    rc = tally_hits(r, d, cust, dx, err);
+  if(rc != CG_OK)
+    return rc;
+
+  e = cg_rp_tally_get(&r->chips,
+                      d->chip.name ? d->chip.name : "(unknown chip)");
   if(!e)
     return oom(err);
   if(e->count == 0) {
-    e->x = cg_rp_num(doc, "chip.tpp");
-    e->y = cg_rp_num(doc, "chip.pd");
-    if(cg_rp_note_add(&e->note, cg_rp_str(doc, "chip.eccn"), "", 64))
+    e->x = cg_rp_known(d->chip.tpp);
+    e->y = cg_rp_known(d->chip.pd);
+    if(cg_rp_note_add(&e->note, d->chip.eccn, "", 64))
       return oom(err);
   }
-  e->count++;
-  e->dec[d]++;
-  if(!isnan(q))
-    e->qty += q;
+  count(e, dx);
+  e->qty += q;
 
-  w = cg_rp_get(doc, "workload");
   e = cg_rp_tally_get(&r->customers, cust);
   if(!e)
     return oom(err);
-  e->count++;
-  e->dec[d]++;
-  if(!isnan(q))
-    e->qty += q;
-  cg_workload_sum_add_json(&e->sum,
-                           w && cg_json_type(w) == CG_JSON_OBJECT ? w : NULL);
-  if(w && cg_json_is_true(cg_rp_get(w, "reaches_1e26_365d")))
+  count(e, dx);
+  e->qty += q;
+  cg_workload_sum_add_decision(&e->sum, &d->workload);
+  if(d->workload.reaches_1e26_365d > 0)
     r->needs_1e26++;
   return CG_OK;
 }
@@ -144,7 +151,7 @@ static cg_json *entry_decisions(const cg_rp_entry *e)
 
   for(i = 0; rc == CG_OK && i < CG_RP_NDEC; i++)
     if(e->dec[i])
-      rc = cg_json_set_int(o, cg_rp_decisions[i], (int64_t)e->dec[i]);
+      rc = cg_json_set_int(o, cg_rp_decision_name(i), (int64_t)e->dec[i]);
   if(rc != CG_OK) {
     cg_json_free(o);
     return NULL;
@@ -269,7 +276,7 @@ static int counts_json(cg_json *o, const cg_report *r)
 
   for(i = 0; rc == CG_OK && i < CG_RP_NDEC; i++)
     if(i < CG_RP_NDEC - 1 || r->dec[i])
-      rc = cg_json_set_int(x, cg_rp_decisions[i], (int64_t)r->dec[i]);
+      rc = cg_json_set_int(x, cg_rp_decision_name(i), (int64_t)r->dec[i]);
   if(rc != CG_OK)
     return rc;
   x = cg_json_object();

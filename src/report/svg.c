@@ -50,9 +50,10 @@ void cg_rp_svg_decisions(FILE *f, const cg_report *r)
             "fill=\"%s\"><title>%s: %zu</title></rect>"
             "<text x=\"%d\" y=\"%d\" font-size=\"13\" "
             "fill=\"#1b1f24\">%zu</text></g>\n",
-            cg_rp_decisions[i], label - 8, y + 19, cg_rp_decisions[i], label,
-            y + 4, bw, row - 8, cg_rp_decision_color(i), cg_rp_decisions[i],
-            r->dec[i], label + bw + 6, y + 19, r->dec[i]);
+            cg_rp_decision_name(i), label - 8, y + 19, cg_rp_decision_name(i),
+            label, y + 4, bw, row - 8, cg_rp_decision_color(i),
+            cg_rp_decision_name(i), r->dec[i], label + bw + 6, y + 19,
+            r->dec[i]);
     k++;
   }
   fprintf(f,
