@@ -4,6 +4,7 @@
 #include "helpers.h"
 
 #include "core/json.h"
+#include "decide/decision.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -256,6 +257,23 @@ START_TEST(test_check_exit_codes_and_json)
                    20);
   ck_assert_cg_ok(cg_json_parse(&doc, out, strlen(out), "check", &err), &err);
   ck_assert_str_eq(cg_json_string_value(cg_json_get(doc, "decision")), "deny");
+  {
+    /* The decision's bytes, one line: they read back and re-write to
+     * exactly what was printed. */
+    cg_decision dn;
+    char *again = NULL;
+    size_t len = 0, n = strlen(out);
+    ck_assert_int_eq(out[n - 1], '\n');
+    ck_assert_ptr_eq(strchr(out, '\n'), out + n - 1);
+    ck_assert_cg_ok(cg_decision_parse(out, n - 1, &dn, &err), &err);
+    ck_assert_int_eq(dn.decision, CG_OUT_DENY);
+    ck_assert_ptr_null(dn.decided_at); /* check records nothing */
+    ck_assert_cg_ok(cg_decision_write(&dn, &again, &len, &err), &err);
+    ck_assert_uint_eq(len, n - 1);
+    ck_assert(memcmp(again, out, len) == 0);
+    free(again);
+    cg_decision_clear(&dn);
+  }
   ck_assert_str_eq(
       cg_json_string_value(cg_json_get(cg_json_get(doc, "chip"), "eccn")),
       "3A090.a");

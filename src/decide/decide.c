@@ -586,7 +586,7 @@ static void license_part(cg_decision *dn, const cg_license_hit *hit,
 }
 
 /* Infinity (a zero rate) is unknown in the document. */
-static double finite(double v)
+static double known(double v)
 {
   return isinf(v) ? NAN : v;
 }
@@ -604,39 +604,41 @@ static int workload_part(cg_decider *d, cg_decision *dn, const cg_chip *chip,
   if(rc != CG_OK)
     return rc;
   w->known = e.basis != CG_PEAK_UNKNOWN;
-  w->mfu = finite(e.mfu);
-  w->quantity = finite(e.quantity);
+  w->mfu = known(e.mfu);
+  w->quantity = known(e.quantity);
   w->basis = dup(dn,
                  e.basis == CG_PEAK_16BIT   ? "bf16/fp16"
                  : e.basis == CG_PEAK_TPP16 ? "tpp/16"
                                             : NULL,
                  ok);
-  w->tpp = finite(e.tpp);
-  w->h100e_per_chip = finite(e.h100e_chip);
-  w->h100e = finite(e.h100e);
-  w->peak16_flops_per_chip = finite(e.peak16_chip);
-  w->fp8_flops_per_chip = finite(e.fp8_chip);
-  w->cluster_peak_flops = finite(e.cluster_peak);
-  w->cluster_effective_flops = finite(e.cluster_eff);
-  w->flop_30d = finite(e.flop_30d);
-  w->flop_90d = finite(e.flop_90d);
-  w->flop_365d = finite(e.flop_365d);
-  w->optimal_params_90d = finite(e.opt_params_90d);
-  w->optimal_tokens_90d = finite(e.opt_tokens_90d);
+  w->tpp = known(e.tpp);
+  w->h100e_per_chip = known(e.h100e_chip);
+  w->h100e = known(e.h100e);
+  w->peak16_flops_per_chip = known(e.peak16_chip);
+  w->fp8_flops_per_chip = known(e.fp8_chip);
+  w->cluster_peak_flops = known(e.cluster_peak);
+  w->cluster_effective_flops = known(e.cluster_eff);
+  w->flop_30d = known(e.flop_30d);
+  w->flop_90d = known(e.flop_90d);
+  w->flop_365d = known(e.flop_365d);
+  w->optimal_params_90d = known(e.opt_params_90d);
+  w->optimal_tokens_90d = known(e.opt_tokens_90d);
   w->reaches_1e26_365d = e.reaches_1e26;
-  w->days_to_1e26 = finite(e.days_1e26);
+  w->days_to_1e26 = known(e.days_1e26);
   w->nworkloads = wl ? (wl->n < e.n_days ? wl->n : e.n_days) : 0;
   if(w->nworkloads) {
     w->workloads =
         cg_decision_alloc(dn, w->nworkloads * sizeof(*w->workloads));
-    if(!w->workloads)
-      *ok = 0, w->nworkloads = 0;
+    if(!w->workloads) {
+      *ok = 0;
+      w->nworkloads = 0;
+    }
   }
   for(i = 0; i < w->nworkloads; i++) {
     w->workloads[i].name = dup(dn, wl->items[i].name, ok);
-    w->workloads[i].flop = finite(wl->items[i].flop);
+    w->workloads[i].flop = known(wl->items[i].flop);
     w->workloads[i].source = dup(dn, wl->items[i].source, ok);
-    w->workloads[i].days = finite(e.days[i]);
+    w->workloads[i].days = known(e.days[i]);
   }
   if(e.n_assume) {
     w->assumptions = cg_decision_alloc(dn, e.n_assume * sizeof(char *));

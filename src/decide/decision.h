@@ -90,11 +90,12 @@ typedef struct cg_decision_order {
 } cg_decision_order;
 
 /* One fact a rule read, with its value at the time. kind is the cg_value
- * kind: CG_V_UNKNOWN (null), CG_V_NUM (NaN also writes null), CG_V_STR
- * (u.str in the arena; NULL writes null), CG_V_BOOL, CG_V_DATE (written
- * "YYYY-MM-DD"), CG_V_COUNTRY (written as its code; groups are not kept).
- * The reader gives a JSON string the fact's declared kind (date, country)
- * when it reads as one, else CG_V_STR. */
+ * kind: CG_V_UNKNOWN (null), CG_V_NUM (NaN writes null, which reads back
+ * CG_V_UNKNOWN), CG_V_STR (u.str in the arena; NULL writes null),
+ * CG_V_BOOL, CG_V_DATE (written "YYYY-MM-DD"), CG_V_COUNTRY (written as
+ * its code; groups are not kept). The reader gives a JSON string the
+ * fact's declared kind (date, country) when it reads as one, else
+ * CG_V_STR. */
 typedef struct cg_decision_trace {
   int fact;       /* CG_F_* id (names via cg_fact_name) */
   cg_value value; /* the value */

@@ -1,0 +1,297 @@
+/* check_audit.c -- the decision log on a real SQLite file: appends chain
+ * each row's hash to the one before over exactly the stored bytes, verify
+ * recomputes the chain and names the first row that was changed or whose
+ * predecessor was removed, an order is never recorded twice, and
+ * cg_audit_each filters by date, order and batch. */
+#include "helpers.h"
+
+#include "core/crypto.h"
+#include "decide/audit.h"
+#include "decide/decision.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cg_store *db;
+
+static void exec(const char *sql)
+{
+  cg_error err = { 0 };
+  ck_assert_cg_ok(cg_store_exec(db, sql, &err), &err);
+}
+
+/* A migrated database with one customer, one chip and orders O-1..O-4. */
+static void setup(void)
+{
+  db = t_db("audit.db");
+  exec("INSERT INTO countries(code, name) VALUES('DE', 'Germany');"
+       "INSERT INTO customers(id, name, country) VALUES(1, 'Acme', 'DE');"
+       "INSERT INTO chips(id, name) VALUES(1, 'Chip X');"
+       "INSERT INTO orders(id, order_id, customer_id, chip_id, destination, "
+       "quantity, ship_date) VALUES(1, 'O-1', 1, 1, 'DE', 10, '2026-01-01'),"
+       "(2, 'O-2', 1, 1, 'DE', 20, '2026-01-01'),"
+       "(3, 'O-3', 1, 1, 'DE', 30, '2026-01-01'),"
+       "(4, 'O-4', 1, 1, 'DE', 40, '2026-01-01');");
+}
+
+static void teardown(void)
+{
+  cg_store_close(db);
+  db = NULL;
+  t_tmp_cleanup();
+}
+
+static int64_t batch_row(void)
+{
+  cg_error err = { 0 };
+  int64_t id = 0;
+
+  ck_assert_cg_ok(
+      cg_audit_batch_begin(db, NULL, "sha256:test", NULL, 0.4, &id, &err),
+      &err);
+  ck_assert(id > 0);
+  return id;
+}
+
+/* Records order row `row` (order_id oid) as outcome in batch_id; returns
+ * the stored bytes (malloc'ed) and the hash in hash. */
+static char *append(int64_t row, const char *oid, cg_outcome outcome,
+                    int64_t batch_id, char hash[CG_SHA256_HEX])
+{
+  cg_decision d;
+  cg_error err = { 0 };
+  char *json = NULL;
+  size_t len = 0;
+
+  cg_decision_init(&d);
+  d.order_id = cg_decision_strdup(&d, oid);
+  d.decision = outcome;
+  d.as_of = cg_decision_strdup(&d, "2026-01-01");
+  d.quantity = row * 10;
+  d.destination = cg_decision_strdup(&d, "DE");
+  ck_assert_cg_ok(cg_store_begin(db, &err), &err);
+  ck_assert_cg_ok(
+      cg_audit_append(db, row, batch_id, &d, hash, &json, &len, &err), &err);
+  ck_assert_cg_ok(cg_store_commit(db, &err), &err);
+  /* The log set the document's own time and batch before writing it. */
+  ck_assert_ptr_nonnull(d.decided_at);
+  ck_assert(d.batch == batch_id);
+  ck_assert_uint_eq(strlen(json), len);
+  cg_decision_clear(&d);
+  return json;
+}
+
+static char *sql_text(const char *sql, int64_t arg)
+{
+  cg_error err = { 0 };
+  cg_stmt *st = NULL;
+  char *out = NULL;
+
+  ck_assert_cg_ok(cg_store_prepare(db, &st, sql, &err), &err);
+  ck_assert_cg_ok(cg_stmt_bind_int(st, 1, arg, &err), &err);
+  ck_assert_int_eq(cg_stmt_step(st, &err), 1);
+  out = strdup(cg_stmt_text(st, 0) ? cg_stmt_text(st, 0) : "(null)");
+  cg_stmt_finalize(st);
+  return out;
+}
+
+START_TEST(test_chain_over_the_stored_bytes)
+{
+  char h1[CG_SHA256_HEX], h2[CG_SHA256_HEX], hex[CG_SHA256_HEX];
+  char *j1, *j2, *doc, *prev, *col;
+  char buf[CG_SHA256_HEX + 4096];
+  int64_t b = batch_row(), rows = 0, bad = 0;
+  cg_error err = { 0 };
+
+  j1 = append(1, "O-1", CG_OUT_NLR, b, h1);
+  j2 = append(2, "O-2", CG_OUT_DENY, b, h2);
+  /* The row stores exactly the bytes returned... */
+  doc = sql_text("SELECT doc FROM decisions WHERE order_id = ?1", 2);
+  ck_assert_str_eq(doc, j2);
+  /* ... and hash = SHA-256(previous hash || those bytes). */
+  prev = sql_text("SELECT prev_hash FROM decisions WHERE order_id = ?1", 2);
+  ck_assert_str_eq(prev, h1);
+  snprintf(buf, sizeof(buf), "%s%s", h1, j2);
+  ck_assert_cg_ok(cg_sha256_hex(buf, strlen(buf), hex, &err), &err);
+  ck_assert_str_eq(hex, h2);
+  col = sql_text("SELECT decision || ' ' || batch_id FROM decisions WHERE "
+                 "order_id = ?1",
+                 2);
+  snprintf(buf, sizeof(buf), "deny %lld", (long long)b);
+  ck_assert_str_eq(col, buf);
+  free(col);
+  col = sql_text("SELECT status FROM orders WHERE id = ?1", 2);
+  ck_assert_str_eq(col, "decided");
+  ck_assert_ptr_nonnull(strstr(j1, "\"batch\":"));
+  ck_assert_ptr_nonnull(strstr(j1, "\"decided_at\":\"20"));
+  ck_assert_cg_ok(cg_audit_verify(db, &rows, &bad, &err), &err);
+  ck_assert_int_eq(rows, 2);
+  ck_assert_int_eq(bad, 0);
+  free(col);
+  free(prev);
+  free(doc);
+  free(j1);
+  free(j2);
+}
+END_TEST
+
+START_TEST(test_never_twice)
+{
+  char h[CG_SHA256_HEX], *n;
+  cg_decision d;
+  cg_error err = { 0 };
+
+  free(append(1, "O-1", CG_OUT_NLR, 0, h));
+  cg_decision_init(&d);
+  d.decision = CG_OUT_NLR;
+  /* A second decision for a recorded order: the log refuses it... */
+  ck_assert_cg_ok(cg_store_begin(db, &err), &err);
+  ck_assert_int_eq(cg_audit_append(db, 1, 0, &d, NULL, NULL, NULL, &err),
+                   CG_EDB);
+  cg_store_rollback(db);
+  /* ... and so does an order no longer pending. */
+  exec("UPDATE orders SET status = 'decided' WHERE id = 2");
+  ck_assert_cg_ok(cg_store_begin(db, &err), &err);
+  ck_assert_int_eq(cg_audit_append(db, 2, 0, &d, NULL, NULL, NULL, &err),
+                   CG_EINTERNAL);
+  ck_assert_ptr_nonnull(strstr(err.msg, "not pending"));
+  cg_store_rollback(db);
+  n = sql_text("SELECT count(*) FROM decisions WHERE ?1", 1);
+  ck_assert_str_eq(n, "1");
+  free(n);
+  cg_decision_clear(&d);
+}
+END_TEST
+
+START_TEST(test_verify_names_an_edited_row)
+{
+  char h[CG_SHA256_HEX];
+  int64_t rows = 0, bad = 0;
+  cg_error err = { 0 };
+  int i;
+
+  for(i = 1; i <= 4; i++) {
+    char oid[8];
+    snprintf(oid, sizeof(oid), "O-%d", i);
+    free(append(i, oid, CG_OUT_DENY, 0, h));
+  }
+  /* The triggers refuse the edit... */
+  ck_assert_int_eq(cg_store_exec(db,
+                                 "UPDATE decisions SET doc = replace(doc, "
+                                 "'deny', 'nlr') WHERE seq = 3",
+                                 &err),
+                   CG_EDB);
+  /* ... so a tamperer drops them first; verify still finds the row. */
+  exec("DROP TRIGGER decisions_no_update; UPDATE decisions SET doc = "
+       "replace(doc, '\"deny\"', '\"nlr\"') WHERE seq = 3");
+  ck_assert_int_eq(cg_audit_verify(db, &rows, &bad, &err), CG_EINVAL);
+  ck_assert_int_eq(bad, 3);
+  ck_assert_int_eq(rows, 3);
+  ck_assert_msg(strstr(err.msg, "decision 3 (order O-3)") != NULL, "%s",
+                err.msg);
+  ck_assert_ptr_nonnull(strstr(err.msg, "does not match its hash"));
+}
+END_TEST
+
+START_TEST(test_verify_names_the_row_after_a_removed_one)
+{
+  char h[CG_SHA256_HEX];
+  int64_t rows = 0, bad = 0;
+  cg_error err = { 0 };
+
+  free(append(1, "O-1", CG_OUT_NLR, 0, h));
+  free(append(2, "O-2", CG_OUT_HOLD, 0, h));
+  free(append(3, "O-3", CG_OUT_NOTIFY, 0, h));
+  exec("DROP TRIGGER decisions_no_delete; DELETE FROM decisions WHERE "
+       "seq = 2");
+  ck_assert_int_eq(cg_audit_verify(db, &rows, &bad, &err), CG_EINVAL);
+  ck_assert_int_eq(bad, 3);
+  ck_assert_msg(strstr(err.msg, "decision 3 (order O-3)") != NULL, "%s",
+                err.msg);
+  ck_assert_ptr_nonnull(strstr(err.msg, "previous-hash link"));
+}
+END_TEST
+
+typedef struct seen {
+  int n;          /* documents */
+  char ids[256];  /* their order ids, space-separated */
+  int stop_after; /* 0 = never stop */
+} seen;
+
+static int collect(const char *json, void *arg)
+{
+  seen *s = arg;
+  cg_decision d;
+  cg_error err = { 0 };
+  size_t len = strlen(s->ids);
+
+  ck_assert_cg_ok(cg_decision_parse(json, strlen(json), &d, &err), &err);
+  snprintf(s->ids + len, sizeof(s->ids) - len, "%s%s", len ? " " : "",
+           d.order_id);
+  cg_decision_clear(&d);
+  s->n++;
+  return s->stop_after && s->n >= s->stop_after;
+}
+
+static void expect_each(const char *since, const char *order, int64_t batch,
+                        int stop_after, const char *want)
+{
+  seen s;
+  cg_error err = { 0 };
+
+  memset(&s, 0, sizeof(s));
+  s.stop_after = stop_after;
+  ck_assert_cg_ok(cg_audit_each(db, since, order, batch, collect, &s, &err),
+                  &err);
+  ck_assert_str_eq(s.ids, want);
+}
+
+START_TEST(test_each_filters)
+{
+  char h[CG_SHA256_HEX];
+  int64_t b1, b2;
+
+  b1 = batch_row();
+  free(append(1, "O-1", CG_OUT_NLR, b1, h));
+  free(append(2, "O-2", CG_OUT_DENY, b1, h));
+  b2 = batch_row();
+  free(append(3, "O-3", CG_OUT_HOLD, b2, h));
+  free(append(4, "O-4", CG_OUT_NLR, 0, h));
+  expect_each(NULL, NULL, 0, 0, "O-1 O-2 O-3 O-4");
+  expect_each(NULL, NULL, b1, 0, "O-1 O-2");
+  expect_each(NULL, NULL, b2, 0, "O-3");
+  expect_each(NULL, "O-2", 0, 0, "O-2");
+  expect_each(NULL, "O-2", b2, 0, "");
+  expect_each(NULL, "O-9", 0, 0, "");
+  expect_each("2000-01-01", NULL, 0, 0, "O-1 O-2 O-3 O-4");
+  expect_each("2999-01-01", NULL, 0, 0, "");
+  expect_each(NULL, NULL, 0, 2, "O-1 O-2"); /* fn stops the walk */
+}
+END_TEST
+
+static Suite *audit_suite(void)
+{
+  Suite *s = suite_create("audit");
+  TCase *tc = tcase_create("core");
+
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_chain_over_the_stored_bytes);
+  tcase_add_test(tc, test_never_twice);
+  tcase_add_test(tc, test_verify_names_an_edited_row);
+  tcase_add_test(tc, test_verify_names_the_row_after_a_removed_one);
+  tcase_add_test(tc, test_each_filters);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void)
+{
+  SRunner *sr = srunner_create(audit_suite());
+  int failed;
+
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
