@@ -11,6 +11,7 @@
 #include "helpers.h"
 
 #include "core/json.h"
+#include "decide/decision.h"
 #include "report/report.h"
 #include "decide/workload.h"
 
@@ -120,6 +121,7 @@ static cg_json *make_doc(int i, const cg_workloads *wl)
       cg_json_set_str(l, "number", "D1234567");
       cg_json_set_str(l, "kind", "license");
       cg_json_set_int(l, "quantity_used", 8 * (1 + i % 50));
+      cg_json_set_int(l, "max_qty", 1000);
       cg_json_set_int(l, "remaining", 360);
       cg_json_set(d, "license", l);
     }
@@ -245,6 +247,8 @@ START_TEST(test_render_in_chromium)
   cg_error err = { 0 };
   cg_workloads *wl = NULL;
   cg_json *docs[42], *lic = cg_json_array(), *l;
+  cg_decision decs[42];
+  char *text;
   cg_report_input in;
   cg_report_paths paths;
   const char *chromium = find_chromium();
@@ -261,8 +265,16 @@ START_TEST(test_render_in_chromium)
                 "(or set CG_CHROMIUM); this test does not skip");
   rc = cg_workloads_builtin(&wl, &err);
   ck_assert_cg_ok(rc, &err);
-  for(i = 0; i < n; i++)
+  /* Each document read into a decision as the audit log's would be. */
+  for(i = 0; i < n; i++) {
     docs[i] = make_doc((int)i, wl);
+    text = NULL;
+    rc = cg_json_dump(&text, docs[i], CG_JSON_CANONICAL, &err);
+    ck_assert_cg_ok(rc, &err);
+    rc = cg_decision_parse(text, strlen(text), &decs[i], &err);
+    ck_assert_cg_ok(rc, &err);
+    free(text);
+  }
   l = cg_json_object();
   cg_json_set_str(l, "number", "D1234567");
   cg_json_set_str(l, "customer", "Example Customer");
@@ -281,7 +293,7 @@ START_TEST(test_render_in_chromium)
   in.batch.tool_version = "0.1.0";
   in.batch.mfu = 0.4;
   in.batch.licenses = lic;
-  in.docs = (const cg_json *const *)docs;
+  in.decisions = decs;
   in.n_docs = n;
   in.opts.workloads = wl;
   rc = cg_report_write_dir(&in, t_tmp("out"), "html", &paths, &err);
@@ -413,8 +425,10 @@ START_TEST(test_render_in_chromium)
 
   free(png);
   free(dom);
-  for(i = 0; i < n; i++)
+  for(i = 0; i < n; i++) {
     cg_json_free(docs[i]);
+    cg_decision_clear(&decs[i]);
+  }
   cg_json_free(lic);
   cg_workloads_free(wl);
 }

@@ -58,24 +58,10 @@ int cli_parse_format(const char *s);
  * malloc'ed path or NULL. */
 char *cli_find_dir(const char *rel);
 
-/* Runs a batch and, with out_dir, writes its reports in the given
- * comma-separated formats while it decides (all: a report of every
- * decision in the log, after the batch); prints the paths unless quiet.
- * Library status. */
-struct cg_batch_opts;
-struct cg_batch_result;
-struct cg_rules;
-int cli_run_batch(cg_cli *cli, cg_store *db, const struct cg_rules *pack,
-                  struct cg_batch_opts *bo, const char *out_dir,
-                  const char *formats, int all, int quiet,
-                  struct cg_batch_result *res, cg_error *err);
-
-/* Writes the report of batch_id (order_id set: that order's decision;
- * all: every decision) into out_dir in formats, or with out_dir NULL the
- * single format `formats` to stdout. Library status. */
-int cli_report(cg_cli *cli, cg_store *db, int64_t batch_id,
-               const char *order_id, int all, const char *out_dir,
-               const char *formats, double mfu, int quiet, cg_error *err);
+/* Prints "report: PATH" for each file in paths (cmd_report.c), Markdown,
+ * JSON and CSV first and HTML last: the one to open. */
+struct cg_report_paths;
+void cli_print_paths(const struct cg_report_paths *paths);
 
 /* Table helpers shared by classify, check and demo. */
 const char *cli_num(char *buf, size_t size, double v, int decimals);

@@ -3,6 +3,7 @@
 #include "decide/batch.h"
 #include "cli/cmd.h"
 #include "core/importer.h"
+#include "report/report.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -39,7 +40,17 @@ static void show_progress(void *arg, int64_t done, int64_t total)
   p->shown = 1;
 }
 
-int cmd_batch(cg_cli *cli, int argc, char **argv)
+/* The options of `batch`. */
+typedef struct batch_args {
+  cg_batch_opts bo;    /* as-of, MFU, progress */
+  const char *out_dir; /* --out, or NULL */
+  const char *formats; /* --formats */
+  int all;             /* --all */
+  int quiet;           /* --quiet */
+} batch_args;
+
+/* Parses argv into a; returns -1 to go on, else the exit status. */
+static int parse(batch_args *a, int argc, char **argv)
 {
   static const struct option opts[] = {
     { "pending", no_argument, NULL, 'p' },
@@ -52,42 +63,33 @@ int cmd_batch(cg_cli *cli, int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
-  cg_batch_opts bo = CG_BATCH_OPTS_INIT;
-  cg_batch_result res;
-  cg_error err = { 0 };
-  cg_store *db = NULL;
-  cg_rules *pack = NULL;
-  progress prog = { { 0, 0 }, 0 };
-  const char *out_dir = NULL, *formats = "md,html,json,csv";
-  int quiet = 0, all = 0, c, rc, status = CLI_OK;
   char *end;
+  int c;
 
   while((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
     switch(c) {
     case 'p':
-      all = 0;
-      break;
     case 'a':
-      all = 1;
+      a->all = c == 'a';
       break;
     case 'o':
-      out_dir = optarg;
+      a->out_dir = optarg;
       break;
     case 'F':
-      formats = optarg;
+      a->formats = optarg;
       break;
     case 't':
       if(!cg_date_valid(optarg))
         return cli_usage("batch", "--as-of \"%s\" is not a date", optarg);
-      bo.as_of = optarg;
+      a->bo.as_of = optarg;
       break;
     case 'm':
-      bo.mfu = strtod(optarg, &end);
-      if(*end || end == optarg || !(bo.mfu > 0 && bo.mfu <= 1))
+      a->bo.mfu = strtod(optarg, &end);
+      if(*end || end == optarg || !(a->bo.mfu > 0 && a->bo.mfu <= 1))
         return cli_usage("batch", "--mfu must be in (0, 1]");
       break;
     case 'q':
-      quiet = 1;
+      a->quiet = 1;
       break;
     case 'h':
       printf("usage: chipgate batch [--pending|--all] [--out DIR]\n"
@@ -106,40 +108,80 @@ int cmd_batch(cg_cli *cli, int argc, char **argv)
   }
   if(optind < argc)
     return cli_usage("batch", "unexpected argument \"%s\"", argv[optind]);
+  return -1;
+}
+
+/* --out and --formats, checked before anything is decided. */
+static int check_out(const batch_args *a, cg_error *err)
+{
+  char list[128], *save = NULL, *tok;
+
+  if(!a->out_dir)
+    return CG_OK;
+  snprintf(list, sizeof(list), "%s", a->formats ? a->formats : "");
+  for(tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+    if(cg_report_format(tok) < 0)
+      return cg_error_set(err, CG_EUSAGE,
+                          "--formats: unknown format \"%s\" (md, html, "
+                          "json, csv)",
+                          tok);
+  if(strlen(a->out_dir) >= 1024)
+    return cg_error_set(err, CG_EUSAGE, "--out: path too long");
+  return CG_OK;
+}
+
+static void print_result(const cg_batch_result *res, double secs)
+{
+  printf("batch %lld: decided %lld orders in %.2fs (nlr %lld, exception "
+         "%lld, licensed %lld, notify %lld, hold %lld, license_required "
+         "%lld, deny %lld)\n",
+         (long long)res->batch_id, (long long)res->decided, secs,
+         (long long)res->by_outcome[CG_OUT_NLR],
+         (long long)res->by_outcome[CG_OUT_EXCEPTION],
+         (long long)res->by_outcome[CG_OUT_LICENSED],
+         (long long)res->by_outcome[CG_OUT_NOTIFY],
+         (long long)res->by_outcome[CG_OUT_HOLD],
+         (long long)res->by_outcome[CG_OUT_LICENSE_REQUIRED],
+         (long long)res->by_outcome[CG_OUT_DENY]);
+}
+
+int cmd_batch(cg_cli *cli, int argc, char **argv)
+{
+  batch_args a = { CG_BATCH_OPTS_INIT, NULL, "md,html,json,csv", 0, 0 };
+  cg_batch_result res;
+  cg_report_out out;
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  cg_rules *pack = NULL;
+  progress prog = { { 0, 0 }, 0 };
+  int rc = parse(&a, argc, argv), status = CLI_OK;
+
+  if(rc >= 0)
+    return rc;
+  memset(&out, 0, sizeof(out));
+  out.dir = a.out_dir;
+  out.formats = a.formats;
   rc = cli_open_db(cli, &db, 0, &err);
   if(rc == CG_OK)
     rc = cg_rules_load_dir(&pack, cli->rules_dir, NULL, &err);
-  if(rc != CG_OK) {
-    status = cli_fail(&err);
-    goto out;
-  }
-  if(!quiet && isatty(STDERR_FILENO)) {
-    clock_gettime(CLOCK_MONOTONIC, &prog.start);
-    bo.progress = show_progress;
-    bo.progress_arg = &prog;
+  if(rc == CG_OK)
+    rc = check_out(&a, &err);
+  if(rc == CG_OK && !a.quiet && isatty(STDERR_FILENO)) {
+    a.bo.progress = show_progress;
+    a.bo.progress_arg = &prog;
   }
   clock_gettime(CLOCK_MONOTONIC, &prog.start);
-  rc = cli_run_batch(cli, db, pack, &bo, out_dir, formats, all, quiet, &res,
-                     &err);
+  if(rc == CG_OK)
+    rc = cg_report_run_batch(db, pack, &a.bo, a.all, a.out_dir ? &out : NULL,
+                             &res, &err);
   if(prog.shown)
     fputc('\n', stderr);
-  if(rc != CG_OK) {
+  if(rc != CG_OK)
     status = cli_fail(&err);
-    goto out;
+  else if(!a.quiet) {
+    cli_print_paths(&out.paths);
+    print_result(&res, since(&prog.start));
   }
-  if(!quiet)
-    printf("batch %lld: decided %lld orders in %.2fs (nlr %lld, exception "
-           "%lld, licensed %lld, notify %lld, hold %lld, license_required "
-           "%lld, deny %lld)\n",
-           (long long)res.batch_id, (long long)res.decided, since(&prog.start),
-           (long long)res.by_outcome[CG_OUT_NLR],
-           (long long)res.by_outcome[CG_OUT_EXCEPTION],
-           (long long)res.by_outcome[CG_OUT_LICENSED],
-           (long long)res.by_outcome[CG_OUT_NOTIFY],
-           (long long)res.by_outcome[CG_OUT_HOLD],
-           (long long)res.by_outcome[CG_OUT_LICENSE_REQUIRED],
-           (long long)res.by_outcome[CG_OUT_DENY]);
-out:
   cg_rules_free(pack);
   cg_store_close(db);
   return status;

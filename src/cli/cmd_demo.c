@@ -5,6 +5,8 @@
 #include "model/customer.h"
 #include "model/license.h"
 #include "model/order.h"
+#include "model/seed.h"
+#include "report/report.h"
 #include "screen/screen.h"
 #include "cli/cmd.h"
 
@@ -29,24 +31,47 @@ static int print_if_datacenter(const cg_chip *c, void *arg)
 static int replaceable(const char *path)
 {
   struct stat sb;
-  cg_store *db = NULL;
-  cg_stmt *st = NULL;
-  int ok = 0;
 
   if(stat(path, &sb) != 0)
     return errno == ENOENT;
   if(!S_ISREG(sb.st_mode))
     return 0;
-  if(sb.st_size == 0)
-    return 1;
-  if(cg_store_open(&db, path, CG_STORE_READONLY, NULL) == CG_OK &&
-     cg_store_prepare(db, &st,
-                      "SELECT 1 FROM meta WHERE key = 'demo' AND value = '1'",
-                      NULL) == CG_OK)
-    ok = cg_stmt_step(st, NULL) == 1;
-  cg_stmt_finalize(st);
-  cg_store_close(db);
-  return ok;
+  return sb.st_size == 0 || cg_seed_is_demo(path);
+}
+
+/* A fresh database at cli->db_path, marked as the demo's, with db/seed
+ * and Epoch AI's chips (their count in *n) plus chipgate's overlays.
+ * Returns an exit status; failures are printed. */
+static int demo_db(cg_cli *cli, const char *seed, cg_store **db, size_t *n)
+{
+  static const char *const overlays[] = { "chip_attributes.csv",
+                                          "chip_die_estimates.csv" };
+  cg_error err = { 0 };
+  char path[1024];
+  size_t k, m;
+  int rc;
+
+  unlink(cli->db_path);
+  snprintf(path, sizeof(path), "%s-wal", cli->db_path);
+  unlink(path);
+  snprintf(path, sizeof(path), "%s-shm", cli->db_path);
+  unlink(path);
+  rc = cli_init_db(cli, seed, 1);
+  if(rc != CLI_OK)
+    return rc;
+  rc = cli_open_db(cli, db, 0, &err);
+  if(rc == CG_OK)
+    rc = cg_seed_mark_demo(*db, &err);
+  if(rc == CG_OK) {
+    snprintf(path, sizeof(path), "%s/epoch_ml_hardware.csv", seed);
+    rc = cg_chip_import(*db, path, CG_CHIP_FORMAT_EPOCH, n, &err);
+  }
+  /* Overlays in chipgate's own columns: what Epoch does not say. */
+  for(k = 0; rc == CG_OK && k < sizeof(overlays) / sizeof(overlays[0]); k++) {
+    snprintf(path, sizeof(path), "%s/%s", seed, overlays[k]);
+    rc = cg_chip_import(*db, path, CG_CHIP_FORMAT_CSV, &m, &err);
+  }
+  return rc == CG_OK ? CLI_OK : cli_fail(&err);
 }
 
 /* The demo's customers, licences and orders. */
@@ -74,6 +99,45 @@ static int demo_orders(cg_store *db, const char *seed, cg_error *err)
   return rc;
 }
 
+static void print_result(const cg_batch_result *res, const char *out_dir)
+{
+  printf("\nBatch %lld: %lld orders decided (nlr %lld, exception %lld, "
+         "licensed %lld,\nnotify %lld, hold %lld, license_required %lld, "
+         "deny %lld); the audit log is\nhash-chained (chipgate audit "
+         "verify).\n",
+         (long long)res->batch_id, (long long)res->decided,
+         (long long)res->by_outcome[CG_OUT_NLR],
+         (long long)res->by_outcome[CG_OUT_EXCEPTION],
+         (long long)res->by_outcome[CG_OUT_LICENSED],
+         (long long)res->by_outcome[CG_OUT_NOTIFY],
+         (long long)res->by_outcome[CG_OUT_HOLD],
+         (long long)res->by_outcome[CG_OUT_LICENSE_REQUIRED],
+         (long long)res->by_outcome[CG_OUT_DENY]);
+  printf("\nReports: %s/report.md, report.json, report.csv\nOpen the HTML "
+         "report: %s/report.html\n",
+         out_dir, out_dir);
+}
+
+/* The demo's orders decided in one batch, its reports in out_dir. */
+static int demo_batch(cg_cli *cli, cg_store *db, const char *seed,
+                      const char *out_dir, cg_batch_result *res, cg_error *err)
+{
+  cg_batch_opts bo = CG_BATCH_OPTS_INIT;
+  cg_report_out out;
+  cg_rules *pack = NULL;
+  int rc = demo_orders(db, seed, err);
+
+  memset(&out, 0, sizeof(out));
+  out.dir = out_dir;
+  out.formats = "md,html,json,csv";
+  if(rc == CG_OK)
+    rc = cg_rules_load_dir(&pack, cli->rules_dir, NULL, err);
+  if(rc == CG_OK)
+    rc = cg_report_run_batch(db, pack, &bo, 0, &out, res, err);
+  cg_rules_free(pack);
+  return rc;
+}
+
 int cmd_demo(cg_cli *cli, int argc, char **argv)
 {
   static const struct option opts[] = { { "out", required_argument, NULL,
@@ -83,13 +147,10 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
                                         { NULL, 0, NULL, 0 } };
   cg_error err = { 0 };
   cg_store *db = NULL;
-  cg_rules *pack = NULL;
   cg_batch_result res;
   const char *out_dir = "reports/demo";
-  char *seed = NULL, path[1024], wal[1100];
-  static const char *const overlays[] = { "chip_attributes.csv",
-                                          "chip_die_estimates.csv" };
-  size_t n = 0, k;
+  char *seed = NULL;
+  size_t n = 0;
   int c, rc, force = 0;
 
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -128,32 +189,9 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
     free(seed);
     return CLI_USAGE;
   }
-  unlink(cli->db_path);
-  snprintf(wal, sizeof(wal), "%s-wal", cli->db_path);
-  unlink(wal);
-  snprintf(wal, sizeof(wal), "%s-shm", cli->db_path);
-  unlink(wal);
-  rc = cli_init_db(cli, seed, 1);
+  rc = demo_db(cli, seed, &db, &n);
   if(rc != CLI_OK)
     goto out;
-  rc = cli_open_db(cli, &db, 0, &err);
-  if(rc == CG_OK)
-    rc = cg_store_exec(db, "INSERT INTO meta(key, value) VALUES('demo', '1')",
-                       &err);
-  if(rc == CG_OK) {
-    snprintf(path, sizeof(path), "%s/epoch_ml_hardware.csv", seed);
-    rc = cg_chip_import(db, path, CG_CHIP_FORMAT_EPOCH, &n, &err);
-  }
-  /* Overlays in chipgate's own columns: what Epoch does not say. */
-  for(k = 0; rc == CG_OK && k < sizeof(overlays) / sizeof(overlays[0]); k++) {
-    size_t m = 0;
-    snprintf(path, sizeof(path), "%s/%s", seed, overlays[k]);
-    rc = cg_chip_import(db, path, CG_CHIP_FORMAT_CSV, &m, &err);
-  }
-  if(rc != CG_OK) {
-    rc = cli_fail(&err);
-    goto out;
-  }
   printf("chipgate demo: %s with %zu chips from Epoch AI\n\n", cli->db_path,
          n);
   printf("Datacenter accelerators (TPP = dense rate x bit length; PD = "
@@ -161,35 +199,12 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
   cli_chip_row_header(stdout);
   rc = cg_chip_each(db, print_if_datacenter, NULL, &err);
   if(rc == CG_OK)
-    rc = demo_orders(db, seed, &err);
-  if(rc == CG_OK)
-    rc = cg_rules_load_dir(&pack, cli->rules_dir, NULL, &err);
-  if(rc == CG_OK) {
-    cg_batch_opts bo = CG_BATCH_OPTS_INIT;
-    rc = cli_run_batch(cli, db, pack, &bo, out_dir, "md,html,json,csv", 0, 1,
-                       &res, &err);
-  }
-  if(rc != CG_OK) {
+    rc = demo_batch(cli, db, seed, out_dir, &res, &err);
+  if(rc != CG_OK)
     rc = cli_fail(&err);
-    goto out;
-  }
-  printf("\nBatch %lld: %lld orders decided (nlr %lld, exception %lld, "
-         "licensed %lld,\nnotify %lld, hold %lld, license_required %lld, "
-         "deny %lld); the audit log is\nhash-chained (chipgate audit "
-         "verify).\n",
-         (long long)res.batch_id, (long long)res.decided,
-         (long long)res.by_outcome[CG_OUT_NLR],
-         (long long)res.by_outcome[CG_OUT_EXCEPTION],
-         (long long)res.by_outcome[CG_OUT_LICENSED],
-         (long long)res.by_outcome[CG_OUT_NOTIFY],
-         (long long)res.by_outcome[CG_OUT_HOLD],
-         (long long)res.by_outcome[CG_OUT_LICENSE_REQUIRED],
-         (long long)res.by_outcome[CG_OUT_DENY]);
-  printf("\nReports: %s/report.md, report.json, report.csv\nOpen the HTML "
-         "report: %s/report.html\n",
-         out_dir, out_dir);
+  else
+    print_result(&res, out_dir);
 out:
-  cg_rules_free(pack);
   cg_store_close(db);
   free(seed);
   return rc;

@@ -1,10 +1,48 @@
 /* cmd_report.c -- `chipgate report ORDER_ID | --batch ID | --all`: rebuild
  * a report from the audit log alone. */
 #include "cli/cmd.h"
+#include "report/report.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+
+void cli_print_paths(const cg_report_paths *paths)
+{
+  static const int order[] = { CG_REPORT_MD, CG_REPORT_JSON, CG_REPORT_CSV,
+                               CG_REPORT_HTML };
+  size_t k;
+
+  for(k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+    if(paths->path[order[k]][0])
+      printf("report: %s\n", paths->path[order[k]]);
+}
+
+/* The report of batch (order: that order's decision; all: every
+ * decision) into out_dir in formats, or the single format `formats` to
+ * stdout; prints the files written. */
+static int report(cg_store *db, int64_t batch, const char *order, int all,
+                  const char *out_dir, const char *formats, cg_error *err)
+{
+  cg_report_scope scope = { batch, order, all };
+  cg_report_out out;
+  int rc;
+
+  memset(&out, 0, sizeof(out));
+  out.dir = out_dir;
+  out.formats = formats;
+  out.stream = stdout;
+  out.format = cg_report_format(formats);
+  if(out_dir && strlen(out_dir) >= 1024)
+    return cg_error_set(err, CG_EUSAGE, "--out: path too long");
+  if(!out_dir && out.format < 0)
+    return cg_error_set(err, CG_EUSAGE,
+                        "--format must be md, html, json or csv");
+  rc = cg_report_from_log(db, &scope, 0.40, &out, err);
+  if(rc == CG_OK)
+    cli_print_paths(&out.paths);
+  return rc;
+}
 
 int cmd_report(cg_cli *cli, int argc, char **argv)
 {
@@ -65,8 +103,7 @@ int cmd_report(cg_cli *cli, int argc, char **argv)
     format = "md,html,json,csv";
   rc = cli_open_db(cli, &db, 0, &err);
   if(rc == CG_OK)
-    rc = cli_report(cli, db, (int64_t)batch, order, all, out_dir, format, 0.40,
-                    0, &err);
+    rc = report(db, (int64_t)batch, order, all, out_dir, format, &err);
   cg_store_close(db);
   if(rc == CG_EUSAGE)
     return cli_usage("report", "%s", err.msg);

@@ -260,3 +260,54 @@ int cg_audit_batch_finish(cg_store *db, int64_t id, int64_t decided,
     rc = cg_stmt_run(st, err);
   return rc;
 }
+
+int cg_audit_batch_get(cg_store *db, int64_t id, cg_audit_batch *out,
+                       cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_prepare(db, &st,
+                            "SELECT coalesce(as_of, ''), started_at, "
+                            "ruleset, coalesce(lists, ''), mfu FROM batches "
+                            "WHERE id = ?1",
+                            err);
+
+  memset(out, 0, sizeof(*out));
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 0)
+    rc = cg_error_set(err, CG_ENOTFOUND, "unknown batch %lld", (long long)id);
+  if(rc == 1) {
+    snprintf(out->as_of, sizeof(out->as_of), "%s", cg_stmt_text(st, 0));
+    snprintf(out->started_at, sizeof(out->started_at), "%s",
+             cg_stmt_text(st, 1));
+    snprintf(out->ruleset, sizeof(out->ruleset), "%s", cg_stmt_text(st, 2));
+    snprintf(out->lists, sizeof(out->lists), "%s", cg_stmt_text(st, 3));
+    out->mfu = cg_stmt_double(st, 4);
+    rc = CG_OK;
+  }
+  cg_stmt_finalize(st);
+  return rc;
+}
+
+int cg_audit_order_batch(cg_store *db, const char *order_id, int64_t *id_out,
+                         cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_prepare(db, &st,
+                            "SELECT coalesce(d.batch_id, 0) FROM decisions d "
+                            "JOIN orders o ON o.id = d.order_id WHERE "
+                            "o.order_id = ?1",
+                            err);
+
+  *id_out = 0;
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, order_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    *id_out = cg_stmt_int(st, 0);
+  cg_stmt_finalize(st);
+  return rc < 0 ? rc : CG_OK;
+}

@@ -47,4 +47,23 @@ int cg_audit_batch_begin(cg_store *db, const char *as_of, const char *ruleset,
 int cg_audit_batch_finish(cg_store *db, int64_t id, int64_t decided,
                           cg_error *err);
 
+/* A batch's row as reports show it; strings are "" when unknown. */
+typedef struct cg_audit_batch {
+  char as_of[32];      /* date every order was evaluated at; "": each
+                          order's ship date */
+  char started_at[32]; /* ISO 8601 UTC */
+  char ruleset[80];    /* "sha256:..." */
+  char lists[80];      /* lists version */
+  double mfu;          /* MFU of the workload estimates */
+} cg_audit_batch;
+
+/* Reads batch id into *out; CG_ENOTFOUND "unknown batch N" if absent. */
+int cg_audit_batch_get(cg_store *db, int64_t id, cg_audit_batch *out,
+                       cg_error *err);
+
+/* The batch that decided order_id into *id_out: 0 if the order has no
+ * recorded decision or was decided outside a batch. */
+int cg_audit_order_batch(cg_store *db, const char *order_id, int64_t *id_out,
+                         cg_error *err);
+
 #endif

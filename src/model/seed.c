@@ -193,3 +193,28 @@ int cg_country_check(cg_store *db, const char *code, cg_error *err)
                         code);
   return rc < 0 ? rc : CG_OK;
 }
+
+/* ===== the demo database ==================================================
+ */
+
+int cg_seed_is_demo(const char *path)
+{
+  cg_store *db = NULL;
+  cg_stmt *st = NULL;
+  int ok = 0;
+
+  if(cg_store_open(&db, path, CG_STORE_READONLY, NULL) == CG_OK &&
+     cg_store_prepare(db, &st,
+                      "SELECT 1 FROM meta WHERE key = 'demo' AND value = '1'",
+                      NULL) == CG_OK)
+    ok = cg_stmt_step(st, NULL) == 1;
+  cg_stmt_finalize(st);
+  cg_store_close(db);
+  return ok;
+}
+
+int cg_seed_mark_demo(cg_store *db, cg_error *err)
+{
+  return cg_store_exec(db, "INSERT INTO meta(key, value) VALUES('demo', '1')",
+                       err);
+}

@@ -20,4 +20,12 @@ int cg_country_in_group(cg_store *db, const char *country, const char *grp,
 /* CG_OK if code is a known ISO 3166-1 alpha-2 code, else CG_ENOTFOUND. */
 int cg_country_check(cg_store *db, const char *code, cg_error *err);
 
+/* The demo database. cg_seed_is_demo is 1 if path is a chipgate database
+ * that cg_seed_mark_demo marked (so `chipgate demo` may replace it), 0
+ * for anything else, including a file that cannot be opened or read; it
+ * never fails and writes nothing. cg_seed_mark_demo fails like
+ * cg_store_exec (CG_EDB if the mark is already there). */
+int cg_seed_is_demo(const char *path);
+int cg_seed_mark_demo(cg_store *db, cg_error *err);
+
 #endif

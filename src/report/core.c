@@ -66,6 +66,17 @@ int cg_report_begin(cg_report **out, const cg_report_batch *batch,
   return CG_OK;
 }
 
+int cg_report_set_batch(cg_report *r, const cg_report_batch *batch,
+                        cg_error *err)
+{
+  if(r->started)
+    return cg_error_set(err, CG_EUSAGE, "report: batch set too late");
+  r->batch = *batch;
+  if(!(r->batch.mfu > 0))
+    r->batch.mfu = CG_MFU_DEFAULT;
+  return CG_OK;
+}
+
 void cg_report_set_licenses(cg_report *r, const cg_json *licenses)
 {
   r->batch.licenses = licenses;
@@ -169,7 +180,6 @@ const char *cg_report_path(const cg_report *r, int format)
 
 void cg_report_free(cg_report *r)
 {
-  size_t i;
   int k;
 
   if(!r)
@@ -180,9 +190,11 @@ void cg_report_free(cg_report *r)
       unlink(r->tmp[k]);
     }
   }
-  for(i = 0; i < r->n_detail; i++)
-    cg_json_free((cg_json *)r->detail[i]);
-  free(r->detail);
+  for(k = 0; k < 2; k++) {
+    if(r->detail[k])
+      fclose(r->detail[k]);
+    free(r->detail_buf[k]);
+  }
   cg_rp_tally_free(&r->dest);
   cg_rp_tally_free(&r->rules);
   cg_rp_tally_free(&r->hits);
@@ -211,132 +223,57 @@ static void start(cg_report *r)
     cg_rp_csv_begin(r, r->f[CG_REPORT_CSV]);
 }
 
-/* Updates every summary tally with one decision. */
-static int tally(cg_report *r, const cg_json *doc, int d, cg_error *err)
+/* Writes d's Markdown and HTML sections as it arrives (the documents
+ * are written at the end, after the summary): nothing of d is kept. */
+static int add_detail(cg_report *r, const cg_decision *d, cg_error *err)
 {
-  const cg_json *arr, *it, *w;
-  const char *cust, *s;
-  cg_rp_entry *e;
-  double q = cg_rp_num(doc, "quantity");
-  size_t i;
+  static const int fmt[2] = { CG_REPORT_MD, CG_REPORT_HTML };
+  cg_rp_out o;
+  int k;
 
-  e = cg_rp_tally_get(&r->dest, cg_rp_str(doc, "destination")
-                                    ? cg_rp_str(doc, "destination")
-                                    : "(unknown)");
-  if(!e)
-    return oom(err);
-  e->count++;
-  e->dec[d]++;
-
-  arr = cg_rp_get(doc, "rules");
-  for(i = 0; arr && i < cg_json_size(arr); i++) {
-    it = cg_json_at(arr, i);
-    s = cg_rp_str(it, "id");
-    e = cg_rp_tally_get(&r->rules, s ? s : "(no id)");
-    if(!e)
-      return oom(err);
-    e->count++;
-    e->dec[d]++;
-    if(!e->note && cg_rp_note_add(&e->note, cg_rp_str(it, "title"), "", 400))
-      return oom(err);
-    if(!e->note2 && cg_rp_note_add(&e->note2, cg_rp_str(it, "cite"), "", 400))
-      return oom(err);
-  }
-
-  cust = cg_rp_str(doc, "customer.name");
-  if(!cust)
-    cust = "(unknown)";
-  arr = cg_rp_get(doc, "screening");
-  if(arr && cg_json_size(arr) > 0) {
-    r->with_hits++;
-    e = cg_rp_tally_get(&r->hits, cust);
-    if(!e)
-      return oom(err);
-    e->count++;
-    e->dec[d]++;
-    for(i = 0; i < cg_json_size(arr); i++) {
-      it = cg_json_at(arr, i);
-      if(cg_rp_note_add(&e->note, cg_rp_str(it, "list"), "; ", 600) ||
-         cg_rp_note_add(&e->note2,
-                        cg_rp_str(it, "name") ? cg_rp_str(it, "name")
-                                              : cg_rp_str(it, "matched_name"),
-                        "; ", 600))
+  for(k = 0; k < 2; k++) {
+    if(!r->f[fmt[k]])
+      continue;
+    if(!r->detail[k]) {
+      r->detail[k] = open_memstream(&r->detail_buf[k], &r->detail_len[k]);
+      if(!r->detail[k])
         return oom(err);
     }
+    o.f = r->detail[k];
+    o.html = k;
+    cg_rp_doc_order(&o, d, r->n_detail);
   }
-
-  s = cg_rp_str(doc, "chip.name");
-  e = cg_rp_tally_get(&r->chips, s ? s : "(unknown chip)");
-  if(!e)
-    return oom(err);
-  if(e->count == 0) {
-    e->x = cg_rp_num(doc, "chip.tpp");
-    e->y = cg_rp_num(doc, "chip.pd");
-    if(cg_rp_note_add(&e->note, cg_rp_str(doc, "chip.eccn"), "", 64))
-      return oom(err);
-  }
-  e->count++;
-  e->dec[d]++;
-  if(!isnan(q))
-    e->qty += q;
-
-  w = cg_rp_get(doc, "workload");
-  e = cg_rp_tally_get(&r->customers, cust);
-  if(!e)
-    return oom(err);
-  e->count++;
-  e->dec[d]++;
-  if(!isnan(q))
-    e->qty += q;
-  cg_workload_sum_add_json(&e->sum,
-                           w && cg_json_type(w) == CG_JSON_OBJECT ? w : NULL);
-  if(w && cg_json_is_true(cg_rp_get(w, "reaches_1e26_365d")))
-    r->needs_1e26++;
+  r->n_detail++;
   return CG_OK;
 }
 
-int cg_report_add(cg_report *r, const cg_json *doc, cg_error *err)
+int cg_report_add(cg_report *r, const cg_decision *d, const char *json,
+                  size_t len, cg_error *err)
 {
-  return cg_report_add_dumped(r, doc, NULL, err);
-}
-
-int cg_report_add_dumped(cg_report *r, const cg_json *doc, const char *json,
-                         cg_error *err)
-{
-  int d, rc;
+  int dx, rc;
 
   if(r->ended)
     return cg_error_set(err, CG_EUSAGE, "report: add after end");
-  if(!doc || cg_json_type(doc) != CG_JSON_OBJECT)
-    return cg_error_set(err, CG_EINVAL,
-                        "report: order %zu: decision is not a JSON object",
-                        r->n + 1);
   start(r);
-  d = cg_rp_decision_index(cg_rp_str(doc, "decision"));
-  rc = tally(r, doc, d, err);
+  dx = cg_rp_decision_index(d->decision);
+  rc = cg_rp_tally_add(r, d, dx, err);
   if(rc != CG_OK)
     return rc;
-  r->dec[d]++;
+  r->dec[dx]++;
   r->n++;
   if(r->f[CG_REPORT_JSON]) {
-    rc = cg_rp_json_add(r, r->f[CG_REPORT_JSON], doc, json, err);
+    rc = cg_rp_json_add(r, r->f[CG_REPORT_JSON], d, json, len, err);
     if(rc != CG_OK)
       return rc;
   }
   if(r->f[CG_REPORT_CSV]) {
-    rc = cg_rp_csv_add(r, r->f[CG_REPORT_CSV], doc, err);
+    rc = cg_rp_csv_add(r, r->f[CG_REPORT_CSV], d, err);
     if(rc != CG_OK)
       return rc;
   }
   if((r->f[CG_REPORT_MD] || r->f[CG_REPORT_HTML]) &&
-     r->n_detail < r->opts.detail_cap) {
-    if(!r->detail) {
-      r->detail = calloc(r->opts.detail_cap, sizeof(*r->detail));
-      if(!r->detail)
-        return oom(err);
-    }
-    r->detail[r->n_detail++] = cg_json_ref((cg_json *)doc);
-  }
+     r->n_detail < r->opts.detail_cap)
+    return add_detail(r, d, err);
   return CG_OK;
 }
 
@@ -373,7 +310,16 @@ int cg_report_end(cg_report *r, cg_error *err)
     return cg_error_set(err, CG_EUSAGE, "report: ended twice");
   start(r);
   r->ended = 1;
-  if(r->f[CG_REPORT_JSON])
+  for(k = 0; k < 2; k++) {
+    if(!r->detail[k])
+      continue;
+    if(ferror(r->detail[k]))
+      rc = oom(err);
+    if(fclose(r->detail[k]) != 0 && rc == CG_OK)
+      rc = oom(err);
+    r->detail[k] = NULL;
+  }
+  if(rc == CG_OK && r->f[CG_REPORT_JSON])
     rc = cg_rp_json_end(r, r->f[CG_REPORT_JSON], err);
   if(rc == CG_OK && r->f[CG_REPORT_MD])
     rc = cg_rp_md_write(r, r->f[CG_REPORT_MD], err);
@@ -385,218 +331,6 @@ int cg_report_end(cg_report *r, cg_error *err)
   return rc;
 }
 
-/* ===== summary ============================================================
- */
-
-int cg_rp_customer_est(const cg_report *r, const cg_rp_entry *e,
-                       cg_workload_est *out, cg_error *err)
-{
-  return cg_workload_sum_estimate(&e->sum, r->batch.mfu, r->opts.workloads,
-                                  out, err);
-}
-
-cg_json *cg_rp_batch_json(const cg_report *r)
-{
-  cg_json *o = cg_json_object();
-  const cg_report_batch *b = &r->batch;
-  int rc = o ? CG_OK : CG_ENOMEM;
-
-  if(rc == CG_OK)
-    rc = cg_json_set_str(o, "batch_id", b->batch_id);
-  if(rc == CG_OK)
-    rc = cg_json_set_str(o, "as_of", b->as_of);
-  if(rc == CG_OK)
-    rc = cg_json_set_str(o, "created_at", b->created_at);
-  if(rc == CG_OK)
-    rc = cg_json_set_str(o, "ruleset", b->ruleset);
-  if(rc == CG_OK)
-    rc = cg_json_set_str(o, "lists", b->lists);
-  if(rc == CG_OK)
-    rc = cg_json_set_str(o, "tool_version", b->tool_version);
-  if(rc == CG_OK)
-    rc = cg_json_set_num(o, "mfu", b->mfu);
-  if(rc == CG_OK)
-    rc = cg_json_set(o, "licenses",
-                     b->licenses ? cg_json_ref((cg_json *)b->licenses)
-                                 : cg_json_array());
-  if(rc != CG_OK) {
-    cg_json_free(o);
-    return NULL;
-  }
-  return o;
-}
-
-static cg_json *entry_decisions(const cg_rp_entry *e)
-{
-  cg_json *o = cg_json_object();
-  int i, rc = o ? CG_OK : CG_ENOMEM;
-
-  for(i = 0; rc == CG_OK && i < CG_RP_NDEC; i++)
-    if(e->dec[i])
-      rc = cg_json_set_int(o, cg_rp_decisions[i], (int64_t)e->dec[i]);
-  if(rc != CG_OK) {
-    cg_json_free(o);
-    return NULL;
-  }
-  return o;
-}
-
-/* One customer's compute total, compact (assumptions are given once). */
-cg_json *cg_rp_customer_json(const cg_report *r, const cg_rp_entry *e)
-{
-  cg_workload_est est;
-  cg_json *o = NULL, *days;
-  size_t i;
-  int rc;
-
-  if(cg_rp_customer_est(r, e, &est, NULL) != CG_OK)
-    return NULL;
-  o = cg_json_object();
-  rc = o ? CG_OK : CG_ENOMEM;
-  if(rc == CG_OK)
-    rc = cg_json_set_str(o, "customer", e->key);
-  if(rc == CG_OK)
-    rc = cg_json_set_int(o, "orders", (int64_t)e->count);
-  if(rc == CG_OK)
-    rc = cg_json_set_int(o, "orders_unknown", (int64_t)e->sum.unknown);
-  if(rc == CG_OK)
-    rc = cg_json_set_num(o, "quantity", e->qty);
-  if(rc == CG_OK)
-    rc = cg_json_set_num(o, "h100e", est.h100e);
-  if(rc == CG_OK)
-    rc = cg_json_set_num(o, "cluster_peak_flops", est.cluster_peak);
-  if(rc == CG_OK)
-    rc = cg_json_set_num(o, "cluster_effective_flops", est.cluster_eff);
-  if(rc == CG_OK)
-    rc = cg_json_set_num(o, "flop_365d", est.flop_365d);
-  if(rc == CG_OK)
-    rc = cg_json_set_num(o, "optimal_params_90d", est.opt_params_90d);
-  if(rc == CG_OK)
-    rc = cg_json_set(o, "reaches_1e26_365d",
-                     cg_json_tristate(est.reaches_1e26));
-  if(rc == CG_OK)
-    rc = cg_json_set(o, "decisions", entry_decisions(e));
-  if(rc == CG_OK) {
-    days = cg_json_object();
-    rc = cg_json_set(o, "days", days);
-    for(i = 0; rc == CG_OK && i < est.n_days; i++)
-      rc = cg_json_set_num(days, r->opts.workloads->items[i].name,
-                           isinf(est.days[i]) ? NAN : est.days[i]);
-  }
-  cg_workload_est_clear(&est);
-  if(rc != CG_OK) {
-    cg_json_free(o);
-    return NULL;
-  }
-  return o;
-}
-
-cg_json *cg_rp_summary_json(const cg_report *r, int with_customers)
-{
-  cg_json *o = cg_json_object(), *x = NULL, *it;
-  cg_rp_entry **v = NULL;
-  cg_workload_est est;
-  cg_workload_sum none = CG_WORKLOAD_SUM_INIT;
-  size_t n = 0, i, j;
-  int rc = o ? CG_OK : CG_ENOMEM;
-
-  if(rc == CG_OK)
-    rc = cg_json_set_int(o, "orders", (int64_t)r->n);
-  if(rc == CG_OK) {
-    x = cg_json_object();
-    rc = cg_json_set(o, "by_decision", x);
-    for(i = 0; rc == CG_OK && i < CG_RP_NDEC; i++)
-      if(i < CG_RP_NDEC - 1 || r->dec[i])
-        rc = cg_json_set_int(x, cg_rp_decisions[i], (int64_t)r->dec[i]);
-  }
-  if(rc == CG_OK) {
-    x = cg_json_object();
-    rc = cg_json_set(o, "by_destination", x);
-    v = cg_rp_tally_sorted(&r->dest, &n);
-    rc = rc == CG_OK && !v ? CG_ENOMEM : rc;
-    for(i = 0; rc == CG_OK && i < n; i++)
-      rc = cg_json_set_int(x, v[i]->key, (int64_t)v[i]->count);
-    free(v);
-  }
-  if(rc == CG_OK) {
-    x = cg_json_array();
-    rc = cg_json_set(o, "by_rule", x);
-    v = cg_rp_tally_sorted(&r->rules, &n);
-    rc = rc == CG_OK && !v ? CG_ENOMEM : rc;
-    for(i = 0; rc == CG_OK && i < n; i++) {
-      it = cg_json_object();
-      rc = cg_json_append(x, it);
-      if(rc == CG_OK)
-        rc = cg_json_set_str(it, "id", v[i]->key);
-      if(rc == CG_OK)
-        rc = cg_json_set_str(it, "title", v[i]->note);
-      if(rc == CG_OK)
-        rc = cg_json_set_str(it, "cite", v[i]->note2);
-      if(rc == CG_OK)
-        rc = cg_json_set_int(it, "orders", (int64_t)v[i]->count);
-      if(rc == CG_OK)
-        rc = cg_json_set(it, "decisions", entry_decisions(v[i]));
-    }
-    free(v);
-  }
-  if(rc == CG_OK)
-    rc = cg_json_set(o, "licenses",
-                     r->batch.licenses
-                         ? cg_json_ref((cg_json *)r->batch.licenses)
-                         : cg_json_array());
-  if(rc == CG_OK)
-    rc = cg_json_set_int(o, "orders_with_hits", (int64_t)r->with_hits);
-  if(rc == CG_OK) {
-    x = cg_json_array();
-    rc = cg_json_set(o, "customers_with_hits", x);
-    v = cg_rp_tally_sorted(&r->hits, &n);
-    rc = rc == CG_OK && !v ? CG_ENOMEM : rc;
-    for(i = 0; rc == CG_OK && i < n; i++) {
-      it = cg_json_object();
-      rc = cg_json_append(x, it);
-      if(rc == CG_OK)
-        rc = cg_json_set_str(it, "customer", v[i]->key);
-      if(rc == CG_OK)
-        rc = cg_json_set_int(it, "orders", (int64_t)v[i]->count);
-      if(rc == CG_OK)
-        rc = cg_json_set_str(it, "lists", v[i]->note);
-      if(rc == CG_OK)
-        rc = cg_json_set_str(it, "entries", v[i]->note2);
-      if(rc == CG_OK)
-        rc = cg_json_set(it, "decisions", entry_decisions(v[i]));
-    }
-    free(v);
-  }
-  if(rc == CG_OK)
-    rc = cg_json_set_int(o, "orders_reaching_1e26_365d",
-                         (int64_t)r->needs_1e26);
-  if(rc == CG_OK) {
-    /* The assumptions shared by every customer total. */
-    rc = cg_workload_sum_estimate(&none, r->batch.mfu, NULL, &est, NULL);
-    if(rc == CG_OK) {
-      x = cg_json_array();
-      rc = cg_json_set(o, "customer_compute_assumptions", x);
-      for(j = 0; rc == CG_OK && j + 1 < est.n_assume; j++)
-        rc = cg_json_append(x, cg_json_str(est.assume[j]));
-      cg_workload_est_clear(&est);
-    }
-  }
-  if(rc == CG_OK && with_customers) {
-    x = cg_json_array();
-    rc = cg_json_set(o, "customer_compute", x);
-    v = cg_rp_tally_by_peak(&r->customers, &n);
-    rc = rc == CG_OK && !v ? CG_ENOMEM : rc;
-    for(i = 0; rc == CG_OK && i < n; i++)
-      rc = cg_json_append(x, cg_rp_customer_json(r, v[i]));
-    free(v);
-  }
-  if(rc != CG_OK) {
-    cg_json_free(o);
-    return NULL;
-  }
-  return o;
-}
-
 /* ===== whole-batch helpers ================================================
  */
 
@@ -606,7 +340,9 @@ static int write_all(cg_report *r, const cg_report_input *in, cg_error *err)
   int rc;
 
   for(i = 0; i < in->n_docs; i++) {
-    rc = cg_report_add(r, in->docs[i], err);
+    const char *json = in->json ? in->json[i] : NULL;
+    rc = cg_report_add(r, &in->decisions[i], json, json ? strlen(json) : 0,
+                       err);
     if(rc != CG_OK)
       return rc;
   }

@@ -62,102 +62,105 @@ static void cell(FILE *f, size_t *i, const char *s)
 {
   if((*i)++)
     cg_csv_write_sep(f);
-  cg_csv_write_field(f, s, 1);
+  cg_csv_write_field(f, s ? s : "", 1);
 }
 
 static void num(FILE *f, size_t *i, double v)
 {
   char b[64];
-  cell(f, i, cg_rp_fmt_cell(b, sizeof(b), v));
+  cell(f, i, cg_rp_fmt_cell(b, sizeof(b), cg_rp_known(v)));
 }
 
-static void text(FILE *f, size_t *i, const cg_json *doc, const char *path)
-{
-  char b[1024];
-  cell(f, i, cg_rp_text(doc, path, b, sizeof(b)));
-}
+/* The rules' ids, their distinct citations, the missing facts and the
+ * screening hits, each joined into one cell. */
+typedef struct lists {
+  cg_rp_buf ids, cites, missing, scr;
+} lists;
 
-int cg_rp_csv_add(cg_report *r, FILE *f, const cg_json *doc, cg_error *err)
+static int join(lists *l, const cg_decision *d)
 {
-  const cg_json *arr, *it, *w = cg_rp_get(doc, "workload");
-  cg_rp_buf ids = { 0 }, cites = { 0 }, missing = { 0 }, scr = { 0 };
-  char b[64];
-  size_t i, col = 0;
-  int rc = CG_OK;
+  size_t i;
 
-  (void)r;
-  arr = cg_rp_get(doc, "rules");
-  for(i = 0; arr && i < cg_json_size(arr); i++) {
-    it = cg_json_at(arr, i);
-    if(ids.n)
-      cg_rp_buf_add(&ids, ";");
-    cg_rp_buf_add(&ids, cg_rp_str(it, "id"));
-    if(cg_rp_str(it, "cite") &&
-       !strstr(cg_rp_buf_str(&cites), cg_rp_str(it, "cite"))) {
-      if(cites.n)
-        cg_rp_buf_add(&cites, " | ");
-      cg_rp_buf_add(&cites, cg_rp_str(it, "cite"));
+  for(i = 0; i < d->nrules; i++) {
+    const cg_decision_rule *ru = &d->rules[i];
+    if(l->ids.n)
+      cg_rp_buf_add(&l->ids, ";");
+    cg_rp_buf_add(&l->ids, ru->id);
+    if(ru->cite && !strstr(cg_rp_buf_str(&l->cites), ru->cite)) {
+      if(l->cites.n)
+        cg_rp_buf_add(&l->cites, " | ");
+      cg_rp_buf_add(&l->cites, ru->cite);
     }
   }
-  arr = cg_rp_get(doc, "missing");
-  for(i = 0; arr && i < cg_json_size(arr); i++) {
-    if(missing.n)
-      cg_rp_buf_add(&missing, ";");
-    cg_rp_buf_add(&missing, cg_json_string_value(cg_json_at(arr, i)));
+  cg_rp_missing_text(&l->missing, d->missing, ";");
+  for(i = 0; i < d->nhits; i++) {
+    const cg_decision_hit *h = &d->hits[i];
+    if(l->scr.n)
+      cg_rp_buf_add(&l->scr, " | ");
+    cg_rp_buf_add(&l->scr, h->list);
+    cg_rp_buf_add(&l->scr, ": ");
+    cg_rp_buf_add(&l->scr, h->name);
+    if(!isnan(cg_rp_known(h->score)))
+      cg_rp_buf_addf(&l->scr, " (score %.2f)", h->score);
   }
-  arr = cg_rp_get(doc, "screening");
-  for(i = 0; arr && i < cg_json_size(arr); i++) {
-    it = cg_json_at(arr, i);
-    if(scr.n)
-      cg_rp_buf_add(&scr, " | ");
-    cg_rp_buf_add(&scr, cg_rp_str(it, "list"));
-    cg_rp_buf_add(&scr, ": ");
-    cg_rp_buf_add(&scr, cg_rp_str(it, "name"));
-    if(!isnan(cg_rp_num(it, "score")))
-      cg_rp_buf_addf(&scr, " (score %.2f)", cg_rp_num(it, "score"));
-  }
-  if(ids.oom || cites.oom || missing.oom || scr.oom) {
-    rc = cg_error_set(err, CG_ENOMEM, "report: out of memory");
-    goto done;
-  }
+  return l->ids.oom || l->cites.oom || l->missing.oom || l->scr.oom ? CG_ENOMEM
+                                                                    : CG_OK;
+}
 
-  text(f, &col, doc, "order_id");
-  text(f, &col, doc, "decision");
-  text(f, &col, doc, "as_of");
-  text(f, &col, doc, "customer.name");
-  text(f, &col, doc, "customer.country");
-  text(f, &col, doc, "customer.hq_country");
-  text(f, &col, doc, "customer.parent");
-  text(f, &col, doc, "customer.parent_hq_country");
-  text(f, &col, doc, "destination");
-  text(f, &col, doc, "chip.name");
-  text(f, &col, doc, "chip.vendor");
-  text(f, &col, doc, "chip.eccn");
-  num(f, &col, cg_rp_num(doc, "chip.tpp"));
-  num(f, &col, cg_rp_num(doc, "chip.pd"));
-  num(f, &col, cg_rp_num(doc, "quantity"));
-  text(f, &col, doc, "license.number");
-  num(f, &col, cg_rp_num(doc, "license.remaining"));
-  cell(f, &col, cg_rp_buf_str(&ids));
-  cell(f, &col, cg_rp_buf_str(&cites));
-  cell(f, &col, cg_rp_buf_str(&missing));
-  cell(f, &col, cg_rp_buf_str(&scr));
-  num(f, &col, cg_rp_num(w, "h100e"));
-  num(f, &col, cg_rp_num(w, "cluster_peak_flops"));
-  num(f, &col, cg_rp_num(w, "cluster_effective_flops"));
-  num(f, &col, cg_rp_num(w, "flop_365d"));
+static void lists_free(lists *l)
+{
+  cg_rp_buf_free(&l->ids);
+  cg_rp_buf_free(&l->cites);
+  cg_rp_buf_free(&l->missing);
+  cg_rp_buf_free(&l->scr);
+}
+
+int cg_rp_csv_add(cg_report *r, FILE *f, const cg_decision *d, cg_error *err)
+{
+  const cg_decision_workload *w = &d->workload;
+  const cg_decision_license *l = &d->license;
+  lists j = { { 0 }, { 0 }, { 0 }, { 0 } };
+  size_t col = 0;
+  int rc;
+
+  (void)r;
+  rc = join(&j, d);
+  if(rc != CG_OK) {
+    lists_free(&j);
+    return cg_error_set(err, CG_ENOMEM, "report: out of memory");
+  }
+  cell(f, &col, d->order_id);
+  cell(f, &col, cg_outcome_name(d->decision));
+  cell(f, &col, d->as_of);
+  cell(f, &col, d->customer.name);
+  cell(f, &col, d->customer.country);
+  cell(f, &col, d->customer.hq_country);
+  cell(f, &col, d->customer.parent);
+  cell(f, &col, d->customer.parent_hq_country);
+  cell(f, &col, d->destination);
+  cell(f, &col, d->chip.name);
+  cell(f, &col, d->chip.vendor);
+  cell(f, &col, d->chip.eccn);
+  num(f, &col, d->chip.tpp);
+  num(f, &col, d->chip.pd);
+  num(f, &col, (double)d->quantity);
+  cell(f, &col, l->present ? l->number : NULL);
+  num(f, &col, l->present && l->max_qty >= 0 ? (double)l->remaining : NAN);
+  cell(f, &col, cg_rp_buf_str(&j.ids));
+  cell(f, &col, cg_rp_buf_str(&j.cites));
+  cell(f, &col, cg_rp_buf_str(&j.missing));
+  cell(f, &col, cg_rp_buf_str(&j.scr));
+  num(f, &col, w->h100e);
+  num(f, &col, w->cluster_peak_flops);
+  num(f, &col, w->cluster_effective_flops);
+  num(f, &col, w->flop_365d);
   num(f, &col, cg_rp_workload_days(w, "GPT-3"));
-  cell(f, &col, cg_rp_text(w, "reaches_1e26_365d", b, sizeof(b)));
-  text(f, &col, doc, "ruleset");
-  text(f, &col, doc, "lists");
-  text(f, &col, doc, "decided_at");
+  cell(f, &col, cg_rp_tristate(w->reaches_1e26_365d));
+  cell(f, &col, d->ruleset);
+  cell(f, &col, d->lists);
+  cell(f, &col, d->decided_at);
+  lists_free(&j);
   if(cg_csv_write_eol(f) != CG_OK)
-    rc = cg_error_set(err, CG_EIO, "report.csv: write failed");
-
-done:
-  cg_rp_buf_free(&ids);
-  cg_rp_buf_free(&cites);
-  cg_rp_buf_free(&missing);
-  cg_rp_buf_free(&scr);
-  return rc;
+    return cg_error_set(err, CG_EIO, "report.csv: write failed");
+  return CG_OK;
 }

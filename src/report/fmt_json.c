@@ -18,22 +18,22 @@ void cg_rp_json_begin(cg_report *r, FILE *f)
   fputs(",\n\"orders\": [", f);
 }
 
-int cg_rp_json_add(cg_report *r, FILE *f, const cg_json *doc, const char *json,
-                   cg_error *err)
+int cg_rp_json_add(cg_report *r, FILE *f, const cg_decision *d,
+                   const char *json, size_t len, cg_error *err)
 {
   char *s = NULL;
   int rc = CG_OK;
 
-  /* One buffer and one write per order: much faster than dumping to the
+  /* One buffer and one write per order: much faster than writing to the
    * stream token by token. */
   fputs(r->n > 1 ? ",\n" : "\n", f);
   if(json) {
-    fputs(json, f);
+    fwrite(json, 1, len, f);
     return CG_OK;
   }
-  rc = cg_json_dump(&s, doc, 0, err);
+  rc = cg_decision_write(d, &s, &len, err);
   if(rc == CG_OK)
-    fputs(s, f);
+    fwrite(s, 1, len, f);
   free(s);
   return rc;
 }

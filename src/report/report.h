@@ -1,16 +1,20 @@
 /* report.h -- audit reports of a batch of decisions: Markdown, a
  * self-contained HTML page (inline CSS and SVG charts, no scripts), one
- * JSON document, and CSV with one row per order.
+ * JSON document, and CSV with one row per order; and the reports driven
+ * from the database (a batch's, written while it decides, and any rebuilt
+ * from the audit log).
  *
- * Input is a stream of decision documents (the JSON of decide/audit, one
- * per order; see tests/check_report.c for the fields read; missing fields
- * and nulls are tolerated) plus batch metadata.
+ * Input is a stream of decisions (decide/decision.h cg_decision, with
+ * their canonical bytes when the caller has them) plus batch metadata.
+ * Unknown values (NULL strings, NaN numbers) are shown as unknown or left
+ * empty.
  *
  * Streaming: JSON and CSV are written order by order as cg_report_add is
- * called; Markdown and HTML are written by cg_report_end from the summary
- * (which counts every order) and the first opts.detail_cap orders (kept
- * by reference), so memory does not grow with the batch beyond that cap
- * and the per-value tallies (destinations, rules, customers, chips).
+ * called, and so are the Markdown and HTML sections of the first
+ * opts.detail_cap orders (in memory); cg_report_end writes the Markdown
+ * and HTML documents: the summary (which counts every order), then those
+ * sections. Memory does not grow with the batch beyond that cap and the
+ * per-value tallies (destinations, rules, customers, chips).
  *
  * All text taken from data is escaped for its format (HTML entities,
  * Markdown backslash escapes) and CSV cells starting with = + - @ are
@@ -19,16 +23,18 @@
  * Ownership: cg_report_begin returns a writer freed by cg_report_free
  * (which also closes files it opened). Streams given to cg_report_attach
  * stay the caller's. Metadata strings and JSON are borrowed until
- * cg_report_end returns; decision documents passed to cg_report_add get a
- * reference taken while they are needed. */
+ * cg_report_end returns; decisions and bytes passed to cg_report_add are
+ * not kept. */
 #ifndef CG_REPORT_H
 #define CG_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/error.h"
 #include "core/json.h"
+#include "decide/decision.h"
 #include "decide/workload.h"
 
 enum {
@@ -68,6 +74,11 @@ typedef struct cg_report cg_report;
 /* Starts a report. opts may be NULL. */
 int cg_report_begin(cg_report **out, const cg_report_batch *batch,
                     const cg_report_opts *opts, cg_error *err);
+/* Replaces the batch metadata (borrowed until cg_report_end) before the
+ * first add, for a writer opened before its batch exists; CG_EUSAGE
+ * after. */
+int cg_report_set_batch(cg_report *r, const cg_report_batch *batch,
+                        cg_error *err);
 /* Replaces the batch's licence balances (borrowed until cg_report_end):
  * a report written while the batch runs learns them at the end. */
 void cg_report_set_licenses(cg_report *r, const cg_json *licenses);
@@ -80,14 +91,12 @@ int cg_report_attach(cg_report *r, int format, FILE *f, cg_error *err);
  * failed run never leaves a half report under the final name. */
 int cg_report_open_dir(cg_report *r, const char *dir, const char *formats,
                        cg_error *err);
-/* Adds one decision document (must be a JSON object). */
-int cg_report_add(cg_report *r, const cg_json *decision, cg_error *err);
-/* The same when the caller already holds the document serialised (e.g.
- * the canonical JSON stored in the audit log): json (NUL-terminated, one
- * JSON object, no trailing newline needed) is copied verbatim into the
- * JSON report instead of serialising decision again. */
-int cg_report_add_dumped(cg_report *r, const cg_json *decision,
-                         const char *json, cg_error *err);
+/* Adds one decision. json (len bytes) is its canonical form
+ * (cg_decision_write; e.g. as the audit log stores it) and is copied
+ * verbatim into the JSON report; NULL: the report writes it with
+ * cg_decision_write. Neither is kept after the call. */
+int cg_report_add(cg_report *r, const cg_decision *d, const char *json,
+                  size_t len, cg_error *err);
 /* Writes summaries and closes the formats; the report can only be freed
  * afterwards. */
 int cg_report_end(cg_report *r, cg_error *err);
@@ -99,10 +108,12 @@ void cg_report_free(cg_report *r);
 /* ---- whole-batch helpers ------------------------------------------------ */
 
 typedef struct cg_report_input {
-  cg_report_batch batch;      /* metadata */
-  const cg_json *const *docs; /* decision documents */
-  size_t n_docs;              /* number of docs */
-  cg_report_opts opts;        /* options (zeroed = defaults) */
+  cg_report_batch batch;        /* metadata */
+  const cg_decision *decisions; /* n_docs decisions */
+  const char *const *json;      /* their canonical bytes (NUL-terminated),
+                                   or NULL: written by the report */
+  size_t n_docs;                /* number of decisions */
+  cg_report_opts opts;          /* options (zeroed = defaults) */
 } cg_report_input;
 
 typedef struct cg_report_paths {
@@ -116,6 +127,52 @@ int cg_report_write(const cg_report_input *in, const char *format, FILE *out,
  * (may be NULL) gets the files written. */
 int cg_report_write_dir(const cg_report_input *in, const char *dir,
                         const char *formats, cg_report_paths *paths_out,
+                        cg_error *err);
+
+/* ---- reports from the database (run.c) ---------------------------------- */
+
+struct cg_store;
+struct cg_rules;
+struct cg_batch_opts;
+struct cg_batch_result;
+
+/* What a report from the audit log covers: set exactly one. */
+typedef struct cg_report_scope {
+  int64_t batch_id;     /* that batch's decisions, or 0 */
+  const char *order_id; /* that order's decision, with its batch's
+                           metadata, or NULL */
+  int all;              /* every decision in the log */
+} cg_report_scope;
+
+/* Where a report goes: files in dir, or one format to stream. */
+typedef struct cg_report_out {
+  const char *dir;       /* folder (created if needed) for report.<ext>;
+                            NULL: write to stream */
+  const char *formats;   /* with dir: "md,html,json,csv" or a subset;
+                            NULL = all */
+  FILE *stream;          /* without dir: the destination (borrowed) */
+  int format;            /* without dir: CG_REPORT_* */
+  cg_report_paths paths; /* out: the files written ("" for the others) */
+} cg_report_out;
+
+/* Rebuilds a report from the audit log alone: the decisions in scope,
+ * the batch's metadata from its row (scope.all: none; mfu is then the
+ * MFU shown), the workloads of db and the licence balances as they are
+ * now. CG_ENOTFOUND for an unknown batch or an order with no recorded
+ * decision; CG_EUSAGE for bad formats; CG_EIO if a file cannot be
+ * written (no half report is left under a final name). */
+int cg_report_from_log(struct cg_store *db, const cg_report_scope *scope,
+                       double mfu, cg_report_out *out, cg_error *err);
+
+/* Runs cg_batch_run and, with out (dir only; NULL: no report), writes
+ * the reports: of this batch while it decides (no second pass over the
+ * audit log), or with all, of every decision in the log after the batch.
+ * The folder and formats are checked before anything is decided. Any
+ * on_begin/on_decision callbacks of bo are still called, after the
+ * report's. res as cg_batch_run. */
+int cg_report_run_batch(struct cg_store *db, const struct cg_rules *pack,
+                        const struct cg_batch_opts *bo, int all,
+                        cg_report_out *out, struct cg_batch_result *res,
                         cg_error *err);
 
 /* Format by name ("md"/"markdown", "html", "json", "csv"), or -1. */

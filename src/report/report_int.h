@@ -1,26 +1,38 @@
 /* report_int.h -- private to src/report/: the writer state, tallies for the
  * summary, escaping and small helpers shared by the format writers.
  *
+ * Files depend one way (no file calls into a file above it):
+ *   util.c (tallies, strings, escaping, templates, reading decisions)
+ *   <- summary.c (tallies per order, summary JSON)
+ *   <- svg.c, doc_emit.c <- doc_order.c (one order's section), doc.c
+ *      (Markdown and HTML documents)
+ *   <- fmt_json.c, fmt_csv.c
+ *   <- core.c (the public writer API) <- run.c (batches, the audit log).
+ *
  * Write errors: writers do not check every fprintf; cg_report_end checks
  * ferror() and fflush() on each stream and reports CG_EIO. */
 #ifndef CG_REPORT_INT_H
 #define CG_REPORT_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "core/json.h"
-#include "report/report.h"
+#include "decide/decision.h"
 #include "decide/workload.h"
+#include "report/report.h"
 
 /* ===== decisions ========================================================= */
 
 #define CG_RP_NDEC 8 /* the seven outcomes + "other" */
 
-/* Outcome names, least to most severe; index CG_RP_NDEC - 1 is "other". */
-extern const char *const cg_rp_decisions[CG_RP_NDEC];
-/* Index of a decision name (7 = other/unknown). */
-int cg_rp_decision_index(const char *s);
+/* Index of an outcome for counts and colours: the cg_outcome value for
+ * the seven outcomes, least to most severe, CG_RP_NDEC - 1 for any
+ * other. */
+int cg_rp_decision_index(cg_outcome o);
+/* Name of an index: cg_outcome_name, or "other". */
+const char *cg_rp_decision_name(int idx);
 /* Fill colour of an outcome for charts and badges. */
 const char *cg_rp_decision_color(int idx);
 
@@ -71,21 +83,22 @@ void cg_rp_buf_addf(cg_rp_buf *b, const char *fmt, ...)
 const char *cg_rp_buf_str(const cg_rp_buf *b); /* "" when empty */
 void cg_rp_buf_free(cg_rp_buf *b);
 
-/* ===== reading decision documents ======================================== */
+/* ===== reading decisions ================================================= */
 
-/* Value at a dotted path ("chip.name"); NULL if absent. */
-const cg_json *cg_rp_get(const cg_json *o, const char *path);
-/* String at path, or NULL (non-strings give NULL). */
-const char *cg_rp_str(const cg_json *o, const char *path);
-/* Number at path, or NaN. */
-double cg_rp_num(const cg_json *o, const char *path);
-/* The value at path rendered as short text into buf: strings as is,
- * numbers %.6g, booleans yes/no, null/absent as "" (returns buf). */
-const char *cg_rp_text(const cg_json *o, const char *path, char *buf,
-                       size_t n);
-/* Days for the reference workload whose name starts with prefix, from a
- * workload JSON object; NaN if absent. */
-double cg_rp_workload_days(const cg_json *w, const char *prefix);
+/* v if finite, else NaN: the canonical bytes write infinities as null, so
+ * a report reads the same whether it gets a decision as decided or as
+ * read back from the audit log. */
+double cg_rp_known(double v);
+/* "%.6g" of a finite v, "" otherwise (returns buf). */
+const char *cg_rp_num_text(char *buf, size_t n, double v);
+/* yes / no / "" for a tristate 1 / 0 / -1 (returns a constant). */
+const char *cg_rp_tristate(int v);
+/* Days for the reference workload whose name starts with prefix; NaN if
+ * absent. */
+double cg_rp_workload_days(const cg_decision_workload *w, const char *prefix);
+/* The facts in mask, in fact-id order (the order the bytes list them),
+ * joined with sep into b. */
+void cg_rp_missing_text(cg_rp_buf *b, uint64_t mask, const char *sep);
 
 /* ===== formatting and escaping ============================================
  */
@@ -137,19 +150,29 @@ struct cg_report {
   cg_rp_tally hits;                    /* customers with list hits */
   cg_rp_tally chips;                   /* chips in the batch */
   cg_rp_tally customers;               /* per-customer compute totals */
-  const cg_json **detail;              /* first detail_cap docs (referenced) */
-  size_t n_detail;                     /* docs kept */
+  FILE *detail[2];                     /* md, html: sections of the first
+                                          detail_cap orders (memstreams) */
+  char *detail_buf[2];                 /* their text */
+  size_t detail_len[2];                /* their length */
+  size_t n_detail;                     /* orders with a section */
 };
+
+/* ===== summary.c ==========================================================
+ */
+
+/* Updates every summary tally with one decision whose outcome index is dx;
+ * CG_ENOMEM on failure. */
+int cg_rp_tally_add(cg_report *r, const cg_decision *d, int dx, cg_error *err);
 
 /* Per-format writers. begin runs before the first order, add per order,
  * end after the last one (md/html write everything in end). */
 void cg_rp_json_begin(cg_report *r, FILE *f);
-/* json: the document already serialised, or NULL. */
-int cg_rp_json_add(cg_report *r, FILE *f, const cg_json *doc, const char *json,
-                   cg_error *err);
+/* json: the decision's canonical bytes (len of them), or NULL. */
+int cg_rp_json_add(cg_report *r, FILE *f, const cg_decision *d,
+                   const char *json, size_t len, cg_error *err);
 int cg_rp_json_end(cg_report *r, FILE *f, cg_error *err);
 void cg_rp_csv_begin(cg_report *r, FILE *f);
-int cg_rp_csv_add(cg_report *r, FILE *f, const cg_json *doc, cg_error *err);
+int cg_rp_csv_add(cg_report *r, FILE *f, const cg_decision *d, cg_error *err);
 int cg_rp_md_write(cg_report *r, FILE *f, cg_error *err);
 int cg_rp_html_write(cg_report *r, FILE *f, cg_error *err);
 
@@ -160,6 +183,43 @@ cg_json *cg_rp_batch_json(const cg_report *r);
 cg_json *cg_rp_summary_json(const cg_report *r, int with_customers);
 /* One customer's compute total (compact; NULL on OOM). */
 cg_json *cg_rp_customer_json(const cg_report *r, const cg_rp_entry *e);
+
+/* ===== Markdown / HTML emitter (doc_emit.c) ===============================
+ */
+
+typedef struct cg_rp_out {
+  FILE *f;  /* destination */
+  int html; /* 1 HTML, 0 Markdown */
+} cg_rp_out;
+
+/* Data text escaped for the format. */
+void cg_rp_esc(const cg_rp_out *o, const char *s);
+/* Heading of level 1-6; id (may be NULL) is the HTML anchor. */
+void cg_rp_heading(const cg_rp_out *o, int level, const char *text,
+                   const char *id);
+/* Paragraph of class cls ("note" is italic in Markdown). */
+void cg_rp_para(const cg_rp_out *o, const char *cls, const char *text);
+/* Table with n columns titled heads; numeric columns start with '#'. */
+void cg_rp_tbl_begin(const cg_rp_out *o, const char *cls, int n,
+                     const char *const *heads);
+void cg_rp_tr(const cg_rp_out *o);
+void cg_rp_tr_end(const cg_rp_out *o);
+void cg_rp_td(const cg_rp_out *o, const char *s);
+void cg_rp_td_num(const cg_rp_out *o, const char *s);
+void cg_rp_td_th(const cg_rp_out *o, const char *s);
+void cg_rp_td_count(const cg_rp_out *o, size_t v);
+void cg_rp_td_fmt(const cg_rp_out *o, double v); /* cg_rp_fmt */
+void cg_rp_tbl_end(const cg_rp_out *o);
+/* A two-column field/value row ("unknown" for NULL or empty v). */
+void cg_rp_kv(const cg_rp_out *o, const char *k, const char *v);
+void cg_rp_ul_begin(const cg_rp_out *o, const char *cls);
+void cg_rp_li(const cg_rp_out *o, const char *s);
+void cg_rp_ul_end(const cg_rp_out *o);
+/* The name of outcome index idx, coloured in HTML, bold in Markdown. */
+void cg_rp_badge(const cg_rp_out *o, int idx);
+
+/* One order's detail section (doc_order.c); idx counts from 0. */
+void cg_rp_doc_order(const cg_rp_out *o, const cg_decision *d, size_t idx);
 
 /* SVG charts. */
 void cg_rp_svg_decisions(FILE *f, const cg_report *r);

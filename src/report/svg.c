@@ -50,9 +50,10 @@ void cg_rp_svg_decisions(FILE *f, const cg_report *r)
             "fill=\"%s\"><title>%s: %zu</title></rect>"
             "<text x=\"%d\" y=\"%d\" font-size=\"13\" "
             "fill=\"#1b1f24\">%zu</text></g>\n",
-            cg_rp_decisions[i], label - 8, y + 19, cg_rp_decisions[i], label,
-            y + 4, bw, row - 8, cg_rp_decision_color(i), cg_rp_decisions[i],
-            r->dec[i], label + bw + 6, y + 19, r->dec[i]);
+            cg_rp_decision_name(i), label - 8, y + 19, cg_rp_decision_name(i),
+            label, y + 4, bw, row - 8, cg_rp_decision_color(i),
+            cg_rp_decision_name(i), r->dec[i], label + bw + 6, y + 19,
+            r->dec[i]);
     k++;
   }
   fprintf(f,
@@ -284,25 +285,13 @@ static void place(const axes *a, box *boxes, size_t *nb, double cx, double cy,
   boxes[(*nb)++] = first;
 }
 
-void cg_rp_svg_tpp_pd(FILE *f, const cg_report *r)
+/* Log axes wide enough for every plottable chip (at least TPP 100-1e5,
+ * PD 0.1-100) in a w x h chart. */
+static void set_axes(axes *a, cg_rp_entry *const *v, size_t n, int w, int h)
 {
-  const int w = 680, h = 470;
-  cg_rp_entry **v;
-  axes a;
   double lo_x = 100, hi_x = 1e5, lo_y = 0.1, hi_y = 100;
-  size_t n = 0, i, j, k, nl = 0, nb = 0, unplotted = 0, *lead = NULL;
-  cg_rp_buf *labels = NULL;
-  box *boxes = NULL;
-  char *grouped = NULL;
+  size_t i;
 
-  v = cg_rp_tally_sorted(&r->chips, &n);
-  if(!v)
-    return;
-  grouped = calloc(n ? n : 1, 1);
-  if(!grouped) {
-    free(v);
-    return;
-  }
   for(i = 0; i < n; i++) {
     if(!plottable(v[i]))
       continue;
@@ -311,15 +300,141 @@ void cg_rp_svg_tpp_pd(FILE *f, const cg_report *r)
     lo_y = fmin(lo_y, v[i]->y);
     hi_y = fmax(hi_y, v[i]->y * 1.05);
   }
-  a.x0 = floor(log10(lo_x));
-  a.x1 = ceil(log10(hi_x));
-  a.y0 = floor(log10(lo_y));
-  a.y1 = ceil(log10(hi_y));
-  a.left = 72;
-  a.top = 12;
-  a.pw = w - a.left - 30;
-  a.ph = h - a.top - 58;
+  a->x0 = floor(log10(lo_x));
+  a->x1 = ceil(log10(hi_x));
+  a->y0 = floor(log10(lo_y));
+  a->y1 = ceil(log10(hi_y));
+  a->left = 72;
+  a->top = 12;
+  a->pw = w - a->left - 30;
+  a->ph = h - a->top - 58;
+}
 
+/* Groups the chips at chip i's point (within 0.5%) into one label of at
+ * most three names; marks them in grouped. */
+static void group_label(cg_rp_entry *const *v, size_t n, size_t i,
+                        char *grouped, cg_rp_buf *label)
+{
+  size_t j, more = 0, shown = 0;
+
+  for(j = i; j < n; j++) {
+    if(!plottable(v[j]) || grouped[j])
+      continue;
+    if(fabs(v[j]->x / v[i]->x - 1) > 0.005 ||
+       fabs(v[j]->y / v[i]->y - 1) > 0.005)
+      continue;
+    grouped[j] = 1;
+    if(shown < 3) {
+      if(shown)
+        cg_rp_buf_add(label, ", ");
+      cg_rp_buf_add(label, v[j]->key);
+      shown++;
+    }
+    else
+      more++;
+  }
+  if(more)
+    cg_rp_buf_addf(label, " +%zu more", more);
+}
+
+/* One point and its label, placed clear of the boxes taken so far. */
+static void point(FILE *f, const axes *a, box *boxes, size_t *nb,
+                  const cg_rp_entry *e, const char *label)
+{
+  double cx = px(a, e->x), cy = py(a, e->y), lx, ly;
+  int end_anchor;
+
+  place(a, boxes, nb, cx, cy, strlen(label), &lx, &ly, &end_anchor);
+  fprintf(f,
+          "<g class=\"chip\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" "
+          "fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"1.5\">"
+          "<title>",
+          cx, cy, cg_rp_decision_color(worst(e)));
+  cg_rp_html(f, e->key);
+  fprintf(f, " (TPP %.0f, PD %.3g)</title></circle>", e->x, e->y);
+  fprintf(f,
+          "<text class=\"chip-label\" x=\"%.1f\" y=\"%.1f\" "
+          "font-size=\"10\" fill=\"#1b1f24\"%s>",
+          lx, ly, end_anchor ? " text-anchor=\"end\"" : "");
+  cg_rp_html(f, label);
+  fputs("</text></g>\n", f);
+}
+
+/* The points: chips at the same point share one label; labels are placed
+ * where they hit no point, region label or other label. Nothing is drawn
+ * if memory runs out. */
+static void points(FILE *f, const axes *a, cg_rp_entry *const *v, size_t n)
+{
+  size_t i, k, nl = 0, nb = 0, *lead = calloc(n ? n : 1, sizeof(*lead));
+  cg_rp_buf *labels = calloc(n ? n : 1, sizeof(*labels));
+  box *boxes = calloc(2 * n + 8, sizeof(*boxes));
+  char *grouped = calloc(n ? n : 1, 1);
+
+  if(lead && labels && boxes && grouped) {
+    nb = fixed_boxes(a, boxes);
+    for(i = 0; i < n; i++) {
+      if(!plottable(v[i]) || grouped[i])
+        continue;
+      group_label(v, n, i, grouped, &labels[nl]);
+      lead[nl++] = i;
+      boxes[nb].x0 = px(a, v[i]->x) - 6;
+      boxes[nb].y0 = py(a, v[i]->y) - 6;
+      boxes[nb].x1 = px(a, v[i]->x) + 6;
+      boxes[nb].y1 = py(a, v[i]->y) + 6;
+      nb++;
+    }
+    for(k = 0; k < nl; k++)
+      point(f, a, boxes, &nb, v[lead[k]], cg_rp_buf_str(&labels[k]));
+  }
+  for(k = 0; labels && k < n; k++)
+    cg_rp_buf_free(&labels[k]);
+  free(labels);
+  free(lead);
+  free(boxes);
+  free(grouped);
+}
+
+/* The aside listing chips with unknown TPP or PD, and the chart's note. */
+static void unplotted(FILE *f, cg_rp_entry *const *v, size_t n)
+{
+  size_t i, count = 0;
+
+  fputs("<aside class=\"unplotted\"><h4>Not plotted (TPP or PD "
+        "unknown)</h4>\n<ul>\n",
+        f);
+  for(i = 0; i < n; i++) {
+    if(plottable(v[i]))
+      continue;
+    fputs("<li class=\"unplotted-chip\">", f);
+    cg_rp_html(f, v[i]->key);
+    if(isnan(v[i]->x) || v[i]->x <= 0)
+      fputs(" &mdash; TPP unknown", f);
+    else
+      fprintf(f, " &mdash; TPP %.0f, PD unknown", v[i]->x);
+    fputs("</li>\n", f);
+    count++;
+  }
+  if(!count)
+    fputs("<li>none</li>\n", f);
+  fputs("</ul>\n<p class=\"chart-note\">Points are coloured by the most "
+        "severe decision among the chip's orders. Regions per 15 CFR 774 "
+        "Supp. 1, ECCN 3A090 (88 FR 73458). A chip's class also depends on "
+        "the datacenter test (Note 2), which the chart does not show."
+        "</p>\n</aside>\n",
+        f);
+}
+
+void cg_rp_svg_tpp_pd(FILE *f, const cg_report *r)
+{
+  const int w = 680, h = 470;
+  cg_rp_entry **v;
+  axes a;
+  size_t n = 0;
+
+  v = cg_rp_tally_sorted(&r->chips, &n);
+  if(!v)
+    return;
+  set_axes(&a, v, n, w, h);
   fputs("<figure id=\"fig-tpp-pd\"><figcaption>TPP vs performance density: "
         "ECCN 3A090 regions and this batch's chips</figcaption>\n"
         "<div class=\"charts\">\n",
@@ -335,96 +450,9 @@ void cg_rp_svg_tpp_pd(FILE *f, const cg_report *r)
           w, h, w, h, w, h);
   grid(f, &a);
   regions(f, &a);
-
-  /* Chips at the same point share one label; labels are placed where
-   * they hit no point, region label or other label. */
-  lead = calloc(n ? n : 1, sizeof(*lead));
-  labels = calloc(n ? n : 1, sizeof(*labels));
-  boxes = calloc(2 * n + 8, sizeof(*boxes));
-  if(lead && labels && boxes) {
-    nb = fixed_boxes(&a, boxes);
-    for(i = 0; i < n; i++) {
-      size_t more = 0, shown = 0;
-      if(!plottable(v[i]) || grouped[i])
-        continue;
-      for(j = i; j < n; j++) {
-        if(!plottable(v[j]) || grouped[j])
-          continue;
-        if(fabs(v[j]->x / v[i]->x - 1) > 0.005 ||
-           fabs(v[j]->y / v[i]->y - 1) > 0.005)
-          continue;
-        grouped[j] = 1;
-        if(shown < 3) {
-          if(shown)
-            cg_rp_buf_add(&labels[nl], ", ");
-          cg_rp_buf_add(&labels[nl], v[j]->key);
-          shown++;
-        }
-        else
-          more++;
-      }
-      if(more)
-        cg_rp_buf_addf(&labels[nl], " +%zu more", more);
-      lead[nl++] = i;
-      boxes[nb].x0 = px(&a, v[i]->x) - 6;
-      boxes[nb].y0 = py(&a, v[i]->y) - 6;
-      boxes[nb].x1 = px(&a, v[i]->x) + 6;
-      boxes[nb].y1 = py(&a, v[i]->y) + 6;
-      nb++;
-    }
-    for(k = 0; k < nl; k++) {
-      double cx = px(&a, v[lead[k]]->x), cy = py(&a, v[lead[k]]->y);
-      double lx, ly;
-      int end_anchor;
-
-      place(&a, boxes, &nb, cx, cy, strlen(cg_rp_buf_str(&labels[k])), &lx,
-            &ly, &end_anchor);
-      fprintf(f,
-              "<g class=\"chip\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" "
-              "fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"1.5\">"
-              "<title>",
-              cx, cy, cg_rp_decision_color(worst(v[lead[k]])));
-      cg_rp_html(f, v[lead[k]]->key);
-      fprintf(f, " (TPP %.0f, PD %.3g)</title></circle>", v[lead[k]]->x,
-              v[lead[k]]->y);
-      fprintf(f,
-              "<text class=\"chip-label\" x=\"%.1f\" y=\"%.1f\" "
-              "font-size=\"10\" fill=\"#1b1f24\"%s>",
-              lx, ly, end_anchor ? " text-anchor=\"end\"" : "");
-      cg_rp_html(f, cg_rp_buf_str(&labels[k]));
-      fputs("</text></g>\n", f);
-    }
-  }
-  for(k = 0; labels && k < n; k++)
-    cg_rp_buf_free(&labels[k]);
-  free(labels);
-  free(lead);
-  free(boxes);
+  points(f, &a, v, n);
   fputs("</svg>\n", f);
-
-  fputs("<aside class=\"unplotted\"><h4>Not plotted (TPP or PD "
-        "unknown)</h4>\n<ul>\n",
-        f);
-  for(i = 0; i < n; i++) {
-    if(plottable(v[i]))
-      continue;
-    fputs("<li class=\"unplotted-chip\">", f);
-    cg_rp_html(f, v[i]->key);
-    if(isnan(v[i]->x) || v[i]->x <= 0)
-      fputs(" &mdash; TPP unknown", f);
-    else
-      fprintf(f, " &mdash; TPP %.0f, PD unknown", v[i]->x);
-    fputs("</li>\n", f);
-    unplotted++;
-  }
-  if(!unplotted)
-    fputs("<li>none</li>\n", f);
-  fputs("</ul>\n<p class=\"chart-note\">Points are coloured by the most "
-        "severe decision among the chip's orders. Regions per 15 CFR 774 "
-        "Supp. 1, ECCN 3A090 (88 FR 73458). A chip's class also depends on "
-        "the datacenter test (Note 2), which the chart does not show."
-        "</p>\n</aside>\n</div></figure>\n",
-        f);
-  free(grouped);
+  unplotted(f, v, n);
+  fputs("</div></figure>\n", f);
   free(v);
 }

@@ -15,19 +15,15 @@ extern const int cg_template_count;
 
 /* ===== decisions ========================================================= */
 
-const char *const cg_rp_decisions[CG_RP_NDEC] = {
-  "nlr",  "exception",        "licensed", "notify",
-  "hold", "license_required", "deny",     "other"
-};
-
-int cg_rp_decision_index(const char *s)
+int cg_rp_decision_index(cg_outcome o)
 {
-  int i;
+  return (int)o >= 0 && (int)o < CG_RP_NDEC - 1 ? (int)o : CG_RP_NDEC - 1;
+}
 
-  for(i = 0; s && i < CG_RP_NDEC - 1; i++)
-    if(strcmp(s, cg_rp_decisions[i]) == 0)
-      return i;
-  return CG_RP_NDEC - 1;
+const char *cg_rp_decision_name(int idx)
+{
+  return idx >= 0 && idx < CG_RP_NDEC - 1 ? cg_outcome_name((cg_outcome)idx)
+                                          : "other";
 }
 
 const char *cg_rp_decision_color(int idx)
@@ -245,86 +241,50 @@ void cg_rp_buf_free(cg_rp_buf *b)
   memset(b, 0, sizeof(*b));
 }
 
-/* ===== reading decision documents ======================================== */
+/* ===== reading decisions ================================================= */
 
-const cg_json *cg_rp_get(const cg_json *o, const char *path)
+double cg_rp_known(double v)
 {
-  char key[128];
-  const char *dot;
-  size_t k;
-
-  while(o && path) {
-    if(cg_json_type(o) != CG_JSON_OBJECT)
-      return NULL;
-    dot = strchr(path, '.');
-    k = dot ? (size_t)(dot - path) : strlen(path);
-    if(k >= sizeof(key))
-      return NULL;
-    memcpy(key, path, k);
-    key[k] = '\0';
-    o = cg_json_get(o, key);
-    path = dot ? dot + 1 : NULL;
-  }
-  return o;
+  return isfinite(v) ? v : NAN;
 }
 
-const char *cg_rp_str(const cg_json *o, const char *path)
+const char *cg_rp_num_text(char *buf, size_t n, double v)
 {
-  const cg_json *v = cg_rp_get(o, path);
-  return v ? cg_json_string_value(v) : NULL;
-}
-
-double cg_rp_num(const cg_json *o, const char *path)
-{
-  const cg_json *v = cg_rp_get(o, path);
-  return v ? cg_json_number_value(v) : NAN;
-}
-
-const char *cg_rp_text(const cg_json *o, const char *path, char *buf, size_t n)
-{
-  const cg_json *v = path ? cg_rp_get(o, path) : o;
-
-  buf[0] = '\0';
-  if(!v)
-    return buf;
-  switch(cg_json_type(v)) {
-  case CG_JSON_STRING:
-    snprintf(buf, n, "%s", cg_json_string_value(v));
-    break;
-  case CG_JSON_INT:
-  case CG_JSON_REAL:
-    snprintf(buf, n, "%.6g", cg_json_number_value(v));
-    break;
-  case CG_JSON_BOOL:
-    snprintf(buf, n, "%s", cg_json_is_true(v) ? "yes" : "no");
-    break;
-  case CG_JSON_ARRAY:
-  case CG_JSON_OBJECT: {
-    char *s = NULL;
-    if(cg_json_dump(&s, v, CG_JSON_CANONICAL, NULL) == CG_OK)
-      snprintf(buf, n, "%s", s);
-    free(s);
-    break;
-  }
-  default:
-    break;
-  }
+  if(isfinite(v))
+    snprintf(buf, n, "%.6g", v);
+  else
+    buf[0] = '\0';
   return buf;
 }
 
-double cg_rp_workload_days(const cg_json *w, const char *prefix)
+const char *cg_rp_tristate(int v)
 {
-  const cg_json *arr = cg_rp_get(w, "workloads"), *it;
-  const char *name;
+  return v > 0 ? "yes" : v == 0 ? "no" : "";
+}
+
+double cg_rp_workload_days(const cg_decision_workload *w, const char *prefix)
+{
   size_t i;
 
-  for(i = 0; arr && i < cg_json_size(arr); i++) {
-    it = cg_json_at(arr, i);
-    name = cg_rp_str(it, "name");
-    if(name && strncmp(name, prefix, strlen(prefix)) == 0)
-      return cg_rp_num(it, "days");
-  }
+  for(i = 0; i < w->nworkloads; i++)
+    if(w->workloads[i].name &&
+       strncmp(w->workloads[i].name, prefix, strlen(prefix)) == 0)
+      return cg_rp_known(w->workloads[i].days);
   return NAN;
+}
+
+void cg_rp_missing_text(cg_rp_buf *b, uint64_t mask, const char *sep)
+{
+  int i, first = 1;
+
+  for(i = 0; i < CG_F_COUNT && i < 64; i++) {
+    if(!(mask & ((uint64_t)1 << i)))
+      continue;
+    if(!first)
+      cg_rp_buf_add(b, sep);
+    cg_rp_buf_add(b, cg_fact_name(i));
+    first = 0;
+  }
 }
 
 /* ===== formatting and escaping ============================================

@@ -1,0 +1,311 @@
+/* check_report_run.c -- reports driven from a real database (report.h
+ * cg_report_run_batch, cg_report_from_log) on the demo data: the report a
+ * batch writes while it decides equals the one rebuilt from the audit
+ * log, the JSON report holds the audit log's bytes, one order's report,
+ * unknown batches and orders, bad formats and folders refused before
+ * anything is decided, and the caller's batch callbacks still called. */
+#include "helpers.h"
+
+#include "core/json.h"
+#include "decide/batch.h"
+#include "report/report.h"
+#include "rules/rules.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char db_path[512];
+static cg_store *db;
+static cg_rules *pack;
+
+/* The demo database (its batch 1 decided every order), two more pending
+ * orders, the rule pack. */
+static void setup(void)
+{
+  const char *demo[] = { "demo", "--out", t_tmp("demo"), NULL };
+  const char *imp[] = { "import", "orders", NULL, NULL };
+  cg_error err = { 0 };
+  int rc;
+
+  snprintf(db_path, sizeof(db_path), "%s", t_tmp("demo.db"));
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, demo), 0);
+  imp[2] = t_write("more.csv",
+                   "order_id,customer,chip,destination,quantity,ship_date,"
+                   "end_use,role,packager,export_from_us\n"
+                   "O-9001,Nordic AI Cloud AB,NVIDIA H100 SXM5 80GB,SE,16,"
+                   "2026-11-20,,distributor,,\n"
+                   "O-9002,Bavaria Compute GmbH,NVIDIA B200,DE,8,2026-11-20,"
+                   ",distributor,,\n");
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, imp), 0);
+  rc = cg_store_open(&db, db_path, 0, &err);
+  ck_assert_cg_ok(rc, &err);
+  rc = cg_rules_load_dir(&pack, t_src("rules"), NULL, &err);
+  ck_assert_cg_ok(rc, &err);
+}
+
+static void teardown(void)
+{
+  cg_rules_free(pack);
+  pack = NULL;
+  cg_store_close(db);
+  db = NULL;
+  t_tmp_cleanup();
+}
+
+static char *slurp(const char *path)
+{
+  FILE *f = fopen(path, "rb");
+  char *s;
+  long n;
+
+  ck_assert_msg(f != NULL, "cannot open %s", path);
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  s = malloc((size_t)n + 1);
+  ck_assert_ptr_nonnull(s);
+  ck_assert_int_eq(fread(s, 1, (size_t)n, f), (size_t)n);
+  s[n] = '\0';
+  fclose(f);
+  return s;
+}
+
+static int64_t count_batches(void)
+{
+  cg_stmt *st = NULL;
+  cg_error err = { 0 };
+  int64_t n;
+  int rc = cg_store_prepare(db, &st, "SELECT count(*) FROM batches", &err);
+
+  ck_assert_cg_ok(rc, &err);
+  ck_assert_int_eq(cg_stmt_step(st, &err), 1);
+  n = cg_stmt_int(st, 0);
+  cg_stmt_finalize(st);
+  return n;
+}
+
+typedef struct calls {
+  int64_t batch; /* on_begin's batch id */
+  int decisions; /* on_decision calls */
+} calls;
+
+static int on_begin(void *arg, int64_t batch_id, cg_error *err)
+{
+  (void)err;
+  ((calls *)arg)->batch = batch_id;
+  return CG_OK;
+}
+
+static int on_decision(void *arg, const cg_decision *dn, const char *json,
+                       size_t len, cg_error *err)
+{
+  (void)err;
+  ck_assert_ptr_nonnull(dn);
+  ck_assert_str_eq(dn->order_id,
+                   ((calls *)arg)->decisions ? "O-9002" : "O-9001");
+  ck_assert_uint_eq(strlen(json), len);
+  ((calls *)arg)->decisions++;
+  return CG_OK;
+}
+
+START_TEST(test_batch_report_equals_log_report)
+{
+  /* Both read the same decisions: as decided, and as the log holds them. */
+  static const char *const ext[] = { "md", "html", "csv" };
+  cg_batch_opts bo = CG_BATCH_OPTS_INIT;
+  cg_batch_result res;
+  cg_report_out live, log;
+  cg_report_scope scope = { 0, NULL, 0 };
+  cg_error err = { 0 };
+  calls c = { 0, 0 };
+  char *a, *b;
+  size_t k;
+  int rc;
+
+  memset(&live, 0, sizeof(live));
+  live.dir = t_tmp("live");
+  bo.on_begin = on_begin;
+  bo.on_decision = on_decision;
+  bo.decision_arg = &c;
+  rc = cg_report_run_batch(db, pack, &bo, 0, &live, &res, &err);
+  ck_assert_cg_ok(rc, &err);
+  ck_assert_int_eq(res.decided, 2);
+  /* The caller's callbacks run too. */
+  ck_assert_int_eq(c.batch, res.batch_id);
+  ck_assert_int_eq(c.decisions, 2);
+  ck_assert_str_eq(live.paths.path[CG_REPORT_MD], t_tmp("live/report.md"));
+
+  memset(&log, 0, sizeof(log));
+  log.dir = t_tmp("log");
+  scope.batch_id = res.batch_id;
+  rc = cg_report_from_log(db, &scope, 0.40, &log, &err);
+  ck_assert_cg_ok(rc, &err);
+  for(k = 0; k < sizeof(ext) / sizeof(ext[0]); k++) {
+    int f = cg_report_format(ext[k]);
+    a = slurp(live.paths.path[f]);
+    b = slurp(log.paths.path[f]);
+    ck_assert_msg(strcmp(a, b) == 0, "report.%s differs", ext[k]);
+    free(a);
+    free(b);
+  }
+  a = slurp(log.paths.path[CG_REPORT_MD]);
+  ck_assert_ptr_nonnull(strstr(a, "O-9001"));
+  ck_assert_ptr_null(strstr(a, "O-1001")); /* batch 1's, not this one's */
+  free(a);
+}
+END_TEST
+
+/* The JSON report carries the audit log's bytes, one document per
+ * order. */
+START_TEST(test_json_holds_log_bytes)
+{
+  cg_report_scope scope = { 1, NULL, 0 };
+  cg_report_out out;
+  cg_error err = { 0 };
+  cg_stmt *st = NULL;
+  char *json;
+  int rc, n = 0;
+
+  memset(&out, 0, sizeof(out));
+  out.dir = t_tmp("b1");
+  out.formats = "json";
+  rc = cg_report_from_log(db, &scope, 0.40, &out, &err);
+  ck_assert_cg_ok(rc, &err);
+  ck_assert_str_eq(out.paths.path[CG_REPORT_MD], "");
+  json = slurp(out.paths.path[CG_REPORT_JSON]);
+  rc = cg_store_prepare(db, &st,
+                        "SELECT doc FROM decisions WHERE batch_id = 1", &err);
+  ck_assert_cg_ok(rc, &err);
+  while(cg_stmt_step(st, &err) == 1) {
+    ck_assert_msg(strstr(json, cg_stmt_text(st, 0)) != NULL, "missing: %.80s",
+                  cg_stmt_text(st, 0));
+    n++;
+  }
+  cg_stmt_finalize(st);
+  ck_assert_int_eq(n, 41);
+  free(json);
+}
+END_TEST
+
+START_TEST(test_one_order_to_stream)
+{
+  cg_report_scope scope = { 0, "O-1014", 0 };
+  cg_report_out out;
+  cg_error err = { 0 };
+  char *text = NULL;
+  size_t len = 0, lines = 0, i;
+  int rc;
+
+  memset(&out, 0, sizeof(out));
+  out.stream = open_memstream(&text, &len);
+  out.format = CG_REPORT_CSV;
+  rc = cg_report_from_log(db, &scope, 0.40, &out, &err);
+  fclose(out.stream);
+  ck_assert_cg_ok(rc, &err);
+  for(i = 0; i < len; i++)
+    lines += text[i] == '\n';
+  ck_assert_int_eq(lines, 2); /* header and O-1014 */
+  ck_assert_ptr_nonnull(strstr(text, "\n\"O-1014\",\"deny\","));
+  free(text);
+
+  out.stream = open_memstream(&text, &len);
+  out.format = CG_REPORT_MD;
+  rc = cg_report_from_log(db, &scope, 0.40, &out, &err);
+  fclose(out.stream);
+  ck_assert_cg_ok(rc, &err);
+  ck_assert_ptr_nonnull(strstr(text, "| Batch | order O-1014 (batch 1) |"));
+  free(text);
+}
+END_TEST
+
+START_TEST(test_unknown_batch_and_order)
+{
+  cg_report_scope batch = { 99, NULL, 0 }, order = { 0, "O-NOPE", 0 };
+  cg_report_out out;
+  cg_error err = { 0 };
+
+  memset(&out, 0, sizeof(out));
+  out.dir = t_tmp("x");
+  ck_assert_int_eq(cg_report_from_log(db, &batch, 0.40, &out, &err),
+                   CG_ENOTFOUND);
+  ck_assert_str_eq(err.msg, "unknown batch 99");
+  ck_assert_int_eq(cg_report_from_log(db, &order, 0.40, &out, &err),
+                   CG_ENOTFOUND);
+  ck_assert_str_eq(err.msg, "order O-NOPE has no recorded decision");
+  ck_assert_ptr_null(fopen(t_tmp("x/report.md"), "r"));
+}
+END_TEST
+
+/* A bad format or folder is refused before a batch row is written or an
+ * order decided. */
+START_TEST(test_refused_before_deciding)
+{
+  cg_batch_opts bo = CG_BATCH_OPTS_INIT;
+  cg_batch_result res;
+  cg_report_out out;
+  cg_error err = { 0 };
+  int64_t before = count_batches();
+
+  memset(&out, 0, sizeof(out));
+  out.dir = t_tmp("bad");
+  out.formats = "md,xx";
+  ck_assert_int_eq(cg_report_run_batch(db, pack, &bo, 0, &out, &res, &err),
+                   CG_EUSAGE);
+  out.dir = t_write("file", "not a folder\n");
+  out.formats = NULL;
+  ck_assert_int_eq(cg_report_run_batch(db, pack, &bo, 1, &out, &res, &err),
+                   CG_EIO);
+  ck_assert_int_eq(count_batches(), before);
+}
+END_TEST
+
+/* all: the report after the batch covers every decision in the log. */
+START_TEST(test_all)
+{
+  cg_batch_opts bo = CG_BATCH_OPTS_INIT;
+  cg_batch_result res;
+  cg_report_out out;
+  cg_error err = { 0 };
+  char *csv;
+  size_t lines = 0, i;
+  int rc;
+
+  memset(&out, 0, sizeof(out));
+  out.dir = t_tmp("all");
+  out.formats = "csv,md";
+  rc = cg_report_run_batch(db, pack, &bo, 1, &out, &res, &err);
+  ck_assert_cg_ok(rc, &err);
+  ck_assert_str_eq(out.paths.path[CG_REPORT_HTML], "");
+  csv = slurp(out.paths.path[CG_REPORT_CSV]);
+  for(i = 0; csv[i]; i++)
+    lines += csv[i] == '\n';
+  ck_assert_int_eq(lines, 1 + 41 + 2);
+  free(csv);
+  csv = slurp(out.paths.path[CG_REPORT_MD]);
+  ck_assert_ptr_nonnull(strstr(csv, "| Batch | all decisions |"));
+  free(csv);
+}
+END_TEST
+
+int main(void)
+{
+  Suite *s = suite_create("report_run");
+  TCase *tc = tcase_create("run");
+  SRunner *sr;
+  int failed;
+
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_batch_report_equals_log_report);
+  tcase_add_test(tc, test_json_holds_log_bytes);
+  tcase_add_test(tc, test_one_order_to_stream);
+  tcase_add_test(tc, test_unknown_batch_and_order);
+  tcase_add_test(tc, test_refused_before_deciding);
+  tcase_add_test(tc, test_all);
+  suite_add_tcase(s, tc);
+  sr = srunner_create(s);
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? 1 : 0;
+}
