@@ -7,28 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cg_date_valid(const char *s)
-{
-  static const int mdays[] = {
-    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-  };
-  int y, m, d, i;
-
-  if(strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-    return 0;
-  for(i = 0; i < 10; i++)
-    if(i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-      return 0;
-  y = atoi(s);
-  m = atoi(s + 5);
-  d = atoi(s + 8);
-  if(y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-    return 0;
-  if(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-    return 0;
-  return 1;
-}
-
 int cg_import_fail(cg_import *im, cg_error *err, const char *fmt, ...)
 {
   char msg[400];
@@ -64,6 +42,8 @@ int cg_import_open(cg_import *im, const char *path, const char *const *columns,
   rc = cg_csv_header_init(&im->h, im->row, path, err);
   if(rc != CG_OK)
     goto fail;
+  if(!columns)
+    return CG_OK; /* im->row stays the header row, for its line number */
   for(k = 0; columns[k]; k++)
     im->map[k] = cg_csv_header_find(&im->h, columns[k]);
   for(i = 0; i < im->h.n; i++) {
@@ -109,6 +89,13 @@ void cg_import_close(cg_import *im)
   cg_csv_header_free(&im->h);
   cg_csv_close(im->r);
   im->r = NULL;
+}
+
+const char *cg_import_field(const cg_import *im, int k)
+{
+  if(!im->columns || im->map[k] < 0 || !im->row)
+    return "";
+  return im->row->fields[im->map[k]];
 }
 
 int cg_import_text(cg_import *im, int k, char *buf, size_t size, cg_error *err)
@@ -192,4 +179,61 @@ int cg_import_date(cg_import *im, int k, int required, char buf[11],
                           im->columns[k], tmp);
   memcpy(buf, tmp, 11);
   return CG_OK;
+}
+
+/* Adds "file:line: " unless the message already starts with it (the
+ * typed field parsers write it themselves). */
+static void name_line(const cg_import *im, cg_error *err)
+{
+  char head[300];
+  long line = im->row ? im->row->line : 1L;
+  int n;
+
+  if(!err)
+    return;
+  n = snprintf(head, sizeof(head), "%s:%ld:", im->path, line);
+  if(n > 0 && strncmp(err->msg, head, (size_t)n) == 0)
+    return;
+  cg_error_prefix(err, "%s:%ld", im->path, line);
+}
+
+int cg_import_run(cg_store *db, const char *path, const cg_import_spec *spec,
+                  void *arg, size_t *count_out, cg_error *err)
+{
+  cg_import im;
+  size_t count = 0;
+  int rc, in_tx = 0;
+
+  *count_out = 0;
+  rc = cg_import_open(&im, path, spec->columns, spec->required, err);
+  if(rc != CG_OK)
+    return rc;
+  if(spec->header) {
+    rc = spec->header(arg, &im, err);
+    if(rc != CG_OK)
+      goto done;
+  }
+  rc = cg_store_begin(db, err);
+  if(rc != CG_OK)
+    goto done;
+  in_tx = 1;
+  while((rc = cg_import_next(&im, err)) == 1) {
+    rc = spec->row(arg, &im, err);
+    if(rc < 0) {
+      name_line(&im, err);
+      break;
+    }
+    count += rc > 0;
+  }
+  if(rc == 0)
+    rc = cg_store_commit(db, err);
+  if(rc == CG_OK) {
+    in_tx = 0;
+    *count_out = count;
+  }
+done:
+  if(in_tx)
+    cg_store_rollback(db);
+  cg_import_close(&im);
+  return rc;
 }
