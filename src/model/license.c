@@ -374,10 +374,16 @@ static int destinations_ok(const char *list, const char *dest,
     return 1;
   snprintf(buf, sizeof(buf), "%s", list);
   for(tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+    size_t n;
     int bit;
+
+    /* Trimmed as import checked it: "D:5 ;NL" names group D:5. */
     while(*tok == ' ')
       tok++;
-    if(!strncmp(tok, dest, 2) && (tok[2] == '\0' || tok[2] == ' '))
+    n = strlen(tok);
+    while(n && tok[n - 1] == ' ')
+      tok[--n] = '\0';
+    if(!strcmp(tok, dest))
       return 1;
     bit = cg_group_bit(tok);
     if(bit >= 0 && (dest_mask & (1u << bit)))
