@@ -30,6 +30,10 @@ int cg_customer_get(cg_store *db, const char *name, cg_customer *out,
                     cg_error *err);
 int cg_customer_get_id(cg_store *db, int64_t id, cg_customer *out,
                        cg_error *err);
+/* The id of the customer called name (case-insensitive) in *id_out, 0 if
+ * there is none (not an error). */
+int cg_customer_find_id(cg_store *db, const char *name, int64_t *id_out,
+                        cg_error *err);
 
 /* Imports customers in one transaction (all or nothing); a customer whose
  * name exists is updated. Unknown country codes and roles are errors

@@ -2,6 +2,8 @@
 #include "model/order.h"
 
 #include "core/importer.h"
+#include "model/chip.h"
+#include "model/customer.h"
 #include "model/seed.h"
 
 #include <errno.h>
@@ -14,24 +16,6 @@ void cg_order_init(cg_order *o)
   memset(o, 0, sizeof(*o));
   strcpy(o->role, "distributor");
   o->export_from_us = -1;
-}
-
-static int lookup_id(cg_store *db, const char *sql, const char *key,
-                     int64_t *out, cg_error *err)
-{
-  cg_stmt *st = NULL;
-  int rc = cg_store_cached(db, &st, sql, err);
-
-  *out = 0;
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_stmt_bind_text(st, 1, key, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1)
-    *out = cg_stmt_int(st, 0);
-  cg_stmt_reset(st);
-  return rc < 0 ? rc : CG_OK;
 }
 
 /* ==== validation ======================================================== */
@@ -128,14 +112,12 @@ static int resolve(cg_store *db, const char *where, const char *customer,
     return cg_error_set(err, CG_EINVAL,
                         "%s: destination: unknown country code \"%s\"", where,
                         o->destination);
-  rc = lookup_id(db, "SELECT id FROM customers WHERE name = ?1", customer,
-                 &o->customer_id, err);
+  rc = cg_customer_find_id(db, customer, &o->customer_id, err);
   if(rc == CG_OK && !o->customer_id)
     return cg_error_set(err, CG_EINVAL, "%s: unknown customer \"%s\"", where,
                         customer);
   if(rc == CG_OK)
-    rc = lookup_id(db, "SELECT id FROM chips WHERE name = ?1", chip,
-                   &o->chip_id, err);
+    rc = cg_chip_find_id(db, chip, &o->chip_id, err);
   if(rc == CG_OK && !o->chip_id)
     return cg_error_set(err, CG_EINVAL, "%s: unknown chip \"%s\"", where,
                         chip);
