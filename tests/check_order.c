@@ -512,6 +512,50 @@ START_TEST(test_import_and_sync_store_packager)
 }
 END_TEST
 
+/* What only JSON can say wrong (a CSV cell is always text): refused too,
+ * with the item named, and nothing stored. */
+START_TEST(test_sync_only_refusals)
+{
+  static const char *const docs[][2] = {
+    { "[{\"order_id\": 5, \"customer\": \"Good Corp\"}]",
+      "item 1: order_id: not a string" },
+    { "[" J("B-1", "Good Corp", "H100 SXM", "CN", "[1]", "2026-12-01", "") "]",
+      "item 1: quantity: not a string or number" },
+    { "[" J("B-1", "Good Corp", "H100 SXM", "CN", "1", "2026-12-01",
+            ", \"role\": 1") "]",
+      "item 1: role: not a string" },
+    { "[" J("B-1", "Good Corp", "H100 SXM", "CN", "1", "2026-12-01",
+            ", \"export_from_us\": {}") "]",
+      "item 1: export_from_us: not a string, number or boolean" },
+    { "[" J("B-1", "Good Corp", "H100 SXM", "CN", "1", "2026-12-01",
+            "") ", 7]",
+      "item 2: not a JSON object" },
+    { "[" J("B-1", "Good Corp", "H100 SXM", "CN", "1", "2026-12-01",
+            "") ", " J("B-1", "Good Corp", "H100 SXM", "CN", "2", "2026-12-01",
+                       "") "]",
+      "item 2: order B-1 appears twice with different content" },
+  };
+  const char *syn[] = { "sync", "orders", "--url",
+                        t_url(&srv, "/noetag/x.json"), NULL };
+  char *before = t_db_dump(dbp), *now, *errs;
+
+  for(size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+    t_write("x.json", docs[i][0]);
+    errs = NULL;
+    ck_assert_int_eq(t_run(dbp, NULL, &errs, syn), 65);
+    ck_assert_msg(strstr(errs, docs[i][1]) != NULL, "want %s: %s", docs[i][1],
+                  errs);
+    ck_assert_msg(strstr(errs, "orders invalid, none stored") != NULL, "%s",
+                  errs);
+    free(errs);
+    now = t_db_dump(dbp);
+    ck_assert_str_eq(before, now);
+    free(now);
+  }
+  free(before);
+}
+END_TEST
+
 static Suite *order_suite(void)
 {
   Suite *s = suite_create("order");
@@ -532,6 +576,7 @@ static Suite *order_suite(void)
   tcase_set_timeout(tn, 120);
   tcase_add_test(tn, test_import_and_sync_refuse_alike);
   tcase_add_test(tn, test_import_and_sync_store_packager);
+  tcase_add_test(tn, test_sync_only_refusals);
   suite_add_tcase(s, tn);
   return s;
 }

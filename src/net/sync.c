@@ -298,8 +298,7 @@ static const char *json_field(const cg_json *o, const char *key, int kind,
     snprintf(buf, size, "%s", cg_json_is_true(v) ? "true" : "false");
     return buf;
   }
-  if(!*bad)
-    *bad = 1;
+  *bad = 1;
   return NULL;
 }
 
@@ -327,7 +326,10 @@ static int read_order(cg_store *db, const cg_json *o, const char *where,
     v[k] = json_field(o, keys[k], kinds[k], bufs[k], sizeof(bufs[k]), &bad);
     if(bad)
       return cg_error_set(err, CG_EINVAL, "%s: %s: not a %s", where, keys[k],
-                          kinds[k] == F_TEXT ? "string" : "string or number");
+                          kinds[k] == F_TEXT ? "string"
+                          : kinds[k] == F_NUMBER
+                              ? "string or number"
+                              : "string, number or boolean");
   }
   f.order_id = v[0];
   f.customer = v[1];
