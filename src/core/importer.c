@@ -130,11 +130,48 @@ int cg_import_required(cg_import *im, int k, char *buf, size_t size,
   return rc;
 }
 
+int cg_import_parse_positive(const char *where, const char *name,
+                             const char *s, int64_t *out, cg_error *err)
+{
+  char *end;
+  long long v;
+
+  errno = 0;
+  v = strtoll(s, &end, 10);
+  if(*end || end == s)
+    return cg_error_set(err, CG_EINVAL, "%s: %s: \"%s\" is not a whole number",
+                        where, name, s);
+  if(v <= 0 && errno != ERANGE)
+    return cg_error_set(err, CG_EINVAL, "%s: %s: %s must be positive", where,
+                        name, s);
+  if(errno == ERANGE || v > CG_IMPORT_MAX_QTY)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s: %s: %s is out of range (at most %lld)", where,
+                        name, s, (long long)CG_IMPORT_MAX_QTY);
+  *out = v;
+  return CG_OK;
+}
+
+int cg_import_parse_date(const char *where, const char *name, const char *s,
+                         cg_error *err)
+{
+  if(!cg_date_valid(s))
+    return cg_error_set(err, CG_EINVAL,
+                        "%s: %s: \"%s\" is not a date (YYYY-MM-DD)", where,
+                        name, s);
+  return CG_OK;
+}
+
+/* "file:line" of the current row, for the parsers above. */
+static void row_where(const cg_import *im, char *buf, size_t size)
+{
+  snprintf(buf, size, "%s:%ld", im->path, im->row ? im->row->line : 1L);
+}
+
 int cg_import_positive(cg_import *im, int k, int required, int64_t *out,
                        cg_error *err)
 {
-  char buf[32], *end;
-  long long v;
+  char buf[32], where[300];
   int rc = cg_import_text(im, k, buf, sizeof(buf), err);
 
   *out = -1;
@@ -145,25 +182,14 @@ int cg_import_positive(cg_import *im, int k, int required, int64_t *out,
       return cg_import_fail(im, err, "%s is empty", im->columns[k]);
     return CG_OK;
   }
-  errno = 0;
-  v = strtoll(buf, &end, 10);
-  if(*end || end == buf)
-    return cg_import_fail(im, err, "%s: \"%s\" is not a whole number",
-                          im->columns[k], buf);
-  if(v <= 0 && errno != ERANGE)
-    return cg_import_fail(im, err, "%s: %s must be positive", im->columns[k],
-                          buf);
-  if(errno == ERANGE || v > CG_IMPORT_MAX_QTY)
-    return cg_import_fail(im, err, "%s: %s is out of range (at most %lld)",
-                          im->columns[k], buf, (long long)CG_IMPORT_MAX_QTY);
-  *out = v;
-  return CG_OK;
+  row_where(im, where, sizeof(where));
+  return cg_import_parse_positive(where, im->columns[k], buf, out, err);
 }
 
 int cg_import_date(cg_import *im, int k, int required, char buf[11],
                    cg_error *err)
 {
-  char tmp[64];
+  char tmp[64], where[300];
   int rc = cg_import_text(im, k, tmp, sizeof(tmp), err);
 
   buf[0] = '\0';
@@ -174,11 +200,11 @@ int cg_import_date(cg_import *im, int k, int required, char buf[11],
       return cg_import_fail(im, err, "%s is empty", im->columns[k]);
     return CG_OK;
   }
-  if(!cg_date_valid(tmp))
-    return cg_import_fail(im, err, "%s: \"%s\" is not a date (YYYY-MM-DD)",
-                          im->columns[k], tmp);
-  memcpy(buf, tmp, 11);
-  return CG_OK;
+  row_where(im, where, sizeof(where));
+  rc = cg_import_parse_date(where, im->columns[k], tmp, err);
+  if(rc == CG_OK)
+    memcpy(buf, tmp, 11);
+  return rc;
 }
 
 /* Adds "file:line: " unless the message already starts with it (the

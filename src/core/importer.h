@@ -63,6 +63,13 @@ int cg_import_positive(cg_import *im, int k, int required, int64_t *out,
 /* YYYY-MM-DD; empty allowed unless required (then *buf = ""). */
 int cg_import_date(cg_import *im, int k, int required, char buf[11],
                    cg_error *err);
+/* The parsers behind cg_import_positive and cg_import_date, for a value
+ * that did not come from a CSV cell (a sync document): same checks, same
+ * words, messages "<where>: <name>: what". s is trimmed and non-empty. */
+int cg_import_parse_positive(const char *where, const char *name,
+                             const char *s, int64_t *out, cg_error *err);
+int cg_import_parse_date(const char *where, const char *name, const char *s,
+                         cg_error *err);
 /* Formats "file:line: " + message as an import error (CG_EINVAL). */
 int cg_import_fail(cg_import *im, cg_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -6,7 +6,6 @@
 #include "model/customer.h"
 #include "model/seed.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,29 +41,6 @@ static int take(const char *where, const char *name, const char *s,
     return cg_error_set(err, CG_EINVAL, "%s: %s is empty", where, name);
   memcpy(buf, s, n);
   buf[n] = '\0';
-  return CG_OK;
-}
-
-static int parse_quantity(const char *where, const char *s, int64_t *out,
-                          cg_error *err)
-{
-  char *end;
-  long long v;
-
-  errno = 0;
-  v = strtoll(s, &end, 10);
-  if(*end || end == s)
-    return cg_error_set(err, CG_EINVAL,
-                        "%s: quantity: \"%s\" is not a whole number", where,
-                        s);
-  if(v <= 0 && errno != ERANGE)
-    return cg_error_set(err, CG_EINVAL, "%s: quantity: %s must be positive",
-                        where, s);
-  if(errno == ERANGE || v > CG_ORDER_MAX_QTY)
-    return cg_error_set(err, CG_EINVAL,
-                        "%s: quantity: %s is out of range (at most %lld)",
-                        where, s, (long long)CG_ORDER_MAX_QTY);
-  *out = v;
   return CG_OK;
 }
 
@@ -145,13 +121,11 @@ int cg_order_validate(cg_store *db, const cg_order_fields *f,
   if(rc == CG_OK)
     rc = take(where, "quantity", f->quantity, 1, qty, sizeof(qty), err);
   if(rc == CG_OK)
-    rc = parse_quantity(where, qty, &out->quantity, err);
+    rc = cg_import_parse_positive(where, "quantity", qty, &out->quantity, err);
   if(rc == CG_OK)
     rc = take(where, "ship_date", f->ship_date, 1, date, sizeof(date), err);
-  if(rc == CG_OK && !cg_date_valid(date))
-    rc = cg_error_set(err, CG_EINVAL,
-                      "%s: ship_date: \"%s\" is not a date (YYYY-MM-DD)",
-                      where, date);
+  if(rc == CG_OK)
+    rc = cg_import_parse_date(where, "ship_date", date, err);
   if(rc == CG_OK)
     rc = take(where, "end_use", f->end_use, 0, out->end_use,
               sizeof(out->end_use), err);
