@@ -308,6 +308,70 @@ START_TEST(test_store_duplicates)
 }
 END_TEST
 
+/* Collects the order_ids fn sees, comma-separated; stops at "stop". */
+static int collect(void *arg, const cg_order *o)
+{
+  char *buf = arg;
+  size_t n = strlen(buf);
+
+  snprintf(buf + n, 256 - n, "%s%s", n ? "," : "", o->order_id);
+  return strcmp(o->order_id, "stop") == 0 ? 7 : 0;
+}
+
+START_TEST(test_pending_reads_and_decided)
+{
+  static const char *const ids[][2] = { { "O-2", "Acme Trading" },
+                                        { "O-1", "Acme Trading" },
+                                        { "O-3", "Good Corp" } };
+  cg_error err = { 0 };
+  int64_t n, acme, row1 = 0;
+  char seen[256] = "";
+  cg_order o, next;
+  int status, changed;
+
+  for(size_t i = 0; i < 3; i++) {
+    cg_order_fields f = good();
+    f.order_id = ids[i][0];
+    f.customer = ids[i][1];
+    ok_order(&f, &o);
+    ck_assert_cg_ok(cg_order_store(db, &o, "import", &status, &err), &err);
+    if(i == 1)
+      row1 = cg_store_last_rowid(db);
+  }
+  acme = o.customer_id == 0 ? 0
+                            : q_int("SELECT id FROM customers WHERE "
+                                    "name = 'Acme Trading'");
+  ck_assert_cg_ok(cg_order_count_pending(db, &n, &err), &err);
+  ck_assert_int_eq(n, 3);
+  ck_assert_cg_ok(cg_order_each_pending(db, acme, collect, seen, &err), &err);
+  ck_assert_str_eq(seen, "O-1,O-2"); /* that customer's, in id order */
+  ck_assert_cg_ok(cg_order_mark_decided(db, row1, &changed, &err), &err);
+  ck_assert_int_eq(changed, 1);
+  ck_assert_cg_ok(cg_order_mark_decided(db, row1, &changed, &err), &err);
+  ck_assert_int_eq(changed, 0); /* already decided */
+  ck_assert_cg_ok(cg_order_count_pending(db, &n, &err), &err);
+  ck_assert_int_eq(n, 2);
+  ck_assert_int_eq(cg_order_next_pending(db, "", &next, &err), 1);
+  ck_assert_str_eq(next.order_id, "O-2");
+  seen[0] = '\0';
+  ck_assert_cg_ok(cg_order_each_pending(db, acme, collect, seen, &err), &err);
+  ck_assert_str_eq(seen, "O-2");
+  /* A non-zero return from fn stops the walk and is returned. */
+  {
+    cg_order_fields f = good();
+    f.order_id = "stop";
+    ok_order(&f, &o);
+    ck_assert_cg_ok(cg_order_store(db, &o, "import", &status, &err), &err);
+    f.order_id = "zz";
+    ok_order(&f, &o);
+    ck_assert_cg_ok(cg_order_store(db, &o, "import", &status, &err), &err);
+  }
+  seen[0] = '\0';
+  ck_assert_int_eq(cg_order_each_pending(db, acme, collect, seen, &err), 7);
+  ck_assert_str_eq(seen, "O-2,stop");
+}
+END_TEST
+
 /* ===================== import and sync refuse alike ===================== */
 
 static t_server srv;
@@ -571,6 +635,7 @@ static Suite *order_suite(void)
   tcase_add_test(tv, test_validate_choices);
   tcase_add_test(tv, test_validate_lengths);
   tcase_add_test(tv, test_store_duplicates);
+  tcase_add_test(tv, test_pending_reads_and_decided);
   suite_add_tcase(s, tv);
   tcase_add_checked_fixture(tn, net_setup, net_teardown);
   tcase_set_timeout(tn, 120);

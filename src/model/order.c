@@ -341,3 +341,62 @@ int cg_order_next_pending(cg_store *db, const char *after, cg_order *out,
   cg_stmt_reset(st);
   return rc;
 }
+
+int cg_order_each_pending(cg_store *db, int64_t customer_id,
+                          int (*fn)(void *arg, const cg_order *o), void *arg,
+                          cg_error *err)
+{
+  cg_stmt *st = NULL;
+  cg_order o;
+  int rc;
+
+  /* Own statement, not a cached one: fn may run cached lookups. */
+  rc = cg_store_prepare(db, &st,
+                        ORDER_COLS "WHERE status = 'pending' AND "
+                                   "customer_id = ?1 ORDER BY order_id",
+                        err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, customer_id, err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    order_from_row(st, &o);
+    rc = fn(arg, &o);
+  }
+  cg_stmt_finalize(st);
+  return rc;
+}
+
+int cg_order_count_pending(cg_store *db, int64_t *n_out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(
+      db, &st, "SELECT count(*) FROM orders WHERE status = 'pending'", err);
+
+  *n_out = 0;
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    *n_out = cg_stmt_int(st, 0);
+  if(st)
+    cg_stmt_reset(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+int cg_order_mark_decided(cg_store *db, int64_t id, int *changed_out,
+                          cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "UPDATE orders SET status = 'decided' WHERE id = "
+                           "?1 AND status = 'pending'",
+                           err);
+
+  if(changed_out)
+    *changed_out = 0;
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  if(rc == CG_OK && changed_out)
+    *changed_out = cg_store_changes(db) > 0;
+  return rc;
+}

@@ -91,4 +91,19 @@ int cg_order_import(cg_store *db, const char *path, size_t *count_out,
 int cg_order_next_pending(cg_store *db, const char *after, cg_order *out,
                           cg_error *err);
 
+/* Calls fn(arg, order) for each pending order of customer customer_id, in
+ * order_id order; a non-zero return from fn stops and is returned. fn may
+ * write other tables but not orders. */
+int cg_order_each_pending(cg_store *db, int64_t customer_id,
+                          int (*fn)(void *arg, const cg_order *o), void *arg,
+                          cg_error *err);
+
+/* The number of pending orders. */
+int cg_order_count_pending(cg_store *db, int64_t *n_out, cg_error *err);
+
+/* Marks order row id decided (inside the caller's transaction, with the
+ * decision). *changed_out (may be NULL) is 0 when it was not pending. */
+int cg_order_mark_decided(cg_store *db, int64_t id, int *changed_out,
+                          cg_error *err);
+
 #endif
