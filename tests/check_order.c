@@ -5,6 +5,8 @@
  * same orders with the same message and leave the database unchanged. */
 #include "helpers.h"
 #include "core/http.h"
+#include "model/chip.h"
+#include "model/customer.h"
 #include "model/order.h"
 #include "net/netserver.h"
 
@@ -370,6 +372,43 @@ START_TEST(test_pending_reads_and_decided)
 }
 END_TEST
 
+static int names(void *arg, int64_t id, const char *name)
+{
+  char *buf = arg;
+  size_t n = strlen(buf);
+
+  snprintf(buf + n, 256 - n, "%s%lld:%s", n ? "," : "", (long long)id, name);
+  return 0;
+}
+
+static int stop_at_first(void *arg, int64_t id, const char *name)
+{
+  (void)arg;
+  (void)name;
+  return id == 1 ? 5 : 0;
+}
+
+/* What order validation asks the customer and chip owners. */
+START_TEST(test_customer_and_chip_lookups)
+{
+  cg_error err = { 0 };
+  char seen[256] = "";
+  int64_t id = -1;
+
+  ck_assert_cg_ok(cg_customer_find_id(db, "ACME trading", &id, &err), &err);
+  ck_assert_int_eq(id, 1);
+  ck_assert_cg_ok(cg_customer_find_id(db, "Acme", &id, &err), &err);
+  ck_assert_int_eq(id, 0);
+  ck_assert_cg_ok(cg_chip_find_id(db, "jetson orin", &id, &err), &err);
+  ck_assert_int_eq(id, 2);
+  ck_assert_cg_ok(cg_chip_find_id(db, "Jetson", &id, &err), &err);
+  ck_assert_int_eq(id, 0);
+  ck_assert_cg_ok(cg_customer_each(db, names, seen, &err), &err);
+  ck_assert_str_eq(seen, "1:Acme Trading,2:Good Corp");
+  ck_assert_int_eq(cg_customer_each(db, stop_at_first, NULL, &err), 5);
+}
+END_TEST
+
 /* ===================== import and sync refuse alike ===================== */
 
 static t_server srv;
@@ -634,6 +673,7 @@ static Suite *order_suite(void)
   tcase_add_test(tv, test_validate_lengths);
   tcase_add_test(tv, test_store_duplicates);
   tcase_add_test(tv, test_pending_reads_and_decided);
+  tcase_add_test(tv, test_customer_and_chip_lookups);
   suite_add_tcase(s, tv);
   tcase_add_checked_fixture(tn, net_setup, net_teardown);
   tcase_set_timeout(tn, 120);

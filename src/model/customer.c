@@ -94,6 +94,20 @@ int cg_customer_find_id(cg_store *db, const char *name, int64_t *id_out,
                     id_out, err);
 }
 
+int cg_customer_each(cg_store *db,
+                     int (*fn)(void *arg, int64_t id, const char *name),
+                     void *arg, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_prepare(db, &st,
+                            "SELECT id, name FROM customers ORDER BY id", err);
+
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1)
+    rc = fn(arg, cg_stmt_int(st, 0), cg_stmt_text(st, 1));
+  cg_stmt_finalize(st);
+  return rc;
+}
+
 int cg_customer_get(cg_store *db, const char *name, cg_customer *out,
                     cg_error *err)
 {
