@@ -543,7 +543,8 @@ START_TEST(test_orders_conflict)
           "\"H100 SXM\", \"destination\": \"NL\", \"quantity\": 1, "
           "\"ship_date\": \"2027-01-05\", \"role\": \"fab\"}]");
   ck_assert_int_eq(sync_orders(db, "/files/changed.json", &errs), 65);
-  ck_assert_msg(strstr(errs, "O-1: already stored with different content"),
+  ck_assert_msg(strstr(errs, "item 1: order O-1 already exists with "
+                             "different content"),
                 "%s", errs);
   free(errs);
   s = t_db("orders.db");

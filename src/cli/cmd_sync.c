@@ -45,7 +45,16 @@ static void print_problem(void *arg, const char *msg)
   fprintf(stderr, "chipgate: sync orders: %s\n", msg);
 }
 
-int cmd_sync(cg_cli *cli, int argc, char **argv)
+/* What the command line asked for. */
+typedef struct sync_args {
+  int lists;             /* sync lists (else orders) */
+  cg_http_opts ho;       /* --cacert, --allow-http, --timeout, --max-mb */
+  cg_sync_lists_opts lo; /* --url, --format, --source, --force */
+} sync_args;
+
+/* Parses argv (argv[0] is lists or orders) into *a: -1 parsed, else the
+ * exit status (help, or a usage error). */
+static int parse_args(int argc, char **argv, sync_args *a)
 {
   static const struct option opts[] = {
     { "url", required_argument, NULL, 'u' },
@@ -59,47 +68,29 @@ int cmd_sync(cg_cli *cli, int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
-  cg_http_opts ho = CG_HTTP_OPTS_INIT;
-  cg_sync_lists_opts lo = { 0 };
-  cg_error err = { 0 };
-  cg_store *db = NULL;
-  cg_http *http = NULL;
-  const char *what;
   long v;
   char *end;
-  int c, rc, lists;
+  int c;
 
-  if(argc >= 2 &&
-     (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-    fputs(usage_text, stdout);
-    return CLI_OK;
-  }
-  if(argc < 2 ||
-     (strcmp(argv[1], "lists") != 0 && strcmp(argv[1], "orders") != 0))
-    return cli_usage("sync", "expected lists or orders");
-  what = argv[1];
-  lists = strcmp(what, "lists") == 0;
-  argc--;
-  argv++;
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 'u':
-      lo.url = optarg;
+      a->lo.url = optarg;
       break;
     case 'f':
-      lo.format = optarg;
+      a->lo.format = optarg;
       break;
     case 's':
-      lo.source = optarg;
+      a->lo.source = optarg;
       break;
     case 'F':
-      lo.force = 1;
+      a->lo.force = 1;
       break;
     case 'c':
-      ho.cacert = optarg;
+      a->ho.cacert = optarg;
       break;
     case 'a':
-      ho.allow_http = 1;
+      a->ho.allow_http = 1;
       break;
     case 't':
     case 'm':
@@ -109,9 +100,9 @@ int cmd_sync(cg_cli *cli, int argc, char **argv)
         return cli_usage("sync", "bad --%s \"%s\"",
                          c == 't' ? "timeout" : "max-mb", optarg);
       if(c == 't')
-        ho.timeout_ms = v * 1000;
+        a->ho.timeout_ms = v * 1000;
       else
-        ho.max_bytes = (size_t)v * 1024 * 1024;
+        a->ho.max_bytes = (size_t)v * 1024 * 1024;
       break;
     case 'h':
       fputs(usage_text, stdout);
@@ -122,64 +113,99 @@ int cmd_sync(cg_cli *cli, int argc, char **argv)
   }
   if(optind != argc)
     return cli_usage("sync", "unexpected argument \"%s\"", argv[optind]);
-  if(!lo.url)
+  if(!a->lo.url)
     return cli_usage("sync", "--url is required");
-  if(!lists && (lo.format || lo.source || lo.force))
+  if(!a->lists && (a->lo.format || a->lo.source || a->lo.force))
     return cli_usage("sync", "--format, --source and --force are for "
                              "sync lists");
-  if(lo.format && strcmp(lo.format, "csl-csv") != 0 &&
-     strcmp(lo.format, "csl-json") != 0)
+  if(a->lo.format && strcmp(a->lo.format, "csl-csv") != 0 &&
+     strcmp(a->lo.format, "csl-json") != 0)
     return cli_usage("sync", "bad --format \"%s\" (csl-csv, csl-json)",
-                     lo.format);
-  rc = cg_http_check_url(lo.url, ho.allow_http, &err);
+                     a->lo.format);
+  return -1;
+}
+
+static int run_lists(cg_store *db, cg_http *http, const sync_args *a,
+                     cg_error *err)
+{
+  const char *source = a->lo.source ? a->lo.source : "csl";
+  cg_sync_lists_result res;
+  int rc = cg_sync_lists(db, http, &a->lo, list_ops(), &res, err);
+
+  if(rc != CG_OK)
+    return rc;
+  if(res.not_modified)
+    printf("sync lists: %s not modified (%lld entries in use)\n", source,
+           (long long)res.count);
+  else
+    printf("sync lists: %s updated: %lld entries (was %lld), sha256 %s, "
+           "%lld new screening hit(s)\n",
+           source, (long long)res.count, (long long)res.previous, res.sha256,
+           (long long)res.hits);
+  return CG_OK;
+}
+
+/* CG_OK, or CG_EINVAL after printing when there were conflicts (err is
+ * then not set: each conflict was printed as it came). */
+static int run_orders(cg_store *db, cg_http *http, const sync_args *a,
+                      int *conflicts, cg_error *err)
+{
+  cg_sync_orders_result res;
+  int rc = cg_sync_orders(db, http, a->lo.url, print_problem, NULL, &res, err);
+
+  if(rc != CG_OK)
+    return rc;
+  if(res.not_modified)
+    printf("sync orders: not modified\n");
+  else
+    printf("sync orders: %lld received, %lld new, %lld already stored, "
+           "%lld conflict(s)\n",
+           (long long)res.received, (long long)res.inserted,
+           (long long)res.skipped, (long long)res.conflicts);
+  *conflicts = res.conflicts > 0;
+  return CG_OK;
+}
+
+int cmd_sync(cg_cli *cli, int argc, char **argv)
+{
+  sync_args a;
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  cg_http *http = NULL;
+  int rc, conflicts = 0;
+
+  memset(&a, 0, sizeof(a));
+  a.ho = (cg_http_opts)CG_HTTP_OPTS_INIT;
+  if(argc >= 2 &&
+     (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+    fputs(usage_text, stdout);
+    return CLI_OK;
+  }
+  if(argc < 2 ||
+     (strcmp(argv[1], "lists") != 0 && strcmp(argv[1], "orders") != 0))
+    return cli_usage("sync", "expected lists or orders");
+  a.lists = strcmp(argv[1], "lists") == 0;
+  rc = parse_args(argc - 1, argv + 1, &a);
+  if(rc >= 0)
+    return rc;
+  rc = cg_http_check_url(a.lo.url, a.ho.allow_http, &err);
   if(rc != CG_OK)
     return cli_fail(&err);
-  if(lists && !list_ops()) {
+  if(a.lists && !list_ops()) {
     fprintf(stderr, "chipgate: sync lists: party-list import is not "
                     "available in this build\n");
     return CLI_SOFTWARE;
   }
   rc = cli_open_db(cli, &db, 0, &err);
   if(rc == CG_OK)
-    rc = cg_http_open(&http, &ho, &err);
+    rc = cg_http_open(&http, &a.ho, &err);
+  if(rc == CG_OK)
+    rc = a.lists ? run_lists(db, http, &a, &err)
+                 : run_orders(db, http, &a, &conflicts, &err);
+  cg_http_close(http);
+  cg_store_close(db);
   if(rc != CG_OK)
-    goto fail;
-  if(lists) {
-    cg_sync_lists_result res;
-
-    rc = cg_sync_lists(db, http, &lo, list_ops(), &res, &err);
-    if(rc != CG_OK)
-      goto fail;
-    if(res.not_modified)
-      printf("sync lists: %s not modified (%lld entries in use)\n",
-             lo.source ? lo.source : "csl", (long long)res.count);
-    else
-      printf("sync lists: %s updated: %lld entries (was %lld), sha256 %s, "
-             "%lld new screening hit(s)\n",
-             lo.source ? lo.source : "csl", (long long)res.count,
-             (long long)res.previous, res.sha256, (long long)res.hits);
-  }
-  else {
-    cg_sync_orders_result res;
-
-    rc = cg_sync_orders(db, http, lo.url, print_problem, NULL, &res, &err);
-    if(rc != CG_OK)
-      goto fail;
-    if(res.not_modified)
-      printf("sync orders: not modified\n");
-    else
-      printf("sync orders: %lld received, %lld new, %lld already stored, "
-             "%lld conflict(s)\n",
-             (long long)res.received, (long long)res.inserted,
-             (long long)res.skipped, (long long)res.conflicts);
-    if(res.conflicts > 0)
-      rc = CG_EINVAL;
-  }
-  cg_http_close(http);
-  cg_store_close(db);
-  return rc == CG_OK ? CLI_OK : CLI_DATAERR;
-fail:
-  cg_http_close(http);
-  cg_store_close(db);
-  return cli_fail(&err);
+    return cli_fail(&err);
+  /* Conflicts were reported one by one; the others were stored. */
+  return conflicts ? CLI_DATAERR : CLI_OK;
 }

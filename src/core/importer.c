@@ -7,28 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cg_date_valid(const char *s)
-{
-  static const int mdays[] = {
-    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-  };
-  int y, m, d, i;
-
-  if(strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-    return 0;
-  for(i = 0; i < 10; i++)
-    if(i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-      return 0;
-  y = atoi(s);
-  m = atoi(s + 5);
-  d = atoi(s + 8);
-  if(y < 1900 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-    return 0;
-  if(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-    return 0;
-  return 1;
-}
-
 int cg_import_fail(cg_import *im, cg_error *err, const char *fmt, ...)
 {
   char msg[400];
@@ -64,6 +42,8 @@ int cg_import_open(cg_import *im, const char *path, const char *const *columns,
   rc = cg_csv_header_init(&im->h, im->row, path, err);
   if(rc != CG_OK)
     goto fail;
+  if(!columns)
+    return CG_OK; /* im->row stays the header row, for its line number */
   for(k = 0; columns[k]; k++)
     im->map[k] = cg_csv_header_find(&im->h, columns[k]);
   for(i = 0; i < im->h.n; i++) {
@@ -111,6 +91,13 @@ void cg_import_close(cg_import *im)
   im->r = NULL;
 }
 
+const char *cg_import_field(const cg_import *im, int k)
+{
+  if(!im->columns || im->map[k] < 0 || !im->row)
+    return "";
+  return im->row->fields[im->map[k]];
+}
+
 int cg_import_text(cg_import *im, int k, char *buf, size_t size, cg_error *err)
 {
   const char *s;
@@ -143,11 +130,48 @@ int cg_import_required(cg_import *im, int k, char *buf, size_t size,
   return rc;
 }
 
+int cg_import_parse_positive(const char *where, const char *name,
+                             const char *s, int64_t *out, cg_error *err)
+{
+  char *end;
+  long long v;
+
+  errno = 0;
+  v = strtoll(s, &end, 10);
+  if(*end || end == s)
+    return cg_error_set(err, CG_EINVAL, "%s: %s: \"%s\" is not a whole number",
+                        where, name, s);
+  if(v <= 0 && errno != ERANGE)
+    return cg_error_set(err, CG_EINVAL, "%s: %s: %s must be positive", where,
+                        name, s);
+  if(errno == ERANGE || v > CG_IMPORT_MAX_QTY)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s: %s: %s is out of range (at most %lld)", where,
+                        name, s, (long long)CG_IMPORT_MAX_QTY);
+  *out = v;
+  return CG_OK;
+}
+
+int cg_import_parse_date(const char *where, const char *name, const char *s,
+                         cg_error *err)
+{
+  if(!cg_date_valid(s))
+    return cg_error_set(err, CG_EINVAL,
+                        "%s: %s: \"%s\" is not a date (YYYY-MM-DD)", where,
+                        name, s);
+  return CG_OK;
+}
+
+/* "file:line" of the current row, for the parsers above. */
+static void row_where(const cg_import *im, char *buf, size_t size)
+{
+  snprintf(buf, size, "%s:%ld", im->path, im->row ? im->row->line : 1L);
+}
+
 int cg_import_positive(cg_import *im, int k, int required, int64_t *out,
                        cg_error *err)
 {
-  char buf[32], *end;
-  long long v;
+  char buf[32], where[300];
   int rc = cg_import_text(im, k, buf, sizeof(buf), err);
 
   *out = -1;
@@ -158,25 +182,14 @@ int cg_import_positive(cg_import *im, int k, int required, int64_t *out,
       return cg_import_fail(im, err, "%s is empty", im->columns[k]);
     return CG_OK;
   }
-  errno = 0;
-  v = strtoll(buf, &end, 10);
-  if(*end || end == buf)
-    return cg_import_fail(im, err, "%s: \"%s\" is not a whole number",
-                          im->columns[k], buf);
-  if(v <= 0 && errno != ERANGE)
-    return cg_import_fail(im, err, "%s: %s must be positive", im->columns[k],
-                          buf);
-  if(errno == ERANGE || v > CG_IMPORT_MAX_QTY)
-    return cg_import_fail(im, err, "%s: %s is out of range (at most %lld)",
-                          im->columns[k], buf, (long long)CG_IMPORT_MAX_QTY);
-  *out = v;
-  return CG_OK;
+  row_where(im, where, sizeof(where));
+  return cg_import_parse_positive(where, im->columns[k], buf, out, err);
 }
 
 int cg_import_date(cg_import *im, int k, int required, char buf[11],
                    cg_error *err)
 {
-  char tmp[64];
+  char tmp[64], where[300];
   int rc = cg_import_text(im, k, tmp, sizeof(tmp), err);
 
   buf[0] = '\0';
@@ -187,9 +200,66 @@ int cg_import_date(cg_import *im, int k, int required, char buf[11],
       return cg_import_fail(im, err, "%s is empty", im->columns[k]);
     return CG_OK;
   }
-  if(!cg_date_valid(tmp))
-    return cg_import_fail(im, err, "%s: \"%s\" is not a date (YYYY-MM-DD)",
-                          im->columns[k], tmp);
-  memcpy(buf, tmp, 11);
-  return CG_OK;
+  row_where(im, where, sizeof(where));
+  rc = cg_import_parse_date(where, im->columns[k], tmp, err);
+  if(rc == CG_OK)
+    memcpy(buf, tmp, 11);
+  return rc;
+}
+
+/* Adds "file:line: " unless the message already starts with it (the
+ * typed field parsers write it themselves). */
+static void name_line(const cg_import *im, cg_error *err)
+{
+  char head[300];
+  long line = im->row ? im->row->line : 1L;
+  int n;
+
+  if(!err)
+    return;
+  n = snprintf(head, sizeof(head), "%s:%ld:", im->path, line);
+  if(n > 0 && strncmp(err->msg, head, (size_t)n) == 0)
+    return;
+  cg_error_prefix(err, "%s:%ld", im->path, line);
+}
+
+int cg_import_run(cg_store *db, const char *path, const cg_import_spec *spec,
+                  void *arg, size_t *count_out, cg_error *err)
+{
+  cg_import im;
+  size_t count = 0;
+  int rc, in_tx = 0;
+
+  *count_out = 0;
+  rc = cg_import_open(&im, path, spec->columns, spec->required, err);
+  if(rc != CG_OK)
+    return rc;
+  if(spec->header) {
+    rc = spec->header(arg, &im, err);
+    if(rc != CG_OK)
+      goto done;
+  }
+  rc = cg_store_begin(db, err);
+  if(rc != CG_OK)
+    goto done;
+  in_tx = 1;
+  while((rc = cg_import_next(&im, err)) == 1) {
+    rc = spec->row(arg, &im, err);
+    if(rc < 0) {
+      name_line(&im, err);
+      break;
+    }
+    count += rc > 0;
+  }
+  if(rc == 0)
+    rc = cg_store_commit(db, err);
+  if(rc == CG_OK) {
+    in_tx = 0;
+    *count_out = count;
+  }
+done:
+  if(in_tx)
+    cg_store_rollback(db);
+  cg_import_close(&im);
+  return rc;
 }

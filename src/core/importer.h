@@ -3,14 +3,21 @@
  * header's field count, typed field parsers whose errors read
  * "file:line: column: what", and at least one row.
  *
- * The caller owns the transaction; cg_import only reads. */
+ * cg_import_run is the one driver every importer (chips, customers,
+ * licences, orders) goes through: it opens the file, begins the
+ * transaction, hands each row to the importer's callback, names FILE:LINE
+ * in every row error, and commits only if every row was accepted -- one
+ * bad row leaves the database exactly as it was. The lower-level
+ * cg_import_open/next/close only read; they own no transaction. */
 #ifndef CG_IMPORTER_H
 #define CG_IMPORTER_H
 
 #include <stdint.h>
 
+#include "core/clock.h" /* cg_date_valid */
 #include "core/csvfile.h"
 #include "core/error.h"
+#include "core/store.h"
 
 #define CG_IMPORT_MAX_COLS 32
 /* Largest quantity accepted anywhere (orders, licences, --qty): far above
@@ -28,7 +35,8 @@ typedef struct cg_import {
 } cg_import;
 
 /* Opens path and reads its header. Every header name must be in columns;
- * every column whose name is in required must be present. */
+ * every column whose name is in required must be present. columns NULL
+ * skips both checks (the caller reads im->h itself). */
 int cg_import_open(cg_import *im, const char *path, const char *const *columns,
                    const char *const *required, cg_error *err);
 
@@ -37,6 +45,10 @@ int cg_import_open(cg_import *im, const char *path, const char *const *columns,
 int cg_import_next(cg_import *im, cg_error *err);
 
 void cg_import_close(cg_import *im);
+
+/* Field k of the current row as it is in the file (borrowed until the
+ * next row); "" if the column is absent. */
+const char *cg_import_field(const cg_import *im, int k);
 
 /* Field k of the current row, trimmed into buf; "" if absent. Over-long
  * values are an error. */
@@ -51,11 +63,39 @@ int cg_import_positive(cg_import *im, int k, int required, int64_t *out,
 /* YYYY-MM-DD; empty allowed unless required (then *buf = ""). */
 int cg_import_date(cg_import *im, int k, int required, char buf[11],
                    cg_error *err);
+/* The parsers behind cg_import_positive and cg_import_date, for a value
+ * that did not come from a CSV cell (a sync document): same checks, same
+ * words, messages "<where>: <name>: what". s is trimmed and non-empty. */
+int cg_import_parse_positive(const char *where, const char *name,
+                             const char *s, int64_t *out, cg_error *err);
+int cg_import_parse_date(const char *where, const char *name, const char *s,
+                         cg_error *err);
 /* Formats "file:line: " + message as an import error (CG_EINVAL). */
 int cg_import_fail(cg_import *im, cg_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* 1 if s is a real calendar date written YYYY-MM-DD. */
-int cg_date_valid(const char *s);
+/* ===================== The import driver ===================== */
+
+typedef struct cg_import_spec {
+  const char *const *columns;  /* known columns, NULL-terminated; NULL:
+                                  the header callback checks them */
+  const char *const *required; /* required columns; may be NULL */
+  /* Optional: called once after the header is read, before the
+   * transaction (map columns, prepare statements). Its messages must name
+   * the file themselves. */
+  int (*header)(void *arg, cg_import *im, cg_error *err);
+  /* Called for every row inside the transaction. Returns 1 if the row
+   * counts (stored), 0 if it does not (already present, unchanged), or a
+   * negative CG_E* code; a message without the "file:line: " prefix gets
+   * it added. Must neither begin, commit nor roll back. */
+  int (*row)(void *arg, cg_import *im, cg_error *err);
+} cg_import_spec;
+
+/* Imports path in ONE transaction (BEGIN IMMEDIATE ... COMMIT): all rows
+ * or none. *count_out is the number of rows that counted, 0 on error.
+ * Errors: the file's (CG_EIO), the header's and every row's (CG_EINVAL,
+ * "file:line: what"), the database's (CG_EDB, also prefixed). */
+int cg_import_run(cg_store *db, const char *path, const cg_import_spec *spec,
+                  void *arg, size_t *count_out, cg_error *err);
 
 #endif

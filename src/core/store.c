@@ -19,8 +19,9 @@ struct cg_stmt {
 };
 
 typedef struct cache_entry {
-  char *sql;    /* key: the SQL text */
-  cg_stmt stmt; /* the cached statement */
+  char *sql;     /* key: the SQL text */
+  cg_stmt *stmt; /* the cached statement; allocated on its own so that a
+                    caller's pointer survives the cache growing */
 } cache_entry;
 
 struct cg_store {
@@ -94,7 +95,7 @@ void cg_store_close(cg_store *db)
   if(!db)
     return;
   for(i = 0; i < db->n_cache; i++) {
-    sqlite3_finalize(db->cache[i].stmt.st);
+    cg_stmt_finalize(db->cache[i].stmt);
     free(db->cache[i].sql);
   }
   free(db->cache);
@@ -255,8 +256,8 @@ int cg_store_cached(cg_store *db, cg_stmt **out, const char *sql,
   *out = NULL;
   for(i = 0; i < db->n_cache; i++) {
     if(strcmp(db->cache[i].sql, sql) == 0) {
-      cg_stmt_reset(&db->cache[i].stmt);
-      *out = &db->cache[i].stmt;
+      cg_stmt_reset(db->cache[i].stmt);
+      *out = db->cache[i].stmt;
       return CG_OK;
     }
   }
@@ -270,16 +271,21 @@ int cg_store_cached(cg_store *db, cg_stmt **out, const char *sql,
   }
   e = &db->cache[db->n_cache];
   e->sql = strdup(sql);
-  if(!e->sql)
+  e->stmt = calloc(1, sizeof(*e->stmt));
+  if(!e->sql || !e->stmt) {
+    free(e->sql);
+    free(e->stmt);
     return cg_error_set(err, CG_ENOMEM, "prepare: out of memory");
-  rc = prepare(db, &e->stmt.st, sql, SQLITE_PREPARE_PERSISTENT, err);
+  }
+  rc = prepare(db, &e->stmt->st, sql, SQLITE_PREPARE_PERSISTENT, err);
   if(rc != CG_OK) {
     free(e->sql);
+    free(e->stmt);
     return rc;
   }
-  e->stmt.db = db;
+  e->stmt->db = db;
   db->n_cache++;
-  *out = &e->stmt;
+  *out = e->stmt;
   return CG_OK;
 }
 

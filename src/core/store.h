@@ -57,7 +57,8 @@ int cg_store_prepare(cg_store *db, cg_stmt **out, const char *sql,
 
 /* A statement prepared once per store and kept for reuse (hot paths);
  * keyed by the SQL text. Returned reset with bindings cleared. Owned by
- * the store. */
+ * the store: the pointer stays valid (other statements may be cached
+ * meanwhile) until cg_store_close; never finalize it. */
 int cg_store_cached(cg_store *db, cg_stmt **out, const char *sql,
                     cg_error *err);
 

@@ -89,6 +89,10 @@ void cg_nodes_free(cg_nodes *n);
 /* Loads the chip called name (case-insensitive): CG_ENOTFOUND if none. */
 int cg_chip_get(cg_store *db, const char *name, cg_chip *out, cg_error *err);
 int cg_chip_get_id(cg_store *db, int64_t id, cg_chip *out, cg_error *err);
+/* The id of the chip called name (case-insensitive) in *id_out, 0 if
+ * there is none (not an error). */
+int cg_chip_find_id(cg_store *db, const char *name, int64_t *id_out,
+                    cg_error *err);
 
 /* Up to max names closest to name (edit distance), best first, written as
  * malloc'ed strings into names; returns how many. */

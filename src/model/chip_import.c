@@ -3,6 +3,7 @@
 #include "model/chip.h"
 
 #include "core/csvfile.h"
+#include "core/importer.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -87,10 +88,15 @@ static const char *const epoch_columns[EP_COUNT] = {
 };
 
 typedef struct import_ctx {
-  cg_store *db;
-  cg_nodes *nodes;
-  const char *path;
-  long line;
+  cg_store *db;       /* borrowed */
+  cg_nodes *nodes;    /* the node table, loaded once per import */
+  const char *path;   /* for messages */
+  long line;          /* of the current row */
+  int format;         /* CG_CHIP_FORMAT_* */
+  const char *source; /* chips.source of every row */
+  int map[32];        /* >= COL_COUNT and EP_COUNT: column -> field */
+  unsigned mask;      /* COL_* present in the file */
+  cg_stmt *st;        /* the upsert for mask */
 } import_ctx;
 
 static const char *trim(const char *s, char *buf, size_t size)
@@ -410,137 +416,100 @@ static int row_epoch(import_ctx *ic, const cg_csv_row *row, const int *map,
   return CG_OK;
 }
 
-int cg_chip_import(cg_store *db, const char *path, int format,
-                   size_t *count_out, cg_error *err)
+/* Maps the header's columns (Epoch: all of them required; our CSV: a
+ * known subset with name), then loads the node table and prepares the
+ * upsert for the columns present. */
+static int chip_header(void *arg, cg_import *im, cg_error *err)
 {
-  import_ctx ic = { db, NULL, path, 0 };
-  cg_csv *r = NULL;
-  cg_csv_header h = { 0, NULL };
-  const cg_csv_row *row;
-  cg_stmt *st = NULL;
-  int map[32]; /* >= COL_COUNT and EP_COUNT */
-  unsigned mask = 0;
-  size_t count = 0, k;
-  int rc, in_tx = 0;
-  const char *source = format == CG_CHIP_FORMAT_EPOCH
-                           ? "Epoch AI, Data on Machine Learning Hardware"
-                           : "import";
+  import_ctx *ic = arg;
+  const cg_csv_header *h = &im->h;
+  long line = im->row ? im->row->line : 1L;
+  size_t k, j;
+  int rc;
 
-  *count_out = 0;
-  rc = cg_csv_open(&r, path, 0, err);
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_csv_next(r, &row, err);
-  if(rc < 0)
-    goto done;
-  if(rc == 0) {
-    rc = cg_error_set(err, CG_EINVAL,
-                      "%s: empty file (a header row is "
-                      "required)",
-                      path);
-    goto done;
-  }
-  rc = cg_csv_header_init(&h, row, path, err);
-  if(rc != CG_OK)
-    goto done;
-  if(format == CG_CHIP_FORMAT_EPOCH) {
+  if(ic->format == CG_CHIP_FORMAT_EPOCH) {
     for(k = 0; k < EP_COUNT; k++) {
-      map[k] = cg_csv_header_find(&h, epoch_columns[k]);
-      if(map[k] < 0) {
-        rc = cg_error_set(err, CG_EINVAL,
-                          "%s:%ld: missing Epoch column "
-                          "\"%s\" (is this Epoch AI's ml_hardware.csv?)",
-                          path, row->line, epoch_columns[k]);
-        goto done;
-      }
+      ic->map[k] = cg_csv_header_find(h, epoch_columns[k]);
+      if(ic->map[k] < 0)
+        return cg_error_set(err, CG_EINVAL,
+                            "%s:%ld: missing Epoch column "
+                            "\"%s\" (is this Epoch AI's ml_hardware.csv?)",
+                            ic->path, line, epoch_columns[k]);
     }
-    mask = (1u << COL_COUNT) - 1;
+    ic->mask = (1u << COL_COUNT) - 1;
   }
   else {
     for(k = 0; k < COL_COUNT; k++) {
-      map[k] = cg_csv_header_find(&h, csv_columns[k]);
-      if(map[k] >= 0)
-        mask |= 1u << k;
+      ic->map[k] = cg_csv_header_find(h, csv_columns[k]);
+      if(ic->map[k] >= 0)
+        ic->mask |= 1u << k;
     }
-    if(map[COL_NAME] < 0) {
-      rc = cg_error_set(err, CG_EINVAL,
-                        "%s:%ld: missing required column "
-                        "\"name\"",
-                        path, row->line);
-      goto done;
-    }
-    for(k = 0; k < h.n; k++) {
-      size_t j;
+    if(ic->map[COL_NAME] < 0)
+      return cg_error_set(err, CG_EINVAL,
+                          "%s:%ld: missing required column \"name\"", ic->path,
+                          line);
+    for(k = 0; k < h->n; k++) {
       for(j = 0; j < COL_COUNT; j++)
-        if(strcmp(h.names[k], csv_columns[j]) == 0)
+        if(strcmp(h->names[k], csv_columns[j]) == 0)
           break;
-      if(j == COL_COUNT) {
-        rc = cg_error_set(err, CG_EINVAL,
-                          "%s:%ld: unknown column \"%s\" "
-                          "(expected some of: name, vendor, node, "
-                          "die_area_mm2, transistors_billion, datacenter, "
-                          "hbm, fp64_tflops ... memory_bandwidth_gbs)",
-                          path, row->line, h.names[k]);
-        goto done;
-      }
+      if(j == COL_COUNT)
+        return cg_error_set(err, CG_EINVAL,
+                            "%s:%ld: unknown column \"%s\" "
+                            "(expected some of: name, vendor, node, "
+                            "die_area_mm2, transistors_billion, datacenter, "
+                            "hbm, fp64_tflops ... memory_bandwidth_gbs)",
+                            ic->path, line, h->names[k]);
     }
   }
-  rc = cg_nodes_load(&ic.nodes, db, err);
-  if(rc != CG_OK)
-    goto done;
-  rc = build_upsert(db, mask, &st, err);
-  if(rc != CG_OK)
-    goto done;
-  rc = cg_store_begin(db, err);
-  if(rc != CG_OK)
-    goto done;
-  in_tx = 1;
-  while((rc = cg_csv_next(r, &row, err)) == 1) {
-    cg_chip c;
-    ic.line = row->line;
-    if(row->n != h.n) {
-      rc = cg_error_set(err, CG_EINVAL,
-                        "%s:%ld: %zu fields, the header "
-                        "has %zu",
-                        path, row->line, row->n, h.n);
-      break;
-    }
-    cg_chip_init(&c);
-    rc = format == CG_CHIP_FORMAT_EPOCH ? row_epoch(&ic, row, map, &c, err)
-                                        : row_csv(&ic, row, map, &c, err);
-    if(rc == CG_OK && !c.name)
-      rc = cg_error_set(err, CG_EINVAL, "%s:%ld: name is empty", path,
-                        row->line);
-    if(rc == CG_OK)
-      rc = resolve_node(&ic, &c, err);
-    if(rc == CG_OK) {
-      c.source = strdup(source);
-      rc = bind_chip(st, mask, &c, err);
-    }
-    if(rc == CG_OK) {
-      rc = cg_stmt_run(st, err);
-      if(rc != CG_OK)
-        cg_error_prefix(err, "%s:%ld", path, row->line);
-    }
-    cg_chip_clear(&c);
-    if(rc != CG_OK)
-      break;
-    count++;
-  }
-  if(rc == 0 && count == 0)
-    rc = cg_error_set(err, CG_EINVAL, "%s: header but no rows", path);
-  if(rc == 0)
-    rc = cg_store_commit(db, err);
+  rc = cg_nodes_load(&ic->nodes, ic->db, err);
+  if(rc == CG_OK)
+    rc = build_upsert(ic->db, ic->mask, &ic->st, err);
+  return rc;
+}
+
+static int chip_row(void *arg, cg_import *im, cg_error *err)
+{
+  import_ctx *ic = arg;
+  cg_chip c;
+  int rc;
+
+  ic->line = im->row->line;
+  cg_chip_init(&c);
+  rc = ic->format == CG_CHIP_FORMAT_EPOCH
+           ? row_epoch(ic, im->row, ic->map, &c, err)
+           : row_csv(ic, im->row, ic->map, &c, err);
+  if(rc == CG_OK && !c.name)
+    rc = cg_error_set(err, CG_EINVAL, "%s:%ld: name is empty", ic->path,
+                      ic->line);
+  if(rc == CG_OK)
+    rc = resolve_node(ic, &c, err);
   if(rc == CG_OK) {
-    in_tx = 0;
-    *count_out = count;
+    c.source = strdup(ic->source);
+    rc = c.source ? bind_chip(ic->st, ic->mask, &c, err)
+                  : cg_error_set(err, CG_ENOMEM, "out of memory");
   }
-done:
-  if(in_tx)
-    cg_store_rollback(db);
-  cg_stmt_finalize(st);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(ic->st, err);
+  cg_chip_clear(&c);
+  return rc == CG_OK ? 1 : rc;
+}
+
+int cg_chip_import(cg_store *db, const char *path, int format,
+                   size_t *count_out, cg_error *err)
+{
+  static const cg_import_spec spec = { NULL, NULL, chip_header, chip_row };
+  import_ctx ic;
+  int rc;
+
+  memset(&ic, 0, sizeof(ic));
+  ic.db = db;
+  ic.path = path;
+  ic.format = format;
+  ic.source = format == CG_CHIP_FORMAT_EPOCH
+                  ? "Epoch AI, Data on Machine Learning Hardware"
+                  : "import";
+  rc = cg_import_run(db, path, &spec, &ic, count_out, err);
+  cg_stmt_finalize(ic.st);
   cg_nodes_free(ic.nodes);
-  cg_csv_header_free(&h);
-  cg_csv_close(r);
-  return rc < 0 ? rc : CG_OK;
+  return rc;
 }

@@ -68,6 +68,46 @@ static int customer_query(cg_store *db, const char *sql, const char *name,
   "SELECT id, name, country, hq_country, parent, parent_hq_country, "         \
   "address, role FROM customers "
 
+/* The id of the row whose name is key (the column's collation), or 0. */
+static int id_by_name(cg_store *db, const char *sql, const char *key,
+                      int64_t *id_out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st, sql, err);
+
+  *id_out = 0;
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_stmt_bind_text(st, 1, key, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    *id_out = cg_stmt_int(st, 0);
+  cg_stmt_reset(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+int cg_customer_find_id(cg_store *db, const char *name, int64_t *id_out,
+                        cg_error *err)
+{
+  return id_by_name(db, "SELECT id FROM customers WHERE name = ?1", name,
+                    id_out, err);
+}
+
+int cg_customer_each(cg_store *db,
+                     int (*fn)(void *arg, int64_t id, const char *name),
+                     void *arg, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_prepare(db, &st,
+                            "SELECT id, name FROM customers ORDER BY id", err);
+
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1)
+    rc = fn(arg, cg_stmt_int(st, 0), cg_stmt_text(st, 1));
+  cg_stmt_finalize(st);
+  return rc;
+}
+
 int cg_customer_get(cg_store *db, const char *name, cg_customer *out,
                     cg_error *err)
 {
@@ -113,6 +153,75 @@ enum {
   CU_ROLE
 };
 
+/* One customer row: validated, then inserted or updated by name. */
+static int customer_row(void *arg, cg_import *im, cg_error *err)
+{
+  cg_store *db = arg;
+  char name[512], parent[512], address[1024], role[32];
+  char country[3], hq[3], phq[3];
+  cg_stmt *st = NULL;
+  int rc;
+
+  rc = cg_import_required(im, CU_NAME, name, sizeof(name), err);
+  if(rc == CG_OK)
+    rc = import_country(im, db, CU_COUNTRY, 1, country, err);
+  if(rc == CG_OK)
+    rc = import_country(im, db, CU_HQ, 0, hq, err);
+  if(rc == CG_OK)
+    rc = cg_import_text(im, CU_PARENT, parent, sizeof(parent), err);
+  if(rc == CG_OK)
+    rc = import_country(im, db, CU_PARENT_HQ, 0, phq, err);
+  if(rc == CG_OK)
+    rc = cg_import_text(im, CU_ADDRESS, address, sizeof(address), err);
+  if(rc == CG_OK)
+    rc = cg_import_text(im, CU_ROLE, role, sizeof(role), err);
+  if(rc == CG_OK && !role[0])
+    strcpy(role, "end_user");
+  if(rc == CG_OK && strcmp(role, "designer") && strcmp(role, "osat") &&
+     strcmp(role, "distributor") && strcmp(role, "end_user"))
+    rc = cg_import_fail(im, err,
+                        "role: \"%s\" is not designer, osat, "
+                        "distributor or end_user",
+                        role);
+  if(rc == CG_OK && phq[0] && !parent[0])
+    rc = cg_import_fail(im, err,
+                        "parent_hq_country given without a "
+                        "parent");
+  if(rc != CG_OK)
+    return rc;
+  /* Without a stated HQ, the customer is headquartered where it is. */
+  if(!hq[0])
+    memcpy(hq, country, 3);
+  rc = cg_store_cached(db, &st,
+                       "INSERT INTO customers(name, country, hq_country, "
+                       "parent, parent_hq_country, address, role) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                       "ON CONFLICT(name) DO UPDATE SET "
+                       "country = excluded.country, "
+                       "hq_country = excluded.hq_country, "
+                       "parent = excluded.parent, "
+                       "parent_hq_country = excluded.parent_hq_country, "
+                       "address = excluded.address, role = excluded.role",
+                       err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, name, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, country, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 3, hq, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, parent[0] ? parent : NULL, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 5, phq[0] ? phq : NULL, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 6, address[0] ? address : NULL, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 7, role, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  return rc == CG_OK ? 1 : rc;
+}
+
 int cg_customer_import(cg_store *db, const char *path, size_t *count_out,
                        cg_error *err)
 {
@@ -121,96 +230,7 @@ int cg_customer_import(cg_store *db, const char *path, size_t *count_out,
     "address", "role",    NULL
   };
   static const char *const req[] = { "name", "country", NULL };
-  cg_import im;
-  cg_stmt *st = NULL;
-  size_t count = 0;
-  int rc, in_tx = 0;
+  static const cg_import_spec spec = { cols, req, NULL, customer_row };
 
-  *count_out = 0;
-  rc = cg_import_open(&im, path, cols, req, err);
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_store_prepare(db, &st,
-                        "INSERT INTO customers(name, country, hq_country, "
-                        "parent, parent_hq_country, address, role) "
-                        "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                        "ON CONFLICT(name) DO UPDATE SET "
-                        "country = excluded.country, "
-                        "hq_country = excluded.hq_country, "
-                        "parent = excluded.parent, "
-                        "parent_hq_country = excluded.parent_hq_country, "
-                        "address = excluded.address, role = excluded.role",
-                        err);
-  if(rc == CG_OK)
-    rc = cg_store_begin(db, err);
-  if(rc != CG_OK)
-    goto done;
-  in_tx = 1;
-  while((rc = cg_import_next(&im, err)) == 1) {
-    char name[512], parent[512], address[1024], role[32];
-    char country[3], hq[3], phq[3];
-
-    rc = cg_import_required(&im, CU_NAME, name, sizeof(name), err);
-    if(rc == CG_OK)
-      rc = import_country(&im, db, CU_COUNTRY, 1, country, err);
-    if(rc == CG_OK)
-      rc = import_country(&im, db, CU_HQ, 0, hq, err);
-    if(rc == CG_OK)
-      rc = cg_import_text(&im, CU_PARENT, parent, sizeof(parent), err);
-    if(rc == CG_OK)
-      rc = import_country(&im, db, CU_PARENT_HQ, 0, phq, err);
-    if(rc == CG_OK)
-      rc = cg_import_text(&im, CU_ADDRESS, address, sizeof(address), err);
-    if(rc == CG_OK)
-      rc = cg_import_text(&im, CU_ROLE, role, sizeof(role), err);
-    if(rc == CG_OK && !role[0])
-      strcpy(role, "end_user");
-    if(rc == CG_OK && strcmp(role, "designer") && strcmp(role, "osat") &&
-       strcmp(role, "distributor") && strcmp(role, "end_user"))
-      rc = cg_import_fail(&im, err,
-                          "role: \"%s\" is not designer, osat, "
-                          "distributor or end_user",
-                          role);
-    if(rc == CG_OK && phq[0] && !parent[0])
-      rc = cg_import_fail(&im, err,
-                          "parent_hq_country given without a "
-                          "parent");
-    if(rc != CG_OK)
-      break;
-    /* Without a stated HQ, the customer is headquartered where it is. */
-    if(!hq[0])
-      memcpy(hq, country, 3);
-    rc = cg_stmt_bind_text(st, 1, name, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 2, country, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 3, hq, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 4, parent[0] ? parent : NULL, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 5, phq[0] ? phq : NULL, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 6, address[0] ? address : NULL, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 7, role, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_run(st, err);
-    if(rc != CG_OK) {
-      cg_error_prefix(err, "%s:%ld", path, im.row->line);
-      break;
-    }
-    count++;
-  }
-  if(rc == 0)
-    rc = cg_store_commit(db, err);
-  if(rc == CG_OK) {
-    in_tx = 0;
-    *count_out = count;
-  }
-done:
-  if(in_tx)
-    cg_store_rollback(db);
-  cg_stmt_finalize(st);
-  cg_import_close(&im);
-  return rc;
+  return cg_import_run(db, path, &spec, db, count_out, err);
 }

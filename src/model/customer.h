@@ -30,6 +30,17 @@ int cg_customer_get(cg_store *db, const char *name, cg_customer *out,
                     cg_error *err);
 int cg_customer_get_id(cg_store *db, int64_t id, cg_customer *out,
                        cg_error *err);
+/* The id of the customer called name (case-insensitive) in *id_out, 0 if
+ * there is none (not an error). */
+int cg_customer_find_id(cg_store *db, const char *name, int64_t *id_out,
+                        cg_error *err);
+
+/* Calls fn(arg, id, name) for every customer in id order (name borrowed
+ * for the call); a non-zero return from fn stops and is returned. fn may
+ * read and write other tables (it runs on a statement of its own). */
+int cg_customer_each(cg_store *db,
+                     int (*fn)(void *arg, int64_t id, const char *name),
+                     void *arg, cg_error *err);
 
 /* Imports customers in one transaction (all or nothing); a customer whose
  * name exists is updated. Unknown country codes and roles are errors

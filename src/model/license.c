@@ -132,6 +132,146 @@ static int check_pattern(cg_import *im, int k, const char *re, cg_error *err)
   return CG_OK;
 }
 
+/* One licence row as read and checked. */
+typedef struct license_row {
+  char number[128], customer[512], kind[32], eccn[256], chip[256];
+  char dest[1024], authority[256], notes[1024], from[11], to[11];
+  int64_t max_qty; /* -1 = unlimited (approvals) */
+} license_row;
+
+/* Reads and checks the current row into *r (everything but the customer,
+ * which needs the database). */
+static int read_license(cg_import *im, cg_store *db, license_row *r,
+                        cg_error *err)
+{
+  int rc;
+
+  r->max_qty = -1;
+  rc = cg_import_required(im, LI_NUMBER, r->number, sizeof(r->number), err);
+  if(rc == CG_OK)
+    rc = cg_import_required(im, LI_CUSTOMER, r->customer, sizeof(r->customer),
+                            err);
+  if(rc == CG_OK)
+    rc = cg_import_required(im, LI_KIND, r->kind, sizeof(r->kind), err);
+  if(rc == CG_OK && !valid_kind(r->kind))
+    rc = cg_import_fail(im, err,
+                        "kind: \"%s\" is not license, "
+                        "approved_ic_designer, authorized_ic_designer, "
+                        "approved_osat or policy_permission",
+                        r->kind);
+  if(rc == CG_OK)
+    rc = cg_import_text(im, LI_ECCN, r->eccn, sizeof(r->eccn), err);
+  if(rc == CG_OK)
+    rc = check_pattern(im, LI_ECCN, r->eccn, err);
+  if(rc == CG_OK)
+    rc = cg_import_text(im, LI_CHIP, r->chip, sizeof(r->chip), err);
+  if(rc == CG_OK)
+    rc = check_pattern(im, LI_CHIP, r->chip, err);
+  if(rc == CG_OK)
+    rc = cg_import_text(im, LI_DEST, r->dest, sizeof(r->dest), err);
+  if(rc == CG_OK)
+    rc = check_destinations(im, db, r->dest, err);
+  /* A licence names where it may go and how much: an empty field must
+   * not silently mean "everywhere" or "unlimited". Approvals (designer,
+   * OSAT) are not licences and need neither. */
+  if(rc == CG_OK && !r->dest[0] &&
+     (!strcmp(r->kind, "license") || !strcmp(r->kind, "policy_permission")))
+    rc = cg_import_fail(im, err,
+                        "destinations is empty: a %s must name "
+                        "its countries or country groups",
+                        r->kind);
+  if(rc == CG_OK)
+    rc = cg_import_positive(im, LI_MAX, !strcmp(r->kind, "license"),
+                            &r->max_qty, err);
+  if(rc == CG_OK)
+    rc = cg_import_date(im, LI_FROM, 1, r->from, err);
+  if(rc == CG_OK)
+    rc = cg_import_date(im, LI_TO, 1, r->to, err);
+  if(rc == CG_OK && strcmp(r->to, r->from) < 0)
+    rc = cg_import_fail(im, err, "valid_to %s is before valid_from %s", r->to,
+                        r->from);
+  if(rc == CG_OK)
+    rc = cg_import_text(im, LI_AUTHORITY, r->authority, sizeof(r->authority),
+                        err);
+  if(rc == CG_OK)
+    rc = cg_import_text(im, LI_NOTES, r->notes, sizeof(r->notes), err);
+  return rc;
+}
+
+/* Inserts r, or updates the licence of that number. */
+static int store_license(cg_store *db, const license_row *r,
+                         int64_t customer_id, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "INSERT INTO licenses(number, customer_id, kind, "
+                           "eccn, chip, destinations, max_qty, valid_from, "
+                           "valid_to, authority, notes) VALUES(?1, ?2, ?3, "
+                           "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                           "ON CONFLICT(number) DO UPDATE SET "
+                           "customer_id = excluded.customer_id, "
+                           "kind = excluded.kind, eccn = excluded.eccn, "
+                           "chip = excluded.chip, "
+                           "destinations = excluded.destinations, "
+                           "max_qty = excluded.max_qty, "
+                           "valid_from = excluded.valid_from, "
+                           "valid_to = excluded.valid_to, "
+                           "authority = excluded.authority, "
+                           "notes = excluded.notes",
+                           err);
+
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, r->number, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 2, customer_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 3, r->kind, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, r->eccn[0] ? r->eccn : NULL, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 5, r->chip[0] ? r->chip : NULL, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 6, r->dest[0] ? r->dest : NULL, err);
+  if(rc == CG_OK)
+    rc = r->max_qty > 0 ? cg_stmt_bind_int(st, 7, r->max_qty, err)
+                        : cg_stmt_bind_null(st, 7, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 8, r->from, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 9, r->to, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 10, r->authority, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 11, r->notes, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  return rc;
+}
+
+static int license_row_fn(void *arg, cg_import *im, cg_error *err)
+{
+  cg_store *db = arg;
+  license_row r;
+  cg_customer cu;
+  int64_t customer_id;
+  int rc = read_license(im, db, &r, err);
+
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_customer_get(db, r.customer, &cu, err);
+  if(rc == CG_ENOTFOUND)
+    return cg_import_fail(im, err,
+                          "customer: unknown customer \"%s\" "
+                          "(import customers first)",
+                          r.customer);
+  if(rc != CG_OK)
+    return rc;
+  customer_id = cu.id;
+  cg_customer_clear(&cu);
+  rc = store_license(db, &r, customer_id, err);
+  return rc == CG_OK ? 1 : rc;
+}
+
 int cg_license_import(cg_store *db, const char *path, size_t *count_out,
                       cg_error *err)
 {
@@ -141,143 +281,9 @@ int cg_license_import(cg_store *db, const char *path, size_t *count_out,
   };
   static const char *const req[] = { "number",     "customer", "kind",
                                      "valid_from", "valid_to", NULL };
-  cg_import im;
-  cg_stmt *st = NULL;
-  size_t count = 0;
-  int rc, in_tx = 0;
+  static const cg_import_spec spec = { cols, req, NULL, license_row_fn };
 
-  *count_out = 0;
-  rc = cg_import_open(&im, path, cols, req, err);
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_store_prepare(db, &st,
-                        "INSERT INTO licenses(number, customer_id, kind, "
-                        "eccn, chip, destinations, max_qty, valid_from, "
-                        "valid_to, authority, notes) VALUES(?1, ?2, ?3, ?4, "
-                        "?5, ?6, ?7, ?8, ?9, ?10, ?11) "
-                        "ON CONFLICT(number) DO UPDATE SET "
-                        "customer_id = excluded.customer_id, "
-                        "kind = excluded.kind, eccn = excluded.eccn, "
-                        "chip = excluded.chip, "
-                        "destinations = excluded.destinations, "
-                        "max_qty = excluded.max_qty, "
-                        "valid_from = excluded.valid_from, "
-                        "valid_to = excluded.valid_to, "
-                        "authority = excluded.authority, "
-                        "notes = excluded.notes",
-                        err);
-  if(rc == CG_OK)
-    rc = cg_store_begin(db, err);
-  if(rc != CG_OK)
-    goto done;
-  in_tx = 1;
-  while((rc = cg_import_next(&im, err)) == 1) {
-    char number[128], customer[512], kind[32], eccn[256], chip[256];
-    char dest[1024], authority[256], notes[1024], from[11], to[11];
-    int64_t max_qty = -1;
-    cg_customer cu;
-
-    rc = cg_import_required(&im, LI_NUMBER, number, sizeof(number), err);
-    if(rc == CG_OK)
-      rc = cg_import_required(&im, LI_CUSTOMER, customer, sizeof(customer),
-                              err);
-    if(rc == CG_OK)
-      rc = cg_import_required(&im, LI_KIND, kind, sizeof(kind), err);
-    if(rc == CG_OK && !valid_kind(kind))
-      rc = cg_import_fail(&im, err,
-                          "kind: \"%s\" is not license, "
-                          "approved_ic_designer, authorized_ic_designer, "
-                          "approved_osat or policy_permission",
-                          kind);
-    if(rc == CG_OK)
-      rc = cg_import_text(&im, LI_ECCN, eccn, sizeof(eccn), err);
-    if(rc == CG_OK)
-      rc = check_pattern(&im, LI_ECCN, eccn, err);
-    if(rc == CG_OK)
-      rc = cg_import_text(&im, LI_CHIP, chip, sizeof(chip), err);
-    if(rc == CG_OK)
-      rc = check_pattern(&im, LI_CHIP, chip, err);
-    if(rc == CG_OK)
-      rc = cg_import_text(&im, LI_DEST, dest, sizeof(dest), err);
-    if(rc == CG_OK)
-      rc = check_destinations(&im, db, dest, err);
-    /* A licence names where it may go and how much: an empty field must
-     * not silently mean "everywhere" or "unlimited". Approvals (designer,
-     * OSAT) are not licences and need neither. */
-    if(rc == CG_OK && !dest[0] &&
-       (!strcmp(kind, "license") || !strcmp(kind, "policy_permission")))
-      rc = cg_import_fail(&im, err,
-                          "destinations is empty: a %s must name "
-                          "its countries or country groups",
-                          kind);
-    if(rc == CG_OK)
-      rc = cg_import_positive(&im, LI_MAX, !strcmp(kind, "license"), &max_qty,
-                              err);
-    if(rc == CG_OK)
-      rc = cg_import_date(&im, LI_FROM, 1, from, err);
-    if(rc == CG_OK)
-      rc = cg_import_date(&im, LI_TO, 1, to, err);
-    if(rc == CG_OK && strcmp(to, from) < 0)
-      rc = cg_import_fail(&im, err, "valid_to %s is before valid_from %s", to,
-                          from);
-    if(rc == CG_OK)
-      rc =
-          cg_import_text(&im, LI_AUTHORITY, authority, sizeof(authority), err);
-    if(rc == CG_OK)
-      rc = cg_import_text(&im, LI_NOTES, notes, sizeof(notes), err);
-    if(rc != CG_OK)
-      break;
-    rc = cg_customer_get(db, customer, &cu, err);
-    if(rc == CG_ENOTFOUND)
-      rc = cg_import_fail(&im, err,
-                          "customer: unknown customer \"%s\" "
-                          "(import customers first)",
-                          customer);
-    if(rc != CG_OK)
-      break;
-    rc = cg_stmt_bind_text(st, 1, number, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_int(st, 2, cu.id, err);
-    cg_customer_clear(&cu);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 3, kind, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 4, eccn[0] ? eccn : NULL, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 5, chip[0] ? chip : NULL, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 6, dest[0] ? dest : NULL, err);
-    if(rc == CG_OK)
-      rc = max_qty > 0 ? cg_stmt_bind_int(st, 7, max_qty, err)
-                       : cg_stmt_bind_null(st, 7, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 8, from, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 9, to, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 10, authority, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 11, notes, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_run(st, err);
-    if(rc != CG_OK) {
-      cg_error_prefix(err, "%s:%ld", path, im.row->line);
-      break;
-    }
-    count++;
-  }
-  if(rc == 0)
-    rc = cg_store_commit(db, err);
-  if(rc == CG_OK) {
-    in_tx = 0;
-    *count_out = count;
-  }
-done:
-  if(in_tx)
-    cg_store_rollback(db);
-  cg_stmt_finalize(st);
-  cg_import_close(&im);
-  return rc;
+  return cg_import_run(db, path, &spec, db, count_out, err);
 }
 
 /* ==== approvals and matching ========================================= */
@@ -368,10 +374,16 @@ static int destinations_ok(const char *list, const char *dest,
     return 1;
   snprintf(buf, sizeof(buf), "%s", list);
   for(tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+    size_t n;
     int bit;
+
+    /* Trimmed as import checked it: "D:5 ;NL" names group D:5. */
     while(*tok == ' ')
       tok++;
-    if(!strncmp(tok, dest, 2) && (tok[2] == '\0' || tok[2] == ' '))
+    n = strlen(tok);
+    while(n && tok[n - 1] == ' ')
+      tok[--n] = '\0';
+    if(!strcmp(tok, dest))
       return 1;
     bit = cg_group_bit(tok);
     if(bit >= 0 && (dest_mask & (1u << bit)))

@@ -2,6 +2,8 @@
 #include "model/order.h"
 
 #include "core/importer.h"
+#include "model/chip.h"
+#include "model/customer.h"
 #include "model/seed.h"
 
 #include <stdio.h>
@@ -15,80 +17,40 @@ void cg_order_init(cg_order *o)
   o->export_from_us = -1;
 }
 
-static int lookup_id(cg_store *db, const char *sql, const char *key,
-                     int64_t *out, cg_error *err)
-{
-  cg_stmt *st = NULL;
-  int rc = cg_store_cached(db, &st, sql, err);
+/* ==== validation ======================================================== */
 
-  *out = 0;
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_stmt_bind_text(st, 1, key, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1)
-    *out = cg_stmt_int(st, 0);
-  cg_stmt_reset(st);
-  return rc < 0 ? rc : CG_OK;
+/* Copies s without leading and trailing blanks into buf ("" for NULL);
+ * CG_EINVAL if it does not fit, or if it is required and empty. */
+static int take(const char *where, const char *name, const char *s,
+                int required, char *buf, size_t size, cg_error *err)
+{
+  size_t n;
+
+  buf[0] = '\0';
+  if(!s)
+    s = "";
+  while(*s == ' ' || *s == '\t')
+    s++;
+  n = strlen(s);
+  while(n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    n--;
+  if(n >= size)
+    return cg_error_set(err, CG_EINVAL, "%s: %s: longer than %zu bytes", where,
+                        name, size - 1);
+  if(!n && required)
+    return cg_error_set(err, CG_EINVAL, "%s: %s is empty", where, name);
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  return CG_OK;
 }
 
-/* An order's values as both the comparison and the insert bind them. */
-typedef struct order_row {
-  const char *order_id, *dest, *ship_date, *end_use, *role, *packager;
-  int64_t cust_id, chip_id, qty;
-  int export_from_us;
-} order_row;
-
-/* Binds ?1..?10 in the orders column order. */
-static int bind_order(cg_stmt *st, const order_row *r, cg_error *err)
+/* role, packager and export_from_us: each a closed set of words. */
+static int parse_choices(const char *where, const char *role,
+                         const char *packager, const char *from_us,
+                         cg_order *o, cg_error *err)
 {
-  int rc = cg_stmt_bind_text(st, 1, r->order_id, err);
-
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 2, r->cust_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 3, r->chip_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 4, r->dest, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 5, r->qty, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 6, r->ship_date, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 7, r->end_use, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 8, r->role, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 9, *r->packager ? r->packager : NULL, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_tristate(st, 10, r->export_from_us, err);
-  return rc;
-}
-
-int cg_order_add(cg_store *db, const char *where, const char *order_id,
-                 const char *customer, const char *chip, const char *dest,
-                 int64_t qty, const char *ship_date, const char *end_use,
-                 const char *role, const char *packager, int export_from_us,
-                 int *status_out, cg_error *err)
-{
-  int64_t cust_id = 0, chip_id = 0;
-  order_row row;
-  cg_stmt *st = NULL;
-  int rc;
-
-  *status_out = 0;
-  if(!*order_id)
-    return cg_error_set(err, CG_EINVAL, "%s: order_id is empty", where);
-  if(strlen(order_id) >= sizeof(((cg_order *)0)->order_id))
-    return cg_error_set(err, CG_EINVAL, "%s: order_id is too long", where);
-  if(qty <= 0)
-    return cg_error_set(err, CG_EINVAL, "%s: quantity must be positive",
-                        where);
-  if(!cg_date_valid(ship_date))
-    return cg_error_set(err, CG_EINVAL,
-                        "%s: ship_date \"%s\" is not a date (YYYY-MM-DD)",
-                        where, ship_date);
+  if(!*role)
+    role = "distributor";
   if(strcmp(role, "fab") && strcmp(role, "osat") &&
      strcmp(role, "distributor"))
     return cg_error_set(err, CG_EINVAL,
@@ -100,35 +62,150 @@ int cg_order_add(cg_store *db, const char *where, const char *order_id,
                         "%s: packager \"%s\" is not fab_outside_d5mo, "
                         "approved_osat or other",
                         where, packager);
-  if(strlen(end_use) >= sizeof(((cg_order *)0)->end_use))
-    return cg_error_set(err, CG_EINVAL, "%s: end_use is too long", where);
-  if(strlen(dest) != 2 || cg_country_check(db, dest, NULL) != CG_OK)
+  o->export_from_us = -1;
+  if(!strcmp(from_us, "1") || !strcmp(from_us, "yes") ||
+     !strcmp(from_us, "true"))
+    o->export_from_us = 1;
+  else if(!strcmp(from_us, "0") || !strcmp(from_us, "no") ||
+          !strcmp(from_us, "false"))
+    o->export_from_us = 0;
+  else if(*from_us)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s: export_from_us: \"%s\" is not yes/no", where,
+                        from_us);
+  snprintf(o->role, sizeof(o->role), "%s", role);
+  snprintf(o->packager, sizeof(o->packager), "%s", packager);
+  return CG_OK;
+}
+
+/* The checks that need the database: country, customer, chip. */
+static int resolve(cg_store *db, const char *where, const char *customer,
+                   const char *chip, cg_order *o, cg_error *err)
+{
+  int rc;
+
+  if(cg_country_check(db, o->destination, NULL) != CG_OK)
     return cg_error_set(err, CG_EINVAL,
                         "%s: destination: unknown country code \"%s\"", where,
-                        dest);
-  rc = lookup_id(db, "SELECT id FROM customers WHERE name = ?1", customer,
-                 &cust_id, err);
-  if(rc == CG_OK && !cust_id)
+                        o->destination);
+  rc = cg_customer_find_id(db, customer, &o->customer_id, err);
+  if(rc == CG_OK && !o->customer_id)
     return cg_error_set(err, CG_EINVAL, "%s: unknown customer \"%s\"", where,
                         customer);
   if(rc == CG_OK)
-    rc = lookup_id(db, "SELECT id FROM chips WHERE name = ?1", chip, &chip_id,
-                   err);
-  if(rc == CG_OK && !chip_id)
+    rc = cg_chip_find_id(db, chip, &o->chip_id, err);
+  if(rc == CG_OK && !o->chip_id)
     return cg_error_set(err, CG_EINVAL, "%s: unknown chip \"%s\"", where,
                         chip);
+  return rc;
+}
+
+int cg_order_validate(cg_store *db, const cg_order_fields *f,
+                      const char *where, cg_order *out, cg_error *err)
+{
+  char customer[512], chip[512], dest[16], qty[64], date[64];
+  char role[64], packager[64], from_us[64];
+  int rc;
+
+  cg_order_init(out);
+  rc = take(where, "order_id", f->order_id, 1, out->order_id,
+            sizeof(out->order_id), err);
+  if(rc == CG_OK)
+    rc = take(where, "customer", f->customer, 1, customer, sizeof(customer),
+              err);
+  if(rc == CG_OK)
+    rc = take(where, "chip", f->chip, 1, chip, sizeof(chip), err);
+  if(rc == CG_OK)
+    rc =
+        take(where, "destination", f->destination, 1, dest, sizeof(dest), err);
+  if(rc == CG_OK)
+    rc = take(where, "quantity", f->quantity, 1, qty, sizeof(qty), err);
+  if(rc == CG_OK)
+    rc = cg_import_parse_positive(where, "quantity", qty, &out->quantity, err);
+  if(rc == CG_OK)
+    rc = take(where, "ship_date", f->ship_date, 1, date, sizeof(date), err);
+  if(rc == CG_OK)
+    rc = cg_import_parse_date(where, "ship_date", date, err);
+  if(rc == CG_OK)
+    rc = take(where, "end_use", f->end_use, 0, out->end_use,
+              sizeof(out->end_use), err);
+  if(rc == CG_OK)
+    rc = take(where, "role", f->role, 0, role, sizeof(role), err);
+  if(rc == CG_OK)
+    rc = take(where, "packager", f->packager, 0, packager, sizeof(packager),
+              err);
+  if(rc == CG_OK)
+    rc = take(where, "export_from_us", f->export_from_us, 0, from_us,
+              sizeof(from_us), err);
+  if(rc == CG_OK)
+    rc = parse_choices(where, role, packager, from_us, out, err);
   if(rc != CG_OK)
     return rc;
-  row.order_id = order_id;
-  row.dest = dest;
-  row.ship_date = ship_date;
-  row.end_use = end_use;
-  row.role = role;
-  row.packager = packager;
-  row.cust_id = cust_id;
-  row.chip_id = chip_id;
-  row.qty = qty;
-  row.export_from_us = export_from_us;
+  snprintf(out->destination, sizeof(out->destination), "%s", dest);
+  memcpy(out->ship_date, date, sizeof(out->ship_date));
+  if(strlen(dest) != 2) /* destination[3] cannot hold it: name it whole */
+    return cg_error_set(err, CG_EINVAL,
+                        "%s: destination: unknown country code \"%s\"", where,
+                        dest);
+  return resolve(db, where, customer, chip, out, err);
+}
+
+/* ==== storing =========================================================== */
+
+int cg_order_same(const cg_order *a, const cg_order *b)
+{
+  return strcmp(a->order_id, b->order_id) == 0 &&
+         a->customer_id == b->customer_id && a->chip_id == b->chip_id &&
+         strcmp(a->destination, b->destination) == 0 &&
+         a->quantity == b->quantity &&
+         strcmp(a->ship_date, b->ship_date) == 0 &&
+         strcmp(a->end_use, b->end_use) == 0 &&
+         strcmp(a->role, b->role) == 0 &&
+         strcmp(a->packager, b->packager) == 0 &&
+         a->export_from_us == b->export_from_us;
+}
+
+int cg_order_conflict(const char *where, const cg_order *o, cg_error *err)
+{
+  return cg_error_set(err, CG_EINVAL,
+                      "%s: order %s already exists with different content "
+                      "(recorded orders are never changed)",
+                      where, o->order_id);
+}
+
+/* Binds ?1..?10 in the orders column order. */
+static int bind_order(cg_stmt *st, const cg_order *o, cg_error *err)
+{
+  int rc = cg_stmt_bind_text(st, 1, o->order_id, err);
+
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 2, o->customer_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 3, o->chip_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, o->destination, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 5, o->quantity, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 6, o->ship_date, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 7, o->end_use, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 8, o->role, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 9, *o->packager ? o->packager : NULL, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_tristate(st, 10, o->export_from_us, err);
+  return rc;
+}
+
+int cg_order_store(cg_store *db, const cg_order *o, const char *source,
+                   int *status_out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc;
+
+  *status_out = CG_ORDER_SAME;
   /* Same id: identical content is a no-op, anything else a conflict. */
   rc = cg_store_cached(db, &st,
                        "SELECT customer_id = ?2 AND chip_id = ?3 AND "
@@ -139,32 +216,32 @@ int cg_order_add(cg_store *db, const char *where, const char *order_id,
                        err);
   if(rc != CG_OK)
     return rc;
-  rc = bind_order(st, &row, err);
+  rc = bind_order(st, o, err);
   if(rc == CG_OK)
     rc = cg_stmt_step(st, err);
-  if(rc == 1) {
-    *status_out = cg_stmt_int(st, 0) ? 0 : 2;
-    cg_stmt_reset(st);
-    return CG_OK;
-  }
+  if(rc == 1)
+    *status_out = cg_stmt_int(st, 0) ? CG_ORDER_SAME : CG_ORDER_CONFLICT;
   cg_stmt_reset(st);
-  if(rc < 0)
-    return rc;
+  if(rc != 0)
+    return rc < 0 ? rc : CG_OK;
   rc = cg_store_cached(db, &st,
                        "INSERT INTO orders(order_id, customer_id, chip_id, "
                        "destination, quantity, ship_date, end_use, role, "
-                       "packager, export_from_us) "
-                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                       "packager, export_from_us, source) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                        err);
   if(rc == CG_OK)
-    rc = bind_order(st, &row, err);
+    rc = bind_order(st, o, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 11, source, err);
   if(rc == CG_OK)
     rc = cg_stmt_run(st, err);
-  if(rc != CG_OK)
-    return cg_error_prefix(err, "%s", where);
-  *status_out = 1;
-  return CG_OK;
+  if(rc == CG_OK)
+    *status_out = CG_ORDER_INSERTED;
+  return rc;
 }
+
+/* ==== CSV import ======================================================== */
 
 enum {
   OR_ID,
@@ -179,6 +256,35 @@ enum {
   OR_FROM_US
 };
 
+static int order_row(void *arg, cg_import *im, cg_error *err)
+{
+  cg_store *db = arg;
+  cg_order_fields f;
+  cg_order o;
+  char where[600];
+  int rc, status;
+
+  f.order_id = cg_import_field(im, OR_ID);
+  f.customer = cg_import_field(im, OR_CUSTOMER);
+  f.chip = cg_import_field(im, OR_CHIP);
+  f.destination = cg_import_field(im, OR_DEST);
+  f.quantity = cg_import_field(im, OR_QTY);
+  f.ship_date = cg_import_field(im, OR_DATE);
+  f.end_use = cg_import_field(im, OR_END_USE);
+  f.role = cg_import_field(im, OR_ROLE);
+  f.packager = cg_import_field(im, OR_PACKAGER);
+  f.export_from_us = cg_import_field(im, OR_FROM_US);
+  snprintf(where, sizeof(where), "%s:%ld", im->path, im->row->line);
+  rc = cg_order_validate(db, &f, where, &o, err);
+  if(rc == CG_OK)
+    rc = cg_order_store(db, &o, "import", &status, err);
+  if(rc != CG_OK)
+    return rc;
+  if(status == CG_ORDER_CONFLICT)
+    return cg_order_conflict(where, &o, err);
+  return status == CG_ORDER_INSERTED;
+}
+
 int cg_order_import(cg_store *db, const char *path, size_t *count_out,
                     cg_error *err)
 {
@@ -190,83 +296,9 @@ int cg_order_import(cg_store *db, const char *path, size_t *count_out,
   static const char *const req[] = { "order_id",    "customer", "chip",
                                      "destination", "quantity", "ship_date",
                                      NULL };
-  cg_import im;
-  size_t count = 0;
-  int rc, in_tx = 0;
+  static const cg_import_spec spec = { cols, req, NULL, order_row };
 
-  *count_out = 0;
-  rc = cg_import_open(&im, path, cols, req, err);
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_store_begin(db, err);
-  if(rc != CG_OK)
-    goto done;
-  in_tx = 1;
-  while((rc = cg_import_next(&im, err)) == 1) {
-    char id[256], customer[512], chip[512], dest[16], date[11], end_use[1024];
-    char role[32], packager[32], from_us[16], where[300];
-    int64_t qty = 0;
-    int status = 0, us = -1;
-
-    rc = cg_import_required(&im, OR_ID, id, sizeof(id), err);
-    if(rc == CG_OK)
-      rc = cg_import_required(&im, OR_CUSTOMER, customer, sizeof(customer),
-                              err);
-    if(rc == CG_OK)
-      rc = cg_import_required(&im, OR_CHIP, chip, sizeof(chip), err);
-    if(rc == CG_OK)
-      rc = cg_import_required(&im, OR_DEST, dest, sizeof(dest), err);
-    if(rc == CG_OK)
-      rc = cg_import_positive(&im, OR_QTY, 1, &qty, err);
-    if(rc == CG_OK)
-      rc = cg_import_date(&im, OR_DATE, 1, date, err);
-    if(rc == CG_OK)
-      rc = cg_import_text(&im, OR_END_USE, end_use, sizeof(end_use), err);
-    if(rc == CG_OK)
-      rc = cg_import_text(&im, OR_ROLE, role, sizeof(role), err);
-    if(rc == CG_OK)
-      rc = cg_import_text(&im, OR_PACKAGER, packager, sizeof(packager), err);
-    if(rc == CG_OK)
-      rc = cg_import_text(&im, OR_FROM_US, from_us, sizeof(from_us), err);
-    if(rc == CG_OK && from_us[0]) {
-      if(!strcmp(from_us, "1") || !strcmp(from_us, "yes") ||
-         !strcmp(from_us, "true"))
-        us = 1;
-      else if(!strcmp(from_us, "0") || !strcmp(from_us, "no") ||
-              !strcmp(from_us, "false"))
-        us = 0;
-      else
-        rc = cg_import_fail(&im, err,
-                            "export_from_us: \"%s\" is not "
-                            "yes/no",
-                            from_us);
-    }
-    if(rc != CG_OK)
-      break;
-    snprintf(where, sizeof(where), "%s:%ld", path, im.row->line);
-    rc = cg_order_add(db, where, id, customer, chip, dest, qty, date, end_use,
-                      role[0] ? role : "distributor", packager, us, &status,
-                      err);
-    if(rc == CG_OK && status == 2)
-      rc = cg_error_set(err, CG_EINVAL,
-                        "%s: order %s already exists with different content "
-                        "(recorded orders are never changed)",
-                        where, id);
-    if(rc != CG_OK)
-      break;
-    count += status == 1;
-  }
-  if(rc == 0)
-    rc = cg_store_commit(db, err);
-  if(rc == CG_OK) {
-    in_tx = 0;
-    *count_out = count;
-  }
-done:
-  if(in_tx)
-    cg_store_rollback(db);
-  cg_import_close(&im);
-  return rc;
+  return cg_import_run(db, path, &spec, db, count_out, err);
 }
 
 #define ORDER_COLS                                                            \
@@ -307,5 +339,64 @@ int cg_order_next_pending(cg_store *db, const char *after, cg_order *out,
   if(rc == 1)
     order_from_row(st, out);
   cg_stmt_reset(st);
+  return rc;
+}
+
+int cg_order_each_pending(cg_store *db, int64_t customer_id,
+                          int (*fn)(void *arg, const cg_order *o), void *arg,
+                          cg_error *err)
+{
+  cg_stmt *st = NULL;
+  cg_order o;
+  int rc;
+
+  /* Own statement, not a cached one: fn may run cached lookups. */
+  rc = cg_store_prepare(db, &st,
+                        ORDER_COLS "WHERE status = 'pending' AND "
+                                   "customer_id = ?1 ORDER BY order_id",
+                        err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, customer_id, err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    order_from_row(st, &o);
+    rc = fn(arg, &o);
+  }
+  cg_stmt_finalize(st);
+  return rc;
+}
+
+int cg_order_count_pending(cg_store *db, int64_t *n_out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(
+      db, &st, "SELECT count(*) FROM orders WHERE status = 'pending'", err);
+
+  *n_out = 0;
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    *n_out = cg_stmt_int(st, 0);
+  if(st)
+    cg_stmt_reset(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+int cg_order_mark_decided(cg_store *db, int64_t id, int *changed_out,
+                          cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "UPDATE orders SET status = 'decided' WHERE id = "
+                           "?1 AND status = 'pending'",
+                           err);
+
+  if(changed_out)
+    *changed_out = 0;
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  if(rc == CG_OK && changed_out)
+    *changed_out = cg_store_changes(db) > 0;
   return rc;
 }

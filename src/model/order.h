@@ -1,8 +1,12 @@
-/* order.h -- orders: the record decide works on, CSV import, and reading
- * pending orders in order_id order (streaming).
+/* order.h -- orders: the one owner of the orders table. Every way in
+ * (CSV import, HTTP sync) validates through cg_order_validate and stores
+ * through cg_order_store, so both accept and refuse the same orders with
+ * the same messages; decide reads pending orders back in order_id order
+ * (streaming).
  *
  * A cg_order owns nothing: its strings are fixed-size arrays, so a batch
- * can reuse one struct per row. */
+ * can reuse one struct per row. cg_order_fields borrows its strings from
+ * the caller for the duration of one call. */
 #ifndef CG_ORDER_H
 #define CG_ORDER_H
 
@@ -10,7 +14,11 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/importer.h"
 #include "core/store.h"
+
+/* Largest quantity an order may carry (CSV, sync and check --qty). */
+#define CG_ORDER_MAX_QTY CG_IMPORT_MAX_QTY
 
 typedef struct cg_order {
   int64_t id;          /* row id, 0 if ad hoc (check) */
@@ -28,26 +36,74 @@ typedef struct cg_order {
 
 void cg_order_init(cg_order *o);
 
-/* Imports orders in one transaction. An order_id already present with the
- * same content is skipped; with different content it is an error (a
- * recorded order is never silently changed). Unknown chip, customer or
- * country, bad dates and quantities are errors naming the line. */
+/* An order as it arrives, field by field, as text: a CSV row's cells or a
+ * sync document's values. NULL or "" (after trimming blanks) is absent. */
+typedef struct cg_order_fields {
+  const char *order_id;       /* required, at most 127 bytes */
+  const char *customer;       /* required: a customer's name */
+  const char *chip;           /* required: a chip's name */
+  const char *destination;    /* required: ISO-2 code in countries */
+  const char *quantity;       /* required: whole number 1..CG_ORDER_MAX_QTY */
+  const char *ship_date;      /* required: YYYY-MM-DD, a real date */
+  const char *end_use;        /* free text, at most 511 bytes */
+  const char *role;           /* fab|osat|distributor; absent: distributor */
+  const char *packager;       /* fab_outside_d5mo|approved_osat|other */
+  const char *export_from_us; /* 1|yes|true, 0|no|false; absent: unknown */
+} cg_order_fields;
+
+/* Checks f and resolves its customer and chip into *out (out->id stays 0:
+ * not stored). Bad data is CG_EINVAL with "<where>: what", e.g.
+ * "orders.csv:3: quantity: 0 must be positive"; a database failure is
+ * CG_EDB. Writes nothing. */
+int cg_order_validate(cg_store *db, const cg_order_fields *f,
+                      const char *where, cg_order *out, cg_error *err);
+
+/* What cg_order_store did. */
+enum {
+  CG_ORDER_SAME = 0,     /* order_id stored with the same content: skipped */
+  CG_ORDER_INSERTED = 1, /* new order stored (status pending) */
+  CG_ORDER_CONFLICT = 2  /* order_id stored with other content: kept as it
+                            was (a recorded order never changes) */
+};
+
+/* Stores a validated order unless its order_id exists; source is
+ * orders.source ("import", "sync"). *status_out is CG_ORDER_*. Runs
+ * inside the caller's transaction. */
+int cg_order_store(cg_store *db, const cg_order *o, const char *source,
+                   int *status_out, cg_error *err);
+
+/* The refusal of a CG_ORDER_CONFLICT, worded the same for every way in:
+ * returns CG_EINVAL with "<where>: order X already exists with different
+ * content (recorded orders are never changed)". */
+int cg_order_conflict(const char *where, const cg_order *o, cg_error *err);
+
+/* 1 if a and b are the same order (every field but the row id). */
+int cg_order_same(const cg_order *a, const cg_order *b);
+
+/* Imports orders through cg_import_run (one transaction, all or nothing,
+ * FILE:LINE errors). An order_id already present with the same content is
+ * skipped (not counted); with different content it is an error. */
 int cg_order_import(cg_store *db, const char *path, size_t *count_out,
                     cg_error *err);
-
-/* Validates one order given by names (chip, customer) and inserts it
- * unless an identical one exists: *status_out is 1 inserted, 0 identical
- * (skipped), 2 conflict (same id, other content; nothing written). Runs
- * inside the caller's transaction. where prefixes messages. */
-int cg_order_add(cg_store *db, const char *where, const char *order_id,
-                 const char *customer, const char *chip, const char *dest,
-                 int64_t qty, const char *ship_date, const char *end_use,
-                 const char *role, const char *packager, int export_from_us,
-                 int *status_out, cg_error *err);
 
 /* Reads the pending order with the smallest order_id greater than after
  * ("" = from the start) into *out: 1 found, 0 none left. */
 int cg_order_next_pending(cg_store *db, const char *after, cg_order *out,
+                          cg_error *err);
+
+/* Calls fn(arg, order) for each pending order of customer customer_id, in
+ * order_id order; a non-zero return from fn stops and is returned. fn may
+ * write other tables but not orders. */
+int cg_order_each_pending(cg_store *db, int64_t customer_id,
+                          int (*fn)(void *arg, const cg_order *o), void *arg,
+                          cg_error *err);
+
+/* The number of pending orders. */
+int cg_order_count_pending(cg_store *db, int64_t *n_out, cg_error *err);
+
+/* Marks order row id decided (inside the caller's transaction, with the
+ * decision). *changed_out (may be NULL) is 0 when it was not pending. */
+int cg_order_mark_decided(cg_store *db, int64_t id, int *changed_out,
                           cg_error *err);
 
 #endif

@@ -5,10 +5,9 @@
 
 #include "core/crypto.h"
 #include "core/json.h"
-#include "model/seed.h"
+#include "model/order.h"
 #include "net/webhook.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,264 +273,227 @@ fail:
 
 /* ===================== Orders ===================== */
 
-/* One validated order. */
-typedef struct order {
-  const char *order_id; /* borrowed from the JSON document */
-  int64_t customer_id;  /* customers.id */
-  int64_t chip_id;      /* chips.id */
-  char dest[3];         /* ISO alpha-2 */
-  int64_t quantity;     /* > 0 */
-  char date[11];        /* YYYY-MM-DD */
-  const char *end_use;  /* "" if absent */
-  const char *role;     /* fab|osat|distributor */
-} order;
+/* What a sync document may give for an order field: text fields must be
+ * JSON strings; the quantity may be a number; export_from_us a boolean. */
+enum { F_TEXT, F_NUMBER, F_FLAG };
 
-static int valid_date(const char *s)
+/* Text of o[key] for cg_order_fields: a string as it is, an allowed number
+ * or boolean written out (the order module then parses and refuses it
+ * exactly like a CSV cell), NULL if absent or null. */
+static const char *json_field(const cg_json *o, const char *key, int kind,
+                              char *buf, size_t size, int *bad)
 {
-  static const int mdays[] = {
-    31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-  };
-  int y, m, d;
+  const cg_json *v = cg_json_get(o, key);
+  int t = v ? cg_json_type(v) : CG_JSON_NULL;
 
-  if(strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-    return 0;
-  for(int i = 0; i < 10; i++)
-    if(i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-      return 0;
-  y = atoi(s);
-  m = atoi(s + 5);
-  d = atoi(s + 8);
-  if(m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || y < 1900)
-    return 0;
-  if(m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-    return 0;
-  return 1;
+  if(t == CG_JSON_NULL)
+    return NULL;
+  if(t == CG_JSON_STRING)
+    return cg_json_string_value(v);
+  if(kind != F_TEXT && (t == CG_JSON_INT || t == CG_JSON_REAL)) {
+    snprintf(buf, size, "%.17g", cg_json_number_value(v));
+    return buf;
+  }
+  if(kind == F_FLAG && t == CG_JSON_BOOL) {
+    snprintf(buf, size, "%s", cg_json_is_true(v) ? "true" : "false");
+    return buf;
+  }
+  *bad = 1;
+  return NULL;
 }
 
-/* Looks up id by name in customers or chips; 0 if unknown. */
-static int lookup(cg_store *db, const char *sql, const char *name, int64_t *id,
-                  cg_error *err)
+/* One element of a sync document through the order module's checks;
+ * where ("URL item N") prefixes every message. */
+static int read_order(cg_store *db, const cg_json *o, const char *where,
+                      cg_order *out, cg_error *err)
 {
-  cg_stmt *st = NULL;
-  int rc = cg_store_cached(db, &st, sql, err);
+  static const char *const keys[] = { "order_id",      "customer", "chip",
+                                      "destination",   "quantity", "ship_date",
+                                      "end_use",       "role",     "packager",
+                                      "export_from_us" };
+  static const int kinds[] = { F_TEXT, F_TEXT, F_TEXT, F_TEXT, F_NUMBER,
+                               F_TEXT, F_TEXT, F_TEXT, F_TEXT, F_FLAG };
+  char bufs[10][32];
+  const char *v[10];
+  cg_order_fields f;
+  size_t k;
 
-  *id = 0;
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 1, name, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1) {
-    *id = cg_stmt_int(st, 0);
-    rc = CG_OK;
+  if(cg_json_type(o) != CG_JSON_OBJECT)
+    return cg_error_set(err, CG_EINVAL, "%s: not a JSON object", where);
+  for(k = 0; k < 10; k++) {
+    int bad = 0;
+
+    v[k] = json_field(o, keys[k], kinds[k], bufs[k], sizeof(bufs[k]), &bad);
+    if(bad)
+      return cg_error_set(err, CG_EINVAL, "%s: %s: not a %s", where, keys[k],
+                          kinds[k] == F_TEXT ? "string"
+                          : kinds[k] == F_NUMBER
+                              ? "string or number"
+                              : "string, number or boolean");
   }
-  if(st)
-    cg_stmt_reset(st);
-  return rc;
+  f.order_id = v[0];
+  f.customer = v[1];
+  f.chip = v[2];
+  f.destination = v[3];
+  f.quantity = v[4];
+  f.ship_date = v[5];
+  f.end_use = v[6];
+  f.role = v[7];
+  f.packager = v[8];
+  f.export_from_us = v[9];
+  return cg_order_validate(db, &f, where, out, err);
 }
 
-static const char *str_field(const cg_json *o, const char *key)
+/* The array of orders in doc (an array, or {"orders": [...]}). */
+static int orders_array(const cg_json *doc, const char *url,
+                        const cg_json **out, cg_error *err)
 {
-  return cg_json_string_value(cg_json_get(o, key));
-}
+  const cg_json *arr = doc;
 
-/* Validates element i into *out. Returns CG_OK, CG_EINVAL (message in
- * why) or a database error. */
-static int check_order(cg_store *db, const cg_json *o, size_t i, order *out,
-                       char *why, size_t size, cg_error *err)
-{
-  const char *id, *cust, *chip, *dest, *date, *s;
-  const cg_json *q;
-  double v;
-  int rc;
-
-  memset(out, 0, sizeof(*out));
-  why[0] = '\0';
-  if(cg_json_type(o) != CG_JSON_OBJECT) {
-    snprintf(why, size, "order %zu: not a JSON object", i + 1);
-    return CG_EINVAL;
-  }
-  id = str_field(o, "order_id");
-  if(!id || !*id || strlen(id) > 128) {
-    snprintf(why, size, "order %zu: order_id missing or not a string", i + 1);
-    return CG_EINVAL;
-  }
-  out->order_id = id;
-#define BAD(...)                                                              \
-  do {                                                                        \
-    int n_ = snprintf(why, size, "order %s: ", id);                           \
-    if(n_ > 0 && (size_t)n_ < size)                                           \
-      snprintf(why + n_, size - (size_t)n_, __VA_ARGS__);                     \
-    return CG_EINVAL;                                                         \
-  } while(0)
-  cust = str_field(o, "customer");
-  if(!cust || !*cust)
-    BAD("customer missing");
-  rc = lookup(db, "SELECT id FROM customers WHERE name = ?1", cust,
-              &out->customer_id, err);
-  if(rc != CG_OK)
-    return rc;
-  if(!out->customer_id)
-    BAD("unknown customer \"%s\"", cust);
-  chip = str_field(o, "chip");
-  if(!chip || !*chip)
-    BAD("chip missing");
-  rc = lookup(db, "SELECT id FROM chips WHERE name = ?1", chip, &out->chip_id,
-              err);
-  if(rc != CG_OK)
-    return rc;
-  if(!out->chip_id)
-    BAD("unknown chip \"%s\"", chip);
-  dest = str_field(o, "destination");
-  if(!dest || strlen(dest) != 2)
-    BAD("destination must be an ISO 3166-1 alpha-2 code");
-  rc = cg_country_check(db, dest, NULL);
-  if(rc == CG_ENOTFOUND)
-    BAD("unknown destination \"%s\"", dest);
-  if(rc != CG_OK)
-    return cg_country_check(db, dest, err);
-  memcpy(out->dest, dest, 3);
-  q = cg_json_get(o, "quantity");
-  s = cg_json_string_value(q);
-  if(s) {
-    char *end;
-    v = strtod(s, &end);
-    if(end == s || *end)
-      v = NAN;
-  }
-  else
-    v = cg_json_number_value(q);
-  if(!(v >= 1 && v <= 1e12 && floor(v) == v))
-    BAD("quantity must be a positive whole number");
-  out->quantity = (int64_t)v;
-  date = str_field(o, "ship_date");
-  if(!date || !valid_date(date))
-    BAD("ship_date must be a date YYYY-MM-DD");
-  memcpy(out->date, date, 11);
-  s = str_field(o, "end_use");
-  out->end_use = s ? s : "";
-  if(cg_json_get(o, "end_use") && !s &&
-     cg_json_type(cg_json_get(o, "end_use")) != CG_JSON_NULL)
-    BAD("end_use must be a string");
-  s = str_field(o, "role");
-  if(!s || !*s)
-    s = "distributor";
-  if(strcmp(s, "fab") != 0 && strcmp(s, "osat") != 0 &&
-     strcmp(s, "distributor") != 0)
-    BAD("role \"%s\" is not fab, osat or distributor", s);
-  out->role = s;
-#undef BAD
+  if(cg_json_type(doc) == CG_JSON_OBJECT)
+    arr = cg_json_get(doc, "orders");
+  if(!arr || cg_json_type(arr) != CG_JSON_ARRAY)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s: expected a JSON array of orders or "
+                        "{\"orders\": [...]}",
+                        url);
+  *out = arr;
   return CG_OK;
 }
 
-static int same_order(const order *a, const order *b)
+/* Passes a problem to the caller and keeps the first one (first may be
+ * NULL). */
+static void problem(const char *msg, void (*x)(void *, const char *),
+                    void *arg, char *first, size_t size)
 {
-  return a->customer_id == b->customer_id && a->chip_id == b->chip_id &&
-         strcmp(a->dest, b->dest) == 0 && a->quantity == b->quantity &&
-         strcmp(a->date, b->date) == 0 &&
-         strcmp(a->end_use, b->end_use) == 0 && strcmp(a->role, b->role) == 0;
+  if(x)
+    x(arg, msg);
+  if(first && !first[0])
+    snprintf(first, size, "%s", msg);
 }
 
 static int cmp_by_id(const void *x, const void *y)
 {
-  const order *const *a = x, *const *b = y;
-  return strcmp((*a)->order_id, (*b)->order_id);
+  const cg_order *const *a = x, *const *b = y;
+  int c = strcmp((*a)->order_id, (*b)->order_id);
+
+  /* Document order among equal ids: the first one is stored. */
+  return c ? c : (*a < *b ? -1 : *a > *b);
 }
 
-/* Stores o unless order_id exists: 1 inserted, 0 same, 2 conflict. */
-static int store_order(cg_store *db, const order *o, cg_error *err)
+/* The same order_id twice in one document must carry the same order; the
+ * later copies are dropped (order_id set to ""). Returns the number of
+ * differing duplicates, each passed to problem(). */
+static int64_t drop_duplicates(cg_order *orders, size_t n, const char *url,
+                               void (*x)(void *, const char *), void *arg,
+                               char *first, size_t size)
 {
-  cg_stmt *st = NULL;
-  order have = { 0 };
-  char *dest = NULL, *date = NULL, *end_use = NULL, *role = NULL;
-  int rc, found = 0;
+  cg_order **sorted = calloc(n ? n : 1, sizeof(*sorted));
+  char why[700];
+  int64_t bad = 0;
+  size_t i, k = 0;
 
-  rc = cg_store_cached(db, &st,
-                       "SELECT customer_id, chip_id, destination, quantity, "
-                       "ship_date, end_use, role FROM orders WHERE "
-                       "order_id = ?1",
-                       err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 1, o->order_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1) {
-    found = 1;
-    have.customer_id = cg_stmt_int(st, 0);
-    have.chip_id = cg_stmt_int(st, 1);
-    dest = cg_stmt_strdup(st, 2);
-    have.quantity = cg_stmt_int(st, 3);
-    date = cg_stmt_strdup(st, 4);
-    end_use = cg_stmt_strdup(st, 5);
-    role = cg_stmt_strdup(st, 6);
-    rc = dest && date && end_use && role
-             ? CG_OK
-             : cg_error_set(err, CG_ENOMEM, "out of memory");
+  if(!sorted)
+    return -1;
+  for(i = 0; i < n; i++)
+    sorted[k++] = &orders[i];
+  qsort(sorted, k, sizeof(*sorted), cmp_by_id);
+  for(i = k; i-- > 1;) {
+    if(strcmp(sorted[i]->order_id, sorted[i - 1]->order_id) != 0)
+      continue;
+    if(!cg_order_same(sorted[i], sorted[i - 1])) {
+      snprintf(why, sizeof(why),
+               "%s item %zu: order %s appears twice with different content",
+               url, (size_t)(sorted[i] - orders) + 1, sorted[i]->order_id);
+      problem(why, x, arg, first, size);
+      bad++;
+    }
+    sorted[i]->order_id[0] = '\0';
   }
-  if(st)
-    cg_stmt_reset(st);
-  if(rc == CG_OK && found) {
-    snprintf(have.dest, sizeof(have.dest), "%s", dest);
-    snprintf(have.date, sizeof(have.date), "%s", date);
-    have.end_use = end_use;
-    have.role = role;
-    rc = same_order(o, &have) ? 0 : 2;
-    goto done;
-  }
-  if(rc != CG_OK)
-    goto done;
-  rc = cg_store_cached(db, &st,
-                       "INSERT INTO orders(order_id, customer_id, chip_id, "
-                       "destination, quantity, ship_date, end_use, role, "
-                       "source) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-                       "'sync')",
-                       err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 1, o->order_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 2, o->customer_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 3, o->chip_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 4, o->dest, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 5, o->quantity, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 6, o->date, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 7, o->end_use, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 8, o->role, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_run(st, err);
-  if(rc == CG_OK)
-    rc = 1;
-done:
-  free(dest);
-  free(date);
-  free(end_use);
-  free(role);
-  return rc;
+  free(sorted);
+  return bad;
 }
 
-static void problem(void (*x)(void *, const char *), void *arg,
-                    const char *msg)
+/* Validates every element of arr into orders[]; bad ones are counted in
+ * res->invalid and passed to problem(). CG_OK unless the database fails. */
+static int validate_all(cg_store *db, const cg_json *arr, const char *url,
+                        cg_order *orders, cg_sync_orders_result *res,
+                        void (*x)(void *, const char *), void *arg,
+                        char *first, size_t size, cg_error *err)
 {
-  if(x)
-    x(arg, msg);
+  size_t i, n = cg_json_size(arr);
+  char where[600];
+  cg_error e;
+  int rc;
+
+  for(i = 0; i < n; i++) {
+    memset(&e, 0, sizeof(e));
+    snprintf(where, sizeof(where), "%s item %zu", url, i + 1);
+    rc = read_order(db, cg_json_at(arr, i), where, &orders[i], &e);
+    if(rc == CG_EINVAL) {
+      res->invalid++;
+      problem(e.msg, x, arg, first, size);
+      orders[i].order_id[0] = '\0';
+    }
+    else if(rc != CG_OK) {
+      if(err)
+        *err = e;
+      return rc;
+    }
+  }
+  if(res->invalid == 0) {
+    int64_t d = drop_duplicates(orders, n, url, x, arg, first, size);
+    if(d < 0)
+      return cg_error_set(err, CG_ENOMEM, "out of memory");
+    res->invalid += d;
+  }
+  return CG_OK;
+}
+
+/* Stores the validated orders; conflicts are counted and reported, and
+ * keep the stored order. */
+static int store_all(cg_store *db, const cg_order *orders, size_t n,
+                     const char *url, cg_sync_orders_result *res,
+                     void (*x)(void *, const char *), void *arg, cg_error *err)
+{
+  char where[600];
+  cg_error e;
+  size_t i;
+  int rc, status;
+
+  for(i = 0; i < n; i++) {
+    if(!orders[i].order_id[0])
+      continue; /* a duplicate within the document */
+    rc = cg_order_store(db, &orders[i], "sync", &status, err);
+    if(rc != CG_OK)
+      return rc;
+    if(status == CG_ORDER_INSERTED)
+      res->inserted++;
+    else if(status == CG_ORDER_SAME)
+      res->skipped++;
+    else {
+      res->conflicts++;
+      snprintf(where, sizeof(where), "%s item %zu", url, i + 1);
+      memset(&e, 0, sizeof(e));
+      cg_order_conflict(where, &orders[i], &e);
+      problem(e.msg, x, arg, NULL, 0);
+    }
+  }
+  return CG_OK;
 }
 
 int cg_sync_orders(cg_store *db, cg_http *http, const char *url,
                    void (*xProblem)(void *arg, const char *msg), void *arg,
                    cg_sync_orders_result *res, cg_error *err)
 {
-  char source[600], why[400], first[400] = "", sha[CG_SHA256_HEX];
+  char source[600], first[700] = "", sha[CG_SHA256_HEX];
   cg_http_response resp = { 0 };
   cg_json *doc = NULL;
-  const cg_json *arr;
-  order *orders = NULL, **sorted = NULL;
+  const cg_json *arr = NULL;
+  cg_order *orders = NULL;
   char *old_sha = NULL;
-  size_t n = 0, i;
-  int rc;
+  size_t n = 0;
+  int rc, in_tx = 0;
 
   memset(res, 0, sizeof(*res));
   snprintf(source, sizeof(source), "orders %s", url);
@@ -545,111 +507,44 @@ int cg_sync_orders(cg_store *db, cg_http *http, const char *url,
   rc = cg_sha256_hex(resp.body, resp.len, sha, err);
   if(rc == CG_OK)
     rc = cg_json_parse(&doc, resp.body, resp.len, url, err);
+  if(rc == CG_OK)
+    rc = orders_array(doc, url, &arr, err);
   if(rc != CG_OK)
     goto done;
-  arr = doc;
-  if(cg_json_type(doc) == CG_JSON_OBJECT)
-    arr = cg_json_get(doc, "orders");
-  if(!arr || cg_json_type(arr) != CG_JSON_ARRAY) {
-    rc = cg_error_set(err, CG_EINVAL,
-                      "%s: expected a JSON array of orders or "
-                      "{\"orders\": [...]}",
-                      url);
-    goto done;
-  }
   n = cg_json_size(arr);
   res->received = (int64_t)n;
   orders = calloc(n ? n : 1, sizeof(*orders));
-  sorted = calloc(n ? n : 1, sizeof(*sorted));
-  if(!orders || !sorted) {
+  if(!orders) {
     rc = cg_error_set(err, CG_ENOMEM, "out of memory");
     goto done;
   }
-
-  /* Validate everything first: one bad order stores nothing. */
-  for(i = 0; i < n; i++) {
-    rc = check_order(db, cg_json_at(arr, i), i, &orders[i], why, sizeof(why),
-                     err);
-    if(rc == CG_EINVAL) {
-      res->invalid++;
-      problem(xProblem, arg, why);
-      if(!first[0])
-        snprintf(first, sizeof(first), "%s", why);
-      rc = CG_OK;
-      orders[i].order_id = NULL;
-    }
-    else if(rc != CG_OK)
-      goto done;
-  }
-  /* The same order_id twice in one document must carry the same order. */
-  {
-    size_t k = 0;
-
-    for(i = 0; i < n; i++)
-      if(orders[i].order_id)
-        sorted[k++] = &orders[i];
-    qsort(sorted, k, sizeof(*sorted), cmp_by_id);
-    for(i = 1; i < k; i++) {
-      if(strcmp(sorted[i]->order_id, sorted[i - 1]->order_id) != 0)
-        continue;
-      if(!same_order(sorted[i], sorted[i - 1])) {
-        snprintf(why, sizeof(why),
-                 "order %s: appears twice with different content",
-                 sorted[i]->order_id);
-        res->invalid++;
-        problem(xProblem, arg, why);
-        if(!first[0])
-          snprintf(first, sizeof(first), "%s", why);
-      }
-      sorted[i - 1]->order_id = NULL; /* keep one */
-    }
-  }
-  if(res->invalid > 0) {
-    rc = cg_error_set(err, CG_EINVAL,
-                      "%s: %lld of %zu orders invalid, none stored (first: "
-                      "%s)",
-                      url, (long long)res->invalid, n, first);
-    goto done;
-  }
-
+  /* Validate everything first, in the transaction that stores them: one
+   * bad order stores nothing. */
   rc = cg_store_begin(db, err);
   if(rc != CG_OK)
     goto done;
-  for(i = 0; i < n && rc == CG_OK; i++) {
-    int r;
-
-    if(!orders[i].order_id)
-      continue; /* duplicate within the document */
-    r = store_order(db, &orders[i], err);
-    if(r < 0) {
-      rc = r;
-      break;
-    }
-    if(r == 1)
-      res->inserted++;
-    else if(r == 0)
-      res->skipped++;
-    else {
-      res->conflicts++;
-      snprintf(why, sizeof(why),
-               "order %s: already stored with different content: kept the "
-               "stored order",
-               orders[i].order_id);
-      problem(xProblem, arg, why);
-    }
-  }
+  in_tx = 1;
+  rc = validate_all(db, arr, url, orders, res, xProblem, arg, first,
+                    sizeof(first), err);
+  if(rc == CG_OK && res->invalid > 0)
+    rc = cg_error_set(err, CG_EINVAL,
+                      "%lld of %zu orders invalid, none stored (first: %s)",
+                      (long long)res->invalid, n, first);
+  if(rc == CG_OK)
+    rc = store_all(db, orders, n, url, res, xProblem, arg, err);
   /* With conflicts, forget the validators so the next run fetches the
    * document again and reports them again. */
   if(rc == CG_OK && res->conflicts == 0)
     rc = source_put(db, source, "orders", url, &resp, sha, res->received, err);
   if(rc == CG_OK)
     rc = cg_store_commit(db, err);
-  if(rc != CG_OK) {
+  if(rc == CG_OK)
+    in_tx = 0;
+done:
+  if(in_tx) {
     cg_store_rollback(db);
     res->inserted = res->skipped = res->conflicts = 0;
   }
-done:
-  free(sorted);
   free(orders);
   cg_json_free(doc);
   cg_http_response_free(&resp);

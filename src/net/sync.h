@@ -12,8 +12,9 @@
  * they were.
  *
  * cg_sync_orders fetches a JSON array of orders (or {"orders": [...]}),
- * validates every one, and inserts the new ones in one transaction;
- * idempotent by order_id.
+ * validates every one through the order module (the same checks, limits
+ * and messages as `import orders`), and stores the new ones in one
+ * transaction; idempotent by order_id.
  *
  * Error codes: CG_ENET for network failures and HTTP errors (exit 75),
  * CG_EINVAL for bad data (exit 65), CG_EUSAGE for a refused URL. */
@@ -90,11 +91,16 @@ typedef struct cg_sync_orders_result {
   int64_t invalid;   /* orders that failed validation */
 } cg_sync_orders_result;
 
-/* GETs url and stores the new orders (source 'sync'). Every problem (an
- * invalid order, a conflict) is passed to xProblem(arg, message) when it
- * is not NULL. If any order is invalid nothing is stored and CG_EINVAL is
- * returned. Conflicts do not stop the others: CG_OK is returned with
- * res->conflicts > 0, and the stored order is left as it was. */
+/* GETs url and stores the new orders (source 'sync'). Each element is
+ * checked by cg_order_validate; the object's keys are the orders CSV
+ * columns (quantity may be a JSON number, export_from_us a boolean).
+ * Every problem (an invalid order, the same order_id twice with different
+ * content, a conflict with a stored order) is passed to xProblem(arg,
+ * message) when it is not NULL; messages read "<url> item N: what" with
+ * the same "what" as `import orders` gives after "FILE:LINE: ". If any
+ * order is invalid nothing is stored and CG_EINVAL is returned. Conflicts
+ * do not stop the others: CG_OK is returned with res->conflicts > 0, and
+ * the stored order is left as it was. */
 int cg_sync_orders(cg_store *db, cg_http *http, const char *url,
                    void (*xProblem)(void *arg, const char *msg), void *arg,
                    cg_sync_orders_result *res, cg_error *err);
