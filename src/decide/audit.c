@@ -1,6 +1,8 @@
 /* audit.c -- see audit.h. */
 #include "decide/audit.h"
 
+#include "model/order.h"
+
 #include "core/clock.h"
 #include "core/crypto.h"
 
@@ -53,6 +55,7 @@ static int insert_row(cg_store *db, int64_t order_rowid, int64_t batch_id,
                       const char *prev, const char *hex, cg_error *err)
 {
   cg_stmt *st = NULL;
+  int changed = 0;
   int rc = cg_store_cached(db, &st,
                            "INSERT INTO decisions(order_id, batch_id, "
                            "decision, decided_at, doc, prev_hash, hash) "
@@ -77,15 +80,8 @@ static int insert_row(cg_store *db, int64_t order_rowid, int64_t batch_id,
   if(rc == CG_OK)
     rc = cg_stmt_run(st, err);
   if(rc == CG_OK)
-    rc = cg_store_cached(db, &st,
-                         "UPDATE orders SET status = 'decided' WHERE id = ?1 "
-                         "AND status = 'pending'",
-                         err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 1, order_rowid, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_run(st, err);
-  if(rc == CG_OK && cg_store_changes(db) != 1)
+    rc = cg_order_mark_decided(db, order_rowid, &changed, err);
+  if(rc == CG_OK && !changed)
     rc = cg_error_set(err, CG_EINTERNAL,
                       "order row %lld was not pending: refusing to decide "
                       "it twice",

@@ -57,18 +57,7 @@ static int enqueue_decision(cg_store *db, const char *json, size_t len,
 
 int cg_batch_pending(cg_store *db, int64_t *out, cg_error *err)
 {
-  cg_stmt *st = NULL;
-  int rc = cg_store_cached(db, &st,
-                           "SELECT count(*) FROM orders WHERE status = "
-                           "'pending'",
-                           err);
-  *out = 0;
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1)
-    *out = cg_stmt_int(st, 0);
-  cg_stmt_reset(st);
-  return rc < 0 ? rc : CG_OK;
+  return cg_order_count_pending(db, out, err);
 }
 
 /* One run's working state. */
