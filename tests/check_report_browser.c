@@ -30,7 +30,7 @@
 #define WIDTH  1280
 #define HEIGHT 2000
 
-/* Real figures (DOMAIN.md section 7; Epoch AI dense rates). */
+/* Real figures (docs/regulations.md section 7; Epoch AI dense rates). */
 static const struct {
   const char *name;
   double tpp, pd, bf16;

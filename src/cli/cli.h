@@ -13,7 +13,7 @@
 #include "core/error.h"
 #include "core/store.h"
 
-/* Exit codes (DESIGN.md "Outcomes"; sysexits.h for failures). */
+/* Exit codes (docs/architecture.md "Exit codes"; sysexits.h for failures). */
 enum {
   CLI_OK = 0,
   CLI_ATTENTION = 10, /* notify / hold / license_required */

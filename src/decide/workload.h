@@ -1,8 +1,8 @@
 /* workload.h -- what an order of chips could compute: cluster FLOP/s,
  * H100-equivalents, days to train reference workloads, FLOP reachable in
  * 30/90/365 days, the largest compute-optimal model in 90 days, and the
- * 1e26 flag (DOMAIN.md section 9). Every estimate carries its assumptions
- * as text, to be printed next to the numbers.
+ * 1e26 flag (docs/regulations.md section 9). Every estimate carries its
+ * assumptions as text, to be printed next to the numbers.
  *
  *   cluster peak      = quantity x dense peak 16-bit FLOP/s per chip
  *   cluster effective = cluster peak x MFU (default 0.40)
@@ -49,7 +49,7 @@ typedef struct cg_workloads {
 
 /* Loads the workloads table (ascending FLOP). An empty table is fine. */
 int cg_workloads_load(cg_store *db, cg_workloads **out, cg_error *err);
-/* The DOMAIN.md section 9 table, for callers without a database. */
+/* The docs/regulations.md section 9 table, for callers without a database. */
 int cg_workloads_builtin(cg_workloads **out, cg_error *err);
 void cg_workloads_free(cg_workloads *wl);
 

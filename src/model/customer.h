@@ -1,5 +1,5 @@
 /* customer.h -- customers: records, lookup and CSV import (licences and
- * approvals are model/license.h) (DESIGN.md "CSV import columns").
+ * approvals are model/license.h) (docs/data-formats.md).
  *
  * A cg_customer owns its strings; free with cg_customer_clear. */
 #ifndef CG_CUSTOMER_H

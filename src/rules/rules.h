@@ -1,6 +1,6 @@
 /* rules.h -- the chipgate rule language: load (lex, parse, check, compile)
  * a rule pack, evaluate it against the facts of one order, and run the
- * pack's own tests. The language is described in rules/README.md.
+ * pack's own tests. The language is described in docs/rule-language.md.
  *
  * Life cycle:
  *   cg_rules_load_dir()   -> a compiled, read-only cg_rules pack, or the
@@ -39,7 +39,7 @@ typedef struct cg_rules cg_rules; /* a compiled pack, opaque */
 
 /* ---- Outcomes and actions -------------------------------------------- */
 
-/* Outcomes from least to most severe (DESIGN.md "Outcomes"). */
+/* Outcomes from least to most severe (docs/architecture.md, "Exit codes"). */
 typedef enum cg_outcome {
   CG_OUT_NLR = 0,
   CG_OUT_EXCEPTION,
@@ -231,9 +231,9 @@ typedef void (*cg_rules_test_report)(void *ud, const char *file, int line,
                                      const char *msg);
 
 /* Runs every *.test under dir against pack. Country group membership for
- * tests comes from dir/groups.test-data (see rules/README.md). Counts go
- * to *passed and *failed. Returns CG_OK when the tests ran (even if some
- * failed), CG_ENOTFOUND when there are no .test files, CG_EIO/CG_EINVAL
+ * tests comes from dir/groups.test-data (see docs/rule-language.md, "Tests").
+ * Counts go to *passed and *failed. Returns CG_OK when the tests ran (even if
+ * some failed), CG_ENOTFOUND when there are no .test files, CG_EIO/CG_EINVAL
  * on unreadable files or a bad groups table. */
 int cg_rules_test_dir(const cg_rules *pack, const char *dir,
                       cg_rules_test_report report, void *ud, int *passed,
