@@ -97,7 +97,7 @@ static cg_json *doc(const char *id, const char *decision, const char *cust,
     cg_workload_est e;
     rc = cg_workload_estimate_raw(bf16, NAN, tpp, qty, 0.4, wl, &e, &err);
     ck_assert_cg_ok(rc, &err);
-    w = cg_workload_est_json(&e, wl);
+    w = t_workload_json(&e, wl);
     cg_workload_est_clear(&e);
   }
   set(d, "workload", w);

@@ -130,7 +130,7 @@ static cg_json *make_doc(int i, const cg_workloads *wl)
   rc = cg_workload_estimate_raw(chips[k].bf16, NAN, chips[k].tpp,
                                 8 * (1 + i % 50), 0.4, wl, &e, &err);
   ck_assert_cg_ok(rc, &err);
-  cg_json_set(d, "workload", cg_workload_est_json(&e, wl));
+  cg_json_set(d, "workload", t_workload_json(&e, wl));
   cg_workload_est_clear(&e);
   return d;
 }

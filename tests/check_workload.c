@@ -41,6 +41,21 @@ static void h100(cg_chip *c)
   c->die_area_mm2 = 814;
 }
 
+/* The workload object of a decision for quantity chips of c, as the
+ * decision writer writes it. */
+static int workload_json(cg_json **out, const cg_chip *c, double quantity,
+                         const cg_workloads *list, cg_error *err)
+{
+  cg_workload_est e;
+  int rc = cg_workload_estimate(c, quantity, 0.4, list, &e, err);
+
+  *out = NULL;
+  if(rc == CG_OK)
+    *out = t_workload_json(&e, list);
+  cg_workload_est_clear(&e);
+  return rc == CG_OK && !*out ? CG_ENOMEM : rc;
+}
+
 static size_t find(const char *prefix)
 {
   size_t i;
@@ -176,7 +191,7 @@ START_TEST(test_unknown_chip)
   int rc;
 
   cg_chip_init(&c);
-  rc = cg_workload_json(&j, &c, 100, 0.4, wl, &err);
+  rc = workload_json(&j, &c, 100, wl, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert(!cg_json_is_true(cg_json_get(j, "known")));
   ck_assert_int_eq(cg_json_type(cg_json_get(j, "cluster_peak_flops")),
@@ -204,7 +219,7 @@ START_TEST(test_json_fields)
   int rc;
 
   h100(&c);
-  rc = cg_workload_json(&j, &c, 1000, 0.4, wl, &err);
+  rc = workload_json(&j, &c, 1000, wl, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert(cg_json_is_true(cg_json_get(j, "known")));
   ck_assert_str_eq(cg_json_string_value(cg_json_get(j, "basis")), "bf16/fp16");
@@ -235,8 +250,8 @@ START_TEST(test_sum)
 {
   cg_error err = { 0 };
   cg_workload_sum s = CG_WORKLOAD_SUM_INIT;
-  cg_workload_est a, b, t;
-  cg_json *j = NULL, *unk = NULL;
+  cg_workload_est a, b, t, u;
+  cg_decision dn;
   cg_chip c, none;
   int rc;
 
@@ -247,14 +262,18 @@ START_TEST(test_sum)
   rc = cg_workload_estimate(&c, 400, 0.4, wl, &b, &err);
   ck_assert_cg_ok(rc, &err);
   cg_workload_sum_add(&s, &a);
-  /* The same order again, through its JSON form. */
-  rc = cg_workload_json(&j, &c, 400, 0.4, wl, &err);
+  /* The same order again, as a recorded decision carries it. */
+  cg_decision_init(&dn);
+  rc = cg_workload_to_decision(&b, wl, &dn, &err);
   ck_assert_cg_ok(rc, &err);
-  cg_workload_sum_add_json(&s, j);
-  rc = cg_workload_json(&unk, &none, 50, 0.4, wl, &err);
+  cg_workload_sum_add_decision(&s, &dn.workload);
+  cg_decision_clear(&dn);
+  rc = cg_workload_estimate(&none, 50, 0.4, wl, &u, &err);
   ck_assert_cg_ok(rc, &err);
-  cg_workload_sum_add_json(&s, unk);
-  cg_workload_sum_add_json(&s, NULL);
+  rc = cg_workload_to_decision(&u, wl, &dn, &err);
+  ck_assert_cg_ok(rc, &err);
+  cg_workload_sum_add_decision(&s, &dn.workload);
+  cg_workload_sum_add_decision(&s, NULL);
   ck_assert_uint_eq(s.orders, 4);
   ck_assert_uint_eq(s.unknown, 2);
   ck_rel(s.quantity, 1000, 1e-12);
@@ -267,8 +286,8 @@ START_TEST(test_sum)
   cg_workload_est_clear(&a);
   cg_workload_est_clear(&b);
   cg_workload_est_clear(&t);
-  cg_json_free(j);
-  cg_json_free(unk);
+  cg_workload_est_clear(&u);
+  cg_decision_clear(&dn);
   cg_chip_clear(&c);
   cg_chip_clear(&none);
 }

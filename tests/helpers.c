@@ -1,6 +1,8 @@
 /* helpers.c -- see helpers.h. */
 #include "helpers.h"
 
+#include "decide/decision.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,4 +165,23 @@ char *t_db_dump(const char *path)
   s = slurp_fd(fileno(p));
   pclose(p);
   return s;
+}
+
+cg_json *t_workload_json(const cg_workload_est *e, const cg_workloads *wl)
+{
+  cg_error err = { 0 };
+  cg_decision dn;
+  cg_json *doc = NULL, *w = NULL;
+  char *text = NULL;
+  size_t len = 0;
+
+  cg_decision_init(&dn);
+  if(cg_workload_to_decision(e, wl, &dn, &err) == CG_OK &&
+     cg_decision_write(&dn, &text, &len, &err) == CG_OK &&
+     cg_json_parse(&doc, text, len, "decision", &err) == CG_OK)
+    w = cg_json_ref(cg_json_get(doc, "workload"));
+  cg_json_free(doc);
+  free(text);
+  cg_decision_clear(&dn);
+  return w;
 }

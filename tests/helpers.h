@@ -7,7 +7,9 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "core/json.h"
 #include "core/store.h"
+#include "decide/workload.h"
 
 /* Fails the test with the library's own message unless rc == CG_OK. */
 #define ck_assert_cg_ok(rc, err)                                              \
@@ -40,5 +42,10 @@ cg_store *t_db(const char *name);
 /* Byte-for-byte dump of a database's content (every table, sorted), for
  * "the database is unchanged" checks; malloc'ed. */
 char *t_db_dump(const char *path);
+
+/* The workload object of estimate e as the decision writer writes it (a
+ * fixture for documents built by hand); NULL on failure. Free with
+ * cg_json_free. */
+cg_json *t_workload_json(const cg_workload_est *e, const cg_workloads *wl);
 
 #endif

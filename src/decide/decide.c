@@ -585,72 +585,17 @@ static void license_part(cg_decision *dn, const cg_license_hit *hit,
       hit->max_qty >= 0 ? hit->max_qty - hit->used - o->quantity : 0;
 }
 
-/* Infinity (a zero rate) is unknown in the document. */
-static double known(double v)
-{
-  return isinf(v) ? NAN : v;
-}
-
 static int workload_part(cg_decider *d, cg_decision *dn, const cg_chip *chip,
-                         const cg_order *o, int *ok, cg_error *err)
+                         const cg_order *o, cg_error *err)
 {
-  const cg_workloads *wl = d->workloads;
-  cg_decision_workload *w = &dn->workload;
   cg_workload_est e;
-  size_t i;
-  int rc = cg_workload_estimate(chip, (double)o->quantity, d->opts.mfu, wl, &e,
-                                err);
+  int rc = cg_workload_estimate(chip, (double)o->quantity, d->opts.mfu,
+                                d->workloads, &e, err);
 
-  if(rc != CG_OK)
-    return rc;
-  w->known = e.basis != CG_PEAK_UNKNOWN;
-  w->mfu = known(e.mfu);
-  w->quantity = known(e.quantity);
-  w->basis = dup(dn,
-                 e.basis == CG_PEAK_16BIT   ? "bf16/fp16"
-                 : e.basis == CG_PEAK_TPP16 ? "tpp/16"
-                                            : NULL,
-                 ok);
-  w->tpp = known(e.tpp);
-  w->h100e_per_chip = known(e.h100e_chip);
-  w->h100e = known(e.h100e);
-  w->peak16_flops_per_chip = known(e.peak16_chip);
-  w->fp8_flops_per_chip = known(e.fp8_chip);
-  w->cluster_peak_flops = known(e.cluster_peak);
-  w->cluster_effective_flops = known(e.cluster_eff);
-  w->flop_30d = known(e.flop_30d);
-  w->flop_90d = known(e.flop_90d);
-  w->flop_365d = known(e.flop_365d);
-  w->optimal_params_90d = known(e.opt_params_90d);
-  w->optimal_tokens_90d = known(e.opt_tokens_90d);
-  w->reaches_1e26_365d = e.reaches_1e26;
-  w->days_to_1e26 = known(e.days_1e26);
-  w->nworkloads = wl ? (wl->n < e.n_days ? wl->n : e.n_days) : 0;
-  if(w->nworkloads) {
-    w->workloads =
-        cg_decision_alloc(dn, w->nworkloads * sizeof(*w->workloads));
-    if(!w->workloads) {
-      *ok = 0;
-      w->nworkloads = 0;
-    }
-  }
-  for(i = 0; i < w->nworkloads; i++) {
-    w->workloads[i].name = dup(dn, wl->items[i].name, ok);
-    w->workloads[i].flop = known(wl->items[i].flop);
-    w->workloads[i].source = dup(dn, wl->items[i].source, ok);
-    w->workloads[i].days = known(e.days[i]);
-  }
-  if(e.n_assume) {
-    w->assumptions = cg_decision_alloc(dn, e.n_assume * sizeof(char *));
-    if(!w->assumptions)
-      *ok = 0;
-    else
-      w->nassumptions = e.n_assume;
-  }
-  for(i = 0; i < w->nassumptions; i++)
-    w->assumptions[i] = dup(dn, e.assume[i], ok);
+  if(rc == CG_OK)
+    rc = cg_workload_to_decision(&e, d->workloads, dn, err);
   cg_workload_est_clear(&e);
-  return CG_OK;
+  return rc;
 }
 
 int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
@@ -686,7 +631,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   rules_part(out, res, &ok);
   hits_part(out, &hits, &ok);
   license_part(out, &hit, o, &ok);
-  rc = workload_part(d, out, chip, o, &ok, err);
+  rc = workload_part(d, out, chip, o, err);
   if(rc != CG_OK)
     goto done;
   out->ruleset = dup(out, d->ruleset, &ok);

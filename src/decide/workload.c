@@ -319,106 +319,85 @@ int cg_workload_estimate(const cg_chip *chip, double quantity, double mfu,
 /* ===== JSON ============================================================= */
 
 /* Infinity (zero rate) is written as null, like unknown. */
-static int set_num(cg_json *o, const char *k, double v)
+/* Infinity (a zero rate) is unknown in the document. */
+static double known(double v)
 {
-  return cg_json_set_num(o, k, isinf(v) ? NAN : v);
+  return isinf(v) ? NAN : v;
 }
 
-cg_json *cg_workload_est_json(const cg_workload_est *e, const cg_workloads *wl)
+/* An arena copy of s; clears *ok when memory runs out. */
+static const char *dup(cg_decision *dn, const char *s, int *ok)
 {
-  cg_json *o = cg_json_object(), *arr = NULL, *w;
-  const char *basis = NULL;
+  const char *c = cg_decision_strdup(dn, s);
+
+  if(s && !c)
+    *ok = 0;
+  return c;
+}
+
+static void copy_refs(const cg_workload_est *e, const cg_workloads *wl,
+                      cg_decision *dn, int *ok)
+{
+  cg_decision_workload *w = &dn->workload;
   size_t i;
-  int rc = o ? CG_OK : CG_ENOMEM;
 
-  if(e->basis == CG_PEAK_16BIT)
-    basis = "bf16/fp16";
-  else if(e->basis == CG_PEAK_TPP16)
-    basis = "tpp/16";
-  if(rc == CG_OK)
-    rc = cg_json_set_bool(o, "known", e->basis != CG_PEAK_UNKNOWN);
-  if(rc == CG_OK)
-    rc = set_num(o, "mfu", e->mfu);
-  if(rc == CG_OK)
-    rc = set_num(o, "quantity", e->quantity);
-  if(rc == CG_OK)
-    rc = cg_json_set_str(o, "basis", basis);
-  if(rc == CG_OK)
-    rc = set_num(o, "tpp", e->tpp);
-  if(rc == CG_OK)
-    rc = set_num(o, "h100e_per_chip", e->h100e_chip);
-  if(rc == CG_OK)
-    rc = set_num(o, "h100e", e->h100e);
-  if(rc == CG_OK)
-    rc = set_num(o, "peak16_flops_per_chip", e->peak16_chip);
-  if(rc == CG_OK)
-    rc = set_num(o, "fp8_flops_per_chip", e->fp8_chip);
-  if(rc == CG_OK)
-    rc = set_num(o, "cluster_peak_flops", e->cluster_peak);
-  if(rc == CG_OK)
-    rc = set_num(o, "cluster_effective_flops", e->cluster_eff);
-  if(rc == CG_OK)
-    rc = set_num(o, "flop_30d", e->flop_30d);
-  if(rc == CG_OK)
-    rc = set_num(o, "flop_90d", e->flop_90d);
-  if(rc == CG_OK)
-    rc = set_num(o, "flop_365d", e->flop_365d);
-  if(rc == CG_OK)
-    rc = set_num(o, "optimal_params_90d", e->opt_params_90d);
-  if(rc == CG_OK)
-    rc = set_num(o, "optimal_tokens_90d", e->opt_tokens_90d);
-  if(rc == CG_OK)
-    rc =
-        cg_json_set(o, "reaches_1e26_365d", cg_json_tristate(e->reaches_1e26));
-  if(rc == CG_OK)
-    rc = set_num(o, "days_to_1e26", e->days_1e26);
-  if(rc == CG_OK) {
-    arr = cg_json_array();
-    rc = cg_json_set(o, "workloads", arr);
+  w->nworkloads = wl ? (wl->n < e->n_days ? wl->n : e->n_days) : 0;
+  if(w->nworkloads) {
+    w->workloads =
+        cg_decision_alloc(dn, w->nworkloads * sizeof(*w->workloads));
+    if(!w->workloads) {
+      *ok = 0;
+      w->nworkloads = 0;
+    }
   }
-  for(i = 0; rc == CG_OK && wl && i < wl->n && i < e->n_days; i++) {
-    w = cg_json_object();
-    rc = cg_json_append(arr, w);
-    if(rc == CG_OK)
-      rc = cg_json_set_str(w, "name", wl->items[i].name);
-    if(rc == CG_OK)
-      rc = set_num(w, "flop", wl->items[i].flop);
-    if(rc == CG_OK)
-      rc = cg_json_set_str(w, "source", wl->items[i].source);
-    if(rc == CG_OK)
-      rc = set_num(w, "days", e->days[i]);
+  for(i = 0; i < w->nworkloads; i++) {
+    w->workloads[i].name = dup(dn, wl->items[i].name, ok);
+    w->workloads[i].flop = known(wl->items[i].flop);
+    w->workloads[i].source = dup(dn, wl->items[i].source, ok);
+    w->workloads[i].days = known(e->days[i]);
   }
-  if(rc == CG_OK) {
-    arr = cg_json_array();
-    rc = cg_json_set(o, "assumptions", arr);
+  if(e->n_assume) {
+    w->assumptions = cg_decision_alloc(dn, e->n_assume * sizeof(char *));
+    if(!w->assumptions)
+      *ok = 0;
+    else
+      w->nassumptions = e->n_assume;
   }
-  for(i = 0; rc == CG_OK && i < e->n_assume; i++)
-    rc = cg_json_append(arr, cg_json_str(e->assume[i]));
-  if(rc != CG_OK) {
-    cg_json_free(o);
-    return NULL;
-  }
-  return o;
+  for(i = 0; i < w->nassumptions; i++)
+    w->assumptions[i] = dup(dn, e->assume[i], ok);
 }
 
-int cg_workload_json(cg_json **out, const cg_chip *chip, double quantity,
-                     double mfu, const cg_workloads *wl, cg_error *err)
+int cg_workload_to_decision(const cg_workload_est *e, const cg_workloads *wl,
+                            cg_decision *dn, cg_error *err)
 {
-  cg_workload_est e;
-  int rc;
+  cg_decision_workload *w = &dn->workload;
+  int ok = 1;
 
-  *out = NULL;
-  rc = cg_workload_estimate(chip, quantity, mfu, wl, &e, err);
-  if(rc != CG_OK)
-    return rc;
-  *out = cg_workload_est_json(&e, wl);
-  cg_workload_est_clear(&e);
-  if(!*out)
-    return cg_error_set(err, CG_ENOMEM, "workload: out of memory");
-  return CG_OK;
+  w->known = e->basis != CG_PEAK_UNKNOWN;
+  w->mfu = known(e->mfu);
+  w->quantity = known(e->quantity);
+  w->basis = dup(dn,
+                 e->basis == CG_PEAK_16BIT   ? "bf16/fp16"
+                 : e->basis == CG_PEAK_TPP16 ? "tpp/16"
+                                             : NULL,
+                 &ok);
+  w->tpp = known(e->tpp);
+  w->h100e_per_chip = known(e->h100e_chip);
+  w->h100e = known(e->h100e);
+  w->peak16_flops_per_chip = known(e->peak16_chip);
+  w->fp8_flops_per_chip = known(e->fp8_chip);
+  w->cluster_peak_flops = known(e->cluster_peak);
+  w->cluster_effective_flops = known(e->cluster_eff);
+  w->flop_30d = known(e->flop_30d);
+  w->flop_90d = known(e->flop_90d);
+  w->flop_365d = known(e->flop_365d);
+  w->optimal_params_90d = known(e->opt_params_90d);
+  w->optimal_tokens_90d = known(e->opt_tokens_90d);
+  w->reaches_1e26_365d = e->reaches_1e26;
+  w->days_to_1e26 = known(e->days_1e26);
+  copy_refs(e, wl, dn, &ok);
+  return ok ? CG_OK : cg_error_set(err, CG_ENOMEM, "workload: out of memory");
 }
-
-/* ===== aggregates ======================================================= */
 
 void cg_workload_sum_add(cg_workload_sum *s, const cg_workload_est *e)
 {
@@ -433,29 +412,6 @@ void cg_workload_sum_add(cg_workload_sum *s, const cg_workload_est *e)
   s->cluster_peak += e->cluster_peak;
   if(!isnan(e->h100e))
     s->h100e += e->h100e;
-}
-
-void cg_workload_sum_add_json(cg_workload_sum *s, const cg_json *w)
-{
-  double peak, q, h;
-  const char *basis;
-
-  s->orders++;
-  peak = w ? cg_json_number_value(cg_json_get(w, "cluster_peak_flops")) : NAN;
-  if(isnan(peak)) {
-    s->unknown++;
-    return;
-  }
-  basis = cg_json_string_value(cg_json_get(w, "basis"));
-  if(basis && strcmp(basis, "tpp/16") == 0)
-    s->fallback++;
-  q = cg_json_number_value(cg_json_get(w, "quantity"));
-  h = cg_json_number_value(cg_json_get(w, "h100e"));
-  s->cluster_peak += peak;
-  if(!isnan(q))
-    s->quantity += q;
-  if(!isnan(h))
-    s->h100e += h;
 }
 
 void cg_workload_sum_add_decision(cg_workload_sum *s,

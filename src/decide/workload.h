@@ -16,8 +16,7 @@
  *
  * Ownership: cg_workloads_load / cg_workloads_builtin return a list freed
  * with cg_workloads_free. A cg_workload_est owns its assumption texts and
- * day counts: cg_workload_est_clear frees them. JSON values are the
- * caller's (cg_json_free). */
+ * day counts: cg_workload_est_clear frees them. */
 #ifndef CG_WORKLOAD_H
 #define CG_WORKLOAD_H
 
@@ -26,7 +25,6 @@
 #include "decide/decision.h"
 #include "model/chip.h"
 #include "core/error.h"
-#include "core/json.h"
 #include "core/store.h"
 
 #define CG_MFU_DEFAULT   0.40
@@ -101,20 +99,13 @@ int cg_workload_estimate_raw(double peak16_tflops, double fp8_tflops,
 
 void cg_workload_est_clear(cg_workload_est *e);
 
-/* The estimate as a JSON object (NULL on out-of-memory):
- *   {"known", "mfu", "quantity", "basis" ("bf16/fp16"|"tpp/16"|null),
- *    "tpp", "h100e_per_chip", "h100e", "peak16_flops_per_chip",
- *    "fp8_flops_per_chip", "cluster_peak_flops", "cluster_effective_flops",
- *    "flop_30d", "flop_90d", "flop_365d", "optimal_params_90d",
- *    "optimal_tokens_90d", "reaches_1e26_365d", "days_to_1e26",
- *    "workloads": [{"name","flop","source","days"}], "assumptions": [..]}
- * Unknown numbers are null. wl must be the list given to the estimate. */
-cg_json *cg_workload_est_json(const cg_workload_est *e,
-                              const cg_workloads *wl);
-
-/* Convenience: estimate + JSON in one call. *out is the caller's. */
-int cg_workload_json(cg_json **out, const cg_chip *chip, double quantity,
-                     double mfu, const cg_workloads *wl, cg_error *err);
+/* Fills dn->workload from e (unknown and infinite numbers become NaN,
+ * written as null) with the reference workloads of wl, the list given to
+ * the estimate (may be NULL). Strings go to dn's arena. This is the only
+ * way an estimate enters a decision, so the workload object has one writer:
+ * the decision's (decide/decision.h). CG_ENOMEM on out-of-memory. */
+int cg_workload_to_decision(const cg_workload_est *e, const cg_workloads *wl,
+                            cg_decision *dn, cg_error *err);
 
 /* ---- aggregates (e.g. one customer's orders) -----------------------------
  */
@@ -138,10 +129,6 @@ void cg_workload_sum_add(cg_workload_sum *s, const cg_workload_est *e);
  * unknown estimate counts as unknown. */
 void cg_workload_sum_add_decision(cg_workload_sum *s,
                                   const cg_decision_workload *w);
-/* The same from a workload JSON object as made by cg_workload_est_json.
- * Kept only while report/ reads decisions as JSON trees; use
- * cg_workload_sum_add_decision. */
-void cg_workload_sum_add_json(cg_workload_sum *s, const cg_json *w);
 
 /* The estimate for the summed cluster rate (quantity and H100-equivalents
  * from the sum; per-chip fields unknown). Clear *out afterwards. */

@@ -6,6 +6,7 @@
  * `chipgate report` reads the audit log, so the time includes the reader.
  *
  *   bench_report [N] [OUT_DIR]     (OUT_DIR default: /tmp/cg-bench-report) */
+#include "../helpers.h"
 #include "core/json.h"
 #include "report/report.h"
 #include "decide/workload.h"
@@ -53,7 +54,7 @@ static cg_json *make_doc(long i, const cg_workloads *wl, cg_error *err)
     cg_json_free(d);
     return NULL;
   }
-  cg_json_set(d, "workload", cg_workload_est_json(&e, wl));
+  cg_json_set(d, "workload", t_workload_json(&e, wl));
   cg_workload_est_clear(&e);
   return d;
 }
