@@ -123,6 +123,9 @@ int t_run(const char *db, char **out, char **errout, const char *const *argv)
     if(db)
       setenv("CHIPGATE_DB", db, 1);
     setenv("CHIPGATE_RULES", t_src("rules"), 0);
+    /* The seed data the binary reads is the tree under test, wherever
+     * the build folder or the working directory is. */
+    setenv("CHIPGATE_DATA_DIR", t_source_dir(), 1);
     execv(CG_BINARY, (char *const *)args);
     _exit(127);
   }

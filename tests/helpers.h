@@ -30,8 +30,10 @@ void t_tmp_cleanup(void);
 /* Writes text to a file in the temp dir; returns its path. */
 const char *t_write(const char *name, const char *text);
 
-/* Runs the chipgate binary with argv (NULL-terminated, without argv[0])
- * and CHIPGATE_DB set to db (if not NULL); captures stdout and stderr
+/* Runs the chipgate binary with argv (NULL-terminated, without argv[0]),
+ * CHIPGATE_DB set to db (if not NULL), CHIPGATE_DATA_DIR set to the source
+ * tree and CHIPGATE_RULES to its rules/ unless already set (the working
+ * directory does not matter); captures stdout and stderr
  * (malloc'ed, NUL-terminated; pass NULL to ignore). Returns the exit
  * status, or -1 if it did not exit normally. */
 int t_run(const char *db, char **out, char **errout, const char *const *argv);

@@ -1,4 +1,5 @@
 /* cli.c -- see cli.h. */
+#define _XOPEN_SOURCE 700 /* realpath (POSIX 2008 + XSI) */
 #include "cli/cli.h"
 
 #include <limits.h>
@@ -103,15 +104,28 @@ static int is_dir(const char *p)
   return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* <root>/<rel> as a canonical malloc'ed path if it is a folder, else NULL.
+ * realpath drops the "bin/.." of an installed binary's lookup. */
+static char *dir_in(const char *root, const char *rel)
+{
+  char path[PATH_MAX + 64];
+
+  snprintf(path, sizeof(path), "%s/%s", root, rel);
+  return is_dir(path) ? realpath(path, NULL) : NULL;
+}
+
 char *cli_find_dir(const char *rel)
 {
-  char exe[PATH_MAX];
-  char path[PATH_MAX + 64];
+  const char *env = getenv("CHIPGATE_DATA_DIR");
+  char exe[PATH_MAX], root[PATH_MAX + 64];
+  char *slash, *found;
   ssize_t n;
-  char *slash;
+  FILE *f;
 
-  if(is_dir(rel))
-    return strdup(rel);
+  /* An explicit data folder is the only place looked in: a typo must not
+   * fall back silently to other data. */
+  if(env && *env)
+    return dir_in(env, rel);
   n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
   if(n <= 0)
     return NULL;
@@ -120,11 +134,21 @@ char *cli_find_dir(const char *rel)
   if(!slash)
     return NULL;
   *slash = '\0';
-  snprintf(path, sizeof(path), "%s/../%s", exe, rel);
-  if(is_dir(path))
-    return strdup(path);
-  snprintf(path, sizeof(path), "%s/../share/chipgate/%s", exe, rel);
-  if(is_dir(path))
-    return strdup(path);
-  return NULL;
+  /* Installed: <prefix>/bin/chipgate reads <prefix>/share/chipgate. */
+  snprintf(root, sizeof(root), "%s/%s", exe, CG_DATA_REL);
+  found = dir_in(root, rel);
+  if(found)
+    return found;
+  /* Build tree: CMake writes the source folder into a file beside the
+   * binary. It is never installed, so an installed or copied binary
+   * cannot read a source tree by accident. */
+  snprintf(root, sizeof(root), "%s/chipgate-data-dir", exe);
+  f = fopen(root, "r");
+  if(!f)
+    return NULL;
+  if(!fgets(root, sizeof(root), f))
+    root[0] = '\0';
+  fclose(f);
+  root[strcspn(root, "\r\n")] = '\0';
+  return root[0] ? dir_in(root, rel) : NULL;
 }

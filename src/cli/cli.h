@@ -53,9 +53,10 @@ int cli_init_db(cg_cli *cli, const char *seed_dir, int quiet);
 /* Parses --format text|json; returns 0 text, 1 json, -1 bad. */
 int cli_parse_format(const char *s);
 
-/* Finds a data folder shipped with the source (e.g. "rules", "db/seed"):
- * ./<rel> if it exists, else <dir of the executable>/../<rel>. Returns a
- * malloc'ed path or NULL. */
+/* Finds a data folder (e.g. "rules", "db/seed") under $CHIPGATE_DATA_DIR
+ * if set (only there), else the installed <exe dir>/../share/chipgate,
+ * else the source folder named in <exe dir>/chipgate-data-dir (build tree
+ * only). Returns a malloc'ed canonical path or NULL. */
 char *cli_find_dir(const char *rel);
 
 /* Prints "report: PATH" for each file in paths (cmd_report.c), Markdown,

@@ -38,7 +38,24 @@ static void usage(FILE *f)
     fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
   fprintf(f, "\nEvery command takes --help. The database defaults to "
              "$CHIPGATE_DB or ./chipgate.db;\nthe rule pack to "
-             "$CHIPGATE_RULES or the rules/ folder shipped with chipgate.\n");
+             "$CHIPGATE_RULES or the rules/ folder shipped with chipgate\n"
+             "(chipgate --version shows which folders it reads).\n");
+}
+
+/* --version also names the data folders this binary would read, which is
+ * the first thing to check when an installed chipgate finds no data. */
+static int version(const cg_cli *cli)
+{
+  char *rules =
+      cli->rules_dir && *cli->rules_dir ? NULL : cli_find_dir("rules");
+  char *seed = cli_find_dir("db/seed");
+  const char *r = cli->rules_dir && *cli->rules_dir ? cli->rules_dir : rules;
+
+  printf("chipgate %s\nrules: %s\nseed:  %s\n", CG_VERSION,
+         r ? r : "(not found)", seed ? seed : "(not found)");
+  free(rules);
+  free(seed);
+  return CLI_OK;
 }
 
 int main(int argc, char **argv)
@@ -72,8 +89,7 @@ int main(int argc, char **argv)
       usage(stdout);
       return CLI_OK;
     case 'V':
-      printf("chipgate %s\n", CG_VERSION);
-      return CLI_OK;
+      return version(&cli);
     default:
       usage(stderr);
       return CLI_USAGE;
