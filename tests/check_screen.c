@@ -20,8 +20,17 @@
 
 static void teardown(void)
 {
-  cg_screen_release();
   t_tmp_cleanup();
+}
+
+/* A screening context on db; closed by the test before the store. */
+static cg_screener *t_screener(cg_store *db)
+{
+  cg_screener *sc = NULL;
+  cg_error err = { 0 };
+
+  ck_assert_cg_ok(cg_screener_open(&sc, db, &err), &err);
+  return sc;
 }
 
 static int64_t count(cg_store *db, const char *sql)
@@ -62,6 +71,7 @@ static char *slurp(const char *path, size_t *n)
 START_TEST(test_import_full_csl)
 {
   cg_store *db = t_db("full.db");
+  cg_screener *sc = t_screener(db);
   cg_screen_counts c;
   cg_screen_hits hits;
   cg_error err = { 0 };
@@ -89,7 +99,7 @@ START_TEST(test_import_full_csl)
   ck_assert_int_gt(c.aliases, 30000);
 
   /* Sophgo by alias, by perturbation, by word order. */
-  rc = cg_screen_name(db, "Sophgo", NULL, -1, 10, &hits, &err);
+  rc = cg_screen_name(sc, "Sophgo", NULL, -1, 10, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_str_eq(hits.items[0].name, "Sophgo Technologies Ltd.");
@@ -100,7 +110,7 @@ START_TEST(test_import_full_csl)
   ck_assert_str_eq(hits.items[0].federal_register_notice, "90 FR 4621");
   ck_assert_str_eq(hits.items[0].license_policy, "Presumption of denial");
   cg_screen_hits_free(&hits);
-  rc = cg_screen_name(db, "Sopgho Technolgies Co., Limited", "CN", -1, 10,
+  rc = cg_screen_name(sc, "Sopgho Technolgies Co., Limited", "CN", -1, 10,
                       &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
@@ -108,34 +118,35 @@ START_TEST(test_import_full_csl)
   ck_assert_msg(strstr(hits.items[0].explain, "sopgho~sophgo"), "%s",
                 hits.items[0].explain);
   cg_screen_hits_free(&hits);
-  rc = cg_screen_name(db, "Technologies Sophgo", NULL, -1, 10, &hits, &err);
+  rc = cg_screen_name(sc, "Technologies Sophgo", NULL, -1, 10, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_str_eq(hits.items[0].name, "Sophgo Technologies Ltd.");
   cg_screen_hits_free(&hits);
 
   /* "11420 CORP." is found as itself and does not flood "X Corp." */
-  rc = cg_screen_name(db, "11420 Corp.", NULL, -1, 10, &hits, &err);
+  rc = cg_screen_name(sc, "11420 Corp.", NULL, -1, 10, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_eq(hits.n, 1);
   ck_assert_str_eq(hits.items[0].name, "11420 CORP.");
   cg_screen_hits_free(&hits);
-  rc = cg_screen_name(db, "Acme Widgets Corp.", NULL, -1, 10, &hits, &err);
+  rc = cg_screen_name(sc, "Acme Widgets Corp.", NULL, -1, 10, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_eq(hits.n, 0);
   cg_screen_hits_free(&hits);
 
   /* Innocent chip companies. */
-  rc = cg_screen_name(db, "Advanced Micro Devices, Inc.", "US", -1, 10, &hits,
+  rc = cg_screen_name(sc, "Advanced Micro Devices, Inc.", "US", -1, 10, &hits,
                       &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_eq(hits.n, 0);
   cg_screen_hits_free(&hits);
-  rc = cg_screen_name(db, "Taiwan Semiconductor Manufacturing Co., Ltd.", "TW",
+  rc = cg_screen_name(sc, "Taiwan Semiconductor Manufacturing Co., Ltd.", "TW",
                       -1, 10, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_eq(hits.n, 0);
   cg_screen_hits_free(&hits);
+  cg_screener_close(sc);
   cg_store_close(db);
 }
 END_TEST
@@ -143,6 +154,7 @@ END_TEST
 START_TEST(test_labelled_recall)
 {
   cg_store *db = t_db("lab.db");
+  cg_screener *sc = t_screener(db);
   cg_error err = { 0 };
   cg_csv *r = NULL;
   const cg_csv_row *row;
@@ -160,7 +172,7 @@ START_TEST(test_labelled_recall)
       first = 0;
       continue;
     }
-    rc = cg_screen_name(db, row->fields[0],
+    rc = cg_screen_name(sc, row->fields[0],
                         row->fields[1][0] ? row->fields[1] : NULL, -1, 10,
                         &hits, &err);
     ck_assert_cg_ok(rc, &err);
@@ -190,6 +202,7 @@ START_TEST(test_labelled_recall)
                 pos);
   ck_assert_msg((double)false_hits / (double)neg <= 0.02, "false hits %zu/%zu",
                 false_hits, neg);
+  cg_screener_close(sc);
   cg_store_close(db);
 }
 END_TEST
@@ -220,6 +233,7 @@ END_TEST
 START_TEST(test_import_2025)
 {
   cg_store *db = t_db("n.db");
+  cg_screener *sc = t_screener(db);
   cg_screen_counts c;
   cg_error err = { 0 };
   cg_screen_hits hits;
@@ -236,13 +250,14 @@ START_TEST(test_import_2025)
                              "license_policy != ''"),
                    1);
   /* "X; and any successor, sub-unit, or subsidiary thereof" is X. */
-  rc = cg_screen_name(db, "Sinobright Import and Export Company", NULL, -1, 5,
+  rc = cg_screen_name(sc, "Sinobright Import and Export Company", NULL, -1, 5,
                       &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_eq(hits.n, 1);
   ck_assert_str_eq(hits.items[0].name, "Sinobright Import and Export Company");
   ck_assert_int_eq(hits.items[0].sure, 1);
   cg_screen_hits_free(&hits);
+  cg_screener_close(sc);
   cg_store_close(db);
 }
 END_TEST
@@ -250,6 +265,7 @@ END_TEST
 START_TEST(test_import_json)
 {
   cg_store *db = t_db("j.db");
+  cg_screener *sc = t_screener(db);
   cg_screen_counts c;
   cg_error err = { 0 };
   cg_screen_hits hits;
@@ -265,7 +281,7 @@ START_TEST(test_import_json)
                              "'Sophgo Technologies Pte. Ltd.' AND countries "
                              "= 'SG'"),
                    1);
-  rc = cg_screen_name(db, "Beijing Suanneng Technology", NULL, -1, 5, &hits,
+  rc = cg_screen_name(sc, "Beijing Suanneng Technology", NULL, -1, 5, &hits,
                       &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
@@ -292,6 +308,7 @@ START_TEST(test_import_json)
                    1);
   ck_assert_int_eq(cg_screen_set_http_meta(db, "nope", NULL, NULL, &err),
                    CG_ENOTFOUND);
+  cg_screener_close(sc);
   cg_store_close(db);
 }
 END_TEST
@@ -299,6 +316,7 @@ END_TEST
 START_TEST(test_import_ofac)
 {
   cg_store *db = t_db("o.db");
+  cg_screener *sc = t_screener(db);
   cg_screen_counts c;
   cg_error err = { 0 };
   cg_screen_hits hits;
@@ -330,18 +348,19 @@ START_TEST(test_import_ofac)
                              "'Individual'"),
                    count(db, "SELECT count(*) FROM parties WHERE name LIKE "
                              "'%, %' AND type = 'Individual'"));
-  rc = cg_screen_name(db, "Hesa Trade Centre", NULL, -1, 5, &hits, &err);
+  rc = cg_screen_name(sc, "Hesa Trade Centre", NULL, -1, 5, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_str_eq(hits.items[0].entry_id, "11195");
   ck_assert_int_eq(hits.items[0].via_alias, 1);
   cg_screen_hits_free(&hits);
   /* Word order of "LAST, First". */
-  rc = cg_screen_name(db, "Daniel Moreno", NULL, -1, 5, &hits, &err);
+  rc = cg_screen_name(sc, "Daniel Moreno", NULL, -1, 5, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_str_eq(hits.items[0].name, "MORENO, Daniel");
   cg_screen_hits_free(&hits);
+  cg_screener_close(sc);
   cg_store_close(db);
 }
 END_TEST
@@ -594,22 +613,24 @@ END_TEST
 START_TEST(test_screen_name_bad)
 {
   cg_store *db = t_db("e.db");
+  cg_screener *sc = t_screener(db);
   cg_error err = { 0 };
   cg_screen_hits hits;
   char *big = malloc(1024 * 1024 + 1);
 
   /* No list loaded: no hits, no error. */
-  ck_assert_cg_ok(cg_screen_name(db, "Sophgo", NULL, -1, 10, &hits, &err),
+  ck_assert_cg_ok(cg_screen_name(sc, "Sophgo", NULL, -1, 10, &hits, &err),
                   &err);
   ck_assert_int_eq(hits.n, 0);
-  ck_assert_int_eq(cg_screen_name(db, "", NULL, -1, 10, &hits, &err),
+  ck_assert_int_eq(cg_screen_name(sc, "", NULL, -1, 10, &hits, &err),
                    CG_EINVAL);
   ck_assert_ptr_nonnull(big);
   memset(big, 'a', 1024 * 1024);
   big[1024 * 1024] = '\0';
-  ck_assert_int_eq(cg_screen_name(db, big, NULL, -1, 10, &hits, &err),
+  ck_assert_int_eq(cg_screen_name(sc, big, NULL, -1, 10, &hits, &err),
                    CG_EINVAL);
   free(big);
+  cg_screener_close(sc);
   cg_store_close(db);
 }
 END_TEST
@@ -619,6 +640,7 @@ END_TEST
 START_TEST(test_customer_screening)
 {
   cg_store *db = t_db("c.db");
+  cg_screener *sc = t_screener(db);
   cg_error err = { 0 };
   cg_screen_hits hits;
   char *buf, *changed;
@@ -641,7 +663,7 @@ START_TEST(test_customer_screening)
       cg_screen_import(db, t_src(SJSON), CG_SCREEN_CSL_JSON, NULL, NULL, &err);
   ck_assert_cg_ok(rc, &err);
 
-  rc = cg_screen_customer(db, 1, -1, &hits, &err);
+  rc = cg_screen_customer(sc, 1, -1, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_str_eq(hits.items[0].name, "Sophgo Technologies Ltd.");
@@ -653,7 +675,7 @@ START_TEST(test_customer_screening)
   ck_assert_int_eq(count(db, "SELECT count(*) FROM screenings"), 1);
 
   /* The parent is screened too. */
-  rc = cg_screen_customer(db, 2, -1, &hits, &err);
+  rc = cg_screen_customer(sc, 2, -1, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_int_eq(hits.items[0].on_parent, 1);
@@ -662,14 +684,14 @@ START_TEST(test_customer_screening)
   cg_screen_hits_free(&hits);
 
   /* A clean customer. */
-  rc = cg_screen_customer(db, 3, -1, &hits, &err);
+  rc = cg_screen_customer(sc, 3, -1, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_eq(hits.n, 0);
   cg_screen_hits_free(&hits);
-  ck_assert_int_eq(cg_screen_customer(db, 99, -1, &hits, &err), CG_ENOTFOUND);
+  ck_assert_int_eq(cg_screen_customer(sc, 99, -1, &hits, &err), CG_ENOTFOUND);
 
   /* Cached: the same answer without a new row. */
-  rc = cg_screen_customer(db, 2, -1, &hits, &err);
+  rc = cg_screen_customer(sc, 2, -1, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_int_eq(hits.items[0].on_parent, 1);
@@ -687,7 +709,7 @@ START_TEST(test_customer_screening)
   rc = cg_screen_clear(db, "Acme Compute LLC", "7106d6a93ce34a25",
                        "different Beijing Sophgo, checked registry", &err);
   ck_assert_cg_ok(rc, &err);
-  rc = cg_screen_customer(db, 2, -1, &hits, &err);
+  rc = cg_screen_customer(sc, 2, -1, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   for(k = 0; k < hits.n; k++)
     if(strcmp(hits.items[k].entry_id, "7106d6a93ce34a25") == 0)
@@ -712,7 +734,7 @@ START_TEST(test_customer_screening)
   rc = cg_screen_import_mem(db, "changed.json", changed, strlen(changed),
                             CG_SCREEN_CSL_JSON, NULL, NULL, &err);
   ck_assert_cg_ok(rc, &err);
-  rc = cg_screen_customer(db, 2, -1, &hits, &err);
+  rc = cg_screen_customer(sc, 2, -1, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   for(k = 0; k < hits.n; k++)
     if(strcmp(hits.items[k].entry_id, "7106d6a93ce34a25") == 0)
@@ -722,6 +744,7 @@ START_TEST(test_customer_screening)
   cg_screen_hits_free(&hits);
   free(buf);
   free(changed);
+  cg_screener_close(sc);
   cg_store_close(db);
 }
 END_TEST

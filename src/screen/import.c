@@ -8,6 +8,7 @@
 #include "core/csvfile.h"
 #include "core/json.h"
 #include "core/text.h"
+#include "net/sync.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1244,6 +1245,35 @@ int cg_screen_import_mem(cg_store *db, const char *name, const char *buf,
     return cg_error_set(err, CG_EUSAGE,
                         "import parties: OFAC needs the four files on disk");
   return import_common(db, name, NULL, buf, len, format, source, counts, err);
+}
+
+int cg_screen_import_guarded(cg_store *db, const char *path, int format,
+                             const char *source, int force,
+                             cg_screen_counts *counts, cg_error *err)
+{
+  cg_screen_counts local;
+  int64_t before = 0;
+  int rc;
+
+  if(!counts)
+    counts = &local;
+  if(!source || !*source)
+    source = format == CG_SCREEN_OFAC ? "ofac" : "csl";
+  /* One transaction: import, then the same shrink guard as sync, so a
+   * truncated file cannot quietly replace a list. */
+  rc = cg_store_begin(db, err);
+  if(rc == CG_OK)
+    rc = cg_screen_list_count(db, source, &before, err);
+  if(rc == CG_OK)
+    rc = cg_screen_import(db, path, format, source, counts, err);
+  if(rc == CG_OK)
+    rc = cg_sync_shrink_check(path, before, (int64_t)counts->entries, 0, force,
+                              err);
+  if(rc == CG_OK)
+    rc = cg_store_commit(db, err);
+  if(rc != CG_OK)
+    cg_store_rollback(db);
+  return rc;
 }
 
 int cg_screen_set_http_meta(cg_store *db, const char *source, const char *etag,

@@ -14,20 +14,32 @@
 
 #define COUNTRY_PENALTY 0.97 /* entry lists countries, none is the query's */
 
-/* The loaded index, kept for the life of the process (or until
- * cg_screen_release) and keyed by the database path and the lists version
- * it was built from. Not thread-safe. */
-static cg_sx *cached_idx;
-static char cached_lists[65];
-static char *cached_path;
+/* A screener: the store it borrows and the index it loaded, keyed by the
+ * lists version the index was built from. */
+struct cg_screener {
+  cg_store *db;   /* borrowed */
+  cg_sx *idx;     /* loaded at first use; NULL before */
+  char lists[65]; /* lists version of idx, "" if none */
+};
 
-void cg_screen_release(void)
+int cg_screener_open(cg_screener **out, cg_store *db, cg_error *err)
 {
-  cg_sx_free(cached_idx);
-  cached_idx = NULL;
-  cached_lists[0] = '\0';
-  free(cached_path);
-  cached_path = NULL;
+  cg_screener *s = calloc(1, sizeof(*s));
+
+  *out = NULL;
+  if(!s)
+    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  s->db = db;
+  *out = s;
+  return CG_OK;
+}
+
+void cg_screener_close(cg_screener *s)
+{
+  if(!s)
+    return;
+  cg_sx_free(s->idx);
+  free(s);
 }
 
 /* ==== Lists version =================================================== */
@@ -74,41 +86,37 @@ int cg_screen_lists_version(cg_store *db, char out[65], cg_error *err)
   return rc < 0 ? rc : CG_OK;
 }
 
-/* The index of the current lists into *out (NULL if no list is loaded);
- * borrowed from the cache. */
-static int get_index(cg_store *db, cg_sx **out, char lists[65], cg_error *err)
+/* The index of the current lists into *out (NULL if no list is loaded),
+ * borrowed from s; lists gets their version. The index is re-read when
+ * the lists changed since it was loaded (a new import, by any process). */
+static int get_index(cg_screener *s, cg_sx **out, char lists[65],
+                     cg_error *err)
 {
   cg_sx *idx = NULL;
   char stored[65];
   int rc;
 
   *out = NULL;
-  rc = cg_screen_lists_version(db, lists, err);
+  rc = cg_screen_lists_version(s->db, lists, err);
   if(rc != CG_OK || !lists[0])
     return rc;
-  if(cached_idx && strcmp(cached_lists, lists) == 0 && cached_path &&
-     strcmp(cached_path, cg_store_path(db)) == 0) {
-    *out = cached_idx;
+  if(s->idx && strcmp(s->lists, lists) == 0) {
+    *out = s->idx;
     return CG_OK;
   }
-  rc = cg_sx_load(db, &idx, stored, err);
+  rc = cg_sx_load(s->db, &idx, stored, err);
   if(rc == CG_OK && strcmp(stored, lists) != 0) {
     cg_sx_free(idx);
     idx = NULL;
     rc = CG_ENOTFOUND;
   }
   if(rc == CG_ENOTFOUND || rc == CG_EINVAL)
-    rc = cg_sx_build(db, &idx, err);
+    rc = cg_sx_build(s->db, &idx, err);
   if(rc != CG_OK)
     return rc;
-  cg_screen_release();
-  cached_path = strdup(cg_store_path(db));
-  if(!cached_path) {
-    cg_sx_free(idx);
-    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
-  }
-  cached_idx = idx;
-  snprintf(cached_lists, sizeof(cached_lists), "%s", lists);
+  cg_sx_free(s->idx);
+  s->idx = idx;
+  snprintf(s->lists, sizeof(s->lists), "%s", lists);
   *out = idx;
   return CG_OK;
 }
@@ -376,7 +384,23 @@ static int mark_exact(cg_store *db, const char *name, cg_screen_hits *hits,
   return rc;
 }
 
-int cg_screen_name(cg_store *db, const char *name, const char *country,
+/* Screens name (hits marked on_parent if so) and appends its hits to
+ * out, exact normalised-name matches marked sure. */
+static int screen_subject(cg_screener *s, cg_sx *idx, const char *name,
+                          const char *country, double threshold, size_t limit,
+                          int on_parent, cg_screen_hits *out, cg_error *err)
+{
+  size_t from = out->n;
+  int rc;
+
+  rc = screen_one(s->db, idx, name, country, threshold, limit, on_parent, out,
+                  err);
+  if(rc == CG_OK)
+    rc = mark_exact(s->db, name, out, from, err);
+  return rc;
+}
+
+int cg_screen_name(cg_screener *s, const char *name, const char *country,
                    double threshold, size_t limit, cg_screen_hits *out,
                    cg_error *err)
 {
@@ -397,12 +421,10 @@ int cg_screen_name(cg_store *db, const char *name, const char *country,
                         "screen: name of %zu bytes (at most "
                         "4096)",
                         strlen(name));
-  rc = get_index(db, &idx, lists, err);
+  rc = get_index(s, &idx, lists, err);
   if(rc != CG_OK || !idx)
     return rc;
-  rc = screen_one(db, idx, name, country, threshold, limit, 0, out, err);
-  if(rc == CG_OK)
-    rc = mark_exact(db, name, out, 0, err);
+  rc = screen_subject(s, idx, name, country, threshold, limit, 0, out, err);
   if(rc != CG_OK) {
     cg_screen_hits_free(out);
     return rc;
@@ -520,22 +542,27 @@ static int apply_clearances(cg_store *db, int64_t customer,
   return rc;
 }
 
-int cg_screen_customer(cg_store *db, int64_t customer_id, double threshold,
-                       cg_screen_hits *out, cg_error *err)
+/* A customer as screened: names and countries (malloc'ed, may be NULL
+ * but for name) and the subject key of its cached screenings. */
+typedef struct subject {
+  char *name, *country, *parent, *pcountry;
+  char key[2200]; /* "name|country|parent|parent country" */
+} subject;
+
+static void subject_free(subject *c)
+{
+  free(c->name);
+  free(c->country);
+  free(c->parent);
+  free(c->pcountry);
+}
+
+static int subject_load(cg_store *db, int64_t customer_id, subject *c,
+                        cg_error *err)
 {
   cg_stmt *st = NULL;
-  char lists[65], subject[2200];
-  char *name = NULL, *country = NULL, *parent = NULL, *pcountry = NULL;
-  char *dump = NULL;
-  cg_json *arr = NULL;
-  cg_sx *idx = NULL;
-  size_t from;
   int rc;
 
-  out->n = 0;
-  out->items = NULL;
-  if(threshold < 0)
-    threshold = CG_SCREEN_THRESHOLD;
   rc = cg_store_cached(db, &st,
                        "SELECT name, coalesce(hq_country, country), parent, "
                        "parent_hq_country FROM customers WHERE id = ?1",
@@ -548,34 +575,52 @@ int cg_screen_customer(cg_store *db, int64_t customer_id, double threshold,
     rc = cg_error_set(err, CG_ENOTFOUND, "screen: no customer #%lld",
                       (long long)customer_id);
   if(rc == 1) {
-    name = cg_stmt_strdup(st, 0);
-    country = cg_stmt_strdup(st, 1);
-    parent = cg_stmt_strdup(st, 2);
-    pcountry = cg_stmt_strdup(st, 3);
-    rc = name ? CG_OK : cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+    c->name = cg_stmt_strdup(st, 0);
+    c->country = cg_stmt_strdup(st, 1);
+    c->parent = cg_stmt_strdup(st, 2);
+    c->pcountry = cg_stmt_strdup(st, 3);
+    rc = c->name ? CG_OK
+                 : cg_error_set(err, CG_ENOMEM, "screen: out of memory");
   }
   cg_stmt_reset(st);
-  if(rc != CG_OK)
-    goto done;
-  snprintf(subject, sizeof(subject), "%s|%s|%s|%s", name,
-           country ? country : "", parent ? parent : "",
-           pcountry ? pcountry : "");
-  rc = cg_screen_lists_version(db, lists, err);
-  if(rc != CG_OK)
-    goto done;
-  /* Cached for this lists version? */
-  rc = cg_store_cached(db, &st,
-                       "SELECT hits FROM screenings WHERE customer_id = ?1 "
-                       "AND lists = ?2 AND threshold = ?3 AND subject = ?4",
-                       err);
   if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 1, customer_id, err);
+    snprintf(c->key, sizeof(c->key), "%s|%s|%s|%s", c->name,
+             c->country ? c->country : "", c->parent ? c->parent : "",
+             c->pcountry ? c->pcountry : "");
+  return rc;
+}
+
+/* Binds the key of a `screenings` row: ?1 customer, ?2 lists, ?3
+ * threshold, ?4 subject. */
+static int bind_screening(cg_stmt *st, int64_t customer_id, const char *lists,
+                          double threshold, const char *key, cg_error *err)
+{
+  int rc = cg_stmt_bind_int(st, 1, customer_id, err);
+
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 2, lists, err);
   if(rc == CG_OK)
     rc = cg_stmt_bind_double(st, 3, threshold, err);
   if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 4, subject, err);
+    rc = cg_stmt_bind_text(st, 4, key, err);
+  return rc;
+}
+
+/* The cached hits of this screening into out: 1 found, 0 not cached. */
+static int cached_hits(cg_store *db, int64_t customer_id, const char *lists,
+                       double threshold, const char *key, cg_screen_hits *out,
+                       cg_error *err)
+{
+  cg_stmt *st = NULL;
+  cg_json *arr = NULL;
+  int rc;
+
+  rc = cg_store_cached(db, &st,
+                       "SELECT hits FROM screenings WHERE customer_id = ?1 "
+                       "AND lists = ?2 AND threshold = ?3 AND subject = ?4",
+                       err);
+  if(rc == CG_OK)
+    rc = bind_screening(st, customer_id, lists, threshold, key, err);
   if(rc == CG_OK)
     rc = cg_stmt_step(st, err);
   if(rc == 1) {
@@ -585,33 +630,25 @@ int cg_screen_customer(cg_store *db, int64_t customer_id, double threshold,
     cg_stmt_reset(st);
     if(rc == CG_OK)
       rc = hits_from_json(arr, out, err);
-    goto clear;
+    cg_json_free(arr);
+    return rc == CG_OK ? 1 : rc;
   }
   cg_stmt_reset(st);
-  if(rc < 0)
-    goto done;
-  rc = get_index(db, &idx, lists, err);
-  if(rc != CG_OK)
-    goto done;
-  if(idx) {
-    rc = screen_one(db, idx, name, country, threshold, 10, 0, out, err);
-    if(rc == CG_OK)
-      rc = mark_exact(db, name, out, 0, err);
-    from = out->n;
-    if(rc == CG_OK && parent && *parent) {
-      rc = screen_one(db, idx, parent, pcountry, threshold, 10, 1, out, err);
-      if(rc == CG_OK)
-        rc = mark_exact(db, parent, out, from, err);
-    }
-    if(rc != CG_OK)
-      goto done;
-    qsort(out->items, out->n, sizeof(*out->items), hit_cmp);
-  }
-  arr = hits_to_json(out);
-  if(!arr) {
-    rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
-    goto done;
-  }
+  return rc;
+}
+
+/* Stores hits as the screening of this subject. */
+static int store_hits(cg_store *db, int64_t customer_id, const char *lists,
+                      double threshold, const char *key,
+                      const cg_screen_hits *hits, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  cg_json *arr = hits_to_json(hits);
+  char *dump = NULL;
+  int rc;
+
+  if(!arr)
+    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
   rc = cg_json_dump(&dump, arr, CG_JSON_CANONICAL, err);
   if(rc == CG_OK)
     rc = cg_store_cached(db, &st,
@@ -620,31 +657,56 @@ int cg_screen_customer(cg_store *db, int64_t customer_id, double threshold,
                          "?4, ?5)",
                          err);
   if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 1, customer_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 2, lists, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_double(st, 3, threshold, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 4, subject, err);
+    rc = bind_screening(st, customer_id, lists, threshold, key, err);
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 5, dump, err);
   if(rc == CG_OK)
     rc = cg_stmt_run(st, err);
-  if(rc != CG_OK)
-    goto done;
-clear:
-  if(rc == CG_OK)
-    rc = apply_clearances(db, customer_id, out, err);
-done:
-  if(rc != CG_OK)
-    cg_screen_hits_free(out);
   cg_json_free(arr);
   free(dump);
-  free(name);
-  free(country);
-  free(parent);
-  free(pcountry);
+  return rc;
+}
+
+int cg_screen_customer(cg_screener *s, int64_t customer_id, double threshold,
+                       cg_screen_hits *out, cg_error *err)
+{
+  subject c;
+  char lists[65];
+  cg_sx *idx = NULL;
+  int rc;
+
+  out->n = 0;
+  out->items = NULL;
+  memset(&c, 0, sizeof(c));
+  if(threshold < 0)
+    threshold = CG_SCREEN_THRESHOLD;
+  rc = subject_load(s->db, customer_id, &c, err);
+  if(rc == CG_OK)
+    rc = cg_screen_lists_version(s->db, lists, err);
+  if(rc == CG_OK)
+    rc = cached_hits(s->db, customer_id, lists, threshold, c.key, out, err);
+  if(rc == 1) {
+    rc = CG_OK;
+    goto clear;
+  }
+  if(rc == CG_OK)
+    rc = get_index(s, &idx, lists, err);
+  if(rc == CG_OK && idx) {
+    rc = screen_subject(s, idx, c.name, c.country, threshold, 10, 0, out, err);
+    if(rc == CG_OK && c.parent && *c.parent)
+      rc = screen_subject(s, idx, c.parent, c.pcountry, threshold, 10, 1, out,
+                          err);
+    if(rc == CG_OK)
+      qsort(out->items, out->n, sizeof(*out->items), hit_cmp);
+  }
+  if(rc == CG_OK)
+    rc = store_hits(s->db, customer_id, lists, threshold, c.key, out, err);
+clear:
+  if(rc == CG_OK)
+    rc = apply_clearances(s->db, customer_id, out, err);
+  if(rc != CG_OK)
+    cg_screen_hits_free(out);
+  subject_free(&c);
   return rc;
 }
 

@@ -91,7 +91,7 @@ static size_t load_labelled(lq *q, const char *path)
 }
 
 /* Scores every labelled query at a low threshold (10 hits). */
-static void score_labelled(cg_store *db, lq *q, size_t n)
+static void score_labelled(cg_screener *sc, lq *q, size_t n)
 {
   size_t i, k;
   cg_error err = { 0 };
@@ -99,7 +99,7 @@ static void score_labelled(cg_store *db, lq *q, size_t n)
   for(i = 0; i < n; i++) {
     cg_screen_hits hits;
 
-    if(cg_screen_name(db, q[i].query, q[i].country[0] ? q[i].country : NULL,
+    if(cg_screen_name(sc, q[i].query, q[i].country[0] ? q[i].country : NULL,
                       0.5, 10, &hits, &err) != CG_OK)
       die("screen", &err);
     q[i].best_pos = 0;
@@ -202,6 +202,7 @@ int main(int argc, char **argv)
   char dir[] = "/tmp/cgbench.XXXXXX", dbp[256], cmd[1024];
   cg_error err = { 0 };
   cg_store *db = NULL;
+  cg_screener *sc = NULL;
   cg_screen_counts counts;
   cg_sx *idx = NULL;
   char lists[65];
@@ -225,8 +226,10 @@ int main(int argc, char **argv)
          counts.entries, counts.names, counts.aliases, counts.entity_list,
          t_import);
 
+  if(cg_screener_open(&sc, db, &err) != CG_OK)
+    die("screener", &err);
   n = load_labelled(q, t_src("tests/data/screen_labelled.csv"));
-  score_labelled(db, q, n);
+  score_labelled(sc, q, n);
   printf("\nlabelled set: %zu queries; default threshold %.2f, sure %.2f\n", n,
          CG_SCREEN_THRESHOLD, CG_SCREEN_SURE);
   sweep(q, n, all);
@@ -243,7 +246,7 @@ int main(int argc, char **argv)
     cg_screen_hits hits;
 
     t0 = now_ms();
-    if(cg_screen_name(db, q[i].query, NULL, -1, 10, &hits, &err) != CG_OK)
+    if(cg_screen_name(sc, q[i].query, NULL, -1, 10, &hits, &err) != CG_OK)
       die("screen", &err);
     lat[i] = now_ms() - t0;
     cg_screen_hits_free(&hits);
@@ -289,6 +292,7 @@ int main(int argc, char **argv)
   printf("  same top match: %zu of %zu (%.1f%%)\n", same, compared,
          100.0 * (double)same / (double)(compared ? compared : 1));
   cg_sx_free(idx);
+  cg_screener_close(sc);
   cg_store_close(db);
 
   /* The whole process. */
