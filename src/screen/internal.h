@@ -132,6 +132,14 @@ int cg_sx_search(cg_sx *idx, const cg_sx_tokens *q, double min_score,
 double cg_sx_score(const cg_sx *idx, const cg_sx_tokens *q, uint32_t ni,
                    char **explain);
 
+/* Shared by index_build.c and index_score.c: FNV-1a of a token; the
+ * unique trigram buckets of "^tok$" into g (capacity cap), returning how
+ * many; the weight factor of a token kind; the rarity ln(1 + N/df). */
+uint32_t cg_sx_str_hash(const char *s);
+size_t cg_sx_token_grams(const char *tok, uint32_t *g, size_t cap);
+double cg_sx_kind_factor(int kind);
+double cg_sx_rarity(uint32_t df, uint32_t n_names);
+
 /* Token text of id. */
 const char *cg_sx_tok_text(const cg_sx *idx, uint32_t id);
 
