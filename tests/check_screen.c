@@ -8,6 +8,7 @@
 
 #include "core/csvfile.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -635,6 +636,174 @@ START_TEST(test_screen_name_bad)
 }
 END_TEST
 
+/* ==== Two screeners in two threads ==================================== */
+
+#define THR_QUERIES   543 /* the labelled set */
+#define THR_CUSTOMERS 60  /* customers made of labelled names */
+#define THR_ROUNDS    3   /* passes per thread, so the threads overlap */
+
+/* One thread's work: its own store and screener on the shared file. */
+typedef struct thr_job {
+  const char *path;               /* the database */
+  char **queries;                 /* THR_QUERIES names */
+  char *names[THR_QUERIES];       /* out: hits of each query, as text */
+  char *customers[THR_CUSTOMERS]; /* out: hits of customer i + 1 */
+  int rc;                         /* first error, CG_OK if none */
+  char msg[256];                  /* its message */
+} thr_job;
+
+/* The hits as one comparable line (malloc'ed). */
+static char *hits_text(const cg_screen_hits *h)
+{
+  size_t i, n = 1;
+  char *s;
+
+  for(i = 0; i < h->n; i++)
+    n += strlen(h->items[i].entry_id) + strlen(h->items[i].explain) + 48;
+  s = malloc(n);
+  if(!s)
+    return NULL;
+  s[0] = '\0';
+  for(i = 0; i < h->n; i++) {
+    size_t o = strlen(s);
+
+    snprintf(s + o, n - o, "%s %.4f %d %d %d %s|", h->items[i].entry_id,
+             h->items[i].score, h->items[i].sure, h->items[i].on_parent,
+             h->items[i].cleared, h->items[i].explain);
+  }
+  return s;
+}
+
+/* Screens every query and every customer THR_ROUNDS times; keeps the
+ * last answers. No Check assertions here: they are not thread-safe. */
+static void *thr_run(void *arg)
+{
+  thr_job *j = arg;
+  cg_store *db = NULL;
+  cg_screener *sc = NULL;
+  cg_error err = { 0 };
+  cg_screen_hits hits;
+  int r, i, rc;
+
+  rc = cg_store_open(&db, j->path, 0, &err);
+  if(rc == CG_OK)
+    rc = cg_screener_open(&sc, db, &err);
+  for(r = 0; rc == CG_OK && r < THR_ROUNDS; r++) {
+    for(i = 0; rc == CG_OK && i < THR_QUERIES; i++) {
+      rc = cg_screen_name(sc, j->queries[i], NULL, 0.5, 10, &hits, &err);
+      free(j->names[i]);
+      j->names[i] = rc == CG_OK ? hits_text(&hits) : NULL;
+      cg_screen_hits_free(&hits);
+    }
+    for(i = 0; rc == CG_OK && i < THR_CUSTOMERS; i++) {
+      rc = cg_screen_customer(sc, i + 1, 0.6, &hits, &err);
+      free(j->customers[i]);
+      j->customers[i] = rc == CG_OK ? hits_text(&hits) : NULL;
+      cg_screen_hits_free(&hits);
+    }
+  }
+  j->rc = rc;
+  snprintf(j->msg, sizeof(j->msg), "%s", err.msg);
+  cg_screener_close(sc);
+  cg_store_close(db);
+  return NULL;
+}
+
+static void thr_job_free(thr_job *j)
+{
+  int i;
+
+  for(i = 0; i < THR_QUERIES; i++)
+    free(j->names[i]);
+  for(i = 0; i < THR_CUSTOMERS; i++)
+    free(j->customers[i]);
+}
+
+START_TEST(test_two_threads)
+{
+  cg_store *db = t_db("thr.db");
+  static thr_job ref, a, b;
+  char *queries[THR_QUERIES];
+  cg_error err = { 0 };
+  cg_csv *r = NULL;
+  const cg_csv_row *row;
+  pthread_t ta, tb;
+  int n = 0, i, rc;
+
+  rc = cg_screen_import(db, t_src(FULL), CG_SCREEN_CSL_CSV, NULL, NULL, &err);
+  ck_assert_cg_ok(rc, &err);
+  rc = cg_csv_open(&r, t_src("tests/data/screen_labelled.csv"), 0, &err);
+  ck_assert_cg_ok(rc, &err);
+  while((rc = cg_csv_next(r, &row, &err)) == 1 && n < THR_QUERIES)
+    if(row->line > 1)
+      queries[n++] = strdup(row->fields[0]);
+  cg_csv_close(r);
+  ck_assert_int_eq(n, THR_QUERIES);
+  /* Customers: each a labelled name with the next one as its parent. */
+  ck_assert_cg_ok(cg_store_exec(db,
+                                "INSERT INTO countries(code, name) VALUES "
+                                "('US', 'United States')",
+                                &err),
+                  &err);
+  for(i = 0; i < THR_CUSTOMERS; i++) {
+    cg_stmt *st = NULL;
+
+    rc = cg_store_prepare(db, &st,
+                          "INSERT INTO customers(id, name, country, parent) "
+                          "VALUES(?1, ?2, 'US', ?3)",
+                          &err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_int(st, 1, i + 1, &err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 2, queries[2 * i], &err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 3, queries[2 * i + 1], &err);
+    if(rc == CG_OK)
+      rc = cg_stmt_run(st, &err);
+    cg_stmt_finalize(st);
+    ck_assert_cg_ok(rc, &err);
+  }
+
+  /* Two threads at once, each with its own store and screener; the
+   * customer screenings are computed (and cached) while both run. */
+  a.path = b.path = t_tmp("thr.db");
+  a.queries = b.queries = queries;
+  ck_assert_int_eq(pthread_create(&ta, NULL, thr_run, &a), 0);
+  ck_assert_int_eq(pthread_create(&tb, NULL, thr_run, &b), 0);
+  ck_assert_int_eq(pthread_join(ta, NULL), 0);
+  ck_assert_int_eq(pthread_join(tb, NULL), 0);
+  ck_assert_msg(a.rc == CG_OK, "thread a: %d %s", a.rc, a.msg);
+  ck_assert_msg(b.rc == CG_OK, "thread b: %d %s", b.rc, b.msg);
+
+  /* The same answers as one screener alone, recomputed from scratch. */
+  ck_assert_cg_ok(cg_store_exec(db, "DELETE FROM screenings", &err), &err);
+  ref.path = a.path;
+  ref.queries = queries;
+  thr_run(&ref);
+  ck_assert_msg(ref.rc == CG_OK, "reference: %d %s", ref.rc, ref.msg);
+  for(i = 0; i < THR_QUERIES; i++) {
+    ck_assert_ptr_nonnull(ref.names[i]);
+    ck_assert_str_eq(a.names[i], ref.names[i]);
+    ck_assert_str_eq(b.names[i], ref.names[i]);
+  }
+  for(i = 0; i < THR_CUSTOMERS; i++) {
+    ck_assert_ptr_nonnull(ref.customers[i]);
+    ck_assert_str_eq(a.customers[i], ref.customers[i]);
+    ck_assert_str_eq(b.customers[i], ref.customers[i]);
+  }
+  /* Not vacuous: the labelled set has plenty of hits. */
+  for(i = n = 0; i < THR_QUERIES; i++)
+    n += ref.names[i][0] != '\0';
+  ck_assert_int_gt(n, 300);
+  thr_job_free(&ref);
+  thr_job_free(&a);
+  thr_job_free(&b);
+  for(i = 0; i < THR_QUERIES; i++)
+    free(queries[i]);
+  cg_store_close(db);
+}
+END_TEST
+
 /* ==== Customers, cache, clearances ==================================== */
 
 START_TEST(test_customer_screening)
@@ -812,6 +981,7 @@ static Suite *screen_suite(void)
   tcase_set_timeout(full, 300);
   tcase_add_test(full, test_import_full_csl);
   tcase_add_test(full, test_labelled_recall);
+  tcase_add_test(full, test_two_threads);
   tcase_add_test(tc, test_import_legacy_2019);
   tcase_add_test(tc, test_import_2025);
   tcase_add_test(tc, test_import_json);
