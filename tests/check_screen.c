@@ -636,6 +636,47 @@ START_TEST(test_screen_name_bad)
 }
 END_TEST
 
+START_TEST(test_import_guarded)
+{
+  cg_store *db = t_db("g.db");
+  cg_screen_counts c;
+  cg_error err = { 0 };
+  char *before, *after;
+  int rc;
+
+  rc = cg_screen_import_guarded(db, t_src(S2019), CG_SCREEN_CSL_CSV, NULL, 0,
+                                &c, &err);
+  ck_assert_cg_ok(rc, &err);
+  ck_assert_int_eq(c.entries, 115);
+  /* 115 -> 15 entries: refused, in one transaction, nothing changed. */
+  before = t_db_dump(t_tmp("g.db"));
+  rc = cg_screen_import_guarded(db, t_src(SJSON), CG_SCREEN_CSL_JSON, "", 0,
+                                NULL, &err);
+  ck_assert_int_eq(rc, CG_EINVAL);
+  ck_assert_msg(strstr(err.msg, "shrank from 115 to 15 entries"), "%s",
+                err.msg);
+  ck_assert_int_eq(cg_store_in_transaction(db), 0);
+  after = t_db_dump(t_tmp("g.db"));
+  ck_assert_str_eq(after, before);
+  free(after);
+  /* Bad data inside the guard: rolled back too. */
+  rc = cg_screen_import_guarded(db, t_src("tests/data/ofac/add.csv"),
+                                CG_SCREEN_CSL_CSV, NULL, 1, NULL, &err);
+  ck_assert_int_eq(rc, CG_EINVAL);
+  after = t_db_dump(t_tmp("g.db"));
+  ck_assert_str_eq(after, before);
+  free(after);
+  free(before);
+  /* --force accepts the smaller list. */
+  rc = cg_screen_import_guarded(db, t_src(SJSON), CG_SCREEN_CSL_JSON, NULL, 1,
+                                &c, &err);
+  ck_assert_cg_ok(rc, &err);
+  ck_assert_int_eq(c.entries, 15);
+  ck_assert_int_eq(count(db, "SELECT count(*) FROM parties"), 15);
+  cg_store_close(db);
+}
+END_TEST
+
 /* ==== Two screeners in two threads ==================================== */
 
 #define THR_QUERIES   543 /* the labelled set */
@@ -806,6 +847,26 @@ END_TEST
 
 /* ==== Customers, cache, clearances ==================================== */
 
+/* Customer's hits include entry, cleared with reason (NULL: not
+ * cleared). */
+static void expect_cleared(cg_screener *sc, int64_t customer,
+                           const char *entry, const char *reason)
+{
+  cg_screen_hits hits;
+  cg_error err = { 0 };
+  size_t k;
+
+  ck_assert_cg_ok(cg_screen_customer(sc, customer, -1, &hits, &err), &err);
+  for(k = 0; k < hits.n; k++)
+    if(strcmp(hits.items[k].entry_id, entry) == 0)
+      break;
+  ck_assert_uint_lt(k, hits.n);
+  ck_assert_int_eq(hits.items[k].cleared, reason != NULL);
+  if(reason)
+    ck_assert_str_eq(hits.items[k].clear_reason, reason);
+  cg_screen_hits_free(&hits);
+}
+
 START_TEST(test_customer_screening)
 {
   cg_store *db = t_db("c.db");
@@ -813,7 +874,7 @@ START_TEST(test_customer_screening)
   cg_error err = { 0 };
   cg_screen_hits hits;
   char *buf, *changed;
-  size_t n, k;
+  size_t n;
   int rc;
 
   ck_assert_cg_ok(
@@ -878,16 +939,8 @@ START_TEST(test_customer_screening)
   rc = cg_screen_clear(db, "Acme Compute LLC", "7106d6a93ce34a25",
                        "different Beijing Sophgo, checked registry", &err);
   ck_assert_cg_ok(rc, &err);
-  rc = cg_screen_customer(sc, 2, -1, &hits, &err);
-  ck_assert_cg_ok(rc, &err);
-  for(k = 0; k < hits.n; k++)
-    if(strcmp(hits.items[k].entry_id, "7106d6a93ce34a25") == 0)
-      break;
-  ck_assert_uint_lt(k, hits.n);
-  ck_assert_int_eq(hits.items[k].cleared, 1);
-  ck_assert_str_eq(hits.items[k].clear_reason,
-                   "different Beijing Sophgo, checked registry");
-  cg_screen_hits_free(&hits);
+  expect_cleared(sc, 2, "7106d6a93ce34a25",
+                 "different Beijing Sophgo, checked registry");
 
   /* ... until the entry changes (new list version, new content hash). */
   buf = slurp(t_src(SJSON), &n);
@@ -903,14 +956,7 @@ START_TEST(test_customer_screening)
   rc = cg_screen_import_mem(db, "changed.json", changed, strlen(changed),
                             CG_SCREEN_CSL_JSON, NULL, NULL, &err);
   ck_assert_cg_ok(rc, &err);
-  rc = cg_screen_customer(sc, 2, -1, &hits, &err);
-  ck_assert_cg_ok(rc, &err);
-  for(k = 0; k < hits.n; k++)
-    if(strcmp(hits.items[k].entry_id, "7106d6a93ce34a25") == 0)
-      break;
-  ck_assert_uint_lt(k, hits.n);
-  ck_assert_int_eq(hits.items[k].cleared, 0);
-  cg_screen_hits_free(&hits);
+  expect_cleared(sc, 2, "7106d6a93ce34a25", NULL);
   free(buf);
   free(changed);
   cg_screener_close(sc);
@@ -987,6 +1033,7 @@ static Suite *screen_suite(void)
   tcase_add_test(tc, test_import_json);
   tcase_add_test(tc, test_import_ofac);
   tcase_add_test(tc, test_customer_screening);
+  tcase_add_test(tc, test_import_guarded);
   tcase_add_test(tc, test_cli);
   tcase_add_test(bad, test_bad_column_count);
   tcase_add_test(bad, test_bad_unterminated_quote);

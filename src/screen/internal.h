@@ -143,6 +143,28 @@ double cg_sx_rarity(uint32_t df, uint32_t n_names);
 /* Token text of id. */
 const char *cg_sx_tok_text(const cg_sx *idx, uint32_t id);
 
+/* ==== Screening (screen.c, customers.c) =============================== */
+
+/* A screener: the store it borrows and the index it loaded, keyed by the
+ * lists version the index was built from. */
+struct cg_screener {
+  cg_store *db;   /* borrowed */
+  cg_sx *idx;     /* loaded at first use; NULL before */
+  char lists[65]; /* lists version of idx, "" if none */
+};
+
+/* strdup of s, "" for NULL; NULL on out-of-memory. */
+char *cg_sc_sdup(const char *s);
+/* The index of the current lists into *out (NULL if no list is loaded),
+ * borrowed from s; lists gets their version. */
+int cg_sc_index(cg_screener *s, cg_sx **out, char lists[65], cg_error *err);
+/* Screens name and appends its hits (on_parent as given) to out. */
+int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
+                  const char *country, double threshold, size_t limit,
+                  int on_parent, cg_screen_hits *out, cg_error *err);
+/* qsort order of hits: best score first, then entry id. */
+int cg_sc_hit_cmp(const void *a, const void *b);
+
 /* ==== Import (import*.c) ============================================== */
 
 #define CG_SI_MAX_NAME 1024 /* bytes of a name or alias */
