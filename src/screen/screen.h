@@ -180,9 +180,10 @@ int cg_screen_name(cg_screener *s, const char *name, const char *country,
 /* Screens customer_id's name (with its country) and, if set, its parent
  * (with parent_hq_country) against the current lists; results are cached
  * per (customer, lists version, threshold) in `screenings` and re-used
- * until a list changes. Hits covered by a clearance whose entry is
- * unchanged come back with cleared = 1 and clear_reason set: they must
- * not hold. CG_ENOTFOUND for an unknown customer. */
+ * until a list changes (so the store must be writable). Hits covered
+ * by a clearance whose entry is unchanged come back with cleared = 1 and
+ * clear_reason set: they must not hold. CG_ENOTFOUND for an unknown
+ * customer. */
 int cg_screen_customer(cg_screener *s, int64_t customer_id, double threshold,
                        cg_screen_hits *out, cg_error *err);
 
