@@ -1,12 +1,13 @@
 /* internal.h -- private to src/screen/ (and the benchmark and the screen
  * tests): tokens, Jaro-Winkler, the flat search index and the scorer
- * (index_build.c, index_score.c, norm.c), and what the list importers
- * share (import*.c).
+ * (index_build.c, index_score.c, norm.c), the screener's insides
+ * (screen.c, customers.c) and what the list importers share (import*.c).
  *
  * The index (cg_sx) lives in one allocation made of flat arrays linked by
  * offsets, so it is stored in the database as one blob at import and
  * loaded back with one read. Searching uses scratch arrays inside the
- * index: one cg_sx must not be searched from two threads at once. */
+ * index: one cg_sx must not be searched from two threads at once, which
+ * is why each cg_screener loads its own. */
 #ifndef CG_SCREEN_INT_H
 #define CG_SCREEN_INT_H
 
