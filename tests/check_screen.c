@@ -8,6 +8,7 @@
 
 #include "core/csvfile.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,17 @@
 
 static void teardown(void)
 {
-  cg_screen_release();
   t_tmp_cleanup();
+}
+
+/* A screening context on db; closed by the test before the store. */
+static cg_screener *t_screener(cg_store *db)
+{
+  cg_screener *sc = NULL;
+  cg_error err = { 0 };
+
+  ck_assert_cg_ok(cg_screener_open(&sc, db, &err), &err);
+  return sc;
 }
 
 static int64_t count(cg_store *db, const char *sql)
@@ -62,6 +72,7 @@ static char *slurp(const char *path, size_t *n)
 START_TEST(test_import_full_csl)
 {
   cg_store *db = t_db("full.db");
+  cg_screener *sc = t_screener(db);
   cg_screen_counts c;
   cg_screen_hits hits;
   cg_error err = { 0 };
@@ -89,7 +100,7 @@ START_TEST(test_import_full_csl)
   ck_assert_int_gt(c.aliases, 30000);
 
   /* Sophgo by alias, by perturbation, by word order. */
-  rc = cg_screen_name(db, "Sophgo", NULL, -1, 10, &hits, &err);
+  rc = cg_screen_name(sc, "Sophgo", NULL, -1, 10, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_str_eq(hits.items[0].name, "Sophgo Technologies Ltd.");
@@ -100,7 +111,7 @@ START_TEST(test_import_full_csl)
   ck_assert_str_eq(hits.items[0].federal_register_notice, "90 FR 4621");
   ck_assert_str_eq(hits.items[0].license_policy, "Presumption of denial");
   cg_screen_hits_free(&hits);
-  rc = cg_screen_name(db, "Sopgho Technolgies Co., Limited", "CN", -1, 10,
+  rc = cg_screen_name(sc, "Sopgho Technolgies Co., Limited", "CN", -1, 10,
                       &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
@@ -108,34 +119,35 @@ START_TEST(test_import_full_csl)
   ck_assert_msg(strstr(hits.items[0].explain, "sopgho~sophgo"), "%s",
                 hits.items[0].explain);
   cg_screen_hits_free(&hits);
-  rc = cg_screen_name(db, "Technologies Sophgo", NULL, -1, 10, &hits, &err);
+  rc = cg_screen_name(sc, "Technologies Sophgo", NULL, -1, 10, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_str_eq(hits.items[0].name, "Sophgo Technologies Ltd.");
   cg_screen_hits_free(&hits);
 
   /* "11420 CORP." is found as itself and does not flood "X Corp." */
-  rc = cg_screen_name(db, "11420 Corp.", NULL, -1, 10, &hits, &err);
+  rc = cg_screen_name(sc, "11420 Corp.", NULL, -1, 10, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_eq(hits.n, 1);
   ck_assert_str_eq(hits.items[0].name, "11420 CORP.");
   cg_screen_hits_free(&hits);
-  rc = cg_screen_name(db, "Acme Widgets Corp.", NULL, -1, 10, &hits, &err);
+  rc = cg_screen_name(sc, "Acme Widgets Corp.", NULL, -1, 10, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_eq(hits.n, 0);
   cg_screen_hits_free(&hits);
 
   /* Innocent chip companies. */
-  rc = cg_screen_name(db, "Advanced Micro Devices, Inc.", "US", -1, 10, &hits,
+  rc = cg_screen_name(sc, "Advanced Micro Devices, Inc.", "US", -1, 10, &hits,
                       &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_eq(hits.n, 0);
   cg_screen_hits_free(&hits);
-  rc = cg_screen_name(db, "Taiwan Semiconductor Manufacturing Co., Ltd.", "TW",
+  rc = cg_screen_name(sc, "Taiwan Semiconductor Manufacturing Co., Ltd.", "TW",
                       -1, 10, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_eq(hits.n, 0);
   cg_screen_hits_free(&hits);
+  cg_screener_close(sc);
   cg_store_close(db);
 }
 END_TEST
@@ -143,6 +155,7 @@ END_TEST
 START_TEST(test_labelled_recall)
 {
   cg_store *db = t_db("lab.db");
+  cg_screener *sc = t_screener(db);
   cg_error err = { 0 };
   cg_csv *r = NULL;
   const cg_csv_row *row;
@@ -160,7 +173,7 @@ START_TEST(test_labelled_recall)
       first = 0;
       continue;
     }
-    rc = cg_screen_name(db, row->fields[0],
+    rc = cg_screen_name(sc, row->fields[0],
                         row->fields[1][0] ? row->fields[1] : NULL, -1, 10,
                         &hits, &err);
     ck_assert_cg_ok(rc, &err);
@@ -190,6 +203,7 @@ START_TEST(test_labelled_recall)
                 pos);
   ck_assert_msg((double)false_hits / (double)neg <= 0.02, "false hits %zu/%zu",
                 false_hits, neg);
+  cg_screener_close(sc);
   cg_store_close(db);
 }
 END_TEST
@@ -220,6 +234,7 @@ END_TEST
 START_TEST(test_import_2025)
 {
   cg_store *db = t_db("n.db");
+  cg_screener *sc = t_screener(db);
   cg_screen_counts c;
   cg_error err = { 0 };
   cg_screen_hits hits;
@@ -236,13 +251,14 @@ START_TEST(test_import_2025)
                              "license_policy != ''"),
                    1);
   /* "X; and any successor, sub-unit, or subsidiary thereof" is X. */
-  rc = cg_screen_name(db, "Sinobright Import and Export Company", NULL, -1, 5,
+  rc = cg_screen_name(sc, "Sinobright Import and Export Company", NULL, -1, 5,
                       &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_eq(hits.n, 1);
   ck_assert_str_eq(hits.items[0].name, "Sinobright Import and Export Company");
   ck_assert_int_eq(hits.items[0].sure, 1);
   cg_screen_hits_free(&hits);
+  cg_screener_close(sc);
   cg_store_close(db);
 }
 END_TEST
@@ -250,6 +266,7 @@ END_TEST
 START_TEST(test_import_json)
 {
   cg_store *db = t_db("j.db");
+  cg_screener *sc = t_screener(db);
   cg_screen_counts c;
   cg_error err = { 0 };
   cg_screen_hits hits;
@@ -265,7 +282,7 @@ START_TEST(test_import_json)
                              "'Sophgo Technologies Pte. Ltd.' AND countries "
                              "= 'SG'"),
                    1);
-  rc = cg_screen_name(db, "Beijing Suanneng Technology", NULL, -1, 5, &hits,
+  rc = cg_screen_name(sc, "Beijing Suanneng Technology", NULL, -1, 5, &hits,
                       &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
@@ -292,6 +309,7 @@ START_TEST(test_import_json)
                    1);
   ck_assert_int_eq(cg_screen_set_http_meta(db, "nope", NULL, NULL, &err),
                    CG_ENOTFOUND);
+  cg_screener_close(sc);
   cg_store_close(db);
 }
 END_TEST
@@ -299,6 +317,7 @@ END_TEST
 START_TEST(test_import_ofac)
 {
   cg_store *db = t_db("o.db");
+  cg_screener *sc = t_screener(db);
   cg_screen_counts c;
   cg_error err = { 0 };
   cg_screen_hits hits;
@@ -330,18 +349,19 @@ START_TEST(test_import_ofac)
                              "'Individual'"),
                    count(db, "SELECT count(*) FROM parties WHERE name LIKE "
                              "'%, %' AND type = 'Individual'"));
-  rc = cg_screen_name(db, "Hesa Trade Centre", NULL, -1, 5, &hits, &err);
+  rc = cg_screen_name(sc, "Hesa Trade Centre", NULL, -1, 5, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_str_eq(hits.items[0].entry_id, "11195");
   ck_assert_int_eq(hits.items[0].via_alias, 1);
   cg_screen_hits_free(&hits);
   /* Word order of "LAST, First". */
-  rc = cg_screen_name(db, "Daniel Moreno", NULL, -1, 5, &hits, &err);
+  rc = cg_screen_name(sc, "Daniel Moreno", NULL, -1, 5, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_str_eq(hits.items[0].name, "MORENO, Daniel");
   cg_screen_hits_free(&hits);
+  cg_screener_close(sc);
   cg_store_close(db);
 }
 END_TEST
@@ -594,35 +614,267 @@ END_TEST
 START_TEST(test_screen_name_bad)
 {
   cg_store *db = t_db("e.db");
+  cg_screener *sc = t_screener(db);
   cg_error err = { 0 };
   cg_screen_hits hits;
   char *big = malloc(1024 * 1024 + 1);
 
   /* No list loaded: no hits, no error. */
-  ck_assert_cg_ok(cg_screen_name(db, "Sophgo", NULL, -1, 10, &hits, &err),
+  ck_assert_cg_ok(cg_screen_name(sc, "Sophgo", NULL, -1, 10, &hits, &err),
                   &err);
   ck_assert_int_eq(hits.n, 0);
-  ck_assert_int_eq(cg_screen_name(db, "", NULL, -1, 10, &hits, &err),
+  ck_assert_int_eq(cg_screen_name(sc, "", NULL, -1, 10, &hits, &err),
                    CG_EINVAL);
   ck_assert_ptr_nonnull(big);
   memset(big, 'a', 1024 * 1024);
   big[1024 * 1024] = '\0';
-  ck_assert_int_eq(cg_screen_name(db, big, NULL, -1, 10, &hits, &err),
+  ck_assert_int_eq(cg_screen_name(sc, big, NULL, -1, 10, &hits, &err),
                    CG_EINVAL);
   free(big);
+  cg_screener_close(sc);
+  cg_store_close(db);
+}
+END_TEST
+
+START_TEST(test_import_guarded)
+{
+  cg_store *db = t_db("g.db");
+  cg_screen_counts c;
+  cg_error err = { 0 };
+  char *before, *after;
+  int rc;
+
+  rc = cg_screen_import_guarded(db, t_src(S2019), CG_SCREEN_CSL_CSV, NULL, 0,
+                                &c, &err);
+  ck_assert_cg_ok(rc, &err);
+  ck_assert_int_eq(c.entries, 115);
+  /* 115 -> 15 entries: refused, in one transaction, nothing changed. */
+  before = t_db_dump(t_tmp("g.db"));
+  rc = cg_screen_import_guarded(db, t_src(SJSON), CG_SCREEN_CSL_JSON, "", 0,
+                                NULL, &err);
+  ck_assert_int_eq(rc, CG_EINVAL);
+  ck_assert_msg(strstr(err.msg, "shrank from 115 to 15 entries"), "%s",
+                err.msg);
+  ck_assert_int_eq(cg_store_in_transaction(db), 0);
+  after = t_db_dump(t_tmp("g.db"));
+  ck_assert_str_eq(after, before);
+  free(after);
+  /* Bad data inside the guard: rolled back too. */
+  rc = cg_screen_import_guarded(db, t_src("tests/data/ofac/add.csv"),
+                                CG_SCREEN_CSL_CSV, NULL, 1, NULL, &err);
+  ck_assert_int_eq(rc, CG_EINVAL);
+  after = t_db_dump(t_tmp("g.db"));
+  ck_assert_str_eq(after, before);
+  free(after);
+  free(before);
+  /* --force accepts the smaller list. */
+  rc = cg_screen_import_guarded(db, t_src(SJSON), CG_SCREEN_CSL_JSON, NULL, 1,
+                                &c, &err);
+  ck_assert_cg_ok(rc, &err);
+  ck_assert_int_eq(c.entries, 15);
+  ck_assert_int_eq(count(db, "SELECT count(*) FROM parties"), 15);
+  cg_store_close(db);
+}
+END_TEST
+
+/* ==== Two screeners in two threads ==================================== */
+
+#define THR_QUERIES   543 /* the labelled set */
+#define THR_CUSTOMERS 60  /* customers made of labelled names */
+#define THR_ROUNDS    3   /* passes per thread, so the threads overlap */
+
+/* One thread's work: its own store and screener on the shared file. */
+typedef struct thr_job {
+  const char *path;               /* the database */
+  char **queries;                 /* THR_QUERIES names */
+  char *names[THR_QUERIES];       /* out: hits of each query, as text */
+  char *customers[THR_CUSTOMERS]; /* out: hits of customer i + 1 */
+  int rc;                         /* first error, CG_OK if none */
+  char msg[256];                  /* its message */
+} thr_job;
+
+/* The hits as one comparable line (malloc'ed). */
+static char *hits_text(const cg_screen_hits *h)
+{
+  size_t i, n = 1;
+  char *s;
+
+  for(i = 0; i < h->n; i++)
+    n += strlen(h->items[i].entry_id) + strlen(h->items[i].explain) + 48;
+  s = malloc(n);
+  if(!s)
+    return NULL;
+  s[0] = '\0';
+  for(i = 0; i < h->n; i++) {
+    size_t o = strlen(s);
+
+    snprintf(s + o, n - o, "%s %.4f %d %d %d %s|", h->items[i].entry_id,
+             h->items[i].score, h->items[i].sure, h->items[i].on_parent,
+             h->items[i].cleared, h->items[i].explain);
+  }
+  return s;
+}
+
+/* Screens every query and every customer THR_ROUNDS times; keeps the
+ * last answers. No Check assertions here: they are not thread-safe. */
+static void *thr_run(void *arg)
+{
+  thr_job *j = arg;
+  cg_store *db = NULL;
+  cg_screener *sc = NULL;
+  cg_error err = { 0 };
+  cg_screen_hits hits;
+  int r, i, rc;
+
+  rc = cg_store_open(&db, j->path, 0, &err);
+  if(rc == CG_OK)
+    rc = cg_screener_open(&sc, db, &err);
+  for(r = 0; rc == CG_OK && r < THR_ROUNDS; r++) {
+    for(i = 0; rc == CG_OK && i < THR_QUERIES; i++) {
+      rc = cg_screen_name(sc, j->queries[i], NULL, 0.5, 10, &hits, &err);
+      free(j->names[i]);
+      j->names[i] = rc == CG_OK ? hits_text(&hits) : NULL;
+      cg_screen_hits_free(&hits);
+    }
+    for(i = 0; rc == CG_OK && i < THR_CUSTOMERS; i++) {
+      rc = cg_screen_customer(sc, i + 1, 0.6, &hits, &err);
+      free(j->customers[i]);
+      j->customers[i] = rc == CG_OK ? hits_text(&hits) : NULL;
+      cg_screen_hits_free(&hits);
+    }
+  }
+  j->rc = rc;
+  snprintf(j->msg, sizeof(j->msg), "%s", err.msg);
+  cg_screener_close(sc);
+  cg_store_close(db);
+  return NULL;
+}
+
+static void thr_job_free(thr_job *j)
+{
+  int i;
+
+  for(i = 0; i < THR_QUERIES; i++)
+    free(j->names[i]);
+  for(i = 0; i < THR_CUSTOMERS; i++)
+    free(j->customers[i]);
+}
+
+START_TEST(test_two_threads)
+{
+  cg_store *db = t_db("thr.db");
+  static thr_job ref, a, b;
+  char *queries[THR_QUERIES];
+  cg_error err = { 0 };
+  cg_csv *r = NULL;
+  const cg_csv_row *row;
+  pthread_t ta, tb;
+  int n = 0, i, rc;
+
+  rc = cg_screen_import(db, t_src(FULL), CG_SCREEN_CSL_CSV, NULL, NULL, &err);
+  ck_assert_cg_ok(rc, &err);
+  rc = cg_csv_open(&r, t_src("tests/data/screen_labelled.csv"), 0, &err);
+  ck_assert_cg_ok(rc, &err);
+  while((rc = cg_csv_next(r, &row, &err)) == 1 && n < THR_QUERIES)
+    if(row->line > 1)
+      queries[n++] = strdup(row->fields[0]);
+  cg_csv_close(r);
+  ck_assert_int_eq(n, THR_QUERIES);
+  /* Customers: each a labelled name with the next one as its parent. */
+  ck_assert_cg_ok(cg_store_exec(db,
+                                "INSERT INTO countries(code, name) VALUES "
+                                "('US', 'United States')",
+                                &err),
+                  &err);
+  for(i = 0; i < THR_CUSTOMERS; i++) {
+    cg_stmt *st = NULL;
+
+    rc = cg_store_prepare(db, &st,
+                          "INSERT INTO customers(id, name, country, parent) "
+                          "VALUES(?1, ?2, 'US', ?3)",
+                          &err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_int(st, 1, i + 1, &err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 2, queries[2 * i], &err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 3, queries[2 * i + 1], &err);
+    if(rc == CG_OK)
+      rc = cg_stmt_run(st, &err);
+    cg_stmt_finalize(st);
+    ck_assert_cg_ok(rc, &err);
+  }
+
+  /* Two threads at once, each with its own store and screener; the
+   * customer screenings are computed (and cached) while both run. */
+  a.path = b.path = t_tmp("thr.db");
+  a.queries = b.queries = queries;
+  ck_assert_int_eq(pthread_create(&ta, NULL, thr_run, &a), 0);
+  ck_assert_int_eq(pthread_create(&tb, NULL, thr_run, &b), 0);
+  ck_assert_int_eq(pthread_join(ta, NULL), 0);
+  ck_assert_int_eq(pthread_join(tb, NULL), 0);
+  ck_assert_msg(a.rc == CG_OK, "thread a: %d %s", a.rc, a.msg);
+  ck_assert_msg(b.rc == CG_OK, "thread b: %d %s", b.rc, b.msg);
+
+  /* The same answers as one screener alone, recomputed from scratch. */
+  ck_assert_cg_ok(cg_store_exec(db, "DELETE FROM screenings", &err), &err);
+  ref.path = a.path;
+  ref.queries = queries;
+  thr_run(&ref);
+  ck_assert_msg(ref.rc == CG_OK, "reference: %d %s", ref.rc, ref.msg);
+  for(i = 0; i < THR_QUERIES; i++) {
+    ck_assert_ptr_nonnull(ref.names[i]);
+    ck_assert_str_eq(a.names[i], ref.names[i]);
+    ck_assert_str_eq(b.names[i], ref.names[i]);
+  }
+  for(i = 0; i < THR_CUSTOMERS; i++) {
+    ck_assert_ptr_nonnull(ref.customers[i]);
+    ck_assert_str_eq(a.customers[i], ref.customers[i]);
+    ck_assert_str_eq(b.customers[i], ref.customers[i]);
+  }
+  /* Not vacuous: the labelled set has plenty of hits. */
+  for(i = n = 0; i < THR_QUERIES; i++)
+    n += ref.names[i][0] != '\0';
+  ck_assert_int_gt(n, 300);
+  thr_job_free(&ref);
+  thr_job_free(&a);
+  thr_job_free(&b);
+  for(i = 0; i < THR_QUERIES; i++)
+    free(queries[i]);
   cg_store_close(db);
 }
 END_TEST
 
 /* ==== Customers, cache, clearances ==================================== */
 
+/* Customer's hits include entry, cleared with reason (NULL: not
+ * cleared). */
+static void expect_cleared(cg_screener *sc, int64_t customer,
+                           const char *entry, const char *reason)
+{
+  cg_screen_hits hits;
+  cg_error err = { 0 };
+  size_t k;
+
+  ck_assert_cg_ok(cg_screen_customer(sc, customer, -1, &hits, &err), &err);
+  for(k = 0; k < hits.n; k++)
+    if(strcmp(hits.items[k].entry_id, entry) == 0)
+      break;
+  ck_assert_uint_lt(k, hits.n);
+  ck_assert_int_eq(hits.items[k].cleared, reason != NULL);
+  if(reason)
+    ck_assert_str_eq(hits.items[k].clear_reason, reason);
+  cg_screen_hits_free(&hits);
+}
+
 START_TEST(test_customer_screening)
 {
   cg_store *db = t_db("c.db");
+  cg_screener *sc = t_screener(db);
   cg_error err = { 0 };
   cg_screen_hits hits;
   char *buf, *changed;
-  size_t n, k;
+  size_t n;
   int rc;
 
   ck_assert_cg_ok(
@@ -641,7 +893,7 @@ START_TEST(test_customer_screening)
       cg_screen_import(db, t_src(SJSON), CG_SCREEN_CSL_JSON, NULL, NULL, &err);
   ck_assert_cg_ok(rc, &err);
 
-  rc = cg_screen_customer(db, 1, -1, &hits, &err);
+  rc = cg_screen_customer(sc, 1, -1, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_str_eq(hits.items[0].name, "Sophgo Technologies Ltd.");
@@ -653,7 +905,7 @@ START_TEST(test_customer_screening)
   ck_assert_int_eq(count(db, "SELECT count(*) FROM screenings"), 1);
 
   /* The parent is screened too. */
-  rc = cg_screen_customer(db, 2, -1, &hits, &err);
+  rc = cg_screen_customer(sc, 2, -1, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_int_eq(hits.items[0].on_parent, 1);
@@ -662,14 +914,14 @@ START_TEST(test_customer_screening)
   cg_screen_hits_free(&hits);
 
   /* A clean customer. */
-  rc = cg_screen_customer(db, 3, -1, &hits, &err);
+  rc = cg_screen_customer(sc, 3, -1, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_eq(hits.n, 0);
   cg_screen_hits_free(&hits);
-  ck_assert_int_eq(cg_screen_customer(db, 99, -1, &hits, &err), CG_ENOTFOUND);
+  ck_assert_int_eq(cg_screen_customer(sc, 99, -1, &hits, &err), CG_ENOTFOUND);
 
   /* Cached: the same answer without a new row. */
-  rc = cg_screen_customer(db, 2, -1, &hits, &err);
+  rc = cg_screen_customer(sc, 2, -1, &hits, &err);
   ck_assert_cg_ok(rc, &err);
   ck_assert_int_ge(hits.n, 1);
   ck_assert_int_eq(hits.items[0].on_parent, 1);
@@ -687,16 +939,8 @@ START_TEST(test_customer_screening)
   rc = cg_screen_clear(db, "Acme Compute LLC", "7106d6a93ce34a25",
                        "different Beijing Sophgo, checked registry", &err);
   ck_assert_cg_ok(rc, &err);
-  rc = cg_screen_customer(db, 2, -1, &hits, &err);
-  ck_assert_cg_ok(rc, &err);
-  for(k = 0; k < hits.n; k++)
-    if(strcmp(hits.items[k].entry_id, "7106d6a93ce34a25") == 0)
-      break;
-  ck_assert_uint_lt(k, hits.n);
-  ck_assert_int_eq(hits.items[k].cleared, 1);
-  ck_assert_str_eq(hits.items[k].clear_reason,
-                   "different Beijing Sophgo, checked registry");
-  cg_screen_hits_free(&hits);
+  expect_cleared(sc, 2, "7106d6a93ce34a25",
+                 "different Beijing Sophgo, checked registry");
 
   /* ... until the entry changes (new list version, new content hash). */
   buf = slurp(t_src(SJSON), &n);
@@ -712,16 +956,10 @@ START_TEST(test_customer_screening)
   rc = cg_screen_import_mem(db, "changed.json", changed, strlen(changed),
                             CG_SCREEN_CSL_JSON, NULL, NULL, &err);
   ck_assert_cg_ok(rc, &err);
-  rc = cg_screen_customer(db, 2, -1, &hits, &err);
-  ck_assert_cg_ok(rc, &err);
-  for(k = 0; k < hits.n; k++)
-    if(strcmp(hits.items[k].entry_id, "7106d6a93ce34a25") == 0)
-      break;
-  ck_assert_uint_lt(k, hits.n);
-  ck_assert_int_eq(hits.items[k].cleared, 0);
-  cg_screen_hits_free(&hits);
+  expect_cleared(sc, 2, "7106d6a93ce34a25", NULL);
   free(buf);
   free(changed);
+  cg_screener_close(sc);
   cg_store_close(db);
 }
 END_TEST
@@ -789,11 +1027,13 @@ static Suite *screen_suite(void)
   tcase_set_timeout(full, 300);
   tcase_add_test(full, test_import_full_csl);
   tcase_add_test(full, test_labelled_recall);
+  tcase_add_test(full, test_two_threads);
   tcase_add_test(tc, test_import_legacy_2019);
   tcase_add_test(tc, test_import_2025);
   tcase_add_test(tc, test_import_json);
   tcase_add_test(tc, test_import_ofac);
   tcase_add_test(tc, test_customer_screening);
+  tcase_add_test(tc, test_import_guarded);
   tcase_add_test(tc, test_cli);
   tcase_add_test(bad, test_bad_column_count);
   tcase_add_test(bad, test_bad_unterminated_quote);

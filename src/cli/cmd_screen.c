@@ -5,7 +5,6 @@
 #include "core/json.h"
 #include "screen/screen.h"
 #include "model/seed.h"
-#include "net/sync.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -17,33 +16,16 @@ int cli_import_parties(cg_store *db, const char *path, const char *format,
 {
   cg_screen_counts counts;
   int f = format ? cg_screen_format(format) : CG_SCREEN_CSL_CSV;
-  int64_t before = 0;
   int rc;
 
   if(!f)
     return cg_error_set(err, CG_EUSAGE,
                         "import parties: --format must be csl-csv, csl-json "
                         "or ofac");
-  if(!source || !*source)
-    source = f == CG_SCREEN_OFAC ? "ofac" : "csl";
-  /* One transaction: import, then the same shrink guard as sync, so a
-   * truncated file cannot quietly replace a list. */
-  rc = cg_store_begin(db, err);
+  rc = cg_screen_import_guarded(db, path, f, source, force, &counts, err);
   if(rc == CG_OK)
-    rc = cg_screen_list_count(db, source, &before, err);
-  if(rc == CG_OK)
-    rc = cg_screen_import(db, path, f, source, &counts, err);
-  if(rc == CG_OK)
-    rc = cg_sync_shrink_check(path, before, (int64_t)counts.entries, 0, force,
-                              err);
-  if(rc == CG_OK)
-    rc = cg_store_commit(db, err);
-  if(rc != CG_OK) {
-    cg_store_rollback(db);
-    return rc;
-  }
-  *count = counts.entries;
-  return CG_OK;
+    *count = counts.entries;
+  return rc;
 }
 
 static int print_json(const char *query, double threshold,
@@ -174,6 +156,7 @@ int cmd_screen(cg_cli *cli, int argc, char **argv)
   cg_screen_hits hits = { 0 };
   cg_error err = { 0 };
   cg_store *db = NULL;
+  cg_screener *sc = NULL;
   char *end;
   int c, rc, json = 0;
 
@@ -226,8 +209,11 @@ int cmd_screen(cg_cli *cli, int argc, char **argv)
     return cli_usage("screen", "--country: %s", err.msg);
   }
   if(rc == CG_OK)
-    rc = cg_screen_name(db, argv[optind], country, threshold, (size_t)limit,
+    rc = cg_screener_open(&sc, db, &err);
+  if(rc == CG_OK)
+    rc = cg_screen_name(sc, argv[optind], country, threshold, (size_t)limit,
                         &hits, &err);
+  cg_screener_close(sc);
   cg_store_close(db);
   if(rc != CG_OK)
     return cli_fail(&err);
@@ -238,6 +224,5 @@ int cmd_screen(cg_cli *cli, int argc, char **argv)
   if(rc == CLI_OK && hits.n)
     rc = CLI_ATTENTION;
   cg_screen_hits_free(&hits);
-  cg_screen_release();
   return rc;
 }

@@ -28,6 +28,7 @@ struct cg_decider {
   char lists[72];          /* "sha256:..." of the screening lists, or "" */
   group_slot groups[GROUP_CACHE];
   cg_license_matcher *licenses; /* held-licence lookups */
+  cg_screener *screener;        /* screening context (loaded index) */
 };
 
 int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err)
@@ -64,6 +65,8 @@ int cg_decider_open(cg_decider **out, cg_store *db, const cg_rules *pack,
     rc = cg_workloads_load(db, &d->workloads, err);
   if(rc == CG_OK)
     rc = cg_license_matcher_open(&d->licenses, db, err);
+  if(rc == CG_OK)
+    rc = cg_screener_open(&d->screener, db, err);
   if(rc == CG_OK) {
     char hex[65] = "";
     rc = cg_screen_lists_version(db, hex, err);
@@ -86,6 +89,7 @@ void cg_decider_close(cg_decider *d)
     return;
   cg_workloads_free(d->workloads);
   cg_license_matcher_close(d->licenses);
+  cg_screener_close(d->screener);
   free(d);
 }
 
@@ -422,15 +426,16 @@ static int screen_facts(cg_decider *d, const cg_customer *cu, cg_facts *f,
   if(!d->lists[0])
     goto facts; /* no lists loaded: nothing to match */
   if(cu->id) {
-    rc =
-        cg_screen_customer(d->db, cu->id, d->opts.screen_threshold, hits, err);
+    rc = cg_screen_customer(d->screener, cu->id, d->opts.screen_threshold,
+                            hits, err);
   }
   else {
-    rc = cg_screen_name(d->db, cu->name, cu->country[0] ? cu->country : NULL,
+    rc = cg_screen_name(d->screener, cu->name,
+                        cu->country[0] ? cu->country : NULL,
                         d->opts.screen_threshold, 5, hits, err);
     if(rc == CG_OK && cu->parent) {
       cg_screen_hits ph = { 0, NULL };
-      rc = cg_screen_name(d->db, cu->parent,
+      rc = cg_screen_name(d->screener, cu->parent,
                           cu->parent_hq_country[0] ? cu->parent_hq_country
                                                    : NULL,
                           d->opts.screen_threshold, 5, &ph, err);

@@ -1,18 +1,24 @@
-/* screen_int.h -- private to src/screen*.c (and the benchmark): tokens,
- * Jaro-Winkler, the flat search index and the scorer.
+/* internal.h -- private to src/screen/ (and the benchmark and the screen
+ * tests): tokens, Jaro-Winkler, the flat search index and the scorer
+ * (index_build.c, index_score.c, norm.c), the screener's insides
+ * (screen.c, customers.c) and what the list importers share (import*.c).
  *
  * The index (cg_sx) lives in one allocation made of flat arrays linked by
  * offsets, so it is stored in the database as one blob at import and
  * loaded back with one read. Searching uses scratch arrays inside the
- * index: one cg_sx must not be searched from two threads at once. */
+ * index: one cg_sx must not be searched from two threads at once, which
+ * is why each cg_screener loads its own. */
 #ifndef CG_SCREEN_INT_H
 #define CG_SCREEN_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/csvfile.h"
 #include "core/error.h"
 #include "core/store.h"
+
+#include "screen/screen.h"
 
 /* Token kinds (weights: word = rarity; legal and stop words a fraction). */
 enum { CG_TOK_WORD = 0, CG_TOK_LEGAL = 1, CG_TOK_STOP = 2, CG_TOK_NUMBER = 3 };
@@ -127,7 +133,113 @@ int cg_sx_search(cg_sx *idx, const cg_sx_tokens *q, double min_score,
 double cg_sx_score(const cg_sx *idx, const cg_sx_tokens *q, uint32_t ni,
                    char **explain);
 
+/* Shared by index_build.c and index_score.c: FNV-1a of a token; the
+ * unique trigram buckets of "^tok$" into g (capacity cap), returning how
+ * many; the weight factor of a token kind; the rarity ln(1 + N/df). */
+uint32_t cg_sx_str_hash(const char *s);
+size_t cg_sx_token_grams(const char *tok, uint32_t *g, size_t cap);
+double cg_sx_kind_factor(int kind);
+double cg_sx_rarity(uint32_t df, uint32_t n_names);
+
 /* Token text of id. */
 const char *cg_sx_tok_text(const cg_sx *idx, uint32_t id);
+
+/* ==== Screening (screen.c, customers.c) =============================== */
+
+/* A screener: the store it borrows and the index it loaded, keyed by the
+ * lists version the index was built from. */
+struct cg_screener {
+  cg_store *db;   /* borrowed */
+  cg_sx *idx;     /* loaded at first use; NULL before */
+  char lists[65]; /* lists version of idx, "" if none */
+};
+
+/* strdup of s, "" for NULL; NULL on out-of-memory. */
+char *cg_sc_sdup(const char *s);
+/* The index of the current lists into *out (NULL if no list is loaded),
+ * borrowed from s; lists gets their version. */
+int cg_sc_index(cg_screener *s, cg_sx **out, char lists[65], cg_error *err);
+/* Screens name and appends its hits (on_parent as given) to out. */
+int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
+                  const char *country, double threshold, size_t limit,
+                  int on_parent, cg_screen_hits *out, cg_error *err);
+/* qsort order of hits: best score first, then entry id. */
+int cg_sc_hit_cmp(const void *a, const void *b);
+
+/* ==== Import (import*.c) ============================================== */
+
+#define CG_SI_MAX_NAME 1024 /* bytes of a name or alias */
+
+/* One list entry as parsed; strings are borrowed from the parser. */
+typedef struct cg_si_entry {
+  const char *list;      /* CSL "source" column */
+  const char *entry_id;  /* may be "" (made from a hash) */
+  const char *name;      /* primary name (may hold "; " aliases) */
+  const char *alt_names; /* "; "-separated aliases */
+  const char *type, *programs, *addresses, *fr, *start, *end;
+  const char *lic_req, *lic_pol, *remarks, *url;
+  const char *countries; /* "CN; HK", or NULL to read from addresses */
+} cg_si_entry;
+
+/* One import under way (import.c owns it; the readers fill it). */
+typedef struct cg_si_importer {
+  cg_store *db;
+  const char *file;   /* for messages */
+  const char *source; /* import source */
+  int64_t version;    /* list_versions.id */
+  cg_screen_counts *counts;
+  cg_stmt *ins_party, *ins_name, *exists; /* cg_si_prepare'd */
+  int own_tx; /* we began the transaction (else the caller's: sync) */
+} cg_si_importer;
+
+/* A growable string; { 0 } is empty; free(b.s). */
+typedef struct cg_si_buf {
+  char *s;
+  size_t n, cap;
+} cg_si_buf;
+
+/* String helpers; the buffer ones return -1 on out-of-memory. */
+const char *cg_si_skip_ws(const char *s);
+const char *cg_si_nz(const char *s);           /* "" for NULL */
+char *cg_si_dup_trim(const char *s, size_t n); /* malloc'ed, NULL: ENOMEM */
+int cg_si_buf_add(cg_si_buf *b, const char *s, size_t n);
+int cg_si_buf_str(cg_si_buf *b, const char *s);
+/* Adds code to a "; "-list of country codes unless present. */
+int cg_si_add_country(cg_si_buf *b, const char *code);
+/* Country codes of "; "-separated addresses ending in ", CC". */
+int cg_si_countries_of(cg_si_buf *b, const char *addresses);
+
+/* The importer's statements (insert party, insert name, find party). */
+int cg_si_prepare(cg_si_importer *im, cg_error *err);
+void cg_si_unprepare(cg_si_importer *im); /* NULLs them; can't fail */
+/* parties.id of (im->source, entry_id), 0 if none, <0 on error. */
+int64_t cg_si_find_party(cg_si_importer *im, const char *entry_id,
+                         cg_error *err);
+/* Adds name[0..n) (trimmed) to party unless empty, "any successor ..."
+ * or a repeat; where = "file:line" for messages. */
+int cg_si_add_name(cg_si_importer *im, int64_t party, const char *name,
+                   size_t n, int alias, const char *where, cg_error *err);
+/* Inserts e with its names; *party_out (may be NULL) gets its id. */
+int cg_si_insert_entry(cg_si_importer *im, const cg_si_entry *e,
+                       const char *where, int64_t *party_out, cg_error *err);
+
+/* The readers: every entry of the input into the importer. */
+int cg_si_csl_csv(cg_si_importer *im, cg_csv *r, cg_error *err);
+int cg_si_csl_json(cg_si_importer *im, const char *buf, size_t len,
+                   cg_error *err);
+
+/* OFAC's four files, opened together (any missing part is an error
+ * before anything changes) and read in order. */
+typedef struct cg_si_ofac_set {
+  cg_csv *r[4];       /* sdn.csv, add.csv, alt.csv, sdn_comments.csv */
+  char path[4][1100]; /* their paths */
+} cg_si_ofac_set;
+
+/* Opens the set beside sdn_path; sha_out = sha256 of the four digests. */
+int cg_si_ofac_set_open(cg_si_ofac_set *set, const char *sdn_path,
+                        char sha_out[65], cg_error *err);
+int cg_si_ofac_set_read(cg_si_importer *im, cg_si_ofac_set *set,
+                        cg_error *err);
+void cg_si_ofac_set_close(cg_si_ofac_set *set); /* can't fail */
 
 #endif

@@ -1,11 +1,10 @@
-/* screen.c -- screening entry points of screen.h: lists version, ad-hoc
- * and customer screening (cached per lists version), clearances,
- * footnotes. */
+/* screen.c -- the screener (the loaded index, re-read when the lists
+ * change), the lists version, hits, footnotes and ad-hoc name screening;
+ * customers.c screens stored customers. */
 #include "screen/screen.h"
 #include "screen/internal.h"
 
 #include "core/crypto.h"
-#include "core/json.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,20 +13,24 @@
 
 #define COUNTRY_PENALTY 0.97 /* entry lists countries, none is the query's */
 
-/* The loaded index, kept for the life of the process (or until
- * cg_screen_release) and keyed by the database path and the lists version
- * it was built from. Not thread-safe. */
-static cg_sx *cached_idx;
-static char cached_lists[65];
-static char *cached_path;
-
-void cg_screen_release(void)
+int cg_screener_open(cg_screener **out, cg_store *db, cg_error *err)
 {
-  cg_sx_free(cached_idx);
-  cached_idx = NULL;
-  cached_lists[0] = '\0';
-  free(cached_path);
-  cached_path = NULL;
+  cg_screener *s = calloc(1, sizeof(*s));
+
+  *out = NULL;
+  if(!s)
+    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  s->db = db;
+  *out = s;
+  return CG_OK;
+}
+
+void cg_screener_close(cg_screener *s)
+{
+  if(!s)
+    return;
+  cg_sx_free(s->idx);
+  free(s);
 }
 
 /* ==== Lists version =================================================== */
@@ -74,41 +77,36 @@ int cg_screen_lists_version(cg_store *db, char out[65], cg_error *err)
   return rc < 0 ? rc : CG_OK;
 }
 
-/* The index of the current lists into *out (NULL if no list is loaded);
- * borrowed from the cache. */
-static int get_index(cg_store *db, cg_sx **out, char lists[65], cg_error *err)
+/* The index of the current lists into *out (NULL if no list is loaded),
+ * borrowed from s; lists gets their version. The index is re-read when
+ * the lists changed since it was loaded (a new import, by any process). */
+int cg_sc_index(cg_screener *s, cg_sx **out, char lists[65], cg_error *err)
 {
   cg_sx *idx = NULL;
   char stored[65];
   int rc;
 
   *out = NULL;
-  rc = cg_screen_lists_version(db, lists, err);
+  rc = cg_screen_lists_version(s->db, lists, err);
   if(rc != CG_OK || !lists[0])
     return rc;
-  if(cached_idx && strcmp(cached_lists, lists) == 0 && cached_path &&
-     strcmp(cached_path, cg_store_path(db)) == 0) {
-    *out = cached_idx;
+  if(s->idx && strcmp(s->lists, lists) == 0) {
+    *out = s->idx;
     return CG_OK;
   }
-  rc = cg_sx_load(db, &idx, stored, err);
+  rc = cg_sx_load(s->db, &idx, stored, err);
   if(rc == CG_OK && strcmp(stored, lists) != 0) {
     cg_sx_free(idx);
     idx = NULL;
     rc = CG_ENOTFOUND;
   }
   if(rc == CG_ENOTFOUND || rc == CG_EINVAL)
-    rc = cg_sx_build(db, &idx, err);
+    rc = cg_sx_build(s->db, &idx, err);
   if(rc != CG_OK)
     return rc;
-  cg_screen_release();
-  cached_path = strdup(cg_store_path(db));
-  if(!cached_path) {
-    cg_sx_free(idx);
-    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
-  }
-  cached_idx = idx;
-  snprintf(cached_lists, sizeof(cached_lists), "%s", lists);
+  cg_sx_free(s->idx);
+  s->idx = idx;
+  snprintf(s->lists, sizeof(s->lists), "%s", lists);
   *out = idx;
   return CG_OK;
 }
@@ -146,7 +144,7 @@ void cg_screen_hits_free(cg_screen_hits *hits)
   hits->n = 0;
 }
 
-static char *sdup(const char *s)
+char *cg_sc_sdup(const char *s)
 {
   return strdup(s ? s : "");
 }
@@ -214,16 +212,16 @@ static int load_hit(cg_store *db, uint32_t name_id, cg_screen_hit *h,
   if(rc == 0)
     rc = cg_error_set(err, CG_EINTERNAL, "screen: index names a missing row");
   if(rc == 1) {
-    h->list = sdup(cg_stmt_text(st, 0));
-    h->source = sdup(cg_stmt_text(st, 1));
-    h->entry_id = sdup(cg_stmt_text(st, 2));
-    h->name = sdup(cg_stmt_text(st, 3));
-    h->country = sdup(cg_stmt_text(st, 4));
-    h->license_requirement = sdup(cg_stmt_text(st, 5));
-    h->license_policy = sdup(cg_stmt_text(st, 6));
-    h->federal_register_notice = sdup(cg_stmt_text(st, 7));
-    h->content_hash = sdup(cg_stmt_text(st, 8));
-    h->matched_name = sdup(cg_stmt_text(st, 9));
+    h->list = cg_sc_sdup(cg_stmt_text(st, 0));
+    h->source = cg_sc_sdup(cg_stmt_text(st, 1));
+    h->entry_id = cg_sc_sdup(cg_stmt_text(st, 2));
+    h->name = cg_sc_sdup(cg_stmt_text(st, 3));
+    h->country = cg_sc_sdup(cg_stmt_text(st, 4));
+    h->license_requirement = cg_sc_sdup(cg_stmt_text(st, 5));
+    h->license_policy = cg_sc_sdup(cg_stmt_text(st, 6));
+    h->federal_register_notice = cg_sc_sdup(cg_stmt_text(st, 7));
+    h->content_hash = cg_sc_sdup(cg_stmt_text(st, 8));
+    h->matched_name = cg_sc_sdup(cg_stmt_text(st, 9));
     h->via_alias = (int)cg_stmt_int(st, 10);
     rc = CG_OK;
     if(!h->list || !h->source || !h->entry_id || !h->name || !h->country ||
@@ -252,7 +250,7 @@ static int has_country(const char *list, const char *cc)
   return 0;
 }
 
-static int hit_cmp(const void *a, const void *b)
+int cg_sc_hit_cmp(const void *a, const void *b)
 {
   const cg_screen_hit *x = a, *y = b;
   int c;
@@ -323,7 +321,7 @@ static int screen_one(cg_store *db, cg_sx *idx, const char *name,
       continue;
     }
     h->explain = ex;
-    h->query = sdup(name);
+    h->query = cg_sc_sdup(name);
     h->score = floor(s * 10000.0 + 0.5) / 10000.0;
     h->sure = s >= CG_SCREEN_SURE;
     h->on_parent = on_parent;
@@ -376,7 +374,23 @@ static int mark_exact(cg_store *db, const char *name, cg_screen_hits *hits,
   return rc;
 }
 
-int cg_screen_name(cg_store *db, const char *name, const char *country,
+/* Screens name (hits marked on_parent if so) and appends its hits to
+ * out, exact normalised-name matches marked sure. */
+int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
+                  const char *country, double threshold, size_t limit,
+                  int on_parent, cg_screen_hits *out, cg_error *err)
+{
+  size_t from = out->n;
+  int rc;
+
+  rc = screen_one(s->db, idx, name, country, threshold, limit, on_parent, out,
+                  err);
+  if(rc == CG_OK)
+    rc = mark_exact(s->db, name, out, from, err);
+  return rc;
+}
+
+int cg_screen_name(cg_screener *s, const char *name, const char *country,
                    double threshold, size_t limit, cg_screen_hits *out,
                    cg_error *err)
 {
@@ -397,322 +411,16 @@ int cg_screen_name(cg_store *db, const char *name, const char *country,
                         "screen: name of %zu bytes (at most "
                         "4096)",
                         strlen(name));
-  rc = get_index(db, &idx, lists, err);
+  rc = cg_sc_index(s, &idx, lists, err);
   if(rc != CG_OK || !idx)
     return rc;
-  rc = screen_one(db, idx, name, country, threshold, limit, 0, out, err);
-  if(rc == CG_OK)
-    rc = mark_exact(db, name, out, 0, err);
+  rc = cg_sc_subject(s, idx, name, country, threshold, limit, 0, out, err);
   if(rc != CG_OK) {
     cg_screen_hits_free(out);
     return rc;
   }
-  qsort(out->items, out->n, sizeof(*out->items), hit_cmp);
+  qsort(out->items, out->n, sizeof(*out->items), cg_sc_hit_cmp);
   while(out->n > limit)
     hit_free(&out->items[--out->n]);
   return CG_OK;
-}
-
-/* ==== Customers ======================================================= */
-
-static cg_json *hits_to_json(const cg_screen_hits *hits)
-{
-  cg_json *arr = cg_json_array();
-  size_t i;
-
-  for(i = 0; arr && i < hits->n; i++) {
-    const cg_screen_hit *h = &hits->items[i];
-    cg_json *o = cg_json_object();
-
-    if(!o || cg_json_set_str(o, "list", h->list) ||
-       cg_json_set_str(o, "source", h->source) ||
-       cg_json_set_str(o, "entry_id", h->entry_id) ||
-       cg_json_set_str(o, "name", h->name) ||
-       cg_json_set_str(o, "matched_name", h->matched_name) ||
-       cg_json_set_str(o, "query", h->query) ||
-       cg_json_set_str(o, "country", h->country) ||
-       cg_json_set_str(o, "license_requirement", h->license_requirement) ||
-       cg_json_set_str(o, "license_policy", h->license_policy) ||
-       cg_json_set_str(o, "federal_register_notice",
-                       h->federal_register_notice) ||
-       cg_json_set_str(o, "content_hash", h->content_hash) ||
-       cg_json_set_str(o, "explain", h->explain) ||
-       cg_json_set_num(o, "score", h->score) ||
-       cg_json_set_bool(o, "via_alias", h->via_alias) ||
-       cg_json_set_bool(o, "sure", h->sure) ||
-       cg_json_set_bool(o, "on_parent", h->on_parent) ||
-       cg_json_append(arr, o)) {
-      cg_json_free(arr);
-      return NULL;
-    }
-  }
-  return arr;
-}
-
-static int hits_from_json(const cg_json *arr, cg_screen_hits *out,
-                          cg_error *err)
-{
-  size_t i, n = cg_json_size(arr);
-
-  out->items = calloc(n + 1, sizeof(*out->items));
-  if(!out->items)
-    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
-  for(i = 0; i < n; i++) {
-    const cg_json *o = cg_json_at(arr, i);
-    cg_screen_hit *h = &out->items[i];
-
-#define S(k) sdup(cg_json_string_value(cg_json_get(o, k)))
-    h->list = S("list");
-    h->source = S("source");
-    h->entry_id = S("entry_id");
-    h->name = S("name");
-    h->matched_name = S("matched_name");
-    h->query = S("query");
-    h->country = S("country");
-    h->license_requirement = S("license_requirement");
-    h->license_policy = S("license_policy");
-    h->federal_register_notice = S("federal_register_notice");
-    h->content_hash = S("content_hash");
-    h->explain = S("explain");
-#undef S
-    h->score = cg_json_number_value(cg_json_get(o, "score"));
-    h->via_alias = cg_json_is_true(cg_json_get(o, "via_alias"));
-    h->sure = cg_json_is_true(cg_json_get(o, "sure"));
-    h->on_parent = cg_json_is_true(cg_json_get(o, "on_parent"));
-    h->entity_list = cg_screen_is_entity_list(h->list);
-    h->footnotes = cg_screen_footnotes(h->license_requirement);
-    out->n++;
-  }
-  return CG_OK;
-}
-
-/* Sets cleared/clear_reason from screen_clearances. */
-static int apply_clearances(cg_store *db, int64_t customer,
-                            cg_screen_hits *hits, cg_error *err)
-{
-  cg_stmt *st = NULL;
-  size_t i;
-  int rc;
-
-  rc = cg_store_cached(db, &st,
-                       "SELECT reason FROM screen_clearances WHERE "
-                       "customer_id = ?1 AND entry_id = ?2 AND "
-                       "content_hash = ?3 ORDER BY id DESC LIMIT 1",
-                       err);
-  for(i = 0; rc == CG_OK && i < hits->n; i++) {
-    cg_screen_hit *h = &hits->items[i];
-
-    rc = cg_stmt_bind_int(st, 1, customer, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 2, h->entry_id, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 3, h->content_hash, err);
-    if(rc != CG_OK)
-      break;
-    rc = cg_stmt_step(st, err);
-    if(rc == 1) {
-      h->cleared = 1;
-      h->clear_reason = sdup(cg_stmt_text(st, 0));
-    }
-    cg_stmt_reset(st);
-    rc = rc < 0 ? rc : CG_OK;
-  }
-  return rc;
-}
-
-int cg_screen_customer(cg_store *db, int64_t customer_id, double threshold,
-                       cg_screen_hits *out, cg_error *err)
-{
-  cg_stmt *st = NULL;
-  char lists[65], subject[2200];
-  char *name = NULL, *country = NULL, *parent = NULL, *pcountry = NULL;
-  char *dump = NULL;
-  cg_json *arr = NULL;
-  cg_sx *idx = NULL;
-  size_t from;
-  int rc;
-
-  out->n = 0;
-  out->items = NULL;
-  if(threshold < 0)
-    threshold = CG_SCREEN_THRESHOLD;
-  rc = cg_store_cached(db, &st,
-                       "SELECT name, coalesce(hq_country, country), parent, "
-                       "parent_hq_country FROM customers WHERE id = ?1",
-                       err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 1, customer_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 0)
-    rc = cg_error_set(err, CG_ENOTFOUND, "screen: no customer #%lld",
-                      (long long)customer_id);
-  if(rc == 1) {
-    name = cg_stmt_strdup(st, 0);
-    country = cg_stmt_strdup(st, 1);
-    parent = cg_stmt_strdup(st, 2);
-    pcountry = cg_stmt_strdup(st, 3);
-    rc = name ? CG_OK : cg_error_set(err, CG_ENOMEM, "screen: out of memory");
-  }
-  cg_stmt_reset(st);
-  if(rc != CG_OK)
-    goto done;
-  snprintf(subject, sizeof(subject), "%s|%s|%s|%s", name,
-           country ? country : "", parent ? parent : "",
-           pcountry ? pcountry : "");
-  rc = cg_screen_lists_version(db, lists, err);
-  if(rc != CG_OK)
-    goto done;
-  /* Cached for this lists version? */
-  rc = cg_store_cached(db, &st,
-                       "SELECT hits FROM screenings WHERE customer_id = ?1 "
-                       "AND lists = ?2 AND threshold = ?3 AND subject = ?4",
-                       err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 1, customer_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 2, lists, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_double(st, 3, threshold, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 4, subject, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1) {
-    const char *txt = cg_stmt_text(st, 0);
-
-    rc = cg_json_parse(&arr, txt, strlen(txt), "screenings.hits", err);
-    cg_stmt_reset(st);
-    if(rc == CG_OK)
-      rc = hits_from_json(arr, out, err);
-    goto clear;
-  }
-  cg_stmt_reset(st);
-  if(rc < 0)
-    goto done;
-  rc = get_index(db, &idx, lists, err);
-  if(rc != CG_OK)
-    goto done;
-  if(idx) {
-    rc = screen_one(db, idx, name, country, threshold, 10, 0, out, err);
-    if(rc == CG_OK)
-      rc = mark_exact(db, name, out, 0, err);
-    from = out->n;
-    if(rc == CG_OK && parent && *parent) {
-      rc = screen_one(db, idx, parent, pcountry, threshold, 10, 1, out, err);
-      if(rc == CG_OK)
-        rc = mark_exact(db, parent, out, from, err);
-    }
-    if(rc != CG_OK)
-      goto done;
-    qsort(out->items, out->n, sizeof(*out->items), hit_cmp);
-  }
-  arr = hits_to_json(out);
-  if(!arr) {
-    rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
-    goto done;
-  }
-  rc = cg_json_dump(&dump, arr, CG_JSON_CANONICAL, err);
-  if(rc == CG_OK)
-    rc = cg_store_cached(db, &st,
-                         "INSERT OR REPLACE INTO screenings(customer_id, "
-                         "lists, threshold, subject, hits) VALUES(?1, ?2, ?3, "
-                         "?4, ?5)",
-                         err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 1, customer_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 2, lists, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_double(st, 3, threshold, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 4, subject, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 5, dump, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_run(st, err);
-  if(rc != CG_OK)
-    goto done;
-clear:
-  if(rc == CG_OK)
-    rc = apply_clearances(db, customer_id, out, err);
-done:
-  if(rc != CG_OK)
-    cg_screen_hits_free(out);
-  cg_json_free(arr);
-  free(dump);
-  free(name);
-  free(country);
-  free(parent);
-  free(pcountry);
-  return rc;
-}
-
-int cg_screen_clear(cg_store *db, const char *customer, const char *entry_id,
-                    const char *reason, cg_error *err)
-{
-  cg_stmt *st = NULL, *ins = NULL;
-  int64_t cid = 0;
-  int rc, found = 0;
-
-  if(!reason || !*reason)
-    return cg_error_set(err, CG_EINVAL, "screen clear: a reason is required");
-  rc = cg_store_prepare(db, &st,
-                        "SELECT id FROM customers WHERE name = ?1 COLLATE "
-                        "NOCASE OR CAST(id AS TEXT) = ?1 ORDER BY "
-                        "name = ?1 COLLATE NOCASE DESC LIMIT 1",
-                        err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 1, customer, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1)
-    cid = cg_stmt_int(st, 0);
-  cg_stmt_finalize(st);
-  st = NULL;
-  if(rc == 0)
-    return cg_error_set(err, CG_ENOTFOUND, "screen clear: no customer \"%s\"",
-                        customer);
-  if(rc < 0)
-    return rc;
-  rc = cg_store_begin(db, err);
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_store_prepare(db, &st,
-                        "SELECT DISTINCT content_hash FROM parties WHERE "
-                        "entry_id = ?1",
-                        err);
-  if(rc == CG_OK)
-    rc = cg_store_prepare(db, &ins,
-                          "INSERT OR REPLACE INTO screen_clearances("
-                          "customer_id, entry_id, content_hash, reason) "
-                          "VALUES(?1, ?2, ?3, ?4)",
-                          err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 1, entry_id, err);
-  while(rc >= 0 && (rc = cg_stmt_step(st, err)) == 1) {
-    found++;
-    rc = cg_stmt_bind_int(ins, 1, cid, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(ins, 2, entry_id, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(ins, 3, cg_stmt_text(st, 0), err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(ins, 4, reason, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_run(ins, err);
-    if(rc != CG_OK)
-      break;
-    rc = 1;
-  }
-  cg_stmt_finalize(st);
-  cg_stmt_finalize(ins);
-  if(rc == 0 && !found)
-    rc = cg_error_set(err, CG_ENOTFOUND, "screen clear: no list entry \"%s\"",
-                      entry_id);
-  if(rc < 0) {
-    cg_store_rollback(db);
-    return rc;
-  }
-  return cg_store_commit(db, err);
 }

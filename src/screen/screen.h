@@ -1,10 +1,26 @@
 /* screen.h -- restricted-party screening: import of the US Consolidated
  * Screening List (CSV both layouts, JSON) and OFAC's legacy SDN files,
- * name normalisation, a token index and Jaro-Winkler scoring.
+ * name normalisation, a token index and Jaro-Winkler scoring. This is the
+ * subsystem's one public header; screen/internal.h is private to
+ * src/screen/ (and the benchmark).
+ *
+ * Tables owned (the only module with SQL on them): list_versions,
+ * parties, party_names, screen_index, screen_tokens, screenings and
+ * screen_clearances. A list re-screening during `sync lists` also holds
+ * orders (order_holds) through cg_screen_sync_ops.
  *
  * Import: each import replaces one source's list (e.g. "csl", "ofac") in
  * one transaction, records a list version and rebuilds the search index;
  * any error rolls back and leaves the previous lists as they were.
+ *
+ * Screening goes through a cg_screener: a context the caller opens on a
+ * store and owns. It borrows the store and keeps the search index it
+ * loaded (a blob written at import, ~6 MB for the full CSL, ~10 ms to
+ * load), so a batch pays the load once; it notices a new import (by any
+ * process) at the next call and reloads. Nothing is kept in statics: two
+ * screeners on two stores (e.g. two deciders in two threads, each with
+ * its own connection) work at the same time. One screener (like one
+ * store) is used by one thread at a time.
  *
  * Scores are in [0, 1]: token-level Jaro-Winkler best pairs between the
  * query and a listed name, each token weighted by its rarity in the lists
@@ -22,8 +38,15 @@
  * footnote 4 (§734.9(e)(2)); "734.9(e)(3)" is footnote 5; "734.9(g)" is
  * footnote 3 (Russia/Belarus military end users).
  *
+ * Errors: functions return CG_OK or a negative CG_E* code with the
+ * message in *err (which may be NULL); CG_EINVAL is bad input, with
+ * "file:line: what" for list files; CG_ENOTFOUND an unknown customer,
+ * entry or file; CG_EDB / CG_EIO / CG_ENOMEM the obvious. On error
+ * nothing is left half-done: imports roll back, hits come back empty.
+ *
  * Ownership: cg_screen_hits is filled by the screening functions and freed
- * with cg_screen_hits_free; every string in it is owned by the hits. */
+ * with cg_screen_hits_free; every string in it is owned by the hits. A
+ * cg_screener is freed with cg_screener_close, before its store. */
 #ifndef CG_SCREEN_H
 #define CG_SCREEN_H
 
@@ -83,6 +106,15 @@ int cg_screen_import_mem(cg_store *db, const char *name, const char *buf,
                          size_t len, int format, const char *source,
                          cg_screen_counts *counts, cg_error *err);
 
+/* `import parties`: cg_screen_import of path in ONE transaction with the
+ * shrink guard every list replacement passes (cg_sync_shrink_check, 10%):
+ * a list that shrank by more than 10% against the one in use is refused
+ * with CG_EINVAL unless force, and the lists stay as they were. source
+ * NULL or "" as for cg_screen_import. counts may be NULL. */
+int cg_screen_import_guarded(cg_store *db, const char *path, int format,
+                             const char *source, int force,
+                             cg_screen_counts *counts, cg_error *err);
+
 /* Records the HTTP validators of the current list version of source (for
  * conditional GETs by the sync); NULL stores NULL. CG_ENOTFOUND if the
  * source has no current list. */
@@ -124,22 +156,35 @@ typedef struct cg_screen_hits {
   cg_screen_hit *items; /* n hits */
 } cg_screen_hits;
 
+/* The screening context: a borrowed store and the index loaded from it. */
+typedef struct cg_screener cg_screener;
+
+/* Opens a screener on db (borrowed: it must outlive the screener). The
+ * index is loaded at the first screening call, not here, so opening is
+ * cheap and works without lists. Only CG_ENOMEM. *out is NULL on error. */
+int cg_screener_open(cg_screener **out, cg_store *db, cg_error *err);
+
+/* Frees the screener and its index; NULL is fine; can't fail. */
+void cg_screener_close(cg_screener *s);
+
 /* Screens an ad-hoc name. country (ISO alpha-2, may be NULL) lowers the
  * score of entries that list other countries a little (x0.97). threshold
  * < 0 uses CG_SCREEN_THRESHOLD; limit 0 = 10. One hit per list entry, the
  * best of its names. *out is reset first; free with cg_screen_hits_free.
- * No lists loaded gives 0 hits. */
-int cg_screen_name(cg_store *db, const char *name, const char *country,
+ * No lists loaded gives 0 hits. CG_EINVAL for an empty name or one over
+ * 4096 bytes. */
+int cg_screen_name(cg_screener *s, const char *name, const char *country,
                    double threshold, size_t limit, cg_screen_hits *out,
                    cg_error *err);
 
 /* Screens customer_id's name (with its country) and, if set, its parent
  * (with parent_hq_country) against the current lists; results are cached
  * per (customer, lists version, threshold) in `screenings` and re-used
- * until a list changes. Hits covered by a clearance whose entry is
- * unchanged come back with cleared = 1 and clear_reason set: they must
- * not hold. CG_ENOTFOUND for an unknown customer. */
-int cg_screen_customer(cg_store *db, int64_t customer_id, double threshold,
+ * until a list changes (so the store must be writable). Hits covered
+ * by a clearance whose entry is unchanged come back with cleared = 1 and
+ * clear_reason set: they must not hold. CG_ENOTFOUND for an unknown
+ * customer. */
+int cg_screen_customer(cg_screener *s, int64_t customer_id, double threshold,
                        cg_screen_hits *out, cg_error *err);
 
 /* Records that customer (name) is cleared for entry_id with reason; the
@@ -149,14 +194,6 @@ int cg_screen_clear(cg_store *db, const char *customer, const char *entry_id,
                     const char *reason, cg_error *err);
 
 void cg_screen_hits_free(cg_screen_hits *hits);
-
-/* The screening functions load the search index (a blob written at
- * import, ~6 MB for the full CSL, ~10 ms) once and keep it for the life of
- * the process, keyed by database path and lists version; a new import
- * (by any process) is seen at the next call. Not thread-safe: screen from
- * one thread. cg_screen_release frees the kept index (e.g. before exit
- * under a leak checker); it can't fail. */
-void cg_screen_release(void);
 
 /* CG_SCREEN_FN* bits found in a license_requirement text. */
 int cg_screen_footnotes(const char *license_requirement);

@@ -116,13 +116,17 @@ static int ops_rescreen(void *ctx, cg_store *db, const char *source,
                         int64_t *hits_out, cg_error *err)
 {
   cg_stmt *st = NULL;
+  cg_screener *sc = NULL;
   char lists[65];
   int rc;
 
   (void)ctx;
   (void)source;
   *hits_out = 0;
-  rc = cg_screen_lists_version(db, lists, err);
+  /* One screener for the whole pass: the new index is loaded once. */
+  rc = cg_screener_open(&sc, db, err);
+  if(rc == CG_OK)
+    rc = cg_screen_lists_version(db, lists, err);
   if(rc == CG_OK)
     rc = cg_store_prepare(db, &st,
                           "SELECT id, name FROM customers ORDER BY id", err);
@@ -131,7 +135,7 @@ static int ops_rescreen(void *ctx, cg_store *db, const char *source,
     cg_screen_hits hits = { 0, NULL };
     size_t i;
 
-    rc = cg_screen_customer(db, id, CG_SCREEN_THRESHOLD, &hits, err);
+    rc = cg_screen_customer(sc, id, CG_SCREEN_THRESHOLD, &hits, err);
     for(i = 0; rc == CG_OK && i < hits.n; i++) {
       const cg_screen_hit *h = &hits.items[i];
       cg_json *ev, *orders;
@@ -165,6 +169,7 @@ static int ops_rescreen(void *ctx, cg_store *db, const char *source,
     cg_screen_hits_free(&hits);
   }
   cg_stmt_finalize(st);
+  cg_screener_close(sc);
   return rc < 0 ? rc : CG_OK;
 }
 

@@ -91,7 +91,7 @@ static size_t load_labelled(lq *q, const char *path)
 }
 
 /* Scores every labelled query at a low threshold (10 hits). */
-static void score_labelled(cg_store *db, lq *q, size_t n)
+static void score_labelled(cg_screener *sc, lq *q, size_t n)
 {
   size_t i, k;
   cg_error err = { 0 };
@@ -99,7 +99,7 @@ static void score_labelled(cg_store *db, lq *q, size_t n)
   for(i = 0; i < n; i++) {
     cg_screen_hits hits;
 
-    if(cg_screen_name(db, q[i].query, q[i].country[0] ? q[i].country : NULL,
+    if(cg_screen_name(sc, q[i].query, q[i].country[0] ? q[i].country : NULL,
                       0.5, 10, &hits, &err) != CG_OK)
       die("screen", &err);
     q[i].best_pos = 0;
@@ -196,44 +196,16 @@ static void per_kind(const lq *q, size_t n, double t)
   }
 }
 
-int main(int argc, char **argv)
+/* Latency in-process: whole cg_screen_name (index search + hit rows), and
+ * the index search alone vs the exhaustive scan. */
+static void in_process(cg_store *db, cg_screener *sc, const lq *q, size_t n)
 {
-  static lq q[MAXQ];
-  char dir[] = "/tmp/cgbench.XXXXXX", dbp[256], cmd[1024];
   cg_error err = { 0 };
-  cg_store *db = NULL;
-  cg_screen_counts counts;
   cg_sx *idx = NULL;
   char lists[65];
-  size_t n, i, same = 0, compared = 0;
-  double t0, t_import, *lat, *lat_core, *lat_ex, sum_core = 0, sum_ex = 0;
-  int all = argc > 1 && strcmp(argv[1], "--sweep") == 0;
+  size_t i, same = 0, compared = 0;
+  double t0, *lat, *lat_core, *lat_ex, sum_core = 0, sum_ex = 0;
 
-  if(!mkdtemp(dir))
-    die("mkdtemp", NULL);
-  snprintf(dbp, sizeof(dbp), "%s/bench.db", dir);
-  if(cg_store_open(&db, dbp, CG_STORE_CREATE, &err) != CG_OK ||
-     cg_store_migrate(db, NULL, &err) != CG_OK)
-    die("open", &err);
-  t0 = now_ms();
-  if(cg_screen_import(db, t_src("tests/data/csl/csl_full_2026-07-31.csv"),
-                      CG_SCREEN_CSL_CSV, NULL, &counts, &err) != CG_OK)
-    die("import", &err);
-  t_import = now_ms() - t0;
-  printf("import: %zu entries, %zu names (%zu aliases), %zu Entity List in "
-         "%.0f ms\n",
-         counts.entries, counts.names, counts.aliases, counts.entity_list,
-         t_import);
-
-  n = load_labelled(q, t_src("tests/data/screen_labelled.csv"));
-  score_labelled(db, q, n);
-  printf("\nlabelled set: %zu queries; default threshold %.2f, sure %.2f\n", n,
-         CG_SCREEN_THRESHOLD, CG_SCREEN_SURE);
-  sweep(q, n, all);
-  per_kind(q, n, CG_SCREEN_THRESHOLD);
-
-  /* Latency: whole cg_screen_name (index search + hit rows), and the index
-   * search alone vs the exhaustive scan. */
   lat = calloc(n, sizeof(double));
   lat_core = calloc(n, sizeof(double));
   lat_ex = calloc(n, sizeof(double));
@@ -243,7 +215,7 @@ int main(int argc, char **argv)
     cg_screen_hits hits;
 
     t0 = now_ms();
-    if(cg_screen_name(db, q[i].query, NULL, -1, 10, &hits, &err) != CG_OK)
+    if(cg_screen_name(sc, q[i].query, NULL, -1, 10, &hits, &err) != CG_OK)
       die("screen", &err);
     lat[i] = now_ms() - t0;
     cg_screen_hits_free(&hits);
@@ -289,6 +261,50 @@ int main(int argc, char **argv)
   printf("  same top match: %zu of %zu (%.1f%%)\n", same, compared,
          100.0 * (double)same / (double)(compared ? compared : 1));
   cg_sx_free(idx);
+  free(lat);
+  free(lat_core);
+  free(lat_ex);
+}
+
+int main(int argc, char **argv)
+{
+  static lq q[MAXQ];
+  char dir[] = "/tmp/cgbench.XXXXXX", dbp[256], cmd[1024];
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  cg_screener *sc = NULL;
+  cg_screen_counts counts;
+  size_t n, i;
+  double t0, t_import, lat[30];
+  int all = argc > 1 && strcmp(argv[1], "--sweep") == 0;
+
+  if(!mkdtemp(dir))
+    die("mkdtemp", NULL);
+  snprintf(dbp, sizeof(dbp), "%s/bench.db", dir);
+  if(cg_store_open(&db, dbp, CG_STORE_CREATE, &err) != CG_OK ||
+     cg_store_migrate(db, NULL, &err) != CG_OK)
+    die("open", &err);
+  t0 = now_ms();
+  if(cg_screen_import(db, t_src("tests/data/csl/csl_full_2026-07-31.csv"),
+                      CG_SCREEN_CSL_CSV, NULL, &counts, &err) != CG_OK)
+    die("import", &err);
+  t_import = now_ms() - t0;
+  printf("import: %zu entries, %zu names (%zu aliases), %zu Entity List in "
+         "%.0f ms\n",
+         counts.entries, counts.names, counts.aliases, counts.entity_list,
+         t_import);
+
+  if(cg_screener_open(&sc, db, &err) != CG_OK)
+    die("screener", &err);
+  n = load_labelled(q, t_src("tests/data/screen_labelled.csv"));
+  score_labelled(sc, q, n);
+  printf("\nlabelled set: %zu queries; default threshold %.2f, sure %.2f\n", n,
+         CG_SCREEN_THRESHOLD, CG_SCREEN_SURE);
+  sweep(q, n, all);
+  per_kind(q, n, CG_SCREEN_THRESHOLD);
+
+  in_process(db, sc, q, n);
+  cg_screener_close(sc);
   cg_store_close(db);
 
   /* The whole process. */
@@ -317,8 +333,5 @@ int main(int argc, char **argv)
     free(q[i].entry_id);
     free(q[i].listed_name);
   }
-  free(lat);
-  free(lat_core);
-  free(lat_ex);
   return 0;
 }

@@ -1,0 +1,355 @@
+/* customers.c -- screening of stored customers (and their parents),
+ * cached per lists version in `screenings`, and clearances of false
+ * positives in `screen_clearances`. */
+#include "screen/screen.h"
+#include "screen/internal.h"
+
+#include "core/json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ==== Customers ======================================================= */
+
+static cg_json *hits_to_json(const cg_screen_hits *hits)
+{
+  cg_json *arr = cg_json_array();
+  size_t i;
+
+  for(i = 0; arr && i < hits->n; i++) {
+    const cg_screen_hit *h = &hits->items[i];
+    cg_json *o = cg_json_object();
+
+    if(!o || cg_json_set_str(o, "list", h->list) ||
+       cg_json_set_str(o, "source", h->source) ||
+       cg_json_set_str(o, "entry_id", h->entry_id) ||
+       cg_json_set_str(o, "name", h->name) ||
+       cg_json_set_str(o, "matched_name", h->matched_name) ||
+       cg_json_set_str(o, "query", h->query) ||
+       cg_json_set_str(o, "country", h->country) ||
+       cg_json_set_str(o, "license_requirement", h->license_requirement) ||
+       cg_json_set_str(o, "license_policy", h->license_policy) ||
+       cg_json_set_str(o, "federal_register_notice",
+                       h->federal_register_notice) ||
+       cg_json_set_str(o, "content_hash", h->content_hash) ||
+       cg_json_set_str(o, "explain", h->explain) ||
+       cg_json_set_num(o, "score", h->score) ||
+       cg_json_set_bool(o, "via_alias", h->via_alias) ||
+       cg_json_set_bool(o, "sure", h->sure) ||
+       cg_json_set_bool(o, "on_parent", h->on_parent) ||
+       cg_json_append(arr, o)) {
+      cg_json_free(arr);
+      return NULL;
+    }
+  }
+  return arr;
+}
+
+static int hits_from_json(const cg_json *arr, cg_screen_hits *out,
+                          cg_error *err)
+{
+  size_t i, n = cg_json_size(arr);
+
+  out->items = calloc(n + 1, sizeof(*out->items));
+  if(!out->items)
+    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  for(i = 0; i < n; i++) {
+    const cg_json *o = cg_json_at(arr, i);
+    cg_screen_hit *h = &out->items[i];
+
+#define S(k) cg_sc_sdup(cg_json_string_value(cg_json_get(o, k)))
+    h->list = S("list");
+    h->source = S("source");
+    h->entry_id = S("entry_id");
+    h->name = S("name");
+    h->matched_name = S("matched_name");
+    h->query = S("query");
+    h->country = S("country");
+    h->license_requirement = S("license_requirement");
+    h->license_policy = S("license_policy");
+    h->federal_register_notice = S("federal_register_notice");
+    h->content_hash = S("content_hash");
+    h->explain = S("explain");
+#undef S
+    h->score = cg_json_number_value(cg_json_get(o, "score"));
+    h->via_alias = cg_json_is_true(cg_json_get(o, "via_alias"));
+    h->sure = cg_json_is_true(cg_json_get(o, "sure"));
+    h->on_parent = cg_json_is_true(cg_json_get(o, "on_parent"));
+    h->entity_list = cg_screen_is_entity_list(h->list);
+    h->footnotes = cg_screen_footnotes(h->license_requirement);
+    out->n++;
+  }
+  return CG_OK;
+}
+
+/* Sets cleared/clear_reason from screen_clearances. */
+static int apply_clearances(cg_store *db, int64_t customer,
+                            cg_screen_hits *hits, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  size_t i;
+  int rc;
+
+  rc = cg_store_cached(db, &st,
+                       "SELECT reason FROM screen_clearances WHERE "
+                       "customer_id = ?1 AND entry_id = ?2 AND "
+                       "content_hash = ?3 ORDER BY id DESC LIMIT 1",
+                       err);
+  for(i = 0; rc == CG_OK && i < hits->n; i++) {
+    cg_screen_hit *h = &hits->items[i];
+
+    rc = cg_stmt_bind_int(st, 1, customer, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 2, h->entry_id, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(st, 3, h->content_hash, err);
+    if(rc != CG_OK)
+      break;
+    rc = cg_stmt_step(st, err);
+    if(rc == 1) {
+      h->cleared = 1;
+      h->clear_reason = cg_sc_sdup(cg_stmt_text(st, 0));
+    }
+    cg_stmt_reset(st);
+    rc = rc < 0 ? rc : CG_OK;
+  }
+  return rc;
+}
+
+/* A customer as screened: names and countries (malloc'ed, may be NULL
+ * but for name) and the subject key of its cached screenings. */
+typedef struct subject {
+  char *name, *country, *parent, *pcountry;
+  char key[2200]; /* "name|country|parent|parent country" */
+} subject;
+
+static void subject_free(subject *c)
+{
+  free(c->name);
+  free(c->country);
+  free(c->parent);
+  free(c->pcountry);
+}
+
+static int subject_load(cg_store *db, int64_t customer_id, subject *c,
+                        cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc;
+
+  rc = cg_store_cached(db, &st,
+                       "SELECT name, coalesce(hq_country, country), parent, "
+                       "parent_hq_country FROM customers WHERE id = ?1",
+                       err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, customer_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 0)
+    rc = cg_error_set(err, CG_ENOTFOUND, "screen: no customer #%lld",
+                      (long long)customer_id);
+  if(rc == 1) {
+    c->name = cg_stmt_strdup(st, 0);
+    c->country = cg_stmt_strdup(st, 1);
+    c->parent = cg_stmt_strdup(st, 2);
+    c->pcountry = cg_stmt_strdup(st, 3);
+    rc = c->name ? CG_OK
+                 : cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  }
+  cg_stmt_reset(st);
+  if(rc == CG_OK)
+    snprintf(c->key, sizeof(c->key), "%s|%s|%s|%s", c->name,
+             c->country ? c->country : "", c->parent ? c->parent : "",
+             c->pcountry ? c->pcountry : "");
+  return rc;
+}
+
+/* Binds the key of a `screenings` row: ?1 customer, ?2 lists, ?3
+ * threshold, ?4 subject. */
+static int bind_screening(cg_stmt *st, int64_t customer_id, const char *lists,
+                          double threshold, const char *key, cg_error *err)
+{
+  int rc = cg_stmt_bind_int(st, 1, customer_id, err);
+
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, lists, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_double(st, 3, threshold, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, key, err);
+  return rc;
+}
+
+/* The cached hits of this screening into out: 1 found, 0 not cached. */
+static int cached_hits(cg_store *db, int64_t customer_id, const char *lists,
+                       double threshold, const char *key, cg_screen_hits *out,
+                       cg_error *err)
+{
+  cg_stmt *st = NULL;
+  cg_json *arr = NULL;
+  int rc;
+
+  rc = cg_store_cached(db, &st,
+                       "SELECT hits FROM screenings WHERE customer_id = ?1 "
+                       "AND lists = ?2 AND threshold = ?3 AND subject = ?4",
+                       err);
+  if(rc == CG_OK)
+    rc = bind_screening(st, customer_id, lists, threshold, key, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1) {
+    const char *txt = cg_stmt_text(st, 0);
+
+    rc = cg_json_parse(&arr, txt, strlen(txt), "screenings.hits", err);
+    cg_stmt_reset(st);
+    if(rc == CG_OK)
+      rc = hits_from_json(arr, out, err);
+    cg_json_free(arr);
+    return rc == CG_OK ? 1 : rc;
+  }
+  cg_stmt_reset(st);
+  return rc;
+}
+
+/* Stores hits as the screening of this subject. */
+static int store_hits(cg_store *db, int64_t customer_id, const char *lists,
+                      double threshold, const char *key,
+                      const cg_screen_hits *hits, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  cg_json *arr = hits_to_json(hits);
+  char *dump = NULL;
+  int rc;
+
+  if(!arr)
+    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  rc = cg_json_dump(&dump, arr, CG_JSON_CANONICAL, err);
+  if(rc == CG_OK)
+    rc = cg_store_cached(db, &st,
+                         "INSERT OR REPLACE INTO screenings(customer_id, "
+                         "lists, threshold, subject, hits) VALUES(?1, ?2, ?3, "
+                         "?4, ?5)",
+                         err);
+  if(rc == CG_OK)
+    rc = bind_screening(st, customer_id, lists, threshold, key, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 5, dump, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  cg_json_free(arr);
+  free(dump);
+  return rc;
+}
+
+int cg_screen_customer(cg_screener *s, int64_t customer_id, double threshold,
+                       cg_screen_hits *out, cg_error *err)
+{
+  subject c;
+  char lists[65];
+  cg_sx *idx = NULL;
+  int rc;
+
+  out->n = 0;
+  out->items = NULL;
+  memset(&c, 0, sizeof(c));
+  if(threshold < 0)
+    threshold = CG_SCREEN_THRESHOLD;
+  rc = subject_load(s->db, customer_id, &c, err);
+  if(rc == CG_OK)
+    rc = cg_screen_lists_version(s->db, lists, err);
+  if(rc == CG_OK)
+    rc = cached_hits(s->db, customer_id, lists, threshold, c.key, out, err);
+  if(rc == 1) {
+    rc = CG_OK;
+    goto clear;
+  }
+  if(rc == CG_OK)
+    rc = cg_sc_index(s, &idx, lists, err);
+  if(rc == CG_OK && idx) {
+    rc = cg_sc_subject(s, idx, c.name, c.country, threshold, 10, 0, out, err);
+    if(rc == CG_OK && c.parent && *c.parent)
+      rc = cg_sc_subject(s, idx, c.parent, c.pcountry, threshold, 10, 1, out,
+                         err);
+    if(rc == CG_OK)
+      qsort(out->items, out->n, sizeof(*out->items), cg_sc_hit_cmp);
+  }
+  if(rc == CG_OK)
+    rc = store_hits(s->db, customer_id, lists, threshold, c.key, out, err);
+clear:
+  if(rc == CG_OK)
+    rc = apply_clearances(s->db, customer_id, out, err);
+  if(rc != CG_OK)
+    cg_screen_hits_free(out);
+  subject_free(&c);
+  return rc;
+}
+
+int cg_screen_clear(cg_store *db, const char *customer, const char *entry_id,
+                    const char *reason, cg_error *err)
+{
+  cg_stmt *st = NULL, *ins = NULL;
+  int64_t cid = 0;
+  int rc, found = 0;
+
+  if(!reason || !*reason)
+    return cg_error_set(err, CG_EINVAL, "screen clear: a reason is required");
+  rc = cg_store_prepare(db, &st,
+                        "SELECT id FROM customers WHERE name = ?1 COLLATE "
+                        "NOCASE OR CAST(id AS TEXT) = ?1 ORDER BY "
+                        "name = ?1 COLLATE NOCASE DESC LIMIT 1",
+                        err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, customer, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    cid = cg_stmt_int(st, 0);
+  cg_stmt_finalize(st);
+  st = NULL;
+  if(rc == 0)
+    return cg_error_set(err, CG_ENOTFOUND, "screen clear: no customer \"%s\"",
+                        customer);
+  if(rc < 0)
+    return rc;
+  rc = cg_store_begin(db, err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_store_prepare(db, &st,
+                        "SELECT DISTINCT content_hash FROM parties WHERE "
+                        "entry_id = ?1",
+                        err);
+  if(rc == CG_OK)
+    rc = cg_store_prepare(db, &ins,
+                          "INSERT OR REPLACE INTO screen_clearances("
+                          "customer_id, entry_id, content_hash, reason) "
+                          "VALUES(?1, ?2, ?3, ?4)",
+                          err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, entry_id, err);
+  while(rc >= 0 && (rc = cg_stmt_step(st, err)) == 1) {
+    found++;
+    rc = cg_stmt_bind_int(ins, 1, cid, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(ins, 2, entry_id, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(ins, 3, cg_stmt_text(st, 0), err);
+    if(rc == CG_OK)
+      rc = cg_stmt_bind_text(ins, 4, reason, err);
+    if(rc == CG_OK)
+      rc = cg_stmt_run(ins, err);
+    if(rc != CG_OK)
+      break;
+    rc = 1;
+  }
+  cg_stmt_finalize(st);
+  cg_stmt_finalize(ins);
+  if(rc == 0 && !found)
+    rc = cg_error_set(err, CG_ENOTFOUND, "screen clear: no list entry \"%s\"",
+                      entry_id);
+  if(rc < 0) {
+    cg_store_rollback(db);
+    return rc;
+  }
+  return cg_store_commit(db, err);
+}
