@@ -1,5 +1,5 @@
-/* screen_norm.c -- name normalisation, token kinds and Jaro-Winkler for
- * the screen module (screen.h, screen_int.h). */
+/* norm.c -- name normalisation, token kinds and Jaro-Winkler for
+ * the screen module (screen.h, internal.h). */
 #include "screen/screen.h"
 #include "screen/internal.h"
 

@@ -1,4 +1,4 @@
-/* screen_sync.c -- the screening module's side of `sync lists`: count,
+/* swap.c -- the screening module's side of `sync lists`: count,
  * replace and re-screen, all inside the sync's one transaction. */
 #include "screen/screen.h"
 
@@ -8,26 +8,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-int cg_screen_list_count(cg_store *db, const char *source, int64_t *n_out,
-                         cg_error *err)
-{
-  cg_stmt *st = NULL;
-  int rc = cg_store_cached(db, &st,
-                           "SELECT coalesce(sum(entries), 0) FROM "
-                           "list_versions WHERE source = ?1 AND current = 1",
-                           err);
-  *n_out = 0;
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 1, source, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1)
-    *n_out = cg_stmt_int(st, 0);
-  if(st)
-    cg_stmt_reset(st);
-  return rc < 0 ? rc : CG_OK;
-}
 
 static int ops_count(void *ctx, cg_store *db, const char *source,
                      int64_t *n_out, cg_error *err)
