@@ -1,7 +1,7 @@
 /* cmd_audit.c -- `chipgate audit verify | show [--since D] [--order ID]`. */
 #include "decide/audit.h"
 #include "cli/cmd.h"
-#include "core/importer.h"
+#include "cli/opts.h"
 
 #include <getopt.h>
 #include <string.h>
@@ -24,6 +24,7 @@ int cmd_audit(cg_cli *cli, int argc, char **argv)
     { NULL, 0, NULL, 0 }
   };
   const char *since = NULL, *order = NULL, *verb;
+  char since_buf[11];
   cg_error err = { 0 };
   cg_store *db = NULL;
   int c, rc;
@@ -31,9 +32,10 @@ int cmd_audit(cg_cli *cli, int argc, char **argv)
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 's':
-      if(!cg_date_valid(optarg))
-        return cli_usage("audit", "--since \"%s\" is not a date", optarg);
-      since = optarg;
+      rc = cli_opt_date("audit", "--since", optarg, since_buf);
+      if(rc != CLI_OK)
+        return rc;
+      since = since_buf;
       break;
     case 'o':
       order = optarg;

@@ -2,7 +2,7 @@
  * in the audit log, and write the reports. */
 #include "decide/batch.h"
 #include "cli/cmd.h"
-#include "core/importer.h"
+#include "cli/opts.h"
 #include "report/report.h"
 
 #include <getopt.h>
@@ -43,6 +43,7 @@ static void show_progress(void *arg, int64_t done, int64_t total)
 /* The options of `batch`. */
 typedef struct batch_args {
   cg_batch_opts bo;    /* as-of, MFU, progress */
+  char as_of[11];      /* --as-of, bo.as_of points here */
   const char *out_dir; /* --out, or NULL */
   const char *formats; /* --formats */
   int all;             /* --all */
@@ -64,7 +65,7 @@ static int parse(batch_args *a, int argc, char **argv)
     { NULL, 0, NULL, 0 }
   };
   char *end;
-  int c;
+  int c, rc;
 
   while((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
     switch(c) {
@@ -79,9 +80,10 @@ static int parse(batch_args *a, int argc, char **argv)
       a->formats = optarg;
       break;
     case 't':
-      if(!cg_date_valid(optarg))
-        return cli_usage("batch", "--as-of \"%s\" is not a date", optarg);
-      a->bo.as_of = optarg;
+      rc = cli_opt_date("batch", "--as-of", optarg, a->as_of);
+      if(rc != CLI_OK)
+        return rc;
+      a->bo.as_of = a->as_of;
       break;
     case 'm':
       a->bo.mfu = strtod(optarg, &end);
@@ -147,7 +149,7 @@ static void print_result(const cg_batch_result *res, double secs)
 
 int cmd_batch(cg_cli *cli, int argc, char **argv)
 {
-  batch_args a = { CG_BATCH_OPTS_INIT, NULL, "md,html,json,csv", 0, 0 };
+  batch_args a = { CG_BATCH_OPTS_INIT, "", NULL, "md,html,json,csv", 0, 0 };
   cg_batch_result res;
   cg_report_out out;
   cg_error err = { 0 };
