@@ -936,6 +936,13 @@ START_TEST(test_customer_screening)
   ck_assert_int_eq(
       cg_screen_clear(db, "Nobody", "7106d6a93ce34a25", "x", &err),
       CG_ENOTFOUND);
+  ck_assert_str_eq(err.msg, "screen clear: no customer \"Nobody\"");
+  /* A customer is named by its name or by its id written exactly. */
+  ck_assert_int_eq(cg_screen_clear(db, "02", "7106d6a93ce34a25", "x", &err),
+                   CG_ENOTFOUND);
+  rc = cg_screen_clear(db, "2", "7106d6a93ce34a25", "by id", &err);
+  ck_assert_cg_ok(rc, &err);
+  expect_cleared(sc, 2, "7106d6a93ce34a25", "by id");
   rc = cg_screen_clear(db, "Acme Compute LLC", "7106d6a93ce34a25",
                        "different Beijing Sophgo, checked registry", &err);
   ck_assert_cg_ok(rc, &err);
