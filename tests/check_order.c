@@ -409,6 +409,112 @@ START_TEST(test_customer_and_chip_lookups)
 }
 END_TEST
 
+/* "Name or id" as `screen clear` takes it: a name (any case) wins over an
+ * id; an id must be written exactly. */
+START_TEST(test_customer_find_ref)
+{
+  cg_error err = { 0 };
+  int64_t id = -1;
+
+  ck_assert_cg_ok(cg_store_exec(db,
+                                "INSERT INTO customers(name, country) "
+                                "VALUES('1', 'NL')",
+                                &err),
+                  &err);
+  ck_assert_cg_ok(cg_customer_find_ref(db, "good CORP", &id, &err), &err);
+  ck_assert_int_eq(id, 2);
+  ck_assert_cg_ok(cg_customer_find_ref(db, "2", &id, &err), &err);
+  ck_assert_int_eq(id, 2);
+  ck_assert_cg_ok(cg_customer_find_ref(db, "1", &id, &err), &err);
+  ck_assert_int_eq(id, 3); /* the customer called "1", not customer 1 */
+  ck_assert_cg_ok(cg_customer_find_ref(db, "02", &id, &err), &err);
+  ck_assert_int_eq(id, 0);
+  ck_assert_cg_ok(cg_customer_find_ref(db, "9", &id, &err), &err);
+  ck_assert_int_eq(id, 0);
+}
+END_TEST
+
+/* Stores order order_id of customer; returns its row id. */
+static int64_t put(const char *order_id, const char *customer)
+{
+  cg_order_fields f = good();
+  cg_error err = { 0 };
+  cg_order o;
+  int status;
+
+  f.order_id = order_id;
+  f.customer = customer;
+  ok_order(&f, &o);
+  ck_assert_cg_ok(cg_order_store(db, &o, "import", &status, &err), &err);
+  ck_assert_int_eq(status, CG_ORDER_INSERTED);
+  return cg_store_last_rowid(db);
+}
+
+/* Collects the held order_ids, comma-separated; stops (9) at "stop". */
+static int held(void *arg, const char *order_id)
+{
+  char *buf = arg;
+  size_t n = strlen(buf);
+
+  snprintf(buf + n, 256 - n, "%s%s", n ? "," : "", order_id);
+  return strcmp(order_id, "stop") == 0 ? 9 : 0;
+}
+
+START_TEST(test_lookups_by_id)
+{
+  cg_error err = { 0 };
+  int64_t row = put("O-7", "Good Corp"), id = -1;
+  cg_order o;
+
+  ck_assert_cg_ok(cg_order_find_id(db, "O-7", &id, &err), &err);
+  ck_assert_int_eq(id, row);
+  ck_assert_cg_ok(cg_order_find_id(db, "o-7", &id, &err), &err);
+  ck_assert_int_eq(id, 0); /* ERP ids are exact */
+  ck_assert_cg_ok(cg_order_get_id(db, row, &o, &err), &err);
+  ck_assert_str_eq(o.order_id, "O-7");
+  ck_assert_int_eq(o.customer_id, 2);
+  ck_assert_int_eq(cg_order_get_id(db, row + 1, &o, &err), CG_ENOTFOUND);
+}
+END_TEST
+
+/* A hold takes the customer's pending orders once per list entry. */
+START_TEST(test_hold_pending)
+{
+  cg_error err = { 0 };
+  char seen[256] = "";
+  int changed;
+
+  put("O-1", "Acme Trading");
+  ck_assert_cg_ok(
+      cg_order_mark_decided(db, put("O-2", "Acme Trading"), &changed, &err),
+      &err);
+  put("O-3", "Good Corp");
+  ck_assert_cg_ok(cg_order_hold_pending(db, 1, "E1", "Entity List",
+                                        "sure list hit", held, seen, &err),
+                  &err);
+  ck_assert_str_eq(seen, "O-1"); /* not decided O-2, not Good Corp's */
+  ck_assert_int_eq(q_int("SELECT count(*) FROM order_holds WHERE entry_id = "
+                         "'E1' AND list = 'Entity List' AND reason = 'sure "
+                         "list hit'"),
+                   1);
+  seen[0] = '\0';
+  put("O-4", "Acme Trading");
+  ck_assert_cg_ok(cg_order_hold_pending(db, 1, "E1", "Entity List", "again",
+                                        held, seen, &err),
+                  &err);
+  ck_assert_str_eq(seen, "O-4"); /* O-1 is held for E1 already */
+  ck_assert_int_eq(q_int("SELECT count(*) FROM order_holds"), 2);
+  /* fn stops the calls; every hold is made all the same. */
+  put("stop", "Acme Trading");
+  seen[0] = '\0';
+  ck_assert_int_eq(
+      cg_order_hold_pending(db, 1, "E2", "SDN", "other", held, seen, &err), 9);
+  ck_assert_int_eq(q_int("SELECT count(*) FROM order_holds WHERE entry_id = "
+                         "'E2'"),
+                   3);
+}
+END_TEST
+
 /* ===================== import and sync refuse alike ===================== */
 
 static t_server srv;
@@ -674,6 +780,9 @@ static Suite *order_suite(void)
   tcase_add_test(tv, test_store_duplicates);
   tcase_add_test(tv, test_pending_reads_and_decided);
   tcase_add_test(tv, test_customer_and_chip_lookups);
+  tcase_add_test(tv, test_customer_find_ref);
+  tcase_add_test(tv, test_lookups_by_id);
+  tcase_add_test(tv, test_hold_pending);
   suite_add_tcase(s, tv);
   tcase_add_checked_fixture(tn, net_setup, net_teardown);
   tcase_set_timeout(tn, 120);

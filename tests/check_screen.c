@@ -867,6 +867,19 @@ static void expect_cleared(cg_screener *sc, int64_t customer,
   cg_screen_hits_free(&hits);
 }
 
+/* `screen clear` names customer 2 by its id too, written exactly. */
+static void clear_by_id(cg_store *db, cg_screener *sc)
+{
+  cg_error err = { 0 };
+
+  ck_assert_int_eq(cg_screen_clear(db, "02", "7106d6a93ce34a25", "x", &err),
+                   CG_ENOTFOUND);
+  ck_assert_str_eq(err.msg, "screen clear: no customer \"02\"");
+  ck_assert_cg_ok(cg_screen_clear(db, "2", "7106d6a93ce34a25", "by id", &err),
+                  &err);
+  expect_cleared(sc, 2, "7106d6a93ce34a25", "by id");
+}
+
 START_TEST(test_customer_screening)
 {
   cg_store *db = t_db("c.db");
@@ -936,6 +949,8 @@ START_TEST(test_customer_screening)
   ck_assert_int_eq(
       cg_screen_clear(db, "Nobody", "7106d6a93ce34a25", "x", &err),
       CG_ENOTFOUND);
+  ck_assert_str_eq(err.msg, "screen clear: no customer \"Nobody\"");
+  clear_by_id(db, sc);
   rc = cg_screen_clear(db, "Acme Compute LLC", "7106d6a93ce34a25",
                        "different Beijing Sophgo, checked registry", &err);
   ck_assert_cg_ok(rc, &err);

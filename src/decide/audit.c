@@ -126,6 +126,18 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
   return rc < 0 ? rc : CG_OK;
 }
 
+/* The ERP id of order row rowid for a message, "?" if it cannot be read
+ * (a broken chain is reported all the same). */
+static void order_name(cg_store *db, int64_t rowid, char *buf, size_t size)
+{
+  cg_order o;
+
+  if(cg_order_get_id(db, rowid, &o, NULL) == CG_OK)
+    snprintf(buf, size, "%s", o.order_id);
+  else
+    snprintf(buf, size, "?");
+}
+
 int cg_audit_verify(cg_store *db, int64_t *rows_out, int64_t *bad_seq_out,
                     cg_error *err)
 {
@@ -138,37 +150,39 @@ int cg_audit_verify(cg_store *db, int64_t *rows_out, int64_t *bad_seq_out,
   *bad_seq_out = 0;
   memcpy(prev, genesis, sizeof(prev));
   rc = cg_store_prepare(db, &st,
-                        "SELECT d.seq, o.order_id, d.doc, d.prev_hash, "
-                        "d.hash FROM decisions d LEFT JOIN orders o ON "
-                        "o.id = d.order_id ORDER BY d.seq",
+                        "SELECT seq, order_id, doc, prev_hash, hash FROM "
+                        "decisions ORDER BY seq",
                         err);
   if(rc != CG_OK)
     return rc;
   while((rc = cg_stmt_step(st, err)) == 1) {
     int64_t seq = cg_stmt_int(st, 0);
-    const char *oid = cg_stmt_text(st, 1);
+    int64_t rowid = cg_stmt_int(st, 1);
+    char oid[sizeof(((cg_order *)0)->order_id)];
     const char *doc = cg_stmt_text(st, 2);
     const char *stored_prev = cg_stmt_text(st, 3);
     const char *stored = cg_stmt_text(st, 4);
 
     rows++;
     if(strcmp(stored_prev, prev) != 0) {
+      order_name(db, rowid, oid, sizeof(oid));
       *bad_seq_out = seq;
       rc = cg_error_set(err, CG_EINVAL,
                         "decision %lld (order %s): previous-hash link is "
                         "broken (a row before it was removed or changed)",
-                        (long long)seq, oid ? oid : "?");
+                        (long long)seq, oid);
       break;
     }
     rc = chain_hash(prev, doc, strlen(doc), hex, err);
     if(rc != CG_OK)
       break;
     if(strcmp(hex, stored) != 0) {
+      order_name(db, rowid, oid, sizeof(oid));
       *bad_seq_out = seq;
       rc = cg_error_set(err, CG_EINVAL,
                         "decision %lld (order %s): content does not match "
                         "its hash (changed after it was recorded)",
-                        (long long)seq, oid ? oid : "?");
+                        (long long)seq, oid);
       break;
     }
     memcpy(prev, hex, sizeof(prev));
@@ -183,18 +197,22 @@ int cg_audit_each(cg_store *db, const char *since, const char *order_id,
                   cg_error *err)
 {
   cg_stmt *st = NULL;
-  int rc = cg_store_prepare(db, &st,
-                            "SELECT d.doc FROM decisions d JOIN orders o ON "
-                            "o.id = d.order_id WHERE (?1 IS NULL OR "
-                            "d.decided_at >= ?1) AND (?2 IS NULL OR "
-                            "o.order_id = ?2) AND (?3 = 0 OR d.batch_id = "
-                            "?3) ORDER BY d.seq",
-                            err);
+  int64_t rowid = 0;
+  int rc = order_id ? cg_order_find_id(db, order_id, &rowid, err) : CG_OK;
+
+  /* An order that does not exist has no decision. */
+  if(rc != CG_OK || (order_id && rowid == 0))
+    return rc;
+  rc = cg_store_prepare(db, &st,
+                        "SELECT doc FROM decisions WHERE (?1 IS NULL OR "
+                        "decided_at >= ?1) AND (?2 = 0 OR order_id = ?2) "
+                        "AND (?3 = 0 OR batch_id = ?3) ORDER BY seq",
+                        err);
   if(rc != CG_OK)
     return rc;
   rc = cg_stmt_bind_text(st, 1, since, err);
   if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 2, order_id, err);
+    rc = cg_stmt_bind_int(st, 2, rowid, err);
   if(rc == CG_OK)
     rc = cg_stmt_bind_int(st, 3, batch_id, err);
   while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
@@ -291,15 +309,18 @@ int cg_audit_order_batch(cg_store *db, const char *order_id, int64_t *id_out,
                          cg_error *err)
 {
   cg_stmt *st = NULL;
-  int rc = cg_store_prepare(db, &st,
-                            "SELECT coalesce(d.batch_id, 0) FROM decisions d "
-                            "JOIN orders o ON o.id = d.order_id WHERE "
-                            "o.order_id = ?1",
-                            err);
+  int64_t rowid = 0;
+  int rc = cg_order_find_id(db, order_id, &rowid, err);
 
   *id_out = 0;
+  if(rc != CG_OK || rowid == 0)
+    return rc;
+  rc = cg_store_prepare(db, &st,
+                        "SELECT coalesce(batch_id, 0) FROM decisions WHERE "
+                        "order_id = ?1",
+                        err);
   if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 1, order_id, err);
+    rc = cg_stmt_bind_int(st, 1, rowid, err);
   if(rc == CG_OK)
     rc = cg_stmt_step(st, err);
   if(rc == 1)

@@ -68,7 +68,8 @@ static int customer_query(cg_store *db, const char *sql, const char *name,
   "SELECT id, name, country, hq_country, parent, parent_hq_country, "         \
   "address, role FROM customers "
 
-/* The id of the row whose name is key (the column's collation), or 0. */
+/* The id of the row sql selects with ?1 = key (a name compares by the
+ * column's collation, case-insensitive), or 0. */
 static int id_by_name(cg_store *db, const char *sql, const char *key,
                       int64_t *id_out, cg_error *err)
 {
@@ -92,6 +93,18 @@ int cg_customer_find_id(cg_store *db, const char *name, int64_t *id_out,
 {
   return id_by_name(db, "SELECT id FROM customers WHERE name = ?1", name,
                     id_out, err);
+}
+
+int cg_customer_find_ref(cg_store *db, const char *ref, int64_t *id_out,
+                         cg_error *err)
+{
+  /* A name wins over an id: a customer may be called "42". */
+  int rc = cg_customer_find_id(db, ref, id_out, err);
+
+  if(rc == CG_OK && *id_out == 0)
+    rc = id_by_name(db, "SELECT id FROM customers WHERE CAST(id AS TEXT) = ?1",
+                    ref, id_out, err);
+  return rc;
 }
 
 int cg_customer_each(cg_store *db,

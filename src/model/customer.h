@@ -34,6 +34,12 @@ int cg_customer_get_id(cg_store *db, int64_t id, cg_customer *out,
  * there is none (not an error). */
 int cg_customer_find_id(cg_store *db, const char *name, int64_t *id_out,
                         cg_error *err);
+/* The customer ref names, for commands that take "name or id": the
+ * customer called ref (case-insensitive) if there is one, else the one
+ * whose id written in decimal is exactly ref ("7", not "07"). *id_out is
+ * 0 if neither exists (not an error). */
+int cg_customer_find_ref(cg_store *db, const char *ref, int64_t *id_out,
+                         cg_error *err);
 
 /* Calls fn(arg, id, name) for every customer in id order (name borrowed
  * for the call); a non-zero return from fn stops and is returned. fn may

@@ -400,3 +400,75 @@ int cg_order_mark_decided(cg_store *db, int64_t id, int *changed_out,
     *changed_out = cg_store_changes(db) > 0;
   return rc;
 }
+
+int cg_order_find_id(cg_store *db, const char *order_id, int64_t *id_out,
+                     cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "SELECT id FROM orders WHERE order_id = ?1", err);
+
+  *id_out = 0;
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, order_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    *id_out = cg_stmt_int(st, 0);
+  if(st)
+    cg_stmt_reset(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+int cg_order_get_id(cg_store *db, int64_t id, cg_order *out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st, ORDER_COLS "WHERE id = ?1", err);
+
+  cg_order_init(out);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    order_from_row(st, out);
+  else if(rc == 0)
+    rc = cg_error_set(err, CG_ENOTFOUND, "unknown order row %lld",
+                      (long long)id);
+  if(st)
+    cg_stmt_reset(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+/* ==== holds ============================================================= */
+
+int cg_order_hold_pending(cg_store *db, int64_t customer_id,
+                          const char *entry_id, const char *list,
+                          const char *reason,
+                          int (*fn)(void *arg, const char *order_id),
+                          void *arg, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  /* RETURNING gives only the rows inserted: OR IGNORE skips held ones. */
+  int rc = cg_store_cached(db, &st,
+                           "INSERT OR IGNORE INTO order_holds(order_id, "
+                           "entry_id, list, reason) SELECT id, ?2, ?3, ?4 "
+                           "FROM orders WHERE customer_id = ?1 AND status = "
+                           "'pending' RETURNING (SELECT order_id FROM orders "
+                           "o WHERE o.id = order_holds.order_id)",
+                           err);
+
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, customer_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, entry_id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 3, list, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, reason, err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1)
+    rc = fn(arg, cg_stmt_text(st, 0));
+  if(st)
+    cg_stmt_reset(st);
+  return rc;
+}

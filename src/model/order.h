@@ -1,4 +1,5 @@
-/* order.h -- orders: the one owner of the orders table. Every way in
+/* order.h -- orders: the one owner of the orders and order_holds
+ * tables. Every way in
  * (CSV import, HTTP sync) validates through cg_order_validate and stores
  * through cg_order_store, so both accept and refuse the same orders with
  * the same messages; decide reads pending orders back in order_id order
@@ -105,5 +106,27 @@ int cg_order_count_pending(cg_store *db, int64_t *n_out, cg_error *err);
  * decision). *changed_out (may be NULL) is 0 when it was not pending. */
 int cg_order_mark_decided(cg_store *db, int64_t id, int *changed_out,
                           cg_error *err);
+
+/* The row id of the order whose ERP id is order_id in *id_out, 0 if
+ * there is none (not an error). */
+int cg_order_find_id(cg_store *db, const char *order_id, int64_t *id_out,
+                     cg_error *err);
+
+/* Reads order row id into *out; CG_ENOTFOUND if there is none. */
+int cg_order_get_id(cg_store *db, int64_t id, cg_order *out, cg_error *err);
+
+/* Holds every pending order of customer customer_id for list entry
+ * entry_id of list (order_holds, created by a new list hit; reason says
+ * why), inside the caller's transaction. An order already held for that
+ * entry is left as it was. Calls fn(arg, order_id) with the ERP id
+ * (borrowed for the call) of each order newly held; fn must not touch
+ * orders or order_holds. A non-zero return from fn stops the calls and
+ * is returned; the holds stand all the same (SQLite makes every insert
+ * of the statement before it returns the first row). */
+int cg_order_hold_pending(cg_store *db, int64_t customer_id,
+                          const char *entry_id, const char *list,
+                          const char *reason,
+                          int (*fn)(void *arg, const char *order_id),
+                          void *arg, cg_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include "screen/internal.h"
 
 #include "core/json.h"
+#include "model/customer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,32 +133,36 @@ static void subject_free(subject *c)
   free(c->pcountry);
 }
 
+/* An empty code in the record is an unknown country: NULL, as the
+ * screening functions take it. */
+static char *code_dup(const char *code)
+{
+  return code[0] ? cg_sc_sdup(code) : NULL;
+}
+
 static int subject_load(cg_store *db, int64_t customer_id, subject *c,
                         cg_error *err)
 {
-  cg_stmt *st = NULL;
-  int rc;
+  cg_customer cu;
+  int rc = cg_customer_get_id(db, customer_id, &cu, err);
 
-  rc = cg_store_cached(db, &st,
-                       "SELECT name, coalesce(hq_country, country), parent, "
-                       "parent_hq_country FROM customers WHERE id = ?1",
-                       err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 1, customer_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 0)
+  if(rc == CG_ENOTFOUND)
     rc = cg_error_set(err, CG_ENOTFOUND, "screen: no customer #%lld",
                       (long long)customer_id);
-  if(rc == 1) {
-    c->name = cg_stmt_strdup(st, 0);
-    c->country = cg_stmt_strdup(st, 1);
-    c->parent = cg_stmt_strdup(st, 2);
-    c->pcountry = cg_stmt_strdup(st, 3);
-    rc = c->name ? CG_OK
-                 : cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  if(rc == CG_OK) {
+    /* Screened where it is headquartered, else where it is. */
+    c->name = cu.name;
+    cu.name = NULL;
+    c->country = code_dup(cu.hq_country[0] ? cu.hq_country : cu.country);
+    c->parent = cu.parent;
+    cu.parent = NULL;
+    c->pcountry = code_dup(cu.parent_hq_country);
+    if((cu.hq_country[0] || cu.country[0]) && !c->country)
+      rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+    if(cu.parent_hq_country[0] && !c->pcountry)
+      rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
   }
-  cg_stmt_reset(st);
+  cg_customer_clear(&cu);
   if(rc == CG_OK)
     snprintf(c->key, sizeof(c->key), "%s|%s|%s|%s", c->name,
              c->country ? c->country : "", c->parent ? c->parent : "",
@@ -294,24 +299,12 @@ int cg_screen_clear(cg_store *db, const char *customer, const char *entry_id,
 
   if(!reason || !*reason)
     return cg_error_set(err, CG_EINVAL, "screen clear: a reason is required");
-  rc = cg_store_prepare(db, &st,
-                        "SELECT id FROM customers WHERE name = ?1 COLLATE "
-                        "NOCASE OR CAST(id AS TEXT) = ?1 ORDER BY "
-                        "name = ?1 COLLATE NOCASE DESC LIMIT 1",
-                        err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 1, customer, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1)
-    cid = cg_stmt_int(st, 0);
-  cg_stmt_finalize(st);
-  st = NULL;
-  if(rc == 0)
+  rc = cg_customer_find_ref(db, customer, &cid, err);
+  if(rc != CG_OK)
+    return rc;
+  if(cid == 0)
     return cg_error_set(err, CG_ENOTFOUND, "screen clear: no customer \"%s\"",
                         customer);
-  if(rc < 0)
-    return rc;
   rc = cg_store_begin(db, err);
   if(rc != CG_OK)
     return rc;

@@ -7,7 +7,7 @@
  * Tables owned (the only module with SQL on them): list_versions,
  * parties, party_names, screen_index, screen_tokens, screenings and
  * screen_clearances. A list re-screening during `sync lists` also holds
- * orders (order_holds) through cg_screen_sync_ops.
+ * orders (cg_order_hold_pending, model/order.h) through cg_screen_sync_ops.
  *
  * Import: each import replaces one source's list (e.g. "csl", "ofac") in
  * one transaction, records a list version and rebuilds the search index;

@@ -3,6 +3,8 @@
 #include "screen/screen.h"
 
 #include "core/json.h"
+#include "model/customer.h"
+#include "model/order.h"
 #include "net/sync.h"
 #include "net/webhook.h"
 
@@ -59,44 +61,82 @@ static int seen_before(cg_store *db, int64_t customer, const char *lists,
   return rc;
 }
 
+static int append_order_id(void *arg, const char *order_id)
+{
+  cg_json_append(arg, cg_json_str(order_id));
+  return CG_OK;
+}
+
 /* Holds the customer's pending orders for a new hit; returns their ids. */
 static int hold_orders(cg_store *db, int64_t customer, const cg_screen_hit *h,
                        cg_json *ids, cg_error *err)
 {
-  cg_stmt *st = NULL;
-  int rc = cg_store_cached(db, &st,
-                           "INSERT OR IGNORE INTO order_holds(order_id, "
-                           "entry_id, list, reason) SELECT id, ?2, ?3, ?4 "
-                           "FROM orders WHERE customer_id = ?1 AND status = "
-                           "'pending' RETURNING (SELECT order_id FROM orders "
-                           "o WHERE o.id = order_holds.order_id)",
-                           err);
   char reason[600];
 
   snprintf(reason, sizeof(reason), "%s list hit %.3f on \"%s\"",
            h->sure ? "sure" : "possible", h->score, h->name);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 1, customer, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 2, h->entry_id, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 3, h->list, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 4, reason, err);
-  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
-    cg_json_append(ids, cg_json_str(cg_stmt_text(st, 0)));
-    rc = CG_OK;
+  return cg_order_hold_pending(db, customer, h->entry_id, h->list, reason,
+                               append_order_id, ids, err);
+}
+
+/* One pass of ops_rescreen over the customers. */
+typedef struct rescreen {
+  cg_store *db;
+  cg_screener *sc;
+  const char *lists; /* the new lists version */
+  int64_t *hits;     /* new uncleared hits so far */
+  cg_error *err;
+} rescreen;
+
+/* Re-screens one customer: each new uncleared hit holds its pending
+ * orders and raises a party.hit event. */
+static int rescreen_customer(void *arg, int64_t id, const char *name)
+{
+  rescreen *r = arg;
+  cg_store *db = r->db;
+  cg_error *err = r->err;
+  cg_screen_hits hits = { 0, NULL };
+  size_t i;
+  int rc;
+
+  rc = cg_screen_customer(r->sc, id, CG_SCREEN_THRESHOLD, &hits, err);
+  for(i = 0; rc == CG_OK && i < hits.n; i++) {
+    const cg_screen_hit *h = &hits.items[i];
+    cg_json *ev, *orders;
+    int seen;
+    if(h->cleared)
+      continue;
+    seen = seen_before(db, id, r->lists, h->entry_id, err);
+    if(seen < 0)
+      rc = seen;
+    if(seen != 0)
+      continue;
+    ev = cg_json_object();
+    orders = cg_json_array();
+    rc = hold_orders(db, id, h, orders, err);
+    cg_json_set_str(ev, "customer", name);
+    cg_json_set_str(ev, "party", h->on_parent ? "parent" : "customer");
+    cg_json_set_str(ev, "list", h->list);
+    cg_json_set_str(ev, "entry_id", h->entry_id);
+    cg_json_set_str(ev, "name", h->name);
+    cg_json_set_str(ev, "matched_name", h->matched_name);
+    cg_json_set_num(ev, "score", h->score);
+    cg_json_set_bool(ev, "sure", h->sure);
+    cg_json_set_str(ev, "federal_register_notice", h->federal_register_notice);
+    cg_json_set(ev, "held_orders", orders);
+    if(rc == CG_OK)
+      rc = cg_webhook_enqueue_json(db, CG_EVENT_PARTY_HIT, ev, NULL, err);
+    cg_json_free(ev);
+    (*r->hits)++;
   }
-  if(st)
-    cg_stmt_reset(st);
-  return rc < 0 ? rc : CG_OK;
+  cg_screen_hits_free(&hits);
+  return rc;
 }
 
 static int ops_rescreen(void *ctx, cg_store *db, const char *source,
                         int64_t *hits_out, cg_error *err)
 {
-  cg_stmt *st = NULL;
-  cg_screener *sc = NULL;
+  rescreen r = { db, NULL, NULL, hits_out, err };
   char lists[65];
   int rc;
 
@@ -104,52 +144,13 @@ static int ops_rescreen(void *ctx, cg_store *db, const char *source,
   (void)source;
   *hits_out = 0;
   /* One screener for the whole pass: the new index is loaded once. */
-  rc = cg_screener_open(&sc, db, err);
+  rc = cg_screener_open(&r.sc, db, err);
   if(rc == CG_OK)
     rc = cg_screen_lists_version(db, lists, err);
+  r.lists = lists;
   if(rc == CG_OK)
-    rc = cg_store_prepare(db, &st,
-                          "SELECT id, name FROM customers ORDER BY id", err);
-  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
-    int64_t id = cg_stmt_int(st, 0);
-    cg_screen_hits hits = { 0, NULL };
-    size_t i;
-
-    rc = cg_screen_customer(sc, id, CG_SCREEN_THRESHOLD, &hits, err);
-    for(i = 0; rc == CG_OK && i < hits.n; i++) {
-      const cg_screen_hit *h = &hits.items[i];
-      cg_json *ev, *orders;
-      int seen;
-      if(h->cleared)
-        continue;
-      seen = seen_before(db, id, lists, h->entry_id, err);
-      if(seen < 0)
-        rc = seen;
-      if(seen != 0)
-        continue;
-      ev = cg_json_object();
-      orders = cg_json_array();
-      rc = hold_orders(db, id, h, orders, err);
-      cg_json_set_str(ev, "customer", cg_stmt_text(st, 1));
-      cg_json_set_str(ev, "party", h->on_parent ? "parent" : "customer");
-      cg_json_set_str(ev, "list", h->list);
-      cg_json_set_str(ev, "entry_id", h->entry_id);
-      cg_json_set_str(ev, "name", h->name);
-      cg_json_set_str(ev, "matched_name", h->matched_name);
-      cg_json_set_num(ev, "score", h->score);
-      cg_json_set_bool(ev, "sure", h->sure);
-      cg_json_set_str(ev, "federal_register_notice",
-                      h->federal_register_notice);
-      cg_json_set(ev, "held_orders", orders);
-      if(rc == CG_OK)
-        rc = cg_webhook_enqueue_json(db, CG_EVENT_PARTY_HIT, ev, NULL, err);
-      cg_json_free(ev);
-      (*hits_out)++;
-    }
-    cg_screen_hits_free(&hits);
-  }
-  cg_stmt_finalize(st);
-  cg_screener_close(sc);
+    rc = cg_customer_each(db, rescreen_customer, &r, err);
+  cg_screener_close(r.sc);
   return rc < 0 ? rc : CG_OK;
 }
 
