@@ -289,6 +289,24 @@ int cg_store_cached(cg_store *db, cg_stmt **out, const char *sql,
   return CG_OK;
 }
 
+int cg_store_find_id(cg_store *db, const char *sql, const char *key,
+                     int64_t *id_out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st, sql, err);
+
+  *id_out = 0;
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_stmt_bind_text(st, 1, key, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    *id_out = cg_stmt_int(st, 0);
+  cg_stmt_reset(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
 int64_t cg_store_last_rowid(cg_store *db)
 {
   return sqlite3_last_insert_rowid(db->sq);

@@ -62,6 +62,13 @@ int cg_store_prepare(cg_store *db, cg_stmt **out, const char *sql,
 int cg_store_cached(cg_store *db, cg_stmt **out, const char *sql,
                     cg_error *err);
 
+/* Runs sql (a cached statement with one text parameter ?1 returning one
+ * integer column, e.g. "SELECT id FROM chips WHERE name = ?1") with key:
+ * *id_out is the first row's value, or 0 when there is no row (not an
+ * error). For the owning modules' name-to-id lookups. */
+int cg_store_find_id(cg_store *db, const char *sql, const char *key,
+                     int64_t *id_out, cg_error *err);
+
 int64_t cg_store_last_rowid(cg_store *db);
 int cg_store_changes(cg_store *db);
 const char *cg_store_path(cg_store *db);

@@ -3,6 +3,7 @@
 
 #include "core/crypto.h"
 #include "model/license.h"
+#include "model/seed.h"
 #include "screen/screen.h"
 #include "decide/workload.h"
 
@@ -108,31 +109,14 @@ static int group_mask(cg_decider *d, const char *country, int32_t date,
           2654435761u ^
       (unsigned)date;
   group_slot *s = &d->groups[h % GROUP_CACHE];
-  cg_stmt *st = NULL;
   int rc;
 
   if(s->country[0] && s->date == date && !strcmp(s->country, country)) {
     *mask = s->mask;
     return CG_OK;
   }
-  *mask = 0;
-  rc = cg_store_cached(d->db, &st,
-                       "SELECT grp FROM country_groups WHERE country = ?1 "
-                       "AND valid_from <= ?2 AND ?2 < valid_to",
-                       err);
+  rc = cg_country_groups(d->db, country, iso_date, mask, err);
   if(rc != CG_OK)
-    return rc;
-  rc = cg_stmt_bind_text(st, 1, country, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 2, iso_date, err);
-  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
-    int bit = cg_group_bit(cg_stmt_text(st, 0));
-    if(bit >= 0)
-      *mask |= 1u << bit;
-    rc = CG_OK;
-  }
-  cg_stmt_reset(st);
-  if(rc < 0)
     return rc;
   memcpy(s->country, country, 3);
   s->date = date;

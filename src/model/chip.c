@@ -327,30 +327,11 @@ static int chip_query_one(cg_store *db, const char *sql, const char *name,
   return rc;
 }
 
-/* The id of the row whose name is key (the column's collation), or 0. */
-static int id_by_name(cg_store *db, const char *sql, const char *key,
-                      int64_t *id_out, cg_error *err)
-{
-  cg_stmt *st = NULL;
-  int rc = cg_store_cached(db, &st, sql, err);
-
-  *id_out = 0;
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_stmt_bind_text(st, 1, key, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1)
-    *id_out = cg_stmt_int(st, 0);
-  cg_stmt_reset(st);
-  return rc < 0 ? rc : CG_OK;
-}
-
 int cg_chip_find_id(cg_store *db, const char *name, int64_t *id_out,
                     cg_error *err)
 {
-  return id_by_name(db, "SELECT id FROM chips WHERE name = ?1", name, id_out,
-                    err);
+  return cg_store_find_id(db, "SELECT id FROM chips WHERE name = ?1", name,
+                          id_out, err);
 }
 
 int cg_chip_get(cg_store *db, const char *name, cg_chip *out, cg_error *err)

@@ -68,31 +68,11 @@ static int customer_query(cg_store *db, const char *sql, const char *name,
   "SELECT id, name, country, hq_country, parent, parent_hq_country, "         \
   "address, role FROM customers "
 
-/* The id of the row sql selects with ?1 = key (a name compares by the
- * column's collation, case-insensitive), or 0. */
-static int id_by_name(cg_store *db, const char *sql, const char *key,
-                      int64_t *id_out, cg_error *err)
-{
-  cg_stmt *st = NULL;
-  int rc = cg_store_cached(db, &st, sql, err);
-
-  *id_out = 0;
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_stmt_bind_text(st, 1, key, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1)
-    *id_out = cg_stmt_int(st, 0);
-  cg_stmt_reset(st);
-  return rc < 0 ? rc : CG_OK;
-}
-
 int cg_customer_find_id(cg_store *db, const char *name, int64_t *id_out,
                         cg_error *err)
 {
-  return id_by_name(db, "SELECT id FROM customers WHERE name = ?1", name,
-                    id_out, err);
+  return cg_store_find_id(db, "SELECT id FROM customers WHERE name = ?1", name,
+                          id_out, err);
 }
 
 int cg_customer_find_ref(cg_store *db, const char *ref, int64_t *id_out,
@@ -102,8 +82,9 @@ int cg_customer_find_ref(cg_store *db, const char *ref, int64_t *id_out,
   int rc = cg_customer_find_id(db, ref, id_out, err);
 
   if(rc == CG_OK && *id_out == 0)
-    rc = id_by_name(db, "SELECT id FROM customers WHERE CAST(id AS TEXT) = ?1",
-                    ref, id_out, err);
+    rc = cg_store_find_id(
+        db, "SELECT id FROM customers WHERE CAST(id AS TEXT) = ?1", ref,
+        id_out, err);
   return rc;
 }
 

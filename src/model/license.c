@@ -467,18 +467,25 @@ int cg_license_balances(cg_store *db, cg_json **out, cg_error *err)
   if(!arr)
     return cg_error_set(err, CG_ENOMEM, "report: out of memory");
   rc = cg_store_prepare(db, &st,
-                        "SELECT l.number, c.name, l.kind, l.max_qty, "
+                        "SELECT l.number, l.customer_id, l.kind, l.max_qty, "
                         "(SELECT coalesce(sum(quantity), 0) FROM "
                         "license_usage u WHERE u.license_id = l.id) "
-                        "FROM licenses l JOIN customers c ON c.id = "
-                        "l.customer_id ORDER BY l.number",
+                        "FROM licenses l ORDER BY l.number",
                         err);
   while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
     cg_json *o = cg_json_object();
     int64_t used = cg_stmt_int(st, 4);
-    rc = CG_OK;
+    cg_customer cu;
+
+    /* The customer's name comes from its owner, model/customer. */
+    rc = cg_customer_get_id(db, cg_stmt_int(st, 1), &cu, err);
+    if(rc != CG_OK) {
+      cg_json_free(o);
+      break;
+    }
     cg_json_set_str(o, "number", cg_stmt_text(st, 0));
-    cg_json_set_str(o, "customer", cg_stmt_text(st, 1));
+    cg_json_set_str(o, "customer", cu.name);
+    cg_customer_clear(&cu);
     cg_json_set_str(o, "kind", cg_stmt_text(st, 2));
     if(cg_stmt_is_null(st, 3)) {
       cg_json_set(o, "max_qty", cg_json_null());

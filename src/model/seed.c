@@ -3,6 +3,7 @@
 
 #include "core/csvfile.h"
 #include "core/pattern.h"
+#include "rules/facts.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -191,6 +192,52 @@ int cg_country_check(cg_store *db, const char *code, cg_error *err)
     return cg_error_set(err, CG_ENOTFOUND,
                         "unknown country code \"%s\" (ISO 3166-1 alpha-2)",
                         code);
+  return rc < 0 ? rc : CG_OK;
+}
+
+int cg_country_groups(cg_store *db, const char *country, const char *date,
+                      unsigned *mask_out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "SELECT grp FROM country_groups WHERE country = ?1 "
+                           "AND valid_from <= ?2 AND ?2 < valid_to",
+                           err);
+
+  *mask_out = 0;
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_stmt_bind_text(st, 1, country, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, date, err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    int bit = cg_group_bit(cg_stmt_text(st, 0));
+    if(bit >= 0)
+      *mask_out |= 1u << bit;
+    rc = CG_OK;
+  }
+  cg_stmt_reset(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+int cg_country_by_name(cg_store *db, const char *name, char code[3],
+                       cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "SELECT code FROM countries WHERE name = ?1 "
+                           "COLLATE NOCASE",
+                           err);
+
+  code[0] = '\0';
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_stmt_bind_text(st, 1, name, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    snprintf(code, 3, "%s", cg_stmt_text(st, 0));
+  cg_stmt_reset(st);
   return rc < 0 ? rc : CG_OK;
 }
 

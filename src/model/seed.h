@@ -1,5 +1,6 @@
 /* seed.h -- loads the reference data in db/seed/ (countries, dated country
- * groups, process nodes, reference workloads) into a database.
+ * groups, process nodes, reference workloads) into a database, and owns
+ * the countries and country_groups tables: lookups go through here.
  *
  * All four files are read and validated in one transaction: a bad row
  * rejects the whole load with "file:line: what" and leaves the database as
@@ -16,6 +17,17 @@ int cg_seed_load(cg_store *db, const char *seed_dir, cg_error *err);
  * 0 if not, negative on error. */
 int cg_country_in_group(cg_store *db, const char *country, const char *grp,
                         const char *date, cg_error *err);
+
+/* The country groups country belongs to on date (YYYY-MM-DD), as
+ * CG_GROUP_* bits (rules/facts.h) in *mask_out; 0 for a country in none
+ * or not known. */
+int cg_country_groups(cg_store *db, const char *country, const char *date,
+                      unsigned *mask_out, cg_error *err);
+
+/* The ISO-2 code of the country called name (case-insensitive) in code;
+ * "" if no country has that name (not an error). */
+int cg_country_by_name(cg_store *db, const char *name, char code[3],
+                       cg_error *err);
 
 /* CG_OK if code is a known ISO 3166-1 alpha-2 code, else CG_ENOTFOUND. */
 int cg_country_check(cg_store *db, const char *code, cg_error *err);

@@ -3,6 +3,8 @@
 #include "screen/screen.h"
 #include "screen/internal.h"
 
+#include "model/seed.h"
+
 #include "core/crypto.h"
 #include "core/csvfile.h"
 
@@ -48,9 +50,7 @@ static int country_code(cg_store *db, const char *name, char cc[3],
                 { "Congo, Democratic Republic of "
                   "the",
                   "CD" } };
-  cg_stmt *st = NULL;
   size_t i;
-  int rc;
 
   cc[0] = '\0';
   if(!*name)
@@ -61,19 +61,7 @@ static int country_code(cg_store *db, const char *name, char cc[3],
       return CG_OK;
     }
   }
-  rc = cg_store_cached(db, &st,
-                       "SELECT code FROM countries WHERE name = ?1 "
-                       "COLLATE NOCASE",
-                       err);
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_stmt_bind_text(st, 1, name, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1)
-    snprintf(cc, 3, "%s", cg_stmt_text(st, 0));
-  cg_stmt_reset(st);
-  return rc < 0 ? rc : CG_OK;
+  return cg_country_by_name(db, name, cc, err);
 }
 
 /* Opens one OFAC part; *r_out is the reader. */
