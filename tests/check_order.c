@@ -288,9 +288,9 @@ START_TEST(test_store_duplicates)
     if(i == 0)
       p.quantity = 9;
     else if(i == 1)
-      snprintf(p.packager, sizeof(p.packager), "%s", "");
+      snprintf(p.packager, sizeof(p.packager), "%s", "approved_osat");
     else if(i == 2)
-      p.export_from_us = -1;
+      p.export_from_us = 1;
     else
       snprintf(p.end_use, sizeof(p.end_use), "%s", "other use");
     ck_assert(!cg_order_same(&o, &p));
@@ -298,6 +298,19 @@ START_TEST(test_store_duplicates)
     ck_assert_int_eq(status, CG_ORDER_CONFLICT);
   }
   ck_assert_int_eq(q_int("SELECT quantity FROM orders"), 8);
+  /* An optional fact unknown on one side agrees with the other (an order
+   * stored before sync carried them, sent again with them): the same
+   * order, and the record keeps what it had. */
+  p = o;
+  snprintf(p.packager, sizeof(p.packager), "%s", "");
+  p.export_from_us = -1;
+  ck_assert(cg_order_same(&o, &p));
+  ck_assert(cg_order_same(&p, &o));
+  ck_assert_cg_ok(cg_order_store(db, &p, "sync", &status, &err), &err);
+  ck_assert_int_eq(status, CG_ORDER_SAME);
+  ck_assert_int_eq(q_int("SELECT count(*) FROM orders WHERE packager = "
+                         "'other' AND export_from_us = 0"),
+                   1);
   ck_assert_int_eq(cg_order_conflict("t.csv:3", &o, &err), CG_EINVAL);
   ck_assert_str_eq(err.msg, "t.csv:3: order O-1 already exists with "
                             "different content (recorded orders are never "

@@ -152,6 +152,18 @@ int cg_order_validate(cg_store *db, const cg_order_fields *f,
 
 /* ==== storing =========================================================== */
 
+/* The optional facts (packager, export_from_us) agree unless both are
+ * known and differ: an order recorded before a way in carried them (sync
+ * stored neither until 0.1.0's restructure) is the same order when it is
+ * sent again with them, and the record keeps them unknown. */
+static int optional_agree(const cg_order *a, const cg_order *b)
+{
+  return (!a->packager[0] || !b->packager[0] ||
+          strcmp(a->packager, b->packager) == 0) &&
+         (a->export_from_us < 0 || b->export_from_us < 0 ||
+          a->export_from_us == b->export_from_us);
+}
+
 int cg_order_same(const cg_order *a, const cg_order *b)
 {
   return strcmp(a->order_id, b->order_id) == 0 &&
@@ -160,9 +172,7 @@ int cg_order_same(const cg_order *a, const cg_order *b)
          a->quantity == b->quantity &&
          strcmp(a->ship_date, b->ship_date) == 0 &&
          strcmp(a->end_use, b->end_use) == 0 &&
-         strcmp(a->role, b->role) == 0 &&
-         strcmp(a->packager, b->packager) == 0 &&
-         a->export_from_us == b->export_from_us;
+         strcmp(a->role, b->role) == 0 && optional_agree(a, b);
 }
 
 int cg_order_conflict(const char *where, const cg_order *o, cg_error *err)
@@ -203,27 +213,22 @@ int cg_order_store(cg_store *db, const cg_order *o, const char *source,
                    int *status_out, cg_error *err)
 {
   cg_stmt *st = NULL;
+  int64_t rowid = 0;
   int rc;
 
   *status_out = CG_ORDER_SAME;
-  /* Same id: identical content is a no-op, anything else a conflict. */
-  rc = cg_store_cached(db, &st,
-                       "SELECT customer_id = ?2 AND chip_id = ?3 AND "
-                       "destination = ?4 AND quantity = ?5 AND ship_date = "
-                       "?6 AND end_use = ?7 AND role = ?8 AND "
-                       "packager IS ?9 AND export_from_us IS ?10 "
-                       "FROM orders WHERE order_id = ?1",
-                       err);
+  /* Same id: the same order (cg_order_same) is a no-op, anything else a
+   * conflict. */
+  rc = cg_order_find_id(db, o->order_id, &rowid, err);
+  if(rc == CG_OK && rowid) {
+    cg_order stored;
+    rc = cg_order_get_id(db, rowid, &stored, err);
+    if(rc == CG_OK && !cg_order_same(&stored, o))
+      *status_out = CG_ORDER_CONFLICT;
+    return rc;
+  }
   if(rc != CG_OK)
     return rc;
-  rc = bind_order(st, o, err);
-  if(rc == CG_OK)
-    rc = cg_stmt_step(st, err);
-  if(rc == 1)
-    *status_out = cg_stmt_int(st, 0) ? CG_ORDER_SAME : CG_ORDER_CONFLICT;
-  cg_stmt_reset(st);
-  if(rc != 0)
-    return rc < 0 ? rc : CG_OK;
   rc = cg_store_cached(db, &st,
                        "INSERT INTO orders(order_id, customer_id, chip_id, "
                        "destination, quantity, ship_date, end_use, role, "

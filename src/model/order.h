@@ -78,7 +78,11 @@ int cg_order_store(cg_store *db, const cg_order *o, const char *source,
  * content (recorded orders are never changed)". */
 int cg_order_conflict(const char *where, const cg_order *o, cg_error *err);
 
-/* 1 if a and b are the same order (every field but the row id). */
+/* 1 if a and b are the same order: every field but the row id is equal,
+ * except that an unknown packager or export_from_us on either side agrees
+ * with any value (a record never changes: a stored order keeps what it
+ * had, and one sent again with a fact the record lacks is not a
+ * conflict). */
 int cg_order_same(const cg_order *a, const cg_order *b);
 
 /* Imports orders through cg_import_run (one transaction, all or nothing,
