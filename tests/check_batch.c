@@ -433,6 +433,57 @@ START_TEST(test_review_findings)
 }
 END_TEST
 
+/* A listed name long enough that the reason quoting it is cut: the cut
+ * falls between characters, so the decision stays valid UTF-8 and the
+ * batch decides the order (it used to stop the batch with exit 65). */
+START_TEST(test_long_names_cut_on_characters)
+{
+  char name[512], csv[2048];
+  const char *parties, *customers, *orders;
+  size_t i, o = 0;
+
+  o += (size_t)snprintf(name + o, sizeof(name) - o, "AB");
+  for(i = 0; i < 70; i++)
+    o += (size_t)snprintf(name + o, sizeof(name) - o, "\xe4\xb8\xad");
+  snprintf(name + o, sizeof(name) - o, " Technology Co");
+  snprintf(csv, sizeof(csv),
+           "_id,source,entity_number,type,programs,name,title,addresses,"
+           "federal_register_notice,start_date,end_date,standard_order,"
+           "license_requirement,license_policy,call_sign,vessel_type,gross_"
+           "tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,remarks,"
+           "source_list_url,alt_names,citizenships,dates_of_birth,"
+           "nationalities,places_of_birth,source_information_url,ids\n"
+           "zz1,Entity List (EL) - Bureau of Industry and Security,,,,%s,,"
+           "CN,76 FR 71867,,,,For all items subject to the EAR.,"
+           "Policy of denial.,,,,,,,,,,,,,,,\n",
+           name);
+  parties = t_write("long_el.csv", csv);
+  snprintf(csv, sizeof(csv),
+           "name,country,hq_country,parent,parent_hq_country,address,role\n"
+           "\"%s\",CN,CN,,,Beijing,end_user\n",
+           name);
+  customers = t_write("long_cust.csv", csv);
+  snprintf(csv, sizeof(csv),
+           "order_id,customer,chip,destination,quantity,ship_date\n"
+           "X-1,\"%s\",NVIDIA H100 SXM5 80GB,CN,8,2026-11-20\n",
+           name);
+  orders = t_write("long_ord.csv", csv);
+  {
+    const char *imp_p[] = { "import",  "parties",  parties, "--format",
+                            "csl-csv", "--source", "test",  NULL };
+    const char *imp_c[] = { "import", "customers", customers, NULL };
+    const char *imp_o[] = { "import", "orders", orders, NULL };
+    const char *batch[] = { "batch", "--quiet", NULL };
+    ck_assert_int_eq(t_run(db_path, NULL, NULL, imp_p), 0);
+    ck_assert_int_eq(t_run(db_path, NULL, NULL, imp_c), 0);
+    ck_assert_int_eq(t_run(db_path, NULL, NULL, imp_o), 0);
+    ck_assert_int_eq(t_run(db_path, NULL, NULL, batch), 0);
+  }
+  expect_decision("X-1", "deny");
+  expect_sql("SELECT count(*) FROM decisions WHERE json_valid(doc) = 0", "0");
+}
+END_TEST
+
 static Suite *batch_suite(void)
 {
   Suite *s = suite_create("batch");
@@ -450,6 +501,7 @@ static Suite *batch_suite(void)
   tcase_add_test(tc, test_check_bad_input);
   tcase_add_test(tc, test_reports_from_audit_log);
   tcase_add_test(tc, test_review_findings);
+  tcase_add_test(tc, test_long_names_cut_on_characters);
   suite_add_tcase(s, tc);
   return s;
 }

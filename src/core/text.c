@@ -6,6 +6,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+size_t cg_text_cut(char *s)
+{
+  size_t n = strlen(s), lead = n, want;
+  unsigned char c;
+
+  /* Back over at most three continuation bytes to the lead byte. */
+  while(lead > 0 && n - lead < 3 &&
+        ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+    lead--;
+  if(lead == 0)
+    return n;
+  c = (unsigned char)s[lead - 1];
+  if(c < 0x80)
+    return n; /* ends in ASCII: complete */
+  want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  if(n - (lead - 1) < want) {
+    s[lead - 1] = '\0';
+    return lead - 1;
+  }
+  return n;
+}
+
 long cg_text_invalid_at(const char *s, size_t n)
 {
   size_t i = 0;

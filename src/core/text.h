@@ -12,6 +12,11 @@
  * invalid sequence. */
 long cg_text_invalid_at(const char *s, size_t n);
 
+/* Drops an incomplete UTF-8 sequence at the end of the NUL-terminated s,
+ * as left by cutting a string at a byte count (snprintf into a fixed
+ * buffer), so that what was valid stays valid. Returns the new length. */
+size_t cg_text_cut(char *s);
+
 /* NFKC, case fold and strip accents (combining marks). */
 int cg_text_fold(char **out, const char *s, cg_error *err);
 

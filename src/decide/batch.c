@@ -95,14 +95,16 @@ static int decide_one(run *r, cg_order *ord, cg_error *err)
     rc = chip_cached(r->db, r->chips, ord->chip_id, &chip, err);
   if(rc == CG_OK)
     rc = cg_decide(r->dec, ord, &r->cu, chip, 1, &dn, err);
+  if(rc == CG_OK)
+    rc = cg_audit_append(r->db, ord->id, r->out->batch_id, &dn, hash, &json,
+                         &len, err);
+  if(rc == CG_OK)
+    rc = enqueue_decision(r->db, json, len, hash, err);
   if(rc != CG_OK) {
+    /* Whatever failed, the officer needs the order it failed on. */
     cg_error_prefix(err, "order %s", ord->order_id);
     goto done;
   }
-  rc = cg_audit_append(r->db, ord->id, r->out->batch_id, &dn, hash, &json,
-                       &len, err);
-  if(rc == CG_OK)
-    rc = enqueue_decision(r->db, json, len, hash, err);
   if(rc == CG_OK && r->o->on_decision)
     rc = r->o->on_decision(r->o->decision_arg, &dn, json, len, err);
   if(rc == CG_OK) {

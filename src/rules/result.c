@@ -3,6 +3,8 @@
  * expand reason templates and name missing facts. Only reads the pack. */
 #include "rules/internal.h"
 
+#include "core/text.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -102,8 +104,10 @@ void cg_rules_result_reason(const cg_rules_result *res, size_t i, char *buf,
       name[n] = '\0';
       id = cg_fact_id(name);
       v = id >= 0 ? trace_value(res, x, id) : NULL;
-      if(v && v->kind == CG_V_STR)
+      if(v && v->kind == CG_V_STR) {
         snprintf(val, sizeof(val), "%s", v->u.str);
+        cg_text_cut(val); /* a long name cut mid-character */
+      }
       else if(v)
         cg_value_format(v, val, sizeof(val));
       else
@@ -120,4 +124,5 @@ void cg_rules_result_reason(const cg_rules_result *res, size_t i, char *buf,
     buf[off++] = *s++;
   }
   buf[off] = '\0';
+  cg_text_cut(buf); /* the reason may be cut at size */
 }

@@ -3,6 +3,8 @@
  * query against one listed name (with its explanation). */
 #include "screen/internal.h"
 
+#include "core/text.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +197,7 @@ static char *explain_text(const cg_sx *idx, const cg_sx_tokens *q,
            idx->toks[t].weight);
     any = 1;
   }
+  cg_text_cut(buf); /* a long explanation is cut at sizeof(buf) */
   return strdup(buf);
 }
 
