@@ -152,3 +152,16 @@ char *cli_find_dir(const char *rel)
   root[strcspn(root, "\r\n")] = '\0';
   return root[0] ? dir_in(root, rel) : NULL;
 }
+
+int cli_load_rules(cg_cli *cli, cg_rules **out, cg_rules_diags *diags,
+                   cg_error *err)
+{
+  *out = NULL;
+  if(!cli->rules_dir)
+    return cg_error_set(err, CG_ENOTFOUND,
+                        "no rule pack found: pass --rules DIR, set "
+                        "CHIPGATE_RULES or CHIPGATE_DATA_DIR, or install "
+                        "chipgate with its share/chipgate/rules (chipgate "
+                        "--version shows where it looks)");
+  return cg_rules_load_dir(out, cli->rules_dir, diags, err);
+}

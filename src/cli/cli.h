@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "core/store.h"
+#include "rules/rules.h"
 
 /* Exit codes (docs/architecture.md "Exit codes"; sysexits.h for failures). */
 enum {
@@ -58,6 +59,12 @@ int cli_parse_format(const char *s);
  * else the source folder named in <exe dir>/chipgate-data-dir (build tree
  * only). Returns a malloc'ed canonical path or NULL. */
 char *cli_find_dir(const char *rel);
+
+/* Loads the rule pack of cli->rules_dir (diags may be NULL). With no pack
+ * found (cli->rules_dir NULL) it is CG_ENOTFOUND saying where to put one:
+ * never a silent fall back to whatever ./rules holds. */
+int cli_load_rules(cg_cli *cli, cg_rules **out, cg_rules_diags *diags,
+                   cg_error *err);
 
 /* Prints "report: PATH" for each file in paths (cmd_report.c), Markdown,
  * JSON and CSV first and HTML last: the one to open. */

@@ -165,7 +165,7 @@ int cmd_batch(cg_cli *cli, int argc, char **argv)
   out.formats = a.formats;
   rc = cli_open_db(cli, &db, 0, &err);
   if(rc == CG_OK)
-    rc = cg_rules_load_dir(&pack, cli->rules_dir, NULL, &err);
+    rc = cli_load_rules(cli, &pack, NULL, &err);
   if(rc == CG_OK)
     rc = check_out(&a, &err);
   if(rc == CG_OK && !a.quiet && isatty(STDERR_FILENO)) {

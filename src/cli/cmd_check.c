@@ -269,7 +269,7 @@ static int decide_print(cg_cli *cli, cg_store *db, const check_args *a,
   int rc, st;
 
   cg_decision_init(&dn);
-  rc = cg_rules_load_dir(&pack, cli->rules_dir, NULL, &err);
+  rc = cli_load_rules(cli, &pack, NULL, &err);
   if(rc == CG_OK)
     rc = cg_decider_open(&dec, db, pack, NULL, &err);
   if(rc == CG_OK)

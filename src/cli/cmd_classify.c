@@ -79,7 +79,7 @@ int cmd_classify(cg_cli *cli, int argc, char **argv)
     return cli_usage("classify", "name at least one CHIP");
   rc = cli_open_db(cli, &db, 0, &err);
   if(rc == CG_OK)
-    rc = cg_rules_load_dir(&pack, cli->rules_dir, NULL, &err);
+    rc = cli_load_rules(cli, &pack, NULL, &err);
   if(rc != CG_OK) {
     cg_store_close(db);
     return cli_fail(&err);

@@ -131,7 +131,7 @@ static int demo_batch(cg_cli *cli, cg_store *db, const char *seed,
   out.dir = out_dir;
   out.formats = "md,html,json,csv";
   if(rc == CG_OK)
-    rc = cg_rules_load_dir(&pack, cli->rules_dir, NULL, err);
+    rc = cli_load_rules(cli, &pack, NULL, err);
   if(rc == CG_OK)
     rc = cg_report_run_batch(db, pack, &bo, 0, &out, res, err);
   cg_rules_free(pack);

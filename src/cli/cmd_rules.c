@@ -66,7 +66,7 @@ static int load_pack(cg_cli *cli, const opts *o, cg_rules **pack)
   int rc;
   size_t i;
 
-  rc = cg_rules_load_dir(pack, cli->rules_dir, &diags, &err);
+  rc = cli_load_rules(cli, pack, &diags, &err);
   if(rc != CG_OK && o->json) {
     printf("{\"ok\": false, \"message\": ");
     json_str(err.msg);
@@ -336,8 +336,6 @@ int cmd_rules(cg_cli *cli, int argc, char **argv)
     fputs(usage_text, stderr);
     return CLI_USAGE;
   }
-  if(!cli->rules_dir)
-    return cli_usage("rules", "no rules directory (use --rules DIR)");
   if(strcmp(sub, "lint") == 0 && npos == 1)
     return do_lint(cli, &o);
   if(strcmp(sub, "test") == 0 && npos == 1)

@@ -100,8 +100,10 @@ int main(int argc, char **argv)
     return CLI_USAGE;
   }
   if(!cli.rules_dir || !*cli.rules_dir) {
+    /* NULL when not found: commands that need the pack say so rather
+     * than run whatever ./rules holds. */
     rules_found = cli_find_dir("rules");
-    cli.rules_dir = rules_found ? rules_found : "rules";
+    cli.rules_dir = rules_found;
   }
   for(i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
     if(strcmp(argv[optind], commands[i].name) == 0)

@@ -91,6 +91,17 @@ set -e
 [ "$rc" -eq 66 ] || fail "demo with an empty CHIPGATE_DATA_DIR: exit $rc, not 66"
 grep -q "cannot find db/seed" "$T/nodata.err" ||
   fail "no 'cannot find db/seed' message: $(cat "$T/nodata.err")"
+# ... and a rule pack in the working folder is never used in its place:
+# a typo must not decide with whatever ./rules holds.
+cp -r "$SRC/rules" "$T/empty2/rules"
+set +e
+CHIPGATE_DATA_DIR="$T/nodata" "$P/bin/chipgate" rules test >/dev/null \
+  2>"$T/norules.err"
+rc=$?
+set -e
+[ "$rc" -eq 66 ] || fail "rules test with no pack found used ./rules: exit $rc"
+grep -q "no rule pack found" "$T/norules.err" ||
+  fail "no 'no rule pack found' message: $(cat "$T/norules.err")"
 CHIPGATE_DATA_DIR="$SRC" "$P/bin/chipgate" --version >"$T/version2.out"
 grep -qx "seed:  $SRC/db/seed" "$T/version2.out" ||
   fail "CHIPGATE_DATA_DIR not used: $(cat "$T/version2.out")"
