@@ -754,6 +754,22 @@ START_TEST(test_sync_only_refusals)
             "") ", " J("B-1", "Good Corp", "H100 SXM", "CN", "2", "2026-12-01",
                        "") "]",
       "item 2: order B-1 appears twice with different content" },
+    /* Each copy is compared with the first, as import compares a row with
+     * the stored one: an unknown packager in between does not make
+     * "other" and "approved_osat" agree. */
+    {
+        "[" J("B-1", "Good Corp", "H100 SXM", "CN", "1", "2026-12-01",
+              ", \"packager\": \"other\"") ", " J("B-1", "Good Corp",
+                                                  "H100 SXM", "CN", "1",
+                                                  "2026-12-01",
+                                                  "") ", " J("B-1",
+                                                             "Good Corp",
+                                                             "H100 SXM", "CN",
+                                                             "1", "2026-12-01",
+                                                             ", \"packager\": "
+                                                             "\"approved_"
+                                                             "osat\"") "]",
+        "item 3: order B-1 appears twice with different content" },
   };
   const char *syn[] = { "sync", "orders", "--url",
                         t_url(&srv, "/noetag/x.json"), NULL };
