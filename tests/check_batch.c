@@ -4,7 +4,9 @@
 #include "helpers.h"
 
 #include "core/json.h"
+#include "decide/decide.h"
 #include "decide/decision.h"
+#include "rules/rules.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -484,6 +486,72 @@ START_TEST(test_long_names_cut_on_characters)
 }
 END_TEST
 
+/* One decider, two decisions, a list imported in between (as a sync can
+ * between a batch's transactions): the second decision screens against
+ * the new list and records its version. */
+static void decide_zeta(cg_decider *dec, cg_store *db, cg_decision *out)
+{
+  cg_error err = { 0 };
+  cg_customer cu;
+  cg_chip chip;
+  cg_order o;
+
+  cg_customer_init(&cu);
+  cu.name = "Zeta Quantum Devices Ltd";
+  snprintf(cu.country, sizeof(cu.country), "CN");
+  snprintf(cu.hq_country, sizeof(cu.hq_country), "CN");
+  snprintf(cu.role, sizeof(cu.role), "end_user");
+  ck_assert_cg_ok(cg_chip_get(db, "NVIDIA L4", &chip, &err), &err);
+  cg_order_init(&o);
+  snprintf(o.destination, sizeof(o.destination), "SG");
+  snprintf(o.ship_date, sizeof(o.ship_date), "2026-08-01");
+  o.quantity = 1;
+  ck_assert_cg_ok(cg_decide(dec, &o, &cu, &chip, 0, out, &err), &err);
+  cg_chip_clear(&chip);
+}
+
+START_TEST(test_decider_follows_list_changes)
+{
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  cg_rules *pack = NULL;
+  cg_decider *dec = NULL;
+  cg_decision a, b;
+  const char *csv =
+      t_write("zeta.csv",
+              "_id,source,entity_number,type,programs,name,title,addresses,"
+              "federal_register_notice,start_date,end_date,standard_order,"
+              "license_requirement,license_policy,call_sign,vessel_type,gross_"
+              "tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,"
+              "remarks,source_list_url,alt_names,citizenships,dates_of_birth,"
+              "nationalities,places_of_birth,source_information_url,ids\n"
+              "zeta1,Entity List (EL) - Bureau of Industry and Security,,,,"
+              "Zeta Quantum Devices Ltd,,CN,90 FR 4621,,,,For all items "
+              "subject to the EAR.,Policy of denial.,,,,,,,,,,,,,,,\n");
+  const char *imp[] = { "import",  "parties",  csv,    "--format",
+                        "csl-csv", "--source", "test", NULL };
+
+  ck_assert_cg_ok(cg_store_open(&db, db_path, 0, &err), &err);
+  ck_assert_cg_ok(cg_rules_load_dir(&pack, t_src("rules"), NULL, &err), &err);
+  ck_assert_cg_ok(cg_decider_open(&dec, db, pack, NULL, &err), &err);
+  decide_zeta(dec, db, &a);
+  ck_assert_uint_eq(a.nhits, 0);
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, imp), 0);
+  decide_zeta(dec, db, &b);
+  ck_assert_uint_ge(b.nhits, 1);
+  ck_assert_str_eq(b.hits[0].entry_id, "zeta1");
+  ck_assert_int_eq(b.decision, CG_OUT_DENY);
+  ck_assert_ptr_nonnull(a.lists);
+  ck_assert_ptr_nonnull(b.lists);
+  ck_assert_str_ne(a.lists, b.lists);
+  cg_decision_clear(&a);
+  cg_decision_clear(&b);
+  cg_decider_close(dec);
+  cg_rules_free(pack);
+  cg_store_close(db);
+}
+END_TEST
+
 static Suite *batch_suite(void)
 {
   Suite *s = suite_create("batch");
@@ -502,6 +570,7 @@ static Suite *batch_suite(void)
   tcase_add_test(tc, test_reports_from_audit_log);
   tcase_add_test(tc, test_review_findings);
   tcase_add_test(tc, test_long_names_cut_on_characters);
+  tcase_add_test(tc, test_decider_follows_list_changes);
   suite_add_tcase(s, tc);
   return s;
 }

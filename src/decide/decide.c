@@ -46,6 +46,21 @@ int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err)
   return rc;
 }
 
+/* Reads the screening lists' version now into d->lists ("" if none).
+ * Read again for every decision: a list imported or synced while a batch
+ * runs (between its transactions) must be both what screens the next
+ * order and what its decision records. */
+static int lists_now(cg_decider *d, cg_error *err)
+{
+  char hex[65] = "";
+  int rc = cg_screen_lists_version(d->db, hex, err);
+
+  d->lists[0] = '\0';
+  if(rc == CG_OK && hex[0])
+    snprintf(d->lists, sizeof(d->lists), "sha256:%s", hex);
+  return rc;
+}
+
 int cg_decider_open(cg_decider **out, cg_store *db, const cg_rules *pack,
                     const cg_decide_opts *opts, cg_error *err)
 {
@@ -68,12 +83,8 @@ int cg_decider_open(cg_decider **out, cg_store *db, const cg_rules *pack,
     rc = cg_license_matcher_open(&d->licenses, db, err);
   if(rc == CG_OK)
     rc = cg_screener_open(&d->screener, db, err);
-  if(rc == CG_OK) {
-    char hex[65] = "";
-    rc = cg_screen_lists_version(db, hex, err);
-    if(rc == CG_OK && hex[0])
-      snprintf(d->lists, sizeof(d->lists), "sha256:%s", hex);
-  }
+  if(rc == CG_OK)
+    rc = lists_now(d, err);
   if(d->opts.screen_threshold <= 0)
     d->opts.screen_threshold = CG_SCREEN_THRESHOLD;
   if(rc != CG_OK) {
@@ -407,6 +418,9 @@ static int screen_facts(cg_decider *d, const cg_customer *cu, cg_facts *f,
   int hold = 0, rc = CG_OK;
   size_t i;
 
+  rc = lists_now(d, err);
+  if(rc != CG_OK)
+    return rc;
   if(!d->lists[0])
     goto facts; /* no lists loaded: nothing to match */
   if(cu->id) {
