@@ -31,7 +31,9 @@ static const char usage_text[] =
     "Exit status: 0 updated or not modified, 64 usage, 65 bad data (parse "
     "error,\nshrunken list, invalid order, conflict), 75 network failure or "
     "HTTP error\n(try again later). On any failure the database is "
-    "unchanged.\n";
+    "unchanged, with one\nexception: orders that do not conflict are "
+    "stored although another one in\nthe document conflicts (exit 65 "
+    "names it).\n";
 
 /* The party-list importer: the screening module's. */
 static const cg_sync_list_ops *list_ops(void)
