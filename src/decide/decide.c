@@ -315,6 +315,8 @@ static void chip_facts(cg_facts *f, const cg_chip *chip)
    * stack: chipgate's chips CSV has no memory-only parts. */
   cg_facts_set_bool(f, CG_F_CHIP_LOGIC_IC, 1);
   cg_facts_set_bool(f, CG_F_CHIP_HBM_STACK, 0);
+  cg_facts_set_str(f, CG_F_ITEM_KIND, "ic");
+  cg_facts_set_num(f, CG_F_ITEM_ICS, 1);
   if(chip->datacenter >= 0)
     cg_facts_set_bool(f, CG_F_CHIP_DATACENTER, chip->datacenter);
   if(chip->hbm >= 0)
@@ -474,6 +476,11 @@ static int screen_facts(cg_decider *d, const cg_customer *cu, cg_facts *f,
 facts:
   cg_facts_set_bool(f, CG_F_CUSTOMER_LISTED, listed != NULL);
   cg_facts_set_bool(f, CG_F_CUSTOMER_SCREEN_HOLD, hold);
+  /* Only the Entity List is told apart so far: a hit on another list holds. */
+  cg_facts_set_bool(f, CG_F_CUSTOMER_DENIED, 0);
+  cg_facts_set_bool(f, CG_F_CUSTOMER_BLOCKED, 0);
+  cg_facts_set_bool(f, CG_F_CUSTOMER_UNVERIFIED, 0);
+  cg_facts_set_bool(f, CG_F_CUSTOMER_MEU, 0);
   cg_facts_set_str(f, CG_F_CUSTOMER_LIST_FOOTNOTE,
                    listed ? footnote_name(listed->footnotes) : "");
   if(listed) {
@@ -533,6 +540,11 @@ static int order_facts(cg_decider *d, const cg_order *o, const cg_customer *cu,
     cg_facts_set_str(f, CG_F_ORDER_PACKAGER, o->packager);
   if(o->export_from_us >= 0)
     cg_facts_set_bool(f, CG_F_ORDER_EXPORT_FROM_US, o->export_from_us);
+  /* Until orders carry them: used where shipped, by the customer, at no
+   * stated address. */
+  f->v[CG_F_ORDER_END_USE_COUNTRY] = f->v[CG_F_DEST];
+  f->v[CG_F_ORDER_END_USER_HQ] = f->v[CG_F_CUSTOMER_PARENT_HQ];
+  cg_facts_set_str(f, CG_F_ORDER_ADDRESS, "");
   return CG_OK;
 }
 

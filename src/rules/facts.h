@@ -46,22 +46,27 @@ typedef struct cg_value {
  * (cg_fact_name) are the stable interface for people. */
 enum {
   /* chip */
-  CG_F_CHIP_NAME,        /* STR */
-  CG_F_CHIP_VENDOR,      /* STR */
-  CG_F_CHIP_TPP,         /* NUM total processing performance (dense) */
-  CG_F_CHIP_PD,          /* NUM performance density, TPP / mm2 */
-  CG_F_CHIP_NODE,        /* STR process node label, e.g. "N4P" */
-  CG_F_CHIP_NODE_NM,     /* NUM nm class of the node */
-  CG_F_CHIP_NONPLANAR,   /* BOOL FinFET/GAA */
-  CG_F_CHIP_LOGIC_IC,    /* BOOL a logic IC (not memory) */
-  CG_F_CHIP_DATACENTER,  /* BOOL designed or marketed for datacenters */
-  CG_F_CHIP_HBM,         /* BOOL the package contains HBM */
-  CG_F_CHIP_HBM_STACK,   /* BOOL the item IS an HBM stack (3A090.c) */
-  CG_F_CHIP_TRANSISTORS, /* NUM aggregated transistor count, billions */
-  CG_F_CHIP_DIE_AREA,    /* NUM applicable die area, mm2 */
-  CG_F_CHIP_DRAM_BW,     /* NUM total DRAM bandwidth, GB/s */
-  CG_F_CHIP_TOPS,        /* NUM max dense TOP/s over precisions */
-  CG_F_CHIP_HBM_DENSITY, /* NUM memory bandwidth density, GB/s/mm2 */
+  CG_F_CHIP_NAME,            /* STR */
+  CG_F_CHIP_VENDOR,          /* STR */
+  CG_F_CHIP_TPP,             /* NUM total processing performance (dense) */
+  CG_F_CHIP_PD,              /* NUM performance density, TPP / mm2 */
+  CG_F_CHIP_NODE,            /* STR process node label, e.g. "N4P" */
+  CG_F_CHIP_NODE_NM,         /* NUM nm class of the node */
+  CG_F_CHIP_NONPLANAR,       /* BOOL FinFET/GAA */
+  CG_F_CHIP_LOGIC_IC,        /* BOOL a logic IC (not memory) */
+  CG_F_CHIP_DATACENTER,      /* BOOL designed or marketed for datacenters */
+  CG_F_CHIP_HBM,             /* BOOL the package contains HBM */
+  CG_F_CHIP_HBM_STACK,       /* BOOL the item IS an HBM stack (3A090.c) */
+  CG_F_CHIP_TRANSISTORS,     /* NUM aggregated transistor count, billions */
+  CG_F_CHIP_DIE_AREA,        /* NUM applicable die area, mm2 */
+  CG_F_CHIP_DRAM_BW,         /* NUM total DRAM bandwidth, GB/s */
+  CG_F_CHIP_TOPS,            /* NUM max dense TOP/s over precisions */
+  CG_F_CHIP_HBM_DENSITY,     /* NUM memory bandwidth density, GB/s/mm2 */
+  CG_F_CHIP_INTERCONNECT_BW, /* NUM bidirectional chip-to-chip I/O, GB/s
+                                (the 2022 3A090 test) */
+  /* item: what is shipped -- the IC itself or a board/system holding it */
+  CG_F_ITEM_KIND, /* STR ic|board|system */
+  CG_F_ITEM_ICS,  /* NUM ICs per unit (1 for an IC) */
   /* customer */
   CG_F_CUSTOMER_NAME,              /* STR */
   CG_F_CUSTOMER_COUNTRY,           /* COUNTRY where located */
@@ -75,18 +80,28 @@ enum {
   CG_F_CUSTOMER_LIST_ENTRY,        /* STR name of the matched entry */
   CG_F_CUSTOMER_LIST_CITE,         /* STR FR notice of the entry */
   CG_F_CUSTOMER_SCREEN_HOLD,       /* BOOL possible hit needing review */
+  CG_F_CUSTOMER_DENIED,            /* BOOL sure Denied Persons List hit */
+  CG_F_CUSTOMER_BLOCKED,           /* BOOL sure SDN / OFAC blocking hit */
+  CG_F_CUSTOMER_UNVERIFIED,        /* BOOL sure Unverified List hit */
+  CG_F_CUSTOMER_MEU,               /* BOOL sure Military End-User List hit */
   CG_F_CUSTOMER_DESIGNER,          /* STR approved|authorized|none */
   CG_F_CUSTOMER_APPROVED_OSAT,     /* BOOL */
   CG_F_CUSTOMER_MAJORITY_OWNED_D5, /* BOOL majority-owned by D:5/MO HQ */
   /* order */
-  CG_F_ORDER_QTY,            /* NUM */
-  CG_F_ORDER_DATE,           /* DATE as-of date (alias: `date`) */
-  CG_F_ORDER_END_USE,        /* STR free text; "" when none stated */
-  CG_F_ORDER_ROLE,           /* STR fab|osat|distributor */
-  CG_F_ORDER_PACKAGER,       /* STR fab_outside_d5mo|approved_osat|other */
-  CG_F_ORDER_EXPORT_FROM_US, /* BOOL */
-  CG_F_ORDER_NAC_DAYS,       /* NUM days since NAC notification */
-  CG_F_ORDER_ATTESTED,       /* BOOL designer TPP/PD attestation on file */
+  CG_F_ORDER_QTY,             /* NUM */
+  CG_F_ORDER_DATE,            /* DATE as-of date (alias: `date`) */
+  CG_F_ORDER_END_USE,         /* STR free text; "" when none stated */
+  CG_F_ORDER_ROLE,            /* STR fab|osat|distributor */
+  CG_F_ORDER_PACKAGER,        /* STR fab_outside_d5mo|approved_osat|other */
+  CG_F_ORDER_EXPORT_FROM_US,  /* BOOL */
+  CG_F_ORDER_NAC_DAYS,        /* NUM days since NAC notification */
+  CG_F_ORDER_ATTESTED,        /* BOOL designer TPP/PD attestation on file */
+  CG_F_ORDER_END_USE_COUNTRY, /* COUNTRY where the items will be used
+                                 (defaults to dest) */
+  CG_F_ORDER_END_USER_HQ,     /* COUNTRY end user's (ultimate) HQ (defaults
+                                 to customer.parent_hq) */
+  CG_F_ORDER_ADDRESS,         /* STR ship-to / end-use address text; ""
+                                 when none */
   /* destination and classification */
   CG_F_DEST, /* COUNTRY */
   CG_F_ECCN, /* STR set by classify rules (decide may preset it) */
