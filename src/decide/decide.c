@@ -540,11 +540,11 @@ static int order_facts(cg_decider *d, const cg_order *o, const cg_customer *cu,
     cg_facts_set_str(f, CG_F_ORDER_PACKAGER, o->packager);
   if(o->export_from_us >= 0)
     cg_facts_set_bool(f, CG_F_ORDER_EXPORT_FROM_US, o->export_from_us);
-  /* Until orders carry them: used where shipped, by the customer, at no
-   * stated address. */
+  /* Until orders carry them: used where shipped, by the customer, at the
+   * customer's address. */
   f->v[CG_F_ORDER_END_USE_COUNTRY] = f->v[CG_F_DEST];
   f->v[CG_F_ORDER_END_USER_HQ] = f->v[CG_F_CUSTOMER_PARENT_HQ];
-  cg_facts_set_str(f, CG_F_ORDER_ADDRESS, "");
+  cg_facts_set_str(f, CG_F_ORDER_ADDRESS, cu->address ? cu->address : "");
   return CG_OK;
 }
 
