@@ -30,6 +30,9 @@ struct cg_decider {
   group_slot groups[GROUP_CACHE];
   cg_license_matcher *licenses; /* held-licence lookups */
   cg_screener *screener;        /* screening context (loaded index) */
+  char world_date[11];          /* date of `world`, "" if none loaded */
+  cg_rules_country *world;      /* every country's groups on that date */
+  size_t nworld;
 };
 
 int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err)
@@ -102,6 +105,7 @@ void cg_decider_close(cg_decider *d)
   cg_workloads_free(d->workloads);
   cg_license_matcher_close(d->licenses);
   cg_screener_close(d->screener);
+  free(d->world);
   free(d);
 }
 
@@ -548,38 +552,83 @@ static int order_facts(cg_decider *d, const cg_order *o, const cg_customer *cu,
   return CG_OK;
 }
 
-/* Licences: one held licence covering the whole order satisfies every
- * licence requirement of the order; a hold is never licensable. With
- * consume set and a stored order the quantity is drawn. */
-static int apply_license(cg_decider *d, const cg_order *o,
-                         const cg_customer *cu, const cg_chip *chip,
-                         const cg_facts *f, int consume, cg_rules_result *res,
-                         cg_license_hit *hit, cg_error *err)
-{
-  unsigned dest_mask = f->v[CG_F_DEST].u.country.groups;
-  const char *eccn = res->eccn.kind == CG_V_STR ? res->eccn.u.str : NULL;
-  size_t i;
-  int need = 0, rc;
+/* What the rules ask of the order's world while deciding
+ * (cg_rules_world): the held licences, and the countries an unknown
+ * country fact may be. */
+typedef struct world_ctx {
+  cg_decider *d;
+  const cg_order *o;
+  const cg_customer *cu;
+  const cg_chip *chip;
+  unsigned dest_mask;
+  cg_license_hit *hit; /* the first licence that covered a completion */
+} world_ctx;
 
-  for(i = 0; i < res->nfired; i++)
-    if(res->fired[i].licensable && res->fired[i].decisive &&
-       !res->fired[i].relieved)
-      need = 1;
-  if(!need)
-    return CG_OK;
-  {
-    cg_license_need want = { cu->id, o->ship_date, o->destination, dest_mask,
-                             eccn,   chip->name,   o->quantity };
-    rc = cg_license_find(d->licenses, &want, hit, err);
+/* One held licence covering the whole order, classified as eccn,
+ * satisfies every licence requirement of the order; a hold is never
+ * licensable. */
+static int world_covers(void *ud, const char *eccn, cg_error *err)
+{
+  world_ctx *w = ud;
+  cg_license_need want = {
+    w->cu->id, w->o->ship_date, w->o->destination, w->dest_mask,
+    eccn,      w->chip->name,   w->o->quantity
+  };
+  cg_license_hit h;
+  int rc;
+
+  memset(&h, 0, sizeof(h));
+  rc = cg_license_find(w->d->licenses, &want, &h, err);
+  if(rc != CG_OK)
+    return rc < 0 ? rc : -rc;
+  if(h.id && !w->hit->id)
+    *w->hit = h;
+  return h.id != 0;
+}
+
+static int world_countries(void *ud, const cg_rules_country **out, size_t *n,
+                           cg_error *err)
+{
+  world_ctx *w = ud;
+  cg_decider *d = w->d;
+
+  if(strcmp(d->world_date, w->o->ship_date) != 0) {
+    int rc;
+    free(d->world);
+    d->world = NULL;
+    d->world_date[0] = '\0';
+    rc = cg_country_world(d->db, w->o->ship_date, &d->world, &d->nworld, err);
+    if(rc != CG_OK)
+      return rc;
+    snprintf(d->world_date, sizeof(d->world_date), "%s", w->o->ship_date);
   }
-  if(rc != CG_OK || !hit->id)
+  *out = d->world;
+  *n = d->nworld;
+  return CG_OK;
+}
+
+/* The sound decision (cg_rules_decide) with the order's licences and
+ * countries. With consume set, a stored, licensed order draws its
+ * quantity from the licence that covered it. */
+static int decide_rules(cg_decider *d, const cg_order *o,
+                        const cg_customer *cu, const cg_chip *chip,
+                        const cg_facts *f, int consume, cg_rules_result *res,
+                        cg_license_hit *hit, cg_error *err)
+{
+  world_ctx ctx = { d, o, cu, chip, f->v[CG_F_DEST].u.country.groups, hit };
+  cg_rules_world w;
+  int rc;
+
+  memset(&w, 0, sizeof(w));
+  w.countries = world_countries;
+  w.covers = world_covers;
+  w.ud = &ctx;
+  rc = cg_rules_decide(d->pack, f, &w, res, err);
+  if(rc != CG_OK)
     return rc;
-  for(i = 0; i < res->nfired; i++)
-    if(res->fired[i].licensable && res->fired[i].decisive &&
-       !res->fired[i].relieved)
-      cg_rules_result_mark_licensed(res, i);
-  cg_rules_result_recompute(res);
-  if(consume && o->id)
+  if(res->outcome != CG_OUT_LICENSED)
+    memset(hit, 0, sizeof(*hit)); /* considered, but not what decided */
+  if(consume && o->id && hit->id)
     rc = cg_license_consume(d->db, hit->id, o->id, o->quantity, err);
   return rc;
 }
@@ -634,9 +683,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
     return cg_error_set(err, CG_ENOMEM, "decide: out of memory");
   rc = order_facts(d, o, cu, chip, date, &f, &hits, err);
   if(rc == CG_OK)
-    rc = cg_rules_eval(d->pack, &f, res, err);
-  if(rc == CG_OK)
-    rc = apply_license(d, o, cu, chip, &f, consume, res, &hit, err);
+    rc = decide_rules(d, o, cu, chip, &f, consume, res, &hit, err);
   if(rc != CG_OK)
     goto done;
   out->decision = res->outcome;

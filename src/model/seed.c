@@ -265,3 +265,54 @@ int cg_seed_mark_demo(cg_store *db, cg_error *err)
   return cg_store_exec(db, "INSERT INTO meta(key, value) VALUES('demo', '1')",
                        err);
 }
+
+int cg_country_world(cg_store *db, const char *date, cg_rules_country **out,
+                     size_t *n, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  cg_rules_country *v = NULL, *nv;
+  size_t cap = 0;
+  int rc = cg_store_cached(
+      db, &st,
+      "SELECT c.code, g.grp FROM countries c LEFT JOIN country_groups g "
+      "ON g.country = c.code AND g.valid_from <= ?1 AND ?1 < g.valid_to "
+      "ORDER BY c.code",
+      err);
+
+  *out = NULL;
+  *n = 0;
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, date, err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    const char *code = cg_stmt_text(st, 0);
+    const char *grp = cg_stmt_text(st, 1);
+    int bit = grp ? cg_group_bit(grp) : -1;
+    rc = CG_OK;
+    if(!code || strlen(code) != 2)
+      continue;
+    if(!*n || strcmp(v[*n - 1].code, code) != 0) {
+      if(*n == cap) {
+        cap = cap ? cap * 2 : 256;
+        nv = realloc(v, cap * sizeof(*v));
+        if(!nv) {
+          rc = cg_error_set(err, CG_ENOMEM, "countries: out of memory");
+          break;
+        }
+        v = nv;
+      }
+      memcpy(v[*n].code, code, 3);
+      v[*n].groups = 0;
+      (*n)++;
+    }
+    if(bit >= 0)
+      v[*n - 1].groups |= 1u << bit;
+  }
+  cg_stmt_reset(st);
+  if(rc < 0) {
+    free(v);
+    *n = 0;
+    return rc;
+  }
+  *out = v;
+  return CG_OK;
+}

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/store.h"
+#include "rules/rules.h"
 
 int cg_seed_load(cg_store *db, const char *seed_dir, cg_error *err);
 
@@ -23,6 +24,12 @@ int cg_country_in_group(cg_store *db, const char *country, const char *grp,
  * or not known. */
 int cg_country_groups(cg_store *db, const char *country, const char *date,
                       unsigned *mask_out, cg_error *err);
+
+/* Every country with its group bits as of date (YYYY-MM-DD), in code
+ * order: what an unknown country fact may be (rules/rules.h
+ * cg_rules_world). *out is malloc()ed; the caller frees it. */
+int cg_country_world(cg_store *db, const char *date, cg_rules_country **out,
+                     size_t *n, cg_error *err);
 
 /* The ISO-2 code of the country called name (case-insensitive) in code;
  * "" if no country has that name (not an error). */

@@ -655,7 +655,7 @@ int cg_compile(cg_rules *pk)
   for(i = 0; i < pk->nrules; i++)
     if(pk->rules[i].action != CG_ACT_CLASSIFY)
       pk->rules[i].eccn_guard = eccn_guard(pk, &pk->rules[i]);
-  return CG_OK;
+  return cg_domain_build(pk);
 }
 
 /* Walks expression idx; reports a definition that reaches itself.

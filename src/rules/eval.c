@@ -14,6 +14,8 @@ enum { F = 0, T = 1, U = 2, SKIP = 3 };
 typedef struct ev {
   const cg_rules *pk;
   cg_facts *f;                /* the result's working copy */
+  uint64_t filled;            /* facts known only by completion: known()
+                                 is false for them (docs: "known") */
   uint64_t read;              /* facts read by the current rule */
   uint64_t unk;               /* unknown facts (and their causes) */
   uint64_t derived;           /* facts made unknown by classification */
@@ -270,6 +272,12 @@ static inline int ematch(ev *e, const cg_node *n)
 
   if(a.kind == CG_V_UNKNOWN)
     return U;
+  if(a.u.str[0] == '\001' && n->re_index >= 0) {
+    /* a completion's stand-in: matches the regexes of its index bits */
+    int bits = cg_domain_abstract(e->pk, e->pk->nodes[n->a].fact, a.u.str);
+    if(bits >= 0)
+      return (bits >> n->re_index) & 1 ? T : F;
+  }
   if(n->literal) {
     rc = literal_find(a.u.str, n->literal,
                       n->regex_flags & CG_PATTERN_CASELESS);
@@ -340,7 +348,9 @@ static int ebool(ev *e, int idx)
     return tri(&n->lit);
   case N_KNOWN:
     e->read |= BIT(n->fact);
-    return e->f->v[n->fact].kind != CG_V_UNKNOWN ? T : F;
+    return e->f->v[n->fact].kind != CG_V_UNKNOWN && !(e->filled & BIT(n->fact))
+               ? T
+               : F;
   case N_CMP:
     return ecmp(e, n);
   case N_IN:
@@ -496,6 +506,7 @@ static void apply_sets(ev *e, const cg_rule *r)
     const cg_set *s = &r->sets[i];
     e->f->v[s->fact] = e->pk->nodes[s->node].lit;
     e->derived &= ~BIT(s->fact);
+    e->filled &= ~BIT(s->fact);
   }
 }
 
@@ -649,12 +660,24 @@ static void apply_reliefs(const cg_rules *pk, cg_rules_result *res)
 int cg_rules_eval(const cg_rules *pack, const cg_facts *facts,
                   cg_rules_result *res, cg_error *err)
 {
+  return cg_rules_eval_given(pack, facts, facts, res, err);
+}
+
+int cg_rules_eval_given(const cg_rules *pack, const cg_facts *given,
+                        const cg_facts *facts, cg_rules_result *res,
+                        cg_error *err)
+{
   ev e;
   size_t k;
   uint32_t eccn_bit = 0;
+  int i;
 
   e.pk = pack;
   e.f = &res->facts;
+  e.filled = 0;
+  for(i = 0; given != facts && i < CG_F_COUNT; i++)
+    if(given->v[i].kind == CG_V_UNKNOWN && facts->v[i].kind != CG_V_UNKNOWN)
+      e.filled |= BIT(i);
   e.read = e.unk = e.derived = 0;
   e.ncand = e.cand_open = 0;
   e.eccn_interned = 0;
@@ -667,13 +690,15 @@ int cg_rules_eval(const cg_rules *pack, const cg_facts *facts,
   res->truncated = 0;
   res->eccn_missing = 0;
   res->missing = 0;
+  res->completions = 0;
+  res->uncertain = 0;
+  res->nalts = 0;
 
   e.memo_valid = 0;
   classify(&e, res);
   e.memo_valid = 0; /* classification may have changed facts */
   res->eccn = res->facts.v[CG_F_ECCN];
   if(e.eccn_interned) {
-    int i;
     for(i = 0; i < pack->neccn; i++)
       if(pack->eccn_vals[i] == res->eccn.u.str)
         eccn_bit = (uint32_t)1 << i;

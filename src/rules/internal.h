@@ -109,6 +109,8 @@ typedef struct cg_node {
                          parenthesised operand of the same kind is
                          spliced in */
   size_t nkids;
+  int re_index; /* N_MATCH on a fact: its regex's index in that fact's
+                   domain (domain.c), else -1 */
 } cg_node;
 
 /* ---- Rules and the pack ---------------------------------------------- */
@@ -165,6 +167,25 @@ typedef struct cg_file {
   size_t len;
 } cg_file;
 
+/* What the pack can tell apart of one fact's values (domain.c): the
+ * stand-ins from which sound.c completes an unknown fact. */
+typedef struct cg_domain {
+  int unsplittable; /* 1: cannot be completed (compared with another
+                       fact or an expression, or too many literals) */
+  double *pts;      /* number/date: sorted distinct thresholds */
+  size_t npts;
+  const char **strs; /* string: literals it is compared with (borrowed) */
+  size_t nstrs;
+  int res[4]; /* string: node index of each distinct regex */
+  size_t nres;
+  char **abs; /* string: 2^nres labels "\1a value matching ..."
+                 standing for a value equal to no literal that
+                 matches exactly the regexes of its index bits */
+  size_t nabs;
+  const char **codes; /* country: codes it is compared with (borrowed) */
+  size_t ncodes;
+} cg_domain;
+
 struct cg_rules {
   cg_file *files;
   size_t nfiles;
@@ -180,6 +201,8 @@ struct cg_rules {
   size_t ndefs, dcap;
   const char *eccn_vals[32]; /* distinct classify values (interned) */
   int neccn;
+  cg_domain dom[CG_F_COUNT]; /* per fact: what completes it */
+  unsigned used_groups;      /* country groups any rule reads */
 };
 
 /* ---- Parser state (parser.c: rules and defines; parser_expr.c:
@@ -268,6 +291,26 @@ int cg_rules_read_file(const char *path, char **out, size_t *len,
  * and/or chains, computes eccn guards and literal regex fast paths.
  * CG_OK or CG_ENOMEM. */
 int cg_compile(cg_rules *pack);
+
+/* ---- Completing unknown facts (domain.c, sound.c) --------------------- */
+
+/* Builds pk->dom from the compiled pack. CG_OK or CG_ENOMEM. */
+int cg_domain_build(cg_rules *pk);
+void cg_domain_free(cg_rules *pk);
+/* The values that stand for every value of `fact` the pack can tell
+ * apart (countries: classes of the given ones; none without them). Writes at
+ * most cap; returns the number written, 0 if the fact cannot be
+ * completed. Strings borrow from the pack. */
+size_t cg_domain_values(const cg_rules *pk, int fact,
+                        const cg_rules_country *countries, size_t ncountries,
+                        cg_value *out, size_t cap);
+/* Index bits of an abstract string value of `fact`, or -1 if s is not
+ * one (an ordinary string). */
+int cg_domain_abstract(const cg_rules *pk, int fact, const char *s);
+/* "chip.tpp < 1600", "1600 < chip.tpp < 2400", "dest = CN",
+ * "customer.hq is a country in D:5 (e.g. CN)" for a completion value. */
+void cg_domain_describe(const cg_rules *pk, int fact, const cg_value *v,
+                        char *buf, size_t size);
 
 /* Frees the pack's internals (used by cg_rules_free). */
 void cg_pack_free_parts(cg_rules *pack);

@@ -266,6 +266,7 @@ void cg_pack_free_parts(cg_rules *pk)
   free(pk->files);
   free(pk->classify);
   free(pk->decide);
+  cg_domain_free(pk);
 }
 
 void cg_rules_free(cg_rules *pack)

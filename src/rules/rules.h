@@ -183,6 +183,17 @@ typedef struct cg_rules_fired {
   unsigned trace_len; /* number of items */
 } cg_rules_fired;
 
+/* One other outcome some completion of the unknown facts gives, with
+ * the completion that gives it (the facts it had to fix). */
+#define CG_RULES_MAX_ALTS  8
+#define CG_RULES_ALT_FACTS 8
+typedef struct cg_rules_alt {
+  cg_outcome outcome;
+  unsigned nfacts;
+  int fact[CG_RULES_ALT_FACTS];       /* CG_F_* ids */
+  cg_value value[CG_RULES_ALT_FACTS]; /* strings borrow from the pack */
+} cg_rules_alt;
+
 typedef struct cg_rules_result {
   const cg_rules *pack;  /* the pack evaluated */
   cg_outcome outcome;    /* the decision */
@@ -192,7 +203,14 @@ typedef struct cg_rules_result {
   uint64_t missing;      /* union of missing over decisive holds */
   size_t nfired;         /* entries used */
   int truncated;         /* 1 if entries or trace items were dropped */
-  cg_facts facts;        /* working copy, after `set` effects */
+  unsigned completions;  /* completions of the unknown facts evaluated by
+                            cg_rules_decide (0: none needed) */
+  int uncertain;         /* 1: some unknown fact could not be completed
+                            (no stand-ins, or the budget ran out): the
+                            outcome is `hold` naming it */
+  size_t nalts;          /* other outcomes of some completion */
+  cg_rules_alt alts[CG_RULES_MAX_ALTS];
+  cg_facts facts; /* working copy, after `set` effects */
   cg_rules_fired fired[CG_RULES_MAX_FIRED];
   unsigned ntrace;
   cg_trace_item trace[CG_RULES_MAX_TRACE];
@@ -206,6 +224,65 @@ typedef struct cg_rules_result {
  * invalid UTF-8 in a fact string). */
 int cg_rules_eval(const cg_rules *pack, const cg_facts *facts,
                   cg_rules_result *res, cg_error *err);
+
+/* Like cg_rules_eval, except that known(f) asks whether f is known in
+ * `given` (the order's data as given) while every other read sees
+ * `facts` (a completion of it). This is how one completion is judged. */
+int cg_rules_eval_given(const cg_rules *pack, const cg_facts *given,
+                        const cg_facts *facts, cg_rules_result *res,
+                        cg_error *err);
+
+/* ---- Sound decisions under unknown facts (docs/rule-language.md) ------ */
+
+/* A country that exists, with its groups as of the order date: the
+ * values an unknown country fact can take. */
+typedef struct cg_rules_country {
+  char code[3];
+  unsigned groups; /* CG_GROUP_* */
+} cg_rules_country;
+
+/* What the pack alone does not know. */
+typedef struct cg_rules_world {
+  /* The countries that exist, with their groups as of the order date:
+   * a borrowed array that must outlive the call. Asked only when an
+   * unknown country fact must be completed. NULL hook: such a fact is
+   * not completed (the outcome holds). CG_OK or an error (err set). */
+  int (*countries)(void *ud, const cg_rules_country **out, size_t *n,
+                   cg_error *err);
+  /* 1 when a licence held for the order covers it classified as `eccn`
+   * (NULL: unclassified), 0 when none does, <0 on error (err set).
+   * NULL hook: no licence is held. */
+  int (*covers)(void *ud, const char *eccn, cg_error *err);
+  void *ud;
+  unsigned budget; /* completions to try at most; 0 = 4096 */
+} cg_rules_world;
+
+/* The decision for one order, sound under unknown facts: evaluates the
+ * facts (into *res, which explains it); when a condition is unknown,
+ * completes the unknown facts it read with every value the pack can tell
+ * apart and judges each completion, licences applied. The outcome is
+ * the one every completion agrees on; if they disagree and any would
+ * ship (nlr, exception, licensed, notify), `hold` naming the facts in
+ * res->missing; otherwise the most severe, the others in res->alts.
+ * Entries a held licence covers are marked licensed when the decision
+ * is `licensed`. Allocates one scratch result while completing.
+ * Returns CG_OK, CG_ENOMEM, CG_EPATTERN, or the hook's error. */
+int cg_rules_decide(const cg_rules *pack, const cg_facts *facts,
+                    const cg_rules_world *world, cg_rules_result *res,
+                    cg_error *err);
+
+/* The stand-ins cg_rules_decide completes an unknown `fact` with: one
+ * value per class of values the pack can tell apart (countries: one per
+ * class of the given countries). Writes at most cap; returns how many,
+ * 0 when the fact cannot be completed. Strings borrow from the pack. */
+size_t cg_rules_fact_values(const cg_rules *pack, int fact,
+                            const cg_rules_country *countries,
+                            size_t ncountries, cg_value *out, size_t cap);
+
+/* "order.export_from_us = true", "1600 < chip.tpp < 2400": the j-th fact
+ * of an alternative, for people. */
+void cg_rules_alt_describe(const cg_rules_result *res, const cg_rules_alt *a,
+                           unsigned j, char *buf, size_t size);
 
 /* Marks entry i licensed (only if licensable); CG_EINVAL otherwise. */
 int cg_rules_result_mark_licensed(cg_rules_result *res, size_t i);

@@ -13,6 +13,8 @@
  *     fired EAR.3A090.a, EAR.742.6.dest   # exact set of decisive rules
  *     eccn 3A090.a               # or `unknown`
  *     missing chip.pd            # facts a hold must name
+ *     otherwise license_required # what other completions of the
+ *                                # unknown facts give (exact set)
  *
  * Country groups come from groups.test-data at the top of the rules dir:
  *   CC GROUP[,GROUP...] [from YYYY-MM-DD] [until YYYY-MM-DD]
@@ -44,6 +46,7 @@ typedef struct tcase {
   char *fired; /* NULL = not checked */
   char *eccn;
   char *missing;
+  char *otherwise; /* outcomes other completions must give */
   int active;
 } tcase;
 
@@ -368,6 +371,40 @@ static size_t check_missing(const tcase *c, const cg_rules_result *res,
   return off;
 }
 
+/* `otherwise`: the exact set of outcomes that some completion of the
+ * unknown facts gives besides the decision. Same contract as
+ * check_fired. */
+static size_t check_otherwise(const tcase *c, const cg_rules_result *res,
+                              char *msg, size_t size, size_t off)
+{
+  char buf[1024];
+  char *tok, *save = NULL;
+  unsigned want = 0, got = 0;
+  size_t i;
+  int o;
+
+  snprintf(buf, sizeof(buf), "%s", c->otherwise);
+  for(tok = strtok_r(buf, ", \t", &save); tok;
+      tok = strtok_r(NULL, ", \t", &save)) {
+    o = cg_outcome_parse(tok);
+    if(o < 0 || o == CG_OUT_NONE)
+      return off + (size_t)snprintf(msg + off, size - off,
+                                    "; unknown outcome '%s' in otherwise",
+                                    tok);
+    want |= 1u << o;
+  }
+  for(i = 0; i < res->nalts; i++)
+    got |= 1u << res->alts[i].outcome;
+  for(o = 0; o < CG_OUT_NONE && off < size; o++)
+    if((want ^ got) & (1u << o))
+      off += (size_t)snprintf(msg + off, size - off,
+                              (want & (1u << o))
+                                  ? "; no completion gives %s"
+                                  : "; a completion gives %s unexpectedly",
+                              cg_outcome_name((cg_outcome)o));
+  return off;
+}
+
 /* Compares the result with the case's expectations: every mismatch is
  * appended to msg ("; ..."). Returns 0 when all hold. */
 static size_t check_case(const tcase *c, const cg_rules_result *res, char *msg,
@@ -393,6 +430,8 @@ static size_t check_case(const tcase *c, const cg_rules_result *res, char *msg,
   }
   if(c->missing && off < size)
     off = check_missing(c, res, msg, size, off);
+  if(c->otherwise && off < size)
+    off = check_otherwise(c, res, msg, size, off);
   return off;
 }
 
@@ -415,19 +454,97 @@ static void explain(const cg_rules_result *res, char *msg, size_t size)
                                 : cg_outcome_name(x->outcome),
                             x->relieved ? "(relieved)" : "");
   }
+  for(i = 0; i < res->nalts && off < size; i++) {
+    const cg_rules_alt *a = &res->alts[i];
+    unsigned j;
+    off +=
+        (size_t)snprintf(msg + off, size - off, "%s %s if",
+                         i ? ";" : "; otherwise", cg_outcome_name(a->outcome));
+    for(j = 0; j < a->nfacts && off < size; j++) {
+      char d[200];
+      cg_rules_alt_describe(res, a, j, d, sizeof(d));
+      off += (size_t)snprintf(msg + off, size - off, "%s %s", j ? "," : "", d);
+    }
+  }
   if(off < size)
     snprintf(msg + off, size - off, "]");
+}
+
+/* The countries an unknown country fact of a case can be: every code of
+ * the groups table with its groups as of the case's date, the US, and a
+ * country in no group. n is at most cap. */
+static size_t case_world(const runner *r, const cg_facts *f,
+                         cg_rules_country *out, size_t cap)
+{
+  const cg_value *d = &f->v[CG_F_ORDER_DATE];
+  int known = d->kind == CG_V_DATE;
+  size_t i, j, n = 0;
+  static const char *const extra[] = { "US", "ZZ" };
+
+  for(i = 0; i < r->groups->n + 2 && n < cap; i++) {
+    const char *code =
+        i < r->groups->n ? r->groups->v[i].code : extra[i - r->groups->n];
+    for(j = 0; j < n; j++)
+      if(strcmp(out[j].code, code) == 0)
+        break;
+    if(j < n)
+      continue;
+    memcpy(out[n].code, code, 3);
+    out[n].groups = groups_of(r->groups, code, known ? d->u.date : 0, known);
+    n++;
+  }
+  return n;
+}
+
+/* " (left unknown: a, b)": the facts the case did not give that a rule
+ * read, so an author sees why a case held or went another way. */
+static void left_unknown(const cg_rules_result *res, const cg_facts *f,
+                         char *msg, size_t size)
+{
+  uint64_t m = 0;
+  size_t off = strlen(msg);
+  unsigned i;
+  char names[600];
+
+  for(i = 0; i < res->nfired; i++)
+    m |= res->fired[i].missing;
+  m |= res->missing;
+  for(i = 0; i < CG_F_COUNT; i++)
+    if(i == CG_F_ECCN || f->v[i].kind != CG_V_UNKNOWN)
+      m &= ~((uint64_t)1 << i);
+  if(!m || off >= size)
+    return;
+  cg_rules_mask_names(m, names, sizeof(names));
+  snprintf(msg + off, size - off, " (left unknown: %s)", names);
+}
+
+typedef struct case_countries {
+  cg_rules_country v[256];
+  size_t n;
+} case_countries;
+
+static int world_countries(void *ud, const cg_rules_country **out, size_t *n,
+                           cg_error *err)
+{
+  const case_countries *cc = ud;
+
+  (void)err;
+  *out = cc->v;
+  *n = cc->n;
+  return CG_OK;
 }
 
 static void run_case(runner *r, const tcase *defs, const tcase *c)
 {
   cg_rules_result *res = r->res;
+  case_countries countries;
+  cg_rules_world w;
   cg_facts f;
   char copies[CG_F_COUNT][256];
   char msg[2048];
   cg_error err;
 
-  if(c->expect < 0 && !c->fired && !c->eccn && !c->missing) {
+  if(c->expect < 0 && !c->fired && !c->eccn && !c->missing && !c->otherwise) {
     fail_at(r, c->line,
             "case \"%s\" checks nothing: expected expect, fired, eccn "
             "or missing",
@@ -439,7 +556,11 @@ static void run_case(runner *r, const tcase *defs, const tcase *c)
     r->failed++;
     return;
   }
-  if(cg_rules_eval(r->pack, &f, res, &err) != CG_OK) {
+  memset(&w, 0, sizeof(w));
+  countries.n = case_world(r, &f, countries.v, 256);
+  w.countries = world_countries;
+  w.ud = &countries;
+  if(cg_rules_decide(r->pack, &f, &w, res, &err) != CG_OK) {
     fail_at(r, c->line, "case \"%s\": evaluation failed: %s", c->name,
             err.msg);
     r->failed++;
@@ -450,6 +571,7 @@ static void run_case(runner *r, const tcase *defs, const tcase *c)
     return;
   }
   explain(res, msg, sizeof(msg));
+  left_unknown(res, &f, msg, sizeof(msg));
   r->failed++;
   fail_at(r, c->line, "case \"%s\"%s", c->name, msg);
 }
@@ -548,10 +670,12 @@ static int run_file(runner *r, char *text)
       c.eccn = rest;
     else if(strcmp(word, "missing") == 0)
       c.missing = rest;
+    else if(strcmp(word, "otherwise") == 0)
+      c.otherwise = rest;
     else {
       fail_at(r, lineno,
               "unknown test keyword '%s': expected expect, "
-              "fired, eccn, missing or FACT = VALUE",
+              "fired, eccn, missing, otherwise or FACT = VALUE",
               word);
       r->failed++;
       c.active = 2;
