@@ -85,19 +85,26 @@ static int covers(explorer *x, const cg_rules_result *res)
   return a;
 }
 
+static int needs_license(const cg_rules_result *res)
+{
+  size_t i;
+
+  for(i = 0; i < res->nfired; i++) {
+    const cg_rules_fired *e = &res->fired[i];
+    if(e->licensable && e->decisive == 1 && !e->relieved)
+      return 1;
+  }
+  return 0;
+}
+
 /* The outcome of a result whose conditions are all decided, with a held
  * licence applied to its requirements. <0 on the hook's error. */
 static int judge(explorer *x, cg_rules_result *res)
 {
   size_t i;
-  int need = 0, c;
+  int c;
 
-  for(i = 0; i < res->nfired; i++) {
-    const cg_rules_fired *e = &res->fired[i];
-    if(e->licensable && e->decisive == 1 && !e->relieved)
-      need = 1;
-  }
-  if(!need)
+  if(!needs_license(res))
     return (int)res->outcome;
   c = covers(x, res);
   if(c <= 0)
@@ -117,14 +124,15 @@ static void note(explorer *x, int outcome, const path *p)
   x->seen |= 1u << outcome;
 }
 
-/* Lowest fact of mask that the input left unknown and that can be
- * completed; -1 if none. */
-static int pick(const explorer *x, uint64_t mask, uint64_t *stuck)
+/* Lowest fact of mask still unknown on this path that can be completed;
+ * -1 if none. */
+static int pick(const explorer *x, const cg_facts *cur, uint64_t mask,
+                uint64_t *stuck)
 {
   while(mask) {
     int f = __builtin_ctzll(mask);
     mask &= mask - 1;
-    if(x->given->v[f].kind != CG_V_UNKNOWN || f == CG_F_ECCN)
+    if(cur->v[f].kind != CG_V_UNKNOWN || f == CG_F_ECCN)
       continue;
     if(x->pk->dom[f].unsplittable ||
        (cg_fact_kind(f) == CG_V_COUNTRY && (!x->w || !x->w->countries))) {
@@ -154,7 +162,13 @@ static int explore(explorer *x, cg_facts *cur, path *p)
     return cg_error_set(x->err, CG_ENOMEM,
                         "rules: too many fired rules to decide soundly");
   open = open_facts(x->scratch, &any);
-  f = any ? pick(x, open, &stuck) : -1;
+  if(x->scratch->eccn.kind == CG_V_UNKNOWN && x->w && x->w->covers &&
+     needs_license(x->scratch)) {
+    /* whether a licence covers it depends on the classification */
+    open |= x->scratch->eccn_missing;
+    any |= x->scratch->eccn_missing != 0;
+  }
+  f = any ? pick(x, cur, open, &stuck) : -1;
   if(f < 0) {
     x->leaves++;
     if(any) {
@@ -285,6 +299,9 @@ int cg_rules_decide(const cg_rules *pack, const cg_facts *facts,
   x.cover_null = -1;
   x.budget = world && world->budget ? world->budget : DEFAULT_BUDGET;
   (void)open_facts(res, &any);
+  if(res->eccn.kind == CG_V_UNKNOWN && world && world->covers &&
+     needs_license(res))
+    any |= res->eccn_missing != 0;
   if(!any) {
     rc = judge(&x, res);
     return rc < 0 ? rc : CG_OK;
