@@ -4,6 +4,7 @@
  * migration of the clearances before 0006, and bad input that leaves the
  * database as it was. */
 #include "helpers.h"
+#include "decide/decision.h"
 #include "screen/screen.h"
 
 #include <stdarg.h>
@@ -181,6 +182,35 @@ START_TEST(test_two_person_rule)
          "\"reviewer\":\"carol\"", (char *)NULL);
   /* The parent's hit is the subsidiary's own to clear. */
   expect("Kestrel Subsidiary GmbH", "deny", 20, (char *)NULL);
+}
+END_TEST
+
+/* The document `check` printed reads back (clearances included) and
+ * writes the same bytes: what the audit log and reports rely on. */
+START_TEST(test_decision_round_trip)
+{
+  cg_decision d;
+  cg_error err = { 0 };
+  char *out = NULL, *again = NULL;
+  size_t n = 0, len;
+
+  clear("Kestrel Denied Trading Ltd", "t-dpl", "alice", 0, NULL);
+  clear("Kestrel Denied Trading Ltd", "t-dpl", "bob", 0, NULL);
+  ck_assert_int_eq(check("Kestrel Denied Trading Ltd", &out), 0);
+  len = strcspn(out, "\n");
+  cg_decision_init(&d);
+  ck_assert_cg_ok(cg_decision_parse(out, len, &d, &err), &err);
+  ck_assert_uint_ge(d.nhits, 1);
+  ck_assert_uint_eq(d.hits[0].nclearances, 2);
+  ck_assert_str_eq(d.hits[0].clearances[1].reviewer, "bob");
+  ck_assert_int_eq(d.hits[0].clearances[1].id, 2);
+  ck_assert_str_eq(d.hits[0].list_kind, "denied");
+  ck_assert_cg_ok(cg_decision_write(&d, &again, &n, &err), &err);
+  ck_assert_uint_eq(n, len);
+  ck_assert_int_eq(memcmp(again, out, len), 0);
+  free(again);
+  free(out);
+  cg_decision_clear(&d);
 }
 END_TEST
 
@@ -369,6 +399,7 @@ static Suite *clearance_suite(void)
   tcase_set_timeout(cli, 120);
   tcase_add_test(cli, test_list_kinds);
   tcase_add_test(cli, test_two_person_rule);
+  tcase_add_test(cli, test_decision_round_trip);
   tcase_add_test(cli, test_revoke_and_history);
   tcase_add_test(cli, test_bad_input_unchanged);
   tcase_add_test(lib, test_migration_and_append_only);
