@@ -919,6 +919,10 @@ START_TEST(test_shared_pack_threads)
     cg_facts_set_country(&f[i], CG_F_CUSTOMER_PARENT_HQ, dests[i], groups[i]);
     cg_facts_set_bool(&f[i], CG_F_CUSTOMER_LISTED, 0);
     cg_facts_set_bool(&f[i], CG_F_CUSTOMER_SCREEN_HOLD, 0);
+    cg_facts_set_bool(&f[i], CG_F_CUSTOMER_DENIED, 0);
+    cg_facts_set_bool(&f[i], CG_F_CUSTOMER_BLOCKED, 0);
+    cg_facts_set_bool(&f[i], CG_F_CUSTOMER_UNVERIFIED, 0);
+    cg_facts_set_bool(&f[i], CG_F_CUSTOMER_MEU, 0);
     cg_facts_set_str(&f[i], CG_F_ORDER_ROLE, "distributor");
     cg_facts_set_str(&f[i], CG_F_ORDER_END_USE, "supercomputer");
     cg_facts_set_bool(&f[i], CG_F_ORDER_EXPORT_FROM_US, 1);

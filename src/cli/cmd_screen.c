@@ -1,12 +1,17 @@
 /* cmd_screen.c -- `chipgate screen NAME [--country CC] [--threshold X]
- * [--limit N] [--format text|json]` and `chipgate screen clear CUSTOMER
- * --entry ID --reason TEXT`; also the `import parties` kind. */
+ * [--limit N] [--format text|json]`, `chipgate screen clear CUSTOMER
+ * --entry ID --reason TEXT [--reviewer NAME]`, `screen revoke ID --reason
+ * TEXT [--reviewer NAME]` and `screen history [CUSTOMER] [--entry ID]`;
+ * also the `import parties` kind. */
 #include "cli/cmd.h"
 #include "core/json.h"
 #include "screen/screen.h"
 #include "model/seed.h"
 
 #include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,18 +101,45 @@ static void print_text(const char *query, const cg_screen_hits *hits)
   }
 }
 
+/* The reviewer a clearance names by default: the login name. */
+static const char *login_name(void)
+{
+  const char *name = getlogin();
+  struct passwd *pw;
+
+  if(name && *name)
+    return name;
+  name = getenv("USER");
+  if(name && *name)
+    return name;
+  pw = getpwuid(getuid());
+  return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : NULL;
+}
+
+static const char *const clear_help =
+    "usage: chipgate screen clear CUSTOMER --entry ID --reason TEXT "
+    "[--reviewer NAME]\n\n"
+    "Records that REVIEWER (default: your login name) checked the hit of "
+    "CUSTOMER\n(name or id) on list entry ID and found it a false "
+    "positive. A possible hit is\ncleared by one clearance; a sure hit "
+    "needs a second one by a different\nreviewer (two-person rule). "
+    "Clearances are kept with their history (screen\nhistory), last until "
+    "the entry changes, and can be revoked (screen revoke).\n";
+
 static int screen_clear(cg_cli *cli, int argc, char **argv)
 {
   static const struct option opts[] = {
     { "entry", required_argument, NULL, 'e' },
     { "reason", required_argument, NULL, 'r' },
+    { "reviewer", required_argument, NULL, 'w' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
-  const char *entry = NULL, *reason = NULL;
+  const char *entry = NULL, *reason = NULL, *reviewer = NULL;
   cg_error err = { 0 };
   cg_store *db = NULL;
-  int c, rc;
+  int64_t id = 0;
+  int c, rc, n = 0;
 
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
@@ -117,26 +149,150 @@ static int screen_clear(cg_cli *cli, int argc, char **argv)
     case 'r':
       reason = optarg;
       break;
+    case 'w':
+      reviewer = optarg;
+      break;
     case 'h':
-      printf("usage: chipgate screen clear CUSTOMER --entry ID --reason "
-             "TEXT\n\nRemembers that a hit of CUSTOMER on list entry ID is "
-             "a false positive;\nit no longer holds until the entry "
-             "changes.\n");
+      fputs(clear_help, stdout);
       return CLI_OK;
     default:
       return cli_usage("screen clear", "bad option");
     }
   }
-  if(argc - optind != 1 || !entry || !reason || !*reason)
+  if(argc - optind != 1 || !entry || !*entry)
     return cli_usage("screen clear",
                      "expected CUSTOMER, --entry ID and --reason TEXT");
+  if(!reason || strspn(reason, " \t") == strlen(reason))
+    return cli_usage("screen clear", "--reason TEXT is required (why the "
+                                     "hit is a false positive)");
+  if(!reviewer)
+    reviewer = login_name();
+  if(!reviewer)
+    return cli_usage("screen clear", "no login name: give --reviewer NAME");
   rc = cli_open_db(cli, &db, 0, &err);
   if(rc == CG_OK)
-    rc = cg_screen_clear(db, argv[optind], entry, reason, &err);
+    rc = cg_screen_clear(db, argv[optind], entry, reviewer, reason, &id, &n,
+                         &err);
   cg_store_close(db);
   if(rc != CG_OK)
     return cli_fail(&err);
-  printf("cleared %s for entry %s\n", argv[optind], entry);
+  printf("clearance #%lld: %s cleared %s for entry %s (%d reviewer%s in "
+         "force; a sure hit needs 2)\n",
+         (long long)id, reviewer, argv[optind], entry, n, n == 1 ? "" : "s");
+  return CLI_OK;
+}
+
+static int screen_revoke(cg_cli *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "reason", required_argument, NULL, 'r' },
+    { "reviewer", required_argument, NULL, 'w' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+  };
+  const char *reason = NULL, *reviewer = NULL;
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  char *end;
+  long long id;
+  int c, rc;
+
+  while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch(c) {
+    case 'r':
+      reason = optarg;
+      break;
+    case 'w':
+      reviewer = optarg;
+      break;
+    case 'h':
+      printf("usage: chipgate screen revoke CLEARANCE_ID --reason TEXT "
+             "[--reviewer NAME]\n\nRevokes a clearance (its id from "
+             "screen clear or screen history): the hit\nholds again unless "
+             "enough other clearances remain. The clearance stays in\nthe "
+             "history with who revoked it, when and why.\n");
+      return CLI_OK;
+    default:
+      return cli_usage("screen revoke", "bad option");
+    }
+  }
+  if(argc - optind != 1)
+    return cli_usage("screen revoke", "expected one CLEARANCE_ID");
+  id = strtoll(argv[optind], &end, 10);
+  if(*end || end == argv[optind] || id <= 0)
+    return cli_usage("screen revoke",
+                     "CLEARANCE_ID must be a positive number, not \"%s\"",
+                     argv[optind]);
+  if(!reason || strspn(reason, " \t") == strlen(reason))
+    return cli_usage("screen revoke", "--reason TEXT is required");
+  if(!reviewer)
+    reviewer = login_name();
+  if(!reviewer)
+    return cli_usage("screen revoke", "no login name: give --reviewer NAME");
+  rc = cli_open_db(cli, &db, 0, &err);
+  if(rc == CG_OK)
+    rc = cg_screen_revoke(db, (int64_t)id, reviewer, reason, &err);
+  cg_store_close(db);
+  if(rc != CG_OK)
+    return cli_fail(&err);
+  printf("clearance #%lld revoked by %s\n", id, reviewer);
+  return CLI_OK;
+}
+
+static void print_history(const cg_screen_clearances *h)
+{
+  size_t i;
+
+  if(!h->n)
+    printf("no clearances\n");
+  for(i = 0; i < h->n; i++) {
+    const cg_screen_clearance *c = &h->items[i];
+
+    printf("#%lld %s %s entry %s cleared by %s: %s\n", (long long)c->id,
+           c->cleared_at, c->customer, c->entry_id, c->reviewer, c->reason);
+    if(c->revoked_by)
+      printf("     revoked %s by %s: %s\n", c->revoked_at, c->revoked_by,
+             c->revoke_reason);
+  }
+}
+
+static int screen_history(cg_cli *cli, int argc, char **argv)
+{
+  static const struct option opts[] = { { "entry", required_argument, NULL,
+                                          'e' },
+                                        { "help", no_argument, NULL, 'h' },
+                                        { NULL, 0, NULL, 0 } };
+  const char *entry = NULL;
+  cg_screen_clearances h = { 0, NULL };
+  cg_error err = { 0 };
+  cg_store *db = NULL;
+  int c, rc;
+
+  while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch(c) {
+    case 'e':
+      entry = optarg;
+      break;
+    case 'h':
+      printf("usage: chipgate screen history [CUSTOMER] [--entry ID]\n\n"
+             "Lists every clearance recorded, oldest first, revoked ones "
+             "with who\nrevoked them, when and why.\n");
+      return CLI_OK;
+    default:
+      return cli_usage("screen history", "bad option");
+    }
+  }
+  if(argc - optind > 1)
+    return cli_usage("screen history", "expected at most one CUSTOMER");
+  rc = cli_open_db(cli, &db, 0, &err);
+  if(rc == CG_OK)
+    rc = cg_screen_clearance_history(
+        db, argc - optind == 1 ? argv[optind] : NULL, entry, &h, &err);
+  cg_store_close(db);
+  if(rc != CG_OK)
+    return cli_fail(&err);
+  print_history(&h);
+  cg_screen_clearances_free(&h);
   return CLI_OK;
 }
 
@@ -162,6 +318,10 @@ int cmd_screen(cg_cli *cli, int argc, char **argv)
 
   if(argc >= 2 && strcmp(argv[1], "clear") == 0)
     return screen_clear(cli, argc - 1, argv + 1);
+  if(argc >= 2 && strcmp(argv[1], "revoke") == 0)
+    return screen_revoke(cli, argc - 1, argv + 1);
+  if(argc >= 2 && strcmp(argv[1], "history") == 0)
+    return screen_history(cli, argc - 1, argv + 1);
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 'c':
@@ -188,7 +348,11 @@ int cmd_screen(cg_cli *cli, int argc, char **argv)
       printf("usage: chipgate screen NAME [--country CC] [--threshold X] "
              "[--limit N]\n                       [--format text|json]\n"
              "       chipgate screen clear CUSTOMER --entry ID --reason "
-             "TEXT\n\nScreens NAME against the imported restricted-party "
+             "TEXT [--reviewer NAME]\n"
+             "       chipgate screen revoke CLEARANCE_ID --reason TEXT "
+             "[--reviewer NAME]\n"
+             "       chipgate screen history [CUSTOMER] [--entry ID]\n\n"
+             "Screens NAME against the imported restricted-party "
              "lists (chipgate import\nparties). Matches at or above the "
              "threshold (default %.2f), best first;\na score >= %.2f (or "
              "an exact normalised name) is a sure hit.\nExit status: 0 no "

@@ -25,7 +25,7 @@ static const command commands[] = {
   { "report", cmd_report, "rebuild a report from the audit log" },
   { "sync", cmd_sync, "pull party lists or orders over HTTP(S)" },
   { "webhook", cmd_webhook, "manage webhook endpoints, deliver events" },
-  { "screen", cmd_screen, "screen a name against restricted-party lists" },
+  { "screen", cmd_screen, "screen a name; clear, revoke, list clearances" },
 };
 
 static void usage(FILE *f)

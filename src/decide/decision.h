@@ -119,6 +119,15 @@ typedef struct cg_decision_rule {
   cg_decision_trace *trace; /* sorted by fact name (the object's order) */
 } cg_decision_rule;
 
+/* A clearance in force on a hit ("clearances": written only when there
+ * is one): who cleared it, when and why (screen/screen.h). */
+typedef struct cg_decision_clearance {
+  int64_t id;             /* clearances.id */
+  const char *reviewer;   /* who */
+  const char *reason;     /* why */
+  const char *cleared_at; /* when, "YYYY-MM-DDTHH:MM:SSZ" ("at") */
+} cg_decision_clearance;
+
 /* One screening hit (screen/screen.h cg_screen_hit as decided on). */
 typedef struct cg_decision_hit {
   const char *list;                    /* list name */
@@ -137,9 +146,15 @@ typedef struct cg_decision_hit {
   const char *license_policy;          /* "" if none */
   const char *federal_register_notice; /* "" if none */
   const char *explain;                 /* how the tokens matched */
+  const char *list_kind;               /* "entity", "denied", "sdn",
+                                          "unverified", "meu", "other";
+                                          NULL: key absent (older docs) */
   int cleared;                         /* 0 or 1 */
   const char *clear_reason; /* written only when cleared (then may be
                                NULL: null) */
+  size_t nclearances;       /* clearances in force it relied on (a sure
+                               hit needs two reviewers to be cleared) */
+  cg_decision_clearance *clearances; /* nclearances, oldest first */
 } cg_decision_hit;
 
 /* The held licence that covered the order ("license": null if none). */

@@ -292,8 +292,39 @@ static int r_clear_reason(rd *r, const cg_json *v, char *base)
   return cgd_rd_str(r, v, &HIT_W(base)->clear_reason);
 }
 
+static const field clearance_fields[] = {
+  FLD(cg_decision_clearance, "at", F_STR, cleared_at),
+  FLD(cg_decision_clearance, "id", F_INT, id),
+  FLD(cg_decision_clearance, "reason", F_STR, reason),
+  FLD(cg_decision_clearance, "reviewer", F_STR, reviewer),
+};
+
+static const objdesc clearance_desc = { clearance_fields,
+                                        NFIELDS(clearance_fields), NULL,
+                                        sizeof(cg_decision_clearance) };
+
+static void w_clearances(wr *w, const char *key, const char *base)
+{
+  if(!HIT(base)->nclearances)
+    return; /* only a hit with clearances names them */
+  cgd_w_key(w, key);
+  cgd_w_array(w, &clearance_desc, HIT(base)->clearances,
+              HIT(base)->nclearances);
+}
+
+static int r_clearances(rd *r, const cg_json *v, char *base)
+{
+  void *items = NULL;
+  int rc =
+      cgd_rd_array(r, v, &clearance_desc, &items, &HIT_W(base)->nclearances);
+
+  HIT_W(base)->clearances = items;
+  return rc;
+}
+
 static const field hit_fields[] = {
   CUS("clear_reason", w_clear_reason, r_clear_reason),
+  CUS("clearances", w_clearances, r_clearances),
   FLD(cg_decision_hit, "cleared", F_BOOL, cleared),
   FLD(cg_decision_hit, "country", F_STR, country),
   FLD(cg_decision_hit, "entity_list", F_BOOL, entity_list),
@@ -305,6 +336,7 @@ static const field hit_fields[] = {
   FLD(cg_decision_hit, "license_policy", F_STR, license_policy),
   FLD(cg_decision_hit, "license_requirement", F_STR, license_requirement),
   FLD(cg_decision_hit, "list", F_STR, list),
+  OPTF(cg_decision_hit, "list_kind", F_STR, list_kind),
   CUS("matched", w_matched, r_matched),
   FLD(cg_decision_hit, "matched_name", F_STR, matched_name),
   FLD(cg_decision_hit, "name", F_STR, name),

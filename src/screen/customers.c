@@ -1,6 +1,6 @@
 /* customers.c -- screening of stored customers (and their parents),
- * cached per lists version in `screenings`, and clearances of false
- * positives in `screen_clearances`. */
+ * cached per lists version in `screenings`; the clearances of false
+ * positives are applied by clearances.c. */
 #include "screen/screen.h"
 #include "screen/internal.h"
 
@@ -78,44 +78,11 @@ static int hits_from_json(const cg_json *arr, cg_screen_hits *out,
     h->sure = cg_json_is_true(cg_json_get(o, "sure"));
     h->on_parent = cg_json_is_true(cg_json_get(o, "on_parent"));
     h->entity_list = cg_screen_is_entity_list(h->list);
+    h->kind = cg_screen_list_kind(h->list);
     h->footnotes = cg_screen_footnotes(h->license_requirement);
     out->n++;
   }
   return CG_OK;
-}
-
-/* Sets cleared/clear_reason from screen_clearances. */
-static int apply_clearances(cg_store *db, int64_t customer,
-                            cg_screen_hits *hits, cg_error *err)
-{
-  cg_stmt *st = NULL;
-  size_t i;
-  int rc;
-
-  rc = cg_store_cached(db, &st,
-                       "SELECT reason FROM screen_clearances WHERE "
-                       "customer_id = ?1 AND entry_id = ?2 AND "
-                       "content_hash = ?3 ORDER BY id DESC LIMIT 1",
-                       err);
-  for(i = 0; rc == CG_OK && i < hits->n; i++) {
-    cg_screen_hit *h = &hits->items[i];
-
-    rc = cg_stmt_bind_int(st, 1, customer, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 2, h->entry_id, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 3, h->content_hash, err);
-    if(rc != CG_OK)
-      break;
-    rc = cg_stmt_step(st, err);
-    if(rc == 1) {
-      h->cleared = 1;
-      h->clear_reason = cg_sc_sdup(cg_stmt_text(st, 0));
-    }
-    cg_stmt_reset(st);
-    rc = rc < 0 ? rc : CG_OK;
-  }
-  return rc;
 }
 
 /* A customer as screened: names and countries (malloc'ed, may be NULL
@@ -283,66 +250,9 @@ int cg_screen_customer(cg_screener *s, int64_t customer_id, double threshold,
     rc = store_hits(s->db, customer_id, lists, threshold, c.key, out, err);
 clear:
   if(rc == CG_OK)
-    rc = apply_clearances(s->db, customer_id, out, err);
+    rc = cg_sc_apply_clearances(s->db, customer_id, out, err);
   if(rc != CG_OK)
     cg_screen_hits_free(out);
   subject_free(&c);
   return rc;
-}
-
-int cg_screen_clear(cg_store *db, const char *customer, const char *entry_id,
-                    const char *reason, cg_error *err)
-{
-  cg_stmt *st = NULL, *ins = NULL;
-  int64_t cid = 0;
-  int rc, found = 0;
-
-  if(!reason || !*reason)
-    return cg_error_set(err, CG_EINVAL, "screen clear: a reason is required");
-  rc = cg_customer_find_ref(db, customer, &cid, err);
-  if(rc != CG_OK)
-    return rc;
-  if(cid == 0)
-    return cg_error_set(err, CG_ENOTFOUND, "screen clear: no customer \"%s\"",
-                        customer);
-  rc = cg_store_begin(db, err);
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_store_prepare(db, &st,
-                        "SELECT DISTINCT content_hash FROM parties WHERE "
-                        "entry_id = ?1",
-                        err);
-  if(rc == CG_OK)
-    rc = cg_store_prepare(db, &ins,
-                          "INSERT OR REPLACE INTO screen_clearances("
-                          "customer_id, entry_id, content_hash, reason) "
-                          "VALUES(?1, ?2, ?3, ?4)",
-                          err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 1, entry_id, err);
-  while(rc >= 0 && (rc = cg_stmt_step(st, err)) == 1) {
-    found++;
-    rc = cg_stmt_bind_int(ins, 1, cid, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(ins, 2, entry_id, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(ins, 3, cg_stmt_text(st, 0), err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(ins, 4, reason, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_run(ins, err);
-    if(rc != CG_OK)
-      break;
-    rc = 1;
-  }
-  cg_stmt_finalize(st);
-  cg_stmt_finalize(ins);
-  if(rc == 0 && !found)
-    rc = cg_error_set(err, CG_ENOTFOUND, "screen clear: no list entry \"%s\"",
-                      entry_id);
-  if(rc < 0) {
-    cg_store_rollback(db);
-    return rc;
-  }
-  return cg_store_commit(db, err);
 }

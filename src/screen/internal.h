@@ -163,6 +163,12 @@ int cg_sc_index(cg_screener *s, cg_sx **out, char lists[65], cg_error *err);
 int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
                   const char *country, double threshold, size_t limit,
                   int on_parent, cg_screen_hits *out, cg_error *err);
+/* Frees n clearances and the array (NULL is fine). */
+void cg_sc_clearances_free(cg_screen_clearance *c, size_t n);
+/* Sets each hit's clearances in force and cleared/clear_reason
+ * (clearances.c). */
+int cg_sc_apply_clearances(cg_store *db, int64_t customer,
+                           cg_screen_hits *hits, cg_error *err);
 /* qsort order of hits: best score first, then entry id. */
 int cg_sc_hit_cmp(const void *a, const void *b);
 

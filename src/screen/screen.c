@@ -128,6 +128,7 @@ static void hit_free(cg_screen_hit *h)
   free(h->content_hash);
   free(h->explain);
   free(h->clear_reason);
+  cg_sc_clearances_free(h->clear, h->nclear);
   memset(h, 0, sizeof(*h));
 }
 
@@ -152,6 +153,44 @@ char *cg_sc_sdup(const char *s)
 int cg_screen_is_entity_list(const char *list)
 {
   return list && strstr(list, "Entity List") != NULL;
+}
+
+/* By the CSL's list names (its `source` column) and the OFAC import's
+ * SDN_LIST. "Non-SDN ..." lists are not the SDN list. */
+int cg_screen_list_kind(const char *list)
+{
+  if(!list)
+    return CG_LIST_OTHER;
+  if(cg_screen_is_entity_list(list))
+    return CG_LIST_ENTITY;
+  if(strstr(list, "Denied Persons List"))
+    return CG_LIST_DENIED;
+  if(strstr(list, "Specially Designated Nationals") &&
+     strncmp(list, "Non-SDN", 7) != 0)
+    return CG_LIST_SDN;
+  if(strstr(list, "Unverified List"))
+    return CG_LIST_UNVERIFIED;
+  if(strstr(list, "Military End User") || strstr(list, "Military End-User"))
+    return CG_LIST_MEU;
+  return CG_LIST_OTHER;
+}
+
+const char *cg_screen_list_kind_name(int kind)
+{
+  switch(kind) {
+  case CG_LIST_ENTITY:
+    return "entity";
+  case CG_LIST_DENIED:
+    return "denied";
+  case CG_LIST_SDN:
+    return "sdn";
+  case CG_LIST_UNVERIFIED:
+    return "unverified";
+  case CG_LIST_MEU:
+    return "meu";
+  default:
+    return "other";
+  }
 }
 
 int cg_screen_footnotes(const char *s)
@@ -229,6 +268,7 @@ static int load_hit(cg_store *db, uint32_t name_id, cg_screen_hit *h,
        !h->federal_register_notice || !h->content_hash || !h->matched_name)
       rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
     h->entity_list = cg_screen_is_entity_list(h->list);
+    h->kind = cg_screen_list_kind(h->list);
     h->footnotes = cg_screen_footnotes(h->license_requirement);
   }
   cg_stmt_reset(st);

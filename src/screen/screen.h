@@ -5,9 +5,10 @@
  * src/screen/ (and the benchmark).
  *
  * Tables owned (the only module with SQL on them): list_versions,
- * parties, party_names, screen_index, screen_tokens, screenings and
- * screen_clearances. A list re-screening during `sync lists` also holds
- * orders (cg_order_hold_pending, model/order.h) through cg_screen_sync_ops.
+ * parties, party_names, screen_index, screen_tokens, screenings,
+ * clearances and clearance_revocations. A list re-screening during `sync
+ * lists` also holds orders (cg_order_hold_pending, model/order.h) through
+ * cg_screen_sync_ops.
  *
  * Import: each import replaces one source's list (e.g. "csl", "ofac") in
  * one transaction, records a list version and rebuilds the search index;
@@ -29,9 +30,13 @@
  * CG_SCREEN_SURE (or when the normalised names are equal) and *possible*
  * between the threshold and that.
  *
- * Which hits are the Entity List: cg_screen_hit.entity_list is set when
- * the list name contains "Entity List" (CSL: "Entity List (EL) - Bureau
- * of Industry and Security"). Footnotes are read from the
+ * Which list a hit is on: cg_screen_hit.kind (cg_screen_list_kind) from
+ * the list name, the CSL's `source` column: Entity List, Denied Persons
+ * List, SDN (the CSL's "Specially Designated Nationals (SDN) - Treasury
+ * Department" and every OFAC import), Unverified List, Military End User
+ * List, or another list. cg_screen_hit.entity_list is set when the list
+ * name contains "Entity List" (CSL: "Entity List (EL) - Bureau of
+ * Industry and Security"). Footnotes are read from the
  * license_requirement text by cg_screen_footnotes(): "734.9(e)(1)" /
  * "734.9(e)1" is footnote 1 (Huawei FDP rule, §734.9(e)(1)); "734.9(e)(2)"
  * or a requirement that cites "734.9(e)" and ends in footnote mark 4 is
@@ -128,6 +133,40 @@ int cg_screen_lists_version(cg_store *db, char out[65], cg_error *err);
 
 /* ==== Screening ======================================================= */
 
+/* What list a hit is on (cg_screen_list_kind): each means something
+ * different to a decision (docs/regulations.md R6). */
+enum {
+  CG_LIST_OTHER = 0,  /* SSI, ISN, DTC, FSE, CMIC, ...: review */
+  CG_LIST_ENTITY,     /* Entity List, 15 CFR 744.11, Supp. 4 to part 744 */
+  CG_LIST_DENIED,     /* Denied Persons List, 15 CFR 764.3(a)(2) */
+  CG_LIST_SDN,        /* OFAC SDN: blocked (31 CFR chapter V) */
+  CG_LIST_UNVERIFIED, /* Unverified List, 15 CFR 744.15 */
+  CG_LIST_MEU         /* Military End-User List, 15 CFR 744.21 */
+};
+
+/* One clearance: a reviewer found a hit of a customer on a list entry a
+ * false positive. Strings are owned by the struct (freed with the hits
+ * or the clearance list holding it); the revoke fields are NULL while
+ * the clearance is in force. */
+typedef struct cg_screen_clearance {
+  int64_t id;          /* clearances.id, what `screen revoke` names */
+  int64_t customer_id; /* the customer cleared */
+  char *customer;      /* its name (history only, else NULL) */
+  char *entry_id;      /* the list entry */
+  char *content_hash;  /* the entry's content when cleared */
+  char *reviewer;      /* who cleared it */
+  char *reason;        /* why (never empty) */
+  char *cleared_at;    /* "YYYY-MM-DDTHH:MM:SSZ" */
+  char *revoked_by;    /* NULL if in force */
+  char *revoke_reason; /* NULL if in force */
+  char *revoked_at;    /* NULL if in force */
+} cg_screen_clearance;
+
+typedef struct cg_screen_clearances {
+  size_t n;                   /* clearances, oldest first */
+  cg_screen_clearance *items; /* n of them */
+} cg_screen_clearances;
+
 typedef struct cg_screen_hit {
   char *list;                    /* e.g. "Entity List (EL) - Bureau ..." */
   char *source;                  /* import source, e.g. "csl" */
@@ -141,14 +180,17 @@ typedef struct cg_screen_hit {
   char *federal_register_notice; /* "" if none */
   char *content_hash;            /* changes when the entry changes */
   char *explain;                 /* which tokens matched how */
-  char *clear_reason;            /* set when cleared, else NULL */
+  char *clear_reason;            /* latest reason when cleared, else NULL */
+  size_t nclear;                 /* clearances in force on this hit */
+  cg_screen_clearance *clear;    /* nclear, oldest first (NULL if none) */
   double score;                  /* [0, 1] */
   int via_alias;                 /* matched an alias, not the main name */
   int sure;                      /* score >= CG_SCREEN_SURE or exact */
   int entity_list;               /* list contains "Entity List" */
+  int kind;                      /* CG_LIST_* of list */
   int footnotes;                 /* CG_SCREEN_FN* bits */
   int on_parent;                 /* customer screening: hit the parent */
-  int cleared;                   /* a clearance covers this pair */
+  int cleared; /* cleared: possible hit by 1 reviewer, sure by 2 */
 } cg_screen_hit;
 
 typedef struct cg_screen_hits {
@@ -180,18 +222,50 @@ int cg_screen_name(cg_screener *s, const char *name, const char *country,
 /* Screens customer_id's name (with its country) and, if set, its parent
  * (with parent_hq_country) against the current lists; results are cached
  * per (customer, lists version, threshold) in `screenings` and re-used
- * until a list changes (so the store must be writable). Hits covered
- * by a clearance whose entry is unchanged come back with cleared = 1 and
- * clear_reason set: they must not hold. CG_ENOTFOUND for an unknown
- * customer. */
+ * until a list changes (so the store must be writable). Each hit carries
+ * the clearances in force for its (customer, entry, content hash); it is
+ * cleared (cleared = 1, clear_reason = the latest reason) when a possible
+ * hit has one, or a sure hit has two by different reviewers (the
+ * two-person rule): a cleared hit must not hold. CG_ENOTFOUND for an
+ * unknown customer. */
 int cg_screen_customer(cg_screener *s, int64_t customer_id, double threshold,
                        cg_screen_hits *out, cg_error *err);
 
-/* Records that customer (name) is cleared for entry_id with reason; the
- * clearance lasts until the entry's content changes. CG_ENOTFOUND for an
- * unknown customer or entry. */
+/* Longest reviewer name and reason accepted, in bytes. */
+#define CG_SCREEN_REVIEWER_MAX 128
+#define CG_SCREEN_REASON_MAX   2000
+
+/* Records (appends) that reviewer cleared customer (name, or id as
+ * cg_customer_find_ref takes it) for entry_id with reason; it lasts until
+ * the entry's content changes or it is revoked. *id_out (may be NULL)
+ * gets the clearance's id, *reviewers_out (may be NULL) how many distinct
+ * reviewers now clear the pair (a sure hit needs 2). Errors, with nothing
+ * written: CG_EINVAL for a reviewer or reason that is empty, blank, over
+ * the limits above, not UTF-8 or with control characters, for a reviewer
+ * who already has a clearance in force on the pair, or for an entry id
+ * held by two different list entries; CG_ENOTFOUND for an unknown
+ * customer or entry. */
 int cg_screen_clear(cg_store *db, const char *customer, const char *entry_id,
-                    const char *reason, cg_error *err);
+                    const char *reviewer, const char *reason, int64_t *id_out,
+                    int *reviewers_out, cg_error *err);
+
+/* Revokes clearance id (appends a revocation by reviewer with reason);
+ * the hit holds again unless enough clearances remain. Errors, with
+ * nothing written: CG_EINVAL for a bad reviewer or reason (as above) or a
+ * clearance already revoked; CG_ENOTFOUND for an id that does not
+ * exist. */
+int cg_screen_revoke(cg_store *db, int64_t id, const char *reviewer,
+                     const char *reason, cg_error *err);
+
+/* Every clearance ever recorded (revoked ones included), oldest first;
+ * customer (name or id, NULL = all) and entry_id (NULL = all) filter.
+ * *out is reset first; free with cg_screen_clearances_free. CG_ENOTFOUND
+ * for a customer that does not exist. */
+int cg_screen_clearance_history(cg_store *db, const char *customer,
+                                const char *entry_id,
+                                cg_screen_clearances *out, cg_error *err);
+
+void cg_screen_clearances_free(cg_screen_clearances *c);
 
 void cg_screen_hits_free(cg_screen_hits *hits);
 
@@ -200,6 +274,12 @@ int cg_screen_footnotes(const char *license_requirement);
 
 /* 1 if a list name is the Entity List. */
 int cg_screen_is_entity_list(const char *list);
+
+/* The CG_LIST_* kind of a list name (NULL: CG_LIST_OTHER). */
+int cg_screen_list_kind(const char *list);
+
+/* "entity", "denied", "sdn", "unverified", "meu" or "other". */
+const char *cg_screen_list_kind_name(int kind);
 
 /* ==== Normalisation =================================================== */
 
