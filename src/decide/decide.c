@@ -170,14 +170,17 @@ static const char *dup_code(cg_decision *dn, const char *s, int *ok)
   return dup(dn, s && s[0] ? s : NULL, ok);
 }
 
-static void chip_part(cg_decision *dn, const cg_chip *chip, const char *eccn,
+/* The item shipped (name, ECCN: 4A090.a/.b for a board or system whose IC
+ * is 3A090.a/.b) with its IC's metrics. */
+static void chip_part(cg_decision *dn, const cg_chip *item, const char *eccn,
                       int *ok)
 {
   cg_decision_chip *c = &dn->chip;
+  const cg_chip *chip = cg_chip_ic(item);
   int prec = -1;
 
-  c->name = dup(dn, chip->name, ok);
-  c->vendor = dup(dn, chip->vendor, ok);
+  c->name = dup(dn, item->name, ok);
+  c->vendor = dup(dn, item->vendor ? item->vendor : chip->vendor, ok);
   c->node = dup(dn, chip->node, ok);
   c->foundry = dup(dn, chip->foundry, ok);
   c->node_nm = chip->node_nm;
@@ -190,7 +193,7 @@ static void chip_part(cg_decision *dn, const cg_chip *chip, const char *eccn,
   c->datacenter = chip->datacenter;
   c->hbm = chip->hbm;
   c->memory_bandwidth_gbs = chip->memory_bandwidth_gbs;
-  c->eccn = dup(dn, eccn, ok);
+  c->eccn = dup(dn, cg_item_eccn(item->kind, eccn), ok);
 }
 
 static void parties_part(cg_decision *dn, const cg_order *o,
@@ -294,9 +297,12 @@ static void rules_part(cg_decision *dn, const cg_rules_result *res, int *ok)
   }
 }
 
-/* The facts a chip alone gives. */
-static void chip_facts(cg_facts *f, const cg_chip *chip)
+/* The facts an item alone gives: the rules read its IC's metrics (4A090
+ * follows 3A090, so a board or system classifies by the IC it holds),
+ * the item's kind and how many ICs one unit holds. */
+static void chip_facts(cg_facts *f, const cg_chip *item)
 {
+  const cg_chip *chip = cg_chip_ic(item);
   double tpp = cg_chip_tpp(chip, NULL);
 
   cg_facts_init(f);
@@ -311,12 +317,17 @@ static void chip_facts(cg_facts *f, const cg_chip *chip)
     cg_facts_set_num(f, CG_F_CHIP_NODE_NM, chip->node_nm);
   if(chip->nonplanar >= 0)
     cg_facts_set_bool(f, CG_F_CHIP_NONPLANAR, chip->nonplanar);
-  /* Every chip in the table is a processor (a logic IC), never an HBM
-   * stack: chipgate's chips CSV has no memory-only parts. */
-  cg_facts_set_bool(f, CG_F_CHIP_LOGIC_IC, 1);
-  cg_facts_set_bool(f, CG_F_CHIP_HBM_STACK, 0);
-  cg_facts_set_str(f, CG_F_ITEM_KIND, "ic");
-  cg_facts_set_num(f, CG_F_ITEM_ICS, 1);
+  /* A chip is a processor (a logic IC) unless its record says it is an
+   * HBM stack; a record that does not say is a processor, as every chip
+   * was before HBM stacks were modelled. */
+  cg_facts_set_bool(f, CG_F_CHIP_LOGIC_IC, chip->hbm_stack != 1);
+  cg_facts_set_bool(f, CG_F_CHIP_HBM_STACK, chip->hbm_stack == 1);
+  if(!isnan(chip->hbm_density))
+    cg_facts_set_num(f, CG_F_CHIP_HBM_DENSITY, chip->hbm_density);
+  if(!isnan(chip->interconnect_gbs))
+    cg_facts_set_num(f, CG_F_CHIP_INTERCONNECT_BW, chip->interconnect_gbs);
+  cg_facts_set_str(f, CG_F_ITEM_KIND, cg_item_kind_name(item->kind));
+  cg_facts_set_num(f, CG_F_ITEM_ICS, item->kind == CG_ITEM_IC ? 1 : item->ics);
   if(chip->datacenter >= 0)
     cg_facts_set_bool(f, CG_F_CHIP_DATACENTER, chip->datacenter);
   if(chip->hbm >= 0)
@@ -351,7 +362,7 @@ int cg_decide_classify(const cg_rules *pack, const cg_chip *chip,
   if(rc == CG_OK)
     rc = cg_rules_eval(pack, &f, res, err);
   if(rc == CG_OK && res->eccn.kind == CG_V_STR)
-    snprintf(eccn, eccn_size, "%s", res->eccn.u.str);
+    snprintf(eccn, eccn_size, "%s", cg_item_eccn(chip->kind, res->eccn.u.str));
   if(rc == CG_OK && res->eccn_entry >= 0)
     *rule_out = res->fired[res->eccn_entry].id;
   free(res);
