@@ -579,8 +579,23 @@ static int apply_license(cg_decider *d, const cg_order *o,
   if(!need)
     return CG_OK;
   {
-    cg_license_need want = { cu->id, o->ship_date, o->destination, dest_mask,
-                             eccn,   chip->name,   o->quantity };
+    /* A board or system: its own name and ECCN (4A090), and its IC's for
+     * licences written in ICs. */
+    cg_license_need want = { cu->id,
+                             o->ship_date,
+                             o->destination,
+                             dest_mask,
+                             cg_item_eccn(chip->kind, eccn),
+                             chip->name,
+                             o->quantity,
+                             NULL,
+                             NULL,
+                             1 };
+    if(chip->ic) {
+      want.ic_chip = chip->ic->name;
+      want.ic_eccn = eccn;
+      want.ics = chip->ics;
+    }
     rc = cg_license_find(d->licenses, &want, hit, err);
   }
   if(rc != CG_OK || !hit->id)
@@ -591,12 +606,11 @@ static int apply_license(cg_decider *d, const cg_order *o,
       cg_rules_result_mark_licensed(res, i);
   cg_rules_result_recompute(res);
   if(consume && o->id)
-    rc = cg_license_consume(d->db, hit->id, o->id, o->quantity, err);
+    rc = cg_license_consume(d->db, hit->id, o->id, hit->quantity, err);
   return rc;
 }
 
-static void license_part(cg_decision *dn, const cg_license_hit *hit,
-                         const cg_order *o, int *ok)
+static void license_part(cg_decision *dn, const cg_license_hit *hit, int *ok)
 {
   cg_decision_license *l = &dn->license;
 
@@ -605,10 +619,11 @@ static void license_part(cg_decision *dn, const cg_license_hit *hit,
   l->present = 1;
   l->number = dup(dn, hit->number, ok);
   l->kind = dup(dn, hit->kind, ok);
-  l->quantity_used = o->quantity;
+  /* In the licence's unit: ICs for a licence written in ICs. */
+  l->quantity_used = hit->quantity;
   l->max_qty = hit->max_qty >= 0 ? hit->max_qty : -1;
   l->remaining =
-      hit->max_qty >= 0 ? hit->max_qty - hit->used - o->quantity : 0;
+      hit->max_qty >= 0 ? hit->max_qty - hit->used - hit->quantity : 0;
 }
 
 static int workload_part(cg_decider *d, cg_decision *dn, const cg_chip *chip,
@@ -656,7 +671,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   parties_part(out, o, cu, &ok);
   rules_part(out, res, &ok);
   hits_part(out, &hits, &ok);
-  license_part(out, &hit, o, &ok);
+  license_part(out, &hit, &ok);
   rc = workload_part(d, out, chip, o, err);
   if(rc != CG_OK)
     goto done;
