@@ -8,6 +8,7 @@
 #include "core/json.h"
 #include "model/seed.h"
 #include "decide/decide.h"
+#include "model/license.h"
 #include "rules/rules.h"
 
 #include <math.h>
@@ -575,6 +576,13 @@ START_TEST(test_items_check_and_license_units)
                           "--format",
                           "json",
                           NULL };
+  const char *ord = t_write(
+      "ord.csv", "order_id,customer,chip,destination,quantity,ship_date,"
+                 "end_use,role,packager,export_from_us\n"
+                 "S-1,Hanoi Data Systems JSC,NVIDIA DGX H100,VN,2,"
+                 "2026-11-25,,distributor,,yes\n");
+  const char *imp_order[] = { "import", "orders", ord, NULL };
+  const char *batch[] = { "batch", "--quiet", NULL };
   const char *p = t_tmp("items.db");
   char *out = NULL, *errout = NULL, *before, *after;
   cg_json *doc = NULL, *l;
@@ -612,6 +620,29 @@ START_TEST(test_items_check_and_license_units)
   ck_assert_ptr_null(strstr(out, "L-IC"));
   ck_assert_ptr_null(strstr(out, "\"licensed\""));
   free(out);
+  /* A recorded decision draws the 16 ICs from the licence. */
+  ck_assert_int_eq(t_run(p, NULL, NULL, imp_order), 0);
+  ck_assert_int_eq(t_run(p, NULL, NULL, batch), 0);
+  {
+    cg_store *s = t_db("items.db");
+    cg_json *bal = NULL;
+    size_t i;
+    int seen = 0;
+
+    ck_assert_cg_ok(cg_license_balances(s, &bal, &err), &err);
+    for(i = 0; i < cg_json_size(bal); i++) {
+      cg_json *o = cg_json_at(bal, i);
+      if(strcmp(cg_json_string_value(cg_json_get(o, "number")), "L-IC"))
+        continue;
+      seen = 1;
+      ck_assert_double_eq(cg_json_number_value(cg_json_get(o, "used")), 16);
+      ck_assert_double_eq(cg_json_number_value(cg_json_get(o, "remaining")),
+                          0);
+    }
+    ck_assert_msg(seen, "L-IC not in the balances");
+    cg_json_free(bal);
+    cg_store_close(s);
+  }
 }
 END_TEST
 
