@@ -7,6 +7,9 @@
 #include "core/csvfile.h"
 #include "core/json.h"
 #include "model/seed.h"
+#include "decide/decide.h"
+#include "model/license.h"
+#include "rules/rules.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -391,6 +394,258 @@ START_TEST(test_init_and_demo_end_to_end)
 }
 END_TEST
 
+/* ---- items: HBM stacks, interconnect, boards and systems ---------------- */
+
+static void import_overlays(void)
+{
+  static const char *const files[] = { "chip_attributes.csv",
+                                       "chip_hbm_stacks.csv",
+                                       "chip_systems.csv" };
+  cg_error err = { 0 };
+  char path[512];
+  size_t i, n = 0;
+
+  import_epoch();
+  for(i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+    snprintf(path, sizeof(path), "db/seed/%s", files[i]);
+    ck_assert_cg_ok(
+        cg_chip_import(db, t_src(path), CG_CHIP_FORMAT_CSV, &n, &err), &err);
+  }
+}
+
+/* The ECCN the shipped pack gives item on date. */
+static void expect_eccn(const cg_rules *pack, const char *item,
+                        const char *date, const char *want)
+{
+  cg_chip c = get(item);
+  cg_error err = { 0 };
+  const char *rule = NULL;
+  char eccn[32];
+
+  ck_assert_cg_ok(
+      cg_decide_classify(pack, &c, date, eccn, sizeof(eccn), &rule, &err),
+      &err);
+  ck_assert_msg(!strcmp(eccn, want), "%s on %s: %s, want %s", item, date, eccn,
+                want);
+  cg_chip_clear(&c);
+}
+
+START_TEST(test_items_seed_and_classify)
+{
+  cg_rules *pack = NULL;
+  cg_error err = { 0 };
+  cg_chip c;
+
+  import_overlays();
+  c = get("NVIDIA DGX H100");
+  ck_assert_int_eq(c.kind, CG_ITEM_SYSTEM);
+  ck_assert_int_eq(c.ics, 8);
+  ck_assert_ptr_nonnull(c.ic);
+  ck_assert_str_eq(c.ic->name, "NVIDIA H100 SXM5 80GB");
+  ck_assert_ptr_eq(cg_chip_ic(&c), c.ic);
+  ck_assert_double_eq_tol(cg_chip_tpp(cg_chip_ic(&c), NULL), 15832, 0.5);
+  ck_assert(isnan(cg_chip_tpp(&c, NULL))); /* the system has no own rates */
+  cg_chip_clear(&c);
+  c = get("AMD Instinct MI300X Platform");
+  ck_assert_int_eq(c.kind, CG_ITEM_BOARD);
+  ck_assert_str_eq(c.ic->name, "AMD Instinct MI300X");
+  cg_chip_clear(&c);
+  c = get("NVIDIA A100 SXM4 80 GB");
+  ck_assert_int_eq(c.kind, CG_ITEM_IC);
+  ck_assert_ptr_null(c.ic);
+  ck_assert_int_eq(c.ics, 1);
+  ck_assert_double_eq_tol(c.interconnect_gbs, 600, 1e-9);
+  ck_assert_int_eq(c.hbm_stack, -1); /* not said: a processor */
+  cg_chip_clear(&c);
+  c = get("SK hynix HBM3 16GB");
+  ck_assert_int_eq(c.hbm_stack, 1);
+  ck_assert_double_eq_tol(c.hbm_density, 6.77, 1e-9);
+  cg_chip_clear(&c);
+  ck_assert_str_eq(cg_item_eccn(CG_ITEM_BOARD, "3A090.b"), "4A090.b");
+  ck_assert_str_eq(cg_item_eccn(CG_ITEM_SYSTEM, "3A991.p"), "4A994.l");
+  ck_assert_str_eq(cg_item_eccn(CG_ITEM_IC, "3A090.a"), "3A090.a");
+  ck_assert_str_eq(cg_item_eccn(CG_ITEM_SYSTEM, "EAR99"), "EAR99");
+
+  ck_assert_cg_ok(cg_rules_load_dir(&pack, t_src("rules"), NULL, &err), &err);
+  expect_eccn(pack, "NVIDIA DGX H100", "2026-03-01", "4A090.a");
+  expect_eccn(pack, "NVIDIA HGX B200 8-GPU", "2026-03-01", "4A090.a");
+  expect_eccn(pack, "NVIDIA H100 SXM5 80GB", "2026-03-01", "3A090.a");
+  /* The 2022 text: the A100 (600 GB/s) was caught, the A800 (400) not. */
+  expect_eccn(pack, "NVIDIA A100 SXM4 80 GB", "2023-06-01", "3A090.a");
+  expect_eccn(pack, "NVIDIA DGX A100", "2023-06-01", "4A090.a");
+  expect_eccn(pack, "NVIDIA A800 SXM", "2023-06-01", "EAR99");
+  expect_eccn(pack, "NVIDIA A800 SXM", "2023-11-17", "3A090.a");
+  expect_eccn(pack, "NVIDIA A100 SXM4 80 GB", "2022-10-20", "EAR99");
+  /* HBM stacks: 3A090.c from 89 FR 96790 on. */
+  expect_eccn(pack, "SK hynix HBM3 16GB", "2026-03-01", "3A090.c");
+  expect_eccn(pack, "Samsung HBM2 Flarebolt 8GB", "2026-03-01", "3A090.c");
+  expect_eccn(pack, "SK hynix HBM3 16GB", "2024-12-04", "EAR99");
+  cg_rules_free(pack);
+}
+END_TEST
+
+START_TEST(test_items_bad_input)
+{
+  import_overlays(); /* a database with ICs and systems to keep intact */
+  expect_rejected("unknownic.csv",
+                  "name,kind,ic,ics\nBox,system,NVIDIA H1000,8\n", "csv", 65,
+                  "unknownic.csv:2: ic: unknown chip \"NVIDIA H1000\"");
+  expect_rejected("zero.csv", "name,kind,ic,ics\nBox,system,NVIDIA B200,0\n",
+                  "csv", 65,
+                  "zero.csv:2: ics: a system holds a whole number of ICs");
+  expect_rejected("negative.csv",
+                  "name,kind,ic,ics\nBox,board,NVIDIA B200,-8\n", "csv", 65,
+                  "negative.csv:2: ics: -8 is negative");
+  expect_rejected("half.csv", "name,kind,ic,ics\nBox,board,NVIDIA B200,1.5\n",
+                  "csv", 65, "half.csv:2: ics: a board holds a whole number");
+  expect_rejected("noics.csv", "name,kind,ic,ics\nBox,board,NVIDIA B200,\n",
+                  "csv", 65, "noics.csv:2: ics:");
+  expect_rejected("noic.csv", "name,kind,ic,ics\nBox,board,,8\n", "csv", 65,
+                  "noic.csv:2: ic: a board names the IC it holds");
+  expect_rejected("boardofboards.csv",
+                  "name,kind,ic,ics\nRack,system,NVIDIA HGX B200 8-GPU,4\n",
+                  "csv", 65,
+                  "boardofboards.csv:2: ic: \"NVIDIA HGX B200 8-GPU\" is a "
+                  "board, not an IC");
+  expect_rejected("inlater.csv",
+                  "name,kind,ic,ics\nA,board,NVIDIA B200,8\nB,system,A,2\n",
+                  "csv", 65, "inlater.csv:3: ic: \"A\" is a board");
+  expect_rejected("self.csv", "name,kind,ic,ics\nSelf,board,Self,2\n", "csv",
+                  65, "self.csv:2: ic:");
+  expect_rejected("held.csv",
+                  "name,kind,ic,ics\nNVIDIA B200,board,NVIDIA H200 SXM,2\n",
+                  "csv", 65, "held.csv:2: kind: \"NVIDIA B200\" is the IC of");
+  expect_rejected("icwithics.csv", "name,kind,ic,ics\nX,ic,,4\n", "csv", 65,
+                  "icwithics.csv:2: an IC (kind ic) holds no other IC");
+  expect_rejected("kind.csv", "name,kind\nX,rack\n", "csv", 65,
+                  "kind.csv:2: kind: \"rack\" is not ic, board or system");
+  expect_rejected("nokind.csv", "name,ic,ics\nX,NVIDIA B200,8\n", "csv", 65,
+                  "nokind.csv:1: columns ic and ics need the column kind");
+  expect_rejected("density.csv", "name,hbm_stack,hbm_density\nX,1,0\n", "csv",
+                  65, "density.csv:2: hbm_density must be positive");
+  expect_rejected("stack.csv", "name,hbm_stack\nX,perhaps\n", "csv", 65,
+                  "stack.csv:2: hbm_stack");
+  expect_rejected("icbw.csv", "name,interconnect_gbs\nX,-600\n", "csv", 65,
+                  "icbw.csv:2: interconnect_gbs: -600 is negative");
+}
+END_TEST
+
+/* check on a board or system: the decision names the item and its 4A090
+ * ECCN, the workload counts ICs, and a licence written in ICs counts them
+ * too (and names the IC, not the system). */
+START_TEST(test_items_check_and_license_units)
+{
+  const char *demo[] = { "demo", "--out", t_tmp("out"), NULL };
+  const char *lic = t_write(
+      "lic.csv", "number,customer,kind,eccn,chip,destinations,max_qty,"
+                 "valid_from,valid_to,authority,notes,unit\n"
+                 "L-IC,Hanoi Data Systems JSC,license,3A090\\.a,NVIDIA "
+                 "H100.*,VN,16,2026-01-01,2026-12-31,BIS,,ic\n");
+  const char *badlic = t_write(
+      "badlic.csv", "number,customer,kind,eccn,chip,destinations,max_qty,"
+                    "valid_from,valid_to,authority,notes,unit\n"
+                    "L-X,Hanoi Data Systems JSC,license,,,VN,16,2026-01-01,"
+                    "2026-12-31,BIS,,racks\n");
+  const char *imp[] = { "import", "licenses", lic, NULL };
+  const char *imp_bad[] = { "import", "licenses", badlic, NULL };
+  const char *two[] = { "check",
+                        "--chip",
+                        "NVIDIA DGX H100",
+                        "--customer",
+                        "Hanoi Data Systems JSC",
+                        "--dest",
+                        "VN",
+                        "--qty",
+                        "2",
+                        "--date",
+                        "2026-11-25",
+                        "--format",
+                        "json",
+                        NULL };
+  const char *three[] = { "check",
+                          "--chip",
+                          "NVIDIA DGX H100",
+                          "--customer",
+                          "Hanoi Data Systems JSC",
+                          "--dest",
+                          "VN",
+                          "--qty",
+                          "3",
+                          "--date",
+                          "2026-11-25",
+                          "--format",
+                          "json",
+                          NULL };
+  const char *ord = t_write(
+      "ord.csv", "order_id,customer,chip,destination,quantity,ship_date,"
+                 "end_use,role,packager,export_from_us\n"
+                 "S-1,Hanoi Data Systems JSC,NVIDIA DGX H100,VN,2,"
+                 "2026-11-25,,distributor,,yes\n");
+  const char *imp_order[] = { "import", "orders", ord, NULL };
+  const char *batch[] = { "batch", "--quiet", NULL };
+  const char *p = t_tmp("items.db");
+  char *out = NULL, *errout = NULL, *before, *after;
+  cg_json *doc = NULL, *l;
+  cg_error err = { 0 };
+
+  ck_assert_int_eq(t_run(p, NULL, NULL, demo), 0);
+  before = t_db_dump(p);
+  ck_assert_int_eq(t_run(p, NULL, &errout, imp_bad), 65);
+  ck_assert_ptr_nonnull(strstr(errout, "unit: \"racks\" is not item"));
+  after = t_db_dump(p);
+  ck_assert_str_eq(before, after);
+  free(before);
+  free(after);
+  free(errout);
+  ck_assert_int_eq(t_run(p, NULL, NULL, imp), 0);
+  ck_assert_int_eq(t_run(p, &out, NULL, two), 0);
+  ck_assert_cg_ok(cg_json_parse(&doc, out, strlen(out), "stdout", &err), &err);
+  ck_assert_str_eq(cg_json_string_value(cg_json_get(doc, "decision")),
+                   "licensed");
+  ck_assert_str_eq(
+      cg_json_string_value(cg_json_get(cg_json_get(doc, "chip"), "eccn")),
+      "4A090.a");
+  l = cg_json_get(doc, "license");
+  ck_assert_str_eq(cg_json_string_value(cg_json_get(l, "number")), "L-IC");
+  ck_assert_double_eq(cg_json_number_value(cg_json_get(l, "quantity_used")),
+                      16);
+  ck_assert_double_eq(cg_json_number_value(cg_json_get(l, "remaining")), 0);
+  ck_assert_double_eq_tol(cg_json_number_value(cg_json_get(
+                              cg_json_get(doc, "workload"), "quantity")),
+                          16, 1e-9);
+  cg_json_free(doc);
+  free(out);
+  /* Three systems are 24 ICs: more than the 16 left. */
+  ck_assert_int_eq(t_run(p, &out, NULL, three), 10);
+  ck_assert_ptr_null(strstr(out, "L-IC"));
+  ck_assert_ptr_null(strstr(out, "\"licensed\""));
+  free(out);
+  /* A recorded decision draws the 16 ICs from the licence. */
+  ck_assert_int_eq(t_run(p, NULL, NULL, imp_order), 0);
+  ck_assert_int_eq(t_run(p, NULL, NULL, batch), 0);
+  {
+    cg_store *s = t_db("items.db");
+    cg_json *bal = NULL;
+    size_t i;
+    int seen = 0;
+
+    ck_assert_cg_ok(cg_license_balances(s, &bal, &err), &err);
+    for(i = 0; i < cg_json_size(bal); i++) {
+      cg_json *o = cg_json_at(bal, i);
+      if(strcmp(cg_json_string_value(cg_json_get(o, "number")), "L-IC"))
+        continue;
+      seen = 1;
+      ck_assert_double_eq(cg_json_number_value(cg_json_get(o, "used")), 16);
+      ck_assert_double_eq(cg_json_number_value(cg_json_get(o, "remaining")),
+                          0);
+    }
+    ck_assert_msg(seen, "L-IC not in the balances");
+    cg_json_free(bal);
+    cg_store_close(s);
+  }
+}
+END_TEST
+
 static Suite *chip_suite(void)
 {
   Suite *s = suite_create("chip");
@@ -409,6 +664,9 @@ static Suite *chip_suite(void)
   tcase_add_test(tc, test_crlf_bom_accepted_and_update);
   tcase_add_test(tc, test_classify_json_and_unknown);
   tcase_add_test(tc, test_init_and_demo_end_to_end);
+  tcase_add_test(tc, test_items_seed_and_classify);
+  tcase_add_test(tc, test_items_bad_input);
+  tcase_add_test(tc, test_items_check_and_license_units);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -207,8 +207,9 @@ START_TEST(test_approvals)
   /* Approvals are not licences: find never returns them. */
   {
     cg_license_matcher *m = NULL;
-    cg_license_need need = { acme,      "2026-06-15", "CN", 0,
-                             "3A090.a", "H100 SXM",   1 };
+    cg_license_need need = {
+      acme, "2026-06-15", "CN", 0, "3A090.a", "H100 SXM", 1, NULL, NULL, 1
+    };
     cg_license_hit hit;
 
     ck_assert_cg_ok(cg_license_matcher_open(&m, db, &err), &err);

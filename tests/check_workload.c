@@ -113,6 +113,48 @@ START_TEST(test_h100_thousand)
 }
 END_TEST
 
+/* A system of 8 H100s: 1,002 systems are 8,016 ICs, past the 8,012.4
+ * that reach 1e26 FLOP in a year; 1,001 systems (8,008 ICs) are not. */
+START_TEST(test_system_counts_ics)
+{
+  cg_error err = { 0 };
+  cg_workload_est e;
+  cg_chip sys;
+  size_t i;
+  int found = 0;
+
+  cg_chip_init(&sys);
+  sys.name = strdup("Test DGX");
+  sys.kind = CG_ITEM_SYSTEM;
+  sys.ics = 8;
+  sys.ic = malloc(sizeof(*sys.ic));
+  ck_assert_ptr_nonnull(sys.ic);
+  h100(sys.ic);
+  sys.ic->name = strdup("Test H100");
+  ck_assert_cg_ok(cg_workload_estimate(&sys, 1001, 0.4, wl, &e, &err), &err);
+  ck_rel(e.quantity, 8008, 1e-12);
+  ck_rel(e.h100e, 8008, 1e-12);
+  ck_rel(e.cluster_peak, 8008 * 9.894e14, 1e-12);
+  ck_assert_int_eq(e.reaches_1e26, 0);
+  for(i = 0; i < e.n_assume; i++)
+    if(strstr(e.assume[i], "1001 systems x 8 Test H100 each = 8008 ICs"))
+      found = 1;
+  ck_assert_msg(found, "no assumption names the ICs per system");
+  cg_workload_est_clear(&e);
+  ck_assert_cg_ok(cg_workload_estimate(&sys, 1002, 0.4, wl, &e, &err), &err);
+  ck_assert_int_eq(e.reaches_1e26, 1);
+  cg_workload_est_clear(&e);
+  /* A system whose IC is not loaded has no metrics: unknown, not zero. */
+  cg_chip_clear(sys.ic);
+  free(sys.ic);
+  sys.ic = NULL;
+  ck_assert_cg_ok(cg_workload_estimate(&sys, 10, 0.4, wl, &e, &err), &err);
+  ck_assert_int_eq(e.basis, CG_PEAK_UNKNOWN);
+  cg_workload_est_clear(&e);
+  cg_chip_clear(&sys);
+}
+END_TEST
+
 START_TEST(test_reaches_1e26)
 {
   cg_error err = { 0 };
@@ -334,6 +376,7 @@ static Suite *workload_suite(void)
   tcase_add_test(tc, test_unknown_chip);
   tcase_add_test(tc, test_json_fields);
   tcase_add_test(tc, test_sum);
+  tcase_add_test(tc, test_system_counts_ics);
   tcase_add_test(tc, test_load_from_db);
   suite_add_tcase(s, tc);
   return s;

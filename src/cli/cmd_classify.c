@@ -31,12 +31,13 @@ void cli_chip_row_header(FILE *f)
           "VENDOR", "NODE", "NM", "3D", "TPP", "PD", "DC", "HBM", "XTORS(B)");
 }
 
-void cli_chip_row(FILE *f, const cg_chip *c)
+void cli_chip_row(FILE *f, const cg_chip *item)
 {
+  const cg_chip *c = cg_chip_ic(item); /* a board's metrics: its IC's */
   char a[32], b[32], d[32], e[32];
 
   fprintf(f, "%-28.28s %-10.10s %-14.14s %5s %-4s %9s %7s %-3s %-3s %8s\n",
-          c->name, c->vendor ? c->vendor : "?", c->node ? c->node : "?",
+          item->name, c->vendor ? c->vendor : "?", c->node ? c->node : "?",
           cli_num(a, sizeof(a), c->node_nm, 0), cli_yesno(c->nonplanar),
           cli_num(b, sizeof(b), cg_chip_tpp(c, NULL), 0),
           cli_num(d, sizeof(d), cg_chip_pd(c), 2), cli_yesno(c->datacenter),

@@ -44,8 +44,10 @@ static int replaceable(const char *path)
  * Returns an exit status; failures are printed. */
 static int demo_db(cg_cli *cli, const char *seed, cg_store **db, size_t *n)
 {
-  static const char *const overlays[] = { "chip_attributes.csv",
-                                          "chip_die_estimates.csv" };
+  static const char *const overlays[] = {
+    "chip_attributes.csv", "chip_die_estimates.csv", "chip_hbm_stacks.csv",
+    "chip_systems.csv" /* after the ICs it names */
+  };
   cg_error err = { 0 };
   char path[1024];
   size_t k, m;

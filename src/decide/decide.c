@@ -174,14 +174,17 @@ static const char *dup_code(cg_decision *dn, const char *s, int *ok)
   return dup(dn, s && s[0] ? s : NULL, ok);
 }
 
-static void chip_part(cg_decision *dn, const cg_chip *chip, const char *eccn,
+/* The item shipped (name, ECCN: 4A090.a/.b for a board or system whose IC
+ * is 3A090.a/.b) with its IC's metrics. */
+static void chip_part(cg_decision *dn, const cg_chip *item, const char *eccn,
                       int *ok)
 {
   cg_decision_chip *c = &dn->chip;
+  const cg_chip *chip = cg_chip_ic(item);
   int prec = -1;
 
-  c->name = dup(dn, chip->name, ok);
-  c->vendor = dup(dn, chip->vendor, ok);
+  c->name = dup(dn, item->name, ok);
+  c->vendor = dup(dn, item->vendor ? item->vendor : chip->vendor, ok);
   c->node = dup(dn, chip->node, ok);
   c->foundry = dup(dn, chip->foundry, ok);
   c->node_nm = chip->node_nm;
@@ -194,7 +197,7 @@ static void chip_part(cg_decision *dn, const cg_chip *chip, const char *eccn,
   c->datacenter = chip->datacenter;
   c->hbm = chip->hbm;
   c->memory_bandwidth_gbs = chip->memory_bandwidth_gbs;
-  c->eccn = dup(dn, eccn, ok);
+  c->eccn = dup(dn, cg_item_eccn(item->kind, eccn), ok);
 }
 
 static void parties_part(cg_decision *dn, const cg_order *o,
@@ -298,9 +301,12 @@ static void rules_part(cg_decision *dn, const cg_rules_result *res, int *ok)
   }
 }
 
-/* The facts a chip alone gives. */
-static void chip_facts(cg_facts *f, const cg_chip *chip)
+/* The facts an item alone gives: the rules read its IC's metrics (4A090
+ * follows 3A090, so a board or system classifies by the IC it holds),
+ * the item's kind and how many ICs one unit holds. */
+static void chip_facts(cg_facts *f, const cg_chip *item)
 {
+  const cg_chip *chip = cg_chip_ic(item);
   double tpp = cg_chip_tpp(chip, NULL);
 
   cg_facts_init(f);
@@ -315,12 +321,17 @@ static void chip_facts(cg_facts *f, const cg_chip *chip)
     cg_facts_set_num(f, CG_F_CHIP_NODE_NM, chip->node_nm);
   if(chip->nonplanar >= 0)
     cg_facts_set_bool(f, CG_F_CHIP_NONPLANAR, chip->nonplanar);
-  /* Every chip in the table is a processor (a logic IC), never an HBM
-   * stack: chipgate's chips CSV has no memory-only parts. */
-  cg_facts_set_bool(f, CG_F_CHIP_LOGIC_IC, 1);
-  cg_facts_set_bool(f, CG_F_CHIP_HBM_STACK, 0);
-  cg_facts_set_str(f, CG_F_ITEM_KIND, "ic");
-  cg_facts_set_num(f, CG_F_ITEM_ICS, 1);
+  /* A chip is a processor (a logic IC) unless its record says it is an
+   * HBM stack; a record that does not say is a processor, as every chip
+   * was before HBM stacks were modelled. */
+  cg_facts_set_bool(f, CG_F_CHIP_LOGIC_IC, chip->hbm_stack != 1);
+  cg_facts_set_bool(f, CG_F_CHIP_HBM_STACK, chip->hbm_stack == 1);
+  if(!isnan(chip->hbm_density))
+    cg_facts_set_num(f, CG_F_CHIP_HBM_DENSITY, chip->hbm_density);
+  if(!isnan(chip->interconnect_gbs))
+    cg_facts_set_num(f, CG_F_CHIP_INTERCONNECT_BW, chip->interconnect_gbs);
+  cg_facts_set_str(f, CG_F_ITEM_KIND, cg_item_kind_name(item->kind));
+  cg_facts_set_num(f, CG_F_ITEM_ICS, item->kind == CG_ITEM_IC ? 1 : item->ics);
   if(chip->datacenter >= 0)
     cg_facts_set_bool(f, CG_F_CHIP_DATACENTER, chip->datacenter);
   if(chip->hbm >= 0)
@@ -355,7 +366,7 @@ int cg_decide_classify(const cg_rules *pack, const cg_chip *chip,
   if(rc == CG_OK)
     rc = cg_rules_eval(pack, &f, res, err);
   if(rc == CG_OK && res->eccn.kind == CG_V_STR)
-    snprintf(eccn, eccn_size, "%s", res->eccn.u.str);
+    snprintf(eccn, eccn_size, "%s", cg_item_eccn(chip->kind, res->eccn.u.str));
   if(rc == CG_OK && res->eccn_entry >= 0)
     *rule_out = res->fired[res->eccn_entry].id;
   free(res);
@@ -626,13 +637,26 @@ typedef struct world_ctx {
 static int world_covers(void *ud, const char *eccn, cg_error *err)
 {
   world_ctx *w = ud;
-  cg_license_need want = {
-    w->cu->id, w->o->ship_date, w->o->destination, w->dest_mask,
-    eccn,      w->chip->name,   w->o->quantity
-  };
+  /* A board or system: its own name and ECCN (4A090), and its IC's for
+   * licences written in ICs. */
+  cg_license_need want = { w->cu->id,
+                           w->o->ship_date,
+                           w->o->destination,
+                           w->dest_mask,
+                           cg_item_eccn(w->chip->kind, eccn),
+                           w->chip->name,
+                           w->o->quantity,
+                           NULL,
+                           NULL,
+                           1 };
   cg_license_hit h;
   int rc;
 
+  if(w->chip->ic) {
+    want.ic_chip = w->chip->ic->name;
+    want.ic_eccn = eccn;
+    want.ics = w->chip->ics;
+  }
   memset(&h, 0, sizeof(h));
   rc = cg_license_find(w->d->licenses, &want, &h, err);
   if(rc != CG_OK)
@@ -685,12 +709,11 @@ static int decide_rules(cg_decider *d, const cg_order *o,
   if(res->outcome != CG_OUT_LICENSED)
     memset(hit, 0, sizeof(*hit)); /* considered, but not what decided */
   if(consume && o->id && hit->id)
-    rc = cg_license_consume(d->db, hit->id, o->id, o->quantity, err);
+    rc = cg_license_consume(d->db, hit->id, o->id, hit->quantity, err);
   return rc;
 }
 
-static void license_part(cg_decision *dn, const cg_license_hit *hit,
-                         const cg_order *o, int *ok)
+static void license_part(cg_decision *dn, const cg_license_hit *hit, int *ok)
 {
   cg_decision_license *l = &dn->license;
 
@@ -699,10 +722,11 @@ static void license_part(cg_decision *dn, const cg_license_hit *hit,
   l->present = 1;
   l->number = dup(dn, hit->number, ok);
   l->kind = dup(dn, hit->kind, ok);
-  l->quantity_used = o->quantity;
+  /* In the licence's unit: ICs for a licence written in ICs. */
+  l->quantity_used = hit->quantity;
   l->max_qty = hit->max_qty >= 0 ? hit->max_qty : -1;
   l->remaining =
-      hit->max_qty >= 0 ? hit->max_qty - hit->used - o->quantity : 0;
+      hit->max_qty >= 0 ? hit->max_qty - hit->used - hit->quantity : 0;
 }
 
 static int workload_part(cg_decider *d, cg_decision *dn, const cg_chip *chip,
@@ -748,7 +772,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   parties_part(out, o, cu, &ok);
   rules_part(out, res, &ok);
   hits_part(out, &hits, &ok);
-  license_part(out, &hit, o, &ok);
+  license_part(out, &hit, &ok);
   rc = workload_part(d, out, chip, o, err);
   if(rc != CG_OK)
     goto done;

@@ -307,13 +307,25 @@ int cg_workload_estimate_raw(double peak16_tflops, double fp8_tflops,
   return CG_OK;
 }
 
-int cg_workload_estimate(const cg_chip *chip, double quantity, double mfu,
+int cg_workload_estimate(const cg_chip *item, double quantity, double mfu,
                          const cg_workloads *wl, cg_workload_est *out,
                          cg_error *err)
 {
-  return cg_workload_estimate_raw(cg_chip_peak16(chip), chip->perf[CG_FP8],
-                                  cg_chip_tpp(chip, NULL), quantity, mfu, wl,
-                                  out, err);
+  /* A board or system computes with the ICs it holds: count those. */
+  const cg_chip *chip = cg_chip_ic(item);
+  int ics = item->kind == CG_ITEM_IC ? 1 : item->ics;
+  int rc = cg_workload_estimate_raw(cg_chip_peak16(chip), chip->perf[CG_FP8],
+                                    cg_chip_tpp(chip, NULL), quantity * ics,
+                                    mfu, wl, out, err);
+
+  if(rc == CG_OK && item->kind != CG_ITEM_IC &&
+     assume(out, "%g %s%s x %d %s each = %g ICs", quantity,
+            cg_item_kind_name(item->kind), quantity == 1 ? "" : "s", ics,
+            chip->name ? chip->name : "IC", quantity * ics) != CG_OK) {
+    cg_workload_est_clear(out);
+    rc = cg_error_set(err, CG_ENOMEM, "workload: out of memory");
+  }
+  return rc;
 }
 
 /* ===== JSON ============================================================= */

@@ -83,7 +83,8 @@ typedef struct cg_workload_est {
   char *assume[CG_WL_MAX_ASSUME]; /* malloc'ed texts */
 } cg_workload_est;
 
-/* Estimates quantity chips of chip at mfu (<= 0 means the default). wl
+/* Estimates quantity units of item at mfu (<= 0 means the default): for a
+ * board or system, quantity x ics of its IC (loaded in item->ic). wl
  * may be NULL (no per-workload days). On success *out must be cleared
  * with cg_workload_est_clear, also when the estimate is unknown. */
 int cg_workload_estimate(const cg_chip *chip, double quantity, double mfu,

@@ -40,6 +40,11 @@ void cg_chip_init(cg_chip *c)
   for(i = 0; i < CG_PREC_COUNT; i++)
     c->perf[i] = NAN;
   c->memory_bandwidth_gbs = NAN;
+  c->hbm_stack = -1;
+  c->hbm_density = NAN;
+  c->interconnect_gbs = NAN;
+  c->kind = CG_ITEM_IC;
+  c->ics = 1;
 }
 
 void cg_chip_clear(cg_chip *c)
@@ -49,7 +54,47 @@ void cg_chip_clear(cg_chip *c)
   free(c->node);
   free(c->foundry);
   free(c->source);
+  if(c->ic) {
+    cg_chip_clear(c->ic);
+    free(c->ic);
+  }
   cg_chip_init(c);
+}
+
+static const char *const item_kinds[] = { "ic", "board", "system" };
+
+const char *cg_item_kind_name(int kind)
+{
+  return kind >= CG_ITEM_IC && kind <= CG_ITEM_SYSTEM ? item_kinds[kind]
+                                                      : "ic";
+}
+
+int cg_item_kind_parse(const char *name)
+{
+  int k;
+
+  for(k = CG_ITEM_IC; name && k <= CG_ITEM_SYSTEM; k++)
+    if(!strcasecmp(name, item_kinds[k]))
+      return k;
+  return -1;
+}
+
+const cg_chip *cg_chip_ic(const cg_chip *c)
+{
+  return c->ic ? c->ic : c;
+}
+
+const char *cg_item_eccn(int kind, const char *ic_eccn)
+{
+  if(kind == CG_ITEM_IC || !ic_eccn)
+    return ic_eccn;
+  if(!strcmp(ic_eccn, "3A090.a"))
+    return "4A090.a";
+  if(!strcmp(ic_eccn, "3A090.b"))
+    return "4A090.b";
+  if(!strcmp(ic_eccn, "3A991.p"))
+    return "4A994.l";
+  return ic_eccn;
 }
 
 const char *cg_precision_column(int prec)
@@ -118,17 +163,31 @@ double cg_chip_peak16(const cg_chip *c)
   return a > b ? a : b;
 }
 
-struct cg_json *cg_chip_json(const cg_chip *c)
+/* The item's own fields: kind, the IC it holds and how many. */
+static int item_json(cg_json *o, const cg_chip *c)
 {
-  cg_json *o = cg_json_object();
-  int prec = -1;
-  double tpp = cg_chip_tpp(c, &prec);
-  int rc = o ? CG_OK : CG_ENOMEM;
+  int rc = cg_json_set_str(o, "name", c->name);
 
   if(rc == CG_OK)
-    rc = cg_json_set_str(o, "name", c->name);
+    rc = cg_json_set_str(o, "kind", cg_item_kind_name(c->kind));
+  if(rc == CG_OK && c->kind != CG_ITEM_IC) {
+    rc = cg_json_set_str(o, "ic", c->ic ? c->ic->name : NULL);
+    if(rc == CG_OK)
+      rc = cg_json_set_int(o, "ics", c->ics);
+  }
   if(rc == CG_OK)
     rc = cg_json_set_str(o, "vendor", c->vendor);
+  return rc;
+}
+
+struct cg_json *cg_chip_json(const cg_chip *item)
+{
+  cg_json *o = cg_json_object();
+  const cg_chip *c = cg_chip_ic(item); /* metrics: the IC's */
+  int prec = -1;
+  double tpp = cg_chip_tpp(c, &prec);
+  int rc = o ? item_json(o, item) : CG_ENOMEM;
+
   if(rc == CG_OK)
     rc = cg_json_set_str(o, "node", c->node);
   if(rc == CG_OK)
@@ -154,6 +213,12 @@ struct cg_json *cg_chip_json(const cg_chip *c)
     rc = cg_json_set(o, "hbm", cg_json_tristate(c->hbm));
   if(rc == CG_OK)
     rc = cg_json_set_num(o, "memory_bandwidth_gbs", c->memory_bandwidth_gbs);
+  if(rc == CG_OK)
+    rc = cg_json_set_num(o, "interconnect_gbs", c->interconnect_gbs);
+  if(rc == CG_OK)
+    rc = cg_json_set(o, "hbm_stack", cg_json_tristate(c->hbm_stack));
+  if(rc == CG_OK)
+    rc = cg_json_set_num(o, "hbm_density", c->hbm_density);
   if(rc != CG_OK) {
     cg_json_free(o);
     return NULL;
@@ -274,7 +339,8 @@ void cg_nodes_free(cg_nodes *n)
   "id, name, vendor, node, foundry, node_nm, nonplanar, die_area_mm2, "       \
   "transistors_billion, datacenter, hbm, fp64_tflops, fp32_tflops, "          \
   "tf32_tflops, fp16_tflops, bf16_tflops, fp8_tflops, fp4_tflops, "           \
-  "int8_tops, int4_tops, memory_bandwidth_gbs, source"
+  "int8_tops, int4_tops, memory_bandwidth_gbs, source, hbm_stack, "           \
+  "hbm_density, interconnect_gbs, kind, ic_id, ics"
 
 static int chip_from_row(cg_stmt *st, cg_chip *c, cg_error *err)
 {
@@ -296,9 +362,48 @@ static int chip_from_row(cg_stmt *st, cg_chip *c, cg_error *err)
     c->perf[i] = cg_stmt_double(st, 11 + i);
   c->memory_bandwidth_gbs = cg_stmt_double(st, 20);
   c->source = cg_stmt_strdup(st, 21);
+  c->hbm_stack = cg_stmt_tristate(st, 22);
+  c->hbm_density = cg_stmt_double(st, 23);
+  c->interconnect_gbs = cg_stmt_double(st, 24);
+  {
+    char *kind = cg_stmt_strdup(st, 25);
+    c->kind = kind ? cg_item_kind_parse(kind) : CG_ITEM_IC;
+    free(kind);
+    if(c->kind < 0)
+      c->kind = CG_ITEM_IC; /* the table's CHECK allows no other */
+  }
+  c->ic_id = cg_stmt_int(st, 26);
+  c->ics = c->kind == CG_ITEM_IC ? 1 : (int)cg_stmt_int(st, 27);
   if(!c->name)
     return cg_error_set(err, CG_ENOMEM, "chip: out of memory");
   return CG_OK;
+}
+
+static int chip_query_one(cg_store *db, const char *sql, const char *name,
+                          int64_t id, cg_chip *out, cg_error *err);
+
+/* A board's or system's IC into c->ic (the import made sure it is an IC,
+ * so this never recurses further). */
+static int load_ic(cg_store *db, cg_chip *c, cg_error *err)
+{
+  int rc;
+
+  if(c->kind == CG_ITEM_IC || !c->ic_id)
+    return CG_OK;
+  c->ic = malloc(sizeof(*c->ic));
+  if(!c->ic)
+    return cg_error_set(err, CG_ENOMEM, "chip: out of memory");
+  rc = chip_query_one(db, "SELECT " CHIP_COLS " FROM chips WHERE id = ?1",
+                      NULL, c->ic_id, c->ic, err);
+  if(rc == CG_OK && c->ic->kind != CG_ITEM_IC)
+    rc = cg_error_set(err, CG_EINTERNAL, "chip \"%s\": its IC \"%s\" is a %s",
+                      c->name, c->ic->name, cg_item_kind_name(c->ic->kind));
+  if(rc != CG_OK) {
+    cg_chip_clear(c->ic);
+    free(c->ic);
+    c->ic = NULL;
+  }
+  return rc;
 }
 
 static int chip_query_one(cg_store *db, const char *sql, const char *name,
@@ -324,6 +429,10 @@ static int chip_query_one(cg_store *db, const char *sql, const char *name,
     rc =
         cg_error_set(err, CG_ENOTFOUND, "unknown chip id %lld", (long long)id);
   cg_stmt_reset(st);
+  if(rc == CG_OK)
+    rc = load_ic(db, out, err);
+  if(rc != CG_OK)
+    cg_chip_clear(out);
   return rc;
 }
 
@@ -360,8 +469,12 @@ int cg_chip_each(cg_store *db, int (*fn)(const cg_chip *, void *), void *arg,
     cg_chip c;
     int stop;
     rc = chip_from_row(st, &c, err);
-    if(rc != CG_OK)
+    if(rc == CG_OK)
+      rc = load_ic(db, &c, err);
+    if(rc != CG_OK) {
+      cg_chip_clear(&c);
       break;
+    }
     stop = fn(&c, arg);
     cg_chip_clear(&c);
     if(stop) {

@@ -23,8 +23,18 @@ enum {
   COL_HBM,
   COL_PERF0, /* COL_PERF0 + precision */
   COL_BW = COL_PERF0 + CG_PREC_COUNT,
+  COL_HBM_STACK, /* from here on: chipgate's columns, never Epoch's */
+  COL_HBM_DENSITY,
+  COL_INTERCONNECT,
+  COL_KIND,
+  COL_IC,
+  COL_ICS,
   COL_COUNT
 };
+
+/* The columns an Epoch row sets: Epoch says nothing of the others, which
+ * keep their stored values. */
+#define EPOCH_MASK ((1u << (COL_BW + 1)) - 1)
 
 static const char *const csv_columns[COL_COUNT] = {
   "name",
@@ -44,7 +54,19 @@ static const char *const csv_columns[COL_COUNT] = {
   "int8_tops",
   "int4_tops",
   "memory_bandwidth_gbs",
+  "hbm_stack",
+  "hbm_density",
+  "interconnect_gbs",
+  "kind",
+  "ic",
+  "ics",
 };
+
+/* The chips table's column for CSV column k. */
+static const char *table_column(int k)
+{
+  return k == COL_IC ? "ic_id" : csv_columns[k];
+}
 
 /* Epoch AI ml_hardware.csv columns we read (units: FLOP/s, OP/s, byte/s,
  * mm^2, millions of transistors, nm). */
@@ -97,6 +119,9 @@ typedef struct import_ctx {
   int map[32];        /* >= COL_COUNT and EP_COUNT: column -> field */
   unsigned mask;      /* COL_* present in the file */
   cg_stmt *st;        /* the upsert for mask */
+  int kind;           /* CG_ITEM_* of the current row (if COL_KIND) */
+  int64_t ic_id;      /* its IC's row id (if COL_IC), else 0 */
+  int ics;            /* its ICs per unit (if COL_ICS), else 0 */
 } import_ctx;
 
 static const char *trim(const char *s, char *buf, size_t size)
@@ -226,7 +251,7 @@ static int build_upsert(cg_store *db, unsigned mask, cg_stmt **out,
                        "nonplanar");
   for(i = 1; i < COL_COUNT; i++)
     if(mask & (1u << i))
-      o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s", csv_columns[i]);
+      o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s", table_column(i));
   o += (size_t)snprintf(sql + o, sizeof(sql) - o,
                         ") VALUES(?1, ?2, ?3, ?4, ?5");
   for(i = 1; i < COL_COUNT; i++)
@@ -243,15 +268,28 @@ static int build_upsert(cg_store *db, unsigned mask, cg_stmt **out,
   for(i = 1; i < COL_COUNT; i++)
     if(mask & (1u << i))
       o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s = excluded.%s",
-                            csv_columns[i], csv_columns[i]);
+                            table_column(i), table_column(i));
   if(o >= sizeof(sql))
     return cg_error_set(err, CG_EINTERNAL, "chip upsert: SQL too long");
   return cg_store_prepare(db, out, sql, err);
 }
 
-static int bind_chip(cg_stmt *st, unsigned mask, const cg_chip *c,
-                     cg_error *err)
+/* The item columns (kind, ic, ics) of the current row, bound at k. */
+static int bind_item(const import_ctx *ic, int col, int k, cg_error *err)
 {
+  if(col == COL_KIND)
+    return cg_stmt_bind_text(ic->st, k, cg_item_kind_name(ic->kind), err);
+  if(col == COL_IC)
+    return ic->ic_id ? cg_stmt_bind_int(ic->st, k, ic->ic_id, err)
+                     : cg_stmt_bind_null(ic->st, k, err);
+  return ic->ics > 0 ? cg_stmt_bind_int(ic->st, k, ic->ics, err)
+                     : cg_stmt_bind_null(ic->st, k, err);
+}
+
+static int bind_chip(const import_ctx *ic, const cg_chip *c, cg_error *err)
+{
+  cg_stmt *st = ic->st;
+  unsigned mask = ic->mask;
   int rc = cg_stmt_bind_text(st, 1, c->name, err);
   int i;
 
@@ -288,6 +326,20 @@ static int bind_chip(cg_stmt *st, unsigned mask, const cg_chip *c,
       break;
     case COL_BW:
       rc = cg_stmt_bind_double(st, k, c->memory_bandwidth_gbs, err);
+      break;
+    case COL_HBM_STACK:
+      rc = cg_stmt_bind_tristate(st, k, c->hbm_stack, err);
+      break;
+    case COL_HBM_DENSITY:
+      rc = cg_stmt_bind_double(st, k, c->hbm_density, err);
+      break;
+    case COL_INTERCONNECT:
+      rc = cg_stmt_bind_double(st, k, c->interconnect_gbs, err);
+      break;
+    case COL_KIND:
+    case COL_IC:
+    case COL_ICS:
+      rc = bind_item(ic, i, k, err);
       break;
     default:
       rc = cg_stmt_bind_double(st, k, c->perf[i - COL_PERF0], err);
@@ -346,12 +398,150 @@ static int row_csv(import_ctx *ic, const cg_csv_row *row, const int *map,
       rc = parse_number(ic, csv_columns[k], v, 1, &c->memory_bandwidth_gbs,
                         err);
       break;
+    case COL_HBM_STACK:
+      rc = parse_bool(ic, csv_columns[k], v, &c->hbm_stack, err);
+      break;
+    case COL_HBM_DENSITY:
+      rc = parse_number(ic, csv_columns[k], v, 1, &c->hbm_density, err);
+      if(rc == CG_OK && c->hbm_density == 0)
+        rc = cg_error_set(err, CG_EINVAL,
+                          "%s:%ld: hbm_density must be positive (leave it "
+                          "empty if unknown)",
+                          ic->path, ic->line);
+      break;
+    case COL_INTERCONNECT:
+      rc = parse_number(ic, csv_columns[k], v, 1, &c->interconnect_gbs, err);
+      break;
+    case COL_KIND:
+    case COL_IC:
+    case COL_ICS:
+      break; /* row_item, once the name is known */
     default:
       rc =
           parse_number(ic, csv_columns[k], v, 1, &c->perf[k - COL_PERF0], err);
       break;
     }
   }
+  return rc;
+}
+
+/* The id of the IC called name into *id: an unknown chip, or a board or
+ * system, is an error (4A090 items hold ICs, not other items). */
+static int find_ic(import_ctx *ic, const char *name, int64_t *id,
+                   cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(ic->db, &st,
+                           "SELECT id, kind FROM chips WHERE name = ?1", err);
+  char kind[16] = "";
+
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, name, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1) {
+    *id = cg_stmt_int(st, 0);
+    snprintf(kind, sizeof(kind), "%s", cg_stmt_text(st, 1));
+    rc = CG_OK;
+  }
+  else if(rc == 0) {
+    rc = cg_error_set(err, CG_EINVAL,
+                      "%s:%ld: ic: unknown chip \"%s\" (import the IC "
+                      "first, or list it earlier in the file)",
+                      ic->path, ic->line, name);
+  }
+  if(st)
+    cg_stmt_reset(st);
+  if(rc == CG_OK && strcmp(kind, "ic") != 0)
+    rc = cg_error_set(err, CG_EINVAL,
+                      "%s:%ld: ic: \"%s\" is a %s, not an IC (a board or "
+                      "system names the IC it holds)",
+                      ic->path, ic->line, name, kind);
+  return rc;
+}
+
+/* An item that becomes a board or system must not be some other item's
+ * IC: that would make a board of boards. */
+static int check_not_held(import_ctx *ic, const char *name, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(ic->db, &st,
+                           "SELECT h.name FROM chips h JOIN chips c ON "
+                           "h.ic_id = c.id WHERE c.name = ?1 LIMIT 1",
+                           err);
+  char holder[200] = "";
+
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, name, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    snprintf(holder, sizeof(holder), "%s", cg_stmt_text(st, 0));
+  if(st)
+    cg_stmt_reset(st);
+  if(rc < 0)
+    return rc;
+  if(holder[0])
+    return cg_error_set(err, CG_EINVAL,
+                        "%s:%ld: kind: \"%s\" is the IC of \"%s\" and "
+                        "cannot be a board or system",
+                        ic->path, ic->line, name, holder);
+  return CG_OK;
+}
+
+/* kind, ic and ics of a chipgate-CSV row into ic->kind/ic_id/ics: an IC
+ * names no IC; a board or system names an IC and holds ics > 0 of it. */
+static int row_item(import_ctx *ic, const cg_csv_row *row, const int *map,
+                    const char *name, cg_error *err)
+{
+  char kbuf[32], nbuf[512];
+  const char *kind, *icname = "";
+  double ics = NAN;
+  int rc = CG_OK;
+
+  ic->kind = CG_ITEM_IC;
+  ic->ic_id = 0;
+  ic->ics = 0;
+  if(map[COL_KIND] < 0)
+    return CG_OK;
+  kind = trim(row->fields[map[COL_KIND]], kbuf, sizeof(kbuf));
+  if(*kind && (ic->kind = cg_item_kind_parse(kind)) < 0)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s:%ld: kind: \"%.20s\" is not ic, board or system",
+                        ic->path, ic->line, kind);
+  if(!*kind)
+    ic->kind = CG_ITEM_IC;
+  if(map[COL_IC] >= 0)
+    icname = trim(row->fields[map[COL_IC]], nbuf, sizeof(nbuf));
+  if(map[COL_ICS] >= 0)
+    rc = parse_number(ic, "ics", row->fields[map[COL_ICS]], 1, &ics, err);
+  if(rc != CG_OK)
+    return rc;
+  if(ic->kind == CG_ITEM_IC) {
+    if(*icname || !isnan(ics))
+      return cg_error_set(err, CG_EINVAL,
+                          "%s:%ld: an IC (kind ic) holds no other IC: leave "
+                          "ic and ics empty",
+                          ic->path, ic->line);
+    return CG_OK;
+  }
+  if(!*icname)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s:%ld: ic: a %s names the IC it holds", ic->path,
+                        ic->line, cg_item_kind_name(ic->kind));
+  if(isnan(ics) || ics < 1 || ics != floor(ics) || ics > 1000000)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s:%ld: ics: a %s holds a whole number of ICs, 1 or "
+                        "more",
+                        ic->path, ic->line, cg_item_kind_name(ic->kind));
+  if(!strcasecmp(icname, name))
+    return cg_error_set(err, CG_EINVAL,
+                        "%s:%ld: ic: \"%s\" cannot hold itself", ic->path,
+                        ic->line, name);
+  ic->ics = (int)ics;
+  rc = find_ic(ic, icname, &ic->ic_id, err);
+  if(rc == CG_OK)
+    rc = check_not_held(ic, name, err);
   return rc;
 }
 
@@ -436,7 +626,7 @@ static int chip_header(void *arg, cg_import *im, cg_error *err)
                             "\"%s\" (is this Epoch AI's ml_hardware.csv?)",
                             ic->path, line, epoch_columns[k]);
     }
-    ic->mask = (1u << COL_COUNT) - 1;
+    ic->mask = EPOCH_MASK;
   }
   else {
     for(k = 0; k < COL_COUNT; k++) {
@@ -448,6 +638,14 @@ static int chip_header(void *arg, cg_import *im, cg_error *err)
       return cg_error_set(err, CG_EINVAL,
                           "%s:%ld: missing required column \"name\"", ic->path,
                           line);
+    if((ic->map[COL_IC] >= 0 || ic->map[COL_ICS] >= 0) &&
+       ic->map[COL_KIND] < 0)
+      return cg_error_set(err, CG_EINVAL,
+                          "%s:%ld: columns ic and ics need the column kind",
+                          ic->path, line);
+    /* kind sets the item's ic and ics too (none for an IC). */
+    if(ic->map[COL_KIND] >= 0)
+      ic->mask |= (1u << COL_IC) | (1u << COL_ICS);
     for(k = 0; k < h->n; k++) {
       for(j = 0; j < COL_COUNT; j++)
         if(strcmp(h->names[k], csv_columns[j]) == 0)
@@ -457,7 +655,9 @@ static int chip_header(void *arg, cg_import *im, cg_error *err)
                             "%s:%ld: unknown column \"%s\" "
                             "(expected some of: name, vendor, node, "
                             "die_area_mm2, transistors_billion, datacenter, "
-                            "hbm, fp64_tflops ... memory_bandwidth_gbs)",
+                            "hbm, fp64_tflops ... memory_bandwidth_gbs, "
+                            "hbm_stack, hbm_density, interconnect_gbs, kind, "
+                            "ic, ics)",
                             ic->path, line, h->names[k]);
     }
   }
@@ -481,11 +681,13 @@ static int chip_row(void *arg, cg_import *im, cg_error *err)
   if(rc == CG_OK && !c.name)
     rc = cg_error_set(err, CG_EINVAL, "%s:%ld: name is empty", ic->path,
                       ic->line);
+  if(rc == CG_OK && ic->format != CG_CHIP_FORMAT_EPOCH)
+    rc = row_item(ic, im->row, ic->map, c.name, err);
   if(rc == CG_OK)
     rc = resolve_node(ic, &c, err);
   if(rc == CG_OK) {
     c.source = strdup(ic->source);
-    rc = c.source ? bind_chip(ic->st, ic->mask, &c, err)
+    rc = c.source ? bind_chip(ic, &c, err)
                   : cg_error_set(err, CG_ENOMEM, "out of memory");
   }
   if(rc == CG_OK)

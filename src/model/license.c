@@ -57,7 +57,8 @@ enum {
   LI_FROM,
   LI_TO,
   LI_AUTHORITY,
-  LI_NOTES
+  LI_NOTES,
+  LI_UNIT
 };
 
 static int valid_kind(const char *k)
@@ -136,6 +137,7 @@ static int check_pattern(cg_import *im, int k, const char *re, cg_error *err)
 typedef struct license_row {
   char number[128], customer[512], kind[32], eccn[256], chip[256];
   char dest[1024], authority[256], notes[1024], from[11], to[11];
+  char unit[16];   /* what max_qty counts: item (default) or ic */
   int64_t max_qty; /* -1 = unlimited (approvals) */
 } license_row;
 
@@ -195,6 +197,15 @@ static int read_license(cg_import *im, cg_store *db, license_row *r,
                         err);
   if(rc == CG_OK)
     rc = cg_import_text(im, LI_NOTES, r->notes, sizeof(r->notes), err);
+  if(rc == CG_OK)
+    rc = cg_import_text(im, LI_UNIT, r->unit, sizeof(r->unit), err);
+  if(rc == CG_OK && !r->unit[0])
+    snprintf(r->unit, sizeof(r->unit), "item");
+  if(rc == CG_OK && strcmp(r->unit, "item") != 0 && strcmp(r->unit, "ic") != 0)
+    rc = cg_import_fail(im, err,
+                        "unit: \"%s\" is not item (units ordered: ICs, "
+                        "boards or systems) or ic (the ICs they hold)",
+                        r->unit);
   return rc;
 }
 
@@ -206,8 +217,8 @@ static int store_license(cg_store *db, const license_row *r,
   int rc = cg_store_cached(db, &st,
                            "INSERT INTO licenses(number, customer_id, kind, "
                            "eccn, chip, destinations, max_qty, valid_from, "
-                           "valid_to, authority, notes) VALUES(?1, ?2, ?3, "
-                           "?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                           "valid_to, authority, notes, unit) VALUES(?1, ?2, "
+                           "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
                            "ON CONFLICT(number) DO UPDATE SET "
                            "customer_id = excluded.customer_id, "
                            "kind = excluded.kind, eccn = excluded.eccn, "
@@ -217,7 +228,7 @@ static int store_license(cg_store *db, const license_row *r,
                            "valid_from = excluded.valid_from, "
                            "valid_to = excluded.valid_to, "
                            "authority = excluded.authority, "
-                           "notes = excluded.notes",
+                           "notes = excluded.notes, unit = excluded.unit",
                            err);
 
   if(rc == CG_OK)
@@ -243,6 +254,8 @@ static int store_license(cg_store *db, const license_row *r,
     rc = cg_stmt_bind_text(st, 10, r->authority, err);
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 11, r->notes, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 12, r->unit, err);
   if(rc == CG_OK)
     rc = cg_stmt_run(st, err);
   return rc;
@@ -276,8 +289,9 @@ int cg_license_import(cg_store *db, const char *path, size_t *count_out,
                       cg_error *err)
 {
   static const char *const cols[] = {
-    "number",  "customer",   "kind",     "eccn",      "chip",  "destinations",
-    "max_qty", "valid_from", "valid_to", "authority", "notes", NULL
+    "number",       "customer", "kind",       "eccn",     "chip",
+    "destinations", "max_qty",  "valid_from", "valid_to", "authority",
+    "notes",        "unit",     NULL
   };
   static const char *const req[] = { "number",     "customer", "kind",
                                      "valid_from", "valid_to", NULL };
@@ -405,7 +419,7 @@ int cg_license_find(cg_license_matcher *d, const cg_license_need *o,
                        "SELECT l.id, l.number, l.kind, l.eccn, l.chip, "
                        "l.destinations, coalesce(l.max_qty, -1), "
                        "(SELECT coalesce(sum(u.quantity), 0) FROM "
-                       "license_usage u WHERE u.license_id = l.id) "
+                       "license_usage u WHERE u.license_id = l.id), l.unit "
                        "FROM licenses l WHERE l.customer_id = ?1 AND "
                        "l.kind IN ('license', 'policy_permission') AND "
                        "l.valid_from <= ?2 AND ?2 <= l.valid_to "
@@ -418,11 +432,14 @@ int cg_license_find(cg_license_matcher *d, const cg_license_need *o,
     rc = cg_stmt_bind_text(st, 2, o->date, err);
   while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
     int64_t max = cg_stmt_int(st, 6), used = cg_stmt_int(st, 7);
+    /* A licence in ICs counts, and names, the ICs a board or system holds. */
+    int in_ics = !strcmp(cg_stmt_text(st, 8), "ic") && o->ic_chip;
+    int64_t want = in_ics ? o->quantity * o->ics : o->quantity;
     rc = CG_OK;
-    if(max >= 0 && max - used < o->quantity)
+    if(max >= 0 && max - used < want)
       continue; /* a partly covering licence does not cover */
-    if(!pattern_ok(d, cg_stmt_text(st, 3), o->eccn) ||
-       !pattern_ok(d, cg_stmt_text(st, 4), o->chip) ||
+    if(!pattern_ok(d, cg_stmt_text(st, 3), in_ics ? o->ic_eccn : o->eccn) ||
+       !pattern_ok(d, cg_stmt_text(st, 4), in_ics ? o->ic_chip : o->chip) ||
        !destinations_ok(cg_stmt_text(st, 5), o->dest, o->dest_groups))
       continue;
     hit->id = cg_stmt_int(st, 0);
@@ -430,6 +447,8 @@ int cg_license_find(cg_license_matcher *d, const cg_license_need *o,
     snprintf(hit->kind, sizeof(hit->kind), "%s", cg_stmt_text(st, 2));
     hit->max_qty = max;
     hit->used = used;
+    hit->quantity = want;
+    snprintf(hit->unit, sizeof(hit->unit), "%s", in_ics ? "ic" : "item");
     break;
   }
   cg_stmt_reset(st);

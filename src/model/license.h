@@ -46,6 +46,12 @@ typedef struct cg_license_need {
   const char *eccn;     /* may be NULL (unclassified) */
   const char *chip;     /* chip name */
   int64_t quantity;     /* > 0 */
+  /* A board or system: the IC it holds, that IC's ECCN and how many per
+   * unit, for licences written in ICs (unit ic). ic_chip NULL: an IC
+   * order, every licence counts units ordered. */
+  const char *ic_chip;
+  const char *ic_eccn;
+  int64_t ics;
 } cg_license_need;
 
 typedef struct cg_license_hit {
@@ -54,12 +60,15 @@ typedef struct cg_license_hit {
   char kind[32];    /* license | policy_permission */
   int64_t max_qty;  /* -1 unlimited */
   int64_t used;     /* drawn before this order */
+  int64_t quantity; /* this order draws, in the licence's unit */
+  char unit[8];     /* item | ic */
 } cg_license_hit;
 
 /* The first held licence (by number) of kind license or
  * policy_permission, valid on the date, whose eccn and chip patterns,
- * destinations and remaining quantity cover the whole order. hit->id is
- * 0 when none does. */
+ * destinations and remaining quantity cover the whole order. A licence of
+ * unit ic matches its patterns against the IC a board or system holds and
+ * counts quantity x ics. hit->id is 0 when none does. */
 int cg_license_find(cg_license_matcher *m, const cg_license_need *need,
                     cg_license_hit *hit, cg_error *err);
 

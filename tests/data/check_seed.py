@@ -9,7 +9,9 @@ memberships the rules depend on, and the process-node table: every pattern
 compiles (Python `re`, and PCRE2 through pcre2grep when it is installed),
 every node label the Epoch AI import forms from the Epoch files resolves,
 common marketing spellings resolve to the right nm class / non-planar flag,
-and junk labels resolve to nothing.
+and junk labels resolve to nothing. The chip overlays (interconnect,
+HBM stacks, boards and systems) name chips Epoch has, and each HBM density
+is the stack's bandwidth over its package area (db/seed/PROVENANCE.md).
 
 Node patterns are matched like src/core/pattern.c does with CG_PATTERN_CASELESS |
 CG_PATTERN_ANCHORED: case-insensitive, against the whole (trimmed) label;
@@ -423,6 +425,54 @@ def check_workloads(ck):
     ck("workloads: GPT-3 is 3.14e23", flops.get("GPT-3 175B") == 3.14e23)
 
 
+# Package areas of db/seed/PROVENANCE.md, mm2, by HBM generation.
+HBM_AREA = {"HBM2": 7.75 * 11.87, "HBM2E": 7.75 * 11.87, "HBM3": 121.0,
+            "HBM3E": 121.0}
+
+
+def check_items(ck):
+    _, epoch = read_csv(SEED / EPOCH_FILES[0], None)
+    known = {r[0] for r in epoch if r}
+    hdr, rows = read_csv(SEED / "chip_attributes.csv", None)
+    ck("chip_attributes header", hdr == ["name", "datacenter", "hbm",
+                                         "interconnect_gbs"], repr(hdr))
+    ics = set(known)
+    for i, r in enumerate(rows, start=2):
+        ck(f"chip_attributes.csv:{i} names an Epoch chip", r[0] in known, r[0])
+        if len(r) == 4 and r[3]:
+            ck(f"chip_attributes.csv:{i} interconnect 0..10000 GB/s",
+               0 <= float(r[3]) <= 10000, r[3])
+    bw = {r[0]: float(r[3]) for r in rows if len(r) == 4 and r[3]}
+    # The 2022 line of 3A090 (600 GB/s) must fall where the record says.
+    ck("A100 at 600 GB/s", bw.get("NVIDIA A100 SXM4 80 GB") == 600)
+    ck("A800 below 600 GB/s", bw.get("NVIDIA A800 SXM", 600) < 600)
+    ck("H800 below 600 GB/s", bw.get("NVIDIA H800 SXM5", 600) < 600)
+    hdr, rows = read_csv(SEED / "chip_hbm_stacks.csv", None)
+    ck("chip_hbm_stacks header", hdr == ["name", "vendor", "hbm", "hbm_stack",
+                                         "memory_bandwidth_gbs",
+                                         "hbm_density"], repr(hdr))
+    for i, r in enumerate(rows, start=2):
+        gen = next((g for g in ("HBM3E", "HBM3", "HBM2E", "HBM2")
+                    if re.search(rf"\b{g}\b", r[0])), None)
+        if not ck(f"chip_hbm_stacks.csv:{i} names its HBM generation",
+                  gen is not None, r[0]):
+            continue
+        want = float(r[4]) / HBM_AREA[gen]
+        ck(f"chip_hbm_stacks.csv:{i} density = bandwidth / area",
+           abs(float(r[5]) - want) < 0.01, f"{r[5]} vs {want:.3f}")
+        ck(f"chip_hbm_stacks.csv:{i} is an HBM stack", r[3] == "1", r[3])
+    hdr, rows = read_csv(SEED / "chip_systems.csv", None)
+    ck("chip_systems header", hdr == ["name", "vendor", "kind", "ic", "ics"],
+       repr(hdr))
+    for i, r in enumerate(rows, start=2):
+        ck(f"chip_systems.csv:{i} holds a known IC", r[3] in ics, r[3])
+        ck(f"chip_systems.csv:{i} kind board or system",
+           r[2] in ("board", "system"), r[2])
+        ck(f"chip_systems.csv:{i} ics a whole number >= 1",
+           r[4].isdigit() and int(r[4]) >= 1, r[4])
+        ck(f"chip_systems.csv:{i} is not also an IC", r[0] not in known, r[0])
+
+
 def find_epoch(arg):
     """The two Epoch files: the repository's copies (db/seed for the one
     chipgate imports, tests/data/chips for the wider table), or a folder
@@ -449,6 +499,7 @@ def main():
     if not a.no_pcre2:
         check_pcre2(ck, table, subjects)
     check_workloads(ck)
+    check_items(ck)
     print(f"{ck.passed} passed, {ck.failed} failed")
     return 1 if ck.failed else 0
 
