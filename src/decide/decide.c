@@ -1,5 +1,6 @@
 /* decide.c -- see decide.h. */
 #include "decide/decide.h"
+#include "decide/decider.h"
 
 #include "core/crypto.h"
 #include "model/license.h"
@@ -11,29 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define GROUP_CACHE 1024 /* country/date -> group mask slots */
-
-typedef struct group_slot {
-  char country[3]; /* "" = empty slot */
-  int32_t date;    /* day number */
-  unsigned mask;   /* CG_GROUP_* bits */
-} group_slot;
-
-struct cg_decider {
-  cg_store *db;            /* borrowed */
-  const cg_rules *pack;    /* borrowed */
-  cg_decide_opts opts;     /* copied */
-  char ruleset[72];        /* "sha256:..." */
-  cg_workloads *workloads; /* reference runs for the estimates */
-  char lists[72];          /* "sha256:..." of the screening lists, or "" */
-  group_slot groups[GROUP_CACHE];
-  cg_license_matcher *licenses; /* held-licence lookups */
-  cg_screener *screener;        /* screening context (loaded index) */
-  char world_date[11];          /* date of `world`, "" if none loaded */
-  cg_rules_country *world;      /* every country's groups on that date */
-  size_t nworld;
-};
 
 int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err)
 {
@@ -53,7 +31,7 @@ int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err)
  * Read again for every decision: a list imported or synced while a batch
  * runs (between its transactions) must be both what screens the next
  * order and what its decision records. */
-static int lists_now(cg_decider *d, cg_error *err)
+int cg_decider_lists_now(cg_decider *d, cg_error *err)
 {
   char hex[65] = "";
   int rc = cg_screen_lists_version(d->db, hex, err);
@@ -87,7 +65,7 @@ int cg_decider_open(cg_decider **out, cg_store *db, const cg_rules *pack,
   if(rc == CG_OK)
     rc = cg_screener_open(&d->screener, db, err);
   if(rc == CG_OK)
-    rc = lists_now(d, err);
+    rc = cg_decider_lists_now(d, err);
   if(d->opts.screen_threshold <= 0)
     d->opts.screen_threshold = CG_SCREEN_THRESHOLD;
   if(rc != CG_OK) {
@@ -156,23 +134,6 @@ static int set_country(cg_decider *d, cg_facts *f, int id, const char *code,
 /* ==== approvals and licences ========================================== */
 
 /* ==== the decision ===================================================== */
-
-/* A copy into the decision's arena: *ok drops to 0 on out-of-memory (a
- * NULL s is not a failure). */
-static const char *dup(cg_decision *dn, const char *s, int *ok)
-{
-  const char *c = cg_decision_strdup(dn, s);
-
-  if(s && !c)
-    *ok = 0;
-  return c;
-}
-
-/* "" means unknown in the records; NULL in the decision. */
-static const char *dup_code(cg_decision *dn, const char *s, int *ok)
-{
-  return dup(dn, s && s[0] ? s : NULL, ok);
-}
 
 /* The item shipped (name, ECCN: 4A090.a/.b for a board or system whose IC
  * is 3A090.a/.b) with its IC's metrics. */
@@ -261,10 +222,39 @@ static void trace_part(cg_decision *dn, cg_decision_rule *r,
   }
 }
 
+/* The other outcomes some completion of the unknown facts gives. */
+static void alts_part(cg_decision *dn, const cg_rules_result *res, int *ok)
+{
+  size_t i;
+
+  if(!res->nalts)
+    return;
+  dn->alts = cg_decision_alloc(dn, res->nalts * sizeof(*dn->alts));
+  if(!dn->alts) {
+    *ok = 0;
+    return;
+  }
+  dn->nalts = res->nalts;
+  for(i = 0; i < res->nalts; i++) {
+    const cg_rules_alt *a = &res->alts[i];
+    char when[1024] = "", d[256];
+    size_t off = 0;
+    unsigned j;
+    for(j = 0; j < a->nfacts && off < sizeof(when); j++) {
+      cg_rules_alt_describe(res, a, j, d, sizeof(d));
+      off += (size_t)snprintf(when + off, sizeof(when) - off, "%s%s",
+                              j ? " and " : "", d);
+    }
+    dn->alts[i].outcome = dup(dn, cg_outcome_name(a->outcome), ok);
+    dn->alts[i].when = dup(dn, when, ok);
+  }
+}
+
 static void rules_part(cg_decision *dn, const cg_rules_result *res, int *ok)
 {
   size_t i;
 
+  alts_part(dn, res, ok);
   dn->missing = res->missing;
   if(!res->nfired)
     return;
@@ -373,196 +363,6 @@ int cg_decide_classify(const cg_rules *pack, const cg_chip *chip,
   return rc;
 }
 
-/* ==== screening ========================================================= */
-
-static const char *footnote_name(int bits)
-{
-  if(bits & CG_SCREEN_FN1)
-    return "fn1";
-  if(bits & CG_SCREEN_FN4)
-    return "fn4";
-  if(bits & CG_SCREEN_FN5)
-    return "fn5";
-  return "";
-}
-
-/* The clearances in force on h, which the decision relied on (or, for a
- * sure hit with one reviewer so far, did not yet). */
-static void hit_clearances(cg_decision *dn, cg_decision_hit *x,
-                           const cg_screen_hit *h, int *ok)
-{
-  size_t i;
-
-  if(!h->nclear)
-    return;
-  x->clearances = cg_decision_alloc(dn, h->nclear * sizeof(*x->clearances));
-  if(!x->clearances) {
-    *ok = 0;
-    return;
-  }
-  x->nclearances = h->nclear;
-  for(i = 0; i < h->nclear; i++) {
-    x->clearances[i].id = h->clear[i].id;
-    x->clearances[i].reviewer = dup(dn, h->clear[i].reviewer, ok);
-    x->clearances[i].reason = dup(dn, h->clear[i].reason, ok);
-    x->clearances[i].cleared_at = dup(dn, h->clear[i].cleared_at, ok);
-  }
-}
-
-static void hits_part(cg_decision *dn, const cg_screen_hits *hits, int *ok)
-{
-  size_t i;
-
-  if(!hits->n)
-    return;
-  dn->hits = cg_decision_alloc(dn, hits->n * sizeof(*dn->hits));
-  if(!dn->hits) {
-    *ok = 0;
-    return;
-  }
-  dn->nhits = hits->n;
-  for(i = 0; i < hits->n; i++) {
-    const cg_screen_hit *h = &hits->items[i];
-    cg_decision_hit *x = &dn->hits[i];
-
-    x->list = dup(dn, h->list, ok);
-    x->entry_id = dup(dn, h->entry_id, ok);
-    x->name = dup(dn, h->name, ok);
-    x->matched_name = dup(dn, h->matched_name, ok);
-    x->via_alias = h->via_alias != 0;
-    x->screened = dup(dn, h->query, ok);
-    x->on_parent = h->on_parent != 0;
-    x->score = h->score;
-    x->sure = h->sure != 0;
-    x->entity_list = h->entity_list != 0;
-    x->footnote = dup(dn, footnote_name(h->footnotes), ok);
-    x->country = dup(dn, h->country, ok);
-    x->license_requirement = dup(dn, h->license_requirement, ok);
-    x->license_policy = dup(dn, h->license_policy, ok);
-    x->federal_register_notice = dup(dn, h->federal_register_notice, ok);
-    x->explain = dup(dn, h->explain, ok);
-    x->list_kind = dup(dn, cg_screen_list_kind_name(h->kind), ok);
-    x->cleared = h->cleared != 0;
-    if(h->cleared)
-      x->clear_reason = dup(dn, h->clear_reason, ok);
-    hit_clearances(dn, x, h, ok);
-  }
-}
-
-/* The first sure, uncleared hit on each list kind (NULL if none) and
- * whether anything else (a possible hit, a sure hit on another list)
- * needs review. */
-typedef struct list_hits {
-  const cg_screen_hit *kind[CG_LIST_MEU + 1];
-  int review;
-} list_hits;
-
-static void sort_hits(const cg_screen_hits *hits, list_hits *lh)
-{
-  size_t i;
-
-  memset(lh, 0, sizeof(*lh));
-  for(i = 0; i < hits->n; i++) {
-    const cg_screen_hit *h = &hits->items[i];
-    int k = h->kind >= 0 && h->kind <= CG_LIST_MEU ? h->kind : CG_LIST_OTHER;
-
-    if(h->cleared)
-      continue;
-    if(!h->sure || k == CG_LIST_OTHER)
-      lh->review = 1;
-    else if(!lh->kind[k])
-      lh->kind[k] = h;
-  }
-}
-
-/* Screens the customer and its parent: by name and stored clearances for a
- * stored customer, by name alone for an ad-hoc one (*hits). */
-static int screen_hits(cg_decider *d, const cg_customer *cu,
-                       cg_screen_hits *hits, cg_error *err)
-{
-  cg_screen_hits ph = { 0, NULL };
-  cg_screen_hit *all;
-  size_t i;
-  int rc;
-
-  if(cu->id)
-    return cg_screen_customer(d->screener, cu->id, d->opts.screen_threshold,
-                              hits, err);
-  rc = cg_screen_name(d->screener, cu->name,
-                      cu->country[0] ? cu->country : NULL,
-                      d->opts.screen_threshold, 5, hits, err);
-  if(rc != CG_OK || !cu->parent)
-    return rc;
-  rc = cg_screen_name(d->screener, cu->parent,
-                      cu->parent_hq_country[0] ? cu->parent_hq_country : NULL,
-                      d->opts.screen_threshold, 5, &ph, err);
-  if(rc == CG_OK && ph.n) {
-    all = realloc(hits->items, (hits->n + ph.n) * sizeof(*all));
-    if(!all) {
-      cg_screen_hits_free(&ph);
-      return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
-    }
-    for(i = 0; i < ph.n; i++) {
-      all[hits->n + i] = ph.items[i];
-      all[hits->n + i].on_parent = 1;
-    }
-    hits->items = all;
-    hits->n += ph.n;
-    free(ph.items); /* the strings moved to *hits */
-    ph.items = NULL;
-    ph.n = 0;
-  }
-  cg_screen_hits_free(&ph);
-  return rc;
-}
-
-/* Screens the customer (and its parent) and sets the list facts from the
- * sure, uncleared hits on each list: Entity List -> customer.listed with
- * that entry's policy, footnote, name and notice; Denied Persons ->
- * customer.denied; SDN -> customer.blocked; Unverified -> customer.
- * unverified; MEU -> customer.meu. A possible hit, or a sure one on
- * another list, sets customer.screen_hold for review. list_entry and
- * list_cite name the Entity List entry, else the first other decisive
- * one. The hits stay alive in *hits for the facts' strings. */
-static int screen_facts(cg_decider *d, const cg_customer *cu, cg_facts *f,
-                        cg_screen_hits *hits, cg_error *err)
-{
-  static const int named[] = { CG_LIST_ENTITY, CG_LIST_SDN, CG_LIST_DENIED,
-                               CG_LIST_UNVERIFIED, CG_LIST_MEU };
-  const cg_screen_hit *listed, *entry = NULL;
-  list_hits lh;
-  size_t i;
-  int rc;
-
-  memset(&lh, 0, sizeof(lh));
-  rc = lists_now(d, err);
-  if(rc == CG_OK && d->lists[0]) /* no lists loaded: nothing to match */
-    rc = screen_hits(d, cu, hits, err);
-  if(rc != CG_OK)
-    return rc;
-  sort_hits(hits, &lh);
-  listed = lh.kind[CG_LIST_ENTITY];
-  for(i = 0; !entry && i < sizeof(named) / sizeof(named[0]); i++)
-    entry = lh.kind[named[i]];
-  cg_facts_set_bool(f, CG_F_CUSTOMER_LISTED, listed != NULL);
-  cg_facts_set_bool(f, CG_F_CUSTOMER_SCREEN_HOLD, lh.review);
-  cg_facts_set_bool(f, CG_F_CUSTOMER_DENIED, lh.kind[CG_LIST_DENIED] != NULL);
-  cg_facts_set_bool(f, CG_F_CUSTOMER_BLOCKED, lh.kind[CG_LIST_SDN] != NULL);
-  cg_facts_set_bool(f, CG_F_CUSTOMER_UNVERIFIED,
-                    lh.kind[CG_LIST_UNVERIFIED] != NULL);
-  cg_facts_set_bool(f, CG_F_CUSTOMER_MEU, lh.kind[CG_LIST_MEU] != NULL);
-  cg_facts_set_str(f, CG_F_CUSTOMER_LIST_FOOTNOTE,
-                   listed ? footnote_name(listed->footnotes) : "");
-  if(listed)
-    cg_facts_set_str(f, CG_F_CUSTOMER_LIST_POLICY, listed->license_policy);
-  if(entry) {
-    cg_facts_set_str(f, CG_F_CUSTOMER_LIST_ENTRY, entry->name);
-    cg_facts_set_str(f, CG_F_CUSTOMER_LIST_CITE,
-                     entry->federal_register_notice);
-  }
-  return CG_OK;
-}
-
 /* ==== deciding ========================================================= */
 
 /* Every fact of the order but the rule pack's own: the chip's, the
@@ -600,7 +400,7 @@ static int order_facts(cg_decider *d, const cg_order *o, const cg_customer *cu,
   /* An approved or authorized designer's TPP/PD attestation is part of
    * its approval record. */
   cg_facts_set_bool(f, CG_F_ORDER_ATTESTED, strcmp(designer, "none") != 0);
-  rc = screen_facts(d, cu, f, hits, err);
+  rc = cg_decide_screen_facts(d, cu, f, hits, err);
   if(rc != CG_OK)
     return rc;
   cg_facts_set_num(f, CG_F_ORDER_QTY, (double)o->quantity);
@@ -771,7 +571,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
             &ok);
   parties_part(out, o, cu, &ok);
   rules_part(out, res, &ok);
-  hits_part(out, &hits, &ok);
+  cg_decide_hits_part(out, &hits, &ok);
   license_part(out, &hit, &ok);
   rc = workload_part(d, out, chip, o, err);
   if(rc != CG_OK)

@@ -25,7 +25,8 @@
  *   null), lists, missing [fact names], order {end_use, export_from_us,
  *   packager, role}, order_id, quantity, rules [{action, cite, condition,
  *   decisive, id, missing (optional), outcome, reason, relieved,
- *   relieved_by (optional), title, trace {fact: value}}], ruleset,
+ *   relieved_by (optional), title, trace {fact: value}}], otherwise
+ *   [{outcome, when}] (optional), ruleset,
  *   screening [hits], tool_version, workload {...}.
  *
  * Unknown values: numbers are NaN (null), tristates -1 (null), strings
@@ -202,6 +203,14 @@ typedef struct cg_decision_workload {
   const char **assumptions;       /* printed next to the numbers */
 } cg_decision_workload;
 
+/* Another outcome that some completion of the unknown facts gives, and
+ * the completion ("otherwise": written only when there is one). */
+typedef struct cg_decision_alt {
+  const char *outcome; /* "license_required" */
+  const char *when;    /* "order.export_from_us = true", facts joined by
+                          " and " */
+} cg_decision_alt;
+
 /* ---- the decision ------------------------------------------------------- */
 
 typedef struct cg_decision_arena cg_decision_arena; /* private */
@@ -219,6 +228,8 @@ typedef struct cg_decision {
   cg_decision_rule *rules; /* in evaluation order */
   uint64_t missing;        /* facts that held the decision (bit per CG_F_*),
                               written as names in fact-id order */
+  size_t nalts;            /* other outcomes of unknown facts' completions */
+  cg_decision_alt *alts;   /* least severe first; key absent when none */
   size_t nhits;            /* screening hits */
   cg_decision_hit *hits;   /* best first, customer then parent */
   cg_decision_license license;

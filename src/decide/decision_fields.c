@@ -608,6 +608,31 @@ static int r_rules(rd *r, const cg_json *v, char *base)
   return rc;
 }
 
+static const field alt_fields[] = {
+  FLD(cg_decision_alt, "outcome", F_STR, outcome),
+  FLD(cg_decision_alt, "when", F_STR, when),
+};
+
+static const objdesc alt_desc = { alt_fields, NFIELDS(alt_fields), NULL,
+                                  sizeof(cg_decision_alt) };
+
+static void w_otherwise(wr *w, const char *key, const char *base)
+{
+  if(!DEC(base)->nalts)
+    return; /* only a decision some completion contradicts names them */
+  cgd_w_key(w, key);
+  cgd_w_array(w, &alt_desc, DEC(base)->alts, DEC(base)->nalts);
+}
+
+static int r_otherwise(rd *r, const cg_json *v, char *base)
+{
+  void *items = NULL;
+  int rc = cgd_rd_array(r, v, &alt_desc, &items, &DEC_W(base)->nalts);
+
+  DEC_W(base)->alts = items;
+  return rc;
+}
+
 static void w_screening(wr *w, const char *key, const char *base)
 {
   cgd_w_key(w, key);
@@ -636,6 +661,7 @@ static const field decision_fields[] = {
   CUS("missing", w_missing, r_missing),
   SUB(cg_decision, "order", order, &order_desc),
   FLD(cg_decision, "order_id", F_STR, order_id),
+  CUS("otherwise", w_otherwise, r_otherwise),
   FLD(cg_decision, "quantity", F_INT, quantity),
   CUS("rules", w_rules, r_rules),
   FLD(cg_decision, "ruleset", F_STR, ruleset),
