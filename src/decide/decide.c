@@ -203,6 +203,8 @@ static void parties_part(cg_decision *dn, const cg_order *o,
   dn->customer.parent_hq_country = dup_code(dn, cu->parent_hq_country, ok);
   dn->customer.role = dup(dn, cu->role, ok);
   dn->order.end_use = dup(dn, o->end_use, ok);
+  dn->order.end_use_country = dup_code(dn, o->end_use_country, ok);
+  dn->order.end_user_hq = dup_code(dn, o->end_user_hq, ok);
   dn->order.role = dup(dn, o->role, ok);
   dn->order.packager = dup_code(dn, o->packager, ok);
   dn->order.export_from_us = o->export_from_us;
@@ -540,12 +542,20 @@ static int order_facts(cg_decider *d, const cg_order *o, const cg_customer *cu,
     cg_facts_set_str(f, CG_F_ORDER_PACKAGER, o->packager);
   if(o->export_from_us >= 0)
     cg_facts_set_bool(f, CG_F_ORDER_EXPORT_FROM_US, o->export_from_us);
-  /* Until orders carry them: used where shipped, by the customer, at the
-   * customer's address. */
-  f->v[CG_F_ORDER_END_USE_COUNTRY] = f->v[CG_F_DEST];
-  f->v[CG_F_ORDER_END_USER_HQ] = f->v[CG_F_CUSTOMER_PARENT_HQ];
+  /* Where used and by whom, as the order says; absent: used where
+   * shipped, by the customer's ultimate parent (its groups as of date). */
+  if(o->end_use_country[0])
+    rc = set_country(d, f, CG_F_ORDER_END_USE_COUNTRY, o->end_use_country,
+                     date, o->ship_date, err);
+  else
+    f->v[CG_F_ORDER_END_USE_COUNTRY] = f->v[CG_F_DEST];
+  if(rc == CG_OK && o->end_user_hq[0])
+    rc = set_country(d, f, CG_F_ORDER_END_USER_HQ, o->end_user_hq, date,
+                     o->ship_date, err);
+  else if(rc == CG_OK)
+    f->v[CG_F_ORDER_END_USER_HQ] = f->v[CG_F_CUSTOMER_PARENT_HQ];
   cg_facts_set_str(f, CG_F_ORDER_ADDRESS, cu->address ? cu->address : "");
-  return CG_OK;
+  return rc;
 }
 
 /* Licences: one held licence covering the whole order satisfies every

@@ -22,11 +22,11 @@
  *   pd, tpp, tpp_precision, transistors_billion, vendor}, customer
  *   {country, hq_country, name, parent, parent_hq_country, role},
  *   decided_at (optional), decision, destination, license (object or
- *   null), lists, missing [fact names], order {end_use, export_from_us,
- *   packager, role}, order_id, quantity, rules [{action, cite, condition,
- *   decisive, id, missing (optional), outcome, reason, relieved,
- *   relieved_by (optional), title, trace {fact: value}}], ruleset,
- *   screening [hits], tool_version, workload {...}.
+ *   null), lists, missing [fact names], order {end_use, end_use_country
+ *   (optional), end_user_hq (optional), export_from_us, packager, role},
+ * order_id, quantity, rules [{action, cite, condition, decisive, id, missing
+ * (optional), outcome, reason, relieved, relieved_by (optional), title, trace
+ * {fact: value}}], ruleset, screening [hits], tool_version, workload {...}.
  *
  * Unknown values: numbers are NaN (null), tristates -1 (null), strings
  * NULL (null). A number that is infinite is written as null too.
@@ -83,10 +83,14 @@ typedef struct cg_decision_customer {
 } cg_decision_customer;
 
 typedef struct cg_decision_order {
-  const char *end_use;  /* free text, "" if none stated */
-  const char *role;     /* fab|osat|distributor */
-  const char *packager; /* fab_outside_d5mo|approved_osat|other, NULL */
-  int export_from_us;   /* 1, 0, -1 unknown */
+  const char *end_use;         /* free text, "" if none stated */
+  const char *end_use_country; /* ISO-2 as ordered; NULL: key absent (the
+                                  destination) */
+  const char *end_user_hq;     /* ISO-2 as ordered; NULL: key absent (the
+                                  customer's ultimate parent's HQ) */
+  const char *role;            /* fab|osat|distributor */
+  const char *packager;        /* fab_outside_d5mo|approved_osat|other, NULL */
+  int export_from_us;          /* 1, 0, -1 unknown */
 } cg_decision_order;
 
 /* One fact a rule read, with its value at the time. kind is the cg_value

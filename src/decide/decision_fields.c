@@ -357,6 +357,8 @@ static const objdesc customer_desc = { customer_fields,
 
 static const field order_fields[] = {
   FLD(cg_decision_order, "end_use", F_STR, end_use),
+  OPTF(cg_decision_order, "end_use_country", F_STR, end_use_country),
+  OPTF(cg_decision_order, "end_user_hq", F_STR, end_user_hq),
   FLD(cg_decision_order, "export_from_us", F_TRI, export_from_us),
   FLD(cg_decision_order, "packager", F_STR, packager),
   FLD(cg_decision_order, "role", F_STR, role),
