@@ -53,6 +53,25 @@ static const char *str(const char *s)
   return s ? s : "(null)";
 }
 
+/* Each licence on file and why it did or did not cover the order. */
+static void print_checks(const cg_decision *dn)
+{
+  size_t i, k;
+
+  if(dn->nlicense_checks)
+    printf("  licences on file:\n");
+  for(i = 0; i < dn->nlicense_checks; i++) {
+    const cg_decision_license_check *c = &dn->license_checks[i];
+    printf("    %s (%s): ", str(c->number), str(c->kind));
+    if(c->covers)
+      printf("covers the order%s\n", c->used ? " [used]" : "");
+    else
+      printf("does not cover the order\n");
+    for(k = 0; k < c->nreasons; k++)
+      printf("      - %s\n", str(c->reasons[k].text));
+  }
+}
+
 /* Text for people: the decision first, then why. */
 static void print_text(const cg_decision *dn)
 {
@@ -94,6 +113,7 @@ static void print_text(const cg_decision *dn)
   if(dn->license.present)
     printf("  licence: %s (%s)\n", str(dn->license.number),
            str(dn->license.kind));
+  print_checks(dn);
   printf("  ruleset %s\n", str(dn->ruleset));
 }
 

@@ -560,28 +560,33 @@ static int order_facts(cg_decider *d, const cg_order *o, const cg_customer *cu,
 
 /* Licences: one held licence covering the whole order satisfies every
  * licence requirement of the order; a hold is never licensable. With
- * consume set and a stored order the quantity is drawn. */
+ * consume set and a stored order the quantity is drawn. Every licence and
+ * approval on file for the customer is judged into *checks (needed or
+ * not), so the decision says why each did or did not cover the order. */
 static int apply_license(cg_decider *d, const cg_order *o,
                          const cg_customer *cu, const cg_chip *chip,
                          const cg_facts *f, int consume, cg_rules_result *res,
-                         cg_license_hit *hit, cg_error *err)
+                         cg_license_hit *hit, cg_license_checks *checks,
+                         cg_error *err)
 {
-  unsigned dest_mask = f->v[CG_F_DEST].u.country.groups;
   const char *eccn = res->eccn.kind == CG_V_STR ? res->eccn.u.str : NULL;
+  cg_license_need want = { cu->id,         o->ship_date,
+                           o->destination, f->v[CG_F_DEST].u.country.groups,
+                           eccn,           chip->name,
+                           o->quantity };
   size_t i;
   int need = 0, rc;
 
+  rc = cg_license_explain(d->licenses, &want, checks, err);
+  if(rc != CG_OK)
+    return rc;
   for(i = 0; i < res->nfired; i++)
     if(res->fired[i].licensable && res->fired[i].decisive &&
        !res->fired[i].relieved)
       need = 1;
   if(!need)
     return CG_OK;
-  {
-    cg_license_need want = { cu->id, o->ship_date, o->destination, dest_mask,
-                             eccn,   chip->name,   o->quantity };
-    rc = cg_license_find(d->licenses, &want, hit, err);
-  }
+  rc = cg_license_find(d->licenses, &want, hit, err);
   if(rc != CG_OK || !hit->id)
     return rc;
   for(i = 0; i < res->nfired; i++)
@@ -594,11 +599,51 @@ static int apply_license(cg_decider *d, const cg_order *o,
   return rc;
 }
 
+/* The licences judged, into the decision's arena. */
+static void checks_part(cg_decision *dn, const cg_license_hit *hit,
+                        const cg_license_checks *checks, int *ok)
+{
+  size_t i, k;
+
+  if(!checks->n)
+    return;
+  dn->license_checks =
+      cg_decision_alloc(dn, checks->n * sizeof(*dn->license_checks));
+  if(!dn->license_checks) {
+    *ok = 0;
+    return;
+  }
+  dn->nlicense_checks = checks->n;
+  for(i = 0; i < checks->n; i++) {
+    const cg_license_check *c = &checks->items[i];
+    cg_decision_license_check *x = &dn->license_checks[i];
+
+    x->number = dup(dn, c->number, ok);
+    x->kind = dup(dn, c->kind, ok);
+    x->covers = c->covers;
+    x->used = hit->id != 0 && hit->id == c->id;
+    if(!c->nreasons)
+      continue;
+    x->reasons = cg_decision_alloc(dn, c->nreasons * sizeof(*x->reasons));
+    if(!x->reasons) {
+      *ok = 0;
+      continue;
+    }
+    x->nreasons = c->nreasons;
+    for(k = 0; k < c->nreasons; k++) {
+      x->reasons[k].code = dup(dn, c->reasons[k].code, ok);
+      x->reasons[k].text = dup(dn, c->reasons[k].text, ok);
+    }
+  }
+}
+
 static void license_part(cg_decision *dn, const cg_license_hit *hit,
-                         const cg_order *o, int *ok)
+                         const cg_license_checks *checks, const cg_order *o,
+                         int *ok)
 {
   cg_decision_license *l = &dn->license;
 
+  checks_part(dn, hit, checks, ok);
   if(!hit->id)
     return;
   l->present = 1;
@@ -631,6 +676,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   cg_facts f;
   cg_screen_hits hits = { 0, NULL };
   cg_license_hit hit;
+  cg_license_checks checks = { 0, NULL };
   int32_t date = 0;
   int ok = 1, rc;
 
@@ -646,7 +692,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   if(rc == CG_OK)
     rc = cg_rules_eval(d->pack, &f, res, err);
   if(rc == CG_OK)
-    rc = apply_license(d, o, cu, chip, &f, consume, res, &hit, err);
+    rc = apply_license(d, o, cu, chip, &f, consume, res, &hit, &checks, err);
   if(rc != CG_OK)
     goto done;
   out->decision = res->outcome;
@@ -655,7 +701,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   parties_part(out, o, cu, &ok);
   rules_part(out, res, &ok);
   hits_part(out, &hits, &ok);
-  license_part(out, &hit, o, &ok);
+  license_part(out, &hit, &checks, o, &ok);
   rc = workload_part(d, out, chip, o, err);
   if(rc != CG_OK)
     goto done;
@@ -665,6 +711,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   if(!ok)
     rc = cg_error_set(err, CG_ENOMEM, "decide: out of memory");
 done:
+  cg_license_checks_free(&checks);
   cg_screen_hits_free(&hits);
   free(res);
   return rc;
