@@ -560,33 +560,28 @@ static int order_facts(cg_decider *d, const cg_order *o, const cg_customer *cu,
 
 /* Licences: one held licence covering the whole order satisfies every
  * licence requirement of the order; a hold is never licensable. With
- * consume set and a stored order the quantity is drawn. Every licence and
- * approval on file for the customer is judged into *checks (needed or
- * not), so the decision says why each did or did not cover the order. */
+ * consume set and a stored order the quantity is drawn. */
 static int apply_license(cg_decider *d, const cg_order *o,
                          const cg_customer *cu, const cg_chip *chip,
                          const cg_facts *f, int consume, cg_rules_result *res,
-                         cg_license_hit *hit, cg_license_checks *checks,
-                         cg_error *err)
+                         cg_license_hit *hit, cg_error *err)
 {
+  unsigned dest_mask = f->v[CG_F_DEST].u.country.groups;
   const char *eccn = res->eccn.kind == CG_V_STR ? res->eccn.u.str : NULL;
-  cg_license_need want = { cu->id,         o->ship_date,
-                           o->destination, f->v[CG_F_DEST].u.country.groups,
-                           eccn,           chip->name,
-                           o->quantity };
   size_t i;
   int need = 0, rc;
 
-  rc = cg_license_explain(d->licenses, &want, checks, err);
-  if(rc != CG_OK)
-    return rc;
   for(i = 0; i < res->nfired; i++)
     if(res->fired[i].licensable && res->fired[i].decisive &&
        !res->fired[i].relieved)
       need = 1;
   if(!need)
     return CG_OK;
-  rc = cg_license_find(d->licenses, &want, hit, err);
+  {
+    cg_license_need want = { cu->id, o->ship_date, o->destination, dest_mask,
+                             eccn,   chip->name,   o->quantity };
+    rc = cg_license_find(d->licenses, &want, hit, err);
+  }
   if(rc != CG_OK || !hit->id)
     return rc;
   for(i = 0; i < res->nfired; i++)
@@ -597,6 +592,26 @@ static int apply_license(cg_decider *d, const cg_order *o,
   if(consume && o->id)
     rc = cg_license_consume(d->db, hit->id, o->id, o->quantity, err);
   return rc;
+}
+
+/* Every licence and approval on file for the customer, judged against
+ * the order as classified (needed or not), so the decision says why each
+ * did or did not cover it. Kept apart from applying the licence: the
+ * judgement explains, it decides nothing. */
+static int explain_licenses(cg_decider *d, const cg_order *o,
+                            const cg_customer *cu, const cg_chip *chip,
+                            const cg_facts *f, const cg_rules_result *res,
+                            cg_license_checks *checks, cg_error *err)
+{
+  cg_license_need want = { cu->id,
+                           o->ship_date,
+                           o->destination,
+                           f->v[CG_F_DEST].u.country.groups,
+                           res->eccn.kind == CG_V_STR ? res->eccn.u.str : NULL,
+                           chip->name,
+                           o->quantity };
+
+  return cg_license_explain(d->licenses, &want, checks, err);
 }
 
 /* The licences judged, into the decision's arena. */
@@ -620,9 +635,11 @@ static void checks_part(cg_decision *dn, const cg_license_hit *hit,
 
     x->number = dup(dn, c->number, ok);
     x->kind = dup(dn, c->kind, ok);
-    x->covers = c->covers;
     x->used = hit->id != 0 && hit->id == c->id;
-    if(!c->nreasons)
+    /* The licence the decision used covered it, whatever the judgement
+     * of an unknown ECCN says. */
+    x->covers = c->covers || x->used;
+    if(!c->nreasons || x->used)
       continue;
     x->reasons = cg_decision_alloc(dn, c->nreasons * sizeof(*x->reasons));
     if(!x->reasons) {
@@ -692,7 +709,9 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   if(rc == CG_OK)
     rc = cg_rules_eval(d->pack, &f, res, err);
   if(rc == CG_OK)
-    rc = apply_license(d, o, cu, chip, &f, consume, res, &hit, &checks, err);
+    rc = apply_license(d, o, cu, chip, &f, consume, res, &hit, err);
+  if(rc == CG_OK)
+    rc = explain_licenses(d, o, cu, chip, &f, res, &checks, err);
   if(rc != CG_OK)
     goto done;
   out->decision = res->outcome;
