@@ -478,6 +478,77 @@ START_TEST(test_round_trip_every_field)
 }
 END_TEST
 
+/* Licences considered and the order's end-use fields: written in key
+ * order, read back field for field, written again byte for byte; absent
+ * when empty (older documents keep their bytes). */
+START_TEST(test_license_checks_round_trip)
+{
+  cg_decision d, back;
+  cg_error err = { 0 };
+  cg_decision_license_check *c;
+  char *a = NULL, *b = NULL;
+  size_t alen = 0, blen = 0, i, k;
+
+  full_decision(&d, 1);
+  ck_assert_cg_ok(cg_decision_write(&d, &a, &alen, &err), &err);
+  ck_assert_ptr_null(strstr(a, "licenses_considered"));
+  ck_assert_ptr_null(strstr(a, "end_use_country"));
+  free(a);
+  d.order.end_use_country = S(&d, "CN");
+  d.order.end_user_hq = S(&d, "HK");
+  d.nlicense_checks = 2;
+  d.license_checks = A(&d, 2 * sizeof(*d.license_checks));
+  c = d.license_checks;
+  c[0].number = S(&d, "D1000001");
+  c[0].kind = S(&d, "license");
+  c[0].covers = 1;
+  c[0].used = 1;
+  c[1].number = S(&d, "X-2");
+  c[1].kind = S(&d, "license");
+  c[1].nreasons = 2;
+  c[1].reasons = A(&d, 2 * sizeof(*c[1].reasons));
+  c[1].reasons[0].code = S(&d, "expired");
+  c[1].reasons[0].text = S(&d, "expired: valid to 2026-05-31, order date "
+                               "2026-06-15");
+  c[1].reasons[1].code = S(&d, "quantity");
+  c[1].reasons[1].text = S(&d, "quantity: 30 left of 100, 40 ordered");
+  ck_assert_cg_ok(cg_decision_write(&d, &a, &alen, &err), &err);
+  ck_assert_ptr_nonnull(
+      strstr(a, "\"licenses_considered\":[{\"covers\":true,\"kind\":"
+                "\"license\",\"number\":\"D1000001\",\"reasons\":[],"
+                "\"used\":true},{\"covers\":false,"));
+  ck_assert_ptr_nonnull(
+      strstr(a, "\"order\":{\"end_use\":\"\",\"end_use_country\":\"CN\","
+                "\"end_user_hq\":\"HK\","));
+  assert_sorted(a, alen);
+  ck_assert_cg_ok(cg_decision_parse(a, alen, &back, &err), &err);
+  same_decision(&d, &back);
+  same_str(back.order.end_use_country, "CN", "end_use_country");
+  same_str(back.order.end_user_hq, "HK", "end_user_hq");
+  ck_assert_uint_eq(back.nlicense_checks, 2);
+  for(i = 0; i < 2; i++) {
+    same_str(back.license_checks[i].number, c[i].number, "number");
+    same_str(back.license_checks[i].kind, c[i].kind, "kind");
+    ck_assert_int_eq(back.license_checks[i].covers, c[i].covers);
+    ck_assert_int_eq(back.license_checks[i].used, c[i].used);
+    ck_assert_uint_eq(back.license_checks[i].nreasons, c[i].nreasons);
+    for(k = 0; k < c[i].nreasons; k++) {
+      same_str(back.license_checks[i].reasons[k].code, c[i].reasons[k].code,
+               "code");
+      same_str(back.license_checks[i].reasons[k].text, c[i].reasons[k].text,
+               "text");
+    }
+  }
+  ck_assert_cg_ok(cg_decision_write(&back, &b, &blen, &err), &err);
+  ck_assert_uint_eq(alen, blen);
+  ck_assert_msg(memcmp(a, b, alen) == 0, "not byte-identical:\n%s\n%s", a, b);
+  free(a);
+  free(b);
+  cg_decision_clear(&back);
+  cg_decision_clear(&d);
+}
+END_TEST
+
 /* With numbers that jansson's %.15g writes in their shortest form, the
  * writer's bytes are exactly jansson's sorted compact dump: same key
  * order, same escaping of every string, same null/true/false. */
@@ -733,6 +804,7 @@ static Suite *decision_suite(void)
 
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, test_round_trip_every_field);
+  tcase_add_test(tc, test_license_checks_round_trip);
   tcase_add_test(tc, test_same_bytes_as_jansson_sorted);
   tcase_add_test(tc, test_numbers_shortest_round_trip);
   tcase_add_test(tc, test_strings_and_optional_members);

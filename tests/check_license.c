@@ -399,11 +399,113 @@ START_TEST(test_remaining_consume_balances)
 }
 END_TEST
 
+/* ===================== explanations ===================== */
+
+/* One licence per reason a licence can fail an order of 40 H100 SXM
+ * (3A090.a) for Acme to China on 2026-06-15, and one that covers it. */
+static void explain_setup(void)
+{
+  cg_error err = { 0 };
+
+  setup();
+  import_ok("X-1,Acme Trading,license,3A090\\..*,H100.*,CN,100,"
+            "2026-01-01,2026-05-31,BIS,expired last month\n"
+            "X-2,Acme Trading,license,3A090\\..*,H100.*,CN,100,"
+            "2026-01-01,2026-12-31,BIS,70 drawn\n"
+            "X-3,Acme Trading,license,3A090\\..*,H100.*,NL;D:1,100,"
+            "2026-01-01,2026-12-31,BIS,other destination\n"
+            "X-4,Acme Trading,license,3A090\\..*,B200.*,CN,100,"
+            "2026-01-01,2026-12-31,BIS,other chip\n"
+            "X-5,Acme Trading,approved_osat,,,,,2026-01-01,2026-12-31,,"
+            "wrong kind\n"
+            "X-6,Acme Trading,license,3A090\\..*,H100.*,CN,100,"
+            "2026-07-01,2026-12-31,BIS,not yet valid\n"
+            "X-7,Acme Trading,policy_permission,4A090.*,,CN,,"
+            "2026-01-01,2026-12-31,BIS,other ECCN\n"
+            "X-8,Acme Trading,license,3A090\\.a,H100 SXM,CN,40,"
+            "2026-06-01,2026-06-30,BIS,covers exactly\n"
+            "X-9,Beta BV,license,,,CN,1000,2026-01-01,2026-12-31,BIS,"
+            "another customer's\n",
+            9);
+  ck_assert_cg_ok(cg_license_matcher_open(&m, db, &err), &err);
+}
+
+START_TEST(test_explain_each_reason)
+{
+  static const struct {
+    const char *number, *code, *text;
+  } want[] = {
+    { "X-1", "expired",
+      "expired: valid to 2026-05-31, order date 2026-06-15" },
+    { "X-2", "quantity", "quantity: 30 left of 100, 40 ordered" },
+    { "X-3", "destination", "destination: CN is not in NL;D:1" },
+    { "X-4", "chip", "chip: H100 SXM does not match B200.*" },
+    { "X-5", "kind",
+      "kind: approved_osat is an approval, not a licence or policy "
+      "permission" },
+    { "X-6", "not_yet_valid",
+      "not yet valid: valid from 2026-07-01, order date 2026-06-15" },
+    { "X-7", "eccn", "ECCN: 3A090.a does not match 4A090.*" },
+    { "X-8", NULL, NULL },
+  };
+  cg_license_need n = need_for(acme, "2026-06-15", "CN", "3A090.a", 40);
+  cg_license_checks c = { 0, NULL };
+  cg_license_hit hit;
+  cg_error err = { 0 };
+  int64_t x2 = q_int("SELECT id FROM licenses WHERE number = 'X-2'");
+  size_t i;
+
+  /* China is in D:1, but the group is judged from the order's mask:
+   * without it, NL;D:1 does not cover CN. */
+  ck_assert_cg_ok(cg_license_consume(db, x2, order_row("O-1", 70), 70, &err),
+                  &err);
+  ck_assert_cg_ok(cg_license_explain(m, &n, &c, &err), &err);
+  ck_assert_uint_eq(c.n, 8); /* Beta's licence is not Acme's */
+  for(i = 0; i < c.n; i++) {
+    ck_assert_str_eq(c.items[i].number, want[i].number);
+    if(!want[i].code) {
+      ck_assert_int_eq(c.items[i].covers, 1);
+      ck_assert_uint_eq(c.items[i].nreasons, 0);
+      continue;
+    }
+    ck_assert_int_eq(c.items[i].covers, 0);
+    ck_assert_uint_eq(c.items[i].nreasons, 1);
+    ck_assert_str_eq(c.items[i].reasons[0].code, want[i].code);
+    ck_assert_str_eq(c.items[i].reasons[0].text, want[i].text);
+  }
+  /* The covering one is the one cg_license_find picks. */
+  ck_assert_cg_ok(cg_license_find(m, &n, &hit, &err), &err);
+  ck_assert_str_eq(hit.number, "X-8");
+  /* With China's groups, NL;D:1 covers it too. */
+  n.dest_groups = CG_GROUP_D1 | CG_GROUP_D4 | CG_GROUP_D5;
+  cg_license_checks_free(&c);
+  ck_assert_cg_ok(cg_license_explain(m, &n, &c, &err), &err);
+  ck_assert_int_eq(c.items[2].covers, 1);
+  cg_license_checks_free(&c);
+  /* Every failed test is named: a day later and 41 ordered, X-8 has two
+   * reasons; an ad hoc customer has no licences. */
+  n.date = "2026-07-01";
+  n.quantity = 41;
+  ck_assert_cg_ok(cg_license_explain(m, &n, &c, &err), &err);
+  ck_assert_uint_eq(c.items[7].nreasons, 2);
+  ck_assert_str_eq(c.items[7].reasons[0].code, "expired");
+  ck_assert_str_eq(c.items[7].reasons[1].code, "quantity");
+  ck_assert_str_eq(c.items[7].reasons[1].text,
+                   "quantity: 40 left of 40, 41 ordered");
+  cg_license_checks_free(&c);
+  n.customer_id = 0;
+  ck_assert_cg_ok(cg_license_explain(m, &n, &c, &err), &err);
+  ck_assert_uint_eq(c.n, 0);
+  cg_license_checks_free(&c);
+}
+END_TEST
+
 static Suite *license_suite(void)
 {
   Suite *s = suite_create("license");
   TCase *ti = tcase_create("import");
   TCase *tf = tcase_create("find");
+  TCase *tx = tcase_create("explain");
 
   tcase_add_checked_fixture(ti, setup, teardown);
   tcase_set_timeout(ti, 60);
@@ -415,6 +517,9 @@ static Suite *license_suite(void)
   tcase_add_test(tf, test_find_destinations);
   tcase_add_test(tf, test_remaining_consume_balances);
   suite_add_tcase(s, tf);
+  tcase_add_checked_fixture(tx, explain_setup, find_teardown);
+  tcase_add_test(tx, test_explain_each_reason);
+  suite_add_tcase(s, tx);
   return s;
 }
 

@@ -557,6 +557,11 @@ typedef struct twin {
 
 static const char HDR[] = "order_id,customer,chip,destination,quantity,"
                           "ship_date,end_use,role,packager,export_from_us\n";
+/* The header with the end-use columns (migration 0006). */
+static const char HDR_USE[] = "order_id,customer,chip,destination,quantity,"
+                              "ship_date,end_use_country,end_user_hq\n";
+/* The header both_refuse writes. */
+static const char *hdr = HDR;
 
 /* The rest of the line after the first occurrence of mark in s. */
 static void after(const char *s, const char *mark, char *out, size_t size)
@@ -582,7 +587,7 @@ static void both_refuse(const twin *tw)
   const char *syn[] = { "sync", "orders", "--url",
                         t_url(&srv, "/noetag/o.json"), NULL };
 
-  snprintf(body, sizeof(body), "%s%s\n", HDR, tw->csv);
+  snprintf(body, sizeof(body), "%s%s\n", hdr, tw->csv);
   imp[2] = t_write("o.csv", body);
   ck_assert_msg(t_run(dbp, NULL, &errs, imp) == 65, "import %s: %s", tw->csv,
                 errs);
@@ -732,6 +737,89 @@ START_TEST(test_import_and_sync_store_packager)
 }
 END_TEST
 
+/* Where used and by whom: stored by both paths, read back, and part of
+ * what makes an order the same. */
+START_TEST(test_end_use_columns)
+{
+  const char *imp[] = { "import", "orders", NULL, NULL };
+  const char *syn[] = { "sync", "orders", "--url",
+                        t_url(&srv, "/noetag/u.json"), NULL };
+  char body[1024];
+  cg_error err = { 0 };
+  cg_order o;
+  int64_t id;
+
+  snprintf(body, sizeof(body),
+           "%sU-1,Acme Trading,H100 SXM,NL,3,2026-12-01,CN,US\n"
+           "U-2,Acme Trading,H100 SXM,NL,3,2026-12-01,,\n",
+           HDR_USE);
+  imp[2] = t_write("u.csv", body);
+  ck_assert_int_eq(t_run(dbp, NULL, NULL, imp), 0);
+  t_write("u.json",
+          "[" J("U-3", "Acme Trading", "H100 SXM", "NL", "3", "2026-12-01",
+                ", \"end_use_country\": \"US\", \"end_user_hq\": null") "]");
+  ck_assert_int_eq(t_run(dbp, NULL, NULL, syn), 0);
+  db = t_db("order.db");
+  ck_assert_int_eq(q_int("SELECT count(*) FROM orders WHERE order_id = "
+                         "'U-1' AND end_use_country = 'CN' AND end_user_hq "
+                         "= 'US'"),
+                   1);
+  ck_assert_int_eq(q_int("SELECT count(*) FROM orders WHERE order_id = "
+                         "'U-2' AND end_use_country IS NULL AND "
+                         "end_user_hq IS NULL"),
+                   1);
+  ck_assert_int_eq(q_int("SELECT count(*) FROM orders WHERE order_id = "
+                         "'U-3' AND end_use_country = 'US' AND "
+                         "end_user_hq IS NULL"),
+                   1);
+  ck_assert_cg_ok(cg_order_find_id(db, "U-1", &id, &err), &err);
+  ck_assert_cg_ok(cg_order_get_id(db, id, &o, &err), &err);
+  ck_assert_str_eq(o.end_use_country, "CN");
+  ck_assert_str_eq(o.end_user_hq, "US");
+  cg_store_close(db);
+  db = NULL;
+  /* The same order sent without the end-use country is another order:
+   * absent means "the destination", not "unknown". */
+  snprintf(body, sizeof(body),
+           "%sU-1,Acme Trading,H100 SXM,NL,3,2026-12-01,,US\n", HDR_USE);
+  imp[2] = t_write("u2.csv", body);
+  ck_assert_int_eq(t_run(dbp, NULL, NULL, imp), 65);
+}
+END_TEST
+
+/* Bad end-use fields: the same refusal by both paths, nothing written. */
+START_TEST(test_end_use_refusals)
+{
+  static twin cases[] = {
+    { "E-1,Good Corp,H100 SXM,NL,1,2026-12-01,ZZ,",
+      J("E-1", "Good Corp", "H100 SXM", "NL", "1", "2026-12-01",
+        ", \"end_use_country\": \"ZZ\""),
+      "end_use_country: unknown country code \"ZZ\" (ISO 3166-1 alpha-2, "
+      "e.g. CN)" },
+    { "E-1,Good Corp,H100 SXM,NL,1,2026-12-01,D:5,",
+      J("E-1", "Good Corp", "H100 SXM", "NL", "1", "2026-12-01",
+        ", \"end_use_country\": \"D:5\""),
+      "end_use_country: unknown country code \"D:5\" (ISO 3166-1 alpha-2, "
+      "e.g. CN)" },
+    { "E-1,Good Corp,H100 SXM,NL,1,2026-12-01,China,",
+      J("E-1", "Good Corp", "H100 SXM", "NL", "1", "2026-12-01",
+        ", \"end_use_country\": \"China\""),
+      "end_use_country: unknown country code \"China\" (ISO 3166-1 "
+      "alpha-2, e.g. CN)" },
+    { "E-1,Good Corp,H100 SXM,NL,1,2026-12-01,,cn",
+      J("E-1", "Good Corp", "H100 SXM", "NL", "1", "2026-12-01",
+        ", \"end_user_hq\": \"cn\""),
+      "end_user_hq: unknown country code \"cn\" (ISO 3166-1 alpha-2, e.g. "
+      "CN)" },
+  };
+
+  hdr = HDR_USE;
+  for(size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    both_refuse(&cases[i]);
+  hdr = HDR;
+}
+END_TEST
+
 /* Order B-1 of Good Corp with more members. */
 #define B1_WITH(more)                                                         \
   J("B-1", "Good Corp", "H100 SXM", "CN", "1", "2026-12-01", more)
@@ -812,6 +900,8 @@ static Suite *order_suite(void)
   tcase_add_test(tn, test_import_and_sync_refuse_alike);
   tcase_add_test(tn, test_import_and_sync_store_packager);
   tcase_add_test(tn, test_sync_only_refusals);
+  tcase_add_test(tn, test_end_use_columns);
+  tcase_add_test(tn, test_end_use_refusals);
   suite_add_tcase(s, tn);
   return s;
 }

@@ -439,6 +439,51 @@ END_TEST
 /* ---- JSON ------------------------------------------------------------------
  */
 
+/* The licences a decision considered, with why each did not cover the
+ * order, in every format (order O-1005, licence required). */
+START_TEST(test_licenses_considered)
+{
+  cg_json *arr = cg_json_array(), *c = cg_json_object(), *r = cg_json_array();
+  cg_json *why = cg_json_object(), *why2 = cg_json_object();
+  char *md, *html, *csv, *json;
+
+  set(why, "code", cg_json_str("expired"));
+  set(why, "text",
+      cg_json_str("expired: valid to 2026-10-31, order date 2026-11-26"));
+  cg_json_append(r, why);
+  set(why2, "code", cg_json_str("quantity"));
+  set(why2, "text", cg_json_str("quantity: 30 left of 100, 40 ordered"));
+  cg_json_append(r, why2);
+  set(c, "number", cg_json_str("D7654321"));
+  set(c, "kind", cg_json_str("license"));
+  set(c, "covers", cg_json_bool(0));
+  set(c, "used", cg_json_bool(0));
+  set(c, "reasons", r);
+  cg_json_append(arr, c);
+  set(docs[4], "licenses_considered", arr);
+  to_decision(4);
+  ck_assert_uint_eq(decs[4].nlicense_checks, 1);
+  md = render("md");
+  ck_assert_ptr_nonnull(
+      strstr(md, "| D7654321 | license | no | expired: valid to 2026-10-31, "
+                 "order date 2026-11-26; quantity: 30 left of 100, 40 "
+                 "ordered |"));
+  html = render("html");
+  ck_assert_ptr_nonnull(strstr(html, "licenses-considered"));
+  ck_assert_ptr_nonnull(strstr(html, "quantity: 30 left of 100, 40 ordered"));
+  csv = render("csv");
+  ck_assert_ptr_nonnull(
+      strstr(csv, "D7654321: expired: valid to 2026-10-31, order date "
+                  "2026-11-26; quantity: 30 left of 100, 40 ordered"));
+  json = render("json");
+  ck_assert_ptr_nonnull(strstr(json, "\"licenses_considered\":[{"));
+  free(md);
+  free(html);
+  free(csv);
+  free(json);
+}
+END_TEST
+
 START_TEST(test_json)
 {
   cg_error err = { 0 };
@@ -684,6 +729,7 @@ static Suite *report_suite(void)
   tcase_add_test(tc, test_markdown);
   tcase_add_test(tc, test_csv);
   tcase_add_test(tc, test_json);
+  tcase_add_test(tc, test_licenses_considered);
   tcase_add_test(tc, test_json_empty_batch);
   tcase_add_test(tc, test_write_dir);
   tcase_add_test(tc, test_streaming_api);

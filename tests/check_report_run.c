@@ -288,6 +288,74 @@ START_TEST(test_all)
 }
 END_TEST
 
+/* check on the demo data: the end-use options reach the rules, a bad
+ * end-use country is refused, and the text names each licence on file
+ * with why it does not cover; check writes nothing. */
+START_TEST(test_check_end_use_and_licences)
+{
+  const char *super[] = { "check",
+                          "--chip",
+                          "NVIDIA L40",
+                          "--customer",
+                          "Lion Test Pte",
+                          "--customer-hq",
+                          "SG",
+                          "--dest",
+                          "SG",
+                          "--date",
+                          "2026-11-20",
+                          "--end-use",
+                          "a supercomputer in Wuxi, China",
+                          NULL,
+                          NULL,
+                          NULL };
+  const char *lic[] = { "check",
+                        "--chip",
+                        "NVIDIA H100 SXM5 80GB",
+                        "--customer",
+                        "Hanoi Data Systems JSC",
+                        "--dest",
+                        "VN",
+                        "--qty",
+                        "400",
+                        "--date",
+                        "2026-11-20",
+                        NULL };
+  char *before = t_db_dump(db_path), *after, *out = NULL, *errs = NULL;
+
+  /* No end-use country: the text names China, so hold (red flag). */
+  ck_assert_int_eq(t_run(db_path, &out, NULL, super), 10);
+  ck_assert_ptr_nonnull(strstr(out, "EAR.732.redflag.end_use_place"));
+  free(out);
+  /* Used in China: the supercomputer end-use rule denies. */
+  super[13] = "--end-use-country";
+  super[14] = "CN";
+  ck_assert_int_eq(t_run(db_path, &out, NULL, super), 20);
+  ck_assert_ptr_nonnull(strstr(out, "EAR.744.23.a1.super"));
+  free(out);
+  /* Not a country: usage error naming the option. */
+  super[14] = "D:5";
+  ck_assert_int_eq(t_run(db_path, NULL, &errs, super), 64);
+  ck_assert_ptr_nonnull(
+      strstr(errs, "--end-use-country: unknown country code \"D:5\""));
+  free(errs);
+  super[13] = "--end-user-hq";
+  super[14] = "XX";
+  ck_assert_int_eq(t_run(db_path, NULL, &errs, super), 64);
+  ck_assert_ptr_nonnull(strstr(errs, "--end-user-hq"));
+  free(errs);
+  /* 400 ordered, the licence has less left: it says so. */
+  ck_assert_int_eq(t_run(db_path, &out, NULL, lic), 10);
+  ck_assert_ptr_nonnull(strstr(out, "D1000001 (license): does not cover"));
+  ck_assert_ptr_nonnull(strstr(out, "left of 300, 400 ordered"));
+  free(out);
+  after = t_db_dump(db_path);
+  ck_assert_str_eq(before, after);
+  free(before);
+  free(after);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("report_run");
@@ -302,6 +370,7 @@ int main(void)
   tcase_add_test(tc, test_unknown_batch_and_order);
   tcase_add_test(tc, test_refused_before_deciding);
   tcase_add_test(tc, test_all);
+  tcase_add_test(tc, test_check_end_use_and_licences);
   suite_add_tcase(s, tc);
   sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -917,6 +917,8 @@ START_TEST(test_shared_pack_threads)
     cg_facts_set_country(&f[i], CG_F_DEST, dests[i], groups[i]);
     cg_facts_set_country(&f[i], CG_F_CUSTOMER_HQ, dests[i], groups[i]);
     cg_facts_set_country(&f[i], CG_F_CUSTOMER_PARENT_HQ, dests[i], groups[i]);
+    cg_facts_set_country(&f[i], CG_F_ORDER_END_USE_COUNTRY, dests[i],
+                         groups[i]);
     cg_facts_set_bool(&f[i], CG_F_CUSTOMER_LISTED, 0);
     cg_facts_set_bool(&f[i], CG_F_CUSTOMER_SCREEN_HOLD, 0);
     cg_facts_set_bool(&f[i], CG_F_CUSTOMER_DENIED, 0);

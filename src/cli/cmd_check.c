@@ -32,12 +32,16 @@ static void help(void)
          "         [--date D] [--end-use TEXT] [--role fab|osat|distributor]\n"
          "         [--packager fab_outside_d5mo|approved_osat|other]\n"
          "         [--from-us yes|no] [--customer-hq CC] [--parent NAME]\n"
-         "         [--parent-hq CC] [--format text|json]\n\n"
+         "         [--parent-hq CC] [--end-use-country CC]\n"
+         "         [--end-user-hq CC] [--format text|json]\n\n"
          "Decides one order under the rule pack, without recording it or\n"
          "drawing on licences. --customer names an imported customer; with\n"
          "--customer-hq it may be any name (an ad-hoc customer located and\n"
          "headquartered in CC). --date (alias --as-of) is the order date the\n"
-         "rules and country groups are evaluated at (default: today).\n\n"
+         "rules and country groups are evaluated at (default: today).\n"
+         "--end-use-country is where the items will be used (default: the\n"
+         "destination); --end-user-hq the end user's ultimate headquarters\n"
+         "(default: the customer's ultimate parent's).\n\n"
          "Exit status: 0 nlr/exception/licensed, 10 notify/hold/"
          "license_required,\n20 deny, 64 usage, 65 bad data, 66 unknown chip "
          "or customer.\n");
@@ -47,6 +51,25 @@ static void help(void)
 static const char *str(const char *s)
 {
   return s ? s : "(null)";
+}
+
+/* Each licence on file and why it did or did not cover the order. */
+static void print_checks(const cg_decision *dn)
+{
+  size_t i, k;
+
+  if(dn->nlicense_checks)
+    printf("  licences on file:\n");
+  for(i = 0; i < dn->nlicense_checks; i++) {
+    const cg_decision_license_check *c = &dn->license_checks[i];
+    printf("    %s (%s): ", str(c->number), str(c->kind));
+    if(c->covers)
+      printf("covers the order%s\n", c->used ? " [used]" : "");
+    else
+      printf("does not cover the order\n");
+    for(k = 0; k < c->nreasons; k++)
+      printf("      - %s\n", str(c->reasons[k].text));
+  }
 }
 
 /* Text for people: the decision first, then why. */
@@ -90,6 +113,7 @@ static void print_text(const cg_decision *dn)
   if(dn->license.present)
     printf("  licence: %s (%s)\n", str(dn->license.number),
            str(dn->license.kind));
+  print_checks(dn);
   printf("  ruleset %s\n", str(dn->ruleset));
 }
 
@@ -101,32 +125,38 @@ typedef struct check_args {
   const char *hq;        /* --customer-hq: an ad-hoc customer */
   const char *parent;    /* --parent */
   const char *parent_hq; /* --parent-hq */
+  const char *use_cc;    /* --end-use-country */
+  const char *user_hq;   /* --end-user-hq */
   int json;              /* --format json */
   cg_order o;            /* the order, destination still unset */
 } check_args;
 
+/* The options of check (getopt_long). */
+static const struct option check_opts[] = {
+  { "chip", required_argument, NULL, 'c' },
+  { "customer", required_argument, NULL, 'p' },
+  { "dest", required_argument, NULL, 'd' },
+  { "qty", required_argument, NULL, 'q' },
+  { "date", required_argument, NULL, 't' },
+  { "as-of", required_argument, NULL, 't' },
+  { "end-use", required_argument, NULL, 'e' },
+  { "role", required_argument, NULL, 'r' },
+  { "packager", required_argument, NULL, 'k' },
+  { "from-us", required_argument, NULL, 'u' },
+  { "customer-hq", required_argument, NULL, 'H' },
+  { "parent", required_argument, NULL, 'P' },
+  { "parent-hq", required_argument, NULL, 'Q' },
+  { "end-use-country", required_argument, NULL, 'U' },
+  { "end-user-hq", required_argument, NULL, 'E' },
+  { "format", required_argument, NULL, 'f' },
+  { "help", no_argument, NULL, 'h' },
+  { NULL, 0, NULL, 0 }
+};
 /* Parses argv into *a. Returns -1 to go on, else the exit status (help
  * printed, or a usage error). */
 static int parse_args(int argc, char **argv, check_args *a)
 {
-  static const struct option opts[] = {
-    { "chip", required_argument, NULL, 'c' },
-    { "customer", required_argument, NULL, 'p' },
-    { "dest", required_argument, NULL, 'd' },
-    { "qty", required_argument, NULL, 'q' },
-    { "date", required_argument, NULL, 't' },
-    { "as-of", required_argument, NULL, 't' },
-    { "end-use", required_argument, NULL, 'e' },
-    { "role", required_argument, NULL, 'r' },
-    { "packager", required_argument, NULL, 'k' },
-    { "from-us", required_argument, NULL, 'u' },
-    { "customer-hq", required_argument, NULL, 'H' },
-    { "parent", required_argument, NULL, 'P' },
-    { "parent-hq", required_argument, NULL, 'Q' },
-    { "format", required_argument, NULL, 'f' },
-    { "help", no_argument, NULL, 'h' },
-    { NULL, 0, NULL, 0 }
-  };
+
   static const char *const roles[] = { "fab", "osat", "distributor", NULL };
   static const char *const packagers[] = { "fab_outside_d5mo", "approved_osat",
                                            "other", NULL };
@@ -134,7 +164,8 @@ static int parse_args(int argc, char **argv, check_args *a)
   const char *v = NULL;
   int c, st = CLI_OK;
 
-  while(st == CLI_OK && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+  while(st == CLI_OK &&
+        (c = getopt_long(argc, argv, "h", check_opts, NULL)) != -1) {
     switch(c) {
     case 'c':
       a->chip = optarg;
@@ -178,6 +209,12 @@ static int parse_args(int argc, char **argv, check_args *a)
     case 'Q':
       a->parent_hq = optarg;
       break;
+    case 'U':
+      a->use_cc = optarg;
+      break;
+    case 'E':
+      a->user_hq = optarg;
+      break;
     case 'f':
       a->json = cli_parse_format(optarg);
       if(a->json < 0)
@@ -217,8 +254,16 @@ static int find_parties(cg_store *db, check_args *a, cg_chip *chip,
     st = cli_opt_country(db, "check", "--customer-hq", a->hq);
   if(st == CLI_OK && a->parent_hq)
     st = cli_opt_country(db, "check", "--parent-hq", a->parent_hq);
+  if(st == CLI_OK && a->use_cc)
+    st = cli_opt_country(db, "check", "--end-use-country", a->use_cc);
+  if(st == CLI_OK && a->user_hq)
+    st = cli_opt_country(db, "check", "--end-user-hq", a->user_hq);
   if(st != CLI_OK)
     return st;
+  if(a->use_cc)
+    memcpy(a->o.end_use_country, a->use_cc, 3);
+  if(a->user_hq)
+    memcpy(a->o.end_user_hq, a->user_hq, 3);
   if(a->hq || a->parent) {
     /* Ad-hoc options describe a customer that is not imported; they must
      * never quietly override what the database says about one that is. */

@@ -171,6 +171,8 @@ static void parties_part(cg_decision *dn, const cg_order *o,
   dn->customer.parent_hq_country = dup_code(dn, cu->parent_hq_country, ok);
   dn->customer.role = dup(dn, cu->role, ok);
   dn->order.end_use = dup(dn, o->end_use, ok);
+  dn->order.end_use_country = dup_code(dn, o->end_use_country, ok);
+  dn->order.end_user_hq = dup_code(dn, o->end_user_hq, ok);
   dn->order.role = dup(dn, o->role, ok);
   dn->order.packager = dup_code(dn, o->packager, ok);
   dn->order.export_from_us = o->export_from_us;
@@ -411,12 +413,20 @@ static int order_facts(cg_decider *d, const cg_order *o, const cg_customer *cu,
     cg_facts_set_str(f, CG_F_ORDER_PACKAGER, o->packager);
   if(o->export_from_us >= 0)
     cg_facts_set_bool(f, CG_F_ORDER_EXPORT_FROM_US, o->export_from_us);
-  /* Until orders carry them: used where shipped, by the customer, at the
-   * customer's address. */
-  f->v[CG_F_ORDER_END_USE_COUNTRY] = f->v[CG_F_DEST];
-  f->v[CG_F_ORDER_END_USER_HQ] = f->v[CG_F_CUSTOMER_PARENT_HQ];
+  /* Where used and by whom, as the order says; absent: used where
+   * shipped, by the customer's ultimate parent (its groups as of date). */
+  if(o->end_use_country[0])
+    rc = set_country(d, f, CG_F_ORDER_END_USE_COUNTRY, o->end_use_country,
+                     date, o->ship_date, err);
+  else
+    f->v[CG_F_ORDER_END_USE_COUNTRY] = f->v[CG_F_DEST];
+  if(rc == CG_OK && o->end_user_hq[0])
+    rc = set_country(d, f, CG_F_ORDER_END_USER_HQ, o->end_user_hq, date,
+                     o->ship_date, err);
+  else if(rc == CG_OK)
+    f->v[CG_F_ORDER_END_USER_HQ] = f->v[CG_F_CUSTOMER_PARENT_HQ];
   cg_facts_set_str(f, CG_F_ORDER_ADDRESS, cu->address ? cu->address : "");
-  return CG_OK;
+  return rc;
 }
 
 /* What the rules ask of the order's world while deciding
@@ -513,10 +523,81 @@ static int decide_rules(cg_decider *d, const cg_order *o,
   return rc;
 }
 
-static void license_part(cg_decision *dn, const cg_license_hit *hit, int *ok)
+/* Every licence and approval on file for the customer, judged against
+ * the order as classified (needed or not), so the decision says why each
+ * did or did not cover it. Kept apart from applying the licence: the
+ * judgement explains, it decides nothing. */
+static int explain_licenses(cg_decider *d, const cg_order *o,
+                            const cg_customer *cu, const cg_chip *chip,
+                            const cg_facts *f, const cg_rules_result *res,
+                            cg_license_checks *checks, cg_error *err)
+{
+  const char *eccn = res->eccn.kind == CG_V_STR ? res->eccn.u.str : NULL;
+  cg_license_need want = { cu->id,
+                           o->ship_date,
+                           o->destination,
+                           f->v[CG_F_DEST].u.country.groups,
+                           cg_item_eccn(chip->kind, eccn),
+                           chip->name,
+                           o->quantity,
+                           NULL,
+                           NULL,
+                           1 };
+
+  if(chip->ic) {
+    want.ic_chip = chip->ic->name;
+    want.ic_eccn = eccn;
+    want.ics = chip->ics;
+  }
+  return cg_license_explain(d->licenses, &want, checks, err);
+}
+
+/* The licences judged, into the decision's arena. */
+static void checks_part(cg_decision *dn, const cg_license_hit *hit,
+                        const cg_license_checks *checks, int *ok)
+{
+  size_t i, k;
+
+  if(!checks->n)
+    return;
+  dn->license_checks =
+      cg_decision_alloc(dn, checks->n * sizeof(*dn->license_checks));
+  if(!dn->license_checks) {
+    *ok = 0;
+    return;
+  }
+  dn->nlicense_checks = checks->n;
+  for(i = 0; i < checks->n; i++) {
+    const cg_license_check *c = &checks->items[i];
+    cg_decision_license_check *x = &dn->license_checks[i];
+
+    x->number = dup(dn, c->number, ok);
+    x->kind = dup(dn, c->kind, ok);
+    x->used = hit->id != 0 && hit->id == c->id;
+    /* The licence the decision used covered it, whatever the judgement
+     * of an unknown ECCN says. */
+    x->covers = c->covers || x->used;
+    if(!c->nreasons || x->used)
+      continue;
+    x->reasons = cg_decision_alloc(dn, c->nreasons * sizeof(*x->reasons));
+    if(!x->reasons) {
+      *ok = 0;
+      continue;
+    }
+    x->nreasons = c->nreasons;
+    for(k = 0; k < c->nreasons; k++) {
+      x->reasons[k].code = dup(dn, c->reasons[k].code, ok);
+      x->reasons[k].text = dup(dn, c->reasons[k].text, ok);
+    }
+  }
+}
+
+static void license_part(cg_decision *dn, const cg_license_hit *hit,
+                         const cg_license_checks *checks, int *ok)
 {
   cg_decision_license *l = &dn->license;
 
+  checks_part(dn, hit, checks, ok);
   if(!hit->id)
     return;
   l->present = 1;
@@ -550,6 +631,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   cg_facts f;
   cg_screen_hits hits = { 0, NULL };
   cg_license_hit hit;
+  cg_license_checks checks = { 0, NULL };
   int32_t date = 0;
   int ok = 1, rc;
 
@@ -564,6 +646,8 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   rc = order_facts(d, o, cu, chip, date, &f, &hits, err);
   if(rc == CG_OK)
     rc = decide_rules(d, o, cu, chip, &f, consume, res, &hit, err);
+  if(rc == CG_OK)
+    rc = explain_licenses(d, o, cu, chip, &f, res, &checks, err);
   if(rc != CG_OK)
     goto done;
   out->decision = res->outcome;
@@ -572,7 +656,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   parties_part(out, o, cu, &ok);
   rules_part(out, res, &ok);
   cg_decide_hits_part(out, &hits, &ok);
-  license_part(out, &hit, &ok);
+  license_part(out, &hit, &checks, &ok);
   rc = workload_part(d, out, chip, o, err);
   if(rc != CG_OK)
     goto done;
@@ -582,6 +666,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   if(!ok)
     rc = cg_error_set(err, CG_ENOMEM, "decide: out of memory");
 done:
+  cg_license_checks_free(&checks);
   cg_screen_hits_free(&hits);
   free(res);
   return rc;

@@ -22,12 +22,15 @@
  *   pd, tpp, tpp_precision, transistors_billion, vendor}, customer
  *   {country, hq_country, name, parent, parent_hq_country, role},
  *   decided_at (optional), decision, destination, license (object or
- *   null), lists, missing [fact names], order {end_use, export_from_us,
- *   packager, role}, order_id, quantity, rules [{action, cite, condition,
- *   decisive, id, missing (optional), outcome, reason, relieved,
- *   relieved_by (optional), title, trace {fact: value}}], otherwise
- *   [{outcome, when}] (optional), ruleset,
- *   screening [hits], tool_version, workload {...}.
+ *   null), licenses_considered (optional: [{covers, kind, number,
+ *   reasons [{code, text}], used}], absent when the customer has no
+ *   licence or approval on file), lists, missing [fact names], order
+ *   {end_use, end_use_country (optional), end_user_hq (optional),
+ *   export_from_us, packager, role}, order_id, otherwise [{outcome, when}]
+ *   (optional), quantity, rules [{action, cite, condition, decisive, id,
+ *   missing (optional), outcome, reason, relieved, relieved_by (optional),
+ *   title, trace {fact: value}}], ruleset, screening [hits], tool_version,
+ *   workload {...}.
  *
  * Unknown values: numbers are NaN (null), tristates -1 (null), strings
  * NULL (null). A number that is infinite is written as null too.
@@ -84,10 +87,14 @@ typedef struct cg_decision_customer {
 } cg_decision_customer;
 
 typedef struct cg_decision_order {
-  const char *end_use;  /* free text, "" if none stated */
-  const char *role;     /* fab|osat|distributor */
-  const char *packager; /* fab_outside_d5mo|approved_osat|other, NULL */
-  int export_from_us;   /* 1, 0, -1 unknown */
+  const char *end_use;         /* free text, "" if none stated */
+  const char *end_use_country; /* ISO-2 as ordered; NULL: key absent (the
+                                  destination) */
+  const char *end_user_hq;     /* ISO-2 as ordered; NULL: key absent (the
+                                  customer's ultimate parent's HQ) */
+  const char *role;            /* fab|osat|distributor */
+  const char *packager;        /* fab_outside_d5mo|approved_osat|other, NULL */
+  int export_from_us;          /* 1, 0, -1 unknown */
 } cg_decision_order;
 
 /* One fact a rule read, with its value at the time. kind is the cg_value
@@ -168,6 +175,26 @@ typedef struct cg_decision_license {
   int64_t remaining;     /* max_qty - used before - quantity_used */
 } cg_decision_license;
 
+/* One reason a licence on file did not cover the order
+ * (model/license.h cg_license_reason). */
+typedef struct cg_decision_license_reason {
+  const char *code; /* kind, not_yet_valid, expired, quantity, destination,
+                       eccn, chip */
+  const char *text; /* the reason with its values */
+} cg_decision_license_reason;
+
+/* One licence or approval on file for the customer and what it says about
+ * the order ("licenses_considered"). */
+typedef struct cg_decision_license_check {
+  const char *number;                  /* licence number */
+  const char *kind;                    /* its kind */
+  int covers;                          /* 0 or 1: covers the whole order */
+  int used;                            /* 0 or 1: the licence the decision
+                                          used ("license") */
+  size_t nreasons;                     /* why it does not cover */
+  cg_decision_license_reason *reasons; /* in the order of the tests */
+} cg_decision_license_check;
+
 /* One reference workload and the days this order's chips need for it. */
 typedef struct cg_decision_wl_ref {
   const char *name;   /* e.g. "GPT-3 175B" */
@@ -233,6 +260,9 @@ typedef struct cg_decision {
   size_t nhits;            /* screening hits */
   cg_decision_hit *hits;   /* best first, customer then parent */
   cg_decision_license license;
+  size_t nlicense_checks;                    /* licences on file judged */
+  cg_decision_license_check *license_checks; /* by number; key absent when
+                                                there are none */
   cg_decision_workload workload;
   const char *ruleset;      /* "sha256:..." of the rule pack */
   const char *lists;        /* "sha256:..." of the lists, NULL if none */

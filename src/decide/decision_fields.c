@@ -389,6 +389,8 @@ static const objdesc customer_desc = { customer_fields,
 
 static const field order_fields[] = {
   FLD(cg_decision_order, "end_use", F_STR, end_use),
+  OPTF(cg_decision_order, "end_use_country", F_STR, end_use_country),
+  OPTF(cg_decision_order, "end_user_hq", F_STR, end_user_hq),
   FLD(cg_decision_order, "export_from_us", F_TRI, export_from_us),
   FLD(cg_decision_order, "packager", F_STR, packager),
   FLD(cg_decision_order, "role", F_STR, role),
@@ -582,6 +584,63 @@ static int r_license(rd *r, const cg_json *v, char *base)
   return cgd_rd_object(r, v, &license_desc, (char *)l);
 }
 
+/* ---- licences considered ---- */
+
+static const field reason_fields[] = {
+  FLD(cg_decision_license_reason, "code", F_STR, code),
+  FLD(cg_decision_license_reason, "text", F_STR, text),
+};
+static const objdesc reason_desc = { reason_fields, NFIELDS(reason_fields),
+                                     NULL,
+                                     sizeof(cg_decision_license_reason) };
+
+#define LCHK(b)   ((const cg_decision_license_check *)(const void *)(b))
+#define LCHK_W(b) ((cg_decision_license_check *)(void *)(b))
+
+static void w_reasons(wr *w, const char *key, const char *base)
+{
+  cgd_w_key(w, key);
+  cgd_w_array(w, &reason_desc, LCHK(base)->reasons, LCHK(base)->nreasons);
+}
+
+static int r_reasons(rd *r, const cg_json *v, char *base)
+{
+  void *items = NULL;
+  int rc = cgd_rd_array(r, v, &reason_desc, &items, &LCHK_W(base)->nreasons);
+
+  LCHK_W(base)->reasons = items;
+  return rc;
+}
+
+static const field check_fields[] = {
+  FLD(cg_decision_license_check, "covers", F_BOOL, covers),
+  FLD(cg_decision_license_check, "kind", F_STR, kind),
+  FLD(cg_decision_license_check, "number", F_STR, number),
+  CUS("reasons", w_reasons, r_reasons),
+  FLD(cg_decision_license_check, "used", F_BOOL, used),
+};
+static const objdesc check_desc = { check_fields, NFIELDS(check_fields), NULL,
+                                    sizeof(cg_decision_license_check) };
+
+static void w_checks(wr *w, const char *key, const char *base)
+{
+  if(!DEC(base)->nlicense_checks)
+    return; /* absent: documents without licences keep their bytes */
+  cgd_w_key(w, key);
+  cgd_w_array(w, &check_desc, DEC(base)->license_checks,
+              DEC(base)->nlicense_checks);
+}
+
+static int r_checks(rd *r, const cg_json *v, char *base)
+{
+  void *items = NULL;
+  int rc =
+      cgd_rd_array(r, v, &check_desc, &items, &DEC_W(base)->nlicense_checks);
+
+  DEC_W(base)->license_checks = items;
+  return rc;
+}
+
 static void w_missing(wr *w, const char *key, const char *base)
 {
   cgd_w_key(w, key);
@@ -657,6 +716,7 @@ static const field decision_fields[] = {
   CUS("decision", w_decision, r_decision),
   FLD(cg_decision, "destination", F_STR, destination),
   CUS("license", w_license, r_license),
+  CUS("licenses_considered", w_checks, r_checks),
   FLD(cg_decision, "lists", F_STR, lists),
   CUS("missing", w_missing, r_missing),
   SUB(cg_decision, "order", order, &order_desc),

@@ -8,6 +8,7 @@
 #include "model/seed.h"
 #include "rules/facts.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -453,6 +454,121 @@ int cg_license_find(cg_license_matcher *d, const cg_license_need *o,
   }
   cg_stmt_reset(st);
   return rc < 0 ? rc : CG_OK;
+}
+
+/* ==== explanations ====================================================== */
+
+/* Appends a reason to c (code static, text formatted). */
+static void add_reason(cg_license_check *c, const char *code, const char *fmt,
+                       ...) __attribute__((format(printf, 3, 4)));
+
+static void add_reason(cg_license_check *c, const char *code, const char *fmt,
+                       ...)
+{
+  cg_license_reason *r;
+  va_list ap;
+
+  if(c->nreasons == CG_LICENSE_MAX_REASONS)
+    return;
+  r = &c->reasons[c->nreasons++];
+  r->code = code;
+  va_start(ap, fmt);
+  vsnprintf(r->text, sizeof(r->text), fmt, ap);
+  va_end(ap);
+}
+
+/* The tests of cg_license_find, each failure a reason. Columns: number,
+ * kind, eccn, chip, destinations, max_qty (-1), used, valid_from,
+ * valid_to. */
+static void judge(cg_license_matcher *m, cg_stmt *st, const cg_license_need *o,
+                  cg_license_check *c)
+{
+  const char *kind = cg_stmt_text(st, 2), *eccn = cg_stmt_text(st, 3);
+  const char *chip = cg_stmt_text(st, 4), *dest = cg_stmt_text(st, 5);
+  const char *from = cg_stmt_text(st, 8), *to = cg_stmt_text(st, 9);
+  int64_t max = cg_stmt_int(st, 6), used = cg_stmt_int(st, 7);
+
+  if(strcmp(kind, "license") && strcmp(kind, "policy_permission"))
+    add_reason(c, "kind",
+               "kind: %s is an approval, not a licence or policy "
+               "permission",
+               kind);
+  if(strcmp(o->date, from) < 0)
+    add_reason(c, "not_yet_valid",
+               "not yet valid: valid from %s, order date %s", from, o->date);
+  if(strcmp(o->date, to) > 0)
+    add_reason(c, "expired", "expired: valid to %s, order date %s", to,
+               o->date);
+  if(max >= 0 && max - used < o->quantity)
+    add_reason(c, "quantity", "quantity: %lld left of %lld, %lld ordered",
+               (long long)(max - used), (long long)max,
+               (long long)o->quantity);
+  if(!destinations_ok(dest, o->dest, o->dest_groups))
+    add_reason(c, "destination", "destination: %s is not in %s", o->dest,
+               dest ? dest : "");
+  if(!pattern_ok(m, eccn, o->eccn))
+    add_reason(c, "eccn", "ECCN: %s does not match %s",
+               o->eccn ? o->eccn : "unknown", eccn);
+  if(!pattern_ok(m, chip, o->chip))
+    add_reason(c, "chip", "chip: %s does not match %s",
+               o->chip ? o->chip : "unknown", chip);
+  c->covers = c->nreasons == 0;
+}
+
+int cg_license_explain(cg_license_matcher *m, const cg_license_need *o,
+                       cg_license_checks *out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  size_t cap = 0;
+  int rc;
+
+  out->n = 0;
+  out->items = NULL;
+  if(!o->customer_id)
+    return CG_OK;
+  rc = cg_store_cached(m->db, &st,
+                       "SELECT l.id, l.number, l.kind, l.eccn, l.chip, "
+                       "l.destinations, coalesce(l.max_qty, -1), "
+                       "(SELECT coalesce(sum(u.quantity), 0) FROM "
+                       "license_usage u WHERE u.license_id = l.id), "
+                       "l.valid_from, l.valid_to "
+                       "FROM licenses l WHERE l.customer_id = ?1 "
+                       "ORDER BY l.number",
+                       err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, o->customer_id, err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    cg_license_check *c;
+    rc = CG_OK;
+    if(out->n == cap) {
+      size_t ncap = cap ? cap * 2 : 8;
+      cg_license_check *p = realloc(out->items, ncap * sizeof(*p));
+      if(!p) {
+        rc = cg_error_set(err, CG_ENOMEM, "license: out of memory");
+        break;
+      }
+      out->items = p;
+      cap = ncap;
+    }
+    c = &out->items[out->n++];
+    memset(c, 0, sizeof(*c));
+    c->id = cg_stmt_int(st, 0);
+    snprintf(c->number, sizeof(c->number), "%s", cg_stmt_text(st, 1));
+    snprintf(c->kind, sizeof(c->kind), "%s", cg_stmt_text(st, 2));
+    judge(m, st, o, c);
+  }
+  if(st)
+    cg_stmt_reset(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+void cg_license_checks_free(cg_license_checks *c)
+{
+  if(!c)
+    return;
+  free(c->items);
+  c->items = NULL;
+  c->n = 0;
 }
 
 int cg_license_consume(cg_store *db, int64_t license_id, int64_t order_rowid,

@@ -72,6 +72,46 @@ typedef struct cg_license_hit {
 int cg_license_find(cg_license_matcher *m, const cg_license_need *need,
                     cg_license_hit *hit, cg_error *err);
 
+/* ---- explanations: why each licence on file did or did not cover ------ */
+
+#define CG_LICENSE_MAX_REASONS 7 /* one per test below */
+
+/* One reason a licence does not cover an order: code is one of "kind",
+ * "not_yet_valid", "expired", "quantity", "destination", "eccn", "chip"
+ * (a static string), text says it with the values, e.g. "quantity: 30
+ * left of 100, 40 ordered". */
+typedef struct cg_license_reason {
+  const char *code; /* static */
+  char text[320];   /* the reason with its values */
+} cg_license_reason;
+
+/* What one licence or approval on file says about an order. */
+typedef struct cg_license_check {
+  int64_t id;       /* licenses.id */
+  char number[128]; /* licence number */
+  char kind[32];    /* its kind (approvals included) */
+  int covers;       /* 1: it covers the whole order (no reasons) */
+  size_t nreasons;  /* reasons it does not, in the order of the tests */
+  cg_license_reason reasons[CG_LICENSE_MAX_REASONS];
+} cg_license_check;
+
+/* Every licence and approval on file for a customer, judged. */
+typedef struct cg_license_checks {
+  size_t n;                /* items */
+  cg_license_check *items; /* by number; malloc'ed, cg_license_checks_free */
+} cg_license_checks;
+
+/* Judges every licence and approval of need->customer_id (by number)
+ * against the order with the tests cg_license_find applies: kind,
+ * validity dates, remaining quantity, destination, ECCN and chip
+ * patterns; each failed test is one reason. A licence with no reasons
+ * covers the order (cg_license_find returns the first of those). *out is
+ * set (empty for customer 0) and the caller frees it with
+ * cg_license_checks_free, also on failure. */
+int cg_license_explain(cg_license_matcher *m, const cg_license_need *need,
+                       cg_license_checks *out, cg_error *err);
+void cg_license_checks_free(cg_license_checks *c);
+
 /* Records that order row order_rowid draws quantity from licence
  * license_id. Runs inside the caller's transaction (with the decision). */
 int cg_license_consume(cg_store *db, int64_t license_id, int64_t order_rowid,

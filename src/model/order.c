@@ -78,6 +78,23 @@ static int parse_choices(const char *where, const char *role,
   return CG_OK;
 }
 
+/* An optional country field (end_use_country, end_user_hq): "" (absent)
+ * or an ISO-2 code of the countries table, named in the message. */
+static int optional_country(cg_store *db, const char *where, const char *name,
+                            const char *code, char out[3], cg_error *err)
+{
+  out[0] = '\0';
+  if(!*code)
+    return CG_OK;
+  if(strlen(code) != 2 || cg_country_check(db, code, NULL) != CG_OK)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s: %s: unknown country code \"%s\" (ISO 3166-1 "
+                        "alpha-2, e.g. CN)",
+                        where, name, code);
+  memcpy(out, code, 3);
+  return CG_OK;
+}
+
 /* The checks that need the database: country, customer, chip. */
 static int resolve(cg_store *db, const char *where, const char *customer,
                    const char *chip, cg_order *o, cg_error *err)
@@ -104,7 +121,7 @@ int cg_order_validate(cg_store *db, const cg_order_fields *f,
                       const char *where, cg_order *out, cg_error *err)
 {
   char customer[512], chip[512], dest[16], qty[64], date[64];
-  char role[64], packager[64], from_us[64];
+  char role[64], packager[64], from_us[64], use_cc[64], user_hq[64];
   int rc;
 
   cg_order_init(out);
@@ -139,6 +156,18 @@ int cg_order_validate(cg_store *db, const cg_order_fields *f,
               sizeof(from_us), err);
   if(rc == CG_OK)
     rc = parse_choices(where, role, packager, from_us, out, err);
+  if(rc == CG_OK)
+    rc = take(where, "end_use_country", f->end_use_country, 0, use_cc,
+              sizeof(use_cc), err);
+  if(rc == CG_OK)
+    rc = take(where, "end_user_hq", f->end_user_hq, 0, user_hq,
+              sizeof(user_hq), err);
+  if(rc == CG_OK)
+    rc = optional_country(db, where, "end_use_country", use_cc,
+                          out->end_use_country, err);
+  if(rc == CG_OK)
+    rc = optional_country(db, where, "end_user_hq", user_hq, out->end_user_hq,
+                          err);
   if(rc != CG_OK)
     return rc;
   snprintf(out->destination, sizeof(out->destination), "%s", dest);
@@ -172,7 +201,9 @@ int cg_order_same(const cg_order *a, const cg_order *b)
          a->quantity == b->quantity &&
          strcmp(a->ship_date, b->ship_date) == 0 &&
          strcmp(a->end_use, b->end_use) == 0 &&
-         strcmp(a->role, b->role) == 0 && optional_agree(a, b);
+         strcmp(a->role, b->role) == 0 &&
+         strcmp(a->end_use_country, b->end_use_country) == 0 &&
+         strcmp(a->end_user_hq, b->end_user_hq) == 0 && optional_agree(a, b);
 }
 
 int cg_order_conflict(const char *where, const cg_order *o, cg_error *err)
@@ -183,7 +214,7 @@ int cg_order_conflict(const char *where, const cg_order *o, cg_error *err)
                       where, o->order_id);
 }
 
-/* Binds ?1..?10 in the orders column order. */
+/* Binds ?1..?10 and ?12..?13 in the orders column order. */
 static int bind_order(cg_stmt *st, const cg_order *o, cg_error *err)
 {
   int rc = cg_stmt_bind_text(st, 1, o->order_id, err);
@@ -206,6 +237,12 @@ static int bind_order(cg_stmt *st, const cg_order *o, cg_error *err)
     rc = cg_stmt_bind_text(st, 9, *o->packager ? o->packager : NULL, err);
   if(rc == CG_OK)
     rc = cg_stmt_bind_tristate(st, 10, o->export_from_us, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(
+        st, 12, *o->end_use_country ? o->end_use_country : NULL, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 13, *o->end_user_hq ? o->end_user_hq : NULL,
+                           err);
   return rc;
 }
 
@@ -232,8 +269,9 @@ int cg_order_store(cg_store *db, const cg_order *o, const char *source,
   rc = cg_store_cached(db, &st,
                        "INSERT INTO orders(order_id, customer_id, chip_id, "
                        "destination, quantity, ship_date, end_use, role, "
-                       "packager, export_from_us, source) "
-                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                       "packager, export_from_us, source, end_use_country, "
+                       "end_user_hq) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                       "?9, ?10, ?11, ?12, ?13)",
                        err);
   if(rc == CG_OK)
     rc = bind_order(st, o, err);
@@ -258,7 +296,9 @@ enum {
   OR_END_USE,
   OR_ROLE,
   OR_PACKAGER,
-  OR_FROM_US
+  OR_FROM_US,
+  OR_USE_COUNTRY,
+  OR_USER_HQ
 };
 
 static int order_row(void *arg, cg_import *im, cg_error *err)
@@ -279,6 +319,8 @@ static int order_row(void *arg, cg_import *im, cg_error *err)
   f.role = cg_import_field(im, OR_ROLE);
   f.packager = cg_import_field(im, OR_PACKAGER);
   f.export_from_us = cg_import_field(im, OR_FROM_US);
+  f.end_use_country = cg_import_field(im, OR_USE_COUNTRY);
+  f.end_user_hq = cg_import_field(im, OR_USER_HQ);
   snprintf(where, sizeof(where), "%s:%ld", im->path, im->row->line);
   rc = cg_order_validate(db, &f, where, &o, err);
   if(rc == CG_OK)
@@ -294,9 +336,9 @@ int cg_order_import(cg_store *db, const char *path, size_t *count_out,
                     cg_error *err)
 {
   static const char *const cols[] = {
-    "order_id", "customer",       "chip",    "destination",
-    "quantity", "ship_date",      "end_use", "role",
-    "packager", "export_from_us", NULL
+    "order_id",        "customer",    "chip", "destination", "quantity",
+    "ship_date",       "end_use",     "role", "packager",    "export_from_us",
+    "end_use_country", "end_user_hq", NULL
   };
   static const char *const req[] = { "order_id",    "customer", "chip",
                                      "destination", "quantity", "ship_date",
@@ -309,7 +351,8 @@ int cg_order_import(cg_store *db, const char *path, size_t *count_out,
 #define ORDER_COLS                                                            \
   "SELECT id, order_id, customer_id, chip_id, destination, quantity, "        \
   "ship_date, end_use, role, coalesce(packager, ''), "                        \
-  "coalesce(export_from_us, -1) FROM orders "
+  "coalesce(export_from_us, -1), coalesce(end_use_country, ''), "             \
+  "coalesce(end_user_hq, '') FROM orders "
 
 static void order_from_row(cg_stmt *st, cg_order *o)
 {
@@ -325,6 +368,9 @@ static void order_from_row(cg_stmt *st, cg_order *o)
   snprintf(o->role, sizeof(o->role), "%s", cg_stmt_text(st, 8));
   snprintf(o->packager, sizeof(o->packager), "%s", cg_stmt_text(st, 9));
   o->export_from_us = (int)cg_stmt_int(st, 10);
+  snprintf(o->end_use_country, sizeof(o->end_use_country), "%s",
+           cg_stmt_text(st, 11));
+  snprintf(o->end_user_hq, sizeof(o->end_user_hq), "%s", cg_stmt_text(st, 12));
 }
 
 int cg_order_next_pending(cg_store *db, const char *after, cg_order *out,

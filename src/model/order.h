@@ -22,17 +22,20 @@
 #define CG_ORDER_MAX_QTY CG_IMPORT_MAX_QTY
 
 typedef struct cg_order {
-  int64_t id;          /* row id, 0 if ad hoc (check) */
-  char order_id[128];  /* the ERP's id */
-  int64_t customer_id; /* customers.id, 0 if ad hoc */
-  int64_t chip_id;     /* chips.id */
-  char destination[3]; /* ISO-2 */
-  int64_t quantity;    /* > 0 */
-  char ship_date[11];  /* YYYY-MM-DD: the as-of date of the decision */
-  char end_use[512];   /* free text, "" if none stated */
-  char role[16];       /* fab|osat|distributor */
-  char packager[24];   /* fab_outside_d5mo|approved_osat|other|"" */
-  int export_from_us;  /* -1 unknown */
+  int64_t id;              /* row id, 0 if ad hoc (check) */
+  char order_id[128];      /* the ERP's id */
+  int64_t customer_id;     /* customers.id, 0 if ad hoc */
+  int64_t chip_id;         /* chips.id */
+  char destination[3];     /* ISO-2 */
+  int64_t quantity;        /* > 0 */
+  char ship_date[11];      /* YYYY-MM-DD: the as-of date of the decision */
+  char end_use[512];       /* free text, "" if none stated */
+  char role[16];           /* fab|osat|distributor */
+  char packager[24];       /* fab_outside_d5mo|approved_osat|other|"" */
+  int export_from_us;      /* -1 unknown */
+  char end_use_country[3]; /* ISO-2 where used; "" = the destination */
+  char end_user_hq[3];     /* ISO-2 end user's ultimate HQ; "" = the
+                              customer's ultimate parent's */
 } cg_order;
 
 void cg_order_init(cg_order *o);
@@ -40,16 +43,19 @@ void cg_order_init(cg_order *o);
 /* An order as it arrives, field by field, as text: a CSV row's cells or a
  * sync document's values. NULL or "" (after trimming blanks) is absent. */
 typedef struct cg_order_fields {
-  const char *order_id;       /* required, at most 127 bytes */
-  const char *customer;       /* required: a customer's name */
-  const char *chip;           /* required: a chip's name */
-  const char *destination;    /* required: ISO-2 code in countries */
-  const char *quantity;       /* required: whole number 1..CG_ORDER_MAX_QTY */
-  const char *ship_date;      /* required: YYYY-MM-DD, a real date */
-  const char *end_use;        /* free text, at most 511 bytes */
-  const char *role;           /* fab|osat|distributor; absent: distributor */
-  const char *packager;       /* fab_outside_d5mo|approved_osat|other */
-  const char *export_from_us; /* 1|yes|true, 0|no|false; absent: unknown */
+  const char *order_id;        /* required, at most 127 bytes */
+  const char *customer;        /* required: a customer's name */
+  const char *chip;            /* required: a chip's name */
+  const char *destination;     /* required: ISO-2 code in countries */
+  const char *quantity;        /* required: whole number 1..CG_ORDER_MAX_QTY */
+  const char *ship_date;       /* required: YYYY-MM-DD, a real date */
+  const char *end_use;         /* free text, at most 511 bytes */
+  const char *role;            /* fab|osat|distributor; absent: distributor */
+  const char *packager;        /* fab_outside_d5mo|approved_osat|other */
+  const char *export_from_us;  /* 1|yes|true, 0|no|false; absent: unknown */
+  const char *end_use_country; /* ISO-2 in countries; absent: destination */
+  const char *end_user_hq;     /* ISO-2 in countries; absent: the
+                                  customer's ultimate parent's HQ */
 } cg_order_fields;
 
 /* Checks f and resolves its customer and chip into *out (out->id stays 0:
@@ -80,8 +86,9 @@ int cg_order_conflict(const char *where, const cg_order *o, cg_error *err);
 
 /* 1 if a and b are the same order: every field but the row id is equal,
  * except that an unknown packager or export_from_us on either side agrees
- * with any value (a record never changes: a stored order keeps what it
- * had, and one sent again with a fact the record lacks is not a
+ * with any value (end_use_country and end_user_hq must be equal: absent
+ * means the default, not unknown) (a record never changes: a stored order
+ * keeps what it had, and one sent again with a fact the record lacks is not a
  * conflict). */
 int cg_order_same(const cg_order *a, const cg_order *b);
 

@@ -307,20 +307,22 @@ static const char *json_field(const cg_json *o, const char *key, int kind,
 static int read_order(cg_store *db, const cg_json *o, const char *where,
                       cg_order *out, cg_error *err)
 {
-  static const char *const keys[] = { "order_id",      "customer", "chip",
-                                      "destination",   "quantity", "ship_date",
-                                      "end_use",       "role",     "packager",
-                                      "export_from_us" };
-  static const int kinds[] = { F_TEXT, F_TEXT, F_TEXT, F_TEXT, F_NUMBER,
-                               F_TEXT, F_TEXT, F_TEXT, F_TEXT, F_FLAG };
-  char bufs[10][32];
-  const char *v[10];
+  static const char *const keys[] = {
+    "order_id",        "customer",   "chip", "destination", "quantity",
+    "ship_date",       "end_use",    "role", "packager",    "export_from_us",
+    "end_use_country", "end_user_hq"
+  };
+  static const int kinds[] = { F_TEXT,   F_TEXT, F_TEXT, F_TEXT,
+                               F_NUMBER, F_TEXT, F_TEXT, F_TEXT,
+                               F_TEXT,   F_FLAG, F_TEXT, F_TEXT };
+  char bufs[12][32];
+  const char *v[12];
   cg_order_fields f;
   size_t k;
 
   if(cg_json_type(o) != CG_JSON_OBJECT)
     return cg_error_set(err, CG_EINVAL, "%s: not a JSON object", where);
-  for(k = 0; k < 10; k++) {
+  for(k = 0; k < 12; k++) {
     int bad = 0;
 
     v[k] = json_field(o, keys[k], kinds[k], bufs[k], sizeof(bufs[k]), &bad);
@@ -341,6 +343,8 @@ static int read_order(cg_store *db, const cg_json *o, const char *where,
   f.role = v[7];
   f.packager = v[8];
   f.export_from_us = v[9];
+  f.end_use_country = v[10];
+  f.end_user_hq = v[11];
   return cg_order_validate(db, &f, where, out, err);
 }
 

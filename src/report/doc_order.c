@@ -102,6 +102,12 @@ static void order_facts(const cg_rp_out *o, const cg_decision *d)
     cg_rp_buf_free(&b);
   }
   cg_rp_kv(o, "Destination", d->destination);
+  if(d->order.end_use && d->order.end_use[0])
+    cg_rp_kv(o, "End use", d->order.end_use);
+  if(d->order.end_use_country)
+    cg_rp_kv(o, "End-use country", d->order.end_use_country);
+  if(d->order.end_user_hq)
+    cg_rp_kv(o, "End user's HQ", d->order.end_user_hq);
   cg_rp_buf_add(&b, d->chip.name);
   if(d->chip.vendor) {
     cg_rp_buf_add(&b, " (");
@@ -197,6 +203,36 @@ static void order_screening(const cg_rp_out *o, const cg_decision *d)
   cg_rp_tbl_end(o);
 }
 
+/* Each licence on file for the customer and why it did or did not cover
+ * the order. */
+static void order_license_checks(const cg_rp_out *o, const cg_decision *d)
+{
+  static const char *const heads[] = { "licence", "kind", "covers",
+                                       "why not" };
+  cg_rp_buf b = { 0 };
+  size_t i, k;
+
+  if(!d->nlicense_checks)
+    return;
+  cg_rp_tbl_begin(o, "licenses-considered", 4, heads);
+  for(i = 0; i < d->nlicense_checks; i++) {
+    const cg_decision_license_check *c = &d->license_checks[i];
+    cg_rp_tr(o);
+    cg_rp_td(o, c->number ? c->number : "");
+    cg_rp_td(o, c->kind ? c->kind : "");
+    cg_rp_td(o, c->covers ? (c->used ? "yes (used)" : "yes") : "no");
+    for(k = 0; k < c->nreasons; k++) {
+      if(k)
+        cg_rp_buf_add(&b, "; ");
+      cg_rp_buf_add(&b, c->reasons[k].text ? c->reasons[k].text : "");
+    }
+    cg_rp_td(o, cg_rp_buf_str(&b));
+    cg_rp_buf_free(&b);
+    cg_rp_tr_end(o);
+  }
+  cg_rp_tbl_end(o);
+}
+
 static void order_license(const cg_rp_out *o, const cg_decision *d)
 {
   const cg_decision_license *l = &d->license;
@@ -206,6 +242,7 @@ static void order_license(const cg_rp_out *o, const cg_decision *d)
   cg_rp_heading(o, 4, "Licence", NULL);
   if(!l->present) {
     cg_rp_para(o, "note", "No licence used.");
+    order_license_checks(o, d);
     return;
   }
   cg_rp_buf_add(&b, l->number);
@@ -218,6 +255,7 @@ static void order_license(const cg_rp_out *o, const cg_decision *d)
                      : "");
   cg_rp_para(o, "", cg_rp_buf_str(&b));
   cg_rp_buf_free(&b);
+  order_license_checks(o, d);
 }
 
 static void wl_row(const cg_rp_out *o, const char *k, const char *v)

@@ -27,6 +27,7 @@ static const char *const columns[] = {
   "quantity",
   "license",
   "license_remaining",
+  "licenses_considered",
   "rules_fired",
   "citations",
   "missing_facts",
@@ -74,8 +75,29 @@ static void num(FILE *f, size_t *i, double v)
 /* The rules' ids, their distinct citations, the missing facts and the
  * screening hits, each joined into one cell. */
 typedef struct lists {
-  cg_rp_buf ids, cites, missing, scr;
+  cg_rp_buf ids, cites, missing, scr, lic;
 } lists;
+
+/* "NUMBER: covers (used)" or "NUMBER: reason; reason", " | "-joined. */
+static void join_checks(cg_rp_buf *b, const cg_decision *d)
+{
+  size_t i, k;
+
+  for(i = 0; i < d->nlicense_checks; i++) {
+    const cg_decision_license_check *c = &d->license_checks[i];
+    if(b->n)
+      cg_rp_buf_add(b, " | ");
+    cg_rp_buf_add(b, c->number ? c->number : "");
+    cg_rp_buf_add(b, ": ");
+    if(c->covers)
+      cg_rp_buf_add(b, c->used ? "covers (used)" : "covers");
+    for(k = 0; k < c->nreasons; k++) {
+      if(k)
+        cg_rp_buf_add(b, "; ");
+      cg_rp_buf_add(b, c->reasons[k].text ? c->reasons[k].text : "");
+    }
+  }
+}
 
 static int join(lists *l, const cg_decision *d)
 {
@@ -103,8 +125,11 @@ static int join(lists *l, const cg_decision *d)
     if(!isnan(cg_rp_known(h->score)))
       cg_rp_buf_addf(&l->scr, " (score %.2f)", h->score);
   }
-  return l->ids.oom || l->cites.oom || l->missing.oom || l->scr.oom ? CG_ENOMEM
-                                                                    : CG_OK;
+  join_checks(&l->lic, d);
+  return l->ids.oom || l->cites.oom || l->missing.oom || l->scr.oom ||
+                 l->lic.oom
+             ? CG_ENOMEM
+             : CG_OK;
 }
 
 static void lists_free(lists *l)
@@ -113,13 +138,14 @@ static void lists_free(lists *l)
   cg_rp_buf_free(&l->cites);
   cg_rp_buf_free(&l->missing);
   cg_rp_buf_free(&l->scr);
+  cg_rp_buf_free(&l->lic);
 }
 
 int cg_rp_csv_add(cg_report *r, FILE *f, const cg_decision *d, cg_error *err)
 {
   const cg_decision_workload *w = &d->workload;
   const cg_decision_license *l = &d->license;
-  lists j = { { 0 }, { 0 }, { 0 }, { 0 } };
+  lists j = { { 0 }, { 0 }, { 0 }, { 0 }, { 0 } };
   size_t col = 0;
   int rc;
 
@@ -146,6 +172,7 @@ int cg_rp_csv_add(cg_report *r, FILE *f, const cg_decision *d, cg_error *err)
   num(f, &col, (double)d->quantity);
   cell(f, &col, l->present ? l->number : NULL);
   num(f, &col, l->present && l->max_qty >= 0 ? (double)l->remaining : NAN);
+  cell(f, &col, cg_rp_buf_str(&j.lic));
   cell(f, &col, cg_rp_buf_str(&j.ids));
   cell(f, &col, cg_rp_buf_str(&j.cites));
   cell(f, &col, cg_rp_buf_str(&j.missing));
