@@ -487,6 +487,12 @@ static void judge(cg_license_matcher *m, cg_stmt *st, const cg_license_need *o,
   const char *chip = cg_stmt_text(st, 4), *dest = cg_stmt_text(st, 5);
   const char *from = cg_stmt_text(st, 8), *to = cg_stmt_text(st, 9);
   int64_t max = cg_stmt_int(st, 6), used = cg_stmt_int(st, 7);
+  /* A licence written in ICs counts, and names, the ICs a board or
+   * system holds (as cg_license_find does). */
+  int in_ics = !strcmp(cg_stmt_text(st, 10), "ic") && o->ic_chip;
+  int64_t want = in_ics ? o->quantity * o->ics : o->quantity;
+  const char *want_eccn = in_ics ? o->ic_eccn : o->eccn;
+  const char *want_chip = in_ics ? o->ic_chip : o->chip;
 
   if(strcmp(kind, "license") && strcmp(kind, "policy_permission"))
     add_reason(c, "kind",
@@ -499,19 +505,19 @@ static void judge(cg_license_matcher *m, cg_stmt *st, const cg_license_need *o,
   if(strcmp(o->date, to) > 0)
     add_reason(c, "expired", "expired: valid to %s, order date %s", to,
                o->date);
-  if(max >= 0 && max - used < o->quantity)
-    add_reason(c, "quantity", "quantity: %lld left of %lld, %lld ordered",
-               (long long)(max - used), (long long)max,
-               (long long)o->quantity);
+  if(max >= 0 && max - used < want)
+    add_reason(c, "quantity", "quantity: %lld left of %lld, %lld ordered%s",
+               (long long)(max - used), (long long)max, (long long)want,
+               in_ics ? " (ICs)" : "");
   if(!destinations_ok(dest, o->dest, o->dest_groups))
     add_reason(c, "destination", "destination: %s is not in %s", o->dest,
                dest ? dest : "");
-  if(!pattern_ok(m, eccn, o->eccn))
+  if(!pattern_ok(m, eccn, want_eccn))
     add_reason(c, "eccn", "ECCN: %s does not match %s",
-               o->eccn ? o->eccn : "unknown", eccn);
-  if(!pattern_ok(m, chip, o->chip))
+               want_eccn ? want_eccn : "unknown", eccn);
+  if(!pattern_ok(m, chip, want_chip))
     add_reason(c, "chip", "chip: %s does not match %s",
-               o->chip ? o->chip : "unknown", chip);
+               want_chip ? want_chip : "unknown", chip);
   c->covers = c->nreasons == 0;
 }
 
@@ -531,7 +537,7 @@ int cg_license_explain(cg_license_matcher *m, const cg_license_need *o,
                        "l.destinations, coalesce(l.max_qty, -1), "
                        "(SELECT coalesce(sum(u.quantity), 0) FROM "
                        "license_usage u WHERE u.license_id = l.id), "
-                       "l.valid_from, l.valid_to "
+                       "l.valid_from, l.valid_to, l.unit "
                        "FROM licenses l WHERE l.customer_id = ?1 "
                        "ORDER BY l.number",
                        err);
