@@ -76,7 +76,7 @@ static void print_checks(const cg_decision *dn)
 static void print_text(const cg_decision *dn)
 {
   char a[32], b[32];
-  size_t i;
+  size_t i, k;
   int f;
 
   printf("%s: %s x %lld to %s for %s (as of %s)\n",
@@ -87,6 +87,9 @@ static void print_text(const cg_decision *dn)
          dn->chip.eccn ? dn->chip.eccn : "unknown",
          cli_num(a, sizeof(a), dn->chip.tpp, 0),
          cli_num(b, sizeof(b), dn->chip.pd, 2));
+  for(i = 0; i < dn->nalts; i++)
+    printf("  otherwise %s if %s\n", str(dn->alts[i].outcome),
+           str(dn->alts[i].when));
   if(dn->missing) {
     printf("  missing facts:");
     for(f = 0; f < CG_F_COUNT && f < 64; f++)
@@ -97,8 +100,13 @@ static void print_text(const cg_decision *dn)
   printf("  why:\n");
   for(i = 0; i < dn->nrules; i++) {
     const cg_decision_rule *r = &dn->rules[i];
-    printf("    %-16s %-24s %s%s%s%s\n", str(r->outcome), str(r->id),
-           str(r->reason), r->relieved ? " (relieved by " : "",
+    /* a rule whose condition is unknown decides nothing by itself: the
+     * decision above already weighed what it could be */
+    printf("    %-16s %-24s %s%s%s%s\n",
+           r->condition == CG_COND_UNKNOWN && r->action != CG_ACT_CLASSIFY
+               ? "undecided"
+               : str(r->outcome),
+           str(r->id), str(r->reason), r->relieved ? " (relieved by " : "",
            r->relieved ? str(r->relieved_by) : "", r->relieved ? ")" : "");
     printf("    %-16s %-24s [%s]\n", "", "", str(r->cite));
   }
@@ -109,6 +117,10 @@ static void print_text(const cg_decision *dn)
            h->on_parent ? "parent" : "customer", str(h->name), str(h->list),
            str(h->license_policy), str(h->entry_id),
            str(h->federal_register_notice), h->cleared ? " [cleared]" : "");
+    for(k = 0; k < h->nclearances; k++)
+      printf("    clearance %lld by %s at %s: %s\n",
+             (long long)h->clearances[k].id, str(h->clearances[k].reviewer),
+             str(h->clearances[k].cleared_at), str(h->clearances[k].reason));
   }
   if(dn->license.present)
     printf("  licence: %s (%s)\n", str(dn->license.number),

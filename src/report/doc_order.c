@@ -171,6 +171,14 @@ static void order_rules(const cg_rp_out *o, const cg_decision *d)
     cg_rp_para(o, "missing", cg_rp_buf_str(&b));
     cg_rp_buf_free(&b);
   }
+  for(i = 0; i < d->nalts; i++) {
+    /* what the order would get were an unknown fact otherwise */
+    cg_rp_buf_addf(&b, "Otherwise %s if %s.",
+                   d->alts[i].outcome ? d->alts[i].outcome : "",
+                   d->alts[i].when ? d->alts[i].when : "");
+    cg_rp_para(o, "otherwise", cg_rp_buf_str(&b));
+    cg_rp_buf_free(&b);
+  }
 }
 
 static void order_screening(const cg_rp_out *o, const cg_decision *d)
