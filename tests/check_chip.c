@@ -479,7 +479,7 @@ START_TEST(test_items_seed_and_classify)
   /* HBM stacks: 3A090.c from 89 FR 96790 on. */
   expect_eccn(pack, "SK hynix HBM3 16GB", "2026-03-01", "3A090.c");
   expect_eccn(pack, "Samsung HBM2 Flarebolt 8GB", "2026-03-01", "3A090.c");
-  expect_eccn(pack, "SK hynix HBM3 16GB", "2024-12-04", "EAR99");
+  expect_eccn(pack, "SK hynix HBM3 16GB", "2024-12-01", "EAR99");
   cg_rules_free(pack);
 }
 END_TEST

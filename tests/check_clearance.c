@@ -170,6 +170,9 @@ START_TEST(test_two_person_rule)
   clear("Kestrel Denied Trading Ltd", "t-dpl", "ALICE", 65,
         "ALICE already cleared Kestrel Denied Trading Ltd for entry t-dpl "
         "(clearance #1); a second clearance needs a different reviewer");
+  /* ... and so is the same name retyped with spaces or punctuation */
+  clear("Kestrel Denied Trading Ltd", "t-dpl", " Alice. ", 65,
+        "a second clearance needs a different reviewer");
   /* ... a second, different reviewer clears it, and the decision names
    * both clearances it relied on. */
   clear("Kestrel Denied Trading Ltd", "t-dpl", "bob", 0, NULL);

@@ -597,6 +597,35 @@ START_TEST(test_hold_not_licensable)
 }
 END_TEST
 
+/* `own_licence`: an order licence does not cover the requirement. */
+START_TEST(test_own_licence)
+{
+  cg_rule_info info;
+
+  ck_assert_int_eq(load1("rule E cite \"c\" when true "
+                         "then deny \"end use\" own_licence\n"
+                         "rule L cite \"c\" when true "
+                         "then require_license \"l\"\n"),
+                   CG_OK);
+  ck_assert_int_eq(cg_rules_info(pack, 0, &info), CG_OK);
+  ck_assert_int_eq(info.licensable, 0);
+  ck_assert_int_eq(cg_rules_info(pack, 1, &info), CG_OK);
+  ck_assert_int_eq(info.licensable, 1);
+  ck_assert_int_eq(eval_outcome(), CG_OUT_DENY);
+  ck_assert_int_eq(cg_rules_result_mark_licensed(&res, 0), CG_EINVAL);
+  ck_assert_int_eq(cg_rules_result_mark_licensed(&res, 1), CG_OK);
+  ck_assert_int_eq(cg_rules_result_recompute(&res), CG_OUT_DENY);
+  cg_rules_free(pack);
+  pack = NULL;
+  cg_rules_diags_clear(&diags);
+  ck_assert_int_eq(load1("rule H cite \"c\" when true "
+                         "then hold \"h\" own_licence\n"),
+                   CG_EINVAL);
+  ck_assert_msg(has_diag("t.rules:1:41: rule H: 'own_licence' only applies"),
+                "%s", all_diags());
+}
+END_TEST
+
 /* ---- classification ------------------------------------------------------
  */
 
@@ -1070,6 +1099,7 @@ static Suite *rules_suite(void)
   tcase_add_test(logic, test_relieves);
   tcase_add_test(logic, test_licensed_recompute);
   tcase_add_test(logic, test_hold_not_licensable);
+  tcase_add_test(logic, test_own_licence);
   tcase_add_test(logic, test_classify_first_wins_and_unknowns);
   tcase_add_test(logic, test_define_shared_and_traced);
   tcase_add_test(logic, test_define_errors);

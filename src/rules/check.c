@@ -406,6 +406,11 @@ static void check_rule(checker *c, size_t ri)
   check_reason(c, r);
   r->licensable = r->has_action && (r->action == CG_ACT_REQUIRE_LICENSE ||
                                     r->action == CG_ACT_DENY);
+  if(r->own_licence && r->has_action && !r->licensable)
+    cerr(c, r->own_licence, r->own_licence_col,
+         "rule %s: 'own_licence' only applies to require_license and deny",
+         r->id);
+  r->licensable = r->licensable && !r->own_licence;
   for(i = 0; i < r->nsets; i++) {
     cg_set *s = &r->sets[i];
     s->fact = cg_fact_id(s->name);

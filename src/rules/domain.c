@@ -240,7 +240,8 @@ int cg_domain_build(cg_rules *pk)
   }
   for(f = 0; f < CG_F_COUNT && rc == CG_OK; f++) {
     cg_domain *d = &pk->dom[f];
-    qsort(d->pts, d->npts, sizeof(*d->pts), cmp_double);
+    if(d->npts)
+      qsort(d->pts, d->npts, sizeof(*d->pts), cmp_double);
     if(cg_fact_kind(f) == CG_V_STR)
       rc = abstract_labels(pk, d);
   }

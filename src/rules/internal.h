@@ -146,6 +146,10 @@ typedef struct cg_rule {
   size_t nsets;
   uint64_t reason_facts; /* facts named in {..} of the reason */
   int licensable;
+  int own_licence; /* line of `own_licence` (0: absent): a licence
+                      held for the order does not cover this
+                      requirement; it needs one of its own */
+  int own_licence_col;
   uint32_t eccn_guard; /* bit per eccn_vals[]: the rule can only be true
                           for these; 0 = no guard */
 } cg_rule;

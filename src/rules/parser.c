@@ -5,7 +5,8 @@
  *   rule    := 'rule' ID clause*
  *   clause  := 'title' STRING | 'cite' STRING | 'effective' DATE
  *            | 'expires' DATE | 'when' expr | 'set' FACT '=' literal
- *            | 'then' ACTION STRING ['relieves' ID (',' ID)*]
+ *            | 'then' ACTION STRING ['own_licence']
+ *                     ['relieves' ID (',' ID)*]
  *   expr, literal: see parser_expr.c
  *
  * On an error the parser reports it and skips to the next clause keyword
@@ -115,6 +116,11 @@ static void parse_then(cg_parser *p, cg_rule *r)
   }
   r->reason = cg_parser_strdup(p, cg_parser_cur(p)->text);
   cg_parser_next(p);
+  if(cg_parser_is_kw(cg_parser_cur(p), "own_licence")) {
+    r->own_licence = cg_parser_cur(p)->line;
+    r->own_licence_col = cg_parser_cur(p)->col;
+    cg_parser_next(p);
+  }
   if(!cg_parser_is_kw(cg_parser_cur(p), "relieves"))
     return;
   cg_parser_next(p);
