@@ -1,5 +1,7 @@
-/* bench_rules.c -- evaluates the real rule pack on 1,000,000 generated
- * fact sets in one process and prints ns per decision (goal <= 2 us).
+/* bench_rules.c -- decides the real rule pack on 1,000,000 generated
+ * fact sets in one process, as decide does (cg_rules_decide, sound under
+ * the ~6% of orders with an unknown PD), and prints ns per decision (goal
+ * <= 2 us) and how many needed completions.
  *
  * Usage: bench_rules [RULES_DIR] [N]   (default: $CG_SOURCE_DIR/rules,
  * 1000000). Fact generation is timed separately and subtracted. */
@@ -104,6 +106,37 @@ static void gen(cg_facts *f, int32_t base_day)
   cg_facts_set_str(f, CG_F_ORDER_END_USE, end_uses[(s >> 57) % 3]);
   cg_facts_set_bool(f, CG_F_ORDER_EXPORT_FROM_US, (s >> 59) & 1);
   cg_facts_set_date(f, CG_F_ORDER_DATE, base_day + (int32_t)(r >> 40) % 1500);
+  /* what decide states for every order */
+  cg_facts_set_country(f, CG_F_CUSTOMER_COUNTRY, hq->code, hq->groups);
+  f->v[CG_F_ORDER_END_USE_COUNTRY] = f->v[CG_F_DEST];
+  f->v[CG_F_ORDER_END_USER_HQ] = f->v[CG_F_CUSTOMER_PARENT_HQ];
+  cg_facts_set_str(f, CG_F_ORDER_ADDRESS, "");
+  cg_facts_set_str(f, CG_F_ITEM_KIND, "ic");
+  cg_facts_set_num(f, CG_F_ITEM_ICS, 1);
+  cg_facts_set_bool(f, CG_F_CHIP_HBM_STACK, 0);
+  cg_facts_set_num(f, CG_F_CHIP_INTERCONNECT_BW, (double)((r >> 44) % 1000));
+  cg_facts_set_bool(f, CG_F_CUSTOMER_DENIED, 0);
+  cg_facts_set_bool(f, CG_F_CUSTOMER_BLOCKED, 0);
+  cg_facts_set_bool(f, CG_F_CUSTOMER_UNVERIFIED, 0);
+  cg_facts_set_bool(f, CG_F_CUSTOMER_MEU, 0);
+}
+
+static cg_rules_country world[NCOUNTRIES];
+
+static int world_countries(void *ud, const cg_rules_country **out, size_t *n,
+                           cg_error *err)
+{
+  size_t i;
+
+  (void)ud;
+  (void)err;
+  for(i = 0; i < NCOUNTRIES; i++) {
+    memcpy(world[i].code, countries[i].code, 3);
+    world[i].groups = countries[i].groups;
+  }
+  *out = world;
+  *n = NCOUNTRIES;
+  return CG_OK;
 }
 
 int main(int argc, char **argv)
@@ -118,7 +151,8 @@ int main(int argc, char **argv)
   cg_facts f;
   int32_t base;
   double t0, t_gen, t_all, w0, w_all;
-  long counts[CG_OUT_NONE + 1] = { 0 };
+  long counts[CG_OUT_NONE + 1] = { 0 }, completed = 0;
+  cg_rules_world w;
   int o;
 
 #ifdef CG_SOURCE_DIR
@@ -137,6 +171,8 @@ int main(int argc, char **argv)
   }
   cg_date_parse("2024-06-01", &base, NULL);
 
+  memset(&w, 0, sizeof(w));
+  w.countries = world_countries;
   rng = 42;
   t0 = now_s();
   for(i = 0; i < n; i++)
@@ -148,11 +184,12 @@ int main(int argc, char **argv)
   w0 = wall_s();
   for(i = 0; i < n; i++) {
     gen(&f, base);
-    if(cg_rules_eval(pack, &f, res, &err) != CG_OK) {
-      fprintf(stderr, "bench_rules: eval: %s\n", err.msg);
+    if(cg_rules_decide(pack, &f, &w, res, &err) != CG_OK) {
+      fprintf(stderr, "bench_rules: decide: %s\n", err.msg);
       return 1;
     }
     counts[res->outcome]++;
+    completed += res->completions > 0;
   }
   t_all = now_s() - t0;
   w_all = wall_s() - w0;
@@ -165,6 +202,7 @@ int main(int argc, char **argv)
   printf("generate + evaluate: %.1f ns/order\n", t_all * 1e9 / (double)n);
   printf("evaluate: %.1f ns/decision (goal <= 2000)\n",
          (t_all - t_gen) * 1e9 / (double)n);
+  printf("decisions that completed unknown facts: %ld\n", completed);
   for(o = 0; o < CG_OUT_NONE; o++)
     printf("  %-16s %ld\n", cg_outcome_name((cg_outcome)o), counts[o]);
   cg_rules_free(pack);
