@@ -3,6 +3,8 @@
 
 #include "model/order.h"
 
+#include "core/json.h"
+
 #include "core/clock.h"
 #include "core/crypto.h"
 
@@ -50,16 +52,17 @@ static int chain_head(cg_store *db, char prev[CG_SHA256_HEX], cg_error *err)
   return rc < 0 ? rc : CG_OK;
 }
 
-static int insert_row(cg_store *db, int64_t order_rowid, int64_t batch_id,
-                      const char *decision, const char *now, const char *text,
-                      const char *prev, const char *hex, cg_error *err)
+/* One chain entry: kind, the outcome for a decision (else NULL). */
+static int insert_row(cg_store *db, int64_t order_rowid, const char *kind,
+                      int64_t batch_id, const char *decision, const char *now,
+                      const char *text, const char *prev, const char *hex,
+                      cg_error *err)
 {
   cg_stmt *st = NULL;
-  int changed = 0;
   int rc = cg_store_cached(db, &st,
-                           "INSERT INTO decisions(order_id, batch_id, "
+                           "INSERT INTO decisions(order_id, kind, batch_id, "
                            "decision, decided_at, doc, prev_hash, hash) "
-                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           "VALUES(?1, ?8, ?2, ?3, ?4, ?5, ?6, ?7)",
                            err);
 
   if(rc == CG_OK)
@@ -68,7 +71,8 @@ static int insert_row(cg_store *db, int64_t order_rowid, int64_t batch_id,
     rc = batch_id ? cg_stmt_bind_int(st, 2, batch_id, err)
                   : cg_stmt_bind_null(st, 2, err);
   if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 3, decision, err);
+    rc = decision ? cg_stmt_bind_text(st, 3, decision, err)
+                  : cg_stmt_bind_null(st, 3, err);
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 4, now, err);
   if(rc == CG_OK)
@@ -78,14 +82,31 @@ static int insert_row(cg_store *db, int64_t order_rowid, int64_t batch_id,
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 7, hex, err);
   if(rc == CG_OK)
-    rc = cg_stmt_run(st, err);
+    rc = cg_stmt_bind_text(st, 8, kind, err);
   if(rc == CG_OK)
-    rc = cg_order_mark_decided(db, order_rowid, &changed, err);
-  if(rc == CG_OK && !changed)
-    rc = cg_error_set(err, CG_EINTERNAL,
-                      "order row %lld was not pending: refusing to decide "
-                      "it twice",
-                      (long long)order_rowid);
+    rc = cg_stmt_run(st, err);
+  return rc;
+}
+
+/* Hashes text onto the chain and stores it as the next entry; its seq in
+ * *seq_out and hash in hash_out (may be NULL). */
+static int chain_append(cg_store *db, int64_t order_rowid, const char *kind,
+                        int64_t batch_id, const char *decision,
+                        const char *now, const char *text, size_t len,
+                        int64_t *seq_out, char *hash_out, cg_error *err)
+{
+  char prev[CG_SHA256_HEX], hex[CG_SHA256_HEX];
+  int rc = chain_head(db, prev, err);
+
+  if(rc == CG_OK)
+    rc = chain_hash(prev, text, len, hex, err);
+  if(rc == CG_OK)
+    rc = insert_row(db, order_rowid, kind, batch_id, decision, now, text, prev,
+                    hex, err);
+  if(rc == CG_OK && seq_out)
+    *seq_out = cg_store_last_rowid(db);
+  if(rc == CG_OK && hash_out)
+    memcpy(hash_out, hex, CG_SHA256_HEX);
   return rc;
 }
 
@@ -93,10 +114,11 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
                     cg_decision *dn, char *hash_out, char **json_out,
                     size_t *len_out, cg_error *err)
 {
-  char now[21], prev[CG_SHA256_HEX], hex[CG_SHA256_HEX];
+  char now[21];
   const char *outcome = cg_outcome_name(dn->decision);
   char *text = NULL;
   size_t len = 0;
+  int64_t seq = 0;
   int rc;
 
   cg_clock_iso(0, now);
@@ -108,14 +130,13 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
     return cg_error_set(err, CG_EINTERNAL, "audit: decision without outcome");
   rc = cg_decision_write(dn, &text, &len, err);
   if(rc == CG_OK)
-    rc = chain_head(db, prev, err);
+    rc = chain_append(db, order_rowid, "decision", batch_id, outcome, now,
+                      text, len, &seq, hash_out, err);
+  /* The newest decision is the order's current one: it supersedes the
+   * last, which stays in the chain. */
   if(rc == CG_OK)
-    rc = chain_hash(prev, text, len, hex, err);
-  if(rc == CG_OK)
-    rc = insert_row(db, order_rowid, batch_id, outcome, now, text, prev, hex,
-                    err);
-  if(rc == CG_OK && hash_out)
-    memcpy(hash_out, hex, CG_SHA256_HEX);
+    rc = cg_order_set_current(db, order_rowid, seq, (int)dn->decision, NULL,
+                              err);
   if(rc == CG_OK && json_out) {
     *json_out = text;
     text = NULL;
@@ -124,6 +145,32 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
     *len_out = len;
   free(text);
   return rc < 0 ? rc : CG_OK;
+}
+
+int cg_audit_step(cg_store *db, int64_t order_rowid, const char *kind,
+                  cg_json *fields, int64_t *seq_out, char *hash_out,
+                  cg_error *err)
+{
+  char now[21];
+  char *text = NULL;
+  cg_order o;
+  int rc;
+
+  cg_clock_iso(0, now);
+  rc = cg_order_get_id(db, order_rowid, &o, err);
+  if(rc == CG_OK)
+    rc = cg_json_set_str(fields, "kind", kind);
+  if(rc == CG_OK)
+    rc = cg_json_set_str(fields, "order_id", o.order_id);
+  if(rc == CG_OK)
+    rc = cg_json_set_str(fields, "at", now);
+  if(rc == CG_OK)
+    rc = cg_json_dump(&text, fields, CG_JSON_CANONICAL, err);
+  if(rc == CG_OK)
+    rc = chain_append(db, order_rowid, kind, 0, NULL, now, text, strlen(text),
+                      seq_out, hash_out, err);
+  free(text);
+  return rc;
 }
 
 /* The ERP id of order row rowid for a message, "?" if it cannot be read
@@ -204,7 +251,8 @@ int cg_audit_each(cg_store *db, const char *since, const char *order_id,
   if(rc != CG_OK || (order_id && rowid == 0))
     return rc;
   rc = cg_store_prepare(db, &st,
-                        "SELECT doc FROM decisions WHERE (?1 IS NULL OR "
+                        "SELECT doc FROM decisions WHERE kind = "
+                        "'decision' AND (?1 IS NULL OR "
                         "decided_at >= ?1) AND (?2 = 0 OR order_id = ?2) "
                         "AND (?3 = 0 OR batch_id = ?3) ORDER BY seq",
                         err);
@@ -317,7 +365,8 @@ int cg_audit_order_batch(cg_store *db, const char *order_id, int64_t *id_out,
     return rc;
   rc = cg_store_prepare(db, &st,
                         "SELECT coalesce(batch_id, 0) FROM decisions WHERE "
-                        "order_id = ?1",
+                        "order_id = ?1 AND kind = 'decision' ORDER BY seq "
+                        "DESC LIMIT 1",
                         err);
   if(rc == CG_OK)
     rc = cg_stmt_bind_int(st, 1, rowid, err);

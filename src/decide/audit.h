@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/json.h"
 #include "decide/decision.h"
 #include "core/store.h"
 
@@ -24,6 +25,16 @@
 int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
                     cg_decision *dn, char *hash_out, char **json_out,
                     size_t *len_out, cg_error *err);
+
+/* Appends a lifecycle step of order row order_rowid to the chain: kind
+ * is review, nac_filed, nac_objection, shipment or cancel; fields (a JSON
+ * object the caller built and still owns) gets "kind", "order_id" (the
+ * ERP id) and "at" (now, UTC) and is written compact with sorted keys,
+ * hashed and stored. Inside the caller's transaction; seq_out and
+ * hash_out (65 bytes) may be NULL. */
+int cg_audit_step(cg_store *db, int64_t order_rowid, const char *kind,
+                  cg_json *fields, int64_t *seq_out, char *hash_out,
+                  cg_error *err);
 
 /* Recomputes the whole chain. On a mismatch returns CG_EINVAL with the
  * first bad row named in err->msg ("decision 17 (order O-1017): ...") and

@@ -4,6 +4,7 @@
 #include "decide/audit.h"
 #include "model/chip.h"
 #include "model/customer.h"
+#include "model/license.h"
 #include "decide/decide.h"
 #include "core/crypto.h"
 #include "model/order.h"
@@ -93,6 +94,10 @@ static int decide_one(run *r, cg_order *ord, cg_error *err)
   }
   if(rc == CG_OK)
     rc = chip_cached(r->db, r->chips, ord->chip_id, &chip, err);
+  /* A re-decision first gives back what the superseded one drew, so the
+   * order is judged against the licence as if it had not drawn. */
+  if(rc == CG_OK)
+    rc = cg_license_return(r->db, ord->id, NULL, err);
   if(rc == CG_OK)
     rc = cg_decide(r->dec, ord, &r->cu, chip, 1, &dn, err);
   if(rc == CG_OK)

@@ -426,6 +426,8 @@ static int order_facts(cg_decider *d, const cg_order *o, const cg_customer *cu,
   else if(rc == CG_OK)
     f->v[CG_F_ORDER_END_USER_HQ] = f->v[CG_F_CUSTOMER_PARENT_HQ];
   cg_facts_set_str(f, CG_F_ORDER_ADDRESS, cu->address ? cu->address : "");
+  /* No NAC filing on record: no notification, no objection. */
+  cg_facts_set_bool(f, CG_F_ORDER_NAC_OBJECTED, 0);
   return rc;
 }
 

@@ -596,6 +596,29 @@ int cg_license_consume(cg_store *db, int64_t license_id, int64_t order_rowid,
   return rc;
 }
 
+int cg_license_return(cg_store *db, int64_t order_rowid, int64_t *returned,
+                      cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "INSERT INTO license_usage(license_id, order_id, "
+                           "quantity) SELECT license_id, order_id, "
+                           "-sum(quantity) FROM license_usage WHERE "
+                           "order_id = ?1 GROUP BY license_id HAVING "
+                           "sum(quantity) > 0",
+                           err);
+
+  if(returned)
+    *returned = 0;
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, order_rowid, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  if(rc == CG_OK && returned)
+    *returned = cg_store_changes(db);
+  return rc;
+}
+
 /* ==== balances ========================================================== */
 
 int cg_license_balances(cg_store *db, cg_json **out, cg_error *err)

@@ -112,6 +112,13 @@ int cg_license_explain(cg_license_matcher *m, const cg_license_need *need,
                        cg_license_checks *out, cg_error *err);
 void cg_license_checks_free(cg_license_checks *c);
 
+/* Gives back whatever order row order_rowid has drawn and not yet given
+ * back, licence by licence (a negative usage row each): its decision is
+ * being superseded or the order cancelled. Inside the caller's
+ * transaction; *returned (may be NULL) counts the licences. */
+int cg_license_return(cg_store *db, int64_t order_rowid, int64_t *returned,
+                      cg_error *err);
+
 /* Records that order row order_rowid draws quantity from licence
  * license_id. Runs inside the caller's transaction (with the decision). */
 int cg_license_consume(cg_store *db, int64_t license_id, int64_t order_rowid,

@@ -523,3 +523,100 @@ int cg_order_hold_pending(cg_store *db, int64_t customer_id,
     cg_stmt_reset(st);
   return rc;
 }
+
+/* ==== lifecycle state ================================================== */
+
+static const char *const state_names[] = { "pending", "open", "releasable",
+                                           "shipped", "cancelled" };
+
+const char *cg_order_state_name(int state)
+{
+  if(state < 0 || state > CG_STATE_CANCELLED)
+    return NULL;
+  return state_names[state];
+}
+
+cg_order_state cg_order_state_of_outcome(int outcome)
+{
+  switch((cg_outcome)outcome) {
+  case CG_OUT_NLR:
+  case CG_OUT_EXCEPTION:
+  case CG_OUT_LICENSED:
+    return CG_STATE_RELEASABLE;
+  default:
+    return CG_STATE_OPEN;
+  }
+}
+
+int cg_order_set_current(cg_store *db, int64_t id, int64_t seq, int outcome,
+                         const char *inputs, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "UPDATE orders SET status = 'decided', "
+                           "current_seq = ?2, state = ?3, inputs = ?4 "
+                           "WHERE id = ?1",
+                           err);
+
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 2, seq, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(
+        st, 3, cg_order_state_name(cg_order_state_of_outcome(outcome)), err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 4, inputs, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  if(rc == CG_OK && cg_store_changes(db) != 1)
+    rc = cg_error_set(err, CG_ENOTFOUND, "no order row %lld", (long long)id);
+  return rc;
+}
+
+int cg_order_set_state(cg_store *db, int64_t id, cg_order_state state,
+                       cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "UPDATE orders SET state = ?2 WHERE id = ?1", err);
+
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, cg_order_state_name(state), err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  if(rc == CG_OK && cg_store_changes(db) != 1)
+    rc = cg_error_set(err, CG_ENOTFOUND, "no order row %lld", (long long)id);
+  return rc;
+}
+
+int cg_order_state_get(cg_store *db, int64_t id, cg_order_state *state,
+                       int64_t *current_seq, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "SELECT state, coalesce(current_seq, 0) FROM "
+                           "orders WHERE id = ?1",
+                           err);
+  int i;
+
+  *state = CG_STATE_PENDING;
+  *current_seq = 0;
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 0)
+    rc = cg_error_set(err, CG_ENOTFOUND, "no order row %lld", (long long)id);
+  if(rc == 1) {
+    for(i = 0; i <= CG_STATE_CANCELLED; i++)
+      if(strcmp(state_names[i], cg_stmt_text(st, 0)) == 0)
+        *state = (cg_order_state)i;
+    *current_seq = cg_stmt_int(st, 1);
+    rc = CG_OK;
+  }
+  cg_stmt_reset(st);
+  return rc;
+}

@@ -118,6 +118,35 @@ int cg_order_count_pending(cg_store *db, int64_t *n_out, cg_error *err);
 int cg_order_mark_decided(cg_store *db, int64_t id, int *changed_out,
                           cg_error *err);
 
+/* An order's place in its lifecycle (orders.state). */
+typedef enum cg_order_state {
+  CG_STATE_PENDING = 0, /* never decided */
+  CG_STATE_OPEN,       /* current decision notify/hold/license_required/deny */
+  CG_STATE_RELEASABLE, /* nlr/exception/licensed, or a hold released */
+  CG_STATE_SHIPPED,
+  CG_STATE_CANCELLED
+} cg_order_state;
+
+/* "pending", "open", ...; NULL out of range. */
+const char *cg_order_state_name(int state);
+/* The state a decision's outcome (cg_outcome) puts an order in. */
+cg_order_state cg_order_state_of_outcome(int outcome);
+
+/* Makes log entry seq (a decision of that outcome) order row id's current
+ * decision and sets its state from the outcome; inputs (may be NULL) is the
+ * digest of what the decision read. Inside the caller's transaction. */
+int cg_order_set_current(cg_store *db, int64_t id, int64_t seq, int outcome,
+                         const char *inputs, cg_error *err);
+
+/* Sets order row id's state (a review's release, a shipment, a
+ * cancellation). Inside the caller's transaction. */
+int cg_order_set_state(cg_store *db, int64_t id, cg_order_state state,
+                       cg_error *err);
+
+/* Order row id's state and current decision seq (0: none). */
+int cg_order_state_get(cg_store *db, int64_t id, cg_order_state *state,
+                       int64_t *current_seq, cg_error *err);
+
 /* The row id of the order whose ERP id is order_id in *id_out, 0 if
  * there is none (not an error). */
 int cg_order_find_id(cg_store *db, const char *order_id, int64_t *id_out,

@@ -55,6 +55,7 @@ static const fact_def fact_table[CG_F_COUNT] = {
   [CG_F_ORDER_PACKAGER] = { "order.packager", CG_V_STR },
   [CG_F_ORDER_EXPORT_FROM_US] = { "order.export_from_us", CG_V_BOOL },
   [CG_F_ORDER_NAC_DAYS] = { "order.nac_days", CG_V_NUM },
+  [CG_F_ORDER_NAC_OBJECTED] = { "order.nac_objected", CG_V_BOOL },
   [CG_F_ORDER_ATTESTED] = { "order.attested", CG_V_BOOL },
   [CG_F_ORDER_END_USE_COUNTRY] = { "order.end_use_country", CG_V_COUNTRY },
   [CG_F_ORDER_END_USER_HQ] = { "order.end_user_hq", CG_V_COUNTRY },

@@ -95,6 +95,7 @@ enum {
   CG_F_ORDER_PACKAGER,        /* STR fab_outside_d5mo|approved_osat|other */
   CG_F_ORDER_EXPORT_FROM_US,  /* BOOL */
   CG_F_ORDER_NAC_DAYS,        /* NUM days since NAC notification */
+  CG_F_ORDER_NAC_OBJECTED,    /* BOOL BIS objected to the notification */
   CG_F_ORDER_ATTESTED,        /* BOOL designer TPP/PD attestation on file */
   CG_F_ORDER_END_USE_COUNTRY, /* COUNTRY where the items will be used
                                  (defaults to dest) */

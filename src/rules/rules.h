@@ -254,7 +254,7 @@ typedef struct cg_rules_world {
    * NULL hook: no licence is held. */
   int (*covers)(void *ud, const char *eccn, cg_error *err);
   void *ud;
-  unsigned budget; /* completions to try at most; 0 = 4096 */
+  unsigned budget; /* completions to try at most; 0 = 32768 */
 } cg_rules_world;
 
 /* The decision for one order, sound under unknown facts: evaluates the

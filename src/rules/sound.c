@@ -12,7 +12,7 @@
 #include <string.h>
 
 #define BIT(id)        ((uint64_t)1 << (id))
-#define DEFAULT_BUDGET 4096
+#define DEFAULT_BUDGET 32768
 #define MAX_VALUES     256 /* stand-ins per fact */
 
 /* One completion on the way down: the facts fixed so far. */
@@ -34,6 +34,7 @@ typedef struct explorer {
   uint64_t split;            /* facts completed on some path */
   uint64_t stuck;            /* unknown facts that could not be completed */
   int over;                  /* the budget ran out */
+  int settled;               /* the decision is `hold` already */
   const char *cover_eccn[8]; /* licence answers per eccn, cached */
   int cover_ans[8];
   int ncover;
@@ -122,6 +123,10 @@ static void note(explorer *x, int outcome, const path *p)
   if(!(x->seen & (1u << outcome)))
     x->witness[outcome] = *p;
   x->seen |= 1u << outcome;
+  /* One completion ships and another does not agree: the decision is
+   * `hold` whatever the others give, so stop looking. */
+  if(__builtin_popcount(x->seen) > 1 && (x->seen & ((1u << CG_OUT_HOLD) - 1)))
+    x->settled = 1;
 }
 
 /* Lowest fact of mask still unknown on this path that can be completed;
@@ -155,6 +160,8 @@ static int explore(explorer *x, cg_facts *cur, path *p)
     x->over = 1; /* too many completions: hold on what was being split */
     return CG_OK;
   }
+  if(x->settled)
+    return CG_OK;
   rc = cg_rules_eval_given(x->pk, x->given, cur, x->scratch, x->err);
   if(rc != CG_OK)
     return rc;
