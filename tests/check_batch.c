@@ -211,6 +211,93 @@ START_TEST(test_sigkill_at_random_points)
 }
 END_TEST
 
+/* A new rule pack makes every open order's inputs change: the batch that
+ * re-decides them is killed at random points, then run to the end. No
+ * open order may be decided twice under the new pack, none may be left
+ * behind, and the chain and licence usage must stay consistent. */
+START_TEST(test_sigkill_while_redeciding)
+{
+  const char *verify[] = { "audit", "verify", NULL };
+  const char *batch[] = { "batch", "--quiet", NULL };
+  char rules[512], cmd[1200];
+  char *args[] = { (char *)CG_BINARY, "--db",    db_path, "--rules", rules,
+                   "batch",           "--quiet", NULL };
+  const char *final[] = { "--rules", rules, "batch", "--quiet", NULL };
+  char *open_before;
+  int i, killed = 0;
+
+  free(sql1("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+            "WHERE i < 60) INSERT INTO orders(order_id, customer_id, "
+            "chip_id, destination, quantity, ship_date, end_use, role, "
+            "packager, export_from_us) SELECT printf('K-%05d-', n.i) || "
+            "o.order_id, customer_id, chip_id, destination, quantity, "
+            "ship_date, end_use, role, packager, export_from_us FROM orders "
+            "o, n"));
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, batch), 0);
+  open_before = sql1("SELECT count(*) FROM orders WHERE state = 'open'");
+  ck_assert_int_gt(atoi(open_before), 1000);
+  /* the same rules with one more comment: another ruleset hash */
+  snprintf(rules, sizeof(rules), "%s", t_tmp("rules2"));
+  snprintf(
+      cmd, sizeof(cmd),
+      "cp -r '%s' '%s' && echo '# changed' >> '%s/us-ear/20-license.rules'",
+      t_src("rules"), rules, rules);
+  ck_assert_int_eq(system(cmd), 0);
+  srand((unsigned)time(NULL));
+  for(i = 0; i < 12; i++) {
+    pid_t pid = fork();
+    int st;
+    ck_assert_int_ge(pid, 0);
+    if(pid == 0) {
+      int devnull = open("/dev/null", 1);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+      execv(CG_BINARY, args);
+      _exit(127);
+    }
+    {
+      struct timespec ts = { 0, (long)(rand() % 150000) * 1000L };
+      nanosleep(&ts, NULL); /* 0 to 150 ms */
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    killed += WIFSIGNALED(st);
+  }
+  printf("SIGKILL while re-deciding: %d of 12 runs killed mid-way\n", killed);
+  ck_assert_int_ge(killed, 6);
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, final), 0);
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, verify), 0);
+  /* every order open before was decided again under the new pack, once */
+  expect_sql("SELECT count(*) FROM (SELECT d.order_id FROM decisions d JOIN "
+             "decisions c ON c.seq = (SELECT max(seq) FROM decisions WHERE "
+             "kind = 'decision') GROUP BY d.order_id HAVING sum(d.kind = "
+             "'decision' AND json_extract(d.doc, '$.ruleset') = "
+             "json_extract(c.doc, '$.ruleset')) > 1)",
+             "0");
+  expect_sql("SELECT count(*) FROM orders o JOIN decisions d ON d.seq = "
+             "o.current_seq WHERE o.state = 'open' AND json_extract(d.doc, "
+             "'$.ruleset') != (SELECT json_extract(doc, '$.ruleset') FROM "
+             "decisions ORDER BY seq DESC LIMIT 1)",
+             "0");
+  /* a second run finds nothing left to do */
+  {
+    char *out = NULL;
+    ck_assert_int_eq(t_run(db_path, &out, NULL, final), 0);
+    free(out);
+  }
+  expect_sql("SELECT count(*) FROM decisions WHERE batch_id = (SELECT "
+             "max(id) FROM batches)",
+             "0");
+  /* licences: an order's net draw is positive only if it is licensed */
+  expect_sql("SELECT count(*) FROM (SELECT u.order_id, sum(u.quantity) q "
+             "FROM license_usage u GROUP BY u.order_id) x JOIN orders o ON "
+             "o.id = x.order_id JOIN decisions d ON d.seq = o.current_seq "
+             "WHERE (x.q > 0) != (d.decision = 'licensed')",
+             "0");
+  free(open_before);
+}
+END_TEST
+
 /* ---- check ------------------------------------------------------------ */
 
 static int check(const char *chip, const char *customer, const char *dest,
@@ -565,6 +652,7 @@ static Suite *batch_suite(void)
   tcase_add_test(tc, test_audit_delete_caught);
   tcase_add_test(tc, test_rerun_decides_nothing_twice);
   tcase_add_test(tc, test_sigkill_at_random_points);
+  tcase_add_test(tc, test_sigkill_while_redeciding);
   tcase_add_test(tc, test_check_exit_codes_and_json);
   tcase_add_test(tc, test_check_bad_input);
   tcase_add_test(tc, test_reports_from_audit_log);

@@ -61,6 +61,7 @@ static int parse(batch_args *a, int argc, char **argv)
     { "as-of", required_argument, NULL, 't' },
     { "mfu", required_argument, NULL, 'm' },
     { "quiet", no_argument, NULL, 'q' },
+    { "recheck-all", no_argument, NULL, 'R' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
@@ -93,16 +94,24 @@ static int parse(batch_args *a, int argc, char **argv)
     case 'q':
       a->quiet = 1;
       break;
+    case 'R':
+      a->bo.recheck_all = 1;
+      break;
     case 'h':
       printf("usage: chipgate batch [--pending|--all] [--out DIR]\n"
              "         [--formats md,html,json,csv] [--as-of D] [--mfu X] "
-             "[--quiet]\n\n"
+             "[--recheck-all]\n         [--quiet]\n\n"
              "Decides every pending order (in order_id order), consuming "
              "licence\nquantities, and records each decision in the audit "
-             "log. Orders\nalready decided are never decided again. With "
-             "--out, writes the\nreports of this batch (--all: of every "
-             "decision in the log).\n--as-of evaluates every order at that "
-             "date instead of its ship date.\n");
+             "log. Then\nre-decides every open order (notify, hold, "
+             "license_required, deny)\nwhose inputs changed since its last "
+             "decision: a licence, a clearance,\na NAC filing, the lists, "
+             "the rule pack, the order's, customer's or\nchip's facts "
+             "(--recheck-all: every open order). The new decision\n"
+             "supersedes the last; both stay in the log. With --out, writes "
+             "the\nreports of this batch (--all: of every decision in the "
+             "log).\n--as-of evaluates every order at that date instead of "
+             "its ship date.\n");
       return CLI_OK;
     default:
       return cli_usage("batch", "bad option");
@@ -134,10 +143,12 @@ static int check_out(const batch_args *a, cg_error *err)
 
 static void print_result(const cg_batch_result *res, double secs)
 {
-  printf("batch %lld: decided %lld orders in %.2fs (nlr %lld, exception "
+  printf("batch %lld: decided %lld orders in %.2fs (%lld re-decided of "
+         "%lld open looked at again; nlr %lld, exception "
          "%lld, licensed %lld, notify %lld, hold %lld, license_required "
          "%lld, deny %lld)\n",
          (long long)res->batch_id, (long long)res->decided, secs,
+         (long long)res->redecided, (long long)res->rechecked,
          (long long)res->by_outcome[CG_OUT_NLR],
          (long long)res->by_outcome[CG_OUT_EXCEPTION],
          (long long)res->by_outcome[CG_OUT_LICENSED],

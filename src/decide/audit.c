@@ -110,17 +110,64 @@ static int chain_append(cg_store *db, int64_t order_rowid, const char *kind,
   return rc;
 }
 
+int cg_audit_inputs_digest(const cg_decision *dn, char out[72], cg_error *err)
+{
+  cg_decision bare = *dn; /* shallow: the fields below differ */
+  cg_decision_license_check *checks = NULL;
+  cg_decision_license_reason *reasons = NULL;
+  char *text = NULL, hex[CG_SHA256_HEX];
+  size_t len = 0, i, j, n = 0, k = 0;
+  int rc;
+
+  bare.decided_at = NULL;
+  bare.batch = 0;
+  /* A licence's reason texts carry its running balance ("30 left of
+   * 100"), which other orders' draws change: only the codes count. */
+  for(i = 0; i < dn->nlicense_checks; i++)
+    n += dn->license_checks[i].nreasons;
+  if(dn->nlicense_checks) {
+    checks = malloc(dn->nlicense_checks * sizeof(*checks));
+    reasons = n ? malloc(n * sizeof(*reasons)) : NULL;
+    if(!checks || (n && !reasons)) {
+      free(checks);
+      free(reasons);
+      return cg_error_set(err, CG_ENOMEM, "audit: out of memory");
+    }
+    for(i = 0; i < dn->nlicense_checks; i++) {
+      checks[i] = dn->license_checks[i];
+      checks[i].reasons = reasons ? reasons + k : NULL;
+      for(j = 0; j < checks[i].nreasons; j++, k++) {
+        reasons[k] = dn->license_checks[i].reasons[j];
+        reasons[k].text = reasons[k].code;
+      }
+    }
+    bare.license_checks = checks;
+  }
+  rc = cg_decision_write(&bare, &text, &len, err);
+  free(checks);
+  free(reasons);
+  if(rc == CG_OK)
+    rc = cg_sha256_hex(text, len, hex, err);
+  if(rc == CG_OK)
+    snprintf(out, 72, "sha256:%s", hex);
+  free(text);
+  return rc;
+}
+
 int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
                     cg_decision *dn, char *hash_out, char **json_out,
                     size_t *len_out, cg_error *err)
 {
-  char now[21];
+  char now[21], inputs[72];
   const char *outcome = cg_outcome_name(dn->decision);
   char *text = NULL;
   size_t len = 0;
   int64_t seq = 0;
   int rc;
 
+  rc = cg_audit_inputs_digest(dn, inputs, err);
+  if(rc != CG_OK)
+    return rc;
   cg_clock_iso(0, now);
   dn->decided_at = cg_decision_strdup(dn, now);
   dn->batch = batch_id;
@@ -135,7 +182,7 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
   /* The newest decision is the order's current one: it supersedes the
    * last, which stays in the chain. */
   if(rc == CG_OK)
-    rc = cg_order_set_current(db, order_rowid, seq, (int)dn->decision, NULL,
+    rc = cg_order_set_current(db, order_rowid, seq, (int)dn->decision, inputs,
                               err);
   if(rc == CG_OK && json_out) {
     *json_out = text;
@@ -144,6 +191,22 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
   if(rc == CG_OK && len_out)
     *len_out = len;
   free(text);
+  return rc < 0 ? rc : CG_OK;
+}
+
+int cg_audit_last_seq(cg_store *db, int64_t *seq, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "SELECT coalesce(max(seq), 0) FROM decisions", err);
+
+  *seq = 0;
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    *seq = cg_stmt_int(st, 0);
+  if(st)
+    cg_stmt_reset(st);
   return rc < 0 ? rc : CG_OK;
 }
 

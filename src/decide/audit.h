@@ -26,6 +26,16 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
                     cg_decision *dn, char *hash_out, char **json_out,
                     size_t *len_out, cg_error *err);
 
+/* "sha256:<hex>" of dn's bytes without decided_at and batch: everything
+ * the decision read and concluded. Two decisions of an order with the
+ * same digest say the same (a licence's reason texts, which carry running
+ * balances, count by their codes only); batch re-decides an open order
+ * only when it changes (orders.inputs keeps the current decision's). */
+int cg_audit_inputs_digest(const cg_decision *dn, char out[72], cg_error *err);
+
+/* The newest entry's seq (0 for an empty log). */
+int cg_audit_last_seq(cg_store *db, int64_t *seq, cg_error *err);
+
 /* Appends a lifecycle step of order row order_rowid to the chain: kind
  * is review, nac_filed, nac_objection, shipment or cancel; fields (a JSON
  * object the caller built and still owns) gets "kind", "order_id" (the

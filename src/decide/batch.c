@@ -71,6 +71,8 @@ typedef struct run {
   cg_customer cu;         /* the last customer read */
   int64_t cust_id;        /* its id, 0 if none */
   int in_tx;              /* a transaction is open */
+  int64_t start_seq;      /* newest log entry before this batch: an order
+                             decided since is not looked at again */
   int64_t in_tx_count;    /* decisions in it */
 } run;
 
@@ -123,21 +125,97 @@ done:
   return rc;
 }
 
-/* Decides every pending order after the last one seen, committing every
- * per_tx decisions. */
+/* An open order's decision now, without drawing on licences: does it
+ * say something else than its current one (digest `inputs`)? */
+static int changed(run *r, cg_order *ord, const char *inputs, int *out,
+                   cg_error *err)
+{
+  cg_decision dn;
+  const cg_chip *chip = NULL;
+  char now[72];
+  int rc = CG_OK;
+
+  *out = 1;
+  cg_decision_init(&dn);
+  if(r->cust_id != ord->customer_id) {
+    cg_customer_clear(&r->cu);
+    r->cust_id = 0;
+    rc = cg_customer_get_id(r->db, ord->customer_id, &r->cu, err);
+    if(rc == CG_OK)
+      r->cust_id = ord->customer_id;
+  }
+  if(rc == CG_OK)
+    rc = chip_cached(r->db, r->chips, ord->chip_id, &chip, err);
+  if(rc == CG_OK)
+    rc = cg_decide(r->dec, ord, &r->cu, chip, 0, &dn, err);
+  if(rc == CG_OK)
+    rc = cg_audit_inputs_digest(&dn, now, err);
+  if(rc == CG_OK)
+    *out = strcmp(now, inputs) != 0;
+  cg_decision_clear(&dn);
+  if(rc != CG_OK)
+    cg_error_prefix(err, "order %s", ord->order_id);
+  return rc;
+}
+
+/* The next order to decide after `after`: pending ones first, then open
+ * ones whose inputs changed (all of them with recheck_all). 1 found, 0
+ * none left; *redo says it is an open order. */
+static int next_order(run *r, char *after, size_t size, int *open_phase,
+                      cg_order *ord, int *redo, cg_error *err)
+{
+  char inputs[72];
+  int rc, diff;
+
+  for(;;) {
+    if(!*open_phase) {
+      rc = cg_order_next_pending(r->db, after, ord, err);
+      if(rc != 0)
+        break;
+      *open_phase = 1;
+      after[0] = '\0';
+      continue;
+    }
+    rc = cg_order_next_open(r->db, after, r->start_seq, ord, inputs, err);
+    if(rc != 1)
+      break;
+    snprintf(after, size, "%s", ord->order_id);
+    if(r->o->as_of)
+      snprintf(ord->ship_date, sizeof(ord->ship_date), "%s", r->o->as_of);
+    r->out->rechecked++;
+    diff = 1;
+    if(!r->o->recheck_all) {
+      rc = changed(r, ord, inputs, &diff, err);
+      if(rc != CG_OK)
+        return rc;
+    }
+    if(diff) {
+      rc = 1;
+      break;
+    }
+  }
+  if(rc == 1) {
+    snprintf(after, size, "%s", ord->order_id);
+    *redo = *open_phase;
+  }
+  return rc;
+}
+
+/* Decides every pending order after the last one seen, then re-decides
+ * the open ones that need it, committing every per_tx decisions. */
 static int run_orders(run *r, int64_t total, cg_error *err)
 {
   const cg_batch_opts *o = r->o;
   char after[sizeof(((cg_order *)0)->order_id)] = "";
-  int rc = CG_OK;
+  int rc = CG_OK, open_phase = 0, redo = 0;
 
   for(;;) {
     cg_order ord;
 
-    rc = cg_order_next_pending(r->db, after, &ord, err);
+    rc = next_order(r, after, sizeof(after), &open_phase, &ord, &redo, err);
     if(rc <= 0)
       break;
-    memcpy(after, ord.order_id, sizeof(after));
+    r->out->redecided += redo;
     if(o->as_of)
       snprintf(ord.ship_date, sizeof(ord.ship_date), "%s", o->as_of);
     if(!r->in_tx) {
@@ -191,6 +269,8 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
   rc = cg_decider_open(&r.dec, db, pack, &dopts, err);
   if(rc == CG_OK)
     rc = cg_batch_pending(db, &total, err);
+  if(rc == CG_OK)
+    rc = cg_audit_last_seq(db, &r.start_seq, err);
   if(rc == CG_OK)
     rc = cg_decide_ruleset_hash(pack, out->ruleset, err);
   if(rc == CG_OK)

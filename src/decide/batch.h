@@ -1,7 +1,11 @@
 /* batch.h -- decides every pending order in order_id order, consuming
- * licence quantities as it goes. Each decision, its licence usage and its
- * outbox event are written in one transaction (several decisions may
- * share one for speed; a crash loses whole decisions only, which the next
+ * licence quantities as it goes, then re-decides every open order (its
+ * current decision notify, hold, license_required or deny) whose inputs
+ * changed since (cg_audit_inputs_digest: a licence, a clearance, a NAC
+ * filing, a list version, the rule pack, the order's, customer's or
+ * chip's facts), or all of them with recheck_all. Each decision, its licence
+ * usage and its outbox event are written in one transaction (several decisions
+ * may share one for speed; a crash loses whole decisions only, which the next
  * run decides again). Memory does not grow with the number of orders. */
 #ifndef CG_BATCH_H
 #define CG_BATCH_H
@@ -31,15 +35,19 @@ typedef struct cg_batch_opts {
   int (*on_decision)(void *arg, const cg_decision *dn, const char *json,
                      size_t len, cg_error *err);
   void *decision_arg;
+  /* Re-decide every open order, not only those whose inputs changed. */
+  int recheck_all;
 } cg_batch_opts;
 
 /* clang-format off */
-#define CG_BATCH_OPTS_INIT { NULL, 0.40, 512, NULL, NULL, NULL, NULL, NULL }
+#define CG_BATCH_OPTS_INIT { NULL, 0.40, 512, NULL, NULL, NULL, NULL, NULL, 0 }
 /* clang-format on */
 
 typedef struct cg_batch_result {
   int64_t batch_id;      /* batches.id */
-  int64_t decided;       /* orders decided by this run */
+  int64_t decided;       /* decisions recorded by this run */
+  int64_t redecided;     /* of them, open orders decided again */
+  int64_t rechecked;     /* open orders looked at again */
   int64_t by_outcome[8]; /* counts indexed by cg_outcome */
   char ruleset[72];      /* sha256:... */
 } cg_batch_result;

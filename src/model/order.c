@@ -348,11 +348,12 @@ int cg_order_import(cg_store *db, const char *path, size_t *count_out,
   return cg_import_run(db, path, &spec, db, count_out, err);
 }
 
-#define ORDER_COLS                                                            \
+#define ORDER_FIELDS                                                          \
   "SELECT id, order_id, customer_id, chip_id, destination, quantity, "        \
   "ship_date, end_use, role, coalesce(packager, ''), "                        \
   "coalesce(export_from_us, -1), coalesce(end_use_country, ''), "             \
-  "coalesce(end_user_hq, '') FROM orders "
+  "coalesce(end_user_hq, '')"
+#define ORDER_COLS ORDER_FIELDS " FROM orders "
 
 static void order_from_row(cg_stmt *st, cg_order *o)
 {
@@ -389,6 +390,31 @@ int cg_order_next_pending(cg_store *db, const char *after, cg_order *out,
     rc = cg_stmt_step(st, err);
   if(rc == 1)
     order_from_row(st, out);
+  cg_stmt_reset(st);
+  return rc;
+}
+
+int cg_order_next_open(cg_store *db, const char *after, int64_t max_seq,
+                       cg_order *out, char inputs[72], cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           ORDER_FIELDS ", coalesce(inputs, '') FROM "
+                                        "orders WHERE state = 'open' AND "
+                                        "order_id > ?1 AND current_seq <= "
+                                        "?2 ORDER BY order_id LIMIT 1",
+                           err);
+  if(rc != CG_OK)
+    return rc;
+  rc = cg_stmt_bind_text(st, 1, after, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 2, max_seq, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1) {
+    order_from_row(st, out);
+    snprintf(inputs, 72, "%s", cg_stmt_text(st, 13));
+  }
   cg_stmt_reset(st);
   return rc;
 }

@@ -103,6 +103,14 @@ int cg_order_import(cg_store *db, const char *path, size_t *count_out,
 int cg_order_next_pending(cg_store *db, const char *after, cg_order *out,
                           cg_error *err);
 
+/* Reads the open order (state open: its current decision is notify,
+ * hold, license_required or deny) decided at or before log entry max_seq
+ * with the smallest order_id greater than after into *out, and the
+ * digest of its current decision's inputs into inputs ("" if none): 1
+ * found, 0 none left. */
+int cg_order_next_open(cg_store *db, const char *after, int64_t max_seq,
+                       cg_order *out, char inputs[72], cg_error *err);
+
 /* Calls fn(arg, order) for each pending order of customer customer_id, in
  * order_id order; a non-zero return from fn stops and is returned. fn may
  * write other tables but not orders. */
