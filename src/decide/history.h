@@ -44,8 +44,8 @@ int cg_history_entries(cg_store *db, int64_t order_rowid, struct cg_json **out,
                        cg_error *err);
 
 /* Order order_id (the ERP id) with its whole history: {order: {order_id,
- * customer, chip, destination, quantity, ship_date, end_use, role,
- * created_at}, state, current_seq, outcome, entries
+ * customer, chip, destination, quantity, ship_date, end_use, role},
+ * state, current_seq, outcome, entries
  * (cg_history_entries), draws (cg_license_order_draws)}. CG_ENOTFOUND
  * "unknown order X" if there is none. */
 int cg_history_show(cg_store *db, const char *order_id, struct cg_json **out,

@@ -137,7 +137,7 @@ int cg_license_list(cg_store *db, struct cg_json **out, cg_error *err);
 
 /* Every draw (positive) and return (negative) of order row order_rowid,
  * oldest first, as a JSON array of {license, quantity, seq, unit}; seq is
- * the log entry that drew or returned (null for rows older than 0009).
+ * the log entry that drew or returned (null where the row names none).
  * Read-only. */
 int cg_license_order_draws(cg_store *db, int64_t order_rowid,
                            struct cg_json **out, cg_error *err);
