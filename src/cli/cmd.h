@@ -16,6 +16,27 @@ int cmd_report(cg_cli *cli, int argc, char **argv);
 int cmd_sync(cg_cli *cli, int argc, char **argv);
 int cmd_webhook(cg_cli *cli, int argc, char **argv);
 int cmd_screen(cg_cli *cli, int argc, char **argv);
+int cmd_list(cg_cli *cli, int argc, char **argv);
+int cmd_show(cg_cli *cli, int argc, char **argv);
+
+/* A column of a text table (cmd_list.c): its head, the width it may
+ * shrink to when the table is wider than 80 columns, right-aligned. */
+typedef struct cli_col {
+  const char *head;
+  size_t min;
+  int right;
+} cli_col;
+
+/* Prints rows (a JSON array of arrays of strings, one per column) under
+ * the heads, columns two blanks apart, at most 80 columns wide: a cell
+ * too long for its column is cut and ends in an ellipsis. */
+struct cg_json;
+void cli_table(FILE *f, const cli_col *cols, size_t ncols,
+               const struct cg_json *rows);
+
+/* A JSON value as a table cell: text as is ("" and null as "-"), numbers,
+ * yes/no; buf holds a number's digits. */
+const char *cli_cell_text(const struct cg_json *v, char *buf, size_t size);
 
 /* `import parties` (cmd_screen.c). */
 int cli_import_parties(cg_store *db, const char *path, const char *format,

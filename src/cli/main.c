@@ -26,6 +26,8 @@ static const command commands[] = {
   { "sync", cmd_sync, "pull party lists or orders over HTTP(S)" },
   { "webhook", cmd_webhook, "manage webhook endpoints, deliver events" },
   { "screen", cmd_screen, "screen a name; clear, revoke, list clearances" },
+  { "list", cmd_list, "list orders|licenses|customers|chips|clearances" },
+  { "show", cmd_show, "show an order with its whole history" },
 };
 
 static void usage(FILE *f)

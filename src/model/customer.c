@@ -2,6 +2,7 @@
 #include "model/customer.h"
 
 #include "core/importer.h"
+#include "core/json.h"
 #include "core/pattern.h"
 #include "model/seed.h"
 
@@ -227,4 +228,52 @@ int cg_customer_import(cg_store *db, const char *path, size_t *count_out,
   static const cg_import_spec spec = { cols, req, NULL, customer_row };
 
   return cg_import_run(db, path, &spec, db, count_out, err);
+}
+
+/* Text or JSON null for a column that may be NULL or empty. */
+static cg_json *opt_text(cg_stmt *st, int col)
+{
+  const char *s = cg_stmt_text(st, col);
+
+  return cg_json_str(s && *s ? s : NULL);
+}
+
+int cg_customer_list(cg_store *db, cg_json **out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  cg_json *arr = cg_json_array();
+  int rc;
+
+  *out = NULL;
+  if(!arr)
+    return cg_error_set(err, CG_ENOMEM, "customers: out of memory");
+  rc = cg_store_prepare(db, &st,
+                        "SELECT id, name, country, hq_country, parent, "
+                        "parent_hq_country, role FROM customers ORDER BY "
+                        "name COLLATE NOCASE",
+                        err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    cg_json *o = cg_json_object();
+
+    if(!o) {
+      rc = cg_error_set(err, CG_ENOMEM, "customers: out of memory");
+      break;
+    }
+    cg_json_set_int(o, "id", cg_stmt_int(st, 0));
+    cg_json_set_str(o, "name", cg_stmt_text(st, 1));
+    cg_json_set_str(o, "country", cg_stmt_text(st, 2));
+    cg_json_set(o, "hq_country", opt_text(st, 3));
+    cg_json_set(o, "parent", opt_text(st, 4));
+    cg_json_set(o, "parent_hq_country", opt_text(st, 5));
+    cg_json_set_str(o, "role", cg_stmt_text(st, 6));
+    cg_json_append(arr, o);
+    rc = CG_OK;
+  }
+  cg_stmt_finalize(st);
+  if(rc < 0) {
+    cg_json_free(arr);
+    return rc;
+  }
+  *out = arr;
+  return CG_OK;
 }

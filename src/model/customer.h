@@ -48,6 +48,12 @@ int cg_customer_each(cg_store *db,
                      int (*fn)(void *arg, int64_t id, const char *name),
                      void *arg, cg_error *err);
 
+/* Every customer in name order as a JSON array (the caller frees it) of
+ * {id, name, country, hq_country, parent, parent_hq_country, role}; an
+ * unknown HQ or no parent is null. Read-only. */
+struct cg_json;
+int cg_customer_list(cg_store *db, struct cg_json **out, cg_error *err);
+
 /* Imports customers in one transaction (all or nothing); a customer whose
  * name exists is updated. Unknown country codes and roles are errors
  * naming the line. */

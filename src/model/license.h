@@ -128,4 +128,18 @@ int cg_license_consume(cg_store *db, int64_t license_id, int64_t order_rowid,
  * number order, as a JSON array (the caller frees it). */
 int cg_license_balances(cg_store *db, struct cg_json **out, cg_error *err);
 
+/* Every licence and approval in number order as a JSON array (the caller
+ * frees it) of {number, customer, kind, eccn, chip, destinations (""
+ * = any), valid_from, valid_to, unit, max_qty, used, remaining}: used is
+ * the sum of the signed draws, max_qty and remaining null when unlimited.
+ * Read-only. */
+int cg_license_list(cg_store *db, struct cg_json **out, cg_error *err);
+
+/* Every draw (positive) and return (negative) of order row order_rowid,
+ * oldest first, as a JSON array of {license, quantity, seq, unit}; seq is
+ * the log entry that drew or returned (null where the row names none).
+ * Read-only. */
+int cg_license_order_draws(cg_store *db, int64_t order_rowid,
+                           struct cg_json **out, cg_error *err);
+
 #endif

@@ -646,3 +646,56 @@ int cg_order_state_get(cg_store *db, int64_t id, cg_order_state *state,
   cg_stmt_reset(st);
   return rc;
 }
+
+/* ==== listing (list orders, show order) ================================== */
+
+int cg_order_state_parse(const char *name)
+{
+  int i;
+
+  for(i = 0; name && i <= CG_STATE_CANCELLED; i++) {
+    if(strcmp(name, state_names[i]) == 0)
+      return i;
+  }
+  return -1;
+}
+
+int cg_order_each(cg_store *db, int state, int64_t customer_id,
+                  int (*fn)(void *arg, const cg_order_row *row), void *arg,
+                  cg_error *err)
+{
+  cg_stmt *st = NULL;
+  cg_order_row row;
+  int rc, stop = 0;
+
+  /* Its own statement: fn reads other tables (customer, chip, log). */
+  rc = cg_store_prepare(
+      db, &st,
+      "SELECT id, order_id, customer_id, chip_id, destination, quantity, "
+      "ship_date, end_use, role, coalesce(packager, ''), "
+      "coalesce(export_from_us, -1), coalesce(end_use_country, ''), "
+      "coalesce(end_user_hq, ''), state, coalesce(current_seq, 0), "
+      "created_at FROM orders WHERE (?1 IS NULL OR state = ?1) AND "
+      "(?2 = 0 OR customer_id = ?2) ORDER BY order_id",
+      err);
+  if(rc == CG_OK)
+    rc = state < 0 ? cg_stmt_bind_null(st, 1, err)
+                   : cg_stmt_bind_text(st, 1, cg_order_state_name(state), err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 2, customer_id, err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    order_from_row(st, &row.order);
+    row.state = (cg_order_state)cg_order_state_parse(cg_stmt_text(st, 13));
+    row.current_seq = cg_stmt_int(st, 14);
+    snprintf(row.created_at, sizeof(row.created_at), "%s",
+             cg_stmt_text(st, 15));
+    stop = fn(arg, &row);
+    if(stop)
+      break;
+    rc = CG_OK;
+  }
+  cg_stmt_finalize(st);
+  if(stop)
+    return stop;
+  return rc < 0 ? rc : CG_OK;
+}
