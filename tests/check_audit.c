@@ -466,6 +466,9 @@ START_TEST(test_cli_head_and_anchor)
   const char *head_json[] = { "audit", "head", "--format", "json", NULL };
   char *out = NULL, *errout = NULL, anchor[CG_AUDIT_HEAD_TEXT], arg[128];
   const char *verify[] = { "audit", "verify", "--anchor", arg, NULL };
+  const char *verify_json[] = { "audit",    "verify", "--anchor", arg,
+                                "--format", "json",   NULL };
+  const char *head_anchor[] = { "audit", "head", "--anchor", arg, NULL };
   const char *path = t_tmp("audit.db");
   char h[CG_SHA256_HEX];
 
@@ -489,6 +492,14 @@ START_TEST(test_cli_head_and_anchor)
   ck_assert_ptr_nonnull(strstr(out, "2 decisions"));
   ck_assert_ptr_nonnull(strstr(out, "anchor 2:"));
   free(out);
+  ck_assert_int_eq(t_run(path, &out, NULL, verify_json), 0);
+  ck_assert_ptr_nonnull(strstr(out, "\"intact\":true"));
+  ck_assert_ptr_nonnull(strstr(out, "\"entries\":2"));
+  free(out);
+  /* An anchor is for verify only. */
+  ck_assert_int_eq(t_run(path, NULL, &errout, head_anchor), 64);
+  ck_assert_ptr_nonnull(strstr(errout, "--anchor goes with verify"));
+  free(errout);
   exec("PRAGMA foreign_keys = OFF; DROP TRIGGER decisions_no_delete; "
        "DELETE FROM decisions WHERE seq = 2");
   ck_assert_int_eq(t_run(path, NULL, &errout, verify), 65);

@@ -1,8 +1,13 @@
-/* audit.h -- the tamper-evident decision log. Decisions are append-only
+/* audit.h -- the tamper-evident audit log: one hash chain of every
+ * decision and every lifecycle step of an order. Entries are append-only
  * (triggers refuse UPDATE and DELETE); each row keeps the bytes of its
- * decision (decide/decision.h, cg_decision_write) and hash =
- * SHA-256(previous hash || bytes), so changing or removing any row breaks
- * every hash after it. */
+ * document (a decision: decide/decision.h cg_decision_write; a step: the
+ * fields cg_audit_step writes) and hash = SHA-256(previous hash ||
+ * bytes), so changing or removing any row breaks every hash after it.
+ * Every other column of a row is also in its bytes, and verify checks
+ * each; removing the newest rows is caught against a head kept earlier
+ * (cg_audit_head, cg_audit_verify_anchor). Writing: audit.c; proving:
+ * audit_verify.c. */
 #ifndef CG_AUDIT_H
 #define CG_AUDIT_H
 
