@@ -1,7 +1,8 @@
-/* check_audit.c -- the decision log on a real SQLite file: appends chain
+/* check_audit.c -- the audit log on a real SQLite file: appends chain
  * each row's hash to the one before over exactly the stored bytes, verify
  * recomputes the chain and names the first row that was changed or whose
- * predecessor was removed, an order is never recorded twice, and
+ * predecessor was removed, and every column edited behind its back; the
+ * head, and an anchor that catches a removed or rewritten tail;
  * cg_audit_each filters by date, order and batch. */
 #include "helpers.h"
 
@@ -12,6 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define HASH0                                                                 \
+  "0000000000000000000000000000000000000000000000000000000000000000"
+#define HASH63                                                                \
+  "000000000000000000000000000000000000000000000000000000000000000"
+#define HASH64                                                                \
+  "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789"
 
 static cg_store *db;
 
@@ -214,6 +222,296 @@ START_TEST(test_verify_names_the_row_after_a_removed_one)
 }
 END_TEST
 
+/* ==== every column, the head, the anchor ================================ */
+
+/* Records a review of order row `row` (a lifecycle step). */
+static void step(int64_t row, const char *kind)
+{
+  cg_json *f = cg_json_object();
+  cg_error err = { 0 };
+
+  ck_assert_int_eq(cg_json_set_str(f, "reviewer", "alice"), CG_OK);
+  ck_assert_cg_ok(cg_store_begin(db, &err), &err);
+  ck_assert_cg_ok(cg_audit_step(db, row, kind, f, NULL, NULL, &err), &err);
+  ck_assert_cg_ok(cg_store_commit(db, &err), &err);
+  cg_json_free(f);
+}
+
+/* Sets column col of entry seq to the SQL expression value, triggers
+ * and foreign keys off, as a tamperer with the file would. */
+static void edit(int64_t seq, const char *col, const char *value)
+{
+  char sql[256];
+
+  snprintf(sql, sizeof(sql),
+           "PRAGMA foreign_keys = OFF; DROP TRIGGER IF EXISTS "
+           "decisions_no_update; UPDATE decisions SET %s = %s WHERE seq = "
+           "%lld",
+           col, value, (long long)seq);
+  exec(sql);
+}
+
+/* Verify fails at seq with want in its message. */
+static void expect_caught(int64_t seq, const char *want)
+{
+  int64_t rows = 0, bad = 0;
+  cg_error err = { 0 };
+
+  ck_assert_int_eq(cg_audit_verify(db, &rows, &bad, &err), CG_EINVAL);
+  ck_assert_int_eq(bad, seq);
+  ck_assert_int_eq(rows, seq);
+  ck_assert_msg(strstr(err.msg, want) != NULL, "want \"%s\" in: %s", want,
+                err.msg);
+}
+
+static void expect_intact(int64_t entries)
+{
+  int64_t rows = 0, bad = 0;
+  cg_error err = { 0 };
+
+  ck_assert_cg_ok(cg_audit_verify(db, &rows, &bad, &err), &err);
+  ck_assert_int_eq(rows, entries);
+  ck_assert_int_eq(bad, 0);
+}
+
+/* Each edit of a column is caught, naming the entry, its order and the
+ * column, and undoing it makes the log whole again: the check reads the
+ * column, not some other sign of the edit. */
+START_TEST(test_verify_checks_every_column)
+{
+  static const struct {
+    int64_t seq;
+    const char *col, *value, *undo, *want;
+  } cases[] = {
+    { 2, "decision", "'nlr'", "'deny'",
+      "decision 2 (order O-2): column decision says nlr, the hashed bytes "
+      "say deny" },
+    { 2, "order_id", "3", "2",
+      "decision 2 (order O-2): column order_id says O-3, the hashed bytes "
+      "say O-2" },
+    { 2, "order_id", "99", "2",
+      "column order_id says row 99 (no such order), the hashed bytes say "
+      "O-2" },
+    { 2, "batch_id", "NULL", "1",
+      "decision 2 (order O-2): column batch_id says NULL, the hashed bytes "
+      "say 1" },
+    { 1, "batch_id", "1", "NULL",
+      "decision 1 (order O-1): column batch_id says 1, the hashed bytes say "
+      "none" },
+    { 2, "decided_at", "'2000-01-01T00:00:00Z'", NULL,
+      "decision 2 (order O-2): column decided_at says 2000-01-01T00:00:00Z, "
+      "the hashed bytes say 20" },
+    { 3, "kind", "'shipment'", "'review'",
+      "shipment 3 (order O-1): column kind says shipment, the hashed bytes "
+      "say review" },
+    { 3, "order_id", "2", "1",
+      "review 3 (order O-1): column order_id says O-2, the hashed bytes say "
+      "O-1" },
+    { 3, "batch_id", "1", "NULL",
+      "review 3 (order O-1): column batch_id says 1, the hashed bytes say "
+      "none" },
+    { 3, "decided_at", "'2000-01-01T00:00:00Z'", NULL,
+      "review 3 (order O-1): column decided_at says 2000-01-01T00:00:00Z" },
+  };
+  char h[CG_SHA256_HEX], undo[64];
+  int64_t b = batch_row(), rows = 0, bad = 0;
+  cg_error err = { 0 };
+  size_t i;
+
+  free(append(1, "O-1", CG_OUT_NLR, 0, h));
+  free(append(2, "O-2", CG_OUT_DENY, b, h));
+  step(1, "review");
+  free(append(4, "O-4", CG_OUT_HOLD, b, h));
+  expect_intact(4);
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char *was = sql_text("SELECT decided_at FROM decisions WHERE seq = ?1",
+                         cases[i].seq);
+    snprintf(undo, sizeof(undo), "'%s'", was);
+    free(was);
+    edit(cases[i].seq, cases[i].col, cases[i].value);
+    expect_caught(cases[i].seq, cases[i].want);
+    edit(cases[i].seq, cases[i].col, cases[i].undo ? cases[i].undo : undo);
+    expect_intact(4);
+  }
+  /* A decision turned into a step (the CHECK wants its outcome gone), and
+   * a step into a decision. */
+  edit(2, "decision", "NULL, kind = 'cancel'");
+  expect_caught(2, "cancel 2 (order O-2): column kind says cancel, the "
+                   "hashed bytes say decision");
+  edit(2, "decision", "'deny', kind = 'decision'");
+  edit(3, "decision", "'nlr', kind = 'decision'");
+  expect_caught(3, "decision 3 (order O-1): column kind says decision, the "
+                   "hashed bytes say review");
+  edit(3, "decision", "NULL, kind = 'review'");
+  /* Renumbering the newest entry leaves every hash intact. */
+  edit(4, "seq", "7");
+  ck_assert_int_eq(cg_audit_verify(db, &rows, &bad, &err), CG_EINVAL);
+  ck_assert_int_eq(bad, 7);
+  ck_assert_msg(strstr(err.msg, "decision 7 (order O-4): column seq says 7, "
+                                "the entry before it is 3") != NULL,
+                "%s", err.msg);
+}
+END_TEST
+
+START_TEST(test_head)
+{
+  char h1[CG_SHA256_HEX], h2[CG_SHA256_HEX], text[CG_AUDIT_HEAD_TEXT];
+  cg_audit_head head, back;
+  cg_error err = { 0 };
+
+  /* An empty log's head is the genesis. */
+  ck_assert_cg_ok(cg_audit_head_get(db, &head, &err), &err);
+  ck_assert_str_eq(cg_audit_head_text(&head, text),
+                   "0:0000000000000000000000000000000000000000000000000000"
+                   "000000000000");
+  free(append(1, "O-1", CG_OUT_NLR, 0, h1));
+  step(1, "shipment");
+  free(append(2, "O-2", CG_OUT_NLR, 0, h2));
+  ck_assert_cg_ok(cg_audit_head_get(db, &head, &err), &err);
+  ck_assert_int_eq(head.seq, 3);
+  ck_assert_str_eq(head.hash, h2);
+  /* The text reads back, in either case of hex digit. */
+  cg_audit_head_text(&head, text);
+  ck_assert_cg_ok(cg_audit_head_parse(text, &back, &err), &err);
+  ck_assert_int_eq(back.seq, 3);
+  ck_assert_str_eq(back.hash, h2);
+  for(char *p = text; *p; p++)
+    if(*p >= 'a' && *p <= 'f')
+      *p = (char)(*p - 'a' + 'A');
+  ck_assert_cg_ok(cg_audit_head_parse(text, &back, &err), &err);
+  ck_assert_str_eq(back.hash, h2);
+}
+END_TEST
+
+START_TEST(test_head_parse_refuses)
+{
+  static const char *const bad[] = {
+    "",
+    "12",
+    ":" HASH64,
+    "-1:" HASH64,
+    "1x:" HASH64,
+    "12:" HASH64 "0",
+    "12:abc",
+    "99999999999999999999:" HASH64,
+    "12:g" HASH63,
+    "12 :" HASH64,
+  };
+  cg_audit_head h;
+  size_t i;
+
+  for(i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    cg_error err = { 0 };
+    ck_assert_msg(cg_audit_head_parse(bad[i], &h, &err) == CG_EUSAGE, "%s",
+                  bad[i]);
+    ck_assert_ptr_nonnull(strstr(err.msg, "SEQ:HASH"));
+  }
+}
+END_TEST
+
+/* Deleting the newest entries leaves a chain that verifies; anyone who
+ * kept an earlier head catches it, and a rewritten tail too. */
+START_TEST(test_anchor_catches_a_removed_tail)
+{
+  char h[CG_SHA256_HEX];
+  cg_audit_head at2, at4, zero, wrong;
+  cg_audit_check c;
+  cg_error err = { 0 };
+
+  free(append(1, "O-1", CG_OUT_NLR, 0, h));
+  free(append(2, "O-2", CG_OUT_NLR, 0, h));
+  ck_assert_cg_ok(cg_audit_head_get(db, &at2, &err), &err);
+  free(append(3, "O-3", CG_OUT_NLR, 0, h));
+  step(3, "shipment");
+  ck_assert_cg_ok(cg_audit_head_get(db, &at4, &err), &err);
+  ck_assert_int_eq(at4.seq, 4);
+  ck_assert_cg_ok(cg_audit_verify_anchor(db, &at4, &c, &err), &err);
+  ck_assert_int_eq(c.entries, 4);
+  ck_assert_int_eq(c.decisions, 3);
+  ck_assert_str_eq(c.head.hash, at4.hash);
+  ck_assert_cg_ok(cg_audit_head_parse("0:" HASH0, &zero, &err), &err);
+  ck_assert_cg_ok(cg_audit_verify_anchor(db, &zero, &c, &err), &err);
+
+  exec("PRAGMA foreign_keys = OFF; DROP TRIGGER decisions_no_delete; "
+       "DELETE FROM decisions WHERE seq >= 3");
+  expect_intact(2); /* what is left is a whole chain... */
+  ck_assert_cg_ok(cg_audit_verify_anchor(db, &at2, &c, &err), &err);
+  /* ... but not the one the kept head proves. */
+  ck_assert_int_eq(cg_audit_verify_anchor(db, &at4, &c, &err), CG_EINVAL);
+  ck_assert_int_eq(c.bad_seq, 4);
+  ck_assert_int_eq(c.entries, 2);
+  ck_assert_msg(strstr(err.msg, "entry 4 is missing; the log ends at entry "
+                                "2 (its newest entries were removed)") != NULL,
+                "%s", err.msg);
+  /* An anchor whose hash is not the entry's. */
+  wrong = at2;
+  wrong.hash[0] = wrong.hash[0] == 'a' ? 'b' : 'a';
+  ck_assert_int_eq(cg_audit_verify_anchor(db, &wrong, &c, &err), CG_EINVAL);
+  ck_assert_int_eq(c.bad_seq, 2);
+  ck_assert_ptr_nonnull(strstr(err.msg, "not the anchored one"));
+  /* A new tail in place of the removed one: seq 4 again, another hash. */
+  free(append(4, "O-4", CG_OUT_NLR, 0, h));
+  free(append(4, "O-4", CG_OUT_DENY, 0, h));
+  expect_intact(4);
+  ck_assert_int_eq(cg_audit_verify_anchor(db, &at4, &c, &err), CG_EINVAL);
+  ck_assert_ptr_nonnull(strstr(err.msg, "rewritten from there"));
+}
+END_TEST
+
+/* The commands: head as text and JSON, verify with an anchor, and bad
+ * anchors refused as usage errors before the database is read. */
+START_TEST(test_cli_head_and_anchor)
+{
+  const char *head[] = { "audit", "head", NULL };
+  const char *head_json[] = { "audit", "head", "--format", "json", NULL };
+  char *out = NULL, *errout = NULL, anchor[CG_AUDIT_HEAD_TEXT], arg[128];
+  const char *verify[] = { "audit", "verify", "--anchor", arg, NULL };
+  const char *verify_json[] = { "audit",    "verify", "--anchor", arg,
+                                "--format", "json",   NULL };
+  const char *head_anchor[] = { "audit", "head", "--anchor", arg, NULL };
+  const char *path = t_tmp("audit.db");
+  char h[CG_SHA256_HEX];
+
+  ck_assert_int_eq(t_run(path, &out, NULL, head), 0);
+  ck_assert_str_eq(out, "0:" HASH0 "\n");
+  free(out);
+  free(append(1, "O-1", CG_OUT_NLR, 0, h));
+  free(append(2, "O-2", CG_OUT_HOLD, 0, h));
+  ck_assert_int_eq(t_run(path, &out, NULL, head), 0);
+  snprintf(anchor, sizeof(anchor), "2:%s", h);
+  ck_assert_int_eq(strncmp(out, anchor, strlen(anchor)), 0);
+  free(out);
+  ck_assert_int_eq(t_run(path, &out, NULL, head_json), 0);
+  snprintf(arg, sizeof(arg), "\"hash\":\"%s\"", h);
+  ck_assert_ptr_nonnull(strstr(out, arg));
+  ck_assert_ptr_nonnull(strstr(out, "\"seq\":2"));
+  free(out);
+
+  snprintf(arg, sizeof(arg), "%s", anchor);
+  ck_assert_int_eq(t_run(path, &out, NULL, verify), 0);
+  ck_assert_ptr_nonnull(strstr(out, "2 decisions"));
+  ck_assert_ptr_nonnull(strstr(out, "anchor 2:"));
+  free(out);
+  ck_assert_int_eq(t_run(path, &out, NULL, verify_json), 0);
+  ck_assert_ptr_nonnull(strstr(out, "\"intact\":true"));
+  ck_assert_ptr_nonnull(strstr(out, "\"entries\":2"));
+  free(out);
+  /* An anchor is for verify only. */
+  ck_assert_int_eq(t_run(path, NULL, &errout, head_anchor), 64);
+  ck_assert_ptr_nonnull(strstr(errout, "--anchor goes with verify"));
+  free(errout);
+  exec("PRAGMA foreign_keys = OFF; DROP TRIGGER decisions_no_delete; "
+       "DELETE FROM decisions WHERE seq = 2");
+  ck_assert_int_eq(t_run(path, NULL, &errout, verify), 65);
+  ck_assert_ptr_nonnull(strstr(errout, "entry 2 is missing"));
+  free(errout);
+  snprintf(arg, sizeof(arg), "2-%s", h);
+  ck_assert_int_eq(t_run(path, NULL, &errout, verify), 64);
+  ck_assert_msg(strstr(errout, "--anchor") != NULL, "%s", errout);
+  free(errout);
+}
+END_TEST
+
 typedef struct seen {
   int n;          /* documents */
   char ids[256];  /* their order ids, space-separated */
@@ -282,6 +580,11 @@ static Suite *audit_suite(void)
   tcase_add_test(tc, test_verify_names_an_edited_row);
   tcase_add_test(tc, test_verify_names_the_row_after_a_removed_one);
   tcase_add_test(tc, test_each_filters);
+  tcase_add_test(tc, test_verify_checks_every_column);
+  tcase_add_test(tc, test_head);
+  tcase_add_test(tc, test_head_parse_refuses);
+  tcase_add_test(tc, test_anchor_catches_a_removed_tail);
+  tcase_add_test(tc, test_cli_head_and_anchor);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -7,6 +7,7 @@
 #include "helpers.h"
 
 #include "core/json.h"
+#include "decide/audit.h"
 #include "decide/batch.h"
 #include "report/report.h"
 #include "rules/rules.h"
@@ -70,6 +71,8 @@ static char *slurp(const char *path)
   fclose(f);
   return s;
 }
+
+static void expect_head(const cg_report_out *out);
 
 static int64_t count_batches(void)
 {
@@ -153,8 +156,42 @@ START_TEST(test_batch_report_equals_log_report)
   ck_assert_ptr_nonnull(strstr(a, "O-9001"));
   ck_assert_ptr_null(strstr(a, "O-1001")); /* batch 1's, not this one's */
   free(a);
+  expect_head(&live);
 }
 END_TEST
+
+/* Every format that has a header or a summary names the audit head the
+ * report was written at: the newest entry, which proves the log. */
+static void expect_head(const cg_report_out *out)
+{
+  char head[CG_AUDIT_HEAD_TEXT], want[CG_AUDIT_HEAD_TEXT + 64];
+  cg_audit_head h;
+  cg_error err = { 0 };
+  cg_json *doc = NULL;
+  char *text;
+
+  ck_assert_cg_ok(cg_audit_head_get(db, &h, &err), &err);
+  ck_assert_int_eq(h.seq, 43); /* the demo's 41 and these two */
+  cg_audit_head_text(&h, head);
+  text = slurp(out->paths.path[CG_REPORT_MD]);
+  snprintf(want, sizeof(want), "| Audit log head | %s |", head);
+  ck_assert_ptr_nonnull(strstr(text, want));
+  snprintf(want, sizeof(want), "audit verify --anchor %s_", head);
+  ck_assert_ptr_nonnull(strstr(text, want)); /* the note, in italics */
+  free(text);
+  text = slurp(out->paths.path[CG_REPORT_HTML]);
+  snprintf(want, sizeof(want), "audit verify --anchor %s", head);
+  ck_assert_ptr_nonnull(strstr(text, want));
+  free(text);
+  text = slurp(out->paths.path[CG_REPORT_JSON]);
+  ck_assert_cg_ok(cg_json_parse(&doc, text, strlen(text), "report", &err),
+                  &err);
+  ck_assert_str_eq(cg_json_string_value(
+                       cg_json_get(cg_json_get(doc, "summary"), "audit_head")),
+                   head);
+  cg_json_free(doc);
+  free(text);
+}
 
 /* The JSON report carries the audit log's bytes, one document per
  * order. */

@@ -4,6 +4,8 @@
 #include "core/http.h"
 #include "net/netserver.h"
 #include "net/webhook.h"
+#include "core/crypto.h"
+#include "decide/audit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +128,81 @@ START_TEST(test_backoff_schedule)
 }
 END_TEST
 
+/* The data of the newest outbox event (malloc'ed). */
+static char *last_data(cg_store *db)
+{
+  cg_error err = { 0 };
+  cg_stmt *st = NULL;
+  char *v;
+
+  ck_assert_cg_ok(cg_store_prepare(db, &st,
+                                   "SELECT data FROM outbox ORDER BY id "
+                                   "DESC LIMIT 1",
+                                   &err),
+                  &err);
+  ck_assert_int_eq(cg_stmt_step(st, &err), 1);
+  v = strdup(cg_stmt_text(st, 0));
+  cg_stmt_finalize(st);
+  return v;
+}
+
+static void expect_last(cg_store *db, const char *want)
+{
+  char *v = last_data(db);
+
+  ck_assert_str_eq(v, want);
+  free(v);
+}
+
+#define ZEROS                                                                 \
+  "0000000000000000000000000000000000000000000000000000000000000000"
+
+/* Every event carries the audit head it was written at, in its own
+ * transaction: the genesis for an empty log, else the newest entry,
+ * uncommitted ones of the same transaction included. */
+START_TEST(test_events_carry_audit_head)
+{
+  cg_store *db = t_db("h.db");
+  cg_error err = { 0 };
+  cg_json *obj = cg_json_object(), *f = cg_json_object();
+  char hash[CG_SHA256_HEX], want[256];
+  int64_t seq = 0;
+
+  enqueue(db, "party.hit", "{}");
+  expect_last(db, "{\"audit_head\":\"0:" ZEROS "\"}");
+  enqueue(db, "list.updated", " {\"source\": \"csl\"}");
+  expect_last(db, " {\"audit_head\":\"0:" ZEROS "\",\"source\": \"csl\"}");
+  /* Data that names its own head, or is an array, is left as it is. */
+  enqueue(db, "list.updated", "{\"audit_head\":\"x\"}");
+  expect_last(db, "{\"audit_head\":\"x\"}");
+  enqueue(db, "list.updated", "[1]");
+  expect_last(db, "[1]");
+
+  ck_assert_cg_ok(
+      cg_store_exec(db,
+                    "INSERT INTO countries(code, name) VALUES('DE', "
+                    "'Germany'); INSERT INTO customers(id, name, country) "
+                    "VALUES(1, 'Acme', 'DE'); INSERT INTO chips(id, name) "
+                    "VALUES(1, 'X'); INSERT INTO orders(id, order_id, "
+                    "customer_id, chip_id, destination, quantity, ship_date) "
+                    "VALUES(1, 'O-1', 1, 1, 'DE', 1, '2026-01-01')",
+                    &err),
+      &err);
+  ck_assert_cg_ok(cg_store_begin(db, &err), &err);
+  ck_assert_cg_ok(cg_audit_step(db, 1, "cancel", f, &seq, hash, &err), &err);
+  ck_assert_int_eq(cg_json_set_int(obj, "a", 1), CG_OK);
+  ck_assert_cg_ok(
+      cg_webhook_enqueue_json(db, CG_EVENT_PARTY_HIT, obj, NULL, &err), &err);
+  ck_assert_cg_ok(cg_store_commit(db, &err), &err);
+  snprintf(want, sizeof(want), "{\"audit_head\":\"%lld:%s\",\"a\":1}",
+           (long long)seq, hash);
+  expect_last(db, want);
+  cg_json_free(obj);
+  cg_json_free(f);
+  cg_store_close(db);
+}
+END_TEST
+
 START_TEST(test_enqueue_needs_transaction)
 {
   cg_store *db = t_db("e.db");
@@ -177,6 +254,7 @@ START_TEST(test_deliver_signed)
   ck_assert_int_eq(recorded("\"valid\": true", NULL), 3);
   ck_assert_int_eq(recorded("\"decision.made\"", "\"O-1\""), 1);
   ck_assert_int_eq(recorded("\"party.hit\"", "\"Acme\""), 2);
+  ck_assert_int_eq(recorded("\"audit_head\": \"0:0000", NULL), 3);
   ck_assert_int_eq(q_int(db, "SELECT count(*) FROM deliveries WHERE "
                              "status = 'delivered' AND attempts = 1"),
                    3);
@@ -463,6 +541,7 @@ static Suite *webhook_suite(void)
 
   tcase_add_test(unit, test_sign_vector);
   tcase_add_test(unit, test_backoff_schedule);
+  tcase_add_test(unit, test_events_carry_audit_head);
   tcase_add_checked_fixture(unit, NULL, t_tmp_cleanup);
   suite_add_tcase(s, unit);
   tcase_add_checked_fixture(tc, setup, teardown);

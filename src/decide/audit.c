@@ -1,5 +1,6 @@
 /* audit.c -- see audit.h. */
 #include "decide/audit.h"
+#include "decide/audit_int.h"
 
 #include "model/order.h"
 
@@ -13,11 +14,11 @@
 #include <string.h>
 #include <time.h>
 
-static const char genesis[] =
+const char cg_audit_genesis[CG_SHA256_HEX] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-static int chain_hash(const char *prev, const char *doc, size_t len,
-                      char hex[CG_SHA256_HEX], cg_error *err)
+int cg_audit_chain_hash(const char *prev, const char *doc, size_t len,
+                        char hex[CG_SHA256_HEX], cg_error *err)
 {
   cg_sha256 *h = NULL;
   int rc = cg_sha256_new(&h, err);
@@ -46,7 +47,7 @@ static int chain_head(cg_store *db, char prev[CG_SHA256_HEX], cg_error *err)
   if(rc == 1)
     snprintf(prev, CG_SHA256_HEX, "%s", cg_stmt_text(st, 0));
   else if(rc == 0)
-    memcpy(prev, genesis, CG_SHA256_HEX);
+    memcpy(prev, cg_audit_genesis, CG_SHA256_HEX);
   if(st)
     cg_stmt_reset(st);
   return rc < 0 ? rc : CG_OK;
@@ -99,7 +100,7 @@ static int chain_append(cg_store *db, int64_t order_rowid, const char *kind,
   int rc = chain_head(db, prev, err);
 
   if(rc == CG_OK)
-    rc = chain_hash(prev, text, len, hex, err);
+    rc = cg_audit_chain_hash(prev, text, len, hex, err);
   if(rc == CG_OK)
     rc = insert_row(db, order_rowid, kind, batch_id, decision, now, text, prev,
                     hex, err);
@@ -234,72 +235,6 @@ int cg_audit_step(cg_store *db, int64_t order_rowid, const char *kind,
                       seq_out, hash_out, err);
   free(text);
   return rc;
-}
-
-/* The ERP id of order row rowid for a message, "?" if it cannot be read
- * (a broken chain is reported all the same). */
-static void order_name(cg_store *db, int64_t rowid, char *buf, size_t size)
-{
-  cg_order o;
-
-  if(cg_order_get_id(db, rowid, &o, NULL) == CG_OK)
-    snprintf(buf, size, "%s", o.order_id);
-  else
-    snprintf(buf, size, "?");
-}
-
-int cg_audit_verify(cg_store *db, int64_t *rows_out, int64_t *bad_seq_out,
-                    cg_error *err)
-{
-  char prev[CG_SHA256_HEX], hex[CG_SHA256_HEX];
-  cg_stmt *st = NULL;
-  int64_t rows = 0;
-  int rc;
-
-  *rows_out = 0;
-  *bad_seq_out = 0;
-  memcpy(prev, genesis, sizeof(prev));
-  rc = cg_store_prepare(db, &st,
-                        "SELECT seq, order_id, doc, prev_hash, hash FROM "
-                        "decisions ORDER BY seq",
-                        err);
-  if(rc != CG_OK)
-    return rc;
-  while((rc = cg_stmt_step(st, err)) == 1) {
-    int64_t seq = cg_stmt_int(st, 0);
-    int64_t rowid = cg_stmt_int(st, 1);
-    char oid[sizeof(((cg_order *)0)->order_id)];
-    const char *doc = cg_stmt_text(st, 2);
-    const char *stored_prev = cg_stmt_text(st, 3);
-    const char *stored = cg_stmt_text(st, 4);
-
-    rows++;
-    if(strcmp(stored_prev, prev) != 0) {
-      order_name(db, rowid, oid, sizeof(oid));
-      *bad_seq_out = seq;
-      rc = cg_error_set(err, CG_EINVAL,
-                        "decision %lld (order %s): previous-hash link is "
-                        "broken (a row before it was removed or changed)",
-                        (long long)seq, oid);
-      break;
-    }
-    rc = chain_hash(prev, doc, strlen(doc), hex, err);
-    if(rc != CG_OK)
-      break;
-    if(strcmp(hex, stored) != 0) {
-      order_name(db, rowid, oid, sizeof(oid));
-      *bad_seq_out = seq;
-      rc = cg_error_set(err, CG_EINVAL,
-                        "decision %lld (order %s): content does not match "
-                        "its hash (changed after it was recorded)",
-                        (long long)seq, oid);
-      break;
-    }
-    memcpy(prev, hex, sizeof(prev));
-  }
-  cg_stmt_finalize(st);
-  *rows_out = rows;
-  return rc < 0 ? rc : CG_OK;
 }
 
 int cg_audit_each(cg_store *db, const char *since, const char *order_id,

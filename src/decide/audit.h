@@ -1,14 +1,20 @@
-/* audit.h -- the tamper-evident decision log. Decisions are append-only
+/* audit.h -- the tamper-evident audit log: one hash chain of every
+ * decision and every lifecycle step of an order. Entries are append-only
  * (triggers refuse UPDATE and DELETE); each row keeps the bytes of its
- * decision (decide/decision.h, cg_decision_write) and hash =
- * SHA-256(previous hash || bytes), so changing or removing any row breaks
- * every hash after it. */
+ * document (a decision: decide/decision.h cg_decision_write; a step: the
+ * fields cg_audit_step writes) and hash = SHA-256(previous hash ||
+ * bytes), so changing or removing any row breaks every hash after it.
+ * Every other column of a row is also in its bytes, and verify checks
+ * each; removing the newest rows is caught against a head kept earlier
+ * (cg_audit_head, cg_audit_verify_anchor). Writing: audit.c; proving:
+ * audit_verify.c. */
 #ifndef CG_AUDIT_H
 #define CG_AUDIT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/crypto.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "decide/decision.h"
@@ -46,9 +52,55 @@ int cg_audit_step(cg_store *db, int64_t order_rowid, const char *kind,
                   cg_json *fields, int64_t *seq_out, char *hash_out,
                   cg_error *err);
 
-/* Recomputes the whole chain. On a mismatch returns CG_EINVAL with the
- * first bad row named in err->msg ("decision 17 (order O-1017): ...") and
- * its seq in *bad_seq_out. *rows_out gets the rows checked. */
+/* The head of the chain: its newest entry. Anyone who keeps a head can
+ * later prove that the log still reaches it (cg_audit_verify_anchor), so
+ * removing the newest entries is caught. Written "SEQ:HASH"; an empty
+ * log's head is the genesis, "0:" and 64 zeros. */
+typedef struct cg_audit_head {
+  int64_t seq;              /* decisions.seq; 0: empty log */
+  char hash[CG_SHA256_HEX]; /* its hash, lowercase hex */
+} cg_audit_head;
+
+#define CG_AUDIT_HEAD_TEXT 88 /* "SEQ:HASH" with NUL: 20 + 1 + 64 + 1 */
+
+/* Reads the newest entry's seq and hash (the genesis for an empty log).
+ * Inside or outside a transaction: inside, it sees the caller's own
+ * uncommitted entries. */
+int cg_audit_head_get(cg_store *db, cg_audit_head *out, cg_error *err);
+
+/* Writes h as "SEQ:HASH" into out; returns out. */
+char *cg_audit_head_text(const cg_audit_head *h, char out[CG_AUDIT_HEAD_TEXT]);
+
+/* Reads "SEQ:HASH" (SEQ a whole number >= 0, HASH 64 hex digits, either
+ * case) into *out. CG_EUSAGE "expected SEQ:HASH ..." otherwise; the
+ * caller names where the text came from. */
+int cg_audit_head_parse(const char *text, cg_audit_head *out, cg_error *err);
+
+/* What a verification found. */
+typedef struct cg_audit_check {
+  int64_t entries;    /* entries read (up to and with a bad one) */
+  int64_t decisions;  /* of them, of kind decision */
+  int64_t bad_seq;    /* the first bad entry (or the anchor's), 0: none */
+  cg_audit_head head; /* the newest entry read and proved */
+} cg_audit_check;
+
+/* Recomputes the whole chain and checks every stored column of every
+ * entry against its hashed bytes: the previous-hash link, the hash,
+ * consecutive seqs from 1, and kind, order_id (the order's ERP id),
+ * batch_id, decision and decided_at against the document (a decision's
+ * "order_id", "batch", "decision", "decided_at"; a lifecycle step's
+ * "kind", "order_id", "at", with batch_id and decision NULL). With anchor
+ * (may be NULL) the entry anchor->seq must also exist and have
+ * anchor->hash: a log whose newest entries were removed, or rewritten
+ * from the anchor on, fails. On any mismatch returns CG_EINVAL naming the
+ * entry, its order and the column ("decision 14 (order O-1014): column
+ * decision says nlr, the hashed bytes say deny"), with the entry's seq in
+ * out->bad_seq. A database error is returned as is. */
+int cg_audit_verify_anchor(cg_store *db, const cg_audit_head *anchor,
+                           cg_audit_check *out, cg_error *err);
+
+/* cg_audit_verify_anchor without an anchor. *rows_out gets the entries
+ * checked, *bad_seq_out the first bad one's seq (0: none). */
 int cg_audit_verify(cg_store *db, int64_t *rows_out, int64_t *bad_seq_out,
                     cg_error *err);
 

@@ -16,6 +16,7 @@
 
 #define SECRET_MIN 24 /* decoded secret bytes */
 #define SECRET_MAX 64
+#define HEAD_TEXT  88 /* "SEQ:HASH" and NUL, as decide/audit.h */
 
 static const char *const event_types[] = { CG_EVENT_DECISION,
                                            CG_EVENT_PARTY_HIT, CG_EVENT_LIST };
@@ -96,6 +97,64 @@ static int enqueue_text(cg_store *db, const char *type, const char *data_json,
   return CG_OK;
 }
 
+/* The head of the audit log, "SEQ:HASH" (an empty log: "0:" and 64
+ * zeros), read in the caller's transaction. The log's table belongs to
+ * decide/audit (cg_audit_head_get), which net sits below, and events are
+ * also written by list syncs and screening, below decide too: this one
+ * read-only query is the exception to table ownership. */
+static int audit_head(cg_store *db, char out[HEAD_TEXT], cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "SELECT seq, hash FROM decisions ORDER BY seq "
+                           "DESC LIMIT 1",
+                           err);
+
+  snprintf(out, HEAD_TEXT, "0:%064d", 0);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    snprintf(out, HEAD_TEXT, "%lld:%s", (long long)cg_stmt_int(st, 0),
+             cg_stmt_text(st, 1));
+  if(st)
+    cg_stmt_reset(st);
+  return rc < 0 ? cg_error_prefix(err, "outbox: audit head") : CG_OK;
+}
+
+/* Writes data (v parsed, text its JSON) with "audit_head", the head the
+ * event is written at, as its first member: a receiver keeps it and can
+ * later prove the log still reaches it (`audit verify --anchor`). Data
+ * that is an array, or names its own audit_head, goes as it is. */
+static int enqueue_with_head(cg_store *db, const char *type, const cg_json *v,
+                             const char *text, int64_t *event_id_out,
+                             cg_error *err)
+{
+  char head[HEAD_TEXT], *with = NULL;
+  const char *brace = strchr(text, '{');
+  size_t n;
+  int rc;
+
+  if(cg_json_type(v) != CG_JSON_OBJECT || cg_json_get(v, "audit_head") ||
+     !brace)
+    return enqueue_text(db, type, text, event_id_out, err);
+  if(!cg_store_in_transaction(db))
+    return cg_error_set(err, CG_EINTERNAL,
+                        "webhook enqueue outside a transaction");
+  rc = audit_head(db, head, err);
+  if(rc != CG_OK)
+    return rc;
+  n = strlen(text) + sizeof(head) + 32;
+  with = malloc(n);
+  if(!with)
+    return cg_error_set(err, CG_ENOMEM, "outbox: out of memory");
+  /* The head is digits, a colon and hex: nothing to escape. */
+  snprintf(with, n, "%.*s{\"audit_head\":\"%s\"%s%s", (int)(brace - text),
+           text, head, cg_json_size(v) ? "," : "", brace + 1);
+  rc = enqueue_text(db, type, with, event_id_out, err);
+  free(with);
+  return rc;
+}
+
 int cg_webhook_enqueue(cg_store *db, const char *type, const char *data_json,
                        int64_t *event_id_out, cg_error *err)
 {
@@ -104,12 +163,13 @@ int cg_webhook_enqueue(cg_store *db, const char *type, const char *data_json,
 
   if(rc != CG_OK)
     return rc;
-  rc = cg_json_type(v);
+  if(cg_json_type(v) != CG_JSON_OBJECT && cg_json_type(v) != CG_JSON_ARRAY)
+    rc = cg_error_set(err, CG_EINVAL,
+                      "event data must be a JSON object or array");
+  if(rc == CG_OK)
+    rc = enqueue_with_head(db, type, v, data_json, event_id_out, err);
   cg_json_free(v);
-  if(rc != CG_JSON_OBJECT && rc != CG_JSON_ARRAY)
-    return cg_error_set(err, CG_EINVAL,
-                        "event data must be a JSON object or array");
-  return enqueue_text(db, type, data_json, event_id_out, err);
+  return rc;
 }
 
 int cg_webhook_enqueue_json(cg_store *db, const char *type,
@@ -125,7 +185,7 @@ int cg_webhook_enqueue_json(cg_store *db, const char *type,
                         "event data must be a JSON object or array");
   rc = cg_json_dump(&text, data, CG_JSON_CANONICAL, err);
   if(rc == CG_OK)
-    rc = enqueue_text(db, type, text, event_id_out, err);
+    rc = enqueue_with_head(db, type, data, text, event_id_out, err);
   free(text);
   return rc;
 }

@@ -38,8 +38,10 @@ struct cg_json;
  * array, copied) to the outbox and schedules it for every enabled endpoint
  * subscribed to type. Must be called INSIDE the caller's transaction (it
  * never begins or commits; CG_EINTERNAL if no transaction is open) so the
- * event exists exactly when what caused it does. *event_id_out (may be
- * NULL) gets the outbox id. */
+ * event exists exactly when what caused it does. An object gets
+ * "audit_head": "SEQ:HASH" as its first member, the audit log's head as
+ * the transaction sees it (unless it names one itself). *event_id_out
+ * (may be NULL) gets the outbox id. */
 int cg_webhook_enqueue(cg_store *db, const char *type, const char *data_json,
                        int64_t *event_id_out, cg_error *err);
 /* The same for data already built in memory (no re-parse). */

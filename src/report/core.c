@@ -82,6 +82,11 @@ void cg_report_set_licenses(cg_report *r, const cg_json *licenses)
   r->batch.licenses = licenses;
 }
 
+void cg_report_set_audit_head(cg_report *r, const char *audit_head)
+{
+  r->batch.audit_head = audit_head;
+}
+
 int cg_report_attach(cg_report *r, int format, FILE *f, cg_error *err)
 {
   if(format < 0 || format >= CG_REPORT_NFORMATS || !f)

@@ -30,7 +30,16 @@ static void meta(const cg_rp_out *o, const cg_report *r)
   cg_rp_kv(o, "MFU (estimates)", buf);
   snprintf(buf, sizeof(buf), "%zu", r->n);
   cg_rp_kv(o, "Orders", buf);
+  cg_rp_kv(o, "Audit log head", b->audit_head);
   cg_rp_tbl_end(o);
+  if(b->audit_head) {
+    char note[200];
+    snprintf(note, sizeof(note),
+             "To prove later that the audit log still holds every decision "
+             "in this report: chipgate audit verify --anchor %s",
+             b->audit_head);
+    cg_rp_para(o, "note", note);
+  }
 }
 
 static void by_decision(const cg_rp_out *o, const cg_report *r)

@@ -58,6 +58,9 @@ typedef struct cg_report_batch {
   double mfu;               /* MFU used for estimates (<= 0: default) */
   const cg_json *licenses;  /* array of {"number","customer","kind",
                                "max_qty","used","remaining"}, or NULL */
+  const char *audit_head;   /* "SEQ:HASH": the audit log's head when the
+                               report was written (decide/audit.h), for
+                               `audit verify --anchor`; NULL: unknown */
 } cg_report_batch;
 
 typedef struct cg_report_opts {
@@ -82,6 +85,9 @@ int cg_report_set_batch(cg_report *r, const cg_report_batch *batch,
 /* Replaces the batch's licence balances (borrowed until cg_report_end):
  * a report written while the batch runs learns them at the end. */
 void cg_report_set_licenses(cg_report *r, const cg_json *licenses);
+/* Replaces the audit head (borrowed until cg_report_end): a report
+ * written while the batch runs learns it at the end. */
+void cg_report_set_audit_head(cg_report *r, const char *audit_head);
 
 /* Sends format CG_REPORT_* to f (borrowed; not closed). Before any add. */
 int cg_report_attach(cg_report *r, int format, FILE *f, cg_error *err);

@@ -16,13 +16,14 @@
 /* A report being written: the writer, and the metadata strings and
  * balances it borrows until the end. */
 typedef struct reporter {
-  cg_report *r;         /* the writers */
-  cg_workloads *wl;     /* reference runs */
-  cg_json *lic;         /* licence balances */
-  cg_report_batch meta; /* points into the fields below */
-  cg_audit_batch row;   /* the batch's row */
-  char id[160];         /* what the report covers */
-  long n;               /* documents added */
+  cg_report *r;                  /* the writers */
+  cg_workloads *wl;              /* reference runs */
+  cg_json *lic;                  /* licence balances */
+  cg_report_batch meta;          /* points into the fields below */
+  cg_audit_batch row;            /* the batch's row */
+  char id[160];                  /* what the report covers */
+  char head[CG_AUDIT_HEAD_TEXT]; /* the audit head at the end */
+  long n;                        /* documents added */
 } reporter;
 
 static void reporter_free(reporter *rp)
@@ -90,14 +91,20 @@ static int reporter_open(reporter *rp, cg_store *db, const cg_report_out *out,
   return rc;
 }
 
-/* Balances as they are now, the summaries, the paths written. Frees
- * rp. */
+/* Balances and the audit head as they are now, the summaries, the paths
+ * written. Frees rp. */
 static int reporter_close(reporter *rp, cg_store *db, cg_report_out *out,
                           cg_error *err)
 {
   cg_json *lic = NULL;
+  cg_audit_head head;
   int rc = cg_license_balances(db, &lic, err), k;
 
+  /* The head once every decision of the report is in the log. */
+  if(rc == CG_OK)
+    rc = cg_audit_head_get(db, &head, err);
+  if(rc == CG_OK)
+    cg_report_set_audit_head(rp->r, cg_audit_head_text(&head, rp->head));
   if(rc == CG_OK) {
     cg_report_set_licenses(rp->r, lic);
     cg_json_free(rp->lic);

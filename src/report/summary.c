@@ -326,6 +326,10 @@ cg_json *cg_rp_summary_json(const cg_report *r, int with_customers)
 
   if(rc == CG_OK)
     rc = cg_json_set_int(o, "orders", (int64_t)r->n);
+  /* Known only once every decision is recorded: in the summary, which
+   * is written last. */
+  if(rc == CG_OK)
+    rc = cg_json_set_str(o, "audit_head", r->batch.audit_head);
   if(rc == CG_OK)
     rc = counts_json(o, r);
   if(rc == CG_OK)

@@ -66,8 +66,8 @@ int main(int argc, char **argv)
   cg_error err = { 0 };
   cg_workloads *wl = NULL;
   cg_report *r = NULL;
-  cg_report_batch b = { "B-BENCH", "2026-11-26", NULL, NULL,
-                        NULL,      "0.1.0",      0.4,  NULL };
+  cg_report_batch b = { "B-BENCH", "2026-11-26", NULL, NULL, NULL,
+                        "0.1.0",   0.4,          NULL, NULL };
   struct timespec t0, t1;
   struct rusage ru;
   cg_json *d;
