@@ -26,6 +26,10 @@ static const command commands[] = {
   { "sync", cmd_sync, "pull party lists or orders over HTTP(S)" },
   { "webhook", cmd_webhook, "manage webhook endpoints, deliver events" },
   { "screen", cmd_screen, "screen a name; clear, revoke, list clearances" },
+  { "review", cmd_review, "release or block an order on hold" },
+  { "nac", cmd_nac, "record a NAC filing or BIS's objection" },
+  { "ship", cmd_ship, "record a shipment of a releasable order" },
+  { "cancel", cmd_cancel, "cancel an order, give back its licence" },
 };
 
 static void usage(FILE *f)

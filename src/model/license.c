@@ -670,3 +670,30 @@ int cg_license_balances(cg_store *db, cg_json **out, cg_error *err)
   *out = arr;
   return CG_OK;
 }
+
+/* ==== validity ========================================================== */
+
+int cg_license_validity(cg_store *db, const char *number, char from[11],
+                        char to[11], cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_prepare(db, &st,
+                            "SELECT valid_from, valid_to FROM licenses "
+                            "WHERE number = ?1",
+                            err);
+
+  from[0] = to[0] = '\0';
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, number, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 0)
+    rc = cg_error_set(err, CG_ENOTFOUND, "unknown licence %s", number);
+  if(rc == 1) {
+    snprintf(from, 11, "%s", cg_stmt_text(st, 0));
+    snprintf(to, 11, "%s", cg_stmt_text(st, 1));
+    rc = CG_OK;
+  }
+  cg_stmt_finalize(st);
+  return rc;
+}
