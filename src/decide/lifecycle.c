@@ -576,9 +576,10 @@ static int ship_step(cg_store *db, order_ctx *c, void *arg, cg_error *err)
   if(rc == CG_OK && a->qty > rest)
     return cg_error_set(err, CG_EINVAL,
                         "%s: %lld ordered, %lld shipped: "
-                        "%lld more cannot ship",
+                        "%lld more cannot ship (%lld left)",
                         c->where, (long long)c->o.quantity,
-                        (long long)a->shipped, (long long)a->qty);
+                        (long long)a->shipped, (long long)a->qty,
+                        (long long)rest);
   if(rc == CG_OK)
     rc = licence_covers(db, c, a->date, err);
   r->qty = a->qty ? a->qty : rest;
