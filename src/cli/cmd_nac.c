@@ -16,8 +16,9 @@ static const char *const nac_help =
     "decision must\nbe notify; one filing per order), or BIS's objection "
     "to it. The next batch\nre-decides the order: 25 days after the filing "
     "without an objection it is the\nNAC exception (releasable); after an "
-    "objection the licence requirement stands.\nDates are YYYY-MM-DD, not "
-    "in the future.\n";
+    "objection the licence requirement stands (an order already released "
+    "under NAC\ngoes back to open). Dates are YYYY-MM-DD, not in the "
+    "future.\n";
 
 int cmd_nac(cg_cli *cli, int argc, char **argv)
 {

@@ -78,10 +78,12 @@ static int each_step(cg_store *db, int64_t rowid, const char *kind,
 {
   cg_stmt *st = NULL;
   cg_json *doc = NULL;
-  int rc = cg_store_prepare(db, &st,
-                            "SELECT doc FROM decisions WHERE order_id = ?1 "
-                            "AND kind = ?2 AND seq > ?3 ORDER BY seq",
-                            err);
+  /* Cached: decide reads an order's NAC steps for every order it decides;
+   * no fn runs this statement again while it steps. */
+  int rc = cg_store_cached(db, &st,
+                           "SELECT doc FROM decisions WHERE order_id = ?1 "
+                           "AND kind = ?2 AND seq > ?3 ORDER BY seq",
+                           err);
 
   if(rc == CG_OK)
     rc = cg_stmt_bind_int(st, 1, rowid, err);
@@ -98,7 +100,8 @@ static int each_step(cg_store *db, int64_t rowid, const char *kind,
     cg_json_free(doc);
     doc = NULL;
   }
-  cg_stmt_finalize(st);
+  if(st)
+    cg_stmt_reset(st);
   return rc < 0 ? rc : CG_OK;
 }
 
