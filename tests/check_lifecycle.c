@@ -258,8 +258,9 @@ START_TEST(test_sure_hit_two_reviewers)
 }
 END_TEST
 
-/* The current outcome decide gives order_id now. */
-static cg_outcome decide_now(const char *order_id)
+/* The outcome decide gives order_id now; record: appended to the chain
+ * as the order's current decision (as batch would). */
+static cg_outcome decide_now(const char *order_id, int record)
 {
   cg_store *db = open_db();
   cg_error err = { 0 };
@@ -284,6 +285,12 @@ static cg_outcome decide_now(const char *order_id)
   ck_assert_cg_ok(cg_decider_open(&dec, db, pack, &opts, &err), &err);
   ck_assert_cg_ok(cg_decide(dec, &o, &cu, &chip, 0, &dn, &err), &err);
   out = dn.decision;
+  if(record) {
+    ck_assert_cg_ok(cg_store_begin(db, &err), &err);
+    ck_assert_cg_ok(cg_audit_append(db, id, 0, &dn, NULL, NULL, NULL, &err),
+                    &err);
+    ck_assert_cg_ok(cg_store_commit(db, &err), &err);
+  }
   cg_decision_clear(&dn);
   cg_decider_close(dec);
   cg_rules_free(pack);
@@ -315,7 +322,7 @@ START_TEST(test_nac)
   cg_facts f;
   int64_t id = 0;
 
-  ck_assert_int_eq(decide_now("O-1015"), CG_OUT_NOTIFY);
+  ck_assert_int_eq(decide_now("O-1015", 0), CG_OUT_NOTIFY);
   refused(65, "order O-1001 is releasable (nlr)", "notify", nlr);
   refused(64, "2999-01-01 is in the future", NULL, future);
   refused(64, "2026-02-30", NULL, baddate);
@@ -331,13 +338,17 @@ START_TEST(test_nac)
   ck_assert(f.v[CG_F_ORDER_NAC_DAYS].kind == CG_V_NUM);
   ck_assert(f.v[CG_F_ORDER_NAC_DAYS].u.num == 30.0);
   cg_store_close(db);
-  ck_assert_int_eq(decide_now("O-1015"), CG_OUT_EXCEPTION);
+  ck_assert_int_eq(decide_now("O-1015", 1), CG_OUT_EXCEPTION);
+  ck_assert_str_eq(state_of("O-1015"), "releasable");
   refused(64, "before the filing", NULL, early);
+  /* BIS objected within the 25 days: the released order goes back to
+   * open until it is re-decided. */
   ok(object);
+  ck_assert_str_eq(state_of("O-1015"), "open");
   ck_assert_int_eq(steps("O-1015", "nac_objection"), 1);
   refused(65, "order O-1015", "already on record", object);
   /* An objection bars NAC: the licence requirement stands. */
-  ck_assert_int_eq(decide_now("O-1015"), CG_OUT_LICENSE_REQUIRED);
+  ck_assert_int_eq(decide_now("O-1015", 0), CG_OUT_LICENSE_REQUIRED);
 }
 END_TEST
 

@@ -11,14 +11,19 @@
 
 static const char *const nac_help =
     "usage: chipgate nac ORDER --filed DATE [--ref TEXT]\n"
-    "       chipgate nac ORDER --objection DATE --reason TEXT\n\n"
+    "       chipgate nac ORDER --objection DATE --reason TEXT\n"
+    "\n"
     "Records the NAC notification filed with BIS on DATE for ORDER (its "
-    "decision must\nbe notify; one filing per order), or BIS's objection "
-    "to it. The next batch\nre-decides the order: 25 days after the filing "
-    "without an objection it is the\nNAC exception (releasable); after an "
-    "objection the licence requirement stands (an order already released "
-    "under NAC\ngoes back to open). Dates are YYYY-MM-DD, not in the "
-    "future.\n";
+    "decision\n"
+    "must be notify; one filing per order), or BIS's objection to it. The "
+    "next\n"
+    "batch re-decides the order: 25 days after the filing without an "
+    "objection it\n"
+    "is the NAC exception (releasable); after an objection the licence "
+    "requirement\n"
+    "stands (an order already released under NAC goes back to open). Dates "
+    "are\n"
+    "YYYY-MM-DD, not in the future.\n";
 
 int cmd_nac(cg_cli *cli, int argc, char **argv)
 {
