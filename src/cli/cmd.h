@@ -16,6 +16,10 @@ int cmd_report(cg_cli *cli, int argc, char **argv);
 int cmd_sync(cg_cli *cli, int argc, char **argv);
 int cmd_webhook(cg_cli *cli, int argc, char **argv);
 int cmd_screen(cg_cli *cli, int argc, char **argv);
+int cmd_review(cg_cli *cli, int argc, char **argv);
+int cmd_nac(cg_cli *cli, int argc, char **argv);
+int cmd_ship(cg_cli *cli, int argc, char **argv);
+int cmd_cancel(cg_cli *cli, int argc, char **argv);
 int cmd_list(cg_cli *cli, int argc, char **argv);
 int cmd_show(cg_cli *cli, int argc, char **argv);
 

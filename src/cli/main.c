@@ -28,6 +28,10 @@ static const command commands[] = {
   { "screen", cmd_screen, "screen a name; clear, revoke, list clearances" },
   { "list", cmd_list, "list orders|licenses|customers|chips|clearances" },
   { "show", cmd_show, "show an order with its whole history" },
+  { "review", cmd_review, "release or block an order on hold" },
+  { "nac", cmd_nac, "record a NAC filing or BIS's objection" },
+  { "ship", cmd_ship, "record a shipment of a releasable order" },
+  { "cancel", cmd_cancel, "cancel an order, give back its licence" },
 };
 
 static void usage(FILE *f)

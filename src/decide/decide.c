@@ -6,6 +6,7 @@
 #include "model/license.h"
 #include "model/seed.h"
 #include "screen/screen.h"
+#include "decide/lifecycle.h"
 #include "decide/workload.h"
 
 #include <math.h>
@@ -426,8 +427,11 @@ static int order_facts(cg_decider *d, const cg_order *o, const cg_customer *cu,
   else if(rc == CG_OK)
     f->v[CG_F_ORDER_END_USER_HQ] = f->v[CG_F_CUSTOMER_PARENT_HQ];
   cg_facts_set_str(f, CG_F_ORDER_ADDRESS, cu->address ? cu->address : "");
-  /* No NAC filing on record: no notification, no objection. */
+  /* The NAC filing and objection on record (none for an ad hoc order):
+   * days since the filing, today (UTC), and whether BIS objected. */
   cg_facts_set_bool(f, CG_F_ORDER_NAC_OBJECTED, 0);
+  if(rc == CG_OK && o->id)
+    rc = cg_lifecycle_nac_facts(d->db, o->id, f, err);
   return rc;
 }
 

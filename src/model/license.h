@@ -124,6 +124,11 @@ int cg_license_return(cg_store *db, int64_t order_rowid, int64_t *returned,
 int cg_license_consume(cg_store *db, int64_t license_id, int64_t order_rowid,
                        int64_t quantity, cg_error *err);
 
+/* The validity of licence number: from and to (YYYY-MM-DD, inclusive).
+ * CG_ENOTFOUND "unknown licence N" if there is none. */
+int cg_license_validity(cg_store *db, const char *number, char from[11],
+                        char to[11], cg_error *err);
+
 /* Every licence with its customer, kind, max_qty, used and remaining, in
  * number order, as a JSON array (the caller frees it). */
 int cg_license_balances(cg_store *db, struct cg_json **out, cg_error *err);
