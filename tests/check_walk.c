@@ -143,6 +143,91 @@ START_TEST(test_hold_clear_release_ship)
 }
 END_TEST
 
+/* A releasable order whose inputs change is decided again before it
+ * can ship: a clearance revoked puts it back on hold. */
+START_TEST(test_revoked_clearance_holds_again)
+{
+  char today[11], orders[512];
+  const char *imp_c[] = { "import", "customers", NULL, NULL };
+  const char *imp_o[] = { "import", "orders", NULL, NULL };
+  const char *clear[] = {
+    "screen",   "clear",   "Moore Thread Ltd", "--entry", "d42420ab509767ac",
+    "--reason", "checked", "--reviewer",       "alice",   NULL
+  };
+  const char *revoke[] = { "screen",
+                           "revoke",
+                           "1",
+                           "--reason",
+                           "the registry entry was the wrong company",
+                           "--reviewer",
+                           "bob",
+                           NULL };
+  const char *ship[] = { "ship", "O-2002", NULL };
+  const char *blank[] = { "review", "O-2002",     "--release", "--reason",
+                          "ok",     "--reviewer", "   ",       NULL };
+
+  day(0, today);
+  imp_c[2] = t_write("c.csv", "name,country,hq_country,parent,"
+                              "parent_hq_country,address,role\n"
+                              "Moore Thread Ltd,GB,GB,,,Leeds,end_user\n");
+  snprintf(orders, sizeof(orders),
+           "order_id,customer,chip,destination,quantity,ship_date,end_use,"
+           "role,packager,export_from_us\nO-2002,Moore Thread Ltd,NVIDIA "
+           "L40,GB,8,%s,rendering,distributor,,\n",
+           today);
+  imp_o[2] = t_write("o.csv", orders);
+  free(run(0, imp_c));
+  free(run(0, imp_o));
+  batch();
+  free(run(0, clear));
+  batch();
+  expect_state("O-2002", "releasable nlr");
+  free(run(0, revoke));
+  batch();
+  expect_state("O-2002", "open hold");
+  free(run(65, ship));
+  free(run(64, blank)); /* a blank name is not a reviewer */
+  verify();
+}
+END_TEST
+
+/* A review settles a hold, not the NAC notification that also stands. */
+START_TEST(test_release_leaves_notify_standing)
+{
+  char today[11], orders[512], *before, *after, *out = NULL, *err = NULL;
+  const char *imp_c[] = { "import", "customers", NULL, NULL };
+  const char *imp_o[] = { "import", "orders", NULL, NULL };
+  const char *rel[] = {
+    "review",     "O-2003", "--release", "--reason", "not the listed company",
+    "--reviewer", "alice",  NULL
+  };
+
+  day(0, today);
+  imp_c[2] = t_write("c.csv", "name,country,hq_country,parent,"
+                              "parent_hq_country,address,role\n"
+                              "Moore Thread Ltd,GB,GB,,,Leeds,end_user\n");
+  snprintf(orders, sizeof(orders),
+           "order_id,customer,chip,destination,quantity,ship_date,end_use,"
+           "role,packager,export_from_us\nO-2003,Moore Thread Ltd,NVIDIA "
+           "L40,CN,8,%s,rendering,distributor,,\n",
+           today);
+  imp_o[2] = t_write("o.csv", orders);
+  free(run(0, imp_c));
+  free(run(0, imp_o));
+  batch();
+  expect_state("O-2003", "open hold");
+  before = t_db_dump(db_path);
+  ck_assert_int_eq(t_run(db_path, &out, &err, rel), 65);
+  ck_assert_ptr_nonnull(strstr(err, "EAR.740.8.nac says notify"));
+  after = t_db_dump(db_path);
+  ck_assert_str_eq(before, after);
+  free(before);
+  free(after);
+  free(out);
+  free(err);
+}
+END_TEST
+
 START_TEST(test_license_required_licence_ship)
 {
   const char *imp[] = { "import", "licenses", NULL, NULL };
@@ -246,6 +331,8 @@ static Suite *walk_suite(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_hold_clear_release_ship);
+  tcase_add_test(tc, test_revoked_clearance_holds_again);
+  tcase_add_test(tc, test_release_leaves_notify_standing);
   tcase_add_test(tc, test_license_required_licence_ship);
   tcase_add_test(tc, test_notify_nac_exception_ship);
   tcase_add_test(tc, test_deny_cancel);

@@ -104,11 +104,11 @@ static int parse(batch_args *a, int argc, char **argv)
              "[--recheck-all]\n         [--quiet]\n\n"
              "Decides every pending order (in order_id order), consuming "
              "licence\nquantities, and records each decision in the audit "
-             "log. Then\nre-decides every open order (notify, hold, "
-             "license_required, deny)\nwhose inputs changed since its last "
+             "log. Then\nre-decides every open or releasable order (not "
+             "shipped or cancelled)\nwhose inputs changed since its last "
              "decision: a licence, a clearance,\na NAC filing, the lists, "
              "the rule pack, the order's, customer's or\nchip's facts "
-             "(--recheck-all: every open order). The new decision\n"
+             "(--recheck-all: every such order). The new decision\n"
              "supersedes the last; both stay in the log. With --out, writes "
              "the\nreports of this batch (--all: of every decision in the "
              "log).\n--as-of evaluates every order at that date instead of "
@@ -145,7 +145,7 @@ static int check_out(const batch_args *a, cg_error *err)
 static void print_result(const cg_batch_result *res, double secs)
 {
   printf("batch %lld: decided %lld orders in %.2fs (%lld re-decided of "
-         "%lld open looked at again; nlr %lld, exception "
+         "%lld looked at again; nlr %lld, exception "
          "%lld, licensed %lld, notify %lld, hold %lld, license_required "
          "%lld, deny %lld)\n",
          (long long)res->batch_id, (long long)res->decided, secs,

@@ -69,8 +69,8 @@ void cli_table(FILE *f, const cli_col *cols, size_t ncols, const cg_json *rows)
         w[i] = text_width(s);
     }
   }
-  /* Too wide: narrow the widest column that may shrink, one at a time,
-   * down to its minimum; the two-space gaps stay. */
+  /* Too wide: narrow the widest text column that may shrink, one at a
+   * time, down to its minimum; the two-space gaps stay. */
   for(;;) {
     size_t best = ncols;
 
@@ -80,7 +80,9 @@ void cli_table(FILE *f, const cli_col *cols, size_t ncols, const cg_json *rows)
     if(total <= TABLE_WIDTH)
       break;
     for(i = 0; i < ncols; i++) {
-      if(w[i] > cols[i].min && (best == ncols || w[i] > w[best]))
+      /* numbers are never cut: "10…" would read as ten */
+      if(!cols[i].right && w[i] > cols[i].min &&
+         (best == ncols || w[i] > w[best]))
         best = i;
     }
     if(best == ncols)

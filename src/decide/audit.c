@@ -122,8 +122,10 @@ int cg_audit_inputs_digest(const cg_decision *dn, char out[72], cg_error *err)
 
   bare.decided_at = NULL;
   bare.batch = 0;
-  /* A licence's reason texts carry its running balance ("30 left of
-   * 100"), which other orders' draws change: only the codes count. */
+  /* What is left on the licence used, and a licence's reason texts ("30
+   * left of 100"), are running balances other orders' draws change: the
+   * former does not count, the latter by its codes only. */
+  bare.license.remaining = 0;
   for(i = 0; i < dn->nlicense_checks; i++)
     n += dn->license_checks[i].nreasons;
   if(dn->nlicense_checks) {

@@ -146,8 +146,20 @@ static int changed(run *r, cg_order *ord, const char *inputs, int *out,
   }
   if(rc == CG_OK)
     rc = chip_cached(r->db, r->chips, ord->chip_id, &chip, err);
+  /* Judged as the re-decision would judge it: with the order's own draw
+   * given back (a licensed order must not count it against itself), in
+   * a savepoint rolled back whatever happens. */
   if(rc == CG_OK)
-    rc = cg_decide(r->dec, ord, &r->cu, chip, 0, &dn, err);
+    rc = cg_store_exec(r->db, "SAVEPOINT recheck", err);
+  if(rc == CG_OK) {
+    rc = cg_license_return(r->db, ord->id, NULL, err);
+    if(rc == CG_OK)
+      rc = cg_decide(r->dec, ord, &r->cu, chip, 0, &dn, err);
+    if(cg_store_exec(r->db, "ROLLBACK TO recheck; RELEASE recheck", NULL) !=
+           CG_OK &&
+       rc == CG_OK)
+      rc = cg_error_set(err, CG_EDB, "batch: cannot roll back a recheck");
+  }
   if(rc == CG_OK)
     rc = cg_audit_inputs_digest(&dn, now, err);
   if(rc == CG_OK)

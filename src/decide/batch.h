@@ -1,6 +1,6 @@
 /* batch.h -- decides every pending order in order_id order, consuming
- * licence quantities as it goes, then re-decides every open order (its
- * current decision notify, hold, license_required or deny) whose inputs
+ * licence quantities as it goes, then re-decides every open or
+ * releasable order (decided, not shipped or cancelled) whose inputs
  * changed since (cg_audit_inputs_digest: a licence, a clearance, a NAC
  * filing, a list version, the rule pack, the order's, customer's or
  * chip's facts), or all of them with recheck_all. Each decision, its licence
@@ -35,7 +35,8 @@ typedef struct cg_batch_opts {
   int (*on_decision)(void *arg, const cg_decision *dn, const char *json,
                      size_t len, cg_error *err);
   void *decision_arg;
-  /* Re-decide every open order, not only those whose inputs changed. */
+  /* Re-decide every open or releasable order, not only those whose
+   * inputs changed. */
   int recheck_all;
 } cg_batch_opts;
 

@@ -264,7 +264,7 @@ static int release_allowed(const order_ctx *c, cg_json *holds, int *needed,
 {
   char names[400];
   size_t i, n = 0;
-  int screen = 0;
+  int screen = 0, uvl = 0;
 
   if(c->dn.missing) {
     missing_names(c->dn.missing, names, sizeof(names));
@@ -284,6 +284,7 @@ static int release_allowed(const order_ctx *c, cg_json *holds, int *needed,
                           "be released by a review",
                           c->where, r->id);
     screen |= strcmp(r->id, "EAR.744.11.screen") == 0;
+    uvl |= strcmp(r->id, "EAR.744.15.uvl") == 0;
     if(cg_json_append(holds, cg_json_str(r->id)) != CG_OK)
       return cg_error_set(err, CG_ENOMEM, "review: out of memory");
     n++;
@@ -293,7 +294,24 @@ static int release_allowed(const order_ctx *c, cg_json *holds, int *needed,
                         "%s: no decisive hold rule a "
                         "review may settle",
                         c->where);
-  *needed = screen && sure_review_hit(&c->dn) ? 2 : 1;
+  /* A review settles the hold, nothing else: a notification, a licence
+   * requirement or a denial that also stands keeps the order open. */
+  for(i = 0; i < c->dn.nrules; i++) {
+    const cg_decision_rule *r = &c->dn.rules[i];
+
+    if(!r->decisive || r->relieved || !r->outcome)
+      continue;
+    if(strcmp(r->outcome, "notify") == 0 ||
+       strcmp(r->outcome, "license_required") == 0 ||
+       strcmp(r->outcome, "deny") == 0)
+      return cg_error_set(err, CG_EINVAL,
+                          "%s: besides the hold, rule %s says %s; a review "
+                          "cannot release that",
+                          c->where, r->id, r->outcome);
+  }
+  /* A sure hit needs two people: one on a list without a rule of its
+   * own (held for review), or on the Unverified List. */
+  *needed = (screen && sure_review_hit(&c->dn)) || uvl ? 2 : 1;
   return CG_OK;
 }
 
@@ -309,6 +327,18 @@ static int review_step(cg_store *db, order_ctx *c, void *arg, cg_error *err)
                         "%s: only an order on hold can be "
                         "reviewed",
                         c->where);
+  {
+    /* a reviewer is a person: a name with letters or digits */
+    char *key = NULL;
+    int blank =
+        cg_text_name_key(&key, a->reviewer, NULL) != CG_OK || !key || !key[0];
+    free(key);
+    if(blank)
+      return cg_error_set(err, CG_EUSAGE,
+                          "review: a reviewer is required (the name \"%s\" "
+                          "is blank)",
+                          a->reviewer);
+  }
   holds = cg_json_array();
   if(!holds)
     return cg_error_set(err, CG_ENOMEM, "review: out of memory");

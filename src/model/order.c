@@ -400,7 +400,8 @@ int cg_order_next_open(cg_store *db, const char *after, int64_t max_seq,
   cg_stmt *st = NULL;
   int rc = cg_store_cached(db, &st,
                            ORDER_FIELDS ", coalesce(inputs, '') FROM "
-                                        "orders WHERE state = 'open' AND "
+                                        "orders WHERE state IN ('open', "
+                                        "'releasable') AND "
                                         "order_id > ?1 AND current_seq <= "
                                         "?2 ORDER BY order_id LIMIT 1",
                            err);

@@ -103,8 +103,9 @@ int cg_order_import(cg_store *db, const char *path, size_t *count_out,
 int cg_order_next_pending(cg_store *db, const char *after, cg_order *out,
                           cg_error *err);
 
-/* Reads the open order (state open: its current decision is notify,
- * hold, license_required or deny) decided at or before log entry max_seq
+/* Reads the open or releasable order (decided, neither shipped nor
+ * cancelled: what could still ship, or ship wrongly) decided at or before
+ * log entry max_seq
  * with the smallest order_id greater than after into *out, and the
  * digest of its current decision's inputs into inputs ("" if none): 1
  * found, 0 none left. */
