@@ -283,6 +283,26 @@ START_TEST(test_deny_cancel)
 }
 END_TEST
 
+/* orders.state is derived: editing it does not make a denied order ship,
+ * since ship reads the current decision from the audit log. */
+START_TEST(test_edited_state_does_not_ship)
+{
+  const char *ship[] = { "ship", "O-1019", NULL };
+  char cmd[1024], *out = NULL, *err = NULL;
+
+  expect_state("O-1019", "open deny");
+  snprintf(cmd, sizeof(cmd),
+           "sqlite3 '%s' \"UPDATE orders SET state = 'releasable' WHERE "
+           "order_id = 'O-1019'\"",
+           db_path);
+  ck_assert_int_eq(system(cmd), 0);
+  ck_assert_int_eq(t_run(db_path, &out, &err, ship), 65);
+  ck_assert_ptr_nonnull(strstr(err, "disagrees with the log"));
+  free(out);
+  free(err);
+}
+END_TEST
+
 /* A hold on unknown facts cannot be released by a person; the block and
  * the refusal are on the record or nothing is written. */
 START_TEST(test_review_and_anchor)
@@ -336,6 +356,7 @@ static Suite *walk_suite(void)
   tcase_add_test(tc, test_license_required_licence_ship);
   tcase_add_test(tc, test_notify_nac_exception_ship);
   tcase_add_test(tc, test_deny_cancel);
+  tcase_add_test(tc, test_edited_state_does_not_ship);
   tcase_add_test(tc, test_review_and_anchor);
   suite_add_tcase(s, tc);
   return s;

@@ -591,6 +591,42 @@ static int licence_covers(cg_store *db, const order_ctx *c, const char *date,
   return rc;
 }
 
+/* Counts release reviews; a block voids those before it. */
+static int count_release(const cg_json *doc, void *arg)
+{
+  int *n = arg;
+
+  if(strcmp(str_of(doc, "action"), "block") == 0)
+    *n = 0;
+  else if(strcmp(str_of(doc, "action"), "release") == 0)
+    (*n)++;
+  return 0;
+}
+
+static int released_on_record(cg_store *db, const order_ctx *c, cg_error *err)
+{
+  int releases = 0, rc;
+
+  switch(c->dn.decision) {
+  case CG_OUT_NLR:
+  case CG_OUT_EXCEPTION:
+  case CG_OUT_LICENSED:
+    return CG_OK;
+  case CG_OUT_HOLD:
+    rc = each_step(db, c->o.id, "review", c->current_seq, count_release,
+                   &releases, err);
+    if(rc != CG_OK || releases > 0)
+      return rc;
+    break;
+  default:
+    break;
+  }
+  return cg_error_set(err, CG_EINVAL,
+                      "%s: the audit log's current decision does not let it "
+                      "ship (orders.state disagrees with the log)",
+                      c->where);
+}
+
 static int ship_step(cg_store *db, order_ctx *c, void *arg, cg_error *err)
 {
   ship_arg *a = arg;
@@ -604,6 +640,11 @@ static int ship_step(cg_store *db, order_ctx *c, void *arg, cg_error *err)
                         "%s: only a releasable order can "
                         "ship",
                         c->where);
+  /* orders.state is derived; the audit log decides. The newest decision
+   * must let it ship, or be a hold released on the record since. */
+  rc = released_on_record(db, c, err);
+  if(rc != CG_OK)
+    return rc;
   rc = each_step(db, c->o.id, "shipment", 0, add_shipped, a, err);
   rest = c->o.quantity - a->shipped;
   if(rc == CG_OK && a->qty > rest)
