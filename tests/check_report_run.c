@@ -6,6 +6,9 @@
  * anything is decided, and the caller's batch callbacks still called. */
 #include "helpers.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "core/json.h"
 #include "decide/audit.h"
 #include "decide/batch.h"
@@ -393,6 +396,36 @@ START_TEST(test_check_end_use_and_licences)
 }
 END_TEST
 
+/* A symlink planted at a report's temp name is removed, never written
+ * through; reports and a new database are readable by their owner only. */
+START_TEST(test_planted_link_and_modes)
+{
+  const char *rep[] = { "report", "--all", "--out", NULL, NULL };
+  char dir[600], tmp[700], victim[600], buf[64];
+  struct stat st;
+  FILE *f;
+
+  snprintf(dir, sizeof(dir), "%s", t_tmp("out"));
+  ck_assert_int_eq(mkdir(dir, 0700), 0);
+  snprintf(victim, sizeof(victim), "%s", t_write("victim.txt", "keep me\n"));
+  snprintf(tmp, sizeof(tmp), "%s/report.md.tmp", dir);
+  ck_assert_int_eq(symlink(victim, tmp), 0);
+  rep[3] = dir;
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, rep), 0);
+  f = fopen(victim, "r");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
+  fclose(f);
+  ck_assert_str_eq(buf, "keep me\n");
+  snprintf(tmp, sizeof(tmp), "%s/report.md", dir);
+  ck_assert_int_eq(lstat(tmp, &st), 0);
+  ck_assert_msg(S_ISREG(st.st_mode), "report.md is not a regular file");
+  ck_assert_int_eq(st.st_mode & 077, 0);
+  ck_assert_int_eq(stat(db_path, &st), 0);
+  ck_assert_int_eq(st.st_mode & 077, 0);
+}
+END_TEST
+
 int main(void)
 {
   Suite *s = suite_create("report_run");
@@ -402,6 +435,7 @@ int main(void)
 
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_batch_report_equals_log_report);
+  tcase_add_test(tc, test_planted_link_and_modes);
   tcase_add_test(tc, test_json_holds_log_bytes);
   tcase_add_test(tc, test_one_order_to_stream);
   tcase_add_test(tc, test_unknown_batch_and_order);

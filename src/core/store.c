@@ -3,10 +3,12 @@
 
 #include "core/store.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Generated from db/migrations/ by cmake/embed_sql.cmake. */
 extern const char *const cg_migrations[];
@@ -60,8 +62,18 @@ int cg_store_open(cg_store **out, const char *path, int flags, cg_error *err)
     oflags |= SQLITE_OPEN_READONLY;
   else
     oflags |= SQLITE_OPEN_READWRITE;
-  if(flags & CG_STORE_CREATE)
+  if(flags & CG_STORE_CREATE) {
     oflags |= SQLITE_OPEN_CREATE;
+    /* A new database holds webhook secrets: create it readable by this
+     * user only (SQLite would make it 0644 and gives its -wal and
+     * -journal files the database's mode). An empty file is a new
+     * database to SQLite; an existing one is left as it is. */
+    if(strcmp(path, ":memory:") != 0 && strncmp(path, "file:", 5) != 0) {
+      int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if(fd >= 0)
+        close(fd);
+    }
+  }
   rc = sqlite3_open_v2(path, &db->sq, oflags, NULL);
   if(rc != SQLITE_OK) {
     char what[300];

@@ -3,6 +3,7 @@
 #include "report/report_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,31 @@ static int make_dirs(const char *dir, cg_error *err)
   return CG_OK;
 }
 
+/* A new file only this user can read, never through a link: a stale
+ * temp file or a symlink planted at the name is removed first (unlink
+ * removes the link, not what it points to), then the name is created
+ * exclusively, so a link planted in between makes this fail instead of
+ * writing through it. NULL with errno set on failure. */
+static FILE *create_exclusive(const char *path)
+{
+  FILE *f;
+  int fd;
+
+  if(unlink(path) != 0 && errno != ENOENT)
+    return NULL;
+  fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if(fd < 0)
+    return NULL;
+  f = fdopen(fd, "wb");
+  if(!f) {
+    int e = errno;
+    close(fd);
+    unlink(path);
+    errno = e;
+  }
+  return f;
+}
+
 int cg_report_open_dir(cg_report *r, const char *dir, const char *formats,
                        cg_error *err)
 {
@@ -159,10 +185,17 @@ int cg_report_open_dir(cg_report *r, const char *dir, const char *formats,
   for(i = 0; i < CG_REPORT_NFORMATS; i++) {
     if(!want[i] || r->f[i])
       continue;
-    snprintf(r->path[i], sizeof(r->path[i]), "%s/report.%s", dir,
-             format_ext[i]);
-    snprintf(r->tmp[i], sizeof(r->tmp[i]), "%s.tmp", r->path[i]);
-    r->f[i] = fopen(r->tmp[i], "wb");
+    if((size_t)snprintf(r->path[i], sizeof(r->path[i]), "%s/report.%s", dir,
+                        format_ext[i]) >= sizeof(r->path[i]) ||
+       (size_t)snprintf(r->tmp[i], sizeof(r->tmp[i]), "%s.tmp", r->path[i]) >=
+           sizeof(r->tmp[i])) {
+      r->path[i][0] = r->tmp[i][0] = '\0';
+      return cg_error_set(err, CG_EUSAGE,
+                          "report folder %s: path too long (at most %zu "
+                          "bytes)",
+                          dir, sizeof(r->tmp[i]) - 16);
+    }
+    r->f[i] = create_exclusive(r->tmp[i]);
     if(!r->f[i]) {
       int e = errno;
       cg_error_set(err, CG_EIO, "%s: %s", r->tmp[i], strerror(e));
