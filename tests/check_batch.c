@@ -298,6 +298,53 @@ START_TEST(test_sigkill_while_redeciding)
 }
 END_TEST
 
+/* Two batches at once over the same pending orders: each order is
+ * decided exactly once, by one of them. */
+START_TEST(test_two_batches_at_once)
+{
+  char *args[] = {
+    (char *)CG_BINARY, "--db", db_path, "batch", "--quiet", NULL
+  };
+  const char *verify[] = { "audit", "verify", NULL };
+  pid_t pid[2];
+  int i, st;
+
+  free(sql1("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+            "WHERE i < 40) INSERT INTO orders(order_id, customer_id, "
+            "chip_id, destination, quantity, ship_date, end_use, role, "
+            "packager, export_from_us) SELECT printf('C-%05d-', n.i) || "
+            "o.order_id, customer_id, chip_id, destination, quantity, "
+            "ship_date, end_use, role, packager, export_from_us FROM orders "
+            "o, n"));
+  for(i = 0; i < 2; i++) {
+    pid[i] = fork();
+    ck_assert_int_ge(pid[i], 0);
+    if(pid[i] == 0) {
+      int devnull = open("/dev/null", 1);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+      execv(CG_BINARY, args);
+      _exit(127);
+    }
+  }
+  for(i = 0; i < 2; i++) {
+    ck_assert_int_eq(waitpid(pid[i], &st, 0), pid[i]);
+    ck_assert_msg(WIFEXITED(st) &&
+                      (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 75),
+                  "batch %d: status %d", i, st);
+  }
+  {
+    const char *batch[] = { "batch", "--quiet", NULL };
+    ck_assert_int_eq(t_run(db_path, NULL, NULL, batch), 0);
+  }
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, verify), 0);
+  expect_sql("SELECT count(*) FROM orders WHERE status = 'pending'", "0");
+  expect_sql("SELECT count(*) FROM (SELECT order_id FROM decisions WHERE "
+             "kind = 'decision' GROUP BY order_id HAVING count(*) > 1)",
+             "0");
+}
+END_TEST
+
 /* ---- check ------------------------------------------------------------ */
 
 static int check(const char *chip, const char *customer, const char *dest,
@@ -653,6 +700,7 @@ static Suite *batch_suite(void)
   tcase_add_test(tc, test_rerun_decides_nothing_twice);
   tcase_add_test(tc, test_sigkill_at_random_points);
   tcase_add_test(tc, test_sigkill_while_redeciding);
+  tcase_add_test(tc, test_two_batches_at_once);
   tcase_add_test(tc, test_check_exit_codes_and_json);
   tcase_add_test(tc, test_check_bad_input);
   tcase_add_test(tc, test_reports_from_audit_log);

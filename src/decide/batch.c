@@ -236,6 +236,17 @@ static int run_orders(run *r, int64_t total, cg_error *err)
         break;
       r->in_tx = 1;
     }
+    /* Another batch may have decided it since it was read (before this
+     * transaction took the write lock): a pending order is decided once. */
+    if(!redo) {
+      cg_order_state st;
+      int64_t cur;
+      rc = cg_order_state_get(r->db, ord.id, &st, &cur, err);
+      if(rc != CG_OK)
+        break;
+      if(st != CG_STATE_PENDING)
+        continue;
+    }
     rc = decide_one(r, &ord, err);
     if(rc != CG_OK)
       break;
