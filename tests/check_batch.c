@@ -147,28 +147,13 @@ START_TEST(test_rerun_decides_nothing_twice)
 }
 END_TEST
 
-/* Kill the batch at random points; every order must end up decided
- * exactly once, the chain intact and licence usage consistent. */
-START_TEST(test_sigkill_at_random_points)
+/* Runs chipgate with args `runs` times, each killed with SIGKILL after
+ * 0 to max_us microseconds; returns how many died of the signal. */
+static int kill_runs(char *const *args, int runs, long max_us)
 {
-  const char *batch[] = { "batch", "--quiet", NULL };
-  const char *verify[] = { "audit", "verify", NULL };
-  char *args[] = {
-    (char *)CG_BINARY, "--db", db_path, "batch", "--quiet", NULL
-  };
   int i, killed = 0;
 
-  /* 6,150 more orders: the demo's 41, repeated with new ids. */
-  free(sql1("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-            "WHERE i < 150) INSERT INTO orders(order_id, customer_id, "
-            "chip_id, destination, quantity, ship_date, end_use, role, "
-            "packager, export_from_us) SELECT printf('R-%05d-', n.i) || "
-            "o.order_id, customer_id, chip_id, destination, quantity, "
-            "ship_date, end_use, role, packager, export_from_us FROM orders "
-            "o, n"));
-  expect_sql("SELECT count(*) FROM orders WHERE status = 'pending'", "6150");
-  srand((unsigned)time(NULL));
-  for(i = 0; i < 20; i++) {
+  for(i = 0; i < runs; i++) {
     pid_t pid = fork();
     int st;
     ck_assert_int_ge(pid, 0);
@@ -180,13 +165,38 @@ START_TEST(test_sigkill_at_random_points)
       _exit(127);
     }
     {
-      struct timespec ts = { 0, (long)(rand() % 60000) * 1000L };
-      nanosleep(&ts, NULL); /* 0 to 60 ms */
+      struct timespec ts = { 0, (rand() % max_us) * 1000L };
+      nanosleep(&ts, NULL);
     }
     kill(pid, SIGKILL);
     waitpid(pid, &st, 0);
     killed += WIFSIGNALED(st);
   }
+  return killed;
+}
+
+/* Kill the batch at random points; every order must end up decided
+ * exactly once, the chain intact and licence usage consistent. */
+START_TEST(test_sigkill_at_random_points)
+{
+  const char *batch[] = { "batch", "--quiet", NULL };
+  const char *verify[] = { "audit", "verify", NULL };
+  char *args[] = {
+    (char *)CG_BINARY, "--db", db_path, "batch", "--quiet", NULL
+  };
+  int killed;
+
+  /* 6,150 more orders: the demo's 41, repeated with new ids. */
+  free(sql1("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+            "WHERE i < 150) INSERT INTO orders(order_id, customer_id, "
+            "chip_id, destination, quantity, ship_date, end_use, role, "
+            "packager, export_from_us) SELECT printf('R-%05d-', n.i) || "
+            "o.order_id, customer_id, chip_id, destination, quantity, "
+            "ship_date, end_use, role, packager, export_from_us FROM orders "
+            "o, n"));
+  expect_sql("SELECT count(*) FROM orders WHERE status = 'pending'", "6150");
+  srand((unsigned)time(NULL));
+  killed = kill_runs(args, 20, 60000);
   printf("SIGKILL test: %d of 20 runs killed mid-way\n", killed);
   ck_assert_int_ge(killed, 10);
   ck_assert_int_eq(t_run(db_path, NULL, NULL, batch), 0);
@@ -224,7 +234,7 @@ START_TEST(test_sigkill_while_redeciding)
                    "batch",           "--quiet", NULL };
   const char *final[] = { "--rules", rules, "batch", "--quiet", NULL };
   char *open_before;
-  int i, killed = 0;
+  int killed;
 
   free(sql1("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
             "WHERE i < 60) INSERT INTO orders(order_id, customer_id, "
@@ -244,25 +254,7 @@ START_TEST(test_sigkill_while_redeciding)
       t_src("rules"), rules, rules);
   ck_assert_int_eq(system(cmd), 0);
   srand((unsigned)time(NULL));
-  for(i = 0; i < 12; i++) {
-    pid_t pid = fork();
-    int st;
-    ck_assert_int_ge(pid, 0);
-    if(pid == 0) {
-      int devnull = open("/dev/null", 1);
-      dup2(devnull, 1);
-      dup2(devnull, 2);
-      execv(CG_BINARY, args);
-      _exit(127);
-    }
-    {
-      struct timespec ts = { 0, (long)(rand() % 150000) * 1000L };
-      nanosleep(&ts, NULL); /* 0 to 150 ms */
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, &st, 0);
-    killed += WIFSIGNALED(st);
-  }
+  killed = kill_runs(args, 12, 150000);
   printf("SIGKILL while re-deciding: %d of 12 runs killed mid-way\n", killed);
   ck_assert_int_ge(killed, 6);
   ck_assert_int_eq(t_run(db_path, NULL, NULL, final), 0);

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 #include <limits.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,4 +165,18 @@ int cli_load_rules(cg_cli *cli, cg_rules **out, cg_rules_diags *diags,
                         "chipgate with its share/chipgate/rules (chipgate "
                         "--version shows where it looks)");
   return cg_rules_load_dir(out, cli->rules_dir, diags, err);
+}
+
+const char *cli_login_name(void)
+{
+  const char *name = getlogin();
+  struct passwd *pw;
+
+  if(name && *name)
+    return name;
+  name = getenv("USER");
+  if(name && *name)
+    return name;
+  pw = getpwuid(getuid());
+  return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : NULL;
 }

@@ -36,6 +36,11 @@ typedef struct cg_cli {
 /* Maps a CG_E* code to an exit status. */
 int cli_exit_code(int code);
 
+/* Who runs the command, as a reviewer's default name: getlogin(), $USER,
+ * then the password entry; NULL if none (the server will supply the
+ * authenticated user instead). */
+const char *cli_login_name(void);
+
 /* Prints "chipgate: <err->msg>" to stderr; returns cli_exit_code. */
 int cli_fail(const cg_error *err);
 

@@ -4,7 +4,6 @@
 #include "decide/lifecycle.h"
 
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,22 +20,6 @@ static const char *const review_help =
     "two different reviewers. --block records a refusal:\nthe order stays "
     "open and a release needs a new review. Each review is an entry\nof "
     "the audit log.\n";
-
-/* The reviewer by default: the login name, as `screen clear` takes it
- * (the server will supply the authenticated user). */
-static const char *login_name(void)
-{
-  const char *name = getlogin();
-  struct passwd *pw;
-
-  if(name && *name)
-    return name;
-  name = getenv("USER");
-  if(name && *name)
-    return name;
-  pw = getpwuid(getuid());
-  return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : NULL;
-}
 
 int cmd_review(cg_cli *cli, int argc, char **argv)
 {
@@ -81,7 +64,7 @@ int cmd_review(cg_cli *cli, int argc, char **argv)
   if(!reason || strspn(reason, " \t") == strlen(reason))
     return cli_usage("review", "--reason TEXT is required");
   if(!reviewer)
-    reviewer = login_name();
+    reviewer = cli_login_name();
   if(!reviewer || !*reviewer)
     return cli_usage("review", "no login name: give --reviewer NAME");
   rc = cli_open_db(cli, &db, 0, &err);

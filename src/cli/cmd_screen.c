@@ -9,7 +9,6 @@
 #include "model/seed.h"
 
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -101,21 +100,6 @@ static void print_text(const char *query, const cg_screen_hits *hits)
   }
 }
 
-/* The reviewer a clearance names by default: the login name. */
-static const char *login_name(void)
-{
-  const char *name = getlogin();
-  struct passwd *pw;
-
-  if(name && *name)
-    return name;
-  name = getenv("USER");
-  if(name && *name)
-    return name;
-  pw = getpwuid(getuid());
-  return pw && pw->pw_name && *pw->pw_name ? pw->pw_name : NULL;
-}
-
 static const char *const clear_help =
     "usage: chipgate screen clear CUSTOMER --entry ID --reason TEXT "
     "[--reviewer NAME]\n\n"
@@ -166,7 +150,7 @@ static int screen_clear(cg_cli *cli, int argc, char **argv)
     return cli_usage("screen clear", "--reason TEXT is required (why the "
                                      "hit is a false positive)");
   if(!reviewer)
-    reviewer = login_name();
+    reviewer = cli_login_name();
   if(!reviewer)
     return cli_usage("screen clear", "no login name: give --reviewer NAME");
   rc = cli_open_db(cli, &db, 0, &err);
@@ -226,7 +210,7 @@ static int screen_revoke(cg_cli *cli, int argc, char **argv)
   if(!reason || strspn(reason, " \t") == strlen(reason))
     return cli_usage("screen revoke", "--reason TEXT is required");
   if(!reviewer)
-    reviewer = login_name();
+    reviewer = cli_login_name();
   if(!reviewer)
     return cli_usage("screen revoke", "no login name: give --reviewer NAME");
   rc = cli_open_db(cli, &db, 0, &err);

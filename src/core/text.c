@@ -136,3 +136,16 @@ int cg_text_name_key(char **out, const char *s, cg_error *err)
   *out = buf;
   return CG_OK;
 }
+
+int cg_text_same_name(const char *a, const char *b)
+{
+  char *ka = NULL, *kb = NULL;
+  int same = 1;
+
+  if(cg_text_name_key(&ka, a, NULL) == CG_OK &&
+     cg_text_name_key(&kb, b, NULL) == CG_OK)
+    same = strcmp(ka, kb) == 0;
+  free(ka);
+  free(kb);
+  return same;
+}

@@ -27,6 +27,11 @@ int cg_text_fold(char **out, const char *s, cg_error *err);
  * dropped rather than split ("O'Neil" -> "oneil", "S.A." -> "sa"). */
 int cg_text_name_key(char **out, const char *s, cg_error *err);
 
+/* 1 when a and b name the same person however typed (equal name keys:
+ * " ALICE. " is alice); also 1 when a key cannot be made (out of memory),
+ * so a two-person rule never counts one person twice. */
+int cg_text_same_name(const char *a, const char *b);
+
 /* Decodes the code point at s (n bytes available) into *cp; returns the
  * bytes used, or -1 if invalid. */
 int cg_text_next(const char *s, size_t n, int *cp);

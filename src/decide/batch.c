@@ -76,6 +76,25 @@ typedef struct run {
   int64_t in_tx_count;    /* decisions in it */
 } run;
 
+/* The order's customer (kept from the last order when the same) and
+ * chip (cached), which decide reads. */
+static int load_parties(run *r, const cg_order *ord, const cg_chip **chip,
+                        cg_error *err)
+{
+  int rc = CG_OK;
+
+  if(r->cust_id != ord->customer_id) {
+    cg_customer_clear(&r->cu);
+    r->cust_id = 0;
+    rc = cg_customer_get_id(r->db, ord->customer_id, &r->cu, err);
+    if(rc == CG_OK)
+      r->cust_id = ord->customer_id;
+  }
+  if(rc == CG_OK)
+    rc = chip_cached(r->db, r->chips, ord->chip_id, chip, err);
+  return rc;
+}
+
 /* Decides, records, announces and reports one order (inside the open
  * transaction). */
 static int decide_one(run *r, cg_order *ord, cg_error *err)
@@ -87,15 +106,7 @@ static int decide_one(run *r, cg_order *ord, cg_error *err)
   int rc = CG_OK;
 
   cg_decision_init(&dn);
-  if(r->cust_id != ord->customer_id) {
-    cg_customer_clear(&r->cu);
-    r->cust_id = 0;
-    rc = cg_customer_get_id(r->db, ord->customer_id, &r->cu, err);
-    if(rc == CG_OK)
-      r->cust_id = ord->customer_id;
-  }
-  if(rc == CG_OK)
-    rc = chip_cached(r->db, r->chips, ord->chip_id, &chip, err);
+  rc = load_parties(r, ord, &chip, err);
   /* A re-decision first gives back what the superseded one drew, so the
    * order is judged against the licence as if it had not drawn. */
   if(rc == CG_OK)
@@ -137,15 +148,7 @@ static int changed(run *r, cg_order *ord, const char *inputs, int *out,
 
   *out = 1;
   cg_decision_init(&dn);
-  if(r->cust_id != ord->customer_id) {
-    cg_customer_clear(&r->cu);
-    r->cust_id = 0;
-    rc = cg_customer_get_id(r->db, ord->customer_id, &r->cu, err);
-    if(rc == CG_OK)
-      r->cust_id = ord->customer_id;
-  }
-  if(rc == CG_OK)
-    rc = chip_cached(r->db, r->chips, ord->chip_id, &chip, err);
+  rc = load_parties(r, ord, &chip, err);
   /* Judged as the re-decision would judge it: with the order's own draw
    * given back (a licensed order must not count it against itself), in
    * a savepoint rolled back whatever happens. */

@@ -450,29 +450,41 @@ typedef struct world_ctx {
 /* One held licence covering the whole order, classified as eccn,
  * satisfies every licence requirement of the order; a hold is never
  * licensable. */
-static int world_covers(void *ud, const char *eccn, cg_error *err)
+/* What a licence must cover for order o of chip (classified eccn, NULL
+ * unclassified) to go to a destination in dest_mask: a board or system
+ * by its own name and ECCN (4A090), and by its IC's for licences written
+ * in ICs. */
+static cg_license_need license_need(const cg_order *o, const cg_customer *cu,
+                                    const cg_chip *chip, unsigned dest_mask,
+                                    const char *eccn)
 {
-  world_ctx *w = ud;
-  /* A board or system: its own name and ECCN (4A090), and its IC's for
-   * licences written in ICs. */
-  cg_license_need want = { w->cu->id,
-                           w->o->ship_date,
-                           w->o->destination,
-                           w->dest_mask,
-                           cg_item_eccn(w->chip->kind, eccn),
-                           w->chip->name,
-                           w->o->quantity,
+  cg_license_need want = { cu->id,
+                           o->ship_date,
+                           o->destination,
+                           dest_mask,
+                           cg_item_eccn(chip->kind, eccn),
+                           chip->name,
+                           o->quantity,
                            NULL,
                            NULL,
                            1 };
+
+  if(chip->ic) {
+    want.ic_chip = chip->ic->name;
+    want.ic_eccn = eccn;
+    want.ics = chip->ics;
+  }
+  return want;
+}
+
+static int world_covers(void *ud, const char *eccn, cg_error *err)
+{
+  world_ctx *w = ud;
+  cg_license_need want =
+      license_need(w->o, w->cu, w->chip, w->dest_mask, eccn);
   cg_license_hit h;
   int rc;
 
-  if(w->chip->ic) {
-    want.ic_chip = w->chip->ic->name;
-    want.ic_eccn = eccn;
-    want.ics = w->chip->ics;
-  }
   memset(&h, 0, sizeof(h));
   rc = cg_license_find(w->d->licenses, &want, &h, err);
   if(rc != CG_OK)
@@ -538,23 +550,10 @@ static int explain_licenses(cg_decider *d, const cg_order *o,
                             const cg_facts *f, const cg_rules_result *res,
                             cg_license_checks *checks, cg_error *err)
 {
-  const char *eccn = res->eccn.kind == CG_V_STR ? res->eccn.u.str : NULL;
-  cg_license_need want = { cu->id,
-                           o->ship_date,
-                           o->destination,
-                           f->v[CG_F_DEST].u.country.groups,
-                           cg_item_eccn(chip->kind, eccn),
-                           chip->name,
-                           o->quantity,
-                           NULL,
-                           NULL,
-                           1 };
+  cg_license_need want =
+      license_need(o, cu, chip, f->v[CG_F_DEST].u.country.groups,
+                   res->eccn.kind == CG_V_STR ? res->eccn.u.str : NULL);
 
-  if(chip->ic) {
-    want.ic_chip = chip->ic->name;
-    want.ic_eccn = eccn;
-    want.ics = chip->ics;
-  }
   return cg_license_explain(d->licenses, &want, checks, err);
 }
 

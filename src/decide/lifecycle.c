@@ -206,22 +206,6 @@ static int sure_review_hit(const cg_decision *dn)
   return 0;
 }
 
-/* Same reviewer: equal name keys (as screen clearances compare them), so
- * the two-person rule cannot be met by retyping a name. Out of memory
- * counts as the same. */
-static int same_reviewer(const char *a, const char *b)
-{
-  char *ka = NULL, *kb = NULL;
-  int same = 1;
-
-  if(cg_text_name_key(&ka, a, NULL) == CG_OK &&
-     cg_text_name_key(&kb, b, NULL) == CG_OK)
-    same = strcmp(ka, kb) == 0;
-  free(ka);
-  free(kb);
-  return same;
-}
-
 typedef struct review_arg {
   int release;          /* 1 release, 0 block */
   const char *reviewer; /* who */
@@ -347,7 +331,7 @@ static int review_step(cg_store *db, order_ctx *c, void *arg, cg_error *err)
     rc = each_step(db, c->o.id, "review", c->current_seq, collect_release, a,
                    err);
   for(i = 0; rc == CG_OK && a->release && i < a->nprior; i++)
-    if(same_reviewer(a->prior[i], a->reviewer))
+    if(cg_text_same_name(a->prior[i], a->reviewer))
       rc = cg_error_set(err, CG_EINVAL,
                         "%s: %s already released it; a "
                         "second release needs a different reviewer",

@@ -1,6 +1,6 @@
-/* license_read.c -- licences read back for people: the list view, an
- * order's draws and returns, a licence's validity (model/license.h). Only
- * reads licenses and license_usage. */
+/* license_read.c -- licences read back for people: balances (reports),
+ * the list view, an order's draws and returns, a licence's validity
+ * (model/license.h). Only reads licenses and license_usage. */
 #include "model/license.h"
 
 #include "core/json.h"
@@ -9,7 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
-int cg_license_list(cg_store *db, cg_json **out, cg_error *err)
+/* Every licence with its customer, kind, max_qty, used and remaining,
+ * in number order; full adds what it covers and when (the list view).
+ * Draws are signed (a superseded decision gives back with a negative
+ * row): what is used is their sum. */
+static int license_rows(cg_store *db, int full, cg_json **out, cg_error *err)
 {
   cg_stmt *st = NULL;
   cg_json *arr = cg_json_array();
@@ -18,8 +22,6 @@ int cg_license_list(cg_store *db, cg_json **out, cg_error *err)
   *out = NULL;
   if(!arr)
     return cg_error_set(err, CG_ENOMEM, "licences: out of memory");
-  /* Draws are signed (a superseded decision gives back with a negative
-   * row): what is used is their sum. */
   rc = cg_store_prepare(db, &st,
                         "SELECT l.number, l.customer_id, l.kind, l.max_qty, "
                         "(SELECT coalesce(sum(quantity), 0) FROM "
@@ -34,6 +36,7 @@ int cg_license_list(cg_store *db, cg_json **out, cg_error *err)
     int64_t used = cg_stmt_int(st, 4);
     cg_customer cu;
 
+    /* The customer's name comes from its owner, model/customer. */
     rc = o ? cg_customer_get_id(db, cg_stmt_int(st, 1), &cu, err)
            : cg_error_set(err, CG_ENOMEM, "licences: out of memory");
     if(rc != CG_OK) {
@@ -44,12 +47,14 @@ int cg_license_list(cg_store *db, cg_json **out, cg_error *err)
     cg_json_set_str(o, "customer", cu.name);
     cg_customer_clear(&cu);
     cg_json_set_str(o, "kind", cg_stmt_text(st, 2));
-    cg_json_set_str(o, "eccn", cg_stmt_text(st, 8));
-    cg_json_set_str(o, "chip", cg_stmt_text(st, 9));
-    cg_json_set_str(o, "destinations", cg_stmt_text(st, 10));
-    cg_json_set_str(o, "valid_from", cg_stmt_text(st, 5));
-    cg_json_set_str(o, "valid_to", cg_stmt_text(st, 6));
-    cg_json_set_str(o, "unit", cg_stmt_text(st, 7));
+    if(full) {
+      cg_json_set_str(o, "eccn", cg_stmt_text(st, 8));
+      cg_json_set_str(o, "chip", cg_stmt_text(st, 9));
+      cg_json_set_str(o, "destinations", cg_stmt_text(st, 10));
+      cg_json_set_str(o, "valid_from", cg_stmt_text(st, 5));
+      cg_json_set_str(o, "valid_to", cg_stmt_text(st, 6));
+      cg_json_set_str(o, "unit", cg_stmt_text(st, 7));
+    }
     if(cg_stmt_is_null(st, 3)) {
       cg_json_set(o, "max_qty", cg_json_null());
       cg_json_set(o, "remaining", cg_json_null());
@@ -60,6 +65,7 @@ int cg_license_list(cg_store *db, cg_json **out, cg_error *err)
     }
     cg_json_set_int(o, "used", used);
     cg_json_append(arr, o);
+    rc = CG_OK;
   }
   cg_stmt_finalize(st);
   if(rc < 0) {
@@ -68,6 +74,16 @@ int cg_license_list(cg_store *db, cg_json **out, cg_error *err)
   }
   *out = arr;
   return CG_OK;
+}
+
+int cg_license_balances(cg_store *db, cg_json **out, cg_error *err)
+{
+  return license_rows(db, 0, out, err);
+}
+
+int cg_license_list(cg_store *db, cg_json **out, cg_error *err)
+{
+  return license_rows(db, 1, out, err);
 }
 
 int cg_license_order_draws(cg_store *db, int64_t order_rowid, cg_json **out,

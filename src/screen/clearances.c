@@ -95,23 +95,6 @@ static int push_row(cg_stmt *st, int64_t customer, cg_screen_clearance **arr,
   return CG_OK;
 }
 
-/* One person, however the name was typed: " ROOT ", "root" and "Root."
- * are the same reviewer (their name keys: folded, punctuation and spacing
- * dropped), so the two-person rule cannot be met by retyping a name.
- * Out of memory counts as the same: never one reviewer too many. */
-static int same_reviewer(const char *a, const char *b)
-{
-  char *ka = NULL, *kb = NULL;
-  int same = 1;
-
-  if(cg_text_name_key(&ka, a, NULL) == CG_OK &&
-     cg_text_name_key(&kb, b, NULL) == CG_OK)
-    same = strcmp(ka, kb) == 0;
-  free(ka);
-  free(kb);
-  return same;
-}
-
 /* Distinct reviewers among n clearances. */
 static int reviewers(const cg_screen_clearance *c, size_t n)
 {
@@ -119,7 +102,7 @@ static int reviewers(const cg_screen_clearance *c, size_t n)
   int k = 0;
 
   for(i = 0; i < n; i++) {
-    for(j = 0; j < i && !same_reviewer(c[i].reviewer, c[j].reviewer); j++)
+    for(j = 0; j < i && !cg_text_same_name(c[i].reviewer, c[j].reviewer); j++)
       ;
     k += j == i;
   }
@@ -257,7 +240,7 @@ static int clear_locked(cg_store *db, int64_t cid, const char *customer,
   int rc = in_force(db, cid, entry_id, hash, &c, &n, err);
 
   for(i = 0; rc == CG_OK && i < n; i++)
-    if(same_reviewer(c[i].reviewer, reviewer))
+    if(cg_text_same_name(c[i].reviewer, reviewer))
       rc = cg_error_set(err, CG_EINVAL,
                         "screen clear: %s already cleared %s for entry %s "
                         "(clearance #%lld); a second clearance needs a "
