@@ -293,17 +293,22 @@ START_TEST(test_readonly)
 }
 END_TEST
 
-/* The busy timeout is 10 s: a writer waits that long for another, then
- * gets SQLITE_BUSY as CG_EDB (callers map it to "try again"). */
+/* The busy timeout (10 s, here CHIPGATE_BUSY_TIMEOUT_MS=300): a writer
+ * waits that long for another, then gets CG_EBUSY (exit 75) with a
+ * message a user can act on, never SQLite's own words. */
 START_TEST(test_busy)
 {
   cg_store *a = t_db("busy.db"), *b;
   cg_error err = { 0 };
 
+  setenv("CHIPGATE_BUSY_TIMEOUT_MS", "300", 1);
   b = open_db("busy.db", 0);
+  unsetenv("CHIPGATE_BUSY_TIMEOUT_MS");
   ck_assert_cg_ok(cg_store_begin(a, &err), &err);
-  ck_assert_int_eq(cg_store_begin(b, &err), CG_EDB);
+  ck_assert_int_eq(cg_store_begin(b, &err), CG_EBUSY);
   ck_assert_int_eq(err.lib_code & 0xff, SQ_BUSY);
+  ck_assert_str_eq(err.msg, "database busy, try again (another chipgate "
+                            "command is writing to it)");
   ck_assert_int_eq(cg_store_in_transaction(b), 0);
   /* Readers are not blocked by the writer (WAL). */
   ck_assert_int_eq(q_int(b, "SELECT count(*) FROM countries"), 0);

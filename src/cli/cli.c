@@ -28,6 +28,7 @@ int cli_exit_code(int code)
   case CG_EDB:
     return CLI_IOERR;
   case CG_ENET:
+  case CG_EBUSY:
     return CLI_TEMPFAIL;
   default:
     return CLI_SOFTWARE;

@@ -47,6 +47,8 @@ const char *cg_error_str(int code)
     return "I/O error";
   case CG_EDB:
     return "database error";
+  case CG_EBUSY:
+    return "database busy";
   case CG_EPATTERN:
     return "pattern error";
   case CG_ENET:

@@ -8,16 +8,17 @@
 
 enum {
   CG_OK = 0,
-  CG_ENOMEM = -1,    /* allocation failed */
-  CG_EIO = -2,       /* file or stream I/O */
-  CG_EDB = -3,       /* SQLite error (lib_code = extended code) */
-  CG_EPATTERN = -4,  /* PCRE2 compile or match error */
-  CG_ENET = -5,      /* network / HTTP transport (lib_code = CURLcode) */
-  CG_EINVAL = -6,    /* bad input data (file:line: what) */
-  CG_ENOTFOUND = -7, /* named thing does not exist */
-  CG_EUSAGE = -8,    /* bad option or argument */
-  CG_ESCHEMA = -9,   /* database schema newer than this binary */
-  CG_EINTERNAL = -10 /* a bug: an invariant did not hold */
+  CG_ENOMEM = -1,     /* allocation failed */
+  CG_EIO = -2,        /* file or stream I/O */
+  CG_EDB = -3,        /* SQLite error (lib_code = extended code) */
+  CG_EPATTERN = -4,   /* PCRE2 compile or match error */
+  CG_ENET = -5,       /* network / HTTP transport (lib_code = CURLcode) */
+  CG_EINVAL = -6,     /* bad input data (file:line: what) */
+  CG_ENOTFOUND = -7,  /* named thing does not exist */
+  CG_EUSAGE = -8,     /* bad option or argument */
+  CG_ESCHEMA = -9,    /* database schema newer than this binary */
+  CG_EINTERNAL = -10, /* a bug: an invariant did not hold */
+  CG_EBUSY = -11      /* database locked by another writer past the wait */
 };
 
 typedef struct cg_error {

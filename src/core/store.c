@@ -3,6 +3,7 @@
 
 #include "core/store.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -34,13 +35,53 @@ struct cg_store {
   size_t cap_cache;   /* entries allocated */
 };
 
+/* Another writer holding the database past the busy timeout is not a
+ * fault of this command: it gets its own code (exit 75) and a message a
+ * user can act on instead of SQLite's "database is locked". */
+static int busy_fail(cg_error *err, int ext)
+{
+  cg_error_set(err, CG_EBUSY,
+               "database busy, try again (another chipgate command is "
+               "writing to it)");
+  if(err)
+    err->lib_code = ext;
+  return CG_EBUSY;
+}
+
+static int is_busy(int ext)
+{
+  return (ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED;
+}
+
 static int db_fail(cg_error *err, sqlite3 *sq, int rc, const char *what)
 {
+  int ext = sq ? sqlite3_extended_errcode(sq) : rc;
+
+  if(is_busy(ext))
+    return busy_fail(err, ext);
   cg_error_set(err, CG_EDB, "%s: %s", what,
                sq ? sqlite3_errmsg(sq) : sqlite3_errstr(rc));
   if(err)
-    err->lib_code = sq ? sqlite3_extended_errcode(sq) : rc;
+    err->lib_code = ext;
   return CG_EDB;
+}
+
+/* How long a command waits for another writer before giving up with
+ * CG_EBUSY: 10 s, or CHIPGATE_BUSY_TIMEOUT_MS (0..600000) so tests and
+ * impatient callers can bound it. */
+static int busy_timeout_ms(void)
+{
+  const char *s = getenv("CHIPGATE_BUSY_TIMEOUT_MS");
+  char *end;
+  long v;
+
+  if(!s || !*s)
+    return 10000;
+  errno = 0;
+  v = strtol(s, &end, 10);
+  if(errno || *end || v < 0 || v > 600000)
+    return 10000;
+  return (int)v;
 }
 
 int cg_store_open(cg_store **out, const char *path, int flags, cg_error *err)
@@ -82,7 +123,7 @@ int cg_store_open(cg_store **out, const char *path, int flags, cg_error *err)
     cg_store_close(db);
     return rc;
   }
-  sqlite3_busy_timeout(db->sq, 10000);
+  sqlite3_busy_timeout(db->sq, busy_timeout_ms());
   /* Per-connection settings only: opening must not write, so a reader
    * without write access can still verify the audit log. WAL is set once
    * (it is persistent) by cg_store_migrate. */
@@ -198,9 +239,15 @@ int cg_store_exec(cg_store *db, const char *sql, cg_error *err)
   int rc = sqlite3_exec(db->sq, sql, NULL, NULL, &msg);
 
   if(rc != SQLITE_OK) {
+    int ext = sqlite3_extended_errcode(db->sq);
+
+    if(is_busy(ext)) {
+      sqlite3_free(msg);
+      return busy_fail(err, ext);
+    }
     cg_error_set(err, CG_EDB, "%s", msg ? msg : sqlite3_errstr(rc));
     if(err)
-      err->lib_code = sqlite3_extended_errcode(db->sq);
+      err->lib_code = ext;
     sqlite3_free(msg);
     return CG_EDB;
   }
