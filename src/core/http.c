@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 struct cg_http {
   CURL *curl;        /* reused: keeps connections alive */
@@ -343,6 +344,23 @@ static CURLcode setup(cg_http *h, const char *url, sink *s, char *errbuf)
   return cc;
 }
 
+/* 1 if bytes wait on a plain-http connection after a Content-Length body:
+ * the server sent more than it announced (curl notes it only when they
+ * came in the same read). Under TLS the bytes could be a close_notify, so
+ * only "Excess found" counts there. */
+static int bytes_after(cg_http *h)
+{
+  curl_socket_t sock = CURL_SOCKET_BAD;
+  char *scheme = NULL, c;
+
+  if(curl_easy_getinfo(h->curl, CURLINFO_SCHEME, &scheme) != CURLE_OK ||
+     !scheme || strcasecmp(scheme, "http") != 0 ||
+     curl_easy_getinfo(h->curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK ||
+     sock == CURL_SOCKET_BAD)
+    return 0;
+  return recv(sock, &c, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
 /* One request to url (no redirect followed). CG_OK when a response came
  * whole by its framing; s->buf then holds the body. shown is url with
  * credentials masked, for messages. */
@@ -384,8 +402,13 @@ static int transfer(cg_http *h, const char *method, const char *url,
     return CG_EINVAL;
   }
   if(cc != CURLE_OK) {
+    /* curl 7.x gives "Out of memory" and no text for a header line over
+     * its 100 KB limit: say what it most likely was. */
     cg_error_set(err, CG_ENET, "%s %s: %s", method, shown,
-                 errbuf[0] ? errbuf : curl_easy_strerror(cc));
+                 errbuf[0]                   ? errbuf
+                 : cc == CURLE_OUT_OF_MEMORY ? "a response header over 100 KB "
+                                               "(or out of memory)"
+                                             : curl_easy_strerror(cc));
     if(err)
       err->lib_code = (int)cc;
     return CG_ENET;
@@ -400,6 +423,8 @@ static int transfer(cg_http *h, const char *method, const char *url,
       err->lib_code = CURLE_PARTIAL_FILE;
     return CG_ENET;
   }
+  if(cl >= 0 && !body && resp->status == 200 && !s->excess)
+    s->excess = bytes_after(h);
   if(s->excess)
     return cg_error_set(err, CG_EINVAL,
                         "%s %s: the server sent more than its "
