@@ -1,6 +1,7 @@
 /* cli.c -- see cli.h. */
 #define _XOPEN_SOURCE 700 /* realpath (POSIX 2008 + XSI) */
 #include "cli/cli.h"
+#include "model/seed.h"
 
 #include <limits.h>
 #include <pwd.h>
@@ -142,6 +143,8 @@ int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err)
                         "%s is not a chipgate database (run chipgate init, "
                         "or pass --db)",
                         cli->db_path);
+    if(rc == CG_OK)
+      rc = cg_seed_check_ours(*out, cli->db_path, err);
     if(rc != CG_OK) {
       cg_store_close(*out);
       *out = NULL;

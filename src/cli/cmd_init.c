@@ -25,6 +25,8 @@ int cli_init_db(cg_cli *cli, const char *seed_dir, int quiet)
   }
   rc = cg_store_open(&db, cli->db_path, CG_STORE_CREATE, &err);
   if(rc == CG_OK)
+    rc = cg_seed_check_ours(db, cli->db_path, &err);
+  if(rc == CG_OK)
     rc = cg_store_user_version(db, &before, &err);
   if(rc == CG_OK)
     rc = cg_store_migrate(db, NULL, &err);
