@@ -210,7 +210,7 @@ int cg_country_groups(cg_store *db, const char *country, const char *date,
   rc = cg_stmt_bind_text(st, 1, country, err);
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 2, date, err);
-  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+  while(rc >= 0 && (rc = cg_stmt_step(st, err)) == 1) {
     int bit = cg_group_bit(cg_stmt_text(st, 0));
     if(bit >= 0)
       *mask_out |= 1u << bit;
@@ -273,7 +273,7 @@ int cg_seed_check_ours(cg_store *db, const char *path, cg_error *err)
                           "('table', 'view') AND name NOT LIKE 'sqlite_%' "
                           "ORDER BY name",
                           err);
-  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+  while(rc >= 0 && (rc = cg_stmt_step(st, err)) == 1) {
     const char *name = cg_stmt_text(st, 0);
     size_t len = strlen(names);
     meta |= strcmp(name, "meta") == 0;
