@@ -171,8 +171,9 @@ static int check_cmp(checker *c, cg_node *n)
   }
   if(!(compatible(c, ta, nb, tb) || compatible(c, tb, na, ta))) {
     cerr(c, n->line, n->col,
-         "type mismatch: cannot compare %s with %s: expected two %ss",
-         ty_name(ta), ty_name(tb), ty_name(ta));
+         "type mismatch: cannot compare %s with %s: both sides must be "
+         "of one type",
+         ty_name(ta), ty_name(tb));
     return CG_V_BOOL;
   }
   if(op != T_EQ && op != T_NE && ta != CG_V_NUM && ta != CG_V_DATE) {
