@@ -113,6 +113,17 @@ static int immutable_uri(const char *path, char *out, size_t size)
          size - n;
 }
 
+int cli_not_sqlite(const char *path, int rc, cg_error *err)
+{
+  /* 26 is SQLITE_NOTADB: bad input, not an I/O failure */
+  if(rc == CG_EDB && (err->lib_code & 0xff) == 26)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s is not a chipgate database: not an SQLite "
+                        "database file",
+                        path);
+  return rc;
+}
+
 int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err)
 {
   struct stat sb;
@@ -132,7 +143,7 @@ int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err)
   else
     rc = cg_store_open(out, cli->db_path, flags, err);
   if(rc != CG_OK)
-    return rc;
+    return cli_not_sqlite(cli->db_path, rc, err);
   if(!create) {
     /* Only init makes a database: another command given an empty or
      * foreign file says so instead of quietly creating the schema. */
@@ -145,6 +156,7 @@ int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err)
                         cli->db_path);
     if(rc == CG_OK)
       rc = cg_seed_check_ours(*out, cli->db_path, err);
+    rc = cli_not_sqlite(cli->db_path, rc, err);
     if(rc != CG_OK) {
       cg_store_close(*out);
       *out = NULL;

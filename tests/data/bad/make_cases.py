@@ -151,7 +151,8 @@ def build():
          "import chips {dir}/in.csv --format epoch", 65, r'in\.csv:2: .*FP64',
          {"in.csv": "\ufeff" + (E + epoch_row("X1", c6="-1")).replace("\n", "\r\n")})
     case("chips-bad-format", "--format that no chip importer knows",
-         "import chips {dir}/in.csv --format xlsx", 64, r'--format',
+         "import chips {dir}/in.csv --format xlsx", 64,
+         r'import chips: --format must be csv or epoch',
          {"in.csv": "name\nX1\n"})
     # ---------------- customers ----------------
     case("customers-missing-country-column", "no country column",
@@ -190,7 +191,8 @@ def build():
          "import customers {dir}/in.csv", 65, r'in\.csv:3: .*"ZZ"',
          {"in.csv": (CUST_H + "Acme,DE,,,,,\nBeta,ZZ,,,,,\n").replace("\n", "\r\n")})
     case("customers-missing-file", "a file that does not exist",
-         "import customers {dir}/nope.csv", 66, r'nope\.csv')
+         "import customers {dir}/nope.csv", 66,
+         r'nope\.csv: No such file or directory')
     # ---------------- licences ----------------
     case("licenses-unknown-customer", "a licence for a customer not imported",
          "import licenses {dir}/in.csv", 65,
@@ -327,11 +329,11 @@ def build():
          {"in.json": '{"results": [{"id": "a1", "source": "Entity List", "name": "Ac'})
     case("csl-json-deep-nesting", "100,000 nested arrays",
          "import parties {dir}/in.json --format csl-json", 65,
-         r'in\.json.*(deep|nest|depth|recursion)',
+         r'in\.json:1:\d+: maximum parsing depth reached',
          {"in.json": '{"results": ' + "[" * 100000 + "]" * 100000 + "}\n"})
     case("csl-json-empty-file", "an empty file",
          "import parties {dir}/in.json --format csl-json", 65,
-         r'in\.json',
+         r"in\.json:1:0: '\[' or '\{' expected near end of file",
          {"in.json": ""})
     case("csl-json-bad-utf8", "a name that is not UTF-8",
          "import parties {dir}/in.json --format csl-json", 65,
@@ -351,7 +353,8 @@ def build():
     f = dict(ofac_ok)
     del f["alt.csv"]
     case("ofac-missing-alt", "sdn.csv without alt.csv beside it",
-         "import parties {dir}/sdn.csv --format ofac", 66, r'alt\.csv', f)
+         "import parties {dir}/sdn.csv --format ofac", 66,
+         r'OFAC file set incomplete \(alt\.csv\): .*alt\.csv: No such file', f)
     f = dict(ofac_ok)
     f["sdn.csv"] = '10278,"LOGAN MOREY","individual"\r\n'
     case("ofac-short-row", "an SDN row with 3 fields, not 12",
@@ -368,7 +371,8 @@ def build():
     f = dict(ofac_ok)
     f["sdn.csv"] = ""
     case("ofac-empty-sdn", "an empty sdn.csv",
-         "import parties {dir}/sdn.csv --format ofac", 65, r'sdn\.csv', f)
+         "import parties {dir}/sdn.csv --format ofac", 65,
+         r'sdn\.csv: no entries', f)
     # ---------------- rule files ----------------
     R = "rule T.one\n  title \"t\"\n  cite \"c\"\n"
     rcase("rules-syntax-error", "an expression cut short",
@@ -415,7 +419,8 @@ def build():
          r'rules: .*rules-empty-dir/rules: no \*\.rules files in the pack',
          {"rules/README": "nothing here\n"})
     case("rules-missing-dir", "a rules folder that does not exist",
-         "--rules {dir}/nowhere rules lint", 66, r'nowhere')
+         "--rules {dir}/nowhere rules lint", 66,
+         r'rules: .*/nowhere: no such rules directory')
     rcase("rules-deep-nesting", "a condition nested 10,000 parentheses deep",
           r'a\.rules:\d+:\d+: .*(deep|nest)',
           {"rules/a.rules": R + "  when " + ("(" * 100 + "\n") * 100 +
@@ -427,12 +432,12 @@ def build():
     # ---------------- CLI options ----------------
     CK = "check --chip \"NVIDIA B200\" --customer \"Nordic AI Cloud AB\" --dest SE"
     case("cli-unknown-command", "a command that does not exist", "frobnicate", 64,
-         r'frobnicate')
+         r'unknown command "frobnicate"')
     case("cli-unknown-option", "an option check does not have", CK + " --colour red", 64,
-         r'check: .*colour')
+         r"check: unrecognized option '--colour'")
     case("cli-missing-value", "--dest without its value",
          "check --chip \"NVIDIA B200\" --customer \"Nordic AI Cloud AB\" --dest", 64,
-         r'check: .*dest')
+         r"check: option '--dest' requires an argument")
     case("cli-bad-date", "--date 2026-02-30", CK + " --date 2026-02-30", 64,
          r'check: --date "2026-02-30" is not a date')
     case("cli-bad-qty-zero", "--qty 0", CK + " --qty 0", 64,
@@ -444,9 +449,11 @@ def build():
     case("cli-bad-country", "--dest XX", "check --chip \"NVIDIA B200\" --customer \"Nordic AI Cloud AB\" --dest XX",
          64, r'check: --dest: .*"XX"')
     case("cli-unknown-chip", "--chip names no chip",
-         "check --chip \"Z9000\" --customer \"Nordic AI Cloud AB\" --dest SE", 66, r'Z9000')
+         "check --chip \"Z9000\" --customer \"Nordic AI Cloud AB\" --dest SE", 66,
+         r'unknown chip "Z9000"')
     case("cli-unknown-customer", "--customer names no customer",
-         "check --chip \"NVIDIA B200\" --customer \"Nobody\" --dest SE", 66, r'Nobody')
+         "check --chip \"NVIDIA B200\" --customer \"Nobody\" --dest SE", 66,
+         r'unknown customer "Nobody" \(import it, or describe it with --customer-hq')
     case("cli-bad-role", "--role retailer", CK + " --role retailer", 64,
          r'check: --role must be fab, osat or distributor')
     case("cli-check-bad-utf8", "--customer that is not UTF-8 (issue 12 defect)",
@@ -472,11 +479,14 @@ def build():
     case("cli-show-long-order", "show order with a 200-byte id (issue 12 defect)",
          "show order " + "O" * 200, 64, r'order id .* is 200 bytes, longer than an order id may be \(127')
     case("cli-rules-show-unknown", "rules show of an id the pack lacks",
-         "rules show NO.such.rule", 66, r'NO\.such\.rule')
+         "rules show NO.such.rule", 66,
+         r"rules show: no rule 'NO\.such\.rule' in the pack")
     case("cli-import-unknown-kind", "import of a kind that does not exist",
-         "import widgets {dir}/in.csv", 64, r'widgets', {"in.csv": "a\n1\n"})
+         "import widgets {dir}/in.csv", 64,
+         r'import: unknown KIND "widgets"', {"in.csv": "a\n1\n"})
     case("cli-import-bad-format", "import parties --format pdf",
-         "import parties {dir}/in.csv --format pdf", 64, r'--format', {"in.csv": "a\n1\n"})
+         "import parties {dir}/in.csv --format pdf", 64,
+         r'import parties: --format must be csl-csv, csl-json or ofac', {"in.csv": "a\n1\n"})
     case("cli-list-bad-state", "list orders --state lost", "list orders --state lost", 64,
          r'--state')
     case("cli-list-bad-since", "list orders --since 2026-02-30", "list orders --since 2026-02-30", 64,
@@ -491,8 +501,12 @@ def build():
          "list orders", 65, r"is not a chipgate database: schema version 3 but not chipgate's tables \(it holds x\)",
          {"db.sql": "PRAGMA user_version = 3;\nCREATE TABLE x(a);\n"}, db="sql")
     case("db-not-sqlite", "a text file given as the database",
-         "list orders", 74, r'(not a database|file is not a database)',
+         "list orders", 65,
+         r'is not a chipgate database: not an SQLite database file',
          {"db.sql": "-- text\n"}, db="text")
+    case("db-init-not-sqlite", "init on a text file",
+         "init", 65, r'is not a chipgate database: not an SQLite database file',
+         {"db.sql": "name,country\nAcme,DE\n" * 200}, db="text")
     case("db-missing", "a database that does not exist",
          "list orders", 66, r'does not exist', db="none")
 
