@@ -190,6 +190,15 @@ def build():
     case("customers-crlf-bad-country", "CRLF lines; the bad code on line 3",
          "import customers {dir}/in.csv", 65, r'in\.csv:3: .*"ZZ"',
          {"in.csv": (CUST_H + "Acme,DE,,,,,\nBeta,ZZ,,,,,\n").replace("\n", "\r\n")})
+    case("customers-bom-bad-country", "a BOM before the header; the bad code on line 2",
+         "import customers {dir}/in.csv", 65,
+         r'in\.csv:2: country: unknown country code "XX"',
+         {"in.csv": b"\xef\xbb\xbfname,country\nAcme,XX\n"})
+    case("orders-blank-lines-line-numbers", "blank lines count: the bad row is line 5",
+         "import orders {dir}/in.csv", 65, r'in\.csv:5: 7 fields, the header has 6',
+         {"in.csv": "order_id,customer,chip,destination,quantity,ship_date\n"
+          "O-9001,Nordic AI Cloud AB,NVIDIA B200,SE,5,2026-02-10\n\n\n"
+          "O-9002,Nordic AI Cloud AB,NVIDIA B200,SE,5,2026-02-10,extra\n"})
     case("customers-missing-file", "a file that does not exist",
          "import customers {dir}/nope.csv", 66,
          r'nope\.csv: No such file or directory')
