@@ -390,9 +390,11 @@ START_TEST(test_readonly_database)
   /* a read-only file in a read-only folder: no -wal or -shm can be made */
   ck_assert_int_eq(chmod(dir, 0555), 0);
   check_reads(db);
-  /* a write is refused, the database as it was */
+  /* a write is refused, saying why; the database as it was */
   ck_assert_int_eq(
       run_as_other(db, &err, (const char *const[]){ "batch", NULL }), 74);
+  ck_assert_msg(strstr(err, "the database is read-only for this user"), "%s",
+                err);
   free(err);
   /* a read-only file in a folder we may write: SQLite makes the -shm */
   ck_assert_int_eq(chmod(dir, 0777), 0);

@@ -38,6 +38,15 @@ int cli_exit_code(int code)
 
 int cli_fail(const cg_error *err)
 {
+  /* 8 is SQLITE_READONLY: a command that writes, given a database this
+   * user may only read (cli_open_db opens such a file read-only). */
+  if(err->code == CG_EDB && (err->lib_code & 0xff) == 8) {
+    fprintf(stderr,
+            "chipgate: the database is read-only for this user (the file or "
+            "its folder is not writable): %s\n",
+            err->msg);
+    return cli_exit_code(err->code);
+  }
   fprintf(stderr, "chipgate: %s\n", err->msg[0] ? err->msg : "failed");
   return cli_exit_code(err->code);
 }
