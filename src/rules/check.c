@@ -649,7 +649,7 @@ int cg_compile(cg_rules *pk)
     return CG_ENOMEM;
   for(i = 0; i < pk->nrules; i++) {
     cg_rule *r = &pk->rules[i];
-    if(r->action == CG_ACT_CLASSIFY)
+    if(r->action == CG_ACT_CLASSIFY && r->reason)
       r->eccn = pk->rules[cg_names_find(ev, ne, r->reason)].reason;
   }
   for(i = 0; i < pk->nrules; i++) {
