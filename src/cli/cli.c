@@ -1,6 +1,7 @@
 /* cli.c -- see cli.h. */
 #define _XOPEN_SOURCE 700 /* realpath (POSIX 2008 + XSI) */
 #include "cli/cli.h"
+#include "model/seed.h"
 
 #include <limits.h>
 #include <pwd.h>
@@ -37,6 +38,15 @@ int cli_exit_code(int code)
 
 int cli_fail(const cg_error *err)
 {
+  /* 8 is SQLITE_READONLY: a command that writes, given a database this
+   * user may only read (cli_open_db opens such a file read-only). */
+  if(err->code == CG_EDB && (err->lib_code & 0xff) == 8) {
+    fprintf(stderr,
+            "chipgate: the database is read-only for this user (the file or "
+            "its folder is not writable): %s\n",
+            err->msg);
+    return cli_exit_code(err->code);
+  }
   fprintf(stderr, "chipgate: %s\n", err->msg[0] ? err->msg : "failed");
   return cli_exit_code(err->code);
 }
@@ -53,10 +63,81 @@ int cli_usage(const char *cmd, const char *fmt, ...)
   return CLI_USAGE;
 }
 
+/* The folder of path into dir ("." if none); 0 if it does not fit. */
+static int dir_of(const char *path, char *dir, size_t size)
+{
+  const char *slash = strrchr(path, '/');
+  size_t n = slash ? (size_t)(slash - path) : 0;
+
+  if(!slash) {
+    snprintf(dir, size, ".");
+    return 1;
+  }
+  if(n + 2 > size)
+    return 0;
+  memcpy(dir, path, n);
+  dir[n] = '\0';
+  if(!n)
+    snprintf(dir, size, "/");
+  return 1;
+}
+
+/* How a database this process may not write is opened, so that reading
+ * it (list, show, check, screen, audit verify) still works: 0 writable;
+ * 1 read-only; 2 read-only and immutable -- a WAL database needs its -shm
+ * file, and when it cannot be created (read-only folder) and no -wal
+ * exists, nobody is writing it: SQLite may read the file as it is. */
+static int db_access(const char *path)
+{
+  char dir[PATH_MAX], wal[PATH_MAX + 8];
+  int dir_ok;
+
+  if(!dir_of(path, dir, sizeof(dir)))
+    return 0;
+  dir_ok = access(dir, W_OK) == 0;
+  if(access(path, W_OK) == 0 && dir_ok)
+    return 0;
+  snprintf(wal, sizeof(wal), "%s-wal", path);
+  if(dir_ok || access(wal, F_OK) == 0)
+    return 1;
+  return 2;
+}
+
+/* "file:PATH?mode=ro&immutable=1" with PATH percent-encoded where a URI
+ * needs it; 0 if it does not fit. */
+static int immutable_uri(const char *path, char *out, size_t size)
+{
+  size_t n = (size_t)snprintf(out, size, "file:");
+
+  for(; *path; path++) {
+    unsigned char ch = (unsigned char)*path;
+    if(n + 4 >= size)
+      return 0;
+    if(ch == '%' || ch == '?' || ch == '#' || ch < 0x21 || ch >= 0x7f)
+      n += (size_t)snprintf(out + n, size - n, "%%%02X", ch);
+    else
+      out[n++] = (char)ch;
+  }
+  return (size_t)snprintf(out + n, size - n, "?mode=ro&immutable=1") <
+         size - n;
+}
+
+int cli_not_sqlite(const char *path, int rc, cg_error *err)
+{
+  /* 26 is SQLITE_NOTADB: bad input, not an I/O failure */
+  if(rc == CG_EDB && (err->lib_code & 0xff) == 26)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s is not a chipgate database: not an SQLite "
+                        "database file",
+                        path);
+  return rc;
+}
+
 int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err)
 {
   struct stat sb;
-  int rc;
+  char uri[PATH_MAX * 3 + 32];
+  int rc, ro = 0, flags = create ? CG_STORE_CREATE : 0;
 
   *out = NULL;
   if(!create && stat(cli->db_path, &sb) != 0)
@@ -64,9 +145,14 @@ int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err)
                         "database %s does not exist (run chipgate init, or "
                         "pass --db)",
                         cli->db_path);
-  rc = cg_store_open(out, cli->db_path, create ? CG_STORE_CREATE : 0, err);
+  if(!create && (ro = db_access(cli->db_path)) != 0)
+    flags = CG_STORE_READONLY;
+  if(ro == 2 && immutable_uri(cli->db_path, uri, sizeof(uri)))
+    rc = cg_store_open(out, uri, flags, err);
+  else
+    rc = cg_store_open(out, cli->db_path, flags, err);
   if(rc != CG_OK)
-    return rc;
+    return cli_not_sqlite(cli->db_path, rc, err);
   if(!create) {
     /* Only init makes a database: another command given an empty or
      * foreign file says so instead of quietly creating the schema. */
@@ -77,6 +163,9 @@ int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err)
                         "%s is not a chipgate database (run chipgate init, "
                         "or pass --db)",
                         cli->db_path);
+    if(rc == CG_OK)
+      rc = cg_seed_check_ours(*out, cli->db_path, err);
+    rc = cli_not_sqlite(cli->db_path, rc, err);
     if(rc != CG_OK) {
       cg_store_close(*out);
       *out = NULL;

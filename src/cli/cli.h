@@ -48,6 +48,10 @@ int cli_fail(const cg_error *err);
 int cli_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* rc, or CG_EINVAL "PATH is not a chipgate database: not an SQLite
+ * database file" if rc is SQLite's "file is not a database". */
+int cli_not_sqlite(const char *path, int rc, cg_error *err);
+
 /* Opens the database (creating and migrating it when create is set,
  * otherwise it must exist and is migrated if older). */
 int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err);

@@ -25,6 +25,8 @@ int cli_init_db(cg_cli *cli, const char *seed_dir, int quiet)
   }
   rc = cg_store_open(&db, cli->db_path, CG_STORE_CREATE, &err);
   if(rc == CG_OK)
+    rc = cg_seed_check_ours(db, cli->db_path, &err);
+  if(rc == CG_OK)
     rc = cg_store_user_version(db, &before, &err);
   if(rc == CG_OK)
     rc = cg_store_migrate(db, NULL, &err);
@@ -32,8 +34,10 @@ int cli_init_db(cg_cli *cli, const char *seed_dir, int quiet)
     rc = cg_seed_load(db, seed_dir, &err);
   cg_store_close(db);
   free(found);
-  if(rc != CG_OK)
+  if(rc != CG_OK) {
+    cli_not_sqlite(cli->db_path, rc, &err);
     return cli_fail(&err);
+  }
   if(!quiet)
     printf("%s: schema version %d (was %d), reference data loaded from "
            "%s\n",

@@ -280,7 +280,12 @@ static int do_show(cg_cli *cli, const opts *o)
   rc = cg_rules_find(pack, id);
   if(rc < 0) {
     cg_rules_free(pack);
-    return cli_usage("rules show", "no rule '%s' (see `rules show`)", id);
+    /* an unknown name, like an unknown chip or order: 66 */
+    fprintf(stderr,
+            "chipgate: rules show: no rule '%s' in the pack (`chipgate "
+            "rules show` lists them)\n",
+            id);
+    return CLI_NOINPUT;
   }
   if(o->json) {
     json_rule(pack, (size_t)rc, 1);

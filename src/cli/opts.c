@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "core/importer.h"
+#include "core/text.h"
 #include "model/seed.h"
 
 #include <errno.h>
@@ -70,4 +71,33 @@ int cli_opt_choice(const char *cmd, const char *opt, const char *arg,
     len += (size_t)k;
   }
   return cli_usage(cmd, "%s must be %s", opt, list);
+}
+
+int cli_opt_utf8_args(const char *cmd, int argc, char **argv)
+{
+  int i, pos = 0;
+
+  for(i = 1; i < argc; i++) {
+    const char *a = argv[i], *prev = argv[i - 1];
+    long at = cg_text_invalid_at(a, strlen(a));
+    int is_opt = a[0] == '-' && a[1] == '-';
+    if(!is_opt &&
+       !(i > 1 && prev[0] == '-' && prev[1] == '-' && !strchr(prev, '=')))
+      pos++;
+    if(at < 0)
+      continue;
+    if(is_opt) {
+      const char *eq = strchr(a, '=');
+      int n = eq ? (int)(eq - a) : 40;
+      long off = eq && at > eq - a ? (long)(eq - a) + 1 : 0;
+      return cli_usage(cmd, "option %.*s: not valid UTF-8 at byte %ld%s", n, a,
+                       at - off + 1, off ? " of its value" : "");
+    }
+    if(i > 1 && prev[0] == '-' && prev[1] == '-' && !strchr(prev, '='))
+      return cli_usage(cmd, "%.40s: value not valid UTF-8 at byte %ld", prev,
+                       at + 1);
+    return cli_usage(cmd, "argument %d: not valid UTF-8 at byte %ld", pos,
+                     at + 1);
+  }
+  return CLI_OK;
 }

@@ -31,4 +31,9 @@ int cli_opt_country(cg_store *db, const char *cmd, const char *opt,
 int cli_opt_choice(const char *cmd, const char *opt, const char *arg,
                    const char *const *choices, const char **out);
 
+/* Every argument from argv[1] on must be valid UTF-8: the message names
+ * the option whose value it is ("--customer: not valid UTF-8 at byte 3")
+ * or the argument by its place. Call before getopt. */
+int cli_opt_utf8_args(const char *cmd, int argc, char **argv);
+
 #endif

@@ -4,6 +4,7 @@
 
 #include "core/csvfile.h"
 #include "core/importer.h"
+#include "model/rowseen.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -122,6 +123,7 @@ typedef struct import_ctx {
   int kind;           /* CG_ITEM_* of the current row (if COL_KIND) */
   int64_t ic_id;      /* its IC's row id (if COL_IC), else 0 */
   int ics;            /* its ICs per unit (if COL_ICS), else 0 */
+  cg_rowseen *seen;   /* names in this file */
 } import_ctx;
 
 static const char *trim(const char *s, char *buf, size_t size)
@@ -681,6 +683,16 @@ static int chip_row(void *arg, cg_import *im, cg_error *err)
   if(rc == CG_OK && !c.name)
     rc = cg_error_set(err, CG_EINVAL, "%s:%ld: name is empty", ic->path,
                       ic->line);
+  if(rc == CG_OK) {
+    char where[600];
+    snprintf(where, sizeof(where), "%s:%ld", ic->path, ic->line);
+    rc = cg_rowseen_add(ic->seen, c.name, im->row, where, "chip", err);
+    if(rc == 0) { /* an identical repeat: nothing to store */
+      cg_chip_clear(&c);
+      return 0;
+    }
+    rc = rc > 0 ? CG_OK : rc;
+  }
   if(rc == CG_OK && ic->format != CG_CHIP_FORMAT_EPOCH)
     rc = row_item(ic, im->row, ic->map, c.name, err);
   if(rc == CG_OK)
@@ -710,7 +722,12 @@ int cg_chip_import(cg_store *db, const char *path, int format,
   ic.source = format == CG_CHIP_FORMAT_EPOCH
                   ? "Epoch AI, Data on Machine Learning Hardware"
                   : "import";
+  *count_out = 0;
+  ic.seen = cg_rowseen_new(1);
+  if(!ic.seen)
+    return cg_error_set(err, CG_ENOMEM, "%s: out of memory", path);
   rc = cg_import_run(db, path, &spec, &ic, count_out, err);
+  cg_rowseen_free(ic.seen);
   cg_stmt_finalize(ic.st);
   cg_nodes_free(ic.nodes);
   return rc;

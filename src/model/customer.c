@@ -4,8 +4,10 @@
 #include "core/importer.h"
 #include "core/json.h"
 #include "core/pattern.h"
+#include "model/rowseen.h"
 #include "model/seed.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,10 +150,17 @@ enum {
   CU_ROLE
 };
 
+typedef struct customer_ctx {
+  cg_store *db;
+  cg_rowseen *seen; /* names in this file */
+} customer_ctx;
+
 /* One customer row: validated, then inserted or updated by name. */
 static int customer_row(void *arg, cg_import *im, cg_error *err)
 {
-  cg_store *db = arg;
+  customer_ctx *cx = arg;
+  cg_store *db = cx->db;
+  char where[600];
   char name[512], parent[512], address[1024], role[32];
   char country[3], hq[3], phq[3];
   cg_stmt *st = NULL;
@@ -184,6 +193,10 @@ static int customer_row(void *arg, cg_import *im, cg_error *err)
                         "parent");
   if(rc != CG_OK)
     return rc;
+  snprintf(where, sizeof(where), "%s:%ld", im->path, im->row->line);
+  rc = cg_rowseen_add(cx->seen, name, im->row, where, "customer", err);
+  if(rc <= 0)
+    return rc; /* an identical repeat, or a conflict */
   /* Without a stated HQ, the customer is headquartered where it is. */
   if(!hq[0])
     memcpy(hq, country, 3);
@@ -226,8 +239,15 @@ int cg_customer_import(cg_store *db, const char *path, size_t *count_out,
   };
   static const char *const req[] = { "name", "country", NULL };
   static const cg_import_spec spec = { cols, req, NULL, customer_row };
+  customer_ctx cx = { db, cg_rowseen_new(1) };
+  int rc;
 
-  return cg_import_run(db, path, &spec, db, count_out, err);
+  *count_out = 0;
+  if(!cx.seen)
+    return cg_error_set(err, CG_ENOMEM, "%s: out of memory", path);
+  rc = cg_import_run(db, path, &spec, &cx, count_out, err);
+  cg_rowseen_free(cx.seen);
+  return rc;
 }
 
 /* Text or JSON null for a column that may be NULL or empty. */

@@ -5,6 +5,7 @@
 #include "core/json.h"
 #include "core/pattern.h"
 #include "model/customer.h"
+#include "model/rowseen.h"
 #include "model/seed.h"
 #include "rules/facts.h"
 
@@ -262,16 +263,27 @@ static int store_license(cg_store *db, const license_row *r,
   return rc;
 }
 
+typedef struct license_ctx {
+  cg_store *db;
+  cg_rowseen *seen; /* licence numbers in this file */
+} license_ctx;
+
 static int license_row_fn(void *arg, cg_import *im, cg_error *err)
 {
-  cg_store *db = arg;
+  license_ctx *lx = arg;
+  cg_store *db = lx->db;
   license_row r;
   cg_customer cu;
   int64_t customer_id;
+  char where[600];
   int rc = read_license(im, db, &r, err);
 
   if(rc != CG_OK)
     return rc;
+  snprintf(where, sizeof(where), "%s:%ld", im->path, im->row->line);
+  rc = cg_rowseen_add(lx->seen, r.number, im->row, where, "licence", err);
+  if(rc <= 0)
+    return rc; /* an identical repeat, or a conflict */
   rc = cg_customer_get(db, r.customer, &cu, err);
   if(rc == CG_ENOTFOUND)
     return cg_import_fail(im, err,
@@ -297,8 +309,15 @@ int cg_license_import(cg_store *db, const char *path, size_t *count_out,
   static const char *const req[] = { "number",     "customer", "kind",
                                      "valid_from", "valid_to", NULL };
   static const cg_import_spec spec = { cols, req, NULL, license_row_fn };
+  license_ctx lx = { db, cg_rowseen_new(0) };
+  int rc;
 
-  return cg_import_run(db, path, &spec, db, count_out, err);
+  *count_out = 0;
+  if(!lx.seen)
+    return cg_error_set(err, CG_ENOMEM, "%s: out of memory", path);
+  rc = cg_import_run(db, path, &spec, &lx, count_out, err);
+  cg_rowseen_free(lx.seen);
+  return rc;
 }
 
 /* ==== approvals and matching ========================================= */

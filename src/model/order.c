@@ -487,6 +487,11 @@ int cg_order_find_id(cg_store *db, const char *order_id, int64_t *id_out,
                            "SELECT id FROM orders WHERE order_id = ?1", err);
 
   *id_out = 0;
+  if(rc == CG_OK && strlen(order_id) > CG_ORDER_MAX_ID)
+    return cg_error_set(err, CG_EUSAGE,
+                        "order id \"%.24s...\" is %zu bytes, longer than "
+                        "an order id may be (%d bytes)",
+                        order_id, strlen(order_id), CG_ORDER_MAX_ID);
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 1, order_id, err);
   if(rc == CG_OK)

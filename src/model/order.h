@@ -18,16 +18,19 @@
 #include "core/importer.h"
 #include "core/store.h"
 
+/* Longest order id in bytes (CSV, sync, and every command naming one). */
+#define CG_ORDER_MAX_ID 127
+
 /* Largest quantity an order may carry (CSV, sync and check --qty). */
 #define CG_ORDER_MAX_QTY CG_IMPORT_MAX_QTY
 
 typedef struct cg_order {
-  int64_t id;              /* row id, 0 if ad hoc (check) */
-  char order_id[128];      /* the ERP's id */
-  int64_t customer_id;     /* customers.id, 0 if ad hoc */
-  int64_t chip_id;         /* chips.id */
-  char destination[3];     /* ISO-2 */
-  int64_t quantity;        /* > 0 */
+  int64_t id;                         /* row id, 0 if ad hoc (check) */
+  char order_id[CG_ORDER_MAX_ID + 1]; /* the ERP's id */
+  int64_t customer_id;                /* customers.id, 0 if ad hoc */
+  int64_t chip_id;                    /* chips.id */
+  char destination[3];                /* ISO-2 */
+  int64_t quantity;                   /* > 0 */
   char ship_date[11];      /* YYYY-MM-DD: the as-of date of the decision */
   char end_use[512];       /* free text, "" if none stated */
   char role[16];           /* fab|osat|distributor */
@@ -157,7 +160,8 @@ int cg_order_state_get(cg_store *db, int64_t id, cg_order_state *state,
                        int64_t *current_seq, cg_error *err);
 
 /* The row id of the order whose ERP id is order_id in *id_out, 0 if
- * there is none (not an error). */
+ * there is none (not an error). An id longer than CG_ORDER_MAX_ID bytes
+ * cannot be an order's: CG_EUSAGE saying so (not "unknown order"). */
 int cg_order_find_id(cg_store *db, const char *order_id, int64_t *id_out,
                      cg_error *err);
 

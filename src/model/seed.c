@@ -210,7 +210,7 @@ int cg_country_groups(cg_store *db, const char *country, const char *date,
   rc = cg_stmt_bind_text(st, 1, country, err);
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 2, date, err);
-  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+  while(rc >= 0 && (rc = cg_stmt_step(st, err)) == 1) {
     int bit = cg_group_bit(cg_stmt_text(st, 0));
     if(bit >= 0)
       *mask_out |= 1u << bit;
@@ -258,6 +258,47 @@ int cg_seed_is_demo(const char *path)
   cg_stmt_finalize(st);
   cg_store_close(db);
   return ok;
+}
+
+int cg_seed_check_ours(cg_store *db, const char *path, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  char names[200] = "";
+  int rc, v = 0, n = 0, meta = 0, countries = 0;
+
+  rc = cg_store_user_version(db, &v, err);
+  if(rc == CG_OK)
+    rc = cg_store_prepare(db, &st,
+                          "SELECT name FROM sqlite_master WHERE type IN "
+                          "('table', 'view') AND name NOT LIKE 'sqlite_%' "
+                          "ORDER BY name",
+                          err);
+  while(rc >= 0 && (rc = cg_stmt_step(st, err)) == 1) {
+    const char *name = cg_stmt_text(st, 0);
+    size_t len = strlen(names);
+    meta |= strcmp(name, "meta") == 0;
+    countries |= strcmp(name, "countries") == 0;
+    if(n++ < 4 && len + 40 < sizeof(names))
+      snprintf(names + len, sizeof(names) - len, "%s%.32s", len ? ", " : "",
+               name);
+  }
+  cg_stmt_finalize(st);
+  if(rc < 0)
+    return rc;
+  if(v == 0 && n > 0)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s is not a chipgate database: it holds %d "
+                        "table%s (%s%s) and no chipgate schema version; "
+                        "give init a new or empty file",
+                        path, n, n == 1 ? "" : "s", names,
+                        n > 4 ? ", ..." : "");
+  if(v > 0 && (!meta || !countries))
+    return cg_error_set(err, CG_EINVAL,
+                        "%s is not a chipgate database: schema version %d "
+                        "but not chipgate's tables (it holds %s%s)",
+                        path, v, n ? names : "no tables",
+                        n > 4 ? ", ..." : "");
+  return CG_OK;
 }
 
 int cg_seed_mark_demo(cg_store *db, cg_error *err)

@@ -45,6 +45,13 @@ int cg_country_check(cg_store *db, const char *code, cg_error *err);
  * never fails and writes nothing. cg_seed_mark_demo fails like
  * cg_store_exec (CG_EDB if the mark is already there). */
 int cg_seed_is_demo(const char *path);
+
+/* CG_OK if db (opened from path) is new -- no tables, schema version 0 --
+ * or has chipgate's schema (a version and the meta and countries
+ * tables). Anything else is another program's database, CG_EINVAL naming
+ * what it holds, so that init never adds chipgate's tables to it.
+ * Writes nothing. */
+int cg_seed_check_ours(cg_store *db, const char *path, cg_error *err);
 int cg_seed_mark_demo(cg_store *db, cg_error *err);
 
 #endif

@@ -19,6 +19,8 @@ typedef struct checker {
   const char *file; /* of the rule or definition being checked */
   int errors;
   int oom;
+  cg_name_ent *ids; /* rule ids, sorted (names.c) */
+  size_t nids;
 } checker;
 
 static void cerr(checker *c, int line, int col, const char *fmt, ...)
@@ -169,8 +171,9 @@ static int check_cmp(checker *c, cg_node *n)
   }
   if(!(compatible(c, ta, nb, tb) || compatible(c, tb, na, ta))) {
     cerr(c, n->line, n->col,
-         "type mismatch: cannot compare %s with %s: expected two %ss",
-         ty_name(ta), ty_name(tb), ty_name(ta));
+         "type mismatch: cannot compare %s with %s: both sides must be "
+         "of one type",
+         ty_name(ta), ty_name(tb));
     return CG_V_BOOL;
   }
   if(op != T_EQ && op != T_NE && ta != CG_V_NUM && ta != CG_V_DATE) {
@@ -357,26 +360,23 @@ static void check_reason(checker *c, cg_rule *r)
   }
 }
 
-static int find_rule(const cg_rules *pk, const char *id, size_t limit)
+/* The first rule with this id, or -1 (binary search: linear scans made
+ * a pack of n rules cost n^2). */
+static int find_rule(const checker *c, const char *id)
 {
-  size_t i;
-
-  for(i = 0; i < limit; i++)
-    if(strcmp(pk->rules[i].id, id) == 0)
-      return (int)i;
-  return -1;
+  return cg_names_find(c->ids, c->nids, id);
 }
 
 static void check_rule(checker *c, size_t ri)
 {
   cg_rules *pk = c->pack;
   cg_rule *r = &pk->rules[ri];
-  int dup = find_rule(pk, r->id, ri);
+  int dup = find_rule(c, r->id);
   size_t i;
 
   c->rule = r;
   c->file = r->file;
-  if(dup >= 0)
+  if(dup >= 0 && (size_t)dup < ri)
     cerr(c, r->line, r->col, "duplicate rule id '%s': first defined at %s:%d",
          r->id, pk->rules[dup].file, pk->rules[dup].line);
   if(!r->cite || !r->cite[0])
@@ -458,7 +458,7 @@ static void check_relieves(checker *c, size_t ri)
     cerr(c, r->line, r->col, "rule %s: a %s rule cannot relieve others", r->id,
          cg_action_name(r->action));
   for(j = 0; j < r->nrelieves; j++) {
-    int t = find_rule(pk, r->relieves[j], pk->nrules);
+    int t = find_rule(c, r->relieves[j]);
     r->relieve_idx[j] = t;
     if(t < 0)
       cerr(c, r->relieves_line[j], r->relieves_col[j],
@@ -619,21 +619,38 @@ static int flatten(cg_rules *pk)
 
 /* After a clean check: intern ECCN strings (so eccn comparisons are
  * pointer comparisons) and flatten and/or chains into n-ary nodes. */
+/* The classify rules' ECCN values, sorted; NULL on no memory. */
+static cg_name_ent *eccn_table(const cg_rules *pk, size_t *n)
+{
+  cg_name_ent *v = malloc((pk->nrules + 1) * sizeof(*v));
+  size_t i;
+
+  *n = 0;
+  if(!v)
+    return NULL;
+  for(i = 0; i < pk->nrules; i++)
+    if(pk->rules[i].action == CG_ACT_CLASSIFY && pk->rules[i].reason) {
+      v[*n].key = pk->rules[i].reason;
+      v[(*n)++].idx = (int)i;
+    }
+  cg_names_sort(v, *n);
+  return v;
+}
+
+/* After a clean check: intern ECCN strings (so eccn comparisons are
+ * pointer comparisons: every equal value points to the first classify
+ * rule's) and flatten and/or chains into n-ary nodes. */
 int cg_compile(cg_rules *pk)
 {
-  size_t i, j;
+  size_t i, ne;
+  cg_name_ent *ev = eccn_table(pk, &ne);
 
+  if(!ev)
+    return CG_ENOMEM;
   for(i = 0; i < pk->nrules; i++) {
     cg_rule *r = &pk->rules[i];
-    if(r->action != CG_ACT_CLASSIFY)
-      continue;
-    r->eccn = r->reason;
-    for(j = 0; j < i; j++)
-      if(pk->rules[j].action == CG_ACT_CLASSIFY &&
-         strcmp(pk->rules[j].eccn, r->reason) == 0) {
-        r->eccn = pk->rules[j].eccn;
-        break;
-      }
+    if(r->action == CG_ACT_CLASSIFY && r->reason)
+      r->eccn = pk->rules[cg_names_find(ev, ne, r->reason)].reason;
   }
   for(i = 0; i < pk->nrules; i++) {
     const cg_rule *r = &pk->rules[i];
@@ -643,18 +660,19 @@ int cg_compile(cg_rules *pk)
   }
   for(i = 0; i < pk->nnodes; i++) {
     cg_node *n = &pk->nodes[i];
-    if(n->kind == N_MATCH && literal_regex(n) != CG_OK)
+    int j;
+    if(n->kind == N_MATCH && literal_regex(n) != CG_OK) {
+      free(ev);
       return CG_ENOMEM;
+    }
     if(n->kind != N_LIT || n->lit.kind != CG_V_STR)
       continue;
-    for(j = 0; j < pk->nrules; j++)
-      if(pk->rules[j].action == CG_ACT_CLASSIFY &&
-         strcmp(pk->rules[j].eccn, n->lit.u.str) == 0) {
-        n->lit.u.str = pk->rules[j].eccn;
-        break;
-      }
+    j = cg_names_find(ev, ne, n->lit.u.str);
+    if(j >= 0)
+      n->lit.u.str = pk->rules[j].reason;
     n->interned = 1;
   }
+  free(ev);
   if(flatten(pk) != CG_OK)
     return CG_ENOMEM;
   for(i = 0; i < pk->nrules; i++)
@@ -738,11 +756,21 @@ int cg_check(cg_rules *pack, cg_rules_diags *diags)
   memset(&c, 0, sizeof(c));
   c.pack = pack;
   c.diags = diags;
+  c.ids = malloc((pack->nrules + 1) * sizeof(*c.ids));
+  if(!c.ids)
+    return CG_ENOMEM;
+  for(i = 0; i < pack->nrules; i++) {
+    c.ids[i].key = pack->rules[i].id ? pack->rules[i].id : "";
+    c.ids[i].idx = (int)i;
+  }
+  c.nids = pack->nrules;
+  cg_names_sort(c.ids, c.nids);
   check_defs(&c);
   for(i = 0; i < pack->nrules && !c.oom; i++)
     check_rule(&c, i);
   for(i = 0; i < pack->nrules && !c.oom; i++)
     check_relieves(&c, i);
+  free(c.ids);
   if(c.oom)
     return CG_ENOMEM;
   pack->classify = calloc(pack->nrules + 1, sizeof(int));

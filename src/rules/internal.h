@@ -291,6 +291,19 @@ int cg_rules_list_files(const char *dir, const char *suffix, char ***out,
 int cg_rules_read_file(const char *path, char **out, size_t *len,
                        cg_error *err);
 
+/* ---- Name tables (names.c) -------------------------------------------- */
+
+/* A name and the index of what it names (a rule); keys are borrowed. */
+typedef struct cg_name_ent {
+  const char *key;
+  int idx;
+} cg_name_ent;
+
+/* Sorts by key, then index. */
+void cg_names_sort(cg_name_ent *v, size_t n);
+/* The lowest index whose key is key in sorted v, or -1. */
+int cg_names_find(const cg_name_ent *v, size_t n, const char *key);
+
 /* Compiles a pack that checked clean: interns ECCN strings, flattens
  * and/or chains, computes eccn guards and literal regex fast paths.
  * CG_OK or CG_ENOMEM. */

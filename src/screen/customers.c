@@ -246,8 +246,17 @@ int cg_screen_customer(cg_screener *s, int64_t customer_id, double threshold,
     if(rc == CG_OK)
       qsort(out->items, out->n, sizeof(*out->items), cg_sc_hit_cmp);
   }
-  if(rc == CG_OK)
-    rc = store_hits(s->db, customer_id, lists, threshold, c.key, out, err);
+  if(rc == CG_OK) {
+    cg_error werr = { 0 };
+    rc = store_hits(s->db, customer_id, lists, threshold, c.key, out, &werr);
+    /* A database opened read-only (list, show, check on a file this user
+     * may not write) still screens: the cache is only a cache. 8 is
+     * SQLITE_READONLY, the primary code in lib_code. */
+    if(rc == CG_EDB && (werr.lib_code & 0xff) == 8)
+      rc = CG_OK;
+    else if(rc != CG_OK)
+      *err = werr;
+  }
 clear:
   if(rc == CG_OK)
     rc = cg_sc_apply_clearances(s->db, customer_id, out, err);

@@ -148,6 +148,51 @@ static int json_text(cg_si_buf *b, const cg_json *v)
   }
 }
 
+static const char *type_name(const cg_json *v)
+{
+  switch(cg_json_type(v)) {
+  case CG_JSON_BOOL:
+    return "a boolean";
+  case CG_JSON_INT:
+  case CG_JSON_REAL:
+    return "a number";
+  case CG_JSON_ARRAY:
+    return "an array";
+  case CG_JSON_OBJECT:
+    return "an object";
+  default:
+    return "a string";
+  }
+}
+
+/* CG_OK if v (absent, null, a string, an array of strings, or a number
+ * where numbers are ids) is what key of an entry may hold; otherwise
+ * CG_EINVAL "where.key: expected ..., got a number" -- a field of the
+ * wrong type is a broken document, not a value to guess at. */
+static int json_kind(const char *where, const char *key, const cg_json *v,
+                     int numbers, cg_error *err)
+{
+  size_t i;
+  int t = v ? cg_json_type(v) : CG_JSON_NULL;
+
+  if(t == CG_JSON_NULL || t == CG_JSON_STRING ||
+     (numbers && (t == CG_JSON_INT || t == CG_JSON_REAL)))
+    return CG_OK;
+  if(t == CG_JSON_ARRAY) {
+    for(i = 0; i < cg_json_size(v); i++)
+      if(cg_json_type(cg_json_at(v, i)) != CG_JSON_STRING &&
+         cg_json_type(cg_json_at(v, i)) != CG_JSON_NULL)
+        return cg_error_set(err, CG_EINVAL,
+                            "%s.%s[%zu]: expected a string, got %s", where,
+                            key, i, type_name(cg_json_at(v, i)));
+    return CG_OK;
+  }
+  return cg_error_set(err, CG_EINVAL,
+                      "%s.%s: expected a string or an array of strings%s, "
+                      "got %s",
+                      where, key, numbers ? " or a number" : "", type_name(v));
+}
+
 /* addresses: an array of {address, city, state, postal_code, country}
  * objects (or a string). */
 static int json_addresses(cg_si_buf *text, cg_si_buf *cc, const cg_json *v)
@@ -192,6 +237,38 @@ static int json_addresses(cg_si_buf *text, cg_si_buf *cc, const cg_json *v)
       return -1;
   }
   return 0;
+}
+
+/* addresses: absent, null, a string, or an array of strings and
+ * objects whose parts are strings. */
+static int json_addr_kind(const char *where, const cg_json *v, cg_error *err)
+{
+  static const char *const parts[] = { "address", "city", "state",
+                                       "postal_code", "country" };
+  size_t i, k;
+
+  if(!v || cg_json_type(v) != CG_JSON_ARRAY)
+    return json_kind(where, "addresses", v, 0, err);
+  for(i = 0; i < cg_json_size(v); i++) {
+    const cg_json *a = cg_json_at(v, i);
+    char w[700];
+    if(cg_json_type(a) == CG_JSON_STRING)
+      continue;
+    if(cg_json_type(a) != CG_JSON_OBJECT)
+      return cg_error_set(err, CG_EINVAL,
+                          "%s.addresses[%zu]: expected an object or a "
+                          "string, got %s",
+                          where, i, type_name(a));
+    snprintf(w, sizeof(w), "%s.addresses[%zu]", where, i);
+    for(k = 0; k < 5; k++) {
+      const cg_json *p = cg_json_get(a, parts[k]);
+      if(p && cg_json_type(p) != CG_JSON_STRING &&
+         cg_json_type(p) != CG_JSON_NULL)
+        return cg_error_set(err, CG_EINVAL, "%s.%s: expected a string, got %s",
+                            w, parts[k], type_name(p));
+    }
+  }
+  return CG_OK;
 }
 
 int cg_si_csl_json(cg_si_importer *im, const char *buf, size_t len,
@@ -239,6 +316,17 @@ int cg_si_csl_json(cg_si_importer *im, const char *buf, size_t len,
       rc = cg_error_set(err, CG_EINVAL, "%s: not an object", where);
       break;
     }
+    for(k = 0; k < NK && rc == CG_OK; k++)
+      rc = json_kind(where, keys[k], cg_json_get(o, keys[k]),
+                     !strcmp(keys[k], "entity_number"), err);
+    if(rc == CG_OK)
+      rc = json_kind(where, "id", cg_json_get(o, "id"), 1, err);
+    if(rc == CG_OK)
+      rc = json_kind(where, "_id", cg_json_get(o, "_id"), 1, err);
+    if(rc == CG_OK)
+      rc = json_addr_kind(where, cg_json_get(o, "addresses"), err);
+    if(rc != CG_OK)
+      break;
     for(k = 0; k < NK; k++)
       bad |= json_text(&f[k], cg_json_get(o, keys[k]));
     bad |=

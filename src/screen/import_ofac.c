@@ -102,6 +102,12 @@ static int ofac_sdn(cg_si_importer *im, cg_csv *r, const char *path,
     e.entry_id = ofac(row->fields[0]);
     if(!*e.entry_id)
       return cg_error_set(err, CG_EINVAL, "%s: empty ent_num", where);
+    /* OFAC numbers its entries; anything else is not an SDN file (and
+     * add.csv, alt.csv and sdn_comments.csv could not refer to it). */
+    if(strspn(e.entry_id, "0123456789") != strlen(e.entry_id))
+      return cg_error_set(err, CG_EINVAL,
+                          "%s: ent_num \"%.32s\" is not a number", where,
+                          e.entry_id);
     e.name = ofac(row->fields[1]);
     t = ofac(row->fields[2]);
     e.type = !*t                            ? "Entity"
