@@ -271,6 +271,22 @@ static int json_addr_kind(const char *where, const cg_json *v, cg_error *err)
   return CG_OK;
 }
 
+/* The API's own count: a document cut short (by a proxy, a truncated
+ * download that still parses) must not replace the list in use. */
+static int json_total_check(const char *file, const cg_json *doc, size_t n,
+                            cg_error *err)
+{
+  const cg_json *t = cg_json_get(doc, "total");
+
+  if(!t || cg_json_type(t) != CG_JSON_INT ||
+     cg_json_number_value(t) == (double)n)
+    return CG_OK;
+  return cg_error_set(err, CG_EINVAL,
+                      "%s: the document says \"total\": %.0f but holds %zu "
+                      "results: incomplete, not imported",
+                      file, cg_json_number_value(t), n);
+}
+
 int cg_si_csl_json(cg_si_importer *im, const char *buf, size_t len,
                    cg_error *err)
 {
@@ -288,6 +304,7 @@ int cg_si_csl_json(cg_si_importer *im, const char *buf, size_t len,
                       im->file);
     goto done;
   }
+  rc = json_total_check(im->file, doc, cg_json_size(res), err);
   for(i = 0; i < cg_json_size(res) && rc == CG_OK; i++) {
     static const char *const keys[] = { "source",
                                         "entity_number",

@@ -336,6 +336,12 @@ def build():
          "import parties {dir}/in.json --format csl-json", 65,
          r'in\.json:1:\d+: premature end of input',
          {"in.json": '{"results": [{"id": "a1", "source": "Entity List", "name": "Ac'})
+    case("csl-json-short-of-total", "fewer results than the API's own total",
+         "import parties {dir}/in.json --format csl-json", 65,
+         r'in\.json: the document says "total": 3 but holds 1 results: '
+         r'incomplete, not imported',
+         {"in.json": '{"total": 3, "results": [{"id": "a1", "source": '
+                     '"Entity List", "name": "Acme"}]}\n'})
     case("csl-json-deep-nesting", "100,000 nested arrays",
          "import parties {dir}/in.json --format csl-json", 65,
          r'in\.json:1:\d+: maximum parsing depth reached',
