@@ -142,8 +142,6 @@ int cmd_audit(cg_cli *cli, int argc, char **argv)
   cg_store *db = NULL;
   int c, rc, json = 0, has_anchor = 0, has_format = 0;
 
-  if((rc = cli_opt_utf8_args("audit", argc, argv)) != CLI_OK)
-    return rc;
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 's':
