@@ -188,3 +188,179 @@ cg_json *t_workload_json(const cg_workload_est *e, const cg_workloads *wl)
   cg_decision_clear(&dn);
   return w;
 }
+
+/* ---- Crash and concurrency tests ---- */
+
+#include <errno.h>
+#include <signal.h>
+#include <time.h>
+
+uint64_t t_rng_next(t_rng *r)
+{
+  uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+uint64_t t_rng_range(t_rng *r, uint64_t lo, uint64_t hi)
+{
+  return lo + t_rng_next(r) % (hi - lo + 1);
+}
+
+uint64_t t_env_u64(const char *name, uint64_t def)
+{
+  const char *s = getenv(name);
+  char *end;
+  unsigned long long v;
+
+  if(!s || !*s)
+    return def;
+  errno = 0;
+  v = strtoull(s, &end, 0);
+  ck_assert_msg(!errno && !*end, "%s=\"%s\" is not a number", name, s);
+  return (uint64_t)v;
+}
+
+static int status_of(int st)
+{
+  if(WIFEXITED(st))
+    return WEXITSTATUS(st);
+  return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : -1;
+}
+
+/* In the child: the environment t_run sets, then env's own strings. */
+static void child_env(const char *db, const char *const *env)
+{
+  size_t i;
+
+  if(db)
+    setenv("CHIPGATE_DB", db, 1);
+  setenv("CHIPGATE_RULES", t_src("rules"), 0);
+  setenv("CHIPGATE_DATA_DIR", t_source_dir(), 1);
+  for(i = 0; env && env[i]; i++) {
+    char name[128];
+    const char *eq = strchr(env[i], '=');
+    size_t n = eq ? (size_t)(eq - env[i]) : 0;
+
+    if(n == 0 || n >= sizeof(name))
+      _exit(127);
+    memcpy(name, env[i], n);
+    name[n] = '\0';
+    setenv(name, eq + 1, 1);
+  }
+}
+
+pid_t t_spawn(const char *bin, const char *db, const char *const *env,
+              const char *tag, const char *const *argv)
+{
+  char outp[600], errp[600];
+  const char *args[64];
+  int n = 0, fo, fe;
+  pid_t pid;
+
+  snprintf(outp, sizeof(outp), "%s/%s.out", t_tmpdir(), tag);
+  snprintf(errp, sizeof(errp), "%s/%s.err", t_tmpdir(), tag);
+  args[n++] = bin ? bin : CG_BINARY;
+  while(argv[n - 1] && n < 63) {
+    args[n] = argv[n - 1];
+    n++;
+  }
+  args[n] = NULL;
+  fflush(NULL);
+  pid = fork();
+  ck_assert_int_ge(pid, 0);
+  if(pid == 0) {
+    fo = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    fe = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if(fo < 0 || fe < 0)
+      _exit(127);
+    dup2(fo, 1);
+    dup2(fe, 2);
+    child_env(db, env);
+    execv(args[0], (char *const *)args);
+    _exit(127);
+  }
+  return pid;
+}
+
+int t_wait(pid_t pid)
+{
+  int st = 0;
+
+  while(waitpid(pid, &st, 0) < 0)
+    ck_assert_msg(errno == EINTR, "waitpid %d failed", (int)pid);
+  return status_of(st);
+}
+
+char *t_slurp(const char *path)
+{
+  int fd = open(path, O_RDONLY);
+  char *s;
+
+  if(fd < 0)
+    return NULL;
+  s = slurp_fd(fd);
+  close(fd);
+  return s;
+}
+
+int t_run_env(const char *bin, const char *db, const char *const *env,
+              char **out, char **errout, const char *const *argv)
+{
+  int st = t_wait(t_spawn(bin, db, env, ".run", argv));
+
+  if(out)
+    *out = t_slurp(t_tmp(".run.out"));
+  if(errout)
+    *errout = t_slurp(t_tmp(".run.err"));
+  return st;
+}
+
+char *t_sql(const char *db, const char *sql)
+{
+  const char *qp = t_write(".sql", sql);
+  char cmd[1400];
+  FILE *p;
+  char *s;
+  size_t n;
+
+  /* The statement goes through a file: no shell quoting to get wrong. */
+  snprintf(cmd, sizeof(cmd), "sqlite3 -bail '%s' < '%s'", db, qp);
+  p = popen(cmd, "r");
+  ck_assert_msg(p != NULL, "popen sqlite3");
+  s = slurp_fd(fileno(p));
+  pclose(p);
+  ck_assert_msg(s != NULL, "sqlite3: out of memory");
+  n = strlen(s);
+  while(n && s[n - 1] == '\n')
+    s[--n] = '\0';
+  return s;
+}
+
+void t_expect_sql(const char *db, const char *ctx, const char *sql,
+                  const char *want)
+{
+  char *got = t_sql(db, sql);
+
+  ck_assert_msg(strcmp(got, want) == 0, "%s: %s -> \"%s\", want \"%s\"", ctx,
+                sql, got, want);
+  free(got);
+}
+
+int64_t t_now_ms(void)
+{
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void t_sleep_ms(long ms)
+{
+  struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+  while(nanosleep(&ts, &ts) < 0 && errno == EINTR)
+    ;
+}
