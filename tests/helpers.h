@@ -101,4 +101,25 @@ int64_t t_now_ms(void);
 /* Sleeps ms milliseconds. */
 void t_sleep_ms(long ms);
 
+/* Copies the database file from to to (removing to's -wal and -shm). */
+void t_copy_db(const char *from, const char *to);
+
+/* Adds copies x 41 pending orders to the database at db: the demo's
+ * orders (O-*) with ids "<prefix>NNNNN-O-*". */
+void t_add_orders(const char *db, const char *prefix, int copies);
+
+/* t_db_dump with every timestamp (YYYY-MM-DDTHH:MM:SSZ) replaced by
+ * "<T>" and every random webhook id (msg_ and 32 hex digits) by
+ * "msg_<id>": two runs of the same command compare equal. */
+char *t_db_dump_untimed(const char *path);
+
+/* Checks what must hold in every committed state, whatever was killed or
+ * ran at the same time (ctx starts each message): the database passes
+ * integrity_check, `audit verify` passes, each decision has its one
+ * decision.made event, an order is pending exactly when it has no
+ * decision and its current decision is its newest, its net licence draw
+ * is positive exactly when that decision is `licensed`, and no licence
+ * is drawn beyond its quantity. */
+void t_check_ledger(const char *db, const char *ctx);
+
 #endif
