@@ -324,12 +324,13 @@ static int iters_timeout(void)
 
 static void no_order_decided_twice(const char *db, const char *ctx)
 {
-  /* Under one rule pack an order is decided once: a second decision
-   * with the same ruleset is a duplicate. */
+  /* Under one rule pack and one list version an order is decided once:
+   * a second decision with the same ones is a duplicate. */
   t_expect_sql(db, ctx,
                "SELECT count(*) FROM (SELECT order_id FROM decisions WHERE "
                "kind = 'decision' GROUP BY order_id, json_extract(doc, "
-               "'$.ruleset') HAVING count(*) > 1);",
+               "'$.ruleset'), json_extract(doc, '$.lists') HAVING count(*) > "
+               "1);",
                "0");
 }
 
