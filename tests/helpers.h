@@ -65,7 +65,8 @@ uint64_t t_rng_next(t_rng *r);
 /* Uniform in [lo, hi] (hi >= lo). */
 uint64_t t_rng_range(t_rng *r, uint64_t lo, uint64_t hi);
 
-/* The number in environment variable name (decimal or 0x hex), else def. */
+/* The number in environment variable name (decimal or 0x hex), else def.
+ * May be called outside a test (e.g. to set a timeout). */
 uint64_t t_env_u64(const char *name, uint64_t def);
 
 /* Runs bin (NULL = CG_BINARY) like t_run, with extra environment
