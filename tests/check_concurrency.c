@@ -4,10 +4,10 @@
  * writer holds, which must give exit 75 "database busy, try again" after
  * a bounded wait, never SQLite's own words.
  *
- * Each race runs CG_RACE_ROUNDS times (default 3) with the second command
- * started 0..300 ms after the first, which one first and the offset drawn
- * from a splitmix64 seeded with CG_RACE_SEED (printed; a fixed default),
- * so that different interleavings are tried and a failure names what
+ * Each race runs CG_RACE_ROUNDS times (default 3, 2 under ASan) with the
+ * second command started 0..300 ms after the first, which one first and the
+ * offset drawn from a splitmix64 seeded with CG_RACE_SEED (printed; a fixed
+ * default), so that different interleavings are tried and a failure names what
  * replays it. */
 #include "helpers.h"
 #include "net/netserver.h"
@@ -17,9 +17,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define DEFAULT_SEED   0xc0c0a5eedULL
+#define DEFAULT_SEED 0xc0c0a5eedULL
+/* Rounds per race: fewer under the sanitizers, where every run is
+ * several times slower. */
+#if defined(__SANITIZE_ADDRESS__)
+#define DEFAULT_ROUNDS 2
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DEFAULT_ROUNDS 2
+#endif
+#endif
+#ifndef DEFAULT_ROUNDS
 #define DEFAULT_ROUNDS 3
-#define SECRET         "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+#endif
+#define SECRET "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 static char demo_dir[512]; /* the demo database, made once, copied */
 static char demo_db[600];

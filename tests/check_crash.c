@@ -16,7 +16,7 @@
  *   CG_CRASH_SEED=0x... ctest -R check_crash          all points again
  *   CG_CRASH_POINT=write:1234 CK_RUN_CASE=batch ...    just that point
  *
- * CG_CRASH_ITERS sets the points per scenario (default 5);
+ * CG_CRASH_ITERS sets the points per scenario (default 5, 2 under ASan);
  * tests/bench/crash.sh runs 100 of each. */
 #include "helpers.h"
 #include "net/netserver.h"
@@ -28,9 +28,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define DEFAULT_SEED  0x5eedc0ffee12ULL
+#define DEFAULT_SEED 0x5eedc0ffee12ULL
+/* Points per scenario: fewer under the sanitizers, where every run is
+ * several times slower (CI runs the suite there too). */
+#if defined(__SANITIZE_ADDRESS__)
+#define DEFAULT_ITERS 2
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DEFAULT_ITERS 2
+#endif
+#endif
+#ifndef DEFAULT_ITERS
 #define DEFAULT_ITERS 5
-#define LEASE_S       300 /* webhook_deliver.c's lease on a claimed delivery */
+#endif
+#define LEASE_S 300 /* webhook_deliver.c's lease on a claimed delivery */
 
 static char demo_dir[512]; /* the demo database, made once, copied */
 static char demo_db[600];
@@ -659,7 +670,10 @@ static void hook_reset(void)
 }
 
 /* 164 decision.made events (the demo's orders, 4 times) for one
- * endpoint. */
+ * endpoint. A kill at a write of record() falls after its POST: that event
+ * is sent again with the same id (at least once). The step between
+ * claim()'s commit and the POST makes no SQLite call, so no point falls
+ * there; a delivery marked delivered before its POST would go unseen. */
 START_TEST(test_crash_webhook_deliver)
 {
   const char *argv[] = { "webhook", "deliver", "--max-time", "120", NULL };
