@@ -340,13 +340,15 @@ START_TEST(test_lists_network_failures)
   snprintf(dead, sizeof(dead), "http://127.0.0.1:%d/csl.csv", t_dead_port());
   expect_failure(NULL, t_url(&srv, "/status/500"), CG_ENET, "HTTP 500");
   expect_failure(NULL, t_url(&srv, "/status/503"), CG_ENET, "retry after");
-  expect_failure(NULL, t_url(&srv, "/files/missing.csv"), CG_ENET, "HTTP 404");
+  expect_failure(NULL, t_url(&srv, "/files/missing.csv"), CG_ENOTFOUND,
+                 "HTTP 404");
   expect_failure(NULL, dead, CG_ENET, NULL);
   expect_failure(NULL, t_url(&srv, "/reset"), CG_ENET, NULL);
   expect_failure(NULL, t_url(&srv, "/truncated"), CG_ENET, NULL);
   expect_failure(&slow, t_url(&srv, "/slow"), CG_ENET, NULL);
-  expect_failure(&small, t_url(&srv, "/big?n=60000"), CG_ENET, "cap");
-  expect_failure(&small, t_url(&srv, "/bigchunked?n=600000"), CG_ENET, "cap");
+  expect_failure(&small, t_url(&srv, "/big?n=60000"), CG_EINVAL, "cap");
+  expect_failure(&small, t_url(&srv, "/bigchunked?n=600000"), CG_EINVAL,
+                 "cap");
 }
 END_TEST
 

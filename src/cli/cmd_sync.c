@@ -28,12 +28,32 @@ static const char usage_text[] =
     "{\"orders\": [...]}) with the orders CSV\ncolumns; all are validated, "
     "new ones stored, the same order again is skipped,\nthe same order_id "
     "with different content is a conflict (reported, not stored).\n\n"
-    "Exit status: 0 updated or not modified, 64 usage, 65 bad data (parse "
-    "error,\nshrunken list, invalid order, conflict), 75 network failure or "
-    "HTTP error\n(try again later). On any failure the database is "
-    "unchanged, with one\nexception: orders that do not conflict are "
-    "stored although another one in\nthe document conflicts (exit 65 "
-    "names it).\n";
+    "Exit status:\n"
+    "  0   updated, or not modified (304 or the same bytes)\n"
+    "  64  usage, or a URL the policy refuses\n"
+    "  65  bad data: parse error, shrunken or empty list, invalid order, "
+    "conflict;\n"
+    "      or an answer retrying will not fix: body over --max-mb, a "
+    "redirect the\n"
+    "      policy refuses (checked before it is followed) or more than 5, "
+    "a body\n"
+    "      without Content-Length or chunking, more bytes than its "
+    "Content-Length,\n"
+    "      any other HTTP status (400, 401, 403, ...)\n"
+    "  66  HTTP 404 or 410: the URL is wrong or the list is gone\n"
+    "  75  try again later: HTTP 408, 425, 429 or 5xx (Retry-After is "
+    "named),\n"
+    "      connection refused or reset, TLS or certificate failure, a cut "
+    "body,\n"
+    "      oversized headers, --timeout, or too slow (under\n"
+    "      CHIPGATE_HTTP_LOW_SPEED_LIMIT bytes/s, default 1024, for\n"
+    "      CHIPGATE_HTTP_LOW_SPEED_TIME s, default 30)\n"
+    "Every message names the URL with its credentials masked. On any "
+    "failure the\ndatabase is unchanged, with one exception: orders that do "
+    "not conflict are\nstored although another one in the document "
+    "conflicts (exit 65 names it).\nOnly the first 20 per-order problems "
+    "are printed; the rest are counted.\n--force (lists) also sends no "
+    "validators; validators are used only for the\nURL they came from.\n";
 
 /* The party-list importer: the screening module's. */
 static const cg_sync_list_ops *list_ops(void)
@@ -41,10 +61,16 @@ static const cg_sync_list_ops *list_ops(void)
   return cg_screen_sync_ops();
 }
 
+/* Per-order messages shown before the rest are only counted: a document
+ * of a million bad orders must not print a million lines. */
+#define MAX_PROBLEMS_SHOWN 20
+
 static void print_problem(void *arg, const char *msg)
 {
-  (void)arg;
-  fprintf(stderr, "chipgate: sync orders: %s\n", msg);
+  long *n = arg;
+
+  if(++*n <= MAX_PROBLEMS_SHOWN)
+    fprintf(stderr, "chipgate: sync orders: %s\n", msg);
 }
 
 /* What the command line asked for. */
@@ -153,8 +179,15 @@ static int run_orders(cg_store *db, cg_http *http, const sync_args *a,
                       int *conflicts, cg_error *err)
 {
   cg_sync_orders_result res;
-  int rc = cg_sync_orders(db, http, a->lo.url, print_problem, NULL, &res, err);
+  long problems = 0;
+  int rc =
+      cg_sync_orders(db, http, a->lo.url, print_problem, &problems, &res, err);
 
+  if(problems > MAX_PROBLEMS_SHOWN)
+    fprintf(stderr,
+            "chipgate: sync orders: ... and %ld more problem(s) not "
+            "shown\n",
+            problems - MAX_PROBLEMS_SHOWN);
   if(rc != CG_OK)
     return rc;
   if(res.not_modified)

@@ -33,9 +33,14 @@ static const char usage_text[] =
     "never printed. URLs must be https (plain\nhttp only to loopback unless "
     "--allow-http).\n\n"
     "Exit status of deliver: 0 nothing left due, 75 some attempts failed "
-    "and are\nscheduled for retry, 74 database error. Run it from cron or a "
-    "systemd timer,\ne.g. every minute: chipgate webhook deliver --max-time "
-    "50\n";
+    "(any\nnon-2xx, 404 and 410 included, or a transport error: the first is "
+    "named on\nstderr, with the URL's credentials masked) and are scheduled "
+    "for retry or the\nendpoint was disabled, 74 database error. Run it from "
+    "cron or a systemd timer,\ne.g. every minute: chipgate webhook deliver "
+    "--max-time 50\n"
+    "A slow receiver is cut off after 30 s per attempt, or when it sends "
+    "under\nCHIPGATE_HTTP_LOW_SPEED_LIMIT bytes/s (default 1024) for "
+    "CHIPGATE_HTTP_LOW_SPEED_TIME\nseconds (default 30).\n";
 
 static int parse_id(const char *s, int64_t *out)
 {
@@ -106,8 +111,13 @@ static int do_add(cg_cli *cli, int argc, char **argv)
   free(secret);
   if(rc != CG_OK)
     return cli_fail(&err);
-  printf("webhook %lld added: %s (events: %s)\n", (long long)id, argv[optind],
-         events ? events : "*");
+  {
+    char shown[1024];
+
+    printf("webhook %lld added: %s (events: %s)\n", (long long)id,
+           cg_http_redact(argv[optind], shown, sizeof(shown)),
+           events ? events : "*");
+  }
   return CLI_OK;
 }
 
@@ -117,27 +127,12 @@ typedef struct list_ctx {
   int n;        /* endpoints listed */
 } list_ctx;
 
-/* The URL with any "user:password@" masked: credentials are secrets too. */
-static const char *shown_url(const char *url, char *buf, size_t size)
-{
-  const char *scheme = strstr(url, "://");
-  const char *at, *slash;
-
-  if(!scheme)
-    return url;
-  at = strchr(scheme + 3, '@');
-  slash = strchr(scheme + 3, '/');
-  if(!at || (slash && slash < at))
-    return url;
-  snprintf(buf, size, "%.*s***%s", (int)(scheme + 3 - url), url, at);
-  return buf;
-}
-
 static int list_one(void *arg, const cg_webhook_info *w)
 {
   list_ctx *lc = arg;
   char masked[1024];
-  const char *url = shown_url(w->url, masked, sizeof(masked));
+  /* Credentials in the URL are secrets too. */
+  const char *url = cg_http_redact(w->url, masked, sizeof(masked));
   cg_json *o;
 
   lc->n++;
@@ -306,6 +301,11 @@ static int do_deliver(cg_cli *cli, int argc, char **argv)
   cg_store_close(db);
   if(rc != CG_OK)
     return cli_fail(&err);
+  if(stats.first_error[0])
+    fprintf(stderr,
+            "chipgate: webhook deliver: %d attempt(s) failed, "
+            "first: %s\n",
+            stats.failed, stats.first_error);
   if(json)
     printf("{\"attempted\": %d, \"delivered\": %d, \"failed\": %d, "
            "\"given_up\": %d, \"disabled\": %d, \"remaining\": %d}\n",

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 struct cg_http {
   CURL *curl;        /* reused: keeps connections alive */
@@ -21,6 +22,9 @@ typedef struct sink {
   size_t max;             /* the cap */
   int over;               /* set when the body went over the cap */
   int oom;                /* set when realloc failed */
+  int chunked;            /* Transfer-Encoding: chunked */
+  int excess;             /* bytes came after the Content-Length body */
+  char *te;               /* Transfer-Encoding value (scratch) */
   cg_http_response *resp; /* where headers go */
 } sink;
 
@@ -51,6 +55,27 @@ static int is_loopback(const char *host)
   return 1;
 }
 
+const char *cg_http_redact(const char *url, char *buf, size_t size)
+{
+  const char *rest = strstr(url, "://"), *at, *end;
+
+  if(!size)
+    return buf;
+  rest = rest ? rest + 3 : url;
+  /* The authority ends at the first '/', '?' or '#'; an '@' inside it
+   * ends the userinfo (the last one: a password may hold '@'). */
+  end = rest + strcspn(rest, "/?#");
+  at = NULL;
+  for(const char *p = rest; p < end; p++)
+    if(*p == '@')
+      at = p;
+  if(!at)
+    snprintf(buf, size, "%s", url);
+  else
+    snprintf(buf, size, "%.*s***%s", (int)(rest - url), url, at);
+  return buf;
+}
+
 /* Splits url into scheme and host (malloc'ed by curl). */
 static int url_parts(const char *url, char **scheme, char **host,
                      cg_error *err)
@@ -71,7 +96,10 @@ static int url_parts(const char *url, char **scheme, char **host,
   if(uc != CURLUE_OK) {
     curl_free(*scheme);
     *scheme = NULL;
-    return cg_error_set(err, CG_EUSAGE, "bad URL \"%s\": %s", url,
+    char shown[1024];
+
+    return cg_error_set(err, CG_EUSAGE, "bad URL \"%s\": %s",
+                        cg_http_redact(url, shown, sizeof(shown)),
                         curl_url_strerror(uc));
   }
   return CG_OK;
@@ -79,11 +107,12 @@ static int url_parts(const char *url, char **scheme, char **host,
 
 int cg_http_check_url(const char *url, int allow_http, cg_error *err)
 {
-  char *scheme = NULL, *host = NULL;
+  char *scheme = NULL, *host = NULL, shown[1024];
   int rc = url_parts(url, &scheme, &host, err);
 
   if(rc != CG_OK)
     return rc;
+  url = cg_http_redact(url, shown, sizeof(shown));
   if(strcasecmp(scheme, "https") == 0)
     rc = CG_OK;
   else if(strcasecmp(scheme, "http") != 0)
@@ -173,8 +202,12 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *userp)
   /* A new status line (redirect, 100 Continue): forget earlier headers. */
   if(n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
     clear_headers(s->resp);
+    s->chunked = 0;
     return n;
   }
+  if(header_value(data, n, "Transfer-Encoding", &s->te) > 0 &&
+     strstr(s->te, "chunked"))
+    s->chunked = 1;
   if(header_value(data, n, "ETag", &s->resp->etag) < 0 ||
      header_value(data, n, "Last-Modified", &s->resp->last_modified) < 0 ||
      header_value(data, n, "Content-Type", &s->resp->content_type) < 0) {
@@ -184,7 +217,35 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *userp)
   return n;
 }
 
+/* curl says "Excess found" (only in its verbose text) when a server sends
+ * more than its Content-Length: the body it announced was not the one it
+ * had, so the response is not trusted. */
+static int debug_cb(CURL *c, curl_infotype type, char *data, size_t n,
+                    void *userp)
+{
+  sink *s = userp;
+
+  (void)c;
+  if(type == CURLINFO_TEXT && n >= 12 &&
+     strncmp(data, "Excess found", 12) == 0)
+    s->excess = 1;
+  return 0;
+}
+
 /* ===================== Client ===================== */
+
+/* A positive number from the environment variable name, else def. */
+static long env_long(const char *name, long def)
+{
+  const char *v = getenv(name);
+  char *end;
+  long n;
+
+  if(!v || !*v)
+    return def;
+  n = strtol(v, &end, 10);
+  return (*end || n <= 0) ? def : n;
+}
 
 int cg_http_open(cg_http **out, const cg_http_opts *opts, cg_error *err)
 {
@@ -198,6 +259,14 @@ int cg_http_open(cg_http **out, const cg_http_opts *opts, cg_error *err)
   h->opts = opts ? *opts : defaults;
   if(h->opts.max_bytes == 0)
     h->opts.max_bytes = CG_HTTP_MAX_BYTES_DEFAULT;
+  h->opts.low_speed_limit =
+      env_long("CHIPGATE_HTTP_LOW_SPEED_LIMIT",
+               h->opts.low_speed_limit > 0 ? h->opts.low_speed_limit
+                                           : CG_HTTP_LOW_SPEED_LIMIT_DEFAULT);
+  h->opts.low_speed_time_s =
+      env_long("CHIPGATE_HTTP_LOW_SPEED_TIME",
+               h->opts.low_speed_time_s > 0 ? h->opts.low_speed_time_s
+                                            : CG_HTTP_LOW_SPEED_TIME_DEFAULT);
   h->curl = curl_easy_init();
   if(!h->curl) {
     free(h);
@@ -233,22 +302,13 @@ void cg_http_response_free(cg_http_response *resp)
   resp->len = 0;
 }
 
-/* Sets the options shared by GET and POST. */
-static CURLcode setup(cg_http *h, const char *url, int follow, sink *s,
-                      char *errbuf)
+/* Sets the options of one request (redirects are followed by hand, in
+ * perform). */
+static CURLcode setup(cg_http *h, const char *url, sink *s, char *errbuf)
 {
   const cg_http_opts *o = &h->opts;
   CURL *c = h->curl;
-  char *scheme = NULL, *host = NULL;
-  const char *redir = o->allow_http ? "http,https" : "https";
   CURLcode cc = CURLE_OK;
-
-  /* An http://127.0.0.1 source may redirect to loopback http; anything
-   * else is re-checked against the policy after the transfer. */
-  if(url_parts(url, &scheme, &host, NULL) == CG_OK && is_loopback(host))
-    redir = "http,https";
-  curl_free(scheme);
-  curl_free(host);
 
   curl_easy_reset(c);
 #define SET(opt, val)                                                         \
@@ -259,11 +319,11 @@ static CURLcode setup(cg_http *h, const char *url, int follow, sink *s,
   SET(CURLOPT_URL, url);
   SET(CURLOPT_ERRORBUFFER, errbuf);
   SET(CURLOPT_PROTOCOLS_STR, "http,https");
-  SET(CURLOPT_REDIR_PROTOCOLS_STR, redir);
-  SET(CURLOPT_FOLLOWLOCATION, follow ? 1L : 0L);
-  SET(CURLOPT_MAXREDIRS, 5L);
+  SET(CURLOPT_FOLLOWLOCATION, 0L);
   SET(CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
   SET(CURLOPT_TIMEOUT_MS, o->timeout_ms);
+  SET(CURLOPT_LOW_SPEED_LIMIT, o->low_speed_limit);
+  SET(CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
   SET(CURLOPT_NOSIGNAL, 1L);
   SET(CURLOPT_SSL_VERIFYPEER, 1L);
   SET(CURLOPT_SSL_VERIFYHOST, 2L);
@@ -274,31 +334,48 @@ static CURLcode setup(cg_http *h, const char *url, int follow, sink *s,
   SET(CURLOPT_WRITEDATA, s);
   SET(CURLOPT_HEADERFUNCTION, header_cb);
   SET(CURLOPT_HEADERDATA, s);
+  /* Verbose only so that debug_cb sees curl's "Excess found" note; it
+   * prints nothing. */
+  SET(CURLOPT_DEBUGFUNCTION, debug_cb);
+  SET(CURLOPT_DEBUGDATA, s);
+  SET(CURLOPT_VERBOSE, 1L);
   SET(CURLOPT_USERAGENT, "chipgate/" CG_VERSION);
 #undef SET
   return cc;
 }
 
-/* Runs the transfer set up in h and fills resp; see the contract in
- * http.h. method is "GET" or "POST" (messages only). */
-static int perform(cg_http *h, const char *method, const char *url,
-                   struct curl_slist *hdrs, const void *body, size_t len,
-                   cg_http_response *resp, cg_error *err)
+/* 1 if bytes wait on a plain-http connection after a Content-Length body:
+ * the server sent more than it announced (curl notes it only when they
+ * came in the same read). Under TLS the bytes could be a close_notify, so
+ * only "Excess found" counts there. */
+static int bytes_after(cg_http *h)
+{
+  curl_socket_t sock = CURL_SOCKET_BAD;
+  char *scheme = NULL, c;
+
+  if(curl_easy_getinfo(h->curl, CURLINFO_SCHEME, &scheme) != CURLE_OK ||
+     !scheme || strcasecmp(scheme, "http") != 0 ||
+     curl_easy_getinfo(h->curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK ||
+     sock == CURL_SOCKET_BAD)
+    return 0;
+  return recv(sock, &c, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
+}
+
+/* One request to url (no redirect followed). CG_OK when a response came
+ * whole by its framing; s->buf then holds the body. shown is url with
+ * credentials masked, for messages. */
+static int transfer(cg_http *h, const char *method, const char *url,
+                    const char *shown, struct curl_slist *hdrs,
+                    const void *body, size_t len, sink *s,
+                    cg_http_response *resp, cg_error *err)
 {
   char errbuf[CURL_ERROR_SIZE];
-  sink s = { 0 };
+  curl_off_t cl = -1, t_us = 0;
+  long version = 0;
   CURLcode cc;
-  curl_off_t cl = -1, ra = -1, t_us = 0;
-  char *eff = NULL;
-  int rc;
 
-  memset(resp, 0, sizeof(*resp));
-  resp->retry_after_s = -1;
   errbuf[0] = '\0';
-  s.max = h->opts.max_bytes;
-  s.resp = resp;
-  cc = setup(h, url, strcmp(method, "GET") == 0 && h->opts.follow_redirects,
-             &s, errbuf);
+  cc = setup(h, url, s, errbuf);
   if(cc == CURLE_OK && hdrs)
     cc = curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
   if(cc == CURLE_OK && body)
@@ -306,68 +383,203 @@ static int perform(cg_http *h, const char *method, const char *url,
                           (curl_off_t)len);
   if(cc == CURLE_OK && body)
     cc = curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
-  if(cc != CURLE_OK) {
-    rc = cg_error_set(err, CG_EINTERNAL, "%s %s: curl setup: %s", method, url,
-                      curl_easy_strerror(cc));
-    goto fail;
-  }
+  if(cc != CURLE_OK)
+    return cg_error_set(err, CG_EINTERNAL, "%s %s: curl setup: %s", method,
+                        shown, curl_easy_strerror(cc));
   cc = curl_easy_perform(h->curl);
   curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
   curl_easy_getinfo(h->curl, CURLINFO_TOTAL_TIME_T, &t_us);
-  resp->elapsed_ms = (long)(t_us / 1000);
-  if(s.oom) {
-    rc = cg_error_set(err, CG_ENOMEM, "%s %s: out of memory", method, url);
-    goto fail;
-  }
-  if(s.over || cc == CURLE_FILESIZE_EXCEEDED) {
-    rc = cg_error_set(err, CG_ENET,
-                      "%s %s: response larger than the %zu-byte cap", method,
-                      url, h->opts.max_bytes);
+  curl_easy_getinfo(h->curl, CURLINFO_HTTP_VERSION, &version);
+  resp->elapsed_ms += (long)(t_us / 1000);
+  if(s->oom)
+    return cg_error_set(err, CG_ENOMEM, "%s %s: out of memory", method, shown);
+  if(s->over || cc == CURLE_FILESIZE_EXCEEDED) {
+    cg_error_set(err, CG_EINVAL,
+                 "%s %s: response larger than the %zu-byte cap", method, shown,
+                 h->opts.max_bytes);
     if(err)
       err->lib_code = CURLE_FILESIZE_EXCEEDED;
-    goto fail;
+    return CG_EINVAL;
   }
   if(cc != CURLE_OK) {
-    rc = cg_error_set(err, CG_ENET, "%s %s: %s", method, url,
-                      errbuf[0] ? errbuf : curl_easy_strerror(cc));
+    /* curl 7.x gives "Out of memory" and no text for a header line over
+     * its 100 KB limit: say what it most likely was. */
+    cg_error_set(err, CG_ENET, "%s %s: %s", method, shown,
+                 errbuf[0]                   ? errbuf
+                 : cc == CURLE_OUT_OF_MEMORY ? "a response header over 100 KB "
+                                               "(or out of memory)"
+                                             : curl_easy_strerror(cc));
     if(err)
       err->lib_code = (int)cc;
-    goto fail;
+    return CG_ENET;
   }
   /* curl reports a short Content-Length body as CURLE_PARTIAL_FILE; check
    * again so a truncated body can never pass as a whole one. */
   curl_easy_getinfo(h->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
-  if(cl >= 0 && resp->status != 304 && (size_t)cl != s.len) {
-    rc =
-        cg_error_set(err, CG_ENET, "%s %s: truncated body (%zu of %lld bytes)",
-                     method, url, s.len, (long long)cl);
+  if(cl >= 0 && resp->status != 304 && (size_t)cl != s->len) {
+    cg_error_set(err, CG_ENET, "%s %s: truncated body (%zu of %lld bytes)",
+                 method, shown, s->len, (long long)cl);
     if(err)
       err->lib_code = CURLE_PARTIAL_FILE;
-    goto fail;
+    return CG_ENET;
   }
-  /* A redirect must end where the policy allows. */
-  curl_easy_getinfo(h->curl, CURLINFO_EFFECTIVE_URL, &eff);
-  if(eff && strcmp(eff, url) != 0 &&
-     cg_http_check_url(eff, h->opts.allow_http, err) != CG_OK) {
-    rc = cg_error_prefix(err, "%s %s: redirected", method, url);
-    goto fail;
+  if(cl >= 0 && !body && resp->status == 200 && !s->excess)
+    s->excess = bytes_after(h);
+  if(s->excess)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s %s: the server sent more than its "
+                        "Content-Length (%lld bytes): body not trusted",
+                        method, shown, (long long)cl);
+  /* Over HTTP/1 a body without Content-Length or chunking ends when the
+   * connection closes: a cut one looks complete. A body we use (a 200 to
+   * a GET) must carry its own end. */
+  if(!body && resp->status == 200 && cl < 0 && !s->chunked &&
+     version < CURL_HTTP_VERSION_2_0)
+    return cg_error_set(err, CG_EINVAL,
+                        "%s %s: the response has neither Content-Length "
+                        "nor chunked encoding: a cut body could not be "
+                        "told from a whole one",
+                        method, shown);
+  return CG_OK;
+}
+
+/* May a redirect from url go to target? Checked before it is requested. */
+static int check_redirect(const cg_http *h, const char *url,
+                          const char *target, const char *shown, cg_error *err)
+{
+  char *scheme = NULL, *host = NULL, *s2 = NULL, *h2 = NULL, tshown[1024];
+  int rc = CG_OK;
+
+  cg_http_redact(target, tshown, sizeof(tshown));
+  if(url_parts(target, &scheme, &host, NULL) != CG_OK)
+    rc = cg_error_set(err, CG_EINVAL, "GET %s: redirect to a bad URL \"%s\"",
+                      shown, tshown);
+  else if(strcasecmp(scheme, "https") == 0)
+    rc = CG_OK;
+  else if(strcasecmp(scheme, "http") != 0)
+    rc = cg_error_set(err, CG_EINVAL,
+                      "GET %s: redirect to \"%s\" refused: only http and "
+                      "https are followed",
+                      shown, tshown);
+  else if(!h->opts.allow_http &&
+          (!is_loopback(host) || url_parts(url, &s2, &h2, NULL) != CG_OK ||
+           !is_loopback(h2)))
+    rc = cg_error_set(err, CG_EINVAL,
+                      "GET %s: redirect to \"%s\" refused: plain http is "
+                      "followed only from loopback to loopback (use https, "
+                      "or --allow-http)",
+                      shown, tshown);
+  curl_free(scheme);
+  curl_free(host);
+  curl_free(s2);
+  curl_free(h2);
+  return rc;
+}
+
+#define MAX_REDIRECTS 5
+
+static int is_redirect(long status)
+{
+  return status == 301 || status == 302 || status == 303 || status == 307 ||
+         status == 308;
+}
+
+/* Runs the request, following redirects for a GET, and fills resp; see
+ * the contract in http.h. method is "GET" or "POST" (messages only). */
+static int perform(cg_http *h, const char *method, const char *url,
+                   struct curl_slist *hdrs, const void *body, size_t len,
+                   cg_http_response *resp, cg_error *err)
+{
+  int follow = strcmp(method, "GET") == 0 && h->opts.follow_redirects;
+  char shown[1024], *cur = NULL, *next = NULL;
+  curl_off_t ra = -1;
+  sink s = { 0 };
+  int rc, hops;
+
+  memset(resp, 0, sizeof(*resp));
+  resp->retry_after_s = -1;
+  cg_http_redact(url, shown, sizeof(shown));
+  for(hops = 0;; hops++) {
+    free(s.buf);
+    free(s.te);
+    memset(&s, 0, sizeof(s));
+    s.max = h->opts.max_bytes;
+    s.resp = resp;
+    clear_headers(resp);
+    rc = transfer(h, method, cur ? cur : url, shown, hdrs, body, len, &s, resp,
+                  err);
+    if(rc != CG_OK || !follow || !is_redirect(resp->status))
+      break;
+    next = NULL;
+    if(curl_easy_getinfo(h->curl, CURLINFO_REDIRECT_URL, &next) != CURLE_OK ||
+       !next)
+      break; /* a 3xx without Location: the caller sees the status */
+    if(hops == MAX_REDIRECTS) {
+      rc = cg_error_set(err, CG_EINVAL, "GET %s: more than %d redirects",
+                        shown, MAX_REDIRECTS);
+      break;
+    }
+    rc = check_redirect(h, cur ? cur : url, next, shown, err);
+    if(rc != CG_OK)
+      break;
+    next = strdup(next);
+    free(cur);
+    cur = next;
+    if(!cur) {
+      rc = cg_error_set(err, CG_ENOMEM, "out of memory");
+      break;
+    }
   }
-  if(curl_easy_getinfo(h->curl, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK &&
+  free(cur);
+  free(s.te);
+  if(rc == CG_OK &&
+     curl_easy_getinfo(h->curl, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK &&
      ra > 0)
     resp->retry_after_s = (long)ra;
-  if(!s.buf) {
+  if(rc == CG_OK && !s.buf) {
     s.buf = calloc(1, 1);
-    if(!s.buf) {
+    if(!s.buf)
       rc = cg_error_set(err, CG_ENOMEM, "out of memory");
-      goto fail;
-    }
+  }
+  if(rc != CG_OK) {
+    free(s.buf);
+    clear_headers(resp);
+    return rc;
   }
   resp->body = s.buf;
   resp->len = s.len;
   return CG_OK;
-fail:
-  free(s.buf);
-  clear_headers(resp);
+}
+
+int cg_http_status_error(const char *method, const char *url, long status,
+                         long retry_after_s, cg_error *err)
+{
+  char shown[1024];
+  int rc;
+
+  cg_http_redact(url, shown, sizeof(shown));
+  if(status == 404 || status == 410)
+    rc = cg_error_set(err, CG_ENOTFOUND,
+                      "%s %s: HTTP %ld (%s): the server says it is not "
+                      "there; check the URL",
+                      method, shown, status,
+                      status == 404 ? "Not Found" : "Gone");
+  else if(status == 408 || status == 425 || status == 429 ||
+          (status >= 500 && status <= 599)) {
+    if(retry_after_s > 0)
+      rc = cg_error_set(err, CG_ENET, "%s %s: HTTP %ld (retry after %ld s)",
+                        method, shown, status, retry_after_s);
+    else
+      rc = cg_error_set(err, CG_ENET, "%s %s: HTTP %ld (try again later)",
+                        method, shown, status);
+  }
+  else
+    rc = cg_error_set(err, CG_EINVAL,
+                      "%s %s: HTTP %ld: the server refused the request or "
+                      "sent an unusable answer",
+                      method, shown, status);
+  if(err)
+    err->lib_code = (int)status;
   return rc;
 }
 
@@ -407,7 +619,10 @@ int cg_http_get(cg_http *h, const char *url, const cg_http_cond *cond,
       add_header(&hdrs, "If-Modified-Since", cond->if_modified_since) !=
           CG_OK)) {
     curl_slist_free_all(hdrs);
-    return cg_error_set(err, CG_EINVAL, "GET %s: bad condition header", url);
+    char shown[1024];
+
+    return cg_error_set(err, CG_EINVAL, "GET %s: bad condition header",
+                        cg_http_redact(url, shown, sizeof(shown)));
   }
   rc = perform(h, "GET", url, hdrs, NULL, 0, resp, err);
   curl_slist_free_all(hdrs);

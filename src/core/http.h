@@ -8,11 +8,30 @@
  * address (localhost, 127.0.0.0/8, ::1) or allow_http is set; redirects
  * are followed only to http/https under the same rule.
  *
+ * Redirects (GET only) are followed by hand: each target is checked
+ * against the policy BEFORE it is requested (plain http only from a
+ * loopback URL to a loopback URL, or with allow_http; never file:// or any
+ * other scheme), at most 5 hops.
+ *
  * A request returns CG_OK whenever an HTTP response was received in full,
- * whatever its status: the caller decides what 304, 410 or 500 mean. A
- * transport failure (refused, reset, timeout, TLS, truncated body, body
- * over the cap) is CG_ENET with the CURLcode in err->lib_code and curl's
- * own message in err->msg; a URL the policy refuses is CG_EUSAGE.
+ * whatever its status: the caller decides what 304, 410 or 500 mean
+ * (cg_http_status_error gives the common reading). "In full" means by its
+ * framing: a Content-Length body of exactly that length with nothing after
+ * it, or a chunked body with its last chunk; a 200 to a GET whose end is
+ * only the connection closing is refused, since a cut one looks the same.
+ * A transport failure (refused, reset, timeout, too slow, TLS, truncated
+ * or unframed body, oversized headers) is CG_ENET with the CURLcode in
+ * err->lib_code and curl's own message in err->msg. A response that
+ * retrying will not fix (body over the cap, a redirect the policy refuses,
+ * more than 5 redirects) is CG_EINVAL; a URL the policy refuses is
+ * CG_EUSAGE. Every message names the method and the URL with any
+ * credentials masked (cg_http_redact).
+ *
+ * Speed: besides the total timeout, a transfer slower than
+ * low_speed_limit bytes/s for low_speed_time_s seconds is abandoned
+ * (defaults 1024 B/s for 30 s; the environment variables
+ * CHIPGATE_HTTP_LOW_SPEED_LIMIT and CHIPGATE_HTTP_LOW_SPEED_TIME override
+ * them, e.g. for tests).
  *
  * Ownership: cg_http_open returns a client the caller closes with
  * cg_http_close. A cg_http_response holds malloc'ed strings released by
@@ -37,12 +56,17 @@ typedef struct cg_http_opts {
   const char *cacert;      /* PEM CA bundle instead of the system one */
   int allow_http;          /* plain http:// to non-loopback hosts */
   int follow_redirects;    /* follow up to 5 redirects (GET only) */
+  long low_speed_limit;    /* bytes/s below which ... */
+  long low_speed_time_s;   /* ... for this long aborts the transfer */
 } cg_http_opts;
 
-#define CG_HTTP_MAX_BYTES_DEFAULT ((size_t)256 * 1024 * 1024)
+#define CG_HTTP_MAX_BYTES_DEFAULT       ((size_t)256 * 1024 * 1024)
+#define CG_HTTP_LOW_SPEED_LIMIT_DEFAULT 1024L
+#define CG_HTTP_LOW_SPEED_TIME_DEFAULT  30L
 #define CG_HTTP_OPTS_INIT                                                     \
   {                                                                           \
-    10000, 300000, CG_HTTP_MAX_BYTES_DEFAULT, NULL, 0, 1                      \
+    10000, 300000, CG_HTTP_MAX_BYTES_DEFAULT, NULL, 0, 1,                     \
+        CG_HTTP_LOW_SPEED_LIMIT_DEFAULT, CG_HTTP_LOW_SPEED_TIME_DEFAULT       \
   }
 
 typedef struct cg_http_response {
@@ -87,5 +111,18 @@ int cg_http_post(cg_http *h, const char *url, const char *const *headers,
                  cg_error *err);
 
 void cg_http_response_free(cg_http_response *resp);
+
+/* url with any "user:password@" replaced by "***@", into buf (always
+ * NUL-terminated; cut to size). Returns buf. Every message that shows a
+ * URL goes through it: credentials are secrets. */
+const char *cg_http_redact(const char *url, char *buf, size_t size);
+
+/* The error for a response status other than 200/304, for method on url:
+ * 404 and 410 are CG_ENOTFOUND (permanent: exit 66); 408, 425, 429 and
+ * 5xx are CG_ENET (try again later: exit 75; retry_after_s > 0 is named);
+ * any other status is CG_EINVAL (the server refused or answered
+ * something unusable: exit 65). err->lib_code = status. */
+int cg_http_status_error(const char *method, const char *url, long status,
+                         long retry_after_s, cg_error *err);
 
 #endif

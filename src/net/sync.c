@@ -71,7 +71,7 @@ static int source_put(cg_store *db, const char *source, const char *kind,
                       const char *url, const cg_http_response *resp,
                       const char *sha256, int64_t count, cg_error *err)
 {
-  char now[21];
+  char now[21], shown[1024];
   cg_stmt *st = NULL;
   int rc;
 
@@ -88,7 +88,8 @@ static int source_put(cg_store *db, const char *source, const char *kind,
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 2, kind, err);
   if(rc == CG_OK)
-    rc = cg_stmt_bind_text(st, 3, url, err);
+    rc = cg_stmt_bind_text(st, 3, cg_http_redact(url, shown, sizeof(shown)),
+                           err);
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 4, resp->etag, err);
   if(rc == CG_OK)
@@ -105,34 +106,68 @@ static int source_put(cg_store *db, const char *source, const char *kind,
   return rc;
 }
 
-/* Conditional GET of url against the stored version of source. On CG_OK
- * resp holds a 200 or a 304; any other status is CG_ENET. */
-static int fetch(cg_http *http, cg_store *db, const char *source,
-                 const char *url, cg_http_response *resp, char **sha_out,
-                 cg_error *err)
+/* The URL source's version was fetched from (malloc'ed; NULL if none). */
+static int source_url(cg_store *db, const char *source, char **url_out,
+                      cg_error *err)
 {
-  char *etag = NULL, *lm = NULL;
-  cg_http_cond cond;
+  cg_stmt *st = NULL;
+  int rc;
+
+  *url_out = NULL;
+  rc = cg_store_prepare(db, &st,
+                        "SELECT url FROM sync_sources WHERE source = ?1", err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, source, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    *url_out = cg_stmt_strdup(st, 0);
+  cg_stmt_finalize(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
+/* Conditional GET of url against the stored version of source. The
+ * validators belong to the URL they came from: another URL for the same
+ * source, or force, sends none (sync_sources.url holds the URL with its
+ * credentials masked, so that is what is compared). On CG_OK resp holds a
+ * 200 or a 304; any other status is an error (cg_http_status_error). */
+static int fetch(cg_http *http, cg_store *db, const char *source,
+                 const char *url, int force, cg_http_response *resp,
+                 char **sha_out, cg_error *err)
+{
+  char *etag = NULL, *lm = NULL, *old_url = NULL, shown[1024];
+  cg_http_cond cond = { NULL, NULL };
   int rc;
 
   *sha_out = NULL;
   rc = cg_sync_source_get(db, source, &etag, &lm, sha_out, err);
-  if(rc < 0)
+  if(rc >= 0)
+    rc = source_url(db, source, &old_url, err);
+  if(rc < 0) {
+    free(etag);
+    free(lm);
+    free(*sha_out);
+    *sha_out = NULL;
     return rc;
-  cond.if_none_match = etag;
-  cond.if_modified_since = lm;
+  }
+  cg_http_redact(url, shown, sizeof(shown));
+  if(!force && old_url && strcmp(old_url, shown) == 0) {
+    cond.if_none_match = etag;
+    cond.if_modified_since = lm;
+  }
   rc = cg_http_get(http, url, &cond, resp, err);
   free(etag);
   free(lm);
-  if(rc == CG_OK && resp->status != 200 && resp->status != 304) {
-    if(resp->retry_after_s > 0)
-      rc = cg_error_set(err, CG_ENET, "GET %s: HTTP %ld (retry after %ld s)",
-                        url, resp->status, resp->retry_after_s);
-    else
-      rc = cg_error_set(err, CG_ENET, "GET %s: HTTP %ld", url, resp->status);
-    if(err)
-      err->lib_code = (int)resp->status;
-  }
+  free(old_url);
+  /* A 304 to a request without validators is not an answer we can use. */
+  if(rc == CG_OK && resp->status == 304 && !cond.if_none_match &&
+     !cond.if_modified_since)
+    rc = cg_error_set(err, CG_EINVAL,
+                      "GET %s: HTTP 304 to a request without validators",
+                      shown);
+  else if(rc == CG_OK && resp->status != 200 && resp->status != 304)
+    rc = cg_http_status_error("GET", url, resp->status, resp->retry_after_s,
+                              err);
   if(rc != CG_OK) {
     cg_http_response_free(resp);
     free(*sha_out);
@@ -158,12 +193,13 @@ static int list_event(cg_store *db, const cg_sync_lists_opts *o,
                       const cg_sync_lists_result *res, cg_error *err)
 {
   cg_json *d = cg_json_object();
-  char now[21], *s = NULL;
+  char now[21], *s = NULL, shown[1024];
   int rc = CG_OK;
 
   cg_clock_iso(0, now);
+  cg_http_redact(o->url, shown, sizeof(shown));
   if(!d || cg_json_set_str(d, "source", source) != CG_OK ||
-     cg_json_set_str(d, "url", o->url) != CG_OK ||
+     cg_json_set_str(d, "url", shown) != CG_OK ||
      cg_json_set_str(d, "sha256", res->sha256) != CG_OK ||
      cg_json_set_int(d, "count", res->count) != CG_OK ||
      cg_json_set_int(d, "previous", res->previous) != CG_OK ||
@@ -189,7 +225,7 @@ int cg_sync_lists(cg_store *db, cg_http *http, const cg_sync_lists_opts *o,
   const char *format = o->format ? o->format : guess_format(o->url);
   double max_shrink = o->max_shrink > 0 ? o->max_shrink : MAX_SHRINK_DEFAULT;
   cg_http_response resp = { 0 };
-  char *old_sha = NULL, name[512];
+  char *old_sha = NULL, name[1200], shown[1024];
   int rc;
 
   memset(res, 0, sizeof(*res));
@@ -199,7 +235,7 @@ int cg_sync_lists(cg_store *db, cg_http *http, const cg_sync_lists_opts *o,
     return cg_error_set(err, CG_EUSAGE,
                         "unknown list format \"%s\" (csl-csv, csl-json)",
                         format);
-  rc = fetch(http, db, source, o->url, &resp, &old_sha, err);
+  rc = fetch(http, db, source, o->url, o->force, &resp, &old_sha, err);
   if(rc != CG_OK)
     return rc;
   res->status = resp.status;
@@ -214,7 +250,8 @@ int cg_sync_lists(cg_store *db, cg_http *http, const cg_sync_lists_opts *o,
   rc = cg_sha256_hex(resp.body, resp.len, res->sha256, err);
   if(rc != CG_OK)
     goto done;
-  snprintf(name, sizeof(name), "%s %s", source, o->url);
+  snprintf(name, sizeof(name), "%s %s", source,
+           cg_http_redact(o->url, shown, sizeof(shown)));
 
   rc = cg_store_begin(db, err);
   if(rc != CG_OK)
@@ -496,7 +533,7 @@ int cg_sync_orders(cg_store *db, cg_http *http, const char *url,
                    void (*xProblem)(void *arg, const char *msg), void *arg,
                    cg_sync_orders_result *res, cg_error *err)
 {
-  char source[600], first[700] = "", sha[CG_SHA256_HEX];
+  char source[1100], first[700] = "", sha[CG_SHA256_HEX], shown[1024];
   cg_http_response resp = { 0 };
   cg_json *doc = NULL;
   const cg_json *arr = NULL;
@@ -506,8 +543,11 @@ int cg_sync_orders(cg_store *db, cg_http *http, const char *url,
   int rc, in_tx = 0;
 
   memset(res, 0, sizeof(*res));
-  snprintf(source, sizeof(source), "orders %s", url);
-  rc = fetch(http, db, source, url, &resp, &old_sha, err);
+  /* Messages and the sync_sources key show the URL without credentials. */
+  snprintf(source, sizeof(source), "orders %s",
+           cg_http_redact(url, shown, sizeof(shown)));
+  rc = fetch(http, db, source, url, 0, &resp, &old_sha, err);
+  url = shown;
   if(rc != CG_OK)
     return rc;
   if(resp.status == 304) {

@@ -109,6 +109,9 @@ typedef struct cg_webhook_stats {
   int given_up;  /* past the 3-day window: status failed */
   int disabled;  /* endpoints disabled by 410 */
   int remaining; /* deliveries still due when the run stopped */
+  /* The first failed attempt: "POST <url, credentials masked>: cause"
+   * (empty if none). Never holds the secret or the signature. */
+  char first_error[700];
 } cg_webhook_stats;
 
 /* Delivers due events. now is the clock (unix seconds; 0 = time(NULL)),

@@ -401,8 +401,13 @@ static void post(cg_http *http, const job *j, time_t now, long *status,
     *status = resp.status;
     *retry_after = resp.retry_after_s;
     *ms = resp.elapsed_ms;
-    if(resp.status < 200 || resp.status >= 300)
-      snprintf(error, esize, "HTTP %ld", resp.status);
+    if(resp.status < 200 || resp.status >= 300) {
+      char shown[1024];
+
+      /* The endpoint's URL may carry credentials: masked. */
+      snprintf(error, esize, "POST %s: HTTP %ld",
+               cg_http_redact(j->url, shown, sizeof(shown)), resp.status);
+    }
   }
   else
     snprintf(error, esize, "%s", e.msg);
@@ -466,6 +471,8 @@ int cg_webhook_deliver(cg_store *db, cg_http *http, time_t now,
     stats->attempted++;
     rc = record(db, &j, cur, status, retry_after, error[0] ? error : NULL, ms,
                 stats, err);
+    if(error[0] && !stats->first_error[0])
+      snprintf(stats->first_error, sizeof(stats->first_error), "%s", error);
     /* An endpoint that failed is not tried again in this run: its other
      * deliveries wait for their own schedule. */
     if(rc == CG_OK && (status < 200 || status >= 300)) {

@@ -14,13 +14,29 @@ GET  /slow              waits 3 s before answering
 GET  /big?n=N           N bytes with Content-Length
 GET  /bigchunked?n=N    N bytes, chunked (no Content-Length)
 GET  /redirect?to=URL   302 to URL
+GET  /loop              302 to /loop, for ever
+GET  /lm/NAME           ROOT/NAME with Last-Modified only (the same date for
+                        every file); honours If-Modified-Since with 304
+GET  /drip/NAME         ROOT/NAME with Content-Length, 1 byte per second
+GET  /lie/NAME?cl=N     ROOT/NAME, whole, under Content-Length N (shorter
+                        or longer than the body), then close
+GET  /close/NAME?cut=N  the first N bytes of ROOT/NAME (all if no cut),
+                        no Content-Length, not chunked, then close
+GET  /chunkcut/NAME?cut=N  the first N bytes of ROOT/NAME chunked, without
+                        the last chunk, then close
+GET  /bighdr?kb=K       200 with a K KB header (default 100)
+GET  /status/NNN        (429 also carries Retry-After: 120)
+POST /fault             behaves as ROOT/hookmode says (re-read each time):
+                        ok, drip, bighdr, big (2 MB body), redirect,
+                        or a status number
 POST /hook              checks the Standard Webhooks signature (401 if bad)
 POST /flaky             500 the first time a webhook-id is seen, then 200
 POST /gone              410
 POST /busy              503 with Retry-After: 120
 POST /slowhook          waits 3 s, then 200
 
-Every POST is appended as one JSON line to --record FILE.
+Every POST is appended as one JSON line to --record FILE; every GET's
+path is appended as one line to ROOT/gets.log.
 """
 import argparse
 import base64
@@ -76,10 +92,80 @@ class Handler(BaseHTTPRequestHandler):
         if code != 304:
             self.wfile.write(body)
 
+    def file_body(self, name):
+        path = os.path.join(ARGS.root, os.path.basename(name))
+        with open(path, "rb") as f:
+            return f.read()
+
+    def drip(self, body, headers=None):
+        """Content-Length body, one byte per second."""
+        self.send_response(200)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            for i in range(len(body)):
+                self.wfile.write(body[i:i + 1])
+                self.wfile.flush()
+                time.sleep(1)
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def raw(self, head, body):
+        """Writes a status line + headers + body as given, then closes."""
+        try:
+            self.wfile.write(head + b"\r\n" + body)
+            self.wfile.flush()
+        except OSError:
+            pass
+        self.close_connection = True
+
+    def fault_get(self, p, q):
+        """The misbehaving GETs; None if p is not one of them."""
+        name = p.split("/", 2)[2] if p.count("/") >= 2 else ""
+        if p == "/loop":
+            return self.reply(302, b"", {"Location": "/loop"})
+        if p == "/bighdr":
+            kb = int(q.get("kb", ["100"])[0])
+            return self.reply(200, b"ok\n", {"X-Pad": "p" * (kb * 1024)})
+        try:
+            if p.startswith("/lm/"):
+                body = self.file_body(name)
+                hdr = {"Last-Modified": LAST_MODIFIED}
+                if self.headers.get("If-Modified-Since") == LAST_MODIFIED:
+                    return self.reply(304, b"", hdr)
+                return self.reply(200, body, hdr)
+            if p.startswith("/drip/"):
+                return self.drip(self.file_body(name))
+            if p.startswith("/lie/"):
+                body = self.file_body(name)
+                return self.raw(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n"
+                                % int(q["cl"][0]), body)
+            if p.startswith("/close/"):
+                body = self.file_body(name)
+                body = body[:int(q.get("cut", [len(body)])[0])]
+                return self.raw(b"HTTP/1.1 200 OK\r\nConnection: close\r\n",
+                                body)
+            if p.startswith("/chunkcut/"):
+                body = self.file_body(name)[:int(q["cut"][0])]
+                return self.raw(b"HTTP/1.1 200 OK\r\n"
+                                b"Transfer-Encoding: chunked\r\n",
+                                b"%x\r\n%s\r\n" % (len(body), body))
+        except OSError:
+            return self.reply(404, b"no such file\n")
+        return None
+
     def do_GET(self):
         u = urlparse(self.path)
         q = parse_qs(u.query)
         p = u.path
+        with LOCK, open(os.path.join(ARGS.root, "gets.log"), "a") as f:
+            f.write(self.path + "\n")
+        if p in ("/loop", "/bighdr") or p.split("/")[1] in (
+                "lm", "drip", "lie", "close", "chunkcut"):
+            return self.fault_get(p, q)
         if p.startswith("/files/") or p.startswith("/noetag/"):
             name = p.split("/", 2)[2]
             path = os.path.join(ARGS.root, os.path.basename(name))
@@ -99,7 +185,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(200, body, hdr)
         if p.startswith("/status/"):
             code = int(p.split("/")[2])
-            hdr = {"Retry-After": "120"} if code == 503 else {}
+            hdr = {"Retry-After": "120"} if code in (503, 429) else {}
             return self.reply(code, b"status %d\n" % code, hdr)
         if p == "/reset":
             self.send_response(200)
@@ -165,6 +251,8 @@ class Handler(BaseHTTPRequestHandler):
             hdr = {"Retry-After": "120"}
         elif p == "/slowhook":
             time.sleep(3)
+        elif p == "/fault":
+            return self.fault_post(ok, msg_id)
         if ARGS.record:
             try:
                 data = json.loads(body)
@@ -176,6 +264,31 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK, open(ARGS.record, "a") as f:
                 f.write(json.dumps(rec) + "\n")
         self.reply(code, b"ok\n" if code == 200 else b"no\n", hdr)
+
+
+    def fault_post(self, ok, msg_id):
+        try:
+            with open(os.path.join(ARGS.root, "hookmode")) as f:
+                mode = f.read().strip()
+        except OSError:
+            mode = "ok"
+        if ARGS.record:
+            rec = {"path": "/fault", "id": msg_id, "valid": ok, "mode": mode}
+            with LOCK, open(ARGS.record, "a") as f:
+                f.write(json.dumps(rec) + "\n")
+        if mode == "drip":
+            return self.drip(b"x" * 100)
+        if mode == "bighdr":
+            return self.reply(200, b"ok\n", {"X-Pad": "p" * 102400})
+        if mode == "big":
+            return self.reply(200, b"z" * (2 * 1024 * 1024))
+        if mode == "redirect":
+            return self.reply(302, b"", {"Location": "/hook"})
+        if mode.isdigit():
+            code = int(mode)
+            hdr = {"Retry-After": "120"} if code in (503, 429) else {}
+            return self.reply(code, b"no\n", hdr)
+        return self.reply(200 if ok else 401, b"ok\n")
 
 
 class Server(ThreadingHTTPServer):
