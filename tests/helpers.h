@@ -50,4 +50,77 @@ char *t_db_dump(const char *path);
  * cg_json_free. */
 cg_json *t_workload_json(const cg_workload_est *e, const cg_workloads *wl);
 
+/* ---- Crash and concurrency tests (tests/check_crash.c,
+ * tests/check_concurrency.c) ---- */
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* splitmix64: a seeded, portable PRNG, so a failing run replays from the
+ * seed it printed. */
+typedef struct t_rng {
+  uint64_t s;
+} t_rng;
+uint64_t t_rng_next(t_rng *r);
+/* Uniform in [lo, hi] (hi >= lo). */
+uint64_t t_rng_range(t_rng *r, uint64_t lo, uint64_t hi);
+
+/* The number in environment variable name (decimal or 0x hex), else def.
+ * May be called outside a test (e.g. to set a timeout). */
+uint64_t t_env_u64(const char *name, uint64_t def);
+
+/* Runs bin (NULL = CG_BINARY) like t_run, with extra environment
+ * "NAME=VALUE" strings (NULL-terminated list, may be NULL). Returns the
+ * exit status, or 128 + the signal that ended it. */
+int t_run_env(const char *bin, const char *db, const char *const *env,
+              char **out, char **errout, const char *const *argv);
+
+/* Starts bin (NULL = CG_BINARY) in the background with the same
+ * environment as t_run_env; stdout and stderr go to the temp dir's
+ * files TAG.out and TAG.err. Returns the pid. */
+pid_t t_spawn(const char *bin, const char *db, const char *const *env,
+              const char *tag, const char *const *argv);
+
+/* Waits for pid: its exit status, or 128 + the signal that ended it. */
+int t_wait(pid_t pid);
+
+/* The whole content of a file (malloc'ed), NULL if it cannot be read. */
+char *t_slurp(const char *path);
+
+/* Output of the sqlite3 CLI running sql on the database at db, trailing
+ * newlines cut (malloc'ed). */
+char *t_sql(const char *db, const char *sql);
+
+/* Fails the test unless t_sql(db, sql) is want; the message starts with
+ * ctx (e.g. the seed that replays the run). */
+void t_expect_sql(const char *db, const char *ctx, const char *sql,
+                  const char *want);
+
+/* Monotonic clock in milliseconds. */
+int64_t t_now_ms(void);
+
+/* Sleeps ms milliseconds. */
+void t_sleep_ms(long ms);
+
+/* Copies the database file from to to (removing to's -wal and -shm). */
+void t_copy_db(const char *from, const char *to);
+
+/* Adds copies x 41 pending orders to the database at db: the demo's
+ * orders (O-*) with ids "<prefix>NNNNN-O-*". */
+void t_add_orders(const char *db, const char *prefix, int copies);
+
+/* t_db_dump with every timestamp (YYYY-MM-DDTHH:MM:SSZ) replaced by
+ * "<T>" and every random webhook id (msg_ and 32 hex digits) by
+ * "msg_<id>": two runs of the same command compare equal. */
+char *t_db_dump_untimed(const char *path);
+
+/* Checks what must hold in every committed state, whatever was killed or
+ * ran at the same time (ctx starts each message): the database passes
+ * integrity_check, `audit verify` passes, each decision has its one
+ * decision.made event, an order is pending exactly when it has no
+ * decision and its current decision is its newest, its net licence draw
+ * is positive exactly when that decision is `licensed`, and no licence
+ * is drawn beyond its quantity. */
+void t_check_ledger(const char *db, const char *ctx);
+
 #endif
