@@ -13,7 +13,11 @@
  *                              (modifiers combine: KIND:N:full:persist)
  *   CG_FAULT=kill:KIND:N       SIGKILL just before the Nth KIND call
  *
- *   KIND: read write sync lock truncate shmlock shmmap open
+ *   KIND: read write sync lock truncate shmlock shmmap open, and
+ *   filewrite: a write of a stream chipgate opens with fdopen(fd, "w...")
+ *   (the report files), failing with EIO (ENOSPC with full); a
+ *   write is one flush of the stream's buffer, so a file of many
+ *   kilobytes takes several.
  *
  * CG_FAULT_COUNT=FILE writes the counts at exit, one "KIND COUNT" line per
  * kind, then "fired KIND N" (or "fired none"): a sweep runs once to learn
@@ -23,8 +27,11 @@
  *
  * The format is a contract with the sweep (tests/check_faults*.c) and the
  * crash tests: add kinds and modifiers, do not change these. */
+#define _GNU_SOURCE /* fopencookie, RTLD_NEXT */
 #include <sqlite3.h>
 
+#include <dlfcn.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,18 +47,20 @@ enum {
   K_SHMLOCK,
   K_SHMMAP,
   K_OPEN,
+  K_FILEWRITE,
   K_N
 };
 
-static const char *const kind_names[K_N] = { "read",   "write",    "sync",
-                                             "lock",   "truncate", "shmlock",
-                                             "shmmap", "open" };
+static const char *const kind_names[K_N] = {
+  "read",    "write",  "sync", "lock",     "truncate",
+  "shmlock", "shmmap", "open", "filewrite"
+};
 
 /* The error each kind fails with (a real I/O error of that call). */
 static const int kind_errors[K_N] = {
   SQLITE_IOERR_READ,   SQLITE_IOERR_WRITE,    SQLITE_IOERR_FSYNC,
   SQLITE_IOERR_LOCK,   SQLITE_IOERR_TRUNCATE, SQLITE_IOERR_SHMLOCK,
-  SQLITE_IOERR_SHMMAP, SQLITE_CANTOPEN
+  SQLITE_IOERR_SHMMAP, SQLITE_CANTOPEN,       SQLITE_IOERR_WRITE
 };
 
 /* Process-wide state: this is a single-threaded test binary. */
@@ -318,6 +327,60 @@ static sqlite3_vfs fault_vfs = {
   x_time64, NULL,      NULL,     NULL
 };
 
+/* ===== report files: fdopen streams ===================================== */
+
+static ssize_t cookie_write(void *c, const char *p, size_t n)
+{
+  int fd = *(int *)c;
+  size_t done = 0;
+
+  if(hit(K_FILEWRITE)) {
+    errno = fault_full ? ENOSPC : EIO;
+    return -1;
+  }
+  while(done < n) {
+    ssize_t k = write(fd, p + done, n - done);
+    if(k < 0 && errno == EINTR)
+      continue;
+    if(k < 0)
+      return done ? (ssize_t)done : -1;
+    done += (size_t)k;
+  }
+  return (ssize_t)done;
+}
+
+static int cookie_close(void *c)
+{
+  int fd = *(int *)c;
+
+  free(c);
+  return close(fd);
+}
+
+/* Replaces libc's fdopen for chipgate's own code (linked statically into
+ * this binary): a stream opened for writing goes through cookie_write,
+ * where the filewrite fault can hit. Reading streams are libc's. */
+FILE *fdopen(int fd, const char *mode)
+{
+  static FILE *(*real)(int, const char *);
+  cookie_io_functions_t io = { NULL, cookie_write, NULL, cookie_close };
+  int *c;
+  FILE *f;
+
+  if(!real)
+    *(void **)&real = dlsym(RTLD_NEXT, "fdopen");
+  if(mode[0] != 'w' && mode[0] != 'a')
+    return real(fd, mode);
+  c = malloc(sizeof(*c));
+  if(!c)
+    return NULL;
+  *c = fd;
+  f = fopencookie(c, mode, io);
+  if(!f)
+    free(c);
+  return f;
+}
+
 static void write_counts(void)
 {
   FILE *f;
@@ -385,7 +448,7 @@ __attribute__((constructor)) static void fault_vfs_install(void)
     fprintf(stderr,
             "chipgate-faulty: bad CG_FAULT \"%s\" (want "
             "[kill:]KIND:N[:full][:persist], KIND one of read write sync "
-            "lock truncate shmlock shmmap open)\n",
+            "lock truncate shmlock shmmap open filewrite)\n",
             spec);
     _exit(70);
   }
