@@ -2,26 +2,30 @@
  * reports, and re-decisions under a changed rule pack), sync lists, sync
  * orders and webhook deliver run under chipgate-faulty
  * (tests/fault/faultvfs.c) with the Nth read, write, sync, lock,
- * truncate, shm lock, shm map or open of SQLite failing, or the Nth write
- * of a report file. Each command runs once to count its calls, then once
- * per fault point. After every faulted run:
+ * truncate, shm lock, shm map, open or commit of SQLite failing, or the
+ * Nth write of a report file. Each command runs once to count its calls,
+ * then once per fault point. After every faulted run:
  *
  * - the exit status is 74 with one line naming what failed ("database
- *   write failed: disk full (...)"), never SQLite's bare sentence; or 0
- *   when the fault hit after the work was committed (the checkpoint when
- *   the database is closed) or SQLite retried past it; or 75 "database
- *   busy" when a lock call failed (SQLite treats a failed shm lock as
- *   another process holding it, waits and gives up: try again is right);
+ *   write failed: disk full (PATH)", prefixed by the order or FILE:LINE
+ *   it was at), never SQLite's own sentence; or 0 when the fault hit
+ *   after the work was committed (the checkpoint when the database is
+ *   closed: the WAL holds the commit) or SQLite retried past it; or 75
+ *   "database busy" (allowed, not seen: SQLite reports lock failures as
+ *   I/O errors). A failed read is an I/O error like any other: exit 74,
+ *   never "not found" or "bad data" (65/66), which would send the officer
+ *   to fix data that is fine;
  * - PRAGMA integrity_check is ok and the audit chain verifies;
  * - the state (tests/fault/sweep.h, f_digest) is the one before the
  *   command or the one a successful run leaves, never one in between; a
- *   run that exits 0 leaves the latter;
- * - a report folder holds no temporary file, and no report at all when
- *   the decisions were not recorded.
+ *   run that exits 0 leaves the latter; a message saying "nothing
+ *   recorded" or "recorded" tells the truth;
+ * - a report folder holds no temporary file, no report of decisions that
+ *   were not recorded, and no report cut short.
  *
  * The points: every call of a kind when it makes few, else an even
- * spread (f_points). CG_FAULT_SWEEP=all sweeps every call of every kind
- * (minutes; for a campaign, not ctest). */
+ * spread (f_points). CG_FAULT_SWEEP=all sweeps up to 64 points of every
+ * kind (minutes; a campaign, not for ctest). */
 #include "helpers.h"
 #include "fault/sweep.h"
 #include "net/netserver.h"
@@ -51,6 +55,7 @@ static const plan default_plan[] = { { F_READ, "", 4 },
                                      { F_OPEN, "", 2 },
                                      { F_FILEWRITE, "", 3 },
                                      { F_FILEWRITE, ":full:persist", 1 },
+                                     { F_COMMIT, ":full", 2 },
                                      { -1, NULL, 0 } };
 
 /* Defects the sweep found in files this suite's author does not own,
@@ -194,6 +199,7 @@ static void check_run(const sweep *s, const char *work, const char *fault,
                   what, files);
     if(rc == 0)
       ck_assert_int_eq(files, s->reports);
+    f_reports_whole(s->out_dir, what);
   }
   free(state);
 }
@@ -368,6 +374,86 @@ START_TEST(test_batch_faults)
 }
 END_TEST
 
+/* Runs sql on the database at path (the test's own connection). */
+static void sql_exec(const char *path, const char *sql)
+{
+  sqlite3 *sq = NULL;
+  char *msg = NULL;
+
+  ck_assert_int_eq(sqlite3_open(path, &sq), SQLITE_OK);
+  ck_assert_msg(sqlite3_exec(sq, sql, NULL, NULL, &msg) == SQLITE_OK, "%s: %s",
+                sql, msg);
+  sqlite3_close(sq);
+}
+
+/* The text of a one-value query. */
+static void expect_sql(const char *path, const char *sql, const char *want)
+{
+  sqlite3 *sq = NULL;
+  sqlite3_stmt *st = NULL;
+  const char *got;
+
+  ck_assert_int_eq(sqlite3_open(path, &sq), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_prepare_v2(sq, sql, -1, &st, NULL), SQLITE_OK);
+  ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+  got = (const char *)sqlite3_column_text(st, 0);
+  ck_assert_msg(got && strcmp(got, want) == 0, "%s -> %s, want %s", sql,
+                got ? got : "NULL", want);
+  sqlite3_finalize(st);
+  sqlite3_close(sq);
+}
+
+/* 656 pending orders take two transactions (512 + 144); the second's
+ * commit fails. The first stays recorded, and the batch row says exactly
+ * that: 512 decided, finished when the database lets the batch mark it
+ * (a one-off fault), unfinished but with the right count when it does
+ * not (a disk that stays full). The next batch decides the rest. */
+START_TEST(test_batch_second_commit_fails)
+{
+  const char *base = keep("many.db"), *db = keep("many-run.db");
+  const char *batch[] = { "batch", "--quiet", NULL };
+  const char *faults[] = { "commit:2:full", "commit:2:full:persist" };
+  const char *finished[] = { "512|1", "512|0" };
+  char *msg = NULL;
+  f_counts c;
+  int k;
+
+  f_copy(db_pending(), base);
+  sql_exec(base,
+           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+           "WHERE i < 15) INSERT INTO orders(order_id, customer_id, chip_id, "
+           "destination, quantity, ship_date, end_use, role, packager, "
+           "export_from_us) SELECT printf('M-%02d-', n.i) || o.order_id, "
+           "customer_id, chip_id, destination, quantity, ship_date, end_use, "
+           "role, packager, export_from_us FROM orders o, n");
+  for(k = 0; k < 2; k++) {
+    f_copy(base, db);
+    ck_assert_int_eq(f_run(db, faults[k], &c, &msg, batch), 74);
+    ck_assert(c.fired);
+    ck_assert_msg(strstr(msg, "batch 1: stopped after recording 512 "
+                              "decisions: database write failed: disk full"),
+                  "%s: %s", faults[k], msg);
+    free(msg);
+    free(f_digest(db)); /* integrity_check */
+    f_verify(db, faults[k]);
+    expect_sql(db, "SELECT count(*) FROM decisions WHERE batch_id = 1", "512");
+    expect_sql(db,
+               "SELECT decided || '|' || (finished_at IS NOT NULL) FROM "
+               "batches",
+               finished[k]);
+    expect_sql(db, "SELECT count(*) FROM orders WHERE state = 'pending'",
+               "144");
+  }
+  ck_assert_int_eq(f_run(db, NULL, NULL, NULL, batch), 0);
+  expect_sql(db, "SELECT count(*) FROM orders WHERE state = 'pending'", "0");
+  expect_sql(db,
+             "SELECT count(DISTINCT order_id) || '|' || count(*) FROM "
+             "decisions",
+             "656|656");
+  f_verify(db, "the batch after");
+}
+END_TEST
+
 /* Every open order decided again under a changed rule pack (another
  * ruleset hash): the licence give-backs, new draws and superseding
  * decisions of 41 orders in one transaction. */
@@ -497,6 +583,7 @@ static Suite *faults_suite(void)
   tcase_add_test(local, test_import_faults);
   tcase_add_test(local, test_batch_faults);
   tcase_add_test(local, test_recheck_faults);
+  tcase_add_test(local, test_batch_second_commit_fails);
   suite_add_tcase(s, local);
   tcase_add_checked_fixture(net, server_up, server_down);
   tcase_set_timeout(net, 600);

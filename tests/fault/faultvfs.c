@@ -17,7 +17,10 @@
  *   filewrite: a write of a stream chipgate opens with fdopen(fd, "w...")
  *   (the report files), failing with EIO (ENOSPC with full); a
  *   write is one flush of the stream's buffer, so a file of many
- *   kilobytes takes several.
+ *   kilobytes takes several; and
+ *   commit: the write of a WAL frame that commits a transaction (also
+ *   counted as a write): commit:2 fails the second transaction's commit,
+ *   kill:commit:2 dies just before it.
  *
  * CG_FAULT_COUNT=FILE writes the counts at exit, one "KIND COUNT" line per
  * kind, then "fired KIND N" (or "fired none"): a sweep runs once to learn
@@ -48,19 +51,21 @@ enum {
   K_SHMMAP,
   K_OPEN,
   K_FILEWRITE,
+  K_COMMIT,
   K_N
 };
 
-static const char *const kind_names[K_N] = {
-  "read",    "write",  "sync", "lock",     "truncate",
-  "shmlock", "shmmap", "open", "filewrite"
-};
+static const char *const kind_names[K_N] = { "read",   "write",    "sync",
+                                             "lock",   "truncate", "shmlock",
+                                             "shmmap", "open",     "filewrite",
+                                             "commit" };
 
 /* The error each kind fails with (a real I/O error of that call). */
 static const int kind_errors[K_N] = {
   SQLITE_IOERR_READ,   SQLITE_IOERR_WRITE,    SQLITE_IOERR_FSYNC,
   SQLITE_IOERR_LOCK,   SQLITE_IOERR_TRUNCATE, SQLITE_IOERR_SHMLOCK,
-  SQLITE_IOERR_SHMMAP, SQLITE_CANTOPEN,       SQLITE_IOERR_WRITE
+  SQLITE_IOERR_SHMMAP, SQLITE_CANTOPEN,       SQLITE_IOERR_WRITE,
+  SQLITE_IOERR_WRITE
 };
 
 /* Process-wide state: this is a single-threaded test binary. */
@@ -95,6 +100,7 @@ static int hit(int k)
 typedef struct shim_file {
   sqlite3_file base;  /* pMethods = our methods */
   sqlite3_file *real; /* the default VFS's file, right after this struct */
+  int wal;            /* it is a -wal file */
 } shim_file;
 
 #define REAL(f) (((shim_file *)(f))->real)
@@ -112,9 +118,23 @@ static int x_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
   return rc ? rc : REAL(f)->pMethods->xRead(REAL(f), p, n, off);
 }
 
+/* A WAL frame header (24 bytes after the 32-byte WAL header) whose
+ * "database size after commit" (bytes 4..7) is set ends a transaction:
+ * writing it is the commit. */
+static int is_commit(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
+{
+  const unsigned char *b = p;
+
+  return ((shim_file *)f)->wal && n == 24 && off >= 32 &&
+         (b[4] | b[5] | b[6] | b[7]) != 0;
+}
+
 static int x_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 {
   int rc = hit(K_WRITE);
+
+  if(!rc && is_commit(f, p, n, off))
+    rc = hit(K_COMMIT);
   return rc ? rc : REAL(f)->pMethods->xWrite(REAL(f), p, n, off);
 }
 
@@ -242,6 +262,7 @@ static int x_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f,
   if(rc)
     return rc;
   s->real = (sqlite3_file *)(s + 1);
+  s->wal = (flags & SQLITE_OPEN_WAL) != 0;
   rc = base->xOpen(base, name, s->real, flags, out_flags);
   if(s->real->pMethods)
     f->pMethods = s->real->pMethods->iVersion >= 3 ? &methods3 : &methods1;
@@ -334,16 +355,19 @@ static ssize_t cookie_write(void *c, const char *p, size_t n)
   int fd = *(int *)c;
   size_t done = 0;
 
+  /* Like a real file's failed write(2) inside stdio: errno set, 0 bytes
+   * taken (glibc's own file streams report a failure so; a -1 from a
+   * cookie corrupts the stream's buffer accounting instead). */
   if(hit(K_FILEWRITE)) {
     errno = fault_full ? ENOSPC : EIO;
-    return -1;
+    return 0;
   }
   while(done < n) {
     ssize_t k = write(fd, p + done, n - done);
     if(k < 0 && errno == EINTR)
       continue;
     if(k < 0)
-      return done ? (ssize_t)done : -1;
+      return (ssize_t)done;
     done += (size_t)k;
   }
   return (ssize_t)done;
@@ -448,7 +472,7 @@ __attribute__((constructor)) static void fault_vfs_install(void)
     fprintf(stderr,
             "chipgate-faulty: bad CG_FAULT \"%s\" (want "
             "[kill:]KIND:N[:full][:persist], KIND one of read write sync "
-            "lock truncate shmlock shmmap open filewrite)\n",
+            "lock truncate shmlock shmmap open filewrite commit)\n",
             spec);
     _exit(70);
   }

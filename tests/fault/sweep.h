@@ -42,11 +42,12 @@ enum {
   F_SHMMAP,
   F_OPEN,
   F_FILEWRITE,
+  F_COMMIT,
   F_NKINDS
 };
 static const char *const f_kind_names[F_NKINDS] = {
-  "read",    "write",  "sync", "lock",     "truncate",
-  "shmlock", "shmmap", "open", "filewrite"
+  "read",    "write",  "sync", "lock",      "truncate",
+  "shmlock", "shmmap", "open", "filewrite", "commit"
 };
 
 typedef struct f_counts {
@@ -320,6 +321,39 @@ static int f_dir_files(const char *dir, int *tmp_out)
   }
   closedir(d);
   return n;
+}
+
+/* Every report in dir is whole: an HTML report ends its document, a
+ * JSON one its top-level value, every one is non-empty. A report cut
+ * short by a failed write must never carry the final name. */
+static void f_reports_whole(const char *dir, const char *what)
+{
+  static const char *const names[][2] = { { "report.html", "</html>" },
+                                          { "report.json", "}" },
+                                          { "report.md", "" },
+                                          { "report.csv", "" } };
+  char path[600], tail[64];
+  size_t k, n;
+
+  for(k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+    FILE *f;
+    long size;
+    snprintf(path, sizeof(path), "%s/%s", dir, names[k][0]);
+    f = fopen(path, "rb");
+    if(!f)
+      continue;
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    fseek(f, size > 40 ? size - 40 : 0, SEEK_SET);
+    n = fread(tail, 1, sizeof(tail) - 1, f);
+    fclose(f);
+    tail[n] = '\0';
+    while(n && (tail[n - 1] == '\n' || tail[n - 1] == ' '))
+      tail[--n] = '\0';
+    ck_assert_msg(size > 0 && strstr(tail, names[k][1]) != NULL,
+                  "%s: %s is cut short (%ld bytes, ends \"%s\")", what, path,
+                  size, tail);
+  }
 }
 
 #endif
