@@ -268,10 +268,15 @@ static void cli(const char *db, const char *const *argv)
   free(err);
 }
 
-/* t_tmp(name) copied, as the buffers rotate. */
+/* t_tmp(name) copied, as the buffers rotate; freed by teardown. */
+static char *kept[32];
+static int nkept;
+
 static const char *keep(const char *name)
 {
-  return strdup(t_tmp(name));
+  ck_assert_int_lt(nkept, 32);
+  kept[nkept] = strdup(t_tmp(name));
+  return kept[nkept++];
 }
 
 /* init only. */
@@ -329,6 +334,8 @@ static const char *db_decided(void)
 
 static void teardown(void)
 {
+  while(nkept > 0)
+    free(kept[--nkept]);
   f_rules = NULL;
   t_tmp_cleanup();
 }

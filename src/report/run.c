@@ -109,12 +109,14 @@ static int reporter_close(reporter *rp, cg_store *db, cg_report_out *out,
     cg_report_set_licenses(rp->r, lic);
     cg_json_free(rp->lic);
     rp->lic = lic;
+    lic = NULL; /* rp's now */
     rc = cg_report_end(rp->r, err);
   }
   for(k = 0; rc == CG_OK && k < CG_REPORT_NFORMATS; k++)
     if(cg_report_path(rp->r, k))
       snprintf(out->paths.path[k], sizeof(out->paths.path[k]), "%s",
                cg_report_path(rp->r, k));
+  cg_json_free(lic); /* the head could not be read: not handed over */
   reporter_free(rp);
   return rc;
 }

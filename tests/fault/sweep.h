@@ -130,9 +130,11 @@ static int f_run(const char *db, const char *fault, f_counts *c, char **errout,
   if(errout) {
     FILE *f = fopen(errp, "r");
     size_t len = 0;
-    *errout = calloc(1, 4096);
+    /* Enough for chipgate's line or a sanitizer's report to be seen,
+     * short enough for Check's 4 KB failure messages. */
+    *errout = calloc(1, 1600);
     if(f && *errout)
-      len = fread(*errout, 1, 4095, f);
+      len = fread(*errout, 1, 1599, f);
     if(*errout)
       (*errout)[len] = '\0';
     if(f)
