@@ -197,8 +197,19 @@ int cg_store_open(cg_store **out, const char *path, int flags, cg_error *err)
     char what[300];
     int ext = db->sq ? sqlite3_extended_errcode(db->sq) : rc;
     snprintf(what, sizeof(what), "open database %s", path);
-    rc = is_io(ext) ? io_fail(err, db->sq, ext, path)
-                    : db_fail(err, db->sq, rc, what);
+    /* The main file itself: missing, a folder, no permission or an I/O
+     * error (CG_EDB, as before the I/O mapping; exit 74 either way). */
+    if((ext & 0xff) == SQLITE_CANTOPEN) {
+      rc = cg_error_set(err, CG_EDB,
+                        "open database %s: cannot open it (no such file, "
+                        "no permission, or an I/O error)",
+                        path);
+      if(err)
+        err->lib_code = ext;
+    }
+    else
+      rc = is_io(ext) ? io_fail(err, db->sq, ext, path)
+                      : db_fail(err, db->sq, rc, what);
     cg_store_close(db);
     return rc;
   }
