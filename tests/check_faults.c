@@ -138,14 +138,6 @@ static void check_message(const char *what, int rc, const char *msg)
                   what, msg);
 }
 
-static void rm_rf(const char *dir)
-{
-  char cmd[700];
-
-  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-  ck_assert_int_eq(system(cmd), 0);
-}
-
 /* The checks of one faulted run (see the top of this file). */
 static void check_run(const sweep *s, const char *work, const char *fault,
                       int rc, const f_counts *c, const char *msg,
@@ -226,7 +218,7 @@ static tally run_sweep(const sweep *s, const plan *pl)
   f_copy(s->base, work);
   before = f_digest(work);
   if(s->out_dir)
-    rm_rf(s->out_dir);
+    f_rm_dir(s->out_dir);
   rc = f_run(work, NULL, &ref, &msg, s->argv);
   ck_assert_msg(rc == 0, "%s without a fault: exit %d: %s", s->name, rc, msg);
   free(msg);
@@ -240,7 +232,7 @@ static tally run_sweep(const sweep *s, const plan *pl)
                pts[k], pl[i].mod);
       f_copy(s->base, work);
       if(s->out_dir)
-        rm_rf(s->out_dir);
+        f_rm_dir(s->out_dir);
       rc = f_run(work, fault, &c, &msg, s->argv);
       check_run(s, work, fault, rc, &c, msg, before, after, &t);
       free(msg);
