@@ -132,6 +132,10 @@ int cmd_import(cg_cli *cli, int argc, char **argv)
     rc = kinds[i].run(db, argv[optind + 1], format, source, force, &count,
                       &err);
   cg_store_close(db);
+  /* A file is imported whole or not at all: after a database failure,
+   * say which. (Bad data names FILE:LINE and keeps its message.) */
+  if(rc == CG_EIO || rc == CG_EDB)
+    cg_error_prefix(&err, "import %s: nothing imported", kinds[i].name);
   if(rc != CG_OK)
     return cli_fail(&err);
   printf("imported %zu %s from %s\n", count, kinds[i].name, argv[optind + 1]);

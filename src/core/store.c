@@ -53,12 +53,89 @@ static int is_busy(int ext)
   return (ext & 0xff) == SQLITE_BUSY || (ext & 0xff) == SQLITE_LOCKED;
 }
 
+/* A failed read, write, sync, lock or open of the database's files, or
+ * a full disk: the operating system's fault, not chipgate's or the data's.
+ * SQLITE_PROTOCOL is a WAL lock race SQLite gave up on: I/O too. */
+static int is_io(int ext)
+{
+  int primary = ext & 0xff;
+
+  return primary == SQLITE_IOERR || primary == SQLITE_FULL ||
+         primary == SQLITE_CANTOPEN || primary == SQLITE_PROTOCOL ||
+         primary == SQLITE_NOLFS;
+}
+
+/* What the failed call was doing, in a user's words. */
+static const char *io_op(int ext)
+{
+  switch(ext) {
+  case SQLITE_FULL:
+  case SQLITE_IOERR_WRITE:
+    return "write";
+  case SQLITE_IOERR_READ:
+  case SQLITE_IOERR_SHORT_READ:
+    return "read";
+  case SQLITE_IOERR_FSYNC:
+  case SQLITE_IOERR_DIR_FSYNC:
+    return "sync to disk";
+  case SQLITE_IOERR_TRUNCATE:
+    return "truncate";
+  case SQLITE_IOERR_LOCK:
+  case SQLITE_IOERR_RDLOCK:
+  case SQLITE_IOERR_UNLOCK:
+  case SQLITE_IOERR_CHECKRESERVEDLOCK:
+  case SQLITE_IOERR_SHMLOCK:
+  case SQLITE_PROTOCOL:
+    return "lock";
+  case SQLITE_IOERR_SHMOPEN:
+  case SQLITE_IOERR_SHMSIZE:
+  case SQLITE_IOERR_SHMMAP:
+  case SQLITE_IOERR_MMAP:
+    return "shared-memory (-shm) access";
+  case SQLITE_IOERR_DELETE:
+  case SQLITE_IOERR_DELETE_NOENT:
+    return "journal delete";
+  case SQLITE_IOERR_FSTAT:
+    return "stat";
+  default:
+    return (ext & 0xff) == SQLITE_CANTOPEN ? "open" : "access";
+  }
+}
+
+/* "database write failed: disk full (PATH)" instead of SQLite's "database
+ * or disk is full": which file, what was being done, and why, for exit 74.
+ * The caller prefixes what chipgate was doing (the order, FILE:LINE). */
+static int io_fail(cg_error *err, sqlite3 *sq, int ext, const char *path)
+{
+  const char *file = sq ? sqlite3_db_filename(sq, "main") : NULL;
+  int primary = ext & 0xff;
+
+  if(!file || !*file)
+    file = path ? path : "the database file";
+  if(primary == SQLITE_CANTOPEN)
+    cg_error_set(err, CG_EIO,
+                 "database open failed: I/O error opening %s or its -wal "
+                 "or -shm file",
+                 file);
+  else
+    cg_error_set(err, CG_EIO, "database %s failed: %s (%s)", io_op(ext),
+                 primary == SQLITE_FULL    ? "disk full"
+                 : primary == SQLITE_NOLFS ? "file too large"
+                                           : "I/O error",
+                 file);
+  if(err)
+    err->lib_code = ext;
+  return CG_EIO;
+}
+
 static int db_fail(cg_error *err, sqlite3 *sq, int rc, const char *what)
 {
   int ext = sq ? sqlite3_extended_errcode(sq) : rc;
 
   if(is_busy(ext))
     return busy_fail(err, ext);
+  if(is_io(ext))
+    return io_fail(err, sq, ext, NULL);
   cg_error_set(err, CG_EDB, "%s: %s", what,
                sq ? sqlite3_errmsg(sq) : sqlite3_errstr(rc));
   if(err)
@@ -118,8 +195,21 @@ int cg_store_open(cg_store **out, const char *path, int flags, cg_error *err)
   rc = sqlite3_open_v2(path, &db->sq, oflags, NULL);
   if(rc != SQLITE_OK) {
     char what[300];
+    int ext = db->sq ? sqlite3_extended_errcode(db->sq) : rc;
     snprintf(what, sizeof(what), "open database %s", path);
-    rc = db_fail(err, db->sq, rc, what);
+    /* The main file itself: missing, a folder, no permission or an I/O
+     * error (CG_EDB, as before the I/O mapping; exit 74 either way). */
+    if((ext & 0xff) == SQLITE_CANTOPEN) {
+      rc = cg_error_set(err, CG_EDB,
+                        "open database %s: cannot open it (no such file, "
+                        "no permission, or an I/O error)",
+                        path);
+      if(err)
+        err->lib_code = ext;
+    }
+    else
+      rc = is_io(ext) ? io_fail(err, db->sq, ext, path)
+                      : db_fail(err, db->sq, rc, what);
     cg_store_close(db);
     return rc;
   }
@@ -133,7 +223,8 @@ int cg_store_open(cg_store **out, const char *path, int flags, cg_error *err)
                      "PRAGMA synchronous = NORMAL;",
                      err);
   if(rc != CG_OK) {
-    cg_error_prefix(err, "open database %s", path);
+    if(rc != CG_EIO) /* an I/O error names the file already */
+      cg_error_prefix(err, "open database %s", path);
     cg_store_close(db);
     return rc;
   }
@@ -241,9 +332,10 @@ int cg_store_exec(cg_store *db, const char *sql, cg_error *err)
   if(rc != SQLITE_OK) {
     int ext = sqlite3_extended_errcode(db->sq);
 
-    if(is_busy(ext)) {
+    if(is_busy(ext) || is_io(ext)) {
       sqlite3_free(msg);
-      return busy_fail(err, ext);
+      return is_busy(ext) ? busy_fail(err, ext)
+                          : io_fail(err, db->sq, ext, db->path);
     }
     cg_error_set(err, CG_EDB, "%s", msg ? msg : sqlite3_errstr(rc));
     if(err)

@@ -323,6 +323,24 @@ int cg_audit_batch_finish(cg_store *db, int64_t id, int64_t decided,
   return rc;
 }
 
+int cg_audit_batch_count(cg_store *db, int64_t id, int64_t decided,
+                         cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "UPDATE batches SET decided = decided + ?2 "
+                           "WHERE id = ?1",
+                           err);
+
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, id, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 2, decided, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  return rc;
+}
+
 int cg_audit_batch_get(cg_store *db, int64_t id, cg_audit_batch *out,
                        cg_error *err)
 {

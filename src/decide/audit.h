@@ -117,8 +117,12 @@ int cg_audit_each(cg_store *db, const char *since, const char *order_id,
 int cg_audit_batch_begin(cg_store *db, const char *as_of, const char *ruleset,
                          const char *lists, double mfu, int64_t *id_out,
                          cg_error *err);
+/* Adds decided to the batch's count and marks it finished (now). */
 int cg_audit_batch_finish(cg_store *db, int64_t id, int64_t decided,
                           cg_error *err);
+/* Adds decided to the batch's count (a commit before its last). */
+int cg_audit_batch_count(cg_store *db, int64_t id, int64_t decided,
+                         cg_error *err);
 
 /* A batch's row as reports show it; strings are "" when unknown. */
 typedef struct cg_audit_batch {

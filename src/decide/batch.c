@@ -71,6 +71,7 @@ typedef struct run {
   cg_customer cu;         /* the last customer read */
   int64_t cust_id;        /* its id, 0 if none */
   int in_tx;              /* a transaction is open */
+  int64_t committed;      /* decisions committed by this run */
   int64_t start_seq;      /* newest log entry before this batch: an order
                              decided since is not looked at again */
   int64_t in_tx_count;    /* decisions in it */
@@ -216,6 +217,39 @@ static int next_order(run *r, char *after, size_t size, int *open_phase,
   return rc;
 }
 
+/* Commits the open transaction with the batch row's count of the
+ * decisions in it (and, with last, the batch row finished): the row
+ * always says what is recorded, and a batch whose first transaction
+ * fails leaves no row at all. */
+static int commit_chunk(run *r, int last, cg_error *err)
+{
+  int rc =
+      last
+          ? cg_audit_batch_finish(r->db, r->out->batch_id, r->in_tx_count, err)
+          : cg_audit_batch_count(r->db, r->out->batch_id, r->in_tx_count, err);
+
+  if(rc == CG_OK)
+    rc = cg_store_commit(r->db, err);
+  if(rc != CG_OK)
+    return rc;
+  r->in_tx = 0;
+  r->committed += r->in_tx_count;
+  r->in_tx_count = 0;
+  return CG_OK;
+}
+
+/* After a failure once some transactions were committed: the batch row
+ * is marked finished with what they recorded, if the database lets us
+ * (it may be what failed; the row's count is right either way). */
+static void finish_after_failure(run *r)
+{
+  if(r->committed == 0 || cg_store_begin(r->db, NULL) != CG_OK)
+    return;
+  if(cg_audit_batch_finish(r->db, r->out->batch_id, 0, NULL) != CG_OK ||
+     cg_store_commit(r->db, NULL) != CG_OK)
+    cg_store_rollback(r->db);
+}
+
 /* Decides every pending order after the last one seen, then re-decides
  * the open ones that need it, committing every per_tx decisions. */
 static int run_orders(run *r, int64_t total, cg_error *err)
@@ -254,19 +288,20 @@ static int run_orders(run *r, int64_t total, cg_error *err)
     if(rc != CG_OK)
       break;
     if(++r->in_tx_count >= (o->per_tx > 0 ? o->per_tx : 1)) {
-      rc = cg_store_commit(r->db, err);
-      r->in_tx = 0;
-      r->in_tx_count = 0;
+      rc = commit_chunk(r, 0, err);
       if(rc != CG_OK)
         break;
       if(o->progress)
         o->progress(o->progress_arg, r->out->decided, total);
     }
   }
-  if(rc == 0 && r->in_tx) {
-    rc = cg_store_commit(r->db, err);
-    r->in_tx = 0;
+  if(rc == 0 && !r->in_tx) {
+    rc = cg_store_begin(r->db, err);
+    r->in_tx = rc == CG_OK;
   }
+  /* The batch row is finished in the transaction of its last decisions. */
+  if(rc == 0)
+    rc = commit_chunk(r, 1, err);
   if(r->in_tx)
     cg_store_rollback(r->db);
   r->in_tx = 0;
@@ -299,6 +334,12 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
     rc = cg_audit_last_seq(db, &r.start_seq, err);
   if(rc == CG_OK)
     rc = cg_decide_ruleset_hash(pack, out->ruleset, err);
+  /* The batch row is written in the transaction of its first decisions:
+   * a batch that fails before its first commit leaves no row. */
+  if(rc == CG_OK) {
+    rc = cg_store_begin(db, err);
+    r.in_tx = rc == CG_OK;
+  }
   if(rc == CG_OK)
     rc = cg_audit_batch_begin(db, r.o->as_of, out->ruleset,
                               cg_decider_lists(r.dec), r.o->mfu,
@@ -307,8 +348,18 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
     rc = r.o->on_begin(r.o->decision_arg, out->batch_id, err);
   if(rc == CG_OK)
     rc = run_orders(&r, total, err);
-  if(rc == CG_OK && out->batch_id)
-    rc = cg_audit_batch_finish(db, out->batch_id, out->decided, err);
+  if(r.in_tx)
+    cg_store_rollback(db);
+  if(rc != CG_OK)
+    finish_after_failure(&r);
+  if(rc != CG_OK && r.committed == 0)
+    out->batch_id = 0; /* rolled back with the rest */
+  /* Whether anything was recorded is what the officer needs to know. */
+  if((rc == CG_EIO || rc == CG_EDB) && r.committed == 0)
+    cg_error_prefix(err, "batch: nothing recorded");
+  else if(rc == CG_EIO || rc == CG_EDB)
+    cg_error_prefix(err, "batch %lld: stopped after recording %lld decisions",
+                    (long long)out->batch_id, (long long)r.committed);
   if(rc == CG_OK && r.o->progress)
     r.o->progress(r.o->progress_arg, out->decided, total);
   {

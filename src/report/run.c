@@ -109,12 +109,14 @@ static int reporter_close(reporter *rp, cg_store *db, cg_report_out *out,
     cg_report_set_licenses(rp->r, lic);
     cg_json_free(rp->lic);
     rp->lic = lic;
+    lic = NULL; /* rp's now */
     rc = cg_report_end(rp->r, err);
   }
   for(k = 0; rc == CG_OK && k < CG_REPORT_NFORMATS; k++)
     if(cg_report_path(rp->r, k))
       snprintf(out->paths.path[k], sizeof(out->paths.path[k]), "%s",
                cg_report_path(rp->r, k));
+  cg_json_free(lic); /* the head could not be read: not handed over */
   reporter_free(rp);
   return rc;
 }
@@ -248,15 +250,28 @@ int cg_report_run_batch(cg_store *db, const cg_rules *pack,
   }
   if(rc == CG_OK)
     rc = cg_batch_run(db, pack, &o, res, err);
-  if(rc == CG_OK && all) {
+  if(rc != CG_OK) {
+    reporter_free(&b.rp); /* temporary files are removed */
+    return rc;
+  }
+  if(all) {
     rc = reporter_meta(&b.rp, db, 0, NULL, 1, bo->mfu, err);
     if(rc == CG_OK)
       rc = cg_report_set_batch(b.rp.r, &b.rp.meta, err);
     if(rc == CG_OK)
-      return feed_log(&b.rp, db, &every, out, err);
+      rc = feed_log(&b.rp, db, &every, out, err); /* frees b.rp */
+    else
+      reporter_free(&b.rp);
   }
-  if(rc == CG_OK)
-    return reporter_close(&b.rp, db, out, err);
-  reporter_free(&b.rp); /* temporary files are removed */
+  else
+    rc = reporter_close(&b.rp, db, out, err);
+  /* The decisions are recorded; only their reports are missing. */
+  if(rc != CG_OK)
+    cg_error_prefix(err,
+                    "batch %lld recorded %lld decisions but its reports were "
+                    "not written (chipgate report --batch %lld --out DIR "
+                    "writes them)",
+                    (long long)res->batch_id, (long long)res->decided,
+                    (long long)res->batch_id);
   return rc;
 }

@@ -13,7 +13,14 @@
  *                              (modifiers combine: KIND:N:full:persist)
  *   CG_FAULT=kill:KIND:N       SIGKILL just before the Nth KIND call
  *
- *   KIND: read write sync lock truncate shmlock shmmap open
+ *   KIND: read write sync lock truncate shmlock shmmap open, and
+ *   filewrite: a write of a stream chipgate opens with fdopen(fd, "w...")
+ *   (the report files), failing with EIO (ENOSPC with full); a
+ *   write is one flush of the stream's buffer, so a file of many
+ *   kilobytes takes several; and
+ *   commit: the write of a WAL frame that commits a transaction (also
+ *   counted as a write): commit:2 fails the second transaction's commit,
+ *   kill:commit:2 dies just before it.
  *
  * CG_FAULT_COUNT=FILE writes the counts at exit, one "KIND COUNT" line per
  * kind, then "fired KIND N" (or "fired none"): a sweep runs once to learn
@@ -23,8 +30,11 @@
  *
  * The format is a contract with the sweep (tests/check_faults*.c) and the
  * crash tests: add kinds and modifiers, do not change these. */
+#define _GNU_SOURCE /* fopencookie, RTLD_NEXT */
 #include <sqlite3.h>
 
+#include <dlfcn.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,18 +50,22 @@ enum {
   K_SHMLOCK,
   K_SHMMAP,
   K_OPEN,
+  K_FILEWRITE,
+  K_COMMIT,
   K_N
 };
 
 static const char *const kind_names[K_N] = { "read",   "write",    "sync",
                                              "lock",   "truncate", "shmlock",
-                                             "shmmap", "open" };
+                                             "shmmap", "open",     "filewrite",
+                                             "commit" };
 
 /* The error each kind fails with (a real I/O error of that call). */
 static const int kind_errors[K_N] = {
   SQLITE_IOERR_READ,   SQLITE_IOERR_WRITE,    SQLITE_IOERR_FSYNC,
   SQLITE_IOERR_LOCK,   SQLITE_IOERR_TRUNCATE, SQLITE_IOERR_SHMLOCK,
-  SQLITE_IOERR_SHMMAP, SQLITE_CANTOPEN
+  SQLITE_IOERR_SHMMAP, SQLITE_CANTOPEN,       SQLITE_IOERR_WRITE,
+  SQLITE_IOERR_WRITE
 };
 
 /* Process-wide state: this is a single-threaded test binary. */
@@ -86,6 +100,7 @@ static int hit(int k)
 typedef struct shim_file {
   sqlite3_file base;  /* pMethods = our methods */
   sqlite3_file *real; /* the default VFS's file, right after this struct */
+  int wal;            /* it is a -wal file */
 } shim_file;
 
 #define REAL(f) (((shim_file *)(f))->real)
@@ -103,9 +118,23 @@ static int x_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
   return rc ? rc : REAL(f)->pMethods->xRead(REAL(f), p, n, off);
 }
 
+/* A WAL frame header (24 bytes after the 32-byte WAL header) whose
+ * "database size after commit" (bytes 4..7) is set ends a transaction:
+ * writing it is the commit. */
+static int is_commit(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
+{
+  const unsigned char *b = p;
+
+  return ((shim_file *)f)->wal && n == 24 && off >= 32 &&
+         (b[4] | b[5] | b[6] | b[7]) != 0;
+}
+
 static int x_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 {
   int rc = hit(K_WRITE);
+
+  if(!rc && is_commit(f, p, n, off))
+    rc = hit(K_COMMIT);
   return rc ? rc : REAL(f)->pMethods->xWrite(REAL(f), p, n, off);
 }
 
@@ -233,6 +262,7 @@ static int x_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f,
   if(rc)
     return rc;
   s->real = (sqlite3_file *)(s + 1);
+  s->wal = (flags & SQLITE_OPEN_WAL) != 0;
   rc = base->xOpen(base, name, s->real, flags, out_flags);
   if(s->real->pMethods)
     f->pMethods = s->real->pMethods->iVersion >= 3 ? &methods3 : &methods1;
@@ -318,6 +348,63 @@ static sqlite3_vfs fault_vfs = {
   x_time64, NULL,      NULL,     NULL
 };
 
+/* ===== report files: fdopen streams ===================================== */
+
+static ssize_t cookie_write(void *c, const char *p, size_t n)
+{
+  int fd = *(int *)c;
+  size_t done = 0;
+
+  /* Like a real file's failed write(2) inside stdio: errno set, 0 bytes
+   * taken (glibc's own file streams report a failure so; a -1 from a
+   * cookie corrupts the stream's buffer accounting instead). */
+  if(hit(K_FILEWRITE)) {
+    errno = fault_full ? ENOSPC : EIO;
+    return 0;
+  }
+  while(done < n) {
+    ssize_t k = write(fd, p + done, n - done);
+    if(k < 0 && errno == EINTR)
+      continue;
+    if(k < 0)
+      return (ssize_t)done;
+    done += (size_t)k;
+  }
+  return (ssize_t)done;
+}
+
+static int cookie_close(void *c)
+{
+  int fd = *(int *)c;
+
+  free(c);
+  return close(fd);
+}
+
+/* Replaces libc's fdopen for chipgate's own code (linked statically into
+ * this binary): a stream opened for writing goes through cookie_write,
+ * where the filewrite fault can hit. Reading streams are libc's. */
+FILE *fdopen(int fd, const char *mode)
+{
+  static FILE *(*real)(int, const char *);
+  cookie_io_functions_t io = { NULL, cookie_write, NULL, cookie_close };
+  int *c;
+  FILE *f;
+
+  if(!real)
+    *(void **)&real = dlsym(RTLD_NEXT, "fdopen");
+  if(mode[0] != 'w' && mode[0] != 'a')
+    return real(fd, mode);
+  c = malloc(sizeof(*c));
+  if(!c)
+    return NULL;
+  *c = fd;
+  f = fopencookie(c, mode, io);
+  if(!f)
+    free(c);
+  return f;
+}
+
 static void write_counts(void)
 {
   FILE *f;
@@ -385,7 +472,7 @@ __attribute__((constructor)) static void fault_vfs_install(void)
     fprintf(stderr,
             "chipgate-faulty: bad CG_FAULT \"%s\" (want "
             "[kill:]KIND:N[:full][:persist], KIND one of read write sync "
-            "lock truncate shmlock shmmap open)\n",
+            "lock truncate shmlock shmmap open filewrite commit)\n",
             spec);
     _exit(70);
   }
