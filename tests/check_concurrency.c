@@ -188,16 +188,6 @@ START_TEST(test_two_redeciding_batches)
   t_rng rng = race_rng("two-redeciding", &seed);
   int r, st[2], busy;
 
-  if(!getenv("CG_KNOWN_DEFECTS")) {
-    /* KNOWN DEFECT: src/decide/batch.c run_orders() checks only a
-     * pending order again inside its write transaction; an open order
-     * read before the transaction began (the first of each) can have
-     * been re-decided by the other batch meanwhile, and is re-decided a
-     * second time under the same pack. Set CG_KNOWN_DEFECTS=1 to run. */
-    printf("KNOWN DEFECT: two batches re-deciding open orders decide one "
-           "twice (batch.c run_orders); skipped\n");
-    return;
-  }
   /* 2,501 open orders: five transactions each, and so four chances for
    * the other batch to take the lock in between. */
   t_add_orders(db, "R", 60);

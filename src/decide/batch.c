@@ -264,7 +264,6 @@ static int run_orders(run *r, int64_t total, cg_error *err)
     rc = next_order(r, after, sizeof(after), &open_phase, &ord, &redo, err);
     if(rc <= 0)
       break;
-    r->out->redecided += redo;
     if(o->as_of)
       snprintf(ord.ship_date, sizeof(ord.ship_date), "%s", o->as_of);
     if(!r->in_tx) {
@@ -274,16 +273,21 @@ static int run_orders(run *r, int64_t total, cg_error *err)
       r->in_tx = 1;
     }
     /* Another batch may have decided it since it was read (before this
-     * transaction took the write lock): a pending order is decided once. */
-    if(!redo) {
+     * transaction took the write lock): a pending order is decided once,
+     * an open one re-decided once per change (not if another batch
+     * re-decided it after this one started). */
+    {
       cg_order_state st;
       int64_t cur;
       rc = cg_order_state_get(r->db, ord.id, &st, &cur, err);
       if(rc != CG_OK)
         break;
-      if(st != CG_STATE_PENDING)
+      if(redo ? cur > r->start_seq ||
+                    (st != CG_STATE_OPEN && st != CG_STATE_RELEASABLE)
+              : st != CG_STATE_PENDING)
         continue;
     }
+    r->out->redecided += redo;
     rc = decide_one(r, &ord, err);
     if(rc != CG_OK)
       break;

@@ -131,7 +131,11 @@ static int import_country(cg_import *im, cg_store *db, int k, int required,
   if(!buf[0])
     return required ? cg_import_fail(im, err, "%s is empty", im->columns[k])
                     : CG_OK;
-  if(cg_country_check(db, buf, NULL) != CG_OK)
+  /* Only "not in the table" is bad data; a failed read is an I/O error. */
+  rc = cg_country_check(db, buf, err);
+  if(rc != CG_OK && rc != CG_ENOTFOUND)
+    return rc;
+  if(rc == CG_ENOTFOUND)
     return cg_import_fail(im, err,
                           "%s: unknown country code \"%s\" (ISO "
                           "3166-1 alpha-2, upper case)",

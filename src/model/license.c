@@ -109,8 +109,14 @@ static int check_destinations(cg_import *im, cg_store *db, const char *list,
       continue;
     if(group_name_known(tok))
       continue;
-    if(strlen(tok) == 2 && cg_country_check(db, tok, NULL) == CG_OK)
-      continue;
+    if(strlen(tok) == 2) {
+      /* Only "not in the table" is bad data; a failed read is I/O. */
+      int rc = cg_country_check(db, tok, err);
+      if(rc == CG_OK)
+        continue;
+      if(rc != CG_ENOTFOUND)
+        return rc;
+    }
     return cg_import_fail(im, err,
                           "destinations: \"%s\" is neither a "
                           "country code nor a country group (e.g. D:5)",

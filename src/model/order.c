@@ -83,10 +83,17 @@ static int parse_choices(const char *where, const char *role,
 static int optional_country(cg_store *db, const char *where, const char *name,
                             const char *code, char out[3], cg_error *err)
 {
+  int rc = strlen(code) == 2 ? CG_OK : CG_ENOTFOUND;
+
   out[0] = '\0';
   if(!*code)
     return CG_OK;
-  if(strlen(code) != 2 || cg_country_check(db, code, NULL) != CG_OK)
+  /* Only "not in the table" is bad data; a failed read is an I/O error. */
+  if(rc == CG_OK)
+    rc = cg_country_check(db, code, err);
+  if(rc != CG_OK && rc != CG_ENOTFOUND)
+    return rc;
+  if(rc == CG_ENOTFOUND)
     return cg_error_set(err, CG_EINVAL,
                         "%s: %s: unknown country code \"%s\" (ISO 3166-1 "
                         "alpha-2, e.g. CN)",
@@ -99,9 +106,11 @@ static int optional_country(cg_store *db, const char *where, const char *name,
 static int resolve(cg_store *db, const char *where, const char *customer,
                    const char *chip, cg_order *o, cg_error *err)
 {
-  int rc;
+  int rc = cg_country_check(db, o->destination, err);
 
-  if(cg_country_check(db, o->destination, NULL) != CG_OK)
+  if(rc != CG_OK && rc != CG_ENOTFOUND)
+    return rc;
+  if(rc == CG_ENOTFOUND)
     return cg_error_set(err, CG_EINVAL,
                         "%s: destination: unknown country code \"%s\"", where,
                         o->destination);
