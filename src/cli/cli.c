@@ -148,7 +148,7 @@ int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err)
   if(!create && (ro = db_access(cli->db_path)) != 0)
     flags = CG_STORE_READONLY;
   if(ro == 2 && immutable_uri(cli->db_path, uri, sizeof(uri)))
-    rc = cg_store_open(out, uri, flags, err);
+    rc = cg_store_open(out, uri, flags | CG_STORE_URI, err);
   else
     rc = cg_store_open(out, cli->db_path, flags, err);
   if(rc != CG_OK)

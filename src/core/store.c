@@ -176,6 +176,10 @@ int cg_store_open(cg_store **out, const char *path, int flags, cg_error *err)
     free(db);
     return cg_error_set(err, CG_ENOMEM, "open database: out of memory");
   }
+  /* Asked for explicitly, so the read-only immutable open does not
+   * depend on the library being built with SQLITE_USE_URI. */
+  if(flags & CG_STORE_URI)
+    oflags |= SQLITE_OPEN_URI;
   if(flags & CG_STORE_READONLY)
     oflags |= SQLITE_OPEN_READONLY;
   else

@@ -23,8 +23,9 @@ typedef struct cg_store cg_store;
 typedef struct cg_stmt cg_stmt;
 
 enum {
-  CG_STORE_CREATE = 1,  /* create the file if missing */
-  CG_STORE_READONLY = 2 /* open read-only (no migration) */
+  CG_STORE_CREATE = 1,   /* create the file if missing */
+  CG_STORE_READONLY = 2, /* open read-only (no migration) */
+  CG_STORE_URI = 4       /* path is an SQLite "file:" URI */
 };
 
 /* Opens path with WAL, foreign keys on and a busy timeout. Does not

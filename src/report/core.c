@@ -132,7 +132,7 @@ static int make_dirs(const char *dir, cg_error *err)
  * removes the link, not what it points to), then the name is created
  * exclusively, so a link planted in between makes this fail instead of
  * writing through it. NULL with errno set on failure. */
-static FILE *create_exclusive(const char *path)
+static FILE *create_exclusive(const char *path, int *fd_out)
 {
   FILE *f;
   int fd;
@@ -143,6 +143,7 @@ static FILE *create_exclusive(const char *path)
   if(fd < 0)
     return NULL;
   f = fdopen(fd, "wb");
+  *fd_out = fd;
   if(!f) {
     int e = errno;
     close(fd);
@@ -195,7 +196,7 @@ int cg_report_open_dir(cg_report *r, const char *dir, const char *formats,
                           "bytes)",
                           dir, sizeof(r->tmp[i]) - 16);
     }
-    r->f[i] = create_exclusive(r->tmp[i]);
+    r->f[i] = create_exclusive(r->tmp[i], &r->fd[i]);
     if(!r->f[i]) {
       int e = errno;
       cg_error_set(err, CG_EIO, "%s: %s", r->tmp[i], strerror(e));
@@ -324,6 +325,11 @@ static int finish_stream(cg_report *r, int k, cg_error *err)
   int bad = fflush(f) != 0 || ferror(f);
 
   if(r->owned[k]) {
+    /* On disk before the rename: after a power cut the report is the
+     * old one or the whole new one, never an empty file under its name.
+     * The descriptor from open(), not fileno(): a stream may be a
+     * wrapper (the fault-injection binary's) without one. */
+    bad = bad || fsync(r->fd[k]) != 0;
     bad = fclose(f) != 0 || bad;
     r->f[k] = NULL;
     if(!bad && rename(r->tmp[k], r->path[k]) != 0)

@@ -137,6 +137,7 @@ struct cg_report {
   cg_workloads *own_wl;                /* built-in workloads if none given */
   FILE *f[CG_REPORT_NFORMATS];         /* output per format, or NULL */
   int owned[CG_REPORT_NFORMATS];       /* f was opened by us */
+  int fd[CG_REPORT_NFORMATS];          /* f's descriptor if owned (fsync) */
   char path[CG_REPORT_NFORMATS][1024]; /* final path if owned */
   char tmp[CG_REPORT_NFORMATS][1040];  /* temp path while writing */
   int started;                         /* first add done (streams begun) */
