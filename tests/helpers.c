@@ -97,50 +97,7 @@ static char *slurp_fd(int fd)
 
 int t_run(const char *db, char **out, char **errout, const char *const *argv)
 {
-  char outp[600], errp[600];
-  const char *args[64];
-  int n = 0, st = 0, fo, fe;
-  pid_t pid;
-
-  snprintf(outp, sizeof(outp), "%s/.stdout", t_tmpdir());
-  snprintf(errp, sizeof(errp), "%s/.stderr", t_tmpdir());
-  args[n++] = CG_BINARY;
-  while(argv[n - 1] && n < 63) {
-    args[n] = argv[n - 1];
-    n++;
-  }
-  args[n] = NULL;
-  fflush(NULL);
-  pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if(pid == 0) {
-    fo = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    fe = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if(fo < 0 || fe < 0)
-      _exit(127);
-    dup2(fo, 1);
-    dup2(fe, 2);
-    if(db)
-      setenv("CHIPGATE_DB", db, 1);
-    setenv("CHIPGATE_RULES", t_src("rules"), 0);
-    /* The seed data the binary reads is the tree under test, wherever
-     * the build folder or the working directory is. */
-    setenv("CHIPGATE_DATA_DIR", t_source_dir(), 1);
-    execv(CG_BINARY, (char *const *)args);
-    _exit(127);
-  }
-  waitpid(pid, &st, 0);
-  if(out) {
-    fo = open(outp, O_RDONLY);
-    *out = slurp_fd(fo);
-    close(fo);
-  }
-  if(errout) {
-    fe = open(errp, O_RDONLY);
-    *errout = slurp_fd(fe);
-    close(fe);
-  }
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return t_run_env(NULL, db, NULL, out, errout, argv);
 }
 
 cg_store *t_db(const char *name)
@@ -311,11 +268,15 @@ int t_run_env(const char *bin, const char *db, const char *const *env,
               char **out, char **errout, const char *const *argv)
 {
   int st = t_wait(t_spawn(bin, db, env, ".run", argv));
+  char path[600];
 
+  /* Not t_tmp(): db and argv may point into its buffer. */
+  snprintf(path, sizeof(path), "%s/.run.out", t_tmpdir());
   if(out)
-    *out = t_slurp(t_tmp(".run.out"));
+    *out = t_slurp(path);
+  snprintf(path, sizeof(path), "%s/.run.err", t_tmpdir());
   if(errout)
-    *errout = t_slurp(t_tmp(".run.err"));
+    *errout = t_slurp(path);
   return st;
 }
 

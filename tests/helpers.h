@@ -35,7 +35,7 @@ const char *t_write(const char *name, const char *text);
  * tree and CHIPGATE_RULES to its rules/ unless already set (the working
  * directory does not matter); captures stdout and stderr
  * (malloc'ed, NUL-terminated; pass NULL to ignore). Returns the exit
- * status, or -1 if it did not exit normally. */
+ * status, or 128 + the signal that ended it. */
 int t_run(const char *db, char **out, char **errout, const char *const *argv);
 
 /* Opens (creating and migrating) a database in the temp dir. */

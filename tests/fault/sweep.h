@@ -90,59 +90,35 @@ static void f_read_counts(const char *path, f_counts *c)
 static int f_run(const char *db, const char *fault, f_counts *c, char **errout,
                  const char *const *argv)
 {
-  char cnt[600], errp[600];
-  const char *args[32];
-  int n = 0, st = 0, fd;
-  pid_t pid;
+  char cnt[600], rules[700], count_env[700], fault_env[200];
+  const char *env[5] = { "CHIPGATE_BUSY_TIMEOUT_MS=300", count_env, NULL };
+  char *err = NULL;
+  int st, n = 2;
 
+  /* Not t_src() here: argv may point into its buffer. Without f_rules
+   * the child gets the tree's rules/ (t_spawn's default). */
   snprintf(cnt, sizeof(cnt), "%s/.faultcount", t_tmpdir());
-  snprintf(errp, sizeof(errp), "%s/.faulterr", t_tmpdir());
   unlink(cnt);
-  args[n++] = CG_FAULTY_BINARY;
-  while(argv[n - 1] && n < 31) {
-    args[n] = argv[n - 1];
-    n++;
+  snprintf(count_env, sizeof(count_env), "CG_FAULT_COUNT=%s", cnt);
+  if(f_rules) {
+    snprintf(rules, sizeof(rules), "CHIPGATE_RULES=%s", f_rules);
+    env[n++] = rules;
   }
-  args[n] = NULL;
-  fflush(NULL);
-  pid = fork();
-  ck_assert_int_ge(pid, 0);
-  if(pid == 0) {
-    fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(fd, 2);
-    fd = open("/dev/null", O_WRONLY);
-    dup2(fd, 1);
-    setenv("CHIPGATE_DB", db, 1);
-    setenv("CHIPGATE_RULES", f_rules ? f_rules : t_src("rules"), 1);
-    setenv("CHIPGATE_DATA_DIR", t_source_dir(), 1);
-    setenv("CHIPGATE_BUSY_TIMEOUT_MS", "300", 1);
-    setenv("CG_FAULT_COUNT", cnt, 1);
-    if(fault)
-      setenv("CG_FAULT", fault, 1);
-    else
-      unsetenv("CG_FAULT");
-    execv(CG_FAULTY_BINARY, (char *const *)args);
-    _exit(127);
+  if(fault) {
+    snprintf(fault_env, sizeof(fault_env), "CG_FAULT=%s", fault);
+    env[n++] = fault_env;
   }
-  waitpid(pid, &st, 0);
+  st = t_run_env(CG_FAULTY_BINARY, db, env, NULL, errout ? &err : NULL, argv);
   if(c)
     f_read_counts(cnt, c);
   if(errout) {
-    FILE *f = fopen(errp, "r");
-    size_t len = 0;
     /* Enough for chipgate's line or a sanitizer's report to be seen,
      * short enough for Check's 4 KB failure messages. */
-    *errout = calloc(1, 1600);
-    if(f && *errout)
-      len = fread(*errout, 1, 1599, f);
-    if(*errout)
-      (*errout)[len] = '\0';
-    if(f)
-      fclose(f);
+    if(err && strlen(err) > 1599)
+      err[1599] = '\0';
+    *errout = err;
   }
-  if(WIFSIGNALED(st))
-    return 128 + WTERMSIG(st);
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return st;
 }
 
 /* The expression a column is digested as (see the top of this file). */
