@@ -142,6 +142,8 @@ int cmd_audit(cg_cli *cli, int argc, char **argv)
   cg_store *db = NULL;
   int c, rc, json = 0, has_anchor = 0, has_format = 0;
 
+  if((rc = cli_opt_utf8_args("audit", argc, argv)) != CLI_OK)
+    return rc;
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 's':
@@ -182,7 +184,9 @@ int cmd_audit(cg_cli *cli, int argc, char **argv)
   if(has_format && !strcmp(verb, "show"))
     return cli_usage("audit", "--format goes with verify or head");
   rc = cli_open_db(cli, &db, 0, &err);
-  if(rc == CG_OK && !strcmp(verb, "verify"))
+  if(rc != CG_OK)
+    return cli_fail(&err); /* not "reported by verify itself" below */
+  if(!strcmp(verb, "verify"))
     rc = verify(db, has_anchor ? &anchor : NULL, json, &err);
   else if(rc == CG_OK && !strcmp(verb, "head"))
     rc = show_head(db, json, &err);

@@ -362,6 +362,8 @@ int cmd_check(cg_cli *cli, int argc, char **argv)
   cg_store *db = NULL;
   int st;
 
+  if((st = cli_opt_utf8_args("check", argc, argv)) != CLI_OK)
+    return st;
   memset(&a, 0, sizeof(a));
   cg_order_init(&a.o);
   a.o.quantity = 1;

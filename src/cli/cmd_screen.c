@@ -301,6 +301,8 @@ int cmd_screen(cg_cli *cli, int argc, char **argv)
   char *end;
   int c, rc, json = 0;
 
+  if((rc = cli_opt_utf8_args("screen", argc, argv)) != CLI_OK)
+    return rc;
   if(argc >= 2 && strcmp(argv[1], "clear") == 0)
     return screen_clear(cli, argc - 1, argv + 1);
   if(argc >= 2 && strcmp(argv[1], "revoke") == 0)

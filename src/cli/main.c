@@ -1,7 +1,6 @@
 /* main.c -- chipgate's entry point: global options, then one subcommand. */
 #include "cli/cmd.h"
 
-#include "cli/opts.h"
 #include "core/http.h"
 
 #include <getopt.h>
@@ -130,12 +129,7 @@ int main(int argc, char **argv)
   /* Each subcommand parses from its own argv[0]; 0 resets getopt. */
   c = optind;
   optind = 0;
-  /* Names, ids and paths end up in the database, JSON and reports: an
-   * argument that is not UTF-8 is refused here, naming it, for every
-   * command alike. */
-  rc = cli_opt_utf8_args(commands[i].name, argc - c, argv + c);
-  if(rc == CLI_OK)
-    rc = commands[i].run(&cli, argc - c, argv + c);
+  rc = commands[i].run(&cli, argc - c, argv + c);
   cg_http_global_cleanup();
   free(rules_found);
   return rc;

@@ -522,6 +522,10 @@ def build():
     case("db-init-not-sqlite", "init on a text file",
          "init", 65, r'is not a chipgate database: not an SQLite database file',
          {"db.sql": "name,country\nAcme,DE\n" * 200}, db="text")
+    case("db-verify-not-sqlite", "audit verify of a text file says why",
+         "audit verify", 65,
+         r'is not a chipgate database: not an SQLite database file',
+         {"db.sql": "-- text\n"}, db="text")
     case("db-missing", "a database that does not exist",
          "list orders", 66, r'does not exist', db="none")
 
