@@ -1,5 +1,6 @@
 /* importer.c -- see importer.h. */
 #include "core/importer.h"
+#include "core/text.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -72,6 +73,7 @@ fail:
 int cg_import_next(cg_import *im, cg_error *err)
 {
   int rc = cg_csv_next(im->r, &im->row, err);
+  size_t i;
 
   if(rc == 0 && im->rows == 0)
     return cg_error_set(err, CG_EINVAL, "%s: header but no rows", im->path);
@@ -80,6 +82,17 @@ int cg_import_next(cg_import *im, cg_error *err)
   if(im->row->n != im->h.n)
     return cg_import_fail(im, err, "%zu fields, the header has %zu",
                           im->row->n, im->h.n);
+  for(i = 0; i < im->row->n; i++) {
+    const char *f = im->row->fields[i];
+    int cp = 0;
+    long at = cg_text_hidden_at(f, strlen(f), &cp);
+    if(at >= 0)
+      return cg_import_fail(im, err,
+                            "%s: invisible or control character U+%04X at "
+                            "byte %ld (two values that look the same "
+                            "would differ)",
+                            im->h.names[i], (unsigned)cp, at + 1);
+  }
   im->rows++;
   return 1;
 }

@@ -43,6 +43,29 @@ long cg_text_invalid_at(const char *s, size_t n)
   return -1;
 }
 
+long cg_text_hidden_at(const char *s, size_t n, int *cp)
+{
+  size_t i = 0;
+
+  while(i < n) {
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                          (utf8proc_ssize_t)(n - i), &c);
+    utf8proc_category_t cat;
+
+    if(k <= 0)
+      return -1; /* not UTF-8: cg_text_invalid_at's to report */
+    cat = utf8proc_category(c);
+    if(cat == UTF8PROC_CATEGORY_CF ||
+       (cat == UTF8PROC_CATEGORY_CC && c != '\t' && c != '\r' && c != '\n')) {
+      *cp = (int)c;
+      return (long)i;
+    }
+    i += (size_t)k;
+  }
+  return -1;
+}
+
 int cg_text_next(const char *s, size_t n, int *cp)
 {
   utf8proc_int32_t c;

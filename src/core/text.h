@@ -12,6 +12,13 @@
  * invalid sequence. */
 long cg_text_invalid_at(const char *s, size_t n);
 
+/* Returns -1 if valid UTF-8 s[0..n) holds no invisible character, else
+ * the byte offset of the first one, with its code point in *cp: a format
+ * character (byte-order mark, zero-width space or joiner, bidi override)
+ * or a control character other than tab, CR and LF. Such a character
+ * makes two ids that look the same differ ("\uFEFFD9" and "D9"). */
+long cg_text_hidden_at(const char *s, size_t n, int *cp);
+
 /* Drops an incomplete UTF-8 sequence at the end of the NUL-terminated s,
  * as left by cutting a string at a byte count (snprintf into a fixed
  * buffer), so that what was valid stays valid. Returns the new length. */

@@ -274,6 +274,31 @@ typedef struct license_ctx {
   cg_rowseen *seen; /* licence numbers in this file */
 } license_ctx;
 
+/* A licence number differing from one on file only in case ("d9"
+ * beside "D9") would be a second licence with its own
+ * quantity: refused, since a person reading the two sees one licence. */
+static int case_twin(cg_import *im, cg_store *db, const license_row *r,
+                     cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st,
+                           "SELECT number FROM licenses WHERE number = ?1 "
+                           "COLLATE NOCASE AND number <> ?1 LIMIT 1",
+                           err);
+
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, r->number, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    rc = cg_import_fail(im, err,
+                        "number: \"%s\" differs only in case from licence "
+                        "\"%s\" on file",
+                        r->number, cg_stmt_text(st, 0));
+  cg_stmt_reset(st);
+  return rc;
+}
+
 static int license_row_fn(void *arg, cg_import *im, cg_error *err)
 {
   license_ctx *lx = arg;
@@ -287,6 +312,9 @@ static int license_row_fn(void *arg, cg_import *im, cg_error *err)
   if(rc != CG_OK)
     return rc;
   snprintf(where, sizeof(where), "%s:%ld", im->path, im->row->line);
+  rc = case_twin(im, db, &r, err);
+  if(rc != CG_OK)
+    return rc;
   rc = cg_rowseen_add(lx->seen, r.number, im->row, where, "licence", err);
   if(rc <= 0)
     return rc; /* an identical repeat, or a conflict */
@@ -315,7 +343,8 @@ int cg_license_import(cg_store *db, const char *path, size_t *count_out,
   static const char *const req[] = { "number",     "customer", "kind",
                                      "valid_from", "valid_to", NULL };
   static const cg_import_spec spec = { cols, req, NULL, license_row_fn };
-  license_ctx lx = { db, cg_rowseen_new(0) };
+  /* In one file too, "d9" and "D9" are one licence said twice. */
+  license_ctx lx = { db, cg_rowseen_new(1) };
   int rc;
 
   *count_out = 0;

@@ -240,6 +240,28 @@ def build():
          r'in\.csv:3: licence "L1" is also on line 2 with different values',
          {"in.csv": LIC_H + "L1,Nordic AI Cloud AB,license,,,SE,10,2026-01-01,2026-12-31,BIS,\n"
           "L1,Nordic AI Cloud AB,license,,,SE,900,2026-01-01,2026-12-31,BIS,\n"})
+    case("licenses-case-twin-in-file",
+         "d9 beside D9 in one file: one licence said twice, quantities differ",
+         "import licenses {dir}/in.csv", 65,
+         r'in\.csv:3: number: "l1" differs only in case from licence "L1" on file',
+         {"in.csv": LIC_H + "L1,Nordic AI Cloud AB,license,,,SE,10,2026-01-01,2026-12-31,BIS,\n"
+          "l1,Nordic AI Cloud AB,license,,,SE,900,2026-01-01,2026-12-31,BIS,\n"})
+    case("licenses-case-twin-on-file",
+         "d1000001 when D1000001 is on file (a second licence that looks the same)",
+         "import licenses {dir}/in.csv", 65,
+         r'in\.csv:2: number: "d1000001" differs only in case from licence "D1000001" on file',
+         {"in.csv": LIC_H + "d1000001,Nordic AI Cloud AB,license,,,SE,10,2026-01-01,2026-12-31,BIS,\n"})
+    case("licenses-bom-mid-file",
+         "a byte-order mark before a licence number in the second row",
+         "import licenses {dir}/in.csv", 65,
+         r'in\.csv:3: number: invisible or control character U\+FEFF at byte 1',
+         {"in.csv": LIC_H + "L1,Nordic AI Cloud AB,license,,,SE,10,2026-01-01,2026-12-31,BIS,\n"
+          "\ufeffL1,Nordic AI Cloud AB,license,,,SE,900,2026-01-01,2026-12-31,BIS,\n"})
+    case("customers-bidi-override",
+         "a right-to-left override hidden in a customer name",
+         "import customers {dir}/in.csv", 65,
+         r'in\.csv:2: name: invisible or control character U\+202E at byte 5',
+         {"in.csv": "name,country\nAcme\u202eoC,DE\n"})
     case("licenses-missing-required-column", "no valid_to column",
          "import licenses {dir}/in.csv", 65, r'in\.csv:1: .*valid_to',
          {"in.csv": "number,customer,kind,valid_from\nL1,Nordic AI Cloud AB,license,2026-01-01\n"})
