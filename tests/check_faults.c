@@ -427,7 +427,9 @@ START_TEST(test_batch_second_commit_fails)
     ck_assert_int_eq(f_run(db, faults[k], &c, &msg, batch), 74);
     ck_assert(c.fired);
     ck_assert_msg(strstr(msg, "batch 1: stopped after recording 512 "
-                              "decisions: database write failed: disk full"),
+                              "decisions (run batch again for the rest; "
+                              "report --batch 1 for their report): database "
+                              "write failed: disk full"),
                   "%s: %s", faults[k], msg);
     free(msg);
     free(f_digest(db)); /* integrity_check */

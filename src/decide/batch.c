@@ -359,11 +359,15 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
   if(rc != CG_OK && r.committed == 0)
     out->batch_id = 0; /* rolled back with the rest */
   /* Whether anything was recorded is what the officer needs to know. */
-  if((rc == CG_EIO || rc == CG_EDB) && r.committed == 0)
+  if((rc == CG_EIO || rc == CG_EDB || rc == CG_EBUSY) && r.committed == 0)
     cg_error_prefix(err, "batch: nothing recorded");
-  else if(rc == CG_EIO || rc == CG_EDB)
-    cg_error_prefix(err, "batch %lld: stopped after recording %lld decisions",
-                    (long long)out->batch_id, (long long)r.committed);
+  else if(rc == CG_EIO || rc == CG_EDB || rc == CG_EBUSY)
+    cg_error_prefix(err,
+                    "batch %lld: stopped after recording %lld decisions "
+                    "(run batch again for the rest; report --batch %lld "
+                    "for their report)",
+                    (long long)out->batch_id, (long long)r.committed,
+                    (long long)out->batch_id);
   if(rc == CG_OK && r.o->progress)
     r.o->progress(r.o->progress_arg, out->decided, total);
   {
