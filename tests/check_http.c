@@ -200,6 +200,12 @@ START_TEST(test_redact)
     { "https://h.example/a@b?c=d@e", "https://h.example/a@b?c=d@e" },
     { "https://h.example?u=a@b", "https://h.example?u=a@b" },
     { "not a url", "not a url" },
+    { "https://h.example/l?api_key=hunter2pw&format=csv",
+      "https://h.example/l?api_key=***&format=csv" },
+    { "http://a:pw@127.0.0.1:8/404?token=hunter2pw",
+      "http://***@127.0.0.1:8/404?token=***" },
+    { "https://h/x?a=1&Signature=abcdefgh#frag",
+      "https://h/x?a=1&Signature=***#frag" },
   };
   char buf[256], tiny[8];
   cg_error err = { 0 };

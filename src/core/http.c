@@ -55,6 +55,48 @@ static int is_loopback(const char *host)
   return 1;
 }
 
+/* 1 when a query parameter's name says its value is a secret
+ * (?api_key=, ?token=, ?sig=, ...). */
+static int secret_name(const char *name, size_t n)
+{
+  static const char *const words[] = { "key", "token", "secret", "pass",
+                                       "sig", "auth",  "cred",   "session" };
+  char low[64];
+  size_t i;
+
+  if(n >= sizeof(low))
+    return 1; /* a name that long is not worth the risk */
+  for(i = 0; i < n; i++)
+    low[i] = (char)tolower((unsigned char)name[i]);
+  low[n] = '\0';
+  for(i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+    if(strstr(low, words[i]))
+      return 1;
+  return 0;
+}
+
+/* Masks in place the values of secret-named query parameters of buf
+ * ("?token=abc&x=1" -> "?token=***&x=1"); the fragment is left alone. */
+static void redact_query(char *buf)
+{
+  char *q = strchr(buf, '?');
+
+  while(q && *q && *q != '#') {
+    char *name = q + 1, *eq, *end;
+
+    end = name + strcspn(name, "&#");
+    eq = memchr(name, '=', (size_t)(end - name));
+    if(eq && secret_name(name, (size_t)(eq - name))) {
+      /* In place: never longer than the value, so buf cannot overflow. */
+      size_t n = (size_t)(end - eq - 1), k = n < 3 ? n : 3;
+      memset(eq + 1, '*', k);
+      memmove(eq + 1 + k, end, strlen(end) + 1);
+      end = eq + 1 + k;
+    }
+    q = *end == '&' ? end : NULL;
+  }
+}
+
 const char *cg_http_redact(const char *url, char *buf, size_t size)
 {
   const char *rest = strstr(url, "://"), *at, *end;
@@ -73,6 +115,7 @@ const char *cg_http_redact(const char *url, char *buf, size_t size)
     snprintf(buf, size, "%s", url);
   else
     snprintf(buf, size, "%.*s***%s", (int)(rest - url), url, at);
+  redact_query(buf);
   return buf;
 }
 

@@ -112,9 +112,11 @@ int cg_http_post(cg_http *h, const char *url, const char *const *headers,
 
 void cg_http_response_free(cg_http_response *resp);
 
-/* url with any "user:password@" replaced by "***@", into buf (always
- * NUL-terminated; cut to size). Returns buf. Every message that shows a
- * URL goes through it: credentials are secrets. */
+/* url with any "user:password@" replaced by "***@" and the values of
+ * secret-named query parameters (key, token, secret, pass, sig, auth,
+ * cred, session in the name) by "***", into buf (always NUL-terminated;
+ * cut to size). Returns buf. Every message that shows a URL goes through
+ * it: credentials are secrets. */
 const char *cg_http_redact(const char *url, char *buf, size_t size);
 
 /* The error for a response status other than 200/304, for method on url:
