@@ -43,8 +43,9 @@ for t in $targets; do
     -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1
   rc=$?
   ran=$((ran + 1))
-  stats=$(grep -E '^stat::number_of_executed_units|^#[0-9]+.*(DONE|cov:)' \
-            "$work/log" | tail -1)
+  # "#EXECS DONE cov: C ft: F corp: N/SIZE ..."
+  stats=$(grep -E '^#[0-9]+.*DONE' "$work/log" | tail -1 |
+            sed 's/^#\([0-9]*\)[^c]*\(cov: [0-9]* ft: [0-9]* corp: [^ ]*\).*/\1 execs, \2/')
   if [ $rc -ne 0 ] || [ -n "$(ls "$work/artifacts")" ]; then
     failed=1
     echo "FAIL fuzz_$t (exit $rc): log $work/log"
