@@ -16,7 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   /* Short timeouts: the server always closes after its bytes, so only a
    * bug waits; a small cap so that the cap is reached; no redirects (a
    * Location could name a host off this machine). */
-  static const cg_http_opts opts = { 2000, 5000, 64 * 1024, NULL, 0, 0, 0, 0 };
+  static const cg_http_opts opts = { .connect_timeout_ms = 2000,
+                                     .timeout_ms = 5000,
+                                     .max_bytes = 64 * 1024 };
   const cg_http_cond cond = { "\"v1\"", "Sat, 01 Nov 2026 00:00:00 GMT" };
   cg_http_response resp = { 0 };
   cg_error err = { 0 };

@@ -22,8 +22,9 @@ static void problem(void *arg, const char *msg)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   static char url[64];
-  static const cg_http_opts opts = { 2000, 10000, 16 * 1024 * 1024, NULL, 0, 0,
-                                     0,    0 };
+  static const cg_http_opts opts = { .connect_timeout_ms = 2000,
+                                     .timeout_ms = 10000,
+                                     .max_bytes = 16 * 1024 * 1024 };
   cg_sync_orders_result res;
   cg_error err = { 0 };
   cg_http *h = NULL;
