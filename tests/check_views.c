@@ -193,6 +193,18 @@ START_TEST(test_list_customers_chips)
   const cg_json *o;
   char *out;
 
+  /* A quoted name with a line break must not print as a row of its own. */
+  t_write("ml.csv", "name,country\n\"Multi\nForged Row\",DE\n");
+  ck_assert_int_eq(t_run(db_path, NULL, NULL,
+                         (const char *const[]){ "import", "customers",
+                                                t_tmp("ml.csv"), NULL }),
+                   0);
+  cg_json_free(c);
+  c = run_json(cj);
+  out = run_ok(ct);
+  ck_assert_ptr_nonnull(strstr(out, "Multi\uFFFDForged Row"));
+  ck_assert_ptr_null(strstr(out, "\nForged Row"));
+  free(out);
   o = find(c, "name", "Hanoi Data Systems JSC");
   ck_assert_ptr_nonnull(o);
   ck_assert_str_eq(str(o, "country"), "VN");

@@ -31,11 +31,37 @@ static size_t text_width(const char *s)
   return n;
 }
 
+/* s with each control character (a CR or LF in a quoted CSV name) shown
+ * as U+FFFD: a name must not start a line of its own and pass for a row
+ * of the table. Same width (one code point for one). malloc'ed. */
+static char *visible(const char *s)
+{
+  char *out = malloc(strlen(s) * 3 + 1), *p = out;
+
+  if(!out)
+    return NULL;
+  for(; *s; s++) {
+    if((unsigned char)*s < 0x20 || *s == 0x7f)
+      p += sprintf(p, "\uFFFD");
+    else
+      *p++ = *s;
+  }
+  *p = '\0';
+  return out;
+}
+
 /* Prints s in exactly w columns: padded, or cut to w - 1 code points and
  * an ellipsis. right aligns numbers. */
-static void cell(FILE *f, const char *s, size_t w, int right)
+static void cell(FILE *f, const char *raw, size_t w, int right)
 {
-  size_t n = text_width(s), i = 0, cps = 0;
+  char *s = visible(raw);
+  size_t n, i = 0, cps = 0;
+
+  if(!s) {
+    fprintf(f, "%*s", (int)w, "?"); /* out of memory: keep the layout */
+    return;
+  }
+  n = text_width(s);
 
   if(n > w) {
     while(s[i] && cps < w - 1) {
@@ -45,12 +71,12 @@ static void cell(FILE *f, const char *s, size_t w, int right)
       cps++;
     }
     fprintf(f, "%.*s\u2026", (int)i, s);
-    return;
   }
-  if(right)
+  else if(right)
     fprintf(f, "%*s%s", (int)(w - n), "", s);
   else
     fprintf(f, "%s%*s", s, (int)(w - n), "");
+  free(s);
 }
 
 void cli_table(FILE *f, const cli_col *cols, size_t ncols, const cg_json *rows)
