@@ -539,21 +539,37 @@ static void norm_is(const char *in, const char *want)
 START_TEST(test_normalise)
 {
   norm_is("11420 CORP.", "11420 corp");
-  norm_is("Sophgo Technologies Co., Ltd.", "sophgo technologies co ltd");
-  norm_is("SOPHGO TECHNOLOGIES LIMITED", "sophgo technologies ltd");
+  /* The name table (db/seed/name_equivalents.csv): abbreviations and
+   * legal forms in one spelling, both ways. */
+  norm_is("Sophgo Technologies Co., Ltd.", "sophgo technology ltd");
+  norm_is("SOPHGO TECH LIMITED", "sophgo technology ltd");
   norm_is("Müller Präzision GmbH", "muller prazision gmbh");
   norm_is("ＡＣＭＥ Corporation", "acme corp");
   norm_is("Société Générale S. A.", "ste generale sa");
-  norm_is("Joint Stock Company 75 Arsenal", "joint stock co 75 arsenal");
-  norm_is("Limited Liability Company Spetsvoltazh",
-          "ltd liability co spetsvoltazh");
+  norm_is("Joint Stock Company 75 Arsenal", "jsc 75 arsenal");
+  norm_is("Limited Liability Company Spetsvoltazh", "llc spetsvoltazh");
   norm_is("Acme Lmited", "acme ltd"); /* misspelt legal form */
   norm_is("Acme Comapny", "acme co"); /* transposition */
   norm_is("O'Neil & Sons, Inc.", "oneil sons inc");
-  /* A fold that lengthens the word ("stok" -> "stock"). */
-  norm_is("Joint Stok Compny Tekhnodinamika", "joint stock co tekhnodinamika");
-  norm_is("AKTSIONERNOE OBSHCHSETVO TOZ METIZ",
-          "aktsionernoe obshchestvo toz metiz");
+  /* Misspelt legal words are mended before the table's phrases. */
+  norm_is("Joint Stok Compny Tekhnodinamika", "jsc tekhnodinamika");
+  norm_is("AKTSIONERNOE OBSHCHSETVO TOZ METIZ", "jsc toz metiz");
+  /* A misspelt long abbreviation variant still meets its word. */
+  norm_is("Huawei Technoolgies", "huawei technology");
+  /* Other scripts: Han through the reading table and the glossary,
+   * Cyrillic by BGN/PCGN, the rest by ICU's Any-Latin. */
+  norm_is("北京算能科技有限公司", "bei jing suan neng technology ltd");
+  norm_is("Общество с ограниченной ответственностью «Сургутмебель»",
+          "llc surgutmebel");
+  norm_is("Ельцин Щукин", "yeltsin shchukin");
+  norm_is("Ελληνική Εταιρεία", "ellenike etaireia");
+  /* Legal forms alone stay legal forms, in any script. */
+  norm_is("有限公司", "ltd");
+  norm_is("Co., Ltd.", "ltd");
+  /* Pinyin syllables join into the table's words, by dynamic
+   * programming: "ji suan ji shu" is computing technology. */
+  norm_is("you xian gong si", "ltd");
+  norm_is("ji suan ji shu", "computing technology");
   ck_assert_int_eq(cg_sx_token_kind("ltd"), CG_TOK_LEGAL);
   ck_assert_int_eq(cg_sx_token_kind("of"), CG_TOK_STOP);
   ck_assert_int_eq(cg_sx_token_kind("11420"), CG_TOK_NUMBER);

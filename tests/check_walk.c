@@ -103,7 +103,7 @@ START_TEST(test_hold_clear_release_ship)
   const char *imp_o[] = { "import", "orders", NULL, NULL };
   const char *clear[] = { "screen",
                           "clear",
-                          "Moore Thread Ltd",
+                          "Moore Thread and Co",
                           "--entry",
                           "d42420ab509767ac",
                           "--reason",
@@ -118,11 +118,11 @@ START_TEST(test_hold_clear_release_ship)
   day(0, today);
   imp_c[2] = t_write("c.csv", "name,country,hq_country,parent,"
                               "parent_hq_country,address,role\n"
-                              "Moore Thread Ltd,GB,GB,,,\"12 Kirkgate, "
+                              "Moore Thread and Co,GB,GB,,,\"12 Kirkgate, "
                               "Leeds\",end_user\n");
   snprintf(orders, sizeof(orders),
            "order_id,customer,chip,destination,quantity,ship_date,end_use,"
-           "role,packager,export_from_us\nO-2001,Moore Thread Ltd,NVIDIA "
+           "role,packager,export_from_us\nO-2001,Moore Thread and Co,NVIDIA "
            "L40,GB,8,%s,rendering workstations,distributor,,\n",
            today);
   imp_o[2] = t_write("o.csv", orders);
@@ -150,10 +150,16 @@ START_TEST(test_revoked_clearance_holds_again)
   char today[11], orders[512];
   const char *imp_c[] = { "import", "customers", NULL, NULL };
   const char *imp_o[] = { "import", "orders", NULL, NULL };
-  const char *clear[] = {
-    "screen",   "clear",   "Moore Thread Ltd", "--entry", "d42420ab509767ac",
-    "--reason", "checked", "--reviewer",       "alice",   NULL
-  };
+  const char *clear[] = { "screen",
+                          "clear",
+                          "Moore Thread and Co",
+                          "--entry",
+                          "d42420ab509767ac",
+                          "--reason",
+                          "checked",
+                          "--reviewer",
+                          "alice",
+                          NULL };
   const char *revoke[] = { "screen",
                            "revoke",
                            "1",
@@ -169,10 +175,10 @@ START_TEST(test_revoked_clearance_holds_again)
   day(0, today);
   imp_c[2] = t_write("c.csv", "name,country,hq_country,parent,"
                               "parent_hq_country,address,role\n"
-                              "Moore Thread Ltd,GB,GB,,,Leeds,end_user\n");
+                              "Moore Thread and Co,GB,GB,,,Leeds,end_user\n");
   snprintf(orders, sizeof(orders),
            "order_id,customer,chip,destination,quantity,ship_date,end_use,"
-           "role,packager,export_from_us\nO-2002,Moore Thread Ltd,NVIDIA "
+           "role,packager,export_from_us\nO-2002,Moore Thread and Co,NVIDIA "
            "L40,GB,8,%s,rendering,distributor,,\n",
            today);
   imp_o[2] = t_write("o.csv", orders);
@@ -205,10 +211,10 @@ START_TEST(test_release_leaves_notify_standing)
   day(0, today);
   imp_c[2] = t_write("c.csv", "name,country,hq_country,parent,"
                               "parent_hq_country,address,role\n"
-                              "Moore Thread Ltd,GB,GB,,,Leeds,end_user\n");
+                              "Moore Thread and Co,GB,GB,,,Leeds,end_user\n");
   snprintf(orders, sizeof(orders),
            "order_id,customer,chip,destination,quantity,ship_date,end_use,"
-           "role,packager,export_from_us\nO-2003,Moore Thread Ltd,NVIDIA "
+           "role,packager,export_from_us\nO-2003,Moore Thread and Co,NVIDIA "
            "L40,CN,8,%s,rendering,distributor,,\n",
            today);
   imp_o[2] = t_write("o.csv", orders);

@@ -77,7 +77,7 @@ int cg_text_next(const char *s, size_t n, int *cp)
   return (int)k;
 }
 
-int cg_text_fold(char **out, const char *s, cg_error *err)
+static int fold(char **out, const char *s, int strip, cg_error *err)
 {
   utf8proc_uint8_t *res = NULL;
   utf8proc_ssize_t n;
@@ -85,13 +85,18 @@ int cg_text_fold(char **out, const char *s, cg_error *err)
   *out = NULL;
   n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &res,
                    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT |
-                       UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-                       UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+                       UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE |
+                       (strip ? UTF8PROC_STRIPMARK : 0));
   if(n < 0)
     return cg_error_set(err, n == UTF8PROC_ERROR_NOMEM ? CG_ENOMEM : CG_EINVAL,
                         "text: %s", utf8proc_errmsg(n));
   *out = (char *)res;
   return CG_OK;
+}
+
+int cg_text_fold(char **out, const char *s, cg_error *err)
+{
+  return fold(out, s, 1, err);
 }
 
 static int is_word_cp(utf8proc_int32_t cp)
@@ -119,7 +124,7 @@ static int is_joiner_cp(utf8proc_int32_t cp)
   return cp == '\'' || cp == 0x2019 || cp == '.' || cp == 0x00B7;
 }
 
-int cg_text_name_key(char **out, const char *s, cg_error *err)
+static int name_key(char **out, const char *s, int strip, cg_error *err)
 {
   char *folded = NULL;
   char *buf;
@@ -127,7 +132,7 @@ int cg_text_name_key(char **out, const char *s, cg_error *err)
   int rc, pending_space = 0;
 
   *out = NULL;
-  rc = cg_text_fold(&folded, s, err);
+  rc = fold(&folded, s, strip, err);
   if(rc != CG_OK)
     return rc;
   len = strlen(folded);
@@ -158,6 +163,16 @@ int cg_text_name_key(char **out, const char *s, cg_error *err)
   free(folded);
   *out = buf;
   return CG_OK;
+}
+
+int cg_text_name_key(char **out, const char *s, cg_error *err)
+{
+  return name_key(out, s, 1, err);
+}
+
+int cg_text_name_key_marks(char **out, const char *s, cg_error *err)
+{
+  return name_key(out, s, 0, err);
 }
 
 int cg_text_same_name(const char *a, const char *b)

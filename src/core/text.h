@@ -34,6 +34,10 @@ int cg_text_fold(char **out, const char *s, cg_error *err);
  * dropped rather than split ("O'Neil" -> "oneil", "S.A." -> "sa"). */
 int cg_text_name_key(char **out, const char *s, cg_error *err);
 
+/* cg_text_name_key without stripping accents and marks: the form in
+ * which names in other scripts are transliterated (й is not и). */
+int cg_text_name_key_marks(char **out, const char *s, cg_error *err);
+
 /* 1 when a and b name the same person however typed (equal name keys:
  * " ALICE. " is alice); also 1 when a key cannot be made (out of memory),
  * so a two-person rule never counts one person twice. */

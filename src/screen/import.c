@@ -188,6 +188,7 @@ static int finish_import(cg_si_importer *im, cg_error *err)
 {
   cg_stmt *st = NULL;
   cg_sx *idx = NULL;
+  cg_sx_norm *nm = NULL;
   char lists[65];
   int rc;
 
@@ -209,10 +210,13 @@ static int finish_import(cg_si_importer *im, cg_error *err)
   if(rc == CG_OK)
     rc = cg_screen_lists_version(im->db, lists, err);
   if(rc == CG_OK)
-    rc = cg_sx_build(im->db, &idx, err);
+    rc = cg_sx_norm_new(&nm, err);
+  if(rc == CG_OK)
+    rc = cg_sx_build(im->db, nm, &idx, err);
   if(rc == CG_OK)
     rc = cg_sx_store(im->db, idx, lists, err);
   cg_sx_free(idx);
+  cg_sx_norm_free(nm);
   cg_si_unprepare(im);
   im->ins_party = im->ins_name = im->exists = NULL;
   if(rc == CG_OK && im->own_tx)

@@ -5,6 +5,7 @@
 #include "screen/internal.h"
 
 #include "core/crypto.h"
+#include "core/text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -189,7 +190,7 @@ int cg_si_add_name(cg_si_importer *im, int64_t party, const char *name,
                      alias ? "alias" : "name", strlen(p), CG_SI_MAX_NAME);
     goto done;
   }
-  rc = cg_screen_normalise(&key, p, err);
+  rc = cg_text_name_key(&key, p, err);
   if(rc != CG_OK)
     goto done;
   if(!*key)

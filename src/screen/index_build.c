@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define SX_MAGIC   0x58534743u /* "CGSX" */
-#define SX_VERSION 3u
+#define SX_VERSION 4u
 
 typedef struct blob_hdr {
   uint32_t magic, version;
@@ -205,8 +205,8 @@ static int rehash(build *b)
   return 0;
 }
 
-/* Id of token s, added if new; -1 on out-of-memory. */
-static int64_t intern(build *b, const char *s)
+/* Id of token s (of kind), added if new; -1 on out-of-memory. */
+static int64_t intern(build *b, const char *s, int kind)
 {
   uint32_t mask, h, v;
   size_t len = strlen(s);
@@ -227,37 +227,24 @@ static int64_t intern(build *b, const char *s)
   memset(&b->toks[b->n_toks], 0, sizeof(cg_sx_tok));
   b->toks[b->n_toks].str = (uint32_t)b->pool_len;
   b->toks[b->n_toks].len = (uint32_t)len;
-  b->toks[b->n_toks].kind = (uint32_t)cg_sx_token_kind(s);
+  b->toks[b->n_toks].kind = (uint32_t)kind;
   b->pool_len += len + 1;
   b->hash[h] = (uint32_t)b->n_toks + 1;
   return (int64_t)b->n_toks++;
 }
 
 static int add_name(build *b, uint32_t name_id, uint32_t party_id,
-                    const char *key, int alias)
+                    const cg_sx_tokens *t, int alias)
 {
-  char buf[4096];
-  char *p, *w;
-  size_t len = strlen(key), first = b->n_name_toks, i;
+  size_t first = b->n_name_toks, i, k;
   cg_sx_name *nm;
 
-  if(len >= sizeof(buf))
-    len = sizeof(buf) - 1;
-  memcpy(buf, key, len);
-  buf[len] = '\0';
   if(grow((void **)&b->names, &b->names_cap, b->n_names + 1,
           sizeof(cg_sx_name)))
     return -1;
-  for(p = buf; p && *p && b->n_name_toks - first < CG_SX_MAX_TOKENS;) {
-    int64_t id;
+  for(k = 0; k < t->n; k++) {
+    int64_t id = intern(b, t->tok[k], t->kind[k]);
 
-    w = p;
-    p = strchr(p, ' ');
-    if(p)
-      *p++ = '\0';
-    if(!*w)
-      continue;
-    id = intern(b, w);
     if(id < 0 || grow((void **)&b->name_toks, &b->name_toks_cap,
                       b->n_name_toks + 1, sizeof(uint32_t)))
       return -1;
@@ -465,7 +452,7 @@ fail:
   return rc;
 }
 
-int cg_sx_build(cg_store *db, cg_sx **out, cg_error *err)
+int cg_sx_build(cg_store *db, cg_sx_norm *nm, cg_sx **out, cg_error *err)
 {
   build b;
   cg_stmt *st = NULL;
@@ -473,17 +460,26 @@ int cg_sx_build(cg_store *db, cg_sx **out, cg_error *err)
 
   *out = NULL;
   memset(&b, 0, sizeof(b));
+  /* Names, not their stored keys: the index follows this binary's
+   * normalisation even for lists imported by an older one. */
   rc = cg_store_prepare(db, &st,
-                        "SELECT id, party_id, key, is_alias FROM party_names "
+                        "SELECT id, party_id, name, is_alias FROM party_names "
                         "ORDER BY id",
                         err);
   if(rc != CG_OK)
     goto done;
   while((rc = cg_stmt_step(st, err)) == 1) {
-    const char *key = cg_stmt_text(st, 2);
+    const char *name = cg_stmt_text(st, 2);
+    cg_sx_tokens t;
+    int bad;
 
-    if(add_name(&b, (uint32_t)cg_stmt_int(st, 0), (uint32_t)cg_stmt_int(st, 1),
-                key ? key : "", (int)cg_stmt_int(st, 3)) != 0) {
+    rc = cg_sx_tokenise(nm, NULL, &t, name ? name : "", err);
+    if(rc != CG_OK)
+      goto done;
+    bad = add_name(&b, (uint32_t)cg_stmt_int(st, 0),
+                   (uint32_t)cg_stmt_int(st, 1), &t, (int)cg_stmt_int(st, 3));
+    cg_sx_tokens_free(&t);
+    if(bad) {
       rc = cg_error_set(err, CG_ENOMEM, "screen index: out of memory");
       goto done;
     }

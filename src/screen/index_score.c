@@ -13,7 +13,7 @@
 #define SX_MAX_FUZZY 256 /* vocabulary matches kept per query token */
 #define SX_TOPK_MIN  64  /* candidates fully scored, at least */
 
-static int64_t find_tok(const cg_sx *idx, const char *s)
+int64_t cg_sx_find_tok(const cg_sx *idx, const char *s)
 {
   uint32_t mask, h, v;
 
@@ -27,6 +27,13 @@ static int64_t find_tok(const cg_sx *idx, const char *s)
     h = (h + 1) & mask;
   }
   return -1;
+}
+
+int cg_sx_vocab_word(const cg_sx *idx, const char *s)
+{
+  int64_t v = cg_sx_find_tok(idx, s);
+
+  return v >= 0 && idx->toks[v].kind == CG_TOK_WORD;
 }
 
 /* ==== Scoring ========================================================= */
@@ -44,7 +51,7 @@ static void query_info(const cg_sx *idx, const cg_sx_tokens *q, qtok *qi)
   size_t i;
 
   for(i = 0; i < q->n; i++) {
-    qi[i].vid = find_tok(idx, q->tok[i]);
+    qi[i].vid = cg_sx_find_tok(idx, q->tok[i]);
     qi[i].kind = q->kind[i];
     qi[i].len = strlen(q->tok[i]);
     if(qi[i].vid >= 0)
@@ -159,6 +166,36 @@ static double contained(const cg_sx *idx, const cg_sx_tokens *q,
   return s;
 }
 
+/* The other way, for a query read from Chinese script: every word of it
+ * is in the listed name, which adds words (飞腾信息技术, "Feiteng
+ * Information Technology", in "Tianjin Feiteng Information Technology":
+ * Chinese names drop or keep the city at will). The same bounds: a
+ * possible hit, and only for a query whose words carry real weight.
+ * Latin queries keep the one direction: "United Microelectronics
+ * Corporation" is not "United Microelectronics Center". Returns the
+ * better of s and that score. */
+static double contains(const cg_sx *idx, const cg_sx_tokens *q, const qtok *qi,
+                       const assign *m, double s)
+{
+  double cov = 0, wq_words = 0;
+  size_t i;
+
+  (void)idx;
+  if(!q->han)
+    return s;
+  for(i = 0; i < q->n; i++) {
+    if(qi[i].kind == CG_TOK_LEGAL)
+      continue;
+    if(m->qmatch[i] < 0 || m->qsim[i] < CONTAIN_MIN_SIM)
+      return s;
+    wq_words += qi[i].w;
+    cov += m->qsim[i] * qi[i].w;
+  }
+  if(wq_words >= CONTAIN_MIN_WEIGHT && CONTAIN_SCORE * cov / wq_words > s)
+    s = CONTAIN_SCORE * cov / wq_words;
+  return s;
+}
+
 /* Which token pairs matched how, and what is only on one side;
  * malloc'ed (NULL on out-of-memory). */
 static char *explain_text(const cg_sx *idx, const cg_sx_tokens *q,
@@ -243,6 +280,7 @@ static double score_name(const cg_sx *idx, const cg_sx_tokens *q,
   }
   s = wq + wn > 0 ? num / (wq + wn) : 0.0;
   s = contained(idx, q, nm, &m, s);
+  s = contains(idx, q, qi, &m, s);
   if(s > 1.0)
     s = 1.0;
   if(explain)
@@ -408,6 +446,27 @@ static void heap_push(heap *h, uint32_t name, double est)
   h->a[i] = x;
 }
 
+/* The estimated score of a name from its accumulated acc: the share of
+ * both names' weight matched, or, where containment (see contained and
+ * contains) may score it, the share of the shorter side's; otherwise a
+ * long query would push a listed name it contains out of the heap. */
+static double estimate(double acc, double wq, double wn, int han)
+{
+  double est = acc / (wq + wn), c;
+
+  if(wn >= CONTAIN_MIN_WEIGHT) {
+    c = CONTAIN_SCORE * (acc / (2.0 * wn) < 1.0 ? acc / (2.0 * wn) : 1.0);
+    if(c > est)
+      est = c;
+  }
+  if(han && wq >= CONTAIN_MIN_WEIGHT) {
+    c = CONTAIN_SCORE * (acc / (2.0 * wq) < 1.0 ? acc / (2.0 * wq) : 1.0);
+    if(c > est)
+      est = c;
+  }
+  return est;
+}
+
 int cg_sx_search(cg_sx *idx, const cg_sx_tokens *q, double min_score,
                  int exhaustive, cg_sx_match *out, size_t max, size_t *n_out,
                  cg_error *err)
@@ -469,7 +528,7 @@ int cg_sx_search(cg_sx *idx, const cg_sx_tokens *q, double min_score,
     return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
   for(i = 0; i < idx->n_touched; i++) {
     uint32_t n = idx->touched[i];
-    double est = idx->acc[n] / (wq + idx->names[n].wsum);
+    double est = estimate(idx->acc[n], wq, idx->names[n].wsum, q->han);
 
     if(est >= min_score * 0.75)
       heap_push(&h, n, est);

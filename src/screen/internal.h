@@ -35,11 +35,63 @@ typedef struct cg_sx_tokens {
   char *text;                           /* malloc'ed "tok\0tok\0..." */
   const char *tok[CG_SX_MAX_TOKENS];    /* token strings */
   unsigned char kind[CG_SX_MAX_TOKENS]; /* CG_TOK_* */
+  int han;                              /* read from Chinese script */
 } cg_sx_tokens;
 
-/* Normalises and tokenises name (see cg_screen_normalise). */
-int cg_sx_tokenise(cg_sx_tokens *out, const char *name, cg_error *err);
+/* ==== Names: the equivalents table (equiv.c) and the pipeline ======== */
+
+#define CG_SX_EQ_TOKS 8 /* words of a table variant or canonical form */
+
+/* The compiled-in table db/seed/name_equivalents.csv, parsed (< 1 ms). */
+typedef struct cg_sx_equiv cg_sx_equiv;
+int cg_sx_equiv_load(cg_sx_equiv **out, cg_error *err);
+void cg_sx_equiv_free(cg_sx_equiv *e);
+/* SHA-256 of the table: part of the lists version (screen.c), so that a
+ * new table rebuilds the index and re-screens customers. */
+const char *cg_sx_equiv_sha256(void);
+/* 1 if tok is a canonical legal form of the table ("ltd", "jsc"). */
+int cg_sx_equiv_is_legal(const cg_sx_equiv *e, const char *tok);
+/* 1 if tok is a pinyin word of the table's variants ("youxian"). */
+int cg_sx_equiv_is_pinyin(const cg_sx_equiv *e, const char *tok);
+/* The Latin row matching tokens w[i..] (longest first): returns how many
+ * tokens it covers (0: none) and its canonical tokens; *legal = 1 for a
+ * legal form. */
+size_t cg_sx_equiv_latin(const cg_sx_equiv *e, const char *const *w, size_t n,
+                         size_t i, const char *const **canon, size_t *ncanon,
+                         int *legal);
+/* The one-word abbreviation row that tok misspells (a variant of 7+ bytes
+ * within 1 edit, 2 from 10 bytes: "technoolgies"), as above; 0 if none. */
+int cg_sx_equiv_fuzzy(const cg_sx_equiv *e, const char *tok,
+                      const char *const **canon, size_t *ncanon, int *legal);
+/* The name key with marks (cg_text_name_key_marks) key with every script
+ * row's variant replaced by its canonical words: Han anywhere in a Han
+ * run, others as whole words. *out is malloc'ed. */
+int cg_sx_equiv_script(const cg_sx_equiv *e, const char *key, char **out,
+                       cg_error *err);
+
+/* What normalising a name needs: the table and a transliterator (ICU
+ * opened on first need). One per thread: the transliterator is not
+ * thread-safe. */
+typedef struct cg_sx_norm {
+  cg_sx_equiv *eq;
+  struct cg_translit *tr;
+} cg_sx_norm;
+
+int cg_sx_norm_new(cg_sx_norm **out, cg_error *err);
+void cg_sx_norm_free(cg_sx_norm *n); /* NULL is fine */
+
+struct cg_sx;
+/* Normalises and tokenises name: NFKC and case fold; in another script,
+ * the table's script rows, then Latin by transliteration; the name key;
+ * runs of pinyin syllables joined into words (known to the table, or to
+ * vocab's list when vocab is not NULL: the query side); the table's Latin
+ * rows and the legal spellings. Kinds are set (a table legal form is
+ * CG_TOK_LEGAL). See docs/screening-names.md. */
+int cg_sx_tokenise(cg_sx_norm *nm, const struct cg_sx *vocab,
+                   cg_sx_tokens *out, const char *name, cg_error *err);
 void cg_sx_tokens_free(cg_sx_tokens *t);
+/* The tokens joined by spaces into *out (malloc'ed). */
+int cg_sx_tokens_join(const cg_sx_tokens *t, char **out, cg_error *err);
 int cg_sx_token_kind(const char *tok);
 
 /* Jaro-Winkler similarity of two UTF-8 strings, in [0, 1]. */
@@ -105,8 +157,9 @@ typedef struct cg_sx {
 
 #define CG_SX_GRAMS 65536
 
-/* Builds the index from party_names (all current lists). */
-int cg_sx_build(cg_store *db, cg_sx **out, cg_error *err);
+/* Builds the index from party_names (all current lists), every name
+ * normalised by nm. */
+int cg_sx_build(cg_store *db, cg_sx_norm *nm, cg_sx **out, cg_error *err);
 /* Loads the index blob stored by cg_sx_store; CG_ENOTFOUND if none. */
 int cg_sx_load(cg_store *db, cg_sx **out, char lists_out[65], cg_error *err);
 /* Stores idx as the current index blob with its lists version, and the
@@ -141,6 +194,11 @@ size_t cg_sx_token_grams(const char *tok, uint32_t *g, size_t cap);
 double cg_sx_kind_factor(int kind);
 double cg_sx_rarity(uint32_t df, uint32_t n_names);
 
+/* 1 if s is a word token of idx's vocabulary. */
+int cg_sx_vocab_word(const cg_sx *idx, const char *s);
+/* Vocabulary id of token s, or -1. */
+int64_t cg_sx_find_tok(const cg_sx *idx, const char *s);
+
 /* Token text of id. */
 const char *cg_sx_tok_text(const cg_sx *idx, uint32_t id);
 
@@ -149,9 +207,10 @@ const char *cg_sx_tok_text(const cg_sx *idx, uint32_t id);
 /* A screener: the store it borrows and the index it loaded, keyed by the
  * lists version the index was built from. */
 struct cg_screener {
-  cg_store *db;   /* borrowed */
-  cg_sx *idx;     /* loaded at first use; NULL before */
-  char lists[65]; /* lists version of idx, "" if none */
+  cg_store *db;     /* borrowed */
+  cg_sx_norm *norm; /* made on first use */
+  cg_sx *idx;       /* loaded at first use; NULL before */
+  char lists[65];   /* lists version of idx, "" if none */
 };
 
 /* strdup of s, "" for NULL; NULL on out-of-memory. */

@@ -4,6 +4,7 @@
 #include "screen/internal.h"
 
 #include "core/text.h"
+#include "core/translit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -96,19 +97,28 @@ int cg_sx_token_kind(const char *tok)
   return CG_TOK_WORD;
 }
 
+/* The legal alias of tok ("private" -> "pvt"), or tok. */
 static const char *canonical(const char *tok)
 {
-  size_t i, len = strlen(tok);
+  size_t i;
 
   for(i = 0; i < N_OF(legal_alias); i++)
     if(strcmp(tok, legal_alias[i].from) == 0)
       return legal_alias[i].to;
+  return tok;
+}
+
+/* The long legal word tok misspells ("Lmited" -> "limited"), or tok:
+ * run before the table so that its phrases match typed names. */
+static const char *legal_spelling(const char *tok)
+{
+  size_t i, len = strlen(tok);
+
   if(len < 4 || cg_sx_token_kind(tok) != CG_TOK_WORD)
     return tok;
-  /* A misspelt long legal word is still a legal form. */
   for(i = 0; i < N_OF(legal_long); i++)
     if(cg_sx_edits(tok, legal_long[i].word, 1 + (len >= 7)) <= 1 + (len >= 7))
-      return legal_long[i].to;
+      return legal_long[i].word;
   return tok;
 }
 
@@ -145,38 +155,259 @@ static size_t phrase_at(char **w, size_t n, size_t i, const char **to)
   return 0;
 }
 
-int cg_sx_tokenise(cg_sx_tokens *out, const char *name, cg_error *err)
+/* ==== The pipeline ==================================================== */
+
+int cg_sx_norm_new(cg_sx_norm **out, cg_error *err)
 {
-  char *key = NULL;
+  cg_sx_norm *n = calloc(1, sizeof(*n));
+  int rc;
+
+  *out = NULL;
+  if(!n)
+    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  rc = cg_sx_equiv_load(&n->eq, err);
+  if(rc == CG_OK)
+    rc = cg_translit_new(&n->tr, err);
+  if(rc != CG_OK) {
+    cg_sx_norm_free(n);
+    return rc;
+  }
+  *out = n;
+  return CG_OK;
+}
+
+void cg_sx_norm_free(cg_sx_norm *n)
+{
+  if(!n)
+    return;
+  cg_sx_equiv_free(n->eq);
+  cg_translit_free(n->tr);
+  free(n);
+}
+
+/* The name key of name, in Latin: a name with letters of another script
+ * has the table's script variants replaced first (on the key with its
+ * marks, so that й stays й), then is transliterated. */
+static int latin_key(cg_sx_norm *nm, const char *name, char **key, int *han,
+                     cg_error *err)
+{
+  char *k = NULL, *a = NULL, *lat = NULL;
+  size_t i, n;
+  int rc;
+
+  *han = 0;
+  if(!cg_translit_needed(name))
+    return cg_text_name_key(key, name, err);
+  rc = cg_text_name_key_marks(&k, name, err);
+  for(i = 0, n = k ? strlen(k) : 0; rc == CG_OK && i < n && !*han;) {
+    int cp, step = cg_text_next(k + i, n - i, &cp);
+
+    *han = step > 0 && cg_translit_han(cp) != NULL;
+    i += step > 0 ? (size_t)step : 1;
+  }
+  if(rc == CG_OK)
+    rc = cg_sx_equiv_script(nm->eq, k, &a, err);
+  if(rc == CG_OK)
+    rc = cg_translit_latin(nm->tr, a, &lat, err);
+  if(rc == CG_OK)
+    rc = cg_text_name_key(key, lat, err);
+  free(k);
+  free(a);
+  free(lat);
+  return rc;
+}
+
+#define MAX_RUN 64 /* syllables of a run segmented at once */
+
+/* 1 if the syllables r[0..n) joined are a known word: a pinyin word of
+ * the table, or (on the query side) a word of the list's vocabulary. */
+static int known_word(const cg_sx_norm *nm, const cg_sx *vocab, char *const *r,
+                      size_t n, char *buf, size_t cap)
+{
+  size_t i, o = 0;
+
+  for(i = 0; i < n; i++) {
+    size_t l = strlen(r[i]);
+
+    if(o + l + 1 > cap)
+      return 0;
+    memcpy(buf + o, r[i], l);
+    o += l;
+  }
+  buf[o] = '\0';
+  if(cg_sx_equiv_is_pinyin(nm->eq, buf))
+    return 1;
+  return vocab && cg_sx_vocab_word(vocab, buf);
+}
+
+/* Segments the run of single syllables r[0..n) into words: the most
+ * syllables covered by known words, then the fewest segments (dynamic
+ * programming: greedy joining reads "ji suan ji shu", computing
+ * technology, as "jisuanji shu"). seg[k] gets each segment's length;
+ * returns the count. */
+static size_t segment(const cg_sx_norm *nm, const cg_sx *vocab, char *const *r,
+                      size_t n, size_t *seg)
+{
+  size_t cov[MAX_RUN + 1], nseg[MAX_RUN + 1], len[MAX_RUN + 1];
+  size_t i, l, k = 0, out[MAX_RUN];
+  char buf[128];
+
+  cov[0] = nseg[0] = 0;
+  for(i = 1; i <= n; i++)
+    cov[i] = 0, nseg[i] = (size_t)-1, len[i] = 1;
+  for(i = 0; i < n; i++) {
+    for(l = 1; l <= 6 && i + l <= n; l++) {
+      size_t c = cov[i] + (l > 1 ? l : 0), s = nseg[i] + 1;
+
+      if(l > 1 && !known_word(nm, vocab, r + i, l, buf, sizeof(buf)))
+        continue;
+      if(c > cov[i + l] || (c == cov[i + l] && s < nseg[i + l])) {
+        cov[i + l] = c;
+        nseg[i + l] = s;
+        len[i + l] = l;
+      }
+    }
+  }
+  for(i = n; i > 0; i -= len[i])
+    out[k++] = len[i];
+  for(i = 0; i < k; i++)
+    seg[i] = out[k - 1 - i];
+  return k;
+}
+
+/* Merges runs of one-syllable segments of seg[0..n) into one segment;
+ * returns the new count. */
+static size_t glue_singles(size_t *seg, size_t n)
+{
+  size_t i, o = 0;
+  int singles = 0; /* seg[o - 1] is made of one-syllable segments */
+
+  for(i = 0; i < n; i++) {
+    if(seg[i] == 1 && singles)
+      seg[o - 1]++;
+    else {
+      singles = seg[i] == 1;
+      seg[o++] = seg[i];
+    }
+  }
+  return o;
+}
+
+/* Joins the syllables of romanised Chinese into words ("hua wei" ->
+ * "huawei" when that is a word of the list, "you xian gong si" ->
+ * "youxian gongsi"): w[0..n) is rewritten, joined words written into
+ * pool (at least as long as the key). With glue, syllables left between
+ * known words are joined too (摩尔线程 "mo er xian cheng" -> "moer
+ * xiancheng", one edit from the listed "Mo'er Xianchen"): Chinese
+ * writes no spaces, so a word the list spells otherwise is still one
+ * word. Returns the new count. */
+static size_t join_syllables(const cg_sx_norm *nm, const cg_sx *vocab,
+                             int glue, char **w, size_t n, char *pool)
+{
+  size_t i = 0, o = 0, p = 0;
+
+  while(i < n) {
+    size_t j = i, seg[MAX_RUN], ns, k, at;
+
+    while(j < n && j - i < MAX_RUN &&
+          cg_translit_is_syllable(w[j], strlen(w[j])))
+      j++;
+    if(j - i < 2) {
+      w[o++] = w[i++];
+      continue;
+    }
+    ns = segment(nm, vocab, w + i, j - i, seg);
+    if(glue)
+      ns = glue_singles(seg, ns);
+    for(k = 0, at = i; k < ns; at += seg[k], k++) {
+      size_t m, start = p;
+
+      for(m = 0; m < seg[k]; m++) {
+        size_t l = strlen(w[at + m]);
+
+        memcpy(pool + p, w[at + m], l);
+        p += l;
+      }
+      pool[p++] = '\0';
+      w[o++] = pool + start;
+    }
+    i = j;
+  }
+  return o;
+}
+
+/* Rewrites w[0..nw) by the table, the legal phrases and the legal
+ * spellings into t[] and kind[]; returns the count. */
+static size_t rewrite(const cg_sx_norm *nm, char **w, size_t nw,
+                      const char **t, unsigned char *kind)
+{
+  size_t i = 0, n = 0;
+
+  for(i = 0; i < nw; i++)
+    w[i] = (char *)legal_spelling(w[i]);
+  i = 0;
+  while(i < nw && n < CG_SX_MAX_TOKENS) {
+    const char *const *canon = NULL;
+    const char *to = NULL;
+    size_t nc = 0, k, j;
+    int legal = 0;
+
+    k = cg_sx_equiv_latin(nm->eq, (const char *const *)w, nw, i, &canon, &nc,
+                          &legal);
+    if(!k && cg_sx_equiv_fuzzy(nm->eq, w[i], &canon, &nc, &legal))
+      k = 1;
+    if(k) {
+      for(j = 0; j < nc && n < CG_SX_MAX_TOKENS; j++) {
+        t[n] = canon[j];
+        kind[n++] =
+            legal ? CG_TOK_LEGAL : (unsigned char)cg_sx_token_kind(canon[j]);
+      }
+      i += k;
+      continue;
+    }
+    k = phrase_at(w, nw, i, &to);
+    if(k)
+      i += k;
+    else
+      to = canonical(w[i++]);
+    t[n] = to;
+    kind[n++] = cg_sx_equiv_is_legal(nm->eq, to)
+                    ? CG_TOK_LEGAL
+                    : (unsigned char)cg_sx_token_kind(to);
+  }
+  return n;
+}
+
+int cg_sx_tokenise(cg_sx_norm *nm, const cg_sx *vocab, cg_sx_tokens *out,
+                   const char *name, cg_error *err)
+{
+  char *key = NULL, *pool = NULL;
   char *w[256];
   const char *t[CG_SX_MAX_TOKENS];
-  size_t nw, i, n = 0, total = 1, o = 0;
+  unsigned char kind[CG_SX_MAX_TOKENS];
+  size_t nw, i, n, total = 1, o = 0;
   int rc;
 
   memset(out, 0, sizeof(*out));
-  rc = cg_text_name_key(&key, name, err);
+  rc = latin_key(nm, name, &key, &out->han, err);
   if(rc != CG_OK)
     return rc;
-  nw = split_words(key, w, N_OF(w));
-  /* Canonical forms may be longer than the words they replace ("stok"
-   * -> "stock"): size the buffer from them. */
-  for(i = 0; i < nw && n < CG_SX_MAX_TOKENS;) {
-    const char *to = NULL;
-    size_t k = phrase_at(w, nw, i, &to);
-
-    if(k) {
-      t[n] = to;
-      i += k;
-    }
-    else {
-      t[n] = canonical(w[i]);
-      i++;
-    }
-    total += strlen(t[n++]) + 1;
+  pool = malloc(strlen(key) + 1);
+  if(!pool) {
+    free(key);
+    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
   }
+  nw = split_words(key, w, N_OF(w));
+  nw = join_syllables(nm, vocab, vocab && out->han, w, nw, pool);
+  n = rewrite(nm, w, nw, t, kind);
+  /* Canonical forms may be longer than the words they replace: size the
+   * buffer from them. */
+  for(i = 0; i < n; i++)
+    total += strlen(t[i]) + 1;
   out->text = malloc(total);
   if(!out->text) {
     free(key);
+    free(pool);
     return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
   }
   for(i = 0; i < n; i++) {
@@ -184,11 +415,12 @@ int cg_sx_tokenise(cg_sx_tokens *out, const char *name, cg_error *err)
 
     memcpy(out->text + o, t[i], tl + 1);
     out->tok[i] = out->text + o;
-    out->kind[i] = (unsigned char)cg_sx_token_kind(t[i]);
+    out->kind[i] = kind[i];
     o += tl + 1;
   }
   out->n = n;
   free(key);
+  free(pool);
   return CG_OK;
 }
 
@@ -200,36 +432,46 @@ void cg_sx_tokens_free(cg_sx_tokens *t)
   memset(t, 0, sizeof(*t));
 }
 
-int cg_screen_normalise(char **out, const char *name, cg_error *err)
+int cg_sx_tokens_join(const cg_sx_tokens *t, char **out, cg_error *err)
 {
-  cg_sx_tokens t;
   size_t i, len = 0, o = 0;
   char *s;
-  int rc;
 
   *out = NULL;
-  rc = cg_sx_tokenise(&t, name, err);
-  if(rc != CG_OK)
-    return rc;
-  for(i = 0; i < t.n; i++)
-    len += strlen(t.tok[i]) + 1;
+  for(i = 0; i < t->n; i++)
+    len += strlen(t->tok[i]) + 1;
   s = malloc(len + 1);
-  if(!s) {
-    cg_sx_tokens_free(&t);
+  if(!s)
     return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
-  }
-  for(i = 0; i < t.n; i++) {
-    size_t tl = strlen(t.tok[i]);
+  for(i = 0; i < t->n; i++) {
+    size_t tl = strlen(t->tok[i]);
 
     if(i)
       s[o++] = ' ';
-    memcpy(s + o, t.tok[i], tl);
+    memcpy(s + o, t->tok[i], tl);
     o += tl;
   }
   s[o] = '\0';
-  cg_sx_tokens_free(&t);
   *out = s;
   return CG_OK;
+}
+
+int cg_screen_normalise(char **out, const char *name, cg_error *err)
+{
+  cg_sx_norm *nm = NULL;
+  cg_sx_tokens t;
+  int rc;
+
+  *out = NULL;
+  rc = cg_sx_norm_new(&nm, err);
+  if(rc == CG_OK)
+    rc = cg_sx_tokenise(nm, NULL, &t, name, err);
+  if(rc == CG_OK) {
+    rc = cg_sx_tokens_join(&t, out, err);
+    cg_sx_tokens_free(&t);
+  }
+  cg_sx_norm_free(nm);
+  return rc;
 }
 
 /* ==== Jaro-Winkler ==================================================== */

@@ -11,7 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COUNTRY_PENALTY 0.97 /* entry lists countries, none is the query's */
+/* Country as evidence: a listed country equal to the subject's closes
+ * part of the gap to 1; an entry that lists countries, none the
+ * subject's, loses a little, but never a sure match (an entity ships
+ * through other countries). */
+#define COUNTRY_BOOST   0.25
+#define COUNTRY_PENALTY 0.97
+
+/* Bumped when the normalisation changes in code (the table's own hash
+ * is taken separately): part of the lists version. */
+#define NAMES_VERSION "names-2"
 
 int cg_screener_open(cg_screener **out, cg_store *db, cg_error *err)
 {
@@ -25,11 +34,18 @@ int cg_screener_open(cg_screener **out, cg_store *db, cg_error *err)
   return CG_OK;
 }
 
+/* The screener's normaliser, made on first use. */
+static int sc_norm(cg_screener *s, cg_error *err)
+{
+  return s->norm ? CG_OK : cg_sx_norm_new(&s->norm, err);
+}
+
 void cg_screener_close(cg_screener *s)
 {
   if(!s)
     return;
   cg_sx_free(s->idx);
+  cg_sx_norm_free(s->norm);
   free(s);
 }
 
@@ -71,10 +87,40 @@ int cg_screen_lists_version(cg_store *db, char out[65], cg_error *err)
     n += (size_t)k;
   }
   cg_stmt_reset(st);
+  if(rc == 0 && n) {
+    /* Same lists through another normalisation are another version. */
+    char line[160];
+    int k = snprintf(line, sizeof(line), "names\t%s\t%s\n",
+                     cg_sx_equiv_sha256(), NAMES_VERSION);
+    char *nb = realloc(buf, n + (size_t)k + 1);
+
+    if(!nb)
+      rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+    else {
+      buf = nb;
+      memcpy(buf + n, line, (size_t)k);
+      n += (size_t)k;
+    }
+  }
   if(rc == 0 && n)
     rc = cg_sha256_hex(buf, n, out, err);
   free(buf);
   return rc < 0 ? rc : CG_OK;
+}
+
+/* Keeps an index rebuilt by this process (the lists were imported by a
+ * binary that normalised names otherwise) for the next one, when the
+ * database can be written now: a read-only or busy database, or a
+ * caller's transaction, just means the next process builds it again. */
+static void store_rebuilt(cg_store *db, const cg_sx *idx, const char *lists)
+{
+  cg_error e = { 0 };
+
+  if(cg_store_in_transaction(db) || cg_store_begin(db, &e) != CG_OK)
+    return;
+  if(cg_sx_store(db, idx, lists, &e) != CG_OK ||
+     cg_store_commit(db, &e) != CG_OK)
+    cg_store_rollback(db);
 }
 
 /* The index of the current lists into *out (NULL if no list is loaded),
@@ -94,14 +140,19 @@ int cg_sc_index(cg_screener *s, cg_sx **out, char lists[65], cg_error *err)
     *out = s->idx;
     return CG_OK;
   }
-  rc = cg_sx_load(s->db, &idx, stored, err);
+  rc = sc_norm(s, err);
+  if(rc == CG_OK)
+    rc = cg_sx_load(s->db, &idx, stored, err);
   if(rc == CG_OK && strcmp(stored, lists) != 0) {
     cg_sx_free(idx);
     idx = NULL;
     rc = CG_ENOTFOUND;
   }
-  if(rc == CG_ENOTFOUND || rc == CG_EINVAL)
-    rc = cg_sx_build(s->db, &idx, err);
+  if(rc == CG_ENOTFOUND || rc == CG_EINVAL) {
+    rc = cg_sx_build(s->db, s->norm, &idx, err);
+    if(rc == CG_OK)
+      store_rebuilt(s->db, idx, lists);
+  }
   if(rc != CG_OK)
     return rc;
   cg_sx_free(s->idx);
@@ -301,27 +352,174 @@ int cg_sc_hit_cmp(const void *a, const void *b)
   return c;
 }
 
-/* Screens one name and appends its hits to out. */
-static int screen_one(cg_store *db, cg_sx *idx, const char *name,
-                      const char *country, double threshold, size_t limit,
-                      int on_parent, cg_screen_hits *out, cg_error *err)
+/* 1 if listed name ni is the query token for token (an exact match of
+ * normalised names: sure, whatever the score). */
+static int same_tokens(const cg_sx *idx, const cg_sx_tokens *q, uint32_t ni)
 {
-  cg_sx_tokens q;
-  cg_sx_match *m = NULL;
-  size_t n = 0, i, want = limit * 2 + 8;
-  cg_screen_hit *items;
+  const cg_sx_name *nm = &idx->names[ni];
+  size_t i;
+
+  if(!q->n || nm->ntok != q->n)
+    return 0;
+  for(i = 0; i < q->n; i++)
+    if(strcmp(cg_sx_tok_text(idx, idx->name_toks[nm->tok + i]), q->tok[i]))
+      return 0;
+  return 1;
+}
+
+/* Country as evidence (see COUNTRY_BOOST): the score s adjusted for the
+ * subject's country cc, with a note appended to *ex. */
+static double country_evidence(double s, const char *entry_countries,
+                               const char *cc, char **ex)
+{
+  double t = s;
+  char note[96];
+  size_t len;
+  char *e2;
+
+  if(!cc || !*cc || !entry_countries[0])
+    return s;
+  if(has_country(entry_countries, cc))
+    t = s + (1.0 - s) * COUNTRY_BOOST;
+  else if(s < CG_SCREEN_SURE)
+    t = s * COUNTRY_PENALTY;
+  if(t == s)
+    snprintf(note, sizeof(note),
+             "; country %s not in entry's (a sure name "
+             "match keeps its score)",
+             cc);
+  else
+    snprintf(note, sizeof(note), "; country %s %s entry's (%+.3f)", cc,
+             t > s ? "in" : "not in", t - s);
+  len = (*ex ? strlen(*ex) : 0) + strlen(note) + 1;
+  e2 = malloc(len);
+  if(e2)
+    snprintf(e2, len, "%s%s", *ex ? *ex : "", note);
+  free(*ex);
+  *ex = e2;
+  return t;
+}
+
+/* Fills hit h of match m (loaded, scored, explained); 1 if kept, 0 if
+ * under the threshold once the country is weighed, <0 on error. */
+static int make_hit(cg_store *db, cg_sx *idx, const cg_sx_tokens *q,
+                    const cg_sx_match *m, const char *name,
+                    const char *country, double threshold, int on_parent,
+                    cg_screen_hit *h, cg_error *err)
+{
+  double s = m->score;
+  char *ex = NULL;
   int rc;
 
-  memset(&q, 0, sizeof(q));
-  rc = cg_sx_tokenise(&q, name, err);
+  memset(h, 0, sizeof(*h));
+  rc = load_hit(db, idx->names[m->name].name_id, h, err);
   if(rc != CG_OK)
     return rc;
+  (void)cg_sx_score(idx, q, m->name, &ex);
+  s = country_evidence(s, h->country, country, &ex);
+  if(s < threshold) {
+    free(ex);
+    hit_free(h);
+    return 0;
+  }
+  h->explain = ex;
+  h->query = cg_sc_sdup(name);
+  h->score = floor(s * 10000.0 + 0.5) / 10000.0;
+  h->sure = s >= CG_SCREEN_SURE || same_tokens(idx, q, m->name);
+  h->on_parent = on_parent;
+  if(!h->explain || !h->query) {
+    hit_free(h);
+    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  }
+  return 1;
+}
+
+/* 1 if two tokenisations are the same tokens. */
+static int same_query(const cg_sx_tokens *a, const cg_sx_tokens *b)
+{
+  size_t i;
+
+  if(a->n != b->n)
+    return 0;
+  for(i = 0; i < a->n; i++)
+    if(strcmp(a->tok[i], b->tok[i]) != 0)
+      return 0;
+  return 1;
+}
+
+/* Adds the matches of q to m[0..*n) (capacity cap), keeping the better
+ * of two for one party; v[] records which query each match is from. */
+static int search_into(cg_sx *idx, const cg_sx_tokens *q, int qv, double min,
+                       cg_sx_match *m, int *v, size_t *n, size_t cap,
+                       cg_error *err)
+{
+  cg_sx_match *tmp = calloc(cap, sizeof(*tmp));
+  size_t k = 0, i, j;
+  int rc;
+
+  if(!tmp)
+    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  rc = cg_sx_search(idx, q, min, 0, tmp, cap, &k, err);
+  for(i = 0; rc == CG_OK && i < k; i++) {
+    uint32_t party = idx->names[tmp[i].name].party_id;
+
+    for(j = 0; j < *n; j++)
+      if(idx->names[m[j].name].party_id == party)
+        break;
+    if(j < *n) {
+      if(tmp[i].score > m[j].score) {
+        m[j] = tmp[i];
+        v[j] = qv;
+      }
+    }
+    else if(*n < cap) {
+      m[*n] = tmp[i];
+      v[(*n)++] = qv;
+    }
+  }
+  free(tmp);
+  return rc;
+}
+
+/* Screens name (hits marked on_parent if so, exact normalised-name
+ * matches sure) and appends its hits to out. A name whose pinyin
+ * syllables join into words of the list ("hong kong" -> "hongkong",
+ * "sa de" -> "sade") is searched both as written and joined, and each
+ * entry keeps its better score: joining alone would lose "Jin Ping Li"
+ * against the listed "JIN Ping Li". */
+int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
+                  const char *country, double threshold, size_t limit,
+                  int on_parent, cg_screen_hits *out, cg_error *err)
+{
+  cg_sx_tokens q[2];
+  cg_sx_match *m = NULL;
+  int *v = NULL, nq = 1, k;
+  size_t n = 0, i, want = limit * 2 + 8;
+  cg_screen_hit *items;
+  /* Low enough for a candidate that the country lifts over threshold. */
+  double min = country && *country
+                   ? (threshold - COUNTRY_BOOST) / (1.0 - COUNTRY_BOOST)
+                   : threshold;
+  int rc;
+
+  memset(q, 0, sizeof(q));
+  rc = sc_norm(s, err);
+  if(rc == CG_OK)
+    rc = cg_sx_tokenise(s->norm, NULL, &q[0], name, err);
+  if(rc == CG_OK)
+    rc = cg_sx_tokenise(s->norm, idx, &q[1], name, err);
+  if(rc != CG_OK)
+    goto done;
+  nq = same_query(&q[0], &q[1]) ? 1 : 2;
   m = calloc(want, sizeof(*m));
-  if(!m) {
+  v = calloc(want, sizeof(*v));
+  if(!m || !v) {
     rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
     goto done;
   }
-  rc = cg_sx_search(idx, &q, threshold * COUNTRY_PENALTY, 0, m, want, &n, err);
+  for(k = 0; rc == CG_OK && k < nq; k++)
+    rc =
+        search_into(idx, &q[nq - 1 - k], nq - 1 - k, min, m, v, &n, want, err);
   if(rc != CG_OK)
     goto done;
   items = realloc(out->items, (out->n + n) * sizeof(*items) + 1);
@@ -331,102 +529,18 @@ static int screen_one(cg_store *db, cg_sx *idx, const char *name,
   }
   out->items = items;
   for(i = 0; i < n; i++) {
-    cg_screen_hit *h = &out->items[out->n];
-    double s = m[i].score;
-    char *ex = NULL;
-
-    memset(h, 0, sizeof(*h));
-    rc = load_hit(db, idx->names[m[i].name].name_id, h, err);
-    if(rc != CG_OK) {
-      hit_free(h);
+    rc = make_hit(s->db, idx, &q[v[i]], &m[i], name, country, threshold,
+                  on_parent, &out->items[out->n], err);
+    if(rc < 0)
       goto done;
-    }
-    (void)cg_sx_score(idx, &q, m[i].name, &ex);
-    if(country && *country && h->country[0] &&
-       !has_country(h->country, country)) {
-      char *ex2;
-      size_t len = (ex ? strlen(ex) : 0) + 64;
-
-      s *= COUNTRY_PENALTY;
-      ex2 = malloc(len);
-      if(ex2)
-        snprintf(ex2, len, "%s; country %s not in entry's", ex ? ex : "",
-                 country);
-      free(ex);
-      ex = ex2;
-    }
-    if(s < threshold) {
-      free(ex);
-      hit_free(h);
-      continue;
-    }
-    h->explain = ex;
-    h->query = cg_sc_sdup(name);
-    h->score = floor(s * 10000.0 + 0.5) / 10000.0;
-    h->sure = s >= CG_SCREEN_SURE;
-    h->on_parent = on_parent;
-    if(!h->explain || !h->query) {
-      hit_free(h);
-      rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
-      goto done;
-    }
-    out->n++;
+    out->n += (size_t)rc;
   }
   rc = CG_OK;
 done:
   free(m);
-  cg_sx_tokens_free(&q);
-  return rc;
-}
-
-/* Marks exact normalised-name matches sure. */
-static int mark_exact(cg_store *db, const char *name, cg_screen_hits *hits,
-                      size_t from, cg_error *err)
-{
-  char *key = NULL;
-  cg_stmt *st = NULL;
-  size_t i;
-  int rc;
-
-  rc = cg_screen_normalise(&key, name, err);
-  if(rc != CG_OK)
-    return rc;
-  rc = cg_store_cached(db, &st,
-                       "SELECT 1 FROM party_names n JOIN parties p ON "
-                       "p.id = n.party_id WHERE n.key = ?1 AND "
-                       "p.entry_id = ?2",
-                       err);
-  for(i = from; rc == CG_OK && i < hits->n; i++) {
-    if(hits->items[i].sure)
-      continue;
-    rc = cg_stmt_bind_text(st, 1, key, err);
-    if(rc == CG_OK)
-      rc = cg_stmt_bind_text(st, 2, hits->items[i].entry_id, err);
-    if(rc != CG_OK)
-      break;
-    rc = cg_stmt_step(st, err);
-    if(rc == 1)
-      hits->items[i].sure = 1;
-    cg_stmt_reset(st);
-    rc = rc < 0 ? rc : CG_OK;
-  }
-  free(key);
-  return rc;
-}
-
-/* Screens name (hits marked on_parent if so) and appends its hits to
- * out, exact normalised-name matches marked sure. */
-int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
-                  const char *country, double threshold, size_t limit,
-                  int on_parent, cg_screen_hits *out, cg_error *err)
-{
-  size_t from = out->n;
-  int rc;
-
-  rc = screen_one(s->db, idx, name, country, threshold, limit, on_parent, out,
-                  err);
-  if(rc == CG_OK)
-    rc = mark_exact(s->db, name, out, from, err);
+  free(v);
+  cg_sx_tokens_free(&q[0]);
+  cg_sx_tokens_free(&q[1]);
   return rc;
 }
 

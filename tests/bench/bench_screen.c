@@ -202,6 +202,7 @@ static void in_process(cg_store *db, cg_screener *sc, const lq *q, size_t n)
 {
   cg_error err = { 0 };
   cg_sx *idx = NULL;
+  cg_sx_norm *nm = NULL;
   char lists[65];
   size_t i, same = 0, compared = 0;
   double t0, *lat, *lat_core, *lat_ex, sum_core = 0, sum_ex = 0;
@@ -211,6 +212,8 @@ static void in_process(cg_store *db, cg_screener *sc, const lq *q, size_t n)
   lat_ex = calloc(n, sizeof(double));
   if(cg_sx_load(db, &idx, lists, &err) != CG_OK)
     die("load index", &err);
+  if(cg_sx_norm_new(&nm, &err) != CG_OK)
+    die("normaliser", &err);
   for(i = 0; i < n; i++) {
     cg_screen_hits hits;
 
@@ -225,7 +228,7 @@ static void in_process(cg_store *db, cg_screener *sc, const lq *q, size_t n)
     cg_sx_match a[10], b[10];
     size_t na = 0, nb = 0;
 
-    if(cg_sx_tokenise(&tk, q[i].query, &err) != CG_OK)
+    if(cg_sx_tokenise(nm, idx, &tk, q[i].query, &err) != CG_OK)
       die("tokenise", &err);
     t0 = now_ms();
     if(cg_sx_search(idx, &tk, 0.5, 0, a, 10, &na, &err) != CG_OK)
@@ -261,6 +264,7 @@ static void in_process(cg_store *db, cg_screener *sc, const lq *q, size_t n)
   printf("  same top match: %zu of %zu (%.1f%%)\n", same, compared,
          100.0 * (double)same / (double)(compared ? compared : 1));
   cg_sx_free(idx);
+  cg_sx_norm_free(nm);
   free(lat);
   free(lat_core);
   free(lat_ex);
