@@ -571,6 +571,37 @@ const char *cg_stmt_text(cg_stmt *st, int col)
   return (const char *)sqlite3_column_text(st->st, col);
 }
 
+int cg_store_blob_read(cg_store *db, const char *table, const char *column,
+                       int64_t rowid, void **out, size_t *n_out, cg_error *err)
+{
+  sqlite3_blob *b = NULL;
+  void *buf;
+  int n, rc;
+
+  *out = NULL;
+  *n_out = 0;
+  rc = sqlite3_blob_open(db->sq, "main", table, column, rowid, 0, &b);
+  if(rc != SQLITE_OK) {
+    sqlite3_blob_close(b);
+    return db_fail(err, db->sq, rc, "blob open");
+  }
+  n = sqlite3_blob_bytes(b);
+  buf = malloc(n > 0 ? (size_t)n : 1);
+  if(!buf) {
+    sqlite3_blob_close(b);
+    return cg_error_set(err, CG_ENOMEM, "database: out of memory");
+  }
+  rc = sqlite3_blob_read(b, buf, n, 0);
+  sqlite3_blob_close(b);
+  if(rc != SQLITE_OK) {
+    free(buf);
+    return db_fail(err, db->sq, rc, "blob read");
+  }
+  *out = buf;
+  *n_out = (size_t)n;
+  return CG_OK;
+}
+
 const void *cg_stmt_blob(cg_stmt *st, int col, size_t *n_out)
 {
   const void *p = sqlite3_column_blob(st->st, col);

@@ -70,6 +70,14 @@ int cg_store_cached(cg_store *db, cg_stmt **out, const char *sql,
 int cg_store_find_id(cg_store *db, const char *sql, const char *key,
                      int64_t *id_out, cg_error *err);
 
+/* Reads column of row rowid of table (a BLOB) straight into a malloc'ed
+ * *out of *n_out bytes: one copy, where a SELECT makes two (SQLite's
+ * result, then the caller's). Call it while a statement on the same
+ * row is stepped, so that both read one snapshot. */
+int cg_store_blob_read(cg_store *db, const char *table, const char *column,
+                       int64_t rowid, void **out, size_t *n_out,
+                       cg_error *err);
+
 int64_t cg_store_last_rowid(cg_store *db);
 int cg_store_changes(cg_store *db);
 const char *cg_store_path(cg_store *db);

@@ -559,13 +559,15 @@ int cg_sx_load(cg_store *db, cg_sx **out, char lists_out[65], cg_error *err)
 {
   cg_stmt *st = NULL;
   cg_sx *idx = NULL;
-  const void *p;
+  void *p = NULL;
   size_t n = 0;
   int rc;
 
   *out = NULL;
-  rc = cg_store_prepare(
-      db, &st, "SELECT lists, data FROM screen_index WHERE id = 1", err);
+  /* The statement stays on its row while the blob is read, so the
+   * lists version and the index come from one snapshot. */
+  rc = cg_store_prepare(db, &st, "SELECT lists FROM screen_index WHERE id = 1",
+                        err);
   if(rc != CG_OK)
     return rc;
   rc = cg_stmt_step(st, err);
@@ -577,13 +579,15 @@ int cg_sx_load(cg_store *db, cg_sx **out, char lists_out[65], cg_error *err)
     goto done;
   snprintf(lists_out, 65, "%s",
            cg_stmt_text(st, 0) ? cg_stmt_text(st, 0) : "");
-  p = cg_stmt_blob(st, 1, &n);
   idx = calloc(1, sizeof(*idx));
-  if(!idx || !(idx->blob = malloc(n ? n : 1))) {
+  if(!idx) {
     rc = cg_error_set(err, CG_ENOMEM, "screen index: out of memory");
     goto done;
   }
-  memcpy(idx->blob, p, n);
+  rc = cg_store_blob_read(db, "screen_index", "data", 1, &p, &n, err);
+  if(rc != CG_OK)
+    goto done;
+  idx->blob = p;
   idx->blob_len = n;
   rc = attach(idx, err);
   if(rc != CG_OK)
