@@ -29,7 +29,9 @@ GET  /set/SPEC/NAME     a folder of files: as /files/NAME, except when SPEC
                         is "NAME=FAULT": then NAME answers FAULT, one of
                         a status number, cut (half the body, framed only
                         by the close), lie (Content-Length 1000 too long),
-                        big (3 MB)
+                        big (3 MB), uncond (503 to a GET without
+                        validators, else as /files/); SPEC "ctl" reads
+                        "NAME=FAULT" from ROOT/setfault on each request
 GET  /status/NNN        (429 also carries Retry-After: 120)
 POST /fault             behaves as ROOT/hookmode says (re-read each time):
                         ok, drip, bighdr, big (2 MB body), redirect,
@@ -181,9 +183,20 @@ class Handler(BaseHTTPRequestHandler):
 
     def set_get(self, p, spec, name):
         """/set/SPEC/NAME: one file of a folder misbehaves (see above)."""
+        if spec == "ctl":
+            try:
+                with open(os.path.join(ARGS.root, "setfault")) as f:
+                    spec = f.read().strip()
+            except OSError:
+                spec = ""
         bad, _, fault = spec.partition("=")
+        if fault == "uncond" and (self.headers.get("If-None-Match") or
+                                  self.headers.get("If-Modified-Since")):
+            bad = None
         if bad != name:
             return self.serve_file(name, True)
+        if fault == "uncond":
+            return self.reply(503, b"busy\n", {"Retry-After": "120"})
         if fault.isdigit():
             return self.reply(int(fault), b"status %s\n" % fault.encode())
         if fault == "big":
