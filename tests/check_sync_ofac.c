@@ -317,6 +317,25 @@ START_TEST(test_lowercase_names_and_query)
 }
 END_TEST
 
+/* A publisher without validators: the same bytes again are not
+ * modified. */
+START_TEST(test_same_bytes_without_validators)
+{
+  const char *db = make_db("h.db");
+
+  sync_ok(db, curl_("/noetag/SDN.CSV"), NULL, "4 changed");
+  sync_ok(db, curl_("/noetag/SDN.CSV"), NULL,
+          "ofac not modified (17 entries in use; 4 files, 0 changed)");
+  append("SDN_COMMENTS.CSV", "11195,\"Sample remark.\"\r\n");
+  sync_ok(db, curl_("/noetag/SDN.CSV"), NULL,
+          "ofac updated: 17 entries (was 17; 4 files, 1 changed)");
+  t_expect_sql(db, "remark",
+               "SELECT count(*) FROM parties WHERE entry_id = '11195' AND "
+               "remarks LIKE '%Sample remark.'",
+               "1");
+}
+END_TEST
+
 typedef struct fault {
   const char *what;  /* FAULT of /set/NAME=FAULT/ */
   const char *extra; /* --max-mb or NULL */
@@ -332,7 +351,7 @@ START_TEST(test_file_faults)
     { "410", NULL, 66, "HTTP 410" },
     { "401", NULL, 65, "HTTP 401" },
     { "500", NULL, 75, "HTTP 500" },
-    { "503", NULL, 75, "HTTP 503" },
+    { "503", NULL, 75, "retry after 120 s" },
     { "cut", NULL, 65, "neither Content-Length" },
     { "lie", NULL, 75, "transfer closed" },
     { "big", "--max-mb", 65, "cap" },
@@ -442,6 +461,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_first_sync_then_not_modified);
   tcase_add_test(tc, test_one_file_changed);
   tcase_add_test(tc, test_lowercase_names_and_query);
+  tcase_add_test(tc, test_same_bytes_without_validators);
   tcase_add_test(tc, test_file_faults);
   tcase_add_test(tc, test_refetch_fails);
   tcase_add_test(tc, test_bad_data);

@@ -371,6 +371,8 @@ static int keep_list(list_sync *ls, cg_sync_lists_result *res, cg_error *err)
   rc = cg_store_begin(ls->db, err);
   if(rc == CG_OK)
     rc = ls->ops->count(ls->ops->ctx, ls->db, ls->source, &res->count, err);
+  if(rc == CG_OK && same == ls->n)
+    rc = list_digest(ls, res->sha256, err);
   if(rc == CG_OK && same > 0) {
     rc = put_files(ls, res->count, 1, err);
     if(rc == CG_OK)

@@ -30,7 +30,8 @@ GET  /set/SPEC/NAME     a folder of files: as /files/NAME, except when SPEC
                         a status number, cut (half the body, framed only
                         by the close), lie (Content-Length 1000 too long),
                         big (3 MB), uncond (503 to a GET without
-                        validators, else as /files/); SPEC "ctl" reads
+                        validators, else as /files/), drip, chunkcut (at
+                        half), bighdr, loop (as those paths); SPEC "ctl" reads
                         "NAME=FAULT" from ROOT/setfault on each request
 GET  /status/NNN        (429 also carries Retry-After: 120)
 POST /fault             behaves as ROOT/hookmode says (re-read each time):
@@ -198,13 +199,22 @@ class Handler(BaseHTTPRequestHandler):
         if fault == "uncond":
             return self.reply(503, b"busy\n", {"Retry-After": "120"})
         if fault.isdigit():
-            return self.reply(int(fault), b"status %s\n" % fault.encode())
+            hdr = {"Retry-After": "120"} if fault in ("503", "429") else {}
+            return self.reply(int(fault), b"status %s\n" % fault.encode(),
+                              hdr)
         if fault == "big":
             return self.reply(200, b"z" * (3 * 1024 * 1024))
         try:
             body = self.file_body(name)
         except OSError:
             return self.reply(404, b"no such file\n")
+        if fault == "drip":
+            return self.drip(body)
+        if fault == "chunkcut":
+            return self.fault_get("/chunkcut/" + name,
+                                  {"cut": [str(len(body) // 2)]})
+        if fault in ("bighdr", "loop"):
+            return self.fault_get("/" + fault, {})
         if fault == "cut":
             return self.raw(b"HTTP/1.1 200 OK\r\nConnection: close\r\n",
                             body[:len(body) // 2])
