@@ -336,6 +336,28 @@ START_TEST(test_same_bytes_without_validators)
 }
 END_TEST
 
+/* `import parties` reads the same set on disk in capitals, and records
+ * the same list digest as the sync of the same files. */
+START_TEST(test_import_then_sync_same_digest)
+{
+  const char *db = make_db("i.db");
+  const char *argv[] = { "import",   "parties", t_tmp("SDN.CSV"),
+                         "--format", "ofac",    NULL };
+  char *out = NULL, *err = NULL;
+
+  ck_assert_int_eq(t_run(db, &out, &err, argv), 0);
+  ck_assert_msg(strstr(out, "imported 17 parties"), "%s%s", out, err);
+  free(out);
+  free(err);
+  sync_ok(db, curl_("/files/SDN.CSV"), NULL,
+          "ofac updated: 17 entries (was 17; 4 files, 4 changed)");
+  t_expect_sql(db, "digest",
+               "SELECT count(*) || ' ' || count(DISTINCT sha256) FROM "
+               "list_versions WHERE source = 'ofac'",
+               "2 1");
+}
+END_TEST
+
 typedef struct fault {
   const char *what;  /* FAULT of /set/NAME=FAULT/ */
   const char *extra; /* --max-mb or NULL */
@@ -462,6 +484,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_one_file_changed);
   tcase_add_test(tc, test_lowercase_names_and_query);
   tcase_add_test(tc, test_same_bytes_without_validators);
+  tcase_add_test(tc, test_import_then_sync_same_digest);
   tcase_add_test(tc, test_file_faults);
   tcase_add_test(tc, test_refetch_fails);
   tcase_add_test(tc, test_bad_data);
