@@ -87,24 +87,21 @@ static const char *make_db(const char *name)
   return p;
 }
 
-/* `sync lists --source ofac --url URL [extra]`: the exit status. */
-static int sync_ofac(const char *db, const char *url, const char *extra,
+/* `sync lists --source ofac --url URL [flag]`: the exit status. */
+static int sync_ofac(const char *db, const char *url, const char *flag,
                      char **out, char **err)
 {
-  const char *argv[] = { "sync", "lists", "--source",         "ofac", "--url",
-                         url,    extra,   extra ? "1" : NULL, NULL };
+  const char *argv[] = { "sync",  "lists", "--source", "ofac",
+                         "--url", url,     flag,       NULL };
 
-  /* extra is a flag (--force) or --max-mb, which takes "1". */
-  if(extra && strcmp(extra, "--max-mb") != 0)
-    argv[7] = NULL;
   return t_run(db, out, err, argv);
 }
 
-static void sync_ok(const char *db, const char *url, const char *extra,
+static void sync_ok(const char *db, const char *url, const char *flag,
                     const char *want)
 {
   char *out = NULL, *err = NULL;
-  int rc = sync_ofac(db, url, extra, &out, &err);
+  int rc = sync_ofac(db, url, flag, &out, &err);
 
   ck_assert_msg(rc == 0, "%s: exit %d: %s", url, rc, err);
   ck_assert_msg(strstr(out, want), "%s: want \"%s\" in: %s", url, want, out);
@@ -114,11 +111,11 @@ static void sync_ok(const char *db, const char *url, const char *extra,
 
 /* A failing sync: exit want, stderr holds needle and the masked URL of
  * the failing file (mask), no credential; the database unchanged. */
-static void sync_fails(const char *db, const char *url, const char *extra,
+static void sync_fails(const char *db, const char *url, const char *flag,
                        int want, const char *mask, const char *needle)
 {
   char *before = t_db_dump(db), *after, *out = NULL, *err = NULL;
-  int rc = sync_ofac(db, url, extra, &out, &err);
+  int rc = sync_ofac(db, url, flag, &out, &err);
 
   ck_assert_msg(rc == want, "%s: exit %d, want %d: %s", url, rc, want, err);
   ck_assert_msg(strstr(err, needle), "%s: no \"%s\" in: %s", url, needle, err);
@@ -358,25 +355,18 @@ START_TEST(test_import_then_sync_same_digest)
 }
 END_TEST
 
-typedef struct fault {
-  const char *what;  /* FAULT of /set/NAME=FAULT/ */
-  const char *extra; /* --max-mb or NULL */
-  int want;          /* exit status */
-  const char *needle;
-} fault;
-
-/* Every fault on every one of the four files: nothing changes. */
+/* Every HTTP error on every one of the four files: nothing changes.
+ * (Transport faults on a file of the set: check_netfault.) */
 START_TEST(test_file_faults)
 {
-  static const fault FAULTS[] = {
-    { "404", NULL, 66, "HTTP 404" },
-    { "410", NULL, 66, "HTTP 410" },
-    { "401", NULL, 65, "HTTP 401" },
-    { "500", NULL, 75, "HTTP 500" },
-    { "503", NULL, 75, "retry after 120 s" },
-    { "cut", NULL, 65, "neither Content-Length" },
-    { "lie", NULL, 75, "transfer closed" },
-    { "big", "--max-mb", 65, "cap" },
+  static const struct {
+    const char *status; /* of /set/NAME=STATUS/ */
+    int want;           /* exit status */
+    const char *needle;
+  } FAULTS[] = {
+    { "404", 66, "HTTP 404" },          { "410", 66, "HTTP 410" },
+    { "401", 65, "HTTP 401" },          { "500", 75, "HTTP 500" },
+    { "503", 75, "retry after 120 s" }, { "429", 75, "retry after 120 s" },
   };
   const char *db = make_db("d.db");
 
@@ -385,10 +375,10 @@ START_TEST(test_file_faults)
     for(int i = 0; i < 4; i++) {
       char dir[128], path[256], bad[256];
 
-      snprintf(dir, sizeof(dir), "/set/%s=%s/", UPPER[i], FAULTS[f].what);
+      snprintf(dir, sizeof(dir), "/set/%s=%s/", UPPER[i], FAULTS[f].status);
       snprintf(path, sizeof(path), "%sSDN.CSV", dir);
       snprintf(bad, sizeof(bad), "%s%s", dir, UPPER[i]);
-      sync_fails(db, curl_(path), FAULTS[f].extra, FAULTS[f].want, masked(bad),
+      sync_fails(db, curl_(path), NULL, FAULTS[f].want, masked(bad),
                  FAULTS[f].needle);
     }
 }
