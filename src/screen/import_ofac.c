@@ -296,8 +296,11 @@ char *cg_si_ofac_part(const char *first, int part, int url)
   return out;
 }
 
-/* The import of a set fetched into memory (cg_si_ofac_import_mem), for
- * cg_si_ofac_set_open to pick up: import.c opens the set by path. */
+/* The set in memory of the cg_si_ofac_import_mem under way in this
+ * thread. import.c (its transaction, checks and index) opens an OFAC set
+ * only by path, through cg_si_ofac_set_open; the set is handed over here
+ * for that one call, recognised by the very pointer passed as the path,
+ * so no path on disk can ever be mistaken for it. */
 static _Thread_local const cg_si_ofac_mem *g_mem;
 
 /* sha_out = sha256 of the four parts' hex digests one after the other. */
