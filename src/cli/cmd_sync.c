@@ -161,11 +161,12 @@ static int parse_args(int argc, char **argv, sync_args *a)
     return cli_usage("sync", "--format, --source and --force are for "
                              "sync lists");
   if(a->lo.format && strcmp(a->lo.format, "csl-csv") != 0 &&
-     strcmp(a->lo.format, "csl-json") != 0 && strcmp(a->lo.format, "ofac"))
+     strcmp(a->lo.format, "csl-json") != 0 &&
+     strcmp(a->lo.format, "ofac") != 0)
     return cli_usage("sync", "bad --format \"%s\" (csl-csv, csl-json, ofac)",
                      a->lo.format);
-  /* The ofac source is OFAC's files, and they are the ofac source,
-   * unless said otherwise; they have a home. */
+  /* --source ofac reads OFAC's files and --format ofac fills the ofac
+   * source, unless said otherwise; OFAC's files have a known home. */
   if(!a->lo.format && a->lo.source && strcmp(a->lo.source, "ofac") == 0)
     a->lo.format = "ofac";
   if(a->lo.format && strcmp(a->lo.format, "ofac") == 0) {
