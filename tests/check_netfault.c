@@ -1,5 +1,5 @@
 /* check_netfault.c -- network faults on every HTTP path (`sync lists`,
- * `sync orders`, `webhook deliver`), served on purpose by
+ * OFAC's four files, `sync orders`, `webhook deliver`), served on purpose by
  * tests/net/server.py on loopback, through the real binary and a real
  * database with a real party list, orders and a pending webhook event.
  *
@@ -386,6 +386,55 @@ START_TEST(test_sync_tls_faults)
 }
 END_TEST
 
+/* OFAC's four files (`sync lists --source ofac`): a fault on a file in
+ * the middle of the set (ALT.CSV, after SDN.CSV and ADD.CSV came in
+ * whole) names that file's URL and changes nothing. (HTTP errors on each
+ * file: check_sync_ofac.) */
+START_TEST(test_ofac_file_faults)
+{
+  static const struct {
+    const char *fault, *max_mb;
+    int want;
+    const char *needle;
+  } F[] = {
+    { "drip", NULL, 75, "too slow" },
+    { "chunkcut", NULL, 75, "transfer closed" },
+    { "lie", NULL, 75, "transfer closed" },
+    { "cut", NULL, 65, "neither Content-Length" },
+    { "bighdr", NULL, 75, "header" },
+    { "loop", NULL, 65, "more than 5 redirects" },
+    { "big", "1", 65, "cap" },
+  };
+  static const char *const names[] = { "sdn", "add", "alt", "sdn_comments" };
+  char cmd[2048], path[256], mask[256], from[64], to[64];
+
+  for(size_t i = 0; i < 4; i++) {
+    snprintf(from, sizeof(from), "tests/data/ofac/%s.csv", names[i]);
+    snprintf(to, sizeof(to), "%s.CSV", names[i]);
+    for(char *p = to; *p; p++)
+      *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
+    snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", t_src(from), t_tmp(to));
+    ck_assert_int_eq(system(cmd), 0);
+  }
+  for(size_t i = 0; i < sizeof(F) / sizeof(F[0]); i++) {
+    const char *argv[] = { "sync", "lists", "--url", NULL, "--source",
+                           "ofac", NULL,    NULL,    NULL };
+
+    snprintf(path, sizeof(path), "/set/ALT.CSV=%s/SDN.CSV", F[i].fault);
+    argv[3] = curl_(&srv, path);
+    if(F[i].max_mb) {
+      argv[6] = "--max-mb";
+      argv[7] = F[i].max_mb;
+    }
+    snprintf(mask, sizeof(mask),
+             "http://***@127.0.0.1:%d/set/ALT.CSV=%s/"
+             "ALT.CSV",
+             srv.port, F[i].fault);
+    expect_sync_fault(base_db, argv, F[i].want, mask, F[i].needle);
+  }
+}
+END_TEST
+
 /* A copy of the base database for one deliver case. */
 static const char *copy_base(const char *name)
 {
@@ -562,6 +611,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_sync_faults);
   tcase_add_test(tc, test_redirect_off_loopback_not_requested);
   tcase_add_test(tc, test_sync_tls_faults);
+  tcase_add_test(tc, test_ofac_file_faults);
   tcase_add_test(tc, test_deliver_faults);
   tcase_add_test(tc, test_deliver_tls_fault);
   tcase_add_test(tc, test_validators_keyed_by_url);

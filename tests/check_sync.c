@@ -304,6 +304,7 @@ START_TEST(test_lists_same_bytes_without_validators)
       &err);
   ck_assert_int_eq(res.status, 200);
   ck_assert_int_eq(res.not_modified, 1);
+  ck_assert_int_eq(strlen(res.sha256), 64);
   ck_assert_int_eq(q_int(db, "SELECT count(*) FROM outbox"), 1);
   cg_store_close(db);
 }

@@ -4,6 +4,7 @@
 
 #include "core/http.h"
 #include "screen/screen.h"
+#include "screen/internal.h"
 #include "net/sync.h"
 
 #include <errno.h>
@@ -11,10 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Where OFAC publishes the legacy SDN file (ADD.CSV, ALT.CSV and
+ * SDN_COMMENTS.CSV beside it). */
+#define OFAC_SDN_URL                                                          \
+  "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/"       \
+  "exports/SDN.CSV"
+
 static const char usage_text[] =
     "usage: chipgate sync lists --url URL [--format csl-csv|csl-json] "
     "[--source NAME]\n"
     "                           [--force] [NET OPTIONS]\n"
+    "       chipgate sync lists --source ofac [--url SDN-URL] [--force] "
+    "[NET OPTIONS]\n"
     "       chipgate sync orders --url URL [NET OPTIONS]\n\n"
     "NET OPTIONS: --cacert FILE (PEM CA for a private server; TLS is always "
     "verified),\n"
@@ -24,7 +33,14 @@ static const char usage_text[] =
     "lists: conditional GET (If-None-Match / If-Modified-Since from the "
     "version in\nuse); a new list replaces the source's list in one "
     "transaction, unless it\nshrank by more than 10% (--force accepts it), "
-    "then customers are re-screened.\norders: a JSON array of orders (or "
+    "then customers are re-screened.\n"
+    "ofac (--source ofac or --format ofac): OFAC's legacy files SDN.CSV, "
+    "ADD.CSV,\nALT.CSV and SDN_COMMENTS.CSV from the folder of SDN-URL "
+    "(default\n" OFAC_SDN_URL ";\nthe names follow the case of "
+    "SDN-URL's file name: sdn.csv gives add.csv ...).\nEach file has its "
+    "own validators; if any changed, all four replace the list\ntogether "
+    "(the unchanged ones are fetched again). --max-mb is per file.\n"
+    "orders: a JSON array of orders (or "
     "{\"orders\": [...]}) with the orders CSV\ncolumns; all are validated, "
     "new ones stored, the same order again is skipped,\nthe same order_id "
     "with different content is a conflict (reported, not stored).\n\n"
@@ -141,15 +157,26 @@ static int parse_args(int argc, char **argv, sync_args *a)
   }
   if(optind != argc)
     return cli_usage("sync", "unexpected argument \"%s\"", argv[optind]);
-  if(!a->lo.url)
-    return cli_usage("sync", "--url is required");
   if(!a->lists && (a->lo.format || a->lo.source || a->lo.force))
     return cli_usage("sync", "--format, --source and --force are for "
                              "sync lists");
   if(a->lo.format && strcmp(a->lo.format, "csl-csv") != 0 &&
-     strcmp(a->lo.format, "csl-json") != 0)
-    return cli_usage("sync", "bad --format \"%s\" (csl-csv, csl-json)",
+     strcmp(a->lo.format, "csl-json") != 0 &&
+     strcmp(a->lo.format, "ofac") != 0)
+    return cli_usage("sync", "bad --format \"%s\" (csl-csv, csl-json, ofac)",
                      a->lo.format);
+  /* --source ofac reads OFAC's files and --format ofac fills the ofac
+   * source, unless said otherwise; OFAC's files have a known home. */
+  if(!a->lo.format && a->lo.source && strcmp(a->lo.source, "ofac") == 0)
+    a->lo.format = "ofac";
+  if(a->lo.format && strcmp(a->lo.format, "ofac") == 0) {
+    if(!a->lo.source)
+      a->lo.source = "ofac";
+    if(!a->lo.url)
+      a->lo.url = OFAC_SDN_URL;
+  }
+  if(!a->lo.url)
+    return cli_usage("sync", "--url is required");
   return -1;
 }
 
@@ -157,19 +184,26 @@ static int run_lists(cg_store *db, cg_http *http, const sync_args *a,
                      cg_error *err)
 {
   const char *source = a->lo.source ? a->lo.source : "csl";
+  int ofac = a->lo.format && strcmp(a->lo.format, "ofac") == 0;
   cg_sync_lists_result res;
-  int rc = cg_sync_lists(db, http, &a->lo, list_ops(), &res, err);
+  char files[64] = "";
+  int rc = ofac ? cg_sync_lists_files(db, http, &a->lo, cg_si_ofac_sync_ops(),
+                                      &res, err)
+                : cg_sync_lists(db, http, &a->lo, list_ops(), &res, err);
 
   if(rc != CG_OK)
     return rc;
+  if(res.files > 1)
+    snprintf(files, sizeof(files), "; %d files, %d changed", res.files,
+             res.changed);
   if(res.not_modified)
-    printf("sync lists: %s not modified (%lld entries in use)\n", source,
-           (long long)res.count);
+    printf("sync lists: %s not modified (%lld entries in use%s)\n", source,
+           (long long)res.count, files);
   else
-    printf("sync lists: %s updated: %lld entries (was %lld), sha256 %s, "
+    printf("sync lists: %s updated: %lld entries (was %lld%s), sha256 %s, "
            "%lld new screening hit(s)\n",
-           source, (long long)res.count, (long long)res.previous, res.sha256,
-           (long long)res.hits);
+           source, (long long)res.count, (long long)res.previous, files,
+           res.sha256, (long long)res.hits);
   return CG_OK;
 }
 

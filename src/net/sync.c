@@ -1,36 +1,19 @@
-/* sync.c -- see sync.h. */
+/* sync.c -- see sync.h: the versions in use (sync_sources), the
+ * conditional GET both syncs share, and the orders sync; the lists sync
+ * is sync_lists.c. */
 #include "net/sync.h"
+#include "net/sync_int.h"
 
 #include "core/clock.h"
 
 #include "core/crypto.h"
 #include "core/json.h"
 #include "model/order.h"
-#include "net/webhook.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define MAX_SHRINK_DEFAULT 0.10
-
-int cg_sync_shrink_check(const char *name, int64_t before, int64_t after,
-                         double max_shrink, int force, cg_error *err)
-{
-  if(max_shrink <= 0)
-    max_shrink = MAX_SHRINK_DEFAULT;
-  if(force || before <= 0 ||
-     (double)after >= (double)before * (1.0 - max_shrink))
-    return CG_OK;
-  return cg_error_set(
-      err, CG_EINVAL,
-      "%s: the list shrank from %lld to %lld entries (-%.1f%%, "
-      "more than %.0f%%): kept the current list (use --force "
-      "to accept)",
-      name, (long long)before, (long long)after,
-      100.0 * (double)(before - after) / (double)before, 100.0 * max_shrink);
-}
 
 /* ===================== sync_sources ===================== */
 
@@ -65,11 +48,9 @@ int cg_sync_source_get(cg_store *db, const char *source, char **etag_out,
   return rc;
 }
 
-/* Records the version of source now in use (caller's transaction or
- * autocommit). */
-static int source_put(cg_store *db, const char *source, const char *kind,
-                      const char *url, const cg_http_response *resp,
-                      const char *sha256, int64_t count, cg_error *err)
+int cg_sync_source_put(cg_store *db, const char *source, const char *kind,
+                       const char *url, const cg_http_response *resp,
+                       const char *sha256, int64_t count, cg_error *err)
 {
   char now[21], shown[1024];
   cg_stmt *st = NULL;
@@ -126,14 +107,11 @@ static int source_url(cg_store *db, const char *source, char **url_out,
   return rc < 0 ? rc : CG_OK;
 }
 
-/* Conditional GET of url against the stored version of source. The
- * validators belong to the URL they came from: another URL for the same
- * source, or force, sends none (sync_sources.url holds the URL with its
- * credentials masked, so that is what is compared). On CG_OK resp holds a
- * 200 or a 304; any other status is an error (cg_http_status_error). */
-static int fetch(cg_http *http, cg_store *db, const char *source,
-                 const char *url, int force, cg_http_response *resp,
-                 char **sha_out, cg_error *err)
+/* sync_sources.url holds the URL with its credentials masked, so that is
+ * what is compared. */
+int cg_sync_fetch(cg_http *http, cg_store *db, const char *source,
+                  const char *url, int force, cg_http_response *resp,
+                  char **sha_out, cg_error *err)
 {
   char *etag = NULL, *lm = NULL, *old_url = NULL, shown[1024];
   cg_http_cond cond = { NULL, NULL };
@@ -174,138 +152,6 @@ static int fetch(cg_http *http, cg_store *db, const char *source,
     *sha_out = NULL;
   }
   return rc;
-}
-
-/* ===================== Lists ===================== */
-
-static const char *guess_format(const char *url)
-{
-  const char *q = strchr(url, '?');
-  size_t n = q ? (size_t)(q - url) : strlen(url);
-
-  if(n >= 5 && strncmp(url + n - 5, ".json", 5) == 0)
-    return "csl-json";
-  return "csl-csv";
-}
-
-static int list_event(cg_store *db, const cg_sync_lists_opts *o,
-                      const char *source, const cg_http_response *resp,
-                      const cg_sync_lists_result *res, cg_error *err)
-{
-  cg_json *d = cg_json_object();
-  char now[21], *s = NULL, shown[1024];
-  int rc = CG_OK;
-
-  cg_clock_iso(0, now);
-  cg_http_redact(o->url, shown, sizeof(shown));
-  if(!d || cg_json_set_str(d, "source", source) != CG_OK ||
-     cg_json_set_str(d, "url", shown) != CG_OK ||
-     cg_json_set_str(d, "sha256", res->sha256) != CG_OK ||
-     cg_json_set_int(d, "count", res->count) != CG_OK ||
-     cg_json_set_int(d, "previous", res->previous) != CG_OK ||
-     cg_json_set_int(d, "new_hits", res->hits) != CG_OK ||
-     cg_json_set_str(d, "etag", resp->etag) != CG_OK ||
-     cg_json_set_str(d, "last_modified", resp->last_modified) != CG_OK ||
-     cg_json_set_str(d, "fetched_at", now) != CG_OK)
-    rc = cg_error_set(err, CG_ENOMEM, "out of memory");
-  if(rc == CG_OK)
-    rc = cg_json_dump(&s, d, 0, err);
-  if(rc == CG_OK)
-    rc = cg_webhook_enqueue(db, CG_EVENT_LIST, s, NULL, err);
-  free(s);
-  cg_json_free(d);
-  return rc;
-}
-
-int cg_sync_lists(cg_store *db, cg_http *http, const cg_sync_lists_opts *o,
-                  const cg_sync_list_ops *ops, cg_sync_lists_result *res,
-                  cg_error *err)
-{
-  const char *source = o->source ? o->source : "csl";
-  const char *format = o->format ? o->format : guess_format(o->url);
-  double max_shrink = o->max_shrink > 0 ? o->max_shrink : MAX_SHRINK_DEFAULT;
-  cg_http_response resp = { 0 };
-  char *old_sha = NULL, name[1200], shown[1024];
-  int rc;
-
-  memset(res, 0, sizeof(*res));
-  if(!ops || !ops->count || !ops->replace)
-    return cg_error_set(err, CG_EINTERNAL, "sync lists: no list importer");
-  if(strcmp(format, "csl-csv") != 0 && strcmp(format, "csl-json") != 0)
-    return cg_error_set(err, CG_EUSAGE,
-                        "unknown list format \"%s\" (csl-csv, csl-json)",
-                        format);
-  rc = fetch(http, db, source, o->url, o->force, &resp, &old_sha, err);
-  if(rc != CG_OK)
-    return rc;
-  res->status = resp.status;
-  if(resp.status == 304) {
-    res->not_modified = 1;
-    rc = cg_store_begin(db, err);
-    if(rc == CG_OK)
-      rc = ops->count(ops->ctx, db, source, &res->count, err);
-    cg_store_rollback(db);
-    goto done;
-  }
-  rc = cg_sha256_hex(resp.body, resp.len, res->sha256, err);
-  if(rc != CG_OK)
-    goto done;
-  snprintf(name, sizeof(name), "%s %s", source,
-           cg_http_redact(o->url, shown, sizeof(shown)));
-
-  rc = cg_store_begin(db, err);
-  if(rc != CG_OK)
-    goto done;
-  rc = ops->count(ops->ctx, db, source, &res->previous, err);
-  if(rc != CG_OK)
-    goto fail;
-  if(old_sha && strcmp(old_sha, res->sha256) == 0 && !o->force) {
-    /* Same bytes (a publisher without validators): keep the list, but
-     * remember the new validators. */
-    res->not_modified = 1;
-    res->count = res->previous;
-    rc = source_put(db, source, "lists", o->url, &resp, res->sha256,
-                    res->count, err);
-    if(rc == CG_OK)
-      rc = cg_store_commit(db, err);
-    if(rc != CG_OK)
-      goto fail;
-    goto done;
-  }
-  rc = ops->replace(ops->ctx, db, source, format, name, resp.body, resp.len,
-                    &res->count, err);
-  if(rc != CG_OK)
-    goto fail;
-  if(!o->force && res->count == 0) {
-    rc = cg_error_set(err, CG_EINVAL,
-                      "%s: the list is empty: kept the current list (use "
-                      "--force to accept)",
-                      name);
-    goto fail;
-  }
-  rc = cg_sync_shrink_check(name, res->previous, res->count, max_shrink,
-                            o->force, err);
-  if(rc != CG_OK)
-    goto fail;
-  rc = source_put(db, source, "lists", o->url, &resp, res->sha256, res->count,
-                  err);
-  if(rc == CG_OK && ops->rescreen)
-    rc = ops->rescreen(ops->ctx, db, source, &res->hits, err);
-  if(rc == CG_OK)
-    rc = list_event(db, o, source, &resp, res, err);
-  if(rc == CG_OK)
-    rc = cg_store_commit(db, err);
-  if(rc != CG_OK)
-    goto fail;
-done:
-  cg_http_response_free(&resp);
-  free(old_sha);
-  return rc;
-fail:
-  cg_store_rollback(db);
-  res->count = res->previous;
-  res->hits = 0;
-  goto done;
 }
 
 /* ===================== Orders ===================== */
@@ -546,7 +392,7 @@ int cg_sync_orders(cg_store *db, cg_http *http, const char *url,
   /* Messages and the sync_sources key show the URL without credentials. */
   snprintf(source, sizeof(source), "orders %s",
            cg_http_redact(url, shown, sizeof(shown)));
-  rc = fetch(http, db, source, url, 0, &resp, &old_sha, err);
+  rc = cg_sync_fetch(http, db, source, url, 0, &resp, &old_sha, err);
   url = shown;
   if(rc != CG_OK)
     return rc;
@@ -585,7 +431,8 @@ int cg_sync_orders(cg_store *db, cg_http *http, const char *url,
   /* With conflicts, forget the validators so the next run fetches the
    * document again and reports them again. */
   if(rc == CG_OK && res->conflicts == 0)
-    rc = source_put(db, source, "orders", url, &resp, sha, res->received, err);
+    rc = cg_sync_source_put(db, source, "orders", url, &resp, sha,
+                            res->received, err);
   if(rc == CG_OK)
     rc = cg_store_commit(db, err);
   if(rc == CG_OK)

@@ -8,6 +8,7 @@
 #include "core/crypto.h"
 #include "core/csvfile.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,14 +63,6 @@ static int country_code(cg_store *db, const char *name, char cc[3],
     }
   }
   return cg_country_by_name(db, name, cc, err);
-}
-
-/* Opens one OFAC part; *r_out is the reader. */
-static int ofac_open(cg_csv **r_out, const char *dir, const char *file,
-                     char *path, size_t size, cg_error *err)
-{
-  snprintf(path, size, "%s%s", dir, file);
-  return cg_csv_open(r_out, path, 0, err);
 }
 
 /* OFAC files may end in a lone ^Z line. */
@@ -273,39 +266,104 @@ static int ofac_append(cg_si_importer *im, cg_csv *r, const char *path,
 
 /* ==== The four-file set =============================================== */
 
+static const char *const PART[4] = { "sdn.csv", "add.csv", "alt.csv",
+                                     "sdn_comments.csv" };
+
+char *cg_si_ofac_part(const char *first, int part, int url)
+{
+  const char *end = first + (url ? strcspn(first, "?#") : strlen(first));
+  const char *base = end, *p;
+  int upper = 0, lower = 0;
+  char name[32], *q, *out;
+  size_t size;
+
+  if(part == 0)
+    return strdup(first);
+  while(base > first && base[-1] != '/')
+    base--;
+  for(p = base; p < end; p++) {
+    upper |= isupper((unsigned char)*p) != 0;
+    lower |= islower((unsigned char)*p) != 0;
+  }
+  /* SDN.CSV -> ADD.CSV (as OFAC publishes them), sdn.csv -> add.csv. */
+  snprintf(name, sizeof(name), "%s", PART[part]);
+  for(q = name; upper && !lower && *q; q++)
+    *q = (char)toupper((unsigned char)*q);
+  size = (size_t)(base - first) + strlen(name) + strlen(end) + 1;
+  out = malloc(size);
+  if(out)
+    snprintf(out, size, "%.*s%s%s", (int)(base - first), first, name, end);
+  return out;
+}
+
+/* The set in memory of the cg_si_ofac_import_mem under way in this
+ * thread. import.c (its transaction, checks and index) opens an OFAC set
+ * only by path, through cg_si_ofac_set_open; the set is handed over here
+ * for that one call, recognised by the very pointer passed as the path,
+ * so no path on disk can ever be mistaken for it. */
+static _Thread_local const cg_si_ofac_mem *g_mem;
+
+/* sha_out = sha256 of the four parts' hex digests one after the other. */
+static int set_digest(char hex[4][CG_SHA256_HEX], char sha_out[65],
+                      cg_error *err)
+{
+  char all[4 * 64];
+  int i;
+
+  for(i = 0; i < 4; i++)
+    memcpy(all + 64 * i, hex[i], 64);
+  return cg_sha256_hex(all, sizeof(all), sha_out, err);
+}
+
+static int set_open_mem(cg_si_ofac_set *set, const cg_si_ofac_mem *m,
+                        char sha_out[65], cg_error *err)
+{
+  char hex[4][CG_SHA256_HEX];
+  int rc = CG_OK, i;
+
+  for(i = 0; i < 4 && rc == CG_OK; i++) {
+    snprintf(set->path[i], sizeof(set->path[i]), "%s", m->name[i]);
+    rc = cg_csv_open_mem(&set->r[i], set->path[i], m->buf[i], m->len[i], 0,
+                         err);
+    if(rc == CG_OK)
+      rc = cg_sha256_hex(m->buf[i], m->len[i], hex[i], err);
+  }
+  return rc == CG_OK ? set_digest(hex, sha_out, err) : rc;
+}
+
 int cg_si_ofac_set_open(cg_si_ofac_set *set, const char *sdn_path,
                         char sha_out[65], cg_error *err)
 {
-  static const char *const names[4] = { "sdn.csv", "add.csv", "alt.csv",
-                                        "sdn_comments.csv" };
-  char hex[4][CG_SHA256_HEX], dir[1024];
-  const char *slash = strrchr(sdn_path, '/');
-  cg_si_buf all = { 0 };
+  char hex[4][CG_SHA256_HEX];
   int rc = CG_OK, i;
 
-  snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - sdn_path + 1) : 0,
-           sdn_path);
-  for(i = 0; i < 4; i++) {
-    rc = i == 0 ? cg_csv_open(&set->r[0], sdn_path, 0, err)
-                : ofac_open(&set->r[i], dir, names[i], set->path[i],
-                            sizeof(set->path[i]), err);
-    if(i == 0)
-      snprintf(set->path[0], sizeof(set->path[0]), "%s", sdn_path);
-    if(rc != CG_OK) {
-      cg_error_prefix(err, "OFAC file set incomplete (%s)", names[i]);
-      break;
-    }
-    rc = cg_sha256_file_hex(set->path[i], hex[i], err);
+  if(g_mem && sdn_path == g_mem->name[0])
+    return set_open_mem(set, g_mem, sha_out, err);
+  for(i = 0; i < 4 && rc == CG_OK; i++) {
+    char *path = cg_si_ofac_part(sdn_path, i, 0);
+
+    if(!path)
+      return cg_error_set(err, CG_ENOMEM, "screen import: out of memory");
+    snprintf(set->path[i], sizeof(set->path[i]), "%s", path);
+    free(path);
+    rc = cg_csv_open(&set->r[i], set->path[i], 0, err);
     if(rc != CG_OK)
-      break;
-    if(cg_si_buf_str(&all, hex[i])) {
-      rc = cg_error_set(err, CG_ENOMEM, "screen import: out of memory");
-      break;
-    }
+      cg_error_prefix(err, "OFAC file set incomplete (%s)", PART[i]);
+    if(rc == CG_OK)
+      rc = cg_sha256_file_hex(set->path[i], hex[i], err);
   }
-  if(rc == CG_OK)
-    rc = cg_sha256_hex(all.s, all.n, sha_out, err);
-  free(all.s);
+  return rc == CG_OK ? set_digest(hex, sha_out, err) : rc;
+}
+
+int cg_si_ofac_import_mem(cg_store *db, const cg_si_ofac_mem *m,
+                          const char *source, cg_screen_counts *counts,
+                          cg_error *err)
+{
+  int rc;
+
+  g_mem = m;
+  rc = cg_screen_import(db, m->name[0], CG_SCREEN_OFAC, source, counts, err);
+  g_mem = NULL;
   return rc;
 }
 

@@ -300,11 +300,40 @@ typedef struct cg_si_ofac_set {
   char path[4][1100]; /* their paths */
 } cg_si_ofac_set;
 
+/* Where OFAC part (0 sdn, 1 add, 2 alt, 3 sdn_comments) lives beside
+ * first, the SDN file's path or URL: first itself for 0; else first's
+ * folder + the part's name, in capitals if the letters of first's file
+ * name all are (SDN.CSV -> ADD.CSV, as OFAC publishes them; sdn.csv ->
+ * add.csv) + for a URL (url = 1) what follows the name (its query).
+ * malloc'ed; NULL when out of memory. */
+char *cg_si_ofac_part(const char *first, int part, int url);
+
 /* Opens the set beside sdn_path; sha_out = sha256 of the four digests. */
 int cg_si_ofac_set_open(cg_si_ofac_set *set, const char *sdn_path,
                         char sha_out[65], cg_error *err);
+
+/* The four files in memory (sdn, add, alt, sdn_comments); name[i] is
+ * used in messages ("name:line: what") and name[0] recorded as the file
+ * of the list version. */
+typedef struct cg_si_ofac_mem {
+  const char *name[4];
+  const char *buf[4];
+  size_t len[4];
+} cg_si_ofac_mem;
+
+/* cg_screen_import of the set m (the same reader, transaction, checks
+ * and digest as the files on disk). */
+int cg_si_ofac_import_mem(cg_store *db, const cg_si_ofac_mem *m,
+                          const char *source, cg_screen_counts *counts,
+                          cg_error *err);
+
 int cg_si_ofac_set_read(cg_si_importer *im, cg_si_ofac_set *set,
                         cg_error *err);
 void cg_si_ofac_set_close(cg_si_ofac_set *set); /* can't fail */
+
+/* The `sync lists --source ofac` importer (swap.c): the four files'
+ * URLs beside the SDN URL and their replacement together. */
+struct cg_sync_files_ops;
+const struct cg_sync_files_ops *cg_si_ofac_sync_ops(void);
 
 #endif

@@ -1,6 +1,8 @@
 /* swap.c -- the screening module's side of `sync lists`: count,
- * replace and re-screen, all inside the sync's one transaction. */
+ * replace and re-screen, all inside the sync's one transaction; and the
+ * same for OFAC's four files. */
 #include "screen/screen.h"
+#include "screen/internal.h"
 
 #include "core/json.h"
 #include "model/customer.h"
@@ -160,4 +162,60 @@ static const cg_sync_list_ops screen_ops = { NULL, ops_count, ops_replace,
 const cg_sync_list_ops *cg_screen_sync_ops(void)
 {
   return &screen_ops;
+}
+
+/* ==== OFAC's four files =============================================== */
+
+static int ofac_urls(void *ctx, const char *format, const char *url,
+                     char **urls, size_t *n_out, cg_error *err)
+{
+  int i;
+
+  (void)ctx;
+  *n_out = 0;
+  if(cg_screen_format(format) != CG_SCREEN_OFAC)
+    return cg_error_set(err, CG_EUSAGE,
+                        "sync lists: the four-file format is ofac, not "
+                        "\"%s\"",
+                        format);
+  for(i = 0; i < 4; i++) {
+    urls[i] = cg_si_ofac_part(url, i, 1);
+    if(!urls[i])
+      return cg_error_set(err, CG_ENOMEM, "out of memory");
+    *n_out = (size_t)i + 1;
+  }
+  return CG_OK;
+}
+
+static int ofac_replace(void *ctx, cg_store *db, const char *source,
+                        const char *format, const cg_sync_file *files,
+                        size_t n, int64_t *n_out, cg_error *err)
+{
+  cg_screen_counts counts;
+  cg_si_ofac_mem m;
+  size_t i;
+  int rc;
+
+  (void)ctx;
+  (void)format;
+  *n_out = 0;
+  if(n != 4)
+    return cg_error_set(err, CG_EINTERNAL, "sync lists: %zu OFAC files", n);
+  for(i = 0; i < 4; i++) {
+    m.name[i] = files[i].name;
+    m.buf[i] = files[i].body;
+    m.len[i] = files[i].len;
+  }
+  rc = cg_si_ofac_import_mem(db, &m, source, &counts, err);
+  if(rc == CG_OK)
+    *n_out = (int64_t)counts.entries;
+  return rc;
+}
+
+static const cg_sync_files_ops ofac_ops = { &screen_ops, ofac_urls,
+                                            ofac_replace };
+
+const cg_sync_files_ops *cg_si_ofac_sync_ops(void)
+{
+  return &ofac_ops;
 }

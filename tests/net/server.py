@@ -25,6 +25,14 @@ GET  /close/NAME?cut=N  the first N bytes of ROOT/NAME (all if no cut),
 GET  /chunkcut/NAME?cut=N  the first N bytes of ROOT/NAME chunked, without
                         the last chunk, then close
 GET  /bighdr?kb=K       200 with a K KB header (default 100)
+GET  /set/SPEC/NAME     a folder of files: as /files/NAME, except when SPEC
+                        is "NAME=FAULT": then NAME answers FAULT, one of
+                        a status number, cut (half the body, framed only
+                        by the close), lie (Content-Length 1000 too long),
+                        big (3 MB), uncond (503 to a GET without
+                        validators, else as /files/), drip, chunkcut (at
+                        half), bighdr, loop (as those paths); SPEC "ctl" reads
+                        "NAME=FAULT" from ROOT/setfault on each request
 GET  /status/NNN        (429 also carries Retry-After: 120)
 POST /fault             behaves as ROOT/hookmode says (re-read each time):
                         ok, drip, bighdr, big (2 MB body), redirect,
@@ -36,7 +44,8 @@ POST /busy              503 with Retry-After: 120
 POST /slowhook          waits 3 s, then 200
 
 Every POST is appended as one JSON line to --record FILE; every GET's
-path is appended as one line to ROOT/gets.log.
+path is appended as one line to ROOT/gets.log, and as "path<TAB>
+If-None-Match<TAB>If-Modified-Since" ("-" for none) to ROOT/conds.log.
 """
 import argparse
 import base64
@@ -157,32 +166,81 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(404, b"no such file\n")
         return None
 
+    def serve_file(self, name, validators):
+        """ROOT/name, with ETag + Last-Modified and 304 if validators."""
+        try:
+            body = self.file_body(name)
+        except OSError:
+            return self.reply(404, b"no such file\n")
+        if not validators:
+            return self.reply(200, body)
+        etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
+        hdr = {"ETag": etag, "Last-Modified": LAST_MODIFIED}
+        inm = self.headers.get("If-None-Match")
+        ims = self.headers.get("If-Modified-Since")
+        if (inm and inm == etag) or (not inm and ims == LAST_MODIFIED):
+            return self.reply(304, b"", hdr)
+        return self.reply(200, body, hdr)
+
+    def set_get(self, p, spec, name):
+        """/set/SPEC/NAME: one file of a folder misbehaves (see above)."""
+        if spec == "ctl":
+            try:
+                with open(os.path.join(ARGS.root, "setfault")) as f:
+                    spec = f.read().strip()
+            except OSError:
+                spec = ""
+        bad, _, fault = spec.partition("=")
+        if fault == "uncond" and (self.headers.get("If-None-Match") or
+                                  self.headers.get("If-Modified-Since")):
+            bad = None
+        if bad != name:
+            return self.serve_file(name, True)
+        if fault == "uncond":
+            return self.reply(503, b"busy\n", {"Retry-After": "120"})
+        if fault.isdigit():
+            hdr = {"Retry-After": "120"} if fault in ("503", "429") else {}
+            return self.reply(int(fault), b"status %s\n" % fault.encode(),
+                              hdr)
+        if fault == "big":
+            return self.reply(200, b"z" * (3 * 1024 * 1024))
+        try:
+            body = self.file_body(name)
+        except OSError:
+            return self.reply(404, b"no such file\n")
+        if fault == "drip":
+            return self.drip(body)
+        if fault == "chunkcut":
+            return self.fault_get("/chunkcut/" + name,
+                                  {"cut": [str(len(body) // 2)]})
+        if fault in ("bighdr", "loop"):
+            return self.fault_get("/" + fault, {})
+        if fault == "cut":
+            return self.raw(b"HTTP/1.1 200 OK\r\nConnection: close\r\n",
+                            body[:len(body) // 2])
+        if fault == "lie":
+            return self.raw(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n"
+                            % (len(body) + 1000), body)
+        return self.reply(400, b"unknown fault\n")
+
     def do_GET(self):
         u = urlparse(self.path)
         q = parse_qs(u.query)
         p = u.path
         with LOCK, open(os.path.join(ARGS.root, "gets.log"), "a") as f:
             f.write(self.path + "\n")
+        with LOCK, open(os.path.join(ARGS.root, "conds.log"), "a") as f:
+            f.write("%s\t%s\t%s\n" % (
+                self.path, self.headers.get("If-None-Match", "-"),
+                self.headers.get("If-Modified-Since", "-")))
         if p in ("/loop", "/bighdr") or p.split("/")[1] in (
                 "lm", "drip", "lie", "close", "chunkcut"):
             return self.fault_get(p, q)
+        if p.startswith("/set/") and p.count("/") == 3:
+            return self.set_get(p, p.split("/")[2], p.split("/")[3])
         if p.startswith("/files/") or p.startswith("/noetag/"):
-            name = p.split("/", 2)[2]
-            path = os.path.join(ARGS.root, os.path.basename(name))
-            try:
-                with open(path, "rb") as f:
-                    body = f.read()
-            except OSError:
-                return self.reply(404, b"no such file\n")
-            if p.startswith("/noetag/"):
-                return self.reply(200, body)
-            etag = '"%s"' % hashlib.sha256(body).hexdigest()[:16]
-            hdr = {"ETag": etag, "Last-Modified": LAST_MODIFIED}
-            inm = self.headers.get("If-None-Match")
-            ims = self.headers.get("If-Modified-Since")
-            if (inm and inm == etag) or (not inm and ims == LAST_MODIFIED):
-                return self.reply(304, b"", hdr)
-            return self.reply(200, body, hdr)
+            return self.serve_file(p.split("/", 2)[2],
+                                   p.startswith("/files/"))
         if p.startswith("/status/"):
             code = int(p.split("/")[2])
             hdr = {"Retry-After": "120"} if code in (503, 429) else {}
