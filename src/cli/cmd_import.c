@@ -80,8 +80,9 @@ static void help(void)
          "KIND     chips (--format csv|epoch), customers, licenses, orders,\n"
          "         parties (--format csl-csv|csl-json|ofac, --source NAME;\n"
          "         ofac: FILE is sdn.csv, with add.csv, alt.csv and\n"
-         "         sdn_comments.csv beside it; a list that shrank by more "
-         "than 10%%\n         is refused unless --force)\n\n"
+         "         sdn_comments.csv beside it (or SDN.CSV, ADD.CSV, ... as "
+         "OFAC\n         publishes them); a list that shrank by more than "
+         "10%% is refused\n         unless --force)\n\n"
          "The whole file is one transaction: one bad row rejects the file "
          "with\nFILE:LINE: what is wrong (exit 65) and the database is "
          "unchanged.\n");

@@ -4,7 +4,6 @@
 
 #include "core/http.h"
 #include "screen/screen.h"
-#include "screen/internal.h"
 #include "net/sync.h"
 
 #include <errno.h>
@@ -187,8 +186,8 @@ static int run_lists(cg_store *db, cg_http *http, const sync_args *a,
   int ofac = a->lo.format && strcmp(a->lo.format, "ofac") == 0;
   cg_sync_lists_result res;
   char files[64] = "";
-  int rc = ofac ? cg_sync_lists_files(db, http, &a->lo, cg_si_ofac_sync_ops(),
-                                      &res, err)
+  int rc = ofac ? cg_sync_lists_files(db, http, &a->lo,
+                                      cg_screen_ofac_sync_ops(), &res, err)
                 : cg_sync_lists(db, http, &a->lo, list_ops(), &res, err);
 
   if(rc != CG_OK)

@@ -282,8 +282,11 @@ static int read_entries(cg_si_importer *im, const char *path, const char *buf,
   }
 }
 
+/* One import: of the file at path, of buf[0..len) (named file), or of
+ * the OFAC set in memory mem. */
 static int import_common(cg_store *db, const char *file, const char *path,
-                         const char *buf, size_t len, int format,
+                         const char *buf, size_t len,
+                         const cg_si_ofac_mem *mem, int format,
                          const char *source, cg_screen_counts *counts,
                          cg_error *err)
 {
@@ -309,12 +312,14 @@ static int import_common(cg_store *db, const char *file, const char *path,
     return cg_error_set(err, CG_EUSAGE,
                         "import parties: format must be csl-csv, csl-json "
                         "or ofac");
-  if(format == CG_SCREEN_OFAC && !path)
+  if(format == CG_SCREEN_OFAC && !path && !mem)
     return cg_error_set(err, CG_EUSAGE,
                         "import parties: OFAC needs the four files on disk");
   /* The input's digest first: every OFAC part must be there before
    * anything changes. */
-  if(format == CG_SCREEN_OFAC)
+  if(format == CG_SCREEN_OFAC && mem)
+    rc = cg_si_ofac_set_open_mem(&set, mem, counts->sha256, err);
+  else if(format == CG_SCREEN_OFAC)
     rc = cg_si_ofac_set_open(&set, path, counts->sha256, err);
   else if(path)
     rc = cg_sha256_file_hex(path, counts->sha256, err);
@@ -339,7 +344,8 @@ int cg_screen_import(cg_store *db, const char *path, int format,
                      const char *source, cg_screen_counts *counts,
                      cg_error *err)
 {
-  return import_common(db, path, path, NULL, 0, format, source, counts, err);
+  return import_common(db, path, path, NULL, 0, NULL, format, source, counts,
+                       err);
 }
 
 int cg_screen_import_mem(cg_store *db, const char *name, const char *buf,
@@ -349,7 +355,16 @@ int cg_screen_import_mem(cg_store *db, const char *name, const char *buf,
   if(format == CG_SCREEN_OFAC)
     return cg_error_set(err, CG_EUSAGE,
                         "import parties: OFAC needs the four files on disk");
-  return import_common(db, name, NULL, buf, len, format, source, counts, err);
+  return import_common(db, name, NULL, buf, len, NULL, format, source, counts,
+                       err);
+}
+
+int cg_si_ofac_import_mem(cg_store *db, const cg_si_ofac_mem *m,
+                          const char *source, cg_screen_counts *counts,
+                          cg_error *err)
+{
+  return import_common(db, m->name[0], NULL, NULL, 0, m, CG_SCREEN_OFAC,
+                       source, counts, err);
 }
 
 int cg_screen_import_guarded(cg_store *db, const char *path, int format,

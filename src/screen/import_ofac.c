@@ -296,13 +296,6 @@ char *cg_si_ofac_part(const char *first, int part, int url)
   return out;
 }
 
-/* The set in memory of the cg_si_ofac_import_mem under way in this
- * thread. import.c (its transaction, checks and index) opens an OFAC set
- * only by path, through cg_si_ofac_set_open; the set is handed over here
- * for that one call, recognised by the very pointer passed as the path,
- * so no path on disk can ever be mistaken for it. */
-static _Thread_local const cg_si_ofac_mem *g_mem;
-
 /* sha_out = sha256 of the four parts' hex digests one after the other. */
 static int set_digest(char hex[4][CG_SHA256_HEX], char sha_out[65],
                       cg_error *err)
@@ -315,8 +308,8 @@ static int set_digest(char hex[4][CG_SHA256_HEX], char sha_out[65],
   return cg_sha256_hex(all, sizeof(all), sha_out, err);
 }
 
-static int set_open_mem(cg_si_ofac_set *set, const cg_si_ofac_mem *m,
-                        char sha_out[65], cg_error *err)
+int cg_si_ofac_set_open_mem(cg_si_ofac_set *set, const cg_si_ofac_mem *m,
+                            char sha_out[65], cg_error *err)
 {
   char hex[4][CG_SHA256_HEX];
   int rc = CG_OK, i;
@@ -337,8 +330,6 @@ int cg_si_ofac_set_open(cg_si_ofac_set *set, const char *sdn_path,
   char hex[4][CG_SHA256_HEX];
   int rc = CG_OK, i;
 
-  if(g_mem && sdn_path == g_mem->name[0])
-    return set_open_mem(set, g_mem, sha_out, err);
   for(i = 0; i < 4 && rc == CG_OK; i++) {
     char *path = cg_si_ofac_part(sdn_path, i, 0);
 
@@ -353,18 +344,6 @@ int cg_si_ofac_set_open(cg_si_ofac_set *set, const char *sdn_path,
       rc = cg_sha256_file_hex(set->path[i], hex[i], err);
   }
   return rc == CG_OK ? set_digest(hex, sha_out, err) : rc;
-}
-
-int cg_si_ofac_import_mem(cg_store *db, const cg_si_ofac_mem *m,
-                          const char *source, cg_screen_counts *counts,
-                          cg_error *err)
-{
-  int rc;
-
-  g_mem = m;
-  rc = cg_screen_import(db, m->name[0], CG_SCREEN_OFAC, source, counts, err);
-  g_mem = NULL;
-  return rc;
 }
 
 int cg_si_ofac_set_read(cg_si_importer *im, cg_si_ofac_set *set, cg_error *err)

@@ -321,8 +321,11 @@ typedef struct cg_si_ofac_mem {
   size_t len[4];
 } cg_si_ofac_mem;
 
-/* cg_screen_import of the set m (the same reader, transaction, checks
- * and digest as the files on disk). */
+/* Opens the set m as cg_si_ofac_set_open opens files (same digest). */
+int cg_si_ofac_set_open_mem(cg_si_ofac_set *set, const cg_si_ofac_mem *m,
+                            char sha_out[65], cg_error *err);
+/* cg_screen_import of the set m (import.c: the same reader, transaction,
+ * checks and digest as the files on disk). */
 int cg_si_ofac_import_mem(cg_store *db, const cg_si_ofac_mem *m,
                           const char *source, cg_screen_counts *counts,
                           cg_error *err);
@@ -330,10 +333,5 @@ int cg_si_ofac_import_mem(cg_store *db, const cg_si_ofac_mem *m,
 int cg_si_ofac_set_read(cg_si_importer *im, cg_si_ofac_set *set,
                         cg_error *err);
 void cg_si_ofac_set_close(cg_si_ofac_set *set); /* can't fail */
-
-/* The `sync lists --source ofac` importer (swap.c): the four files'
- * URLs beside the SDN URL and their replacement together. */
-struct cg_sync_files_ops;
-const struct cg_sync_files_ops *cg_si_ofac_sync_ops(void);
 
 #endif

@@ -303,4 +303,9 @@ int cg_screen_list_count(cg_store *db, const char *source, int64_t *n_out,
 struct cg_sync_list_ops;
 const struct cg_sync_list_ops *cg_screen_sync_ops(void);
 
+/* The `sync lists --source ofac` importer (swap.c): the four files'
+ * URLs beside the SDN URL and their replacement together. */
+struct cg_sync_files_ops;
+const struct cg_sync_files_ops *cg_screen_ofac_sync_ops(void);
+
 #endif

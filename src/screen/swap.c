@@ -215,7 +215,7 @@ static int ofac_replace(void *ctx, cg_store *db, const char *source,
 static const cg_sync_files_ops ofac_ops = { &screen_ops, ofac_urls,
                                             ofac_replace };
 
-const cg_sync_files_ops *cg_si_ofac_sync_ops(void)
+const cg_sync_files_ops *cg_screen_ofac_sync_ops(void)
 {
   return &ofac_ops;
 }
