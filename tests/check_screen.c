@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FULL  "tests/data/csl/csl_full_2026-07-31.csv"
 #define S2019 "tests/data/csl/csl_legacy_sample_2019.csv"
@@ -846,6 +847,94 @@ static void thr_job_free(thr_job *j)
     free(j->customers[i]);
 }
 
+/* The index's side file (DB-screen-index): written at import, mapped by
+ * the next load, and never trusted over the database: a damaged,
+ * foreign or missing file means the blob is read from the database (and
+ * the file written again), with the same hits. */
+static double side_score(cg_store *db)
+{
+  cg_screener *sc = t_screener(db);
+  cg_screen_hits hits;
+  cg_error err = { 0 };
+  double s;
+
+  ck_assert_cg_ok(
+      cg_screen_name(sc, "Rosneft Trade Ltd", NULL, -1, 5, &hits, &err), &err);
+  ck_assert_uint_ge(hits.n, 1);
+  ck_assert_str_eq(hits.items[0].name, "ROSNEFT TRADE LIMITED");
+  s = hits.items[0].score;
+  cg_screen_hits_free(&hits);
+  cg_screener_close(sc);
+  return s;
+}
+
+static int side_mapped(cg_store *db)
+{
+  cg_sx *idx = NULL;
+  cg_error err = { 0 };
+  char lists[65];
+  int mapped;
+
+  ck_assert_cg_ok(cg_sx_load(db, &idx, lists, &err), &err);
+  mapped = idx->map != NULL;
+  cg_sx_free(idx);
+  return mapped;
+}
+
+static void side_patch(const char *path, long off, int byte, size_t n)
+{
+  FILE *f = fopen(path, "r+b");
+  size_t i;
+
+  ck_assert_ptr_nonnull(f);
+  ck_assert_int_eq(fseek(f, off, SEEK_SET), 0);
+  for(i = 0; i < n; i++)
+    fputc(byte, f);
+  ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(test_index_side_file)
+{
+  cg_store *db = t_db("side.db");
+  cg_error err = { 0 };
+  char side[600];
+  size_t n0 = 0, n1 = 0;
+  char *a, *b;
+  double s0;
+
+  ck_assert_cg_ok(
+      cg_screen_import(db, t_src(S2025), CG_SCREEN_CSL_CSV, NULL, NULL, &err),
+      &err);
+  snprintf(side, sizeof(side), "%s-screen-index", cg_store_path(db));
+  a = slurp(side, &n0);
+  ck_assert_uint_gt(n0, 128);
+  ck_assert_int_eq(side_mapped(db), 1);
+  s0 = side_score(db);
+  /* Damaged arrays under a good header: the database's blob, the same
+   * hits, and a good file again. */
+  side_patch(side, 128 + (long)(n0 - 128) / 2, 0xFF, 4096);
+  ck_assert_int_eq(side_mapped(db), 0);
+  ck_assert_double_eq(side_score(db), s0);
+  b = slurp(side, &n1);
+  ck_assert_uint_eq(n0, n1);
+  ck_assert_int_eq(memcmp(a, b, n0), 0);
+  free(b);
+  ck_assert_int_eq(side_mapped(db), 1);
+  /* Another digest in the header: not this database's index. */
+  side_patch(side, 8, '0', 64);
+  ck_assert_int_eq(side_mapped(db), 0);
+  ck_assert_int_eq(side_mapped(db), 1);
+  /* Cut short, or gone. */
+  ck_assert_int_eq(truncate(side, 1000), 0);
+  ck_assert_int_eq(side_mapped(db), 0);
+  ck_assert_int_eq(unlink(side), 0);
+  ck_assert_double_eq(side_score(db), s0);
+  ck_assert_int_eq(side_mapped(db), 1);
+  free(a);
+  cg_store_close(db);
+}
+END_TEST
+
 START_TEST(test_two_threads)
 {
   cg_store *db = t_db("thr.db");
@@ -1140,6 +1229,7 @@ static Suite *screen_suite(void)
   tcase_add_test(full, test_two_threads);
   tcase_add_test(tc, test_import_legacy_2019);
   tcase_add_test(tc, test_import_2025);
+  tcase_add_test(tc, test_index_side_file);
   tcase_add_test(tc, test_import_json);
   tcase_add_test(tc, test_import_ofac);
   tcase_add_test(tc, test_customer_screening);

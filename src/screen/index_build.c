@@ -3,6 +3,8 @@
  * it back; the hashing both this and the search use. */
 #include "screen/internal.h"
 
+#include "core/crypto.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,11 +138,58 @@ static int attach(cg_sx *idx, cg_error *err)
   return CG_OK;
 }
 
+/* Every offset and id inside a loaded blob is in range, so that a
+ * damaged database or side file can make a search wrong but never read
+ * out of bounds (about 1 ms for the full CSL). */
+static int check_arrays(const cg_sx *idx, cg_error *err)
+{
+  uint32_t i;
+
+  if(!idx->n_hash || (idx->n_hash & (idx->n_hash - 1)) ||
+     (idx->pool_len && idx->pool[idx->pool_len - 1] != '\0'))
+    goto bad;
+  for(i = 0; i < idx->n_names; i++)
+    if((uint64_t)idx->names[i].tok + idx->names[i].ntok > idx->n_name_toks ||
+       idx->names[i].ntok > CG_SX_MAX_TOKENS)
+      goto bad;
+  for(i = 0; i < idx->n_name_toks; i++)
+    if(idx->name_toks[i] >= idx->n_toks)
+      goto bad;
+  for(i = 0; i < idx->n_toks; i++) {
+    const cg_sx_tok *t = &idx->toks[i];
+
+    if((uint64_t)t->str + t->len >= idx->pool_len ||
+       idx->pool[t->str + t->len] != '\0' ||
+       (uint64_t)t->post + t->df > idx->n_posts || t->kind > CG_TOK_NUMBER)
+      goto bad;
+  }
+  for(i = 0; i < idx->n_posts; i++)
+    if(idx->posts[i] >= idx->n_names)
+      goto bad;
+  for(i = 0; i < idx->n_hash; i++)
+    if(idx->hash[i] > idx->n_toks)
+      goto bad;
+  for(i = 0; i < CG_SX_GRAMS; i++)
+    if(idx->gram_start[i] > idx->gram_start[i + 1])
+      goto bad;
+  if(idx->gram_start[CG_SX_GRAMS] > idx->n_gram_toks)
+    goto bad;
+  for(i = 0; i < idx->n_gram_toks; i++)
+    if(idx->gram_toks[i] >= idx->n_toks)
+      goto bad;
+  return CG_OK;
+bad:
+  return cg_error_set(err, CG_EINVAL, "screen index: damaged");
+}
+
 void cg_sx_free(cg_sx *idx)
 {
   if(!idx)
     return;
-  free(idx->blob);
+  if(idx->map)
+    cg_sx_file_unmap(idx->map, idx->map_len);
+  else
+    free(idx->blob);
   free(idx->acc);
   free(idx->cur);
   free(idx->stamp);
@@ -506,13 +555,16 @@ int cg_sx_store(cg_store *db, const cg_sx *idx, const char *lists,
                 cg_error *err)
 {
   cg_stmt *st = NULL;
+  char sha[CG_SHA256_HEX];
   uint32_t i;
   int rc;
 
-  rc = cg_store_prepare(db, &st,
-                        "INSERT OR REPLACE INTO screen_index(id, lists, "
-                        "format, data) VALUES(1, ?1, ?2, ?3)",
-                        err);
+  rc = cg_sha256_hex(idx->blob, idx->blob_len, sha, err);
+  if(rc == CG_OK)
+    rc = cg_store_prepare(db, &st,
+                          "INSERT OR REPLACE INTO screen_index(id, lists, "
+                          "format, data) VALUES(1, ?1, ?2, ?3)",
+                          err);
   if(rc != CG_OK)
     goto done;
   rc = cg_stmt_bind_text(st, 1, lists, err);
@@ -520,6 +572,21 @@ int cg_sx_store(cg_store *db, const cg_sx *idx, const char *lists,
     rc = cg_stmt_bind_int(st, 2, SX_VERSION, err);
   if(rc == CG_OK)
     rc = cg_stmt_bind_blob(st, 3, idx->blob, idx->blob_len, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_run(st, err);
+  cg_stmt_finalize(st);
+  st = NULL;
+  if(rc == CG_OK)
+    rc = cg_store_prepare(db, &st,
+                          "INSERT OR REPLACE INTO screen_index_digest(id, "
+                          "lists, sha256, bytes) VALUES(1, ?1, ?2, ?3)",
+                          err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 1, lists, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_text(st, 2, sha, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 3, (int64_t)idx->blob_len, err);
   if(rc == CG_OK)
     rc = cg_stmt_run(st, err);
   if(rc != CG_OK)
@@ -550,8 +617,57 @@ int cg_sx_store(cg_store *db, const cg_sx *idx, const char *lists,
     if(rc != CG_OK)
       goto done;
   }
+  cg_sx_file_write(cg_store_path(db), sha, idx->blob, idx->blob_len);
 done:
   cg_stmt_finalize(st);
+  return rc;
+}
+
+/* Frees what attach allocated, so that another blob can be attached. */
+static void detach(cg_sx *idx)
+{
+  free(idx->acc);
+  free(idx->cur);
+  free(idx->stamp);
+  free(idx->touched);
+  free(idx->gram_hits);
+  free(idx->tok_touched);
+  idx->acc = idx->cur = NULL;
+  idx->stamp = idx->touched = idx->tok_touched = NULL;
+  idx->gram_hits = NULL;
+}
+
+/* Attaches the blob of the row (sha, n bytes): the side file mapped if
+ * it is there and sound, else read out of the database (and the side
+ * file written for the next process). */
+static int load_blob(cg_store *db, cg_sx *idx, const char *sha, size_t n,
+                     cg_error *err)
+{
+  void *p = NULL;
+  int rc;
+
+  if(cg_sx_file_map(cg_store_path(db), sha, n, &idx->map, &idx->map_len) ==
+     0) {
+    idx->blob = (unsigned char *)cg_sx_file_blob(idx->map);
+    idx->blob_len = n;
+    if(attach(idx, NULL) == CG_OK && check_arrays(idx, NULL) == CG_OK)
+      return CG_OK;
+    /* A damaged side file: the database has the blob. */
+    detach(idx);
+    cg_sx_file_unmap(idx->map, idx->map_len);
+    idx->map = NULL;
+    idx->blob = NULL;
+  }
+  rc = cg_store_blob_read(db, "screen_index", "data", 1, &p, &n, err);
+  if(rc != CG_OK)
+    return rc;
+  idx->blob = p;
+  idx->blob_len = n;
+  rc = attach(idx, err);
+  if(rc == CG_OK)
+    rc = check_arrays(idx, err);
+  if(rc == CG_OK && sha)
+    cg_sx_file_write(cg_store_path(db), sha, p, n);
   return rc;
 }
 
@@ -559,14 +675,18 @@ int cg_sx_load(cg_store *db, cg_sx **out, char lists_out[65], cg_error *err)
 {
   cg_stmt *st = NULL;
   cg_sx *idx = NULL;
-  void *p = NULL;
-  size_t n = 0;
   int rc;
 
   *out = NULL;
   /* The statement stays on its row while the blob is read, so the
    * lists version and the index come from one snapshot. */
-  rc = cg_store_prepare(db, &st, "SELECT lists FROM screen_index WHERE id = 1",
+  /* Nothing here may read past the blob's first page: length(data)
+   * comes from the record header, the digest from its own table. */
+  rc = cg_store_prepare(db, &st,
+                        "SELECT i.lists, d.sha256, length(i.data) FROM "
+                        "screen_index i LEFT JOIN screen_index_digest d ON "
+                        "d.id = 1 AND d.lists = i.lists AND d.bytes = "
+                        "length(i.data) WHERE i.id = 1",
                         err);
   if(rc != CG_OK)
     return rc;
@@ -584,12 +704,8 @@ int cg_sx_load(cg_store *db, cg_sx **out, char lists_out[65], cg_error *err)
     rc = cg_error_set(err, CG_ENOMEM, "screen index: out of memory");
     goto done;
   }
-  rc = cg_store_blob_read(db, "screen_index", "data", 1, &p, &n, err);
-  if(rc != CG_OK)
-    goto done;
-  idx->blob = p;
-  idx->blob_len = n;
-  rc = attach(idx, err);
+  rc =
+      load_blob(db, idx, cg_stmt_text(st, 1), (size_t)cg_stmt_int(st, 2), err);
   if(rc != CG_OK)
     goto done;
   *out = idx;

@@ -144,6 +144,8 @@ typedef struct cg_sx {
   char *pool;
   unsigned char *blob; /* the one allocation holding all of the above */
   size_t blob_len;
+  void *map;      /* the side file mapped (blob points into it), or NULL */
+  size_t map_len; /* its length */
   /* Search scratch (not in the blob). */
   float *acc;          /* per name: estimated score numerator */
   float *cur;          /* per name: best contribution of the current token */
@@ -167,6 +169,18 @@ int cg_sx_load(cg_store *db, cg_sx **out, char lists_out[65], cg_error *err);
 int cg_sx_store(cg_store *db, const cg_sx *idx, const char *lists,
                 cg_error *err);
 void cg_sx_free(cg_sx *idx);
+
+/* The index's side file (index_file.c): a copy of the blob of digest sha
+ * (hex) beside the database at db_path, written whole or not at all
+ * (best effort: failures are ignored), and mapped when its header names
+ * sha and len; cg_sx_file_map returns 0 with the mapping, -1 if there is
+ * none to use. The blob starts at cg_sx_file_blob(map). */
+void cg_sx_file_write(const char *db_path, const char *sha, const void *blob,
+                      size_t len);
+int cg_sx_file_map(const char *db_path, const char *sha, size_t len,
+                   void **map_out, size_t *map_len_out);
+const void *cg_sx_file_blob(const void *map);
+void cg_sx_file_unmap(void *map, size_t len);
 
 /* A scored candidate name. */
 typedef struct cg_sx_match {
