@@ -182,6 +182,20 @@ bad:
   return cg_error_set(err, CG_EINVAL, "screen index: damaged");
 }
 
+/* Frees what attach allocated, so that another blob can be attached. */
+static void detach(cg_sx *idx)
+{
+  free(idx->acc);
+  free(idx->cur);
+  free(idx->stamp);
+  free(idx->touched);
+  free(idx->gram_hits);
+  free(idx->tok_touched);
+  idx->acc = idx->cur = NULL;
+  idx->stamp = idx->touched = idx->tok_touched = NULL;
+  idx->gram_hits = NULL;
+}
+
 void cg_sx_free(cg_sx *idx)
 {
   if(!idx)
@@ -190,12 +204,7 @@ void cg_sx_free(cg_sx *idx)
     cg_sx_file_unmap(idx->map, idx->map_len);
   else
     free(idx->blob);
-  free(idx->acc);
-  free(idx->cur);
-  free(idx->stamp);
-  free(idx->touched);
-  free(idx->gram_hits);
-  free(idx->tok_touched);
+  detach(idx);
   free(idx);
 }
 
@@ -621,20 +630,6 @@ int cg_sx_store(cg_store *db, const cg_sx *idx, const char *lists,
 done:
   cg_stmt_finalize(st);
   return rc;
-}
-
-/* Frees what attach allocated, so that another blob can be attached. */
-static void detach(cg_sx *idx)
-{
-  free(idx->acc);
-  free(idx->cur);
-  free(idx->stamp);
-  free(idx->touched);
-  free(idx->gram_hits);
-  free(idx->tok_touched);
-  idx->acc = idx->cur = NULL;
-  idx->stamp = idx->touched = idx->tok_touched = NULL;
-  idx->gram_hits = NULL;
 }
 
 /* Attaches the blob of the row (sha, n bytes): the side file mapped if
