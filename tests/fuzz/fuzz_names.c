@@ -1,10 +1,12 @@
 /* fuzz_names.c -- name normalisation: cg_screen_normalise (screening
- * keys), cg_text_fold and cg_text_name_key (core/text.h), and the UTF-8
- * helpers around them. The input up to its first NUL is one name, what
- * follows another (for cg_text_same_name). */
+ * keys: the name table, transliteration, syllable joining),
+ * cg_translit_latin (core/translit.h), cg_text_fold and cg_text_name_key
+ * (core/text.h), and the UTF-8 helpers around them. The input up to its first
+ * NUL is one name, what follows another (for cg_text_same_name). */
 #include "fuzz_common.h"
 
 #include "core/text.h"
+#include "core/translit.h"
 #include "screen/screen.h"
 
 #include <stdlib.h>
@@ -52,6 +54,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   if(cg_text_fold(&out, a, &err) == CG_OK)
     free(out);
+  /* Latin for valid text is valid text. */
+  if(cg_text_invalid_at(a, alen) == -1) {
+    cg_translit *t = NULL;
+
+    if(cg_translit_new(&t, &err) == CG_OK &&
+       cg_translit_latin(t, a, &out, &err) == CG_OK) {
+      if(cg_text_invalid_at(out, strlen(out)) != -1)
+        abort();
+      free(out);
+    }
+    cg_translit_free(t);
+  }
   if(cg_text_name_key(&out, a, &err) == CG_OK) {
     check_key(out);
     free(out);
