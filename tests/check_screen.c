@@ -935,6 +935,55 @@ START_TEST(test_index_side_file)
 }
 END_TEST
 
+/* A list name in another script is found by its romanisation, and the
+ * other way: list names go through the same pipeline at import. */
+START_TEST(test_list_side_scripts)
+{
+  cg_store *db = t_db("scripts.db");
+  cg_screener *sc = t_screener(db);
+  cg_screen_hits hits;
+  cg_error err = { 0 };
+  const char *csv = t_write(
+      "scripts.csv", "_id,source,name,addresses,alt_names\n"
+                     "h1,Entity List (EL) - Bureau of Industry and Security,"
+                     "华为技术有限公司,\"Shenzhen, CN\",\n"
+                     "r1,Entity List (EL) - Bureau of Industry and Security,"
+                     "АО «Концерн Вега»,\"Moscow, RU\",ООО «Вега-Плюс»\n"
+                     "l1,Entity List (EL) - Bureau of Industry and Security,"
+                     "Beijing Huayun Technology,\"Beijing, CN\",\n");
+  static const struct {
+    const char *query, *want;
+  } c[] = {
+    { "Huawei Technologies Co., Ltd.", "华为技术有限公司" },
+    { "JSC Kontsern Vega", "АО «Концерн Вега»" },
+    { "Vega-Plyus LLC", "АО «Концерн Вега»" },
+    { "北京华云科技", "Beijing Huayun Technology" },
+  };
+  size_t i;
+
+  ck_assert_cg_ok(
+      cg_screen_import(db, csv, CG_SCREEN_CSL_CSV, NULL, NULL, &err), &err);
+  for(i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+    ck_assert_cg_ok(cg_screen_name(sc, c[i].query, NULL, -1, 5, &hits, &err),
+                    &err);
+    ck_assert_msg(hits.n >= 1 && strcmp(hits.items[0].name, c[i].want) == 0,
+                  "%s: %zu hits, first %s", c[i].query, hits.n,
+                  hits.n ? hits.items[0].name : "-");
+    cg_screen_hits_free(&hits);
+  }
+  /* Only legal forms, in any script: nothing. */
+  ck_assert_cg_ok(cg_screen_name(sc, "有限公司", NULL, -1, 5, &hits, &err),
+                  &err);
+  ck_assert_uint_eq(hits.n, 0);
+  cg_screen_hits_free(&hits);
+  ck_assert_cg_ok(cg_screen_name(sc, "ООО", NULL, -1, 5, &hits, &err), &err);
+  ck_assert_uint_eq(hits.n, 0);
+  cg_screen_hits_free(&hits);
+  cg_screener_close(sc);
+  cg_store_close(db);
+}
+END_TEST
+
 START_TEST(test_two_threads)
 {
   cg_store *db = t_db("thr.db");
@@ -1230,6 +1279,7 @@ static Suite *screen_suite(void)
   tcase_add_test(tc, test_import_legacy_2019);
   tcase_add_test(tc, test_import_2025);
   tcase_add_test(tc, test_index_side_file);
+  tcase_add_test(tc, test_list_side_scripts);
   tcase_add_test(tc, test_import_json);
   tcase_add_test(tc, test_import_ofac);
   tcase_add_test(tc, test_customer_screening);

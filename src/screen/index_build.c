@@ -510,6 +510,32 @@ fail:
   return rc;
 }
 
+/* Adds name (name_id of party_id) in each way it reads: once, and for a
+ * name in Chinese script also with its syllables glued, if that differs
+ * ("hua wei" and "huawei"): best_per_party keeps the better. */
+static int add_readings(build *b, cg_sx_norm *nm, uint32_t name_id,
+                        uint32_t party_id, const char *name, int alias,
+                        cg_error *err)
+{
+  cg_sx_tokens t[2];
+  int rc, bad = 0;
+
+  memset(t, 0, sizeof(t));
+  rc = cg_sx_tokenise(nm, NULL, 0, &t[0], name ? name : "", err);
+  if(rc == CG_OK && t[0].han)
+    rc = cg_sx_tokenise(nm, NULL, 1, &t[1], name, err);
+  if(rc == CG_OK) {
+    bad = add_name(b, name_id, party_id, &t[0], alias);
+    if(!bad && t[1].n && !cg_sx_tokens_same(&t[0], &t[1]))
+      bad = add_name(b, name_id, party_id, &t[1], alias);
+  }
+  cg_sx_tokens_free(&t[0]);
+  cg_sx_tokens_free(&t[1]);
+  if(bad)
+    rc = cg_error_set(err, CG_ENOMEM, "screen index: out of memory");
+  return rc;
+}
+
 int cg_sx_build(cg_store *db, cg_sx_norm *nm, cg_sx **out, cg_error *err)
 {
   build b;
@@ -527,20 +553,11 @@ int cg_sx_build(cg_store *db, cg_sx_norm *nm, cg_sx **out, cg_error *err)
   if(rc != CG_OK)
     goto done;
   while((rc = cg_stmt_step(st, err)) == 1) {
-    const char *name = cg_stmt_text(st, 2);
-    cg_sx_tokens t;
-    int bad;
-
-    rc = cg_sx_tokenise(nm, NULL, &t, name ? name : "", err);
+    rc = add_readings(&b, nm, (uint32_t)cg_stmt_int(st, 0),
+                      (uint32_t)cg_stmt_int(st, 1), cg_stmt_text(st, 2),
+                      (int)cg_stmt_int(st, 3), err);
     if(rc != CG_OK)
       goto done;
-    bad = add_name(&b, (uint32_t)cg_stmt_int(st, 0),
-                   (uint32_t)cg_stmt_int(st, 1), &t, (int)cg_stmt_int(st, 3));
-    cg_sx_tokens_free(&t);
-    if(bad) {
-      rc = cg_error_set(err, CG_ENOMEM, "screen index: out of memory");
-      goto done;
-    }
   }
   if(rc < 0)
     goto done;

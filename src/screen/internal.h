@@ -83,12 +83,19 @@ void cg_sx_norm_free(cg_sx_norm *n); /* NULL is fine */
 struct cg_sx;
 /* Normalises and tokenises name: NFKC and case fold; in another script,
  * the table's script rows, then Latin by transliteration; the name key;
- * runs of pinyin syllables joined into words (known to the table, or to
- * vocab's list when vocab is not NULL: the query side); the table's Latin
- * rows and the legal spellings. Kinds are set (a table legal form is
- * CG_TOK_LEGAL). See docs/screening-names.md. */
-int cg_sx_tokenise(cg_sx_norm *nm, const struct cg_sx *vocab,
+ * runs of pinyin syllables joined into the table's words and, when vocab
+ * (a list index) is given, its words; with glue, a name read from Chinese
+ * script also has the syllables left between known words joined (Chinese
+ * writes no spaces: 摩尔线程 "mo er xian cheng" -> "moer xiancheng");
+ * then the table's Latin rows and the legal spellings. Kinds are set (a
+ * table legal form is CG_TOK_LEGAL); out->han says whether glue
+ * mattered. A name can read several ways: the index holds a Chinese-
+ * script name with and without glue, and a query is searched in every
+ * reading that differs (screen.c). See docs/screening-names.md. */
+int cg_sx_tokenise(cg_sx_norm *nm, const struct cg_sx *vocab, int glue,
                    cg_sx_tokens *out, const char *name, cg_error *err);
+/* 1 if two tokenisations are the same tokens. */
+int cg_sx_tokens_same(const cg_sx_tokens *a, const cg_sx_tokens *b);
 void cg_sx_tokens_free(cg_sx_tokens *t);
 /* The tokens joined by spaces into *out (malloc'ed). */
 int cg_sx_tokens_join(const cg_sx_tokens *t, char **out, cg_error *err);

@@ -378,8 +378,8 @@ static size_t rewrite(const cg_sx_norm *nm, char **w, size_t nw,
   return n;
 }
 
-int cg_sx_tokenise(cg_sx_norm *nm, const cg_sx *vocab, cg_sx_tokens *out,
-                   const char *name, cg_error *err)
+int cg_sx_tokenise(cg_sx_norm *nm, const cg_sx *vocab, int glue,
+                   cg_sx_tokens *out, const char *name, cg_error *err)
 {
   char *key = NULL, *pool = NULL;
   char *w[256];
@@ -398,7 +398,7 @@ int cg_sx_tokenise(cg_sx_norm *nm, const cg_sx *vocab, cg_sx_tokens *out,
     return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
   }
   nw = split_words(key, w, N_OF(w));
-  nw = join_syllables(nm, vocab, vocab && out->han, w, nw, pool);
+  nw = join_syllables(nm, vocab, glue && out->han, w, nw, pool);
   n = rewrite(nm, w, nw, t, kind);
   /* Canonical forms may be longer than the words they replace: size the
    * buffer from them. */
@@ -430,6 +430,18 @@ void cg_sx_tokens_free(cg_sx_tokens *t)
     return;
   free(t->text);
   memset(t, 0, sizeof(*t));
+}
+
+int cg_sx_tokens_same(const cg_sx_tokens *a, const cg_sx_tokens *b)
+{
+  size_t i;
+
+  if(a->n != b->n)
+    return 0;
+  for(i = 0; i < a->n; i++)
+    if(strcmp(a->tok[i], b->tok[i]) != 0)
+      return 0;
+  return 1;
 }
 
 int cg_sx_tokens_join(const cg_sx_tokens *t, char **out, cg_error *err)
@@ -465,7 +477,7 @@ int cg_screen_normalise(char **out, const char *name, cg_error *err)
   *out = NULL;
   rc = cg_sx_norm_new(&nm, err);
   if(rc == CG_OK)
-    rc = cg_sx_tokenise(nm, NULL, &t, name, err);
+    rc = cg_sx_tokenise(nm, NULL, 0, &t, name, err);
   if(rc == CG_OK) {
     rc = cg_sx_tokens_join(&t, out, err);
     cg_sx_tokens_free(&t);

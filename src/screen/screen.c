@@ -434,19 +434,6 @@ static int make_hit(cg_store *db, cg_sx *idx, const cg_sx_tokens *q,
   return 1;
 }
 
-/* 1 if two tokenisations are the same tokens. */
-static int same_query(const cg_sx_tokens *a, const cg_sx_tokens *b)
-{
-  size_t i;
-
-  if(a->n != b->n)
-    return 0;
-  for(i = 0; i < a->n; i++)
-    if(strcmp(a->tok[i], b->tok[i]) != 0)
-      return 0;
-  return 1;
-}
-
 /* Adds the matches of q to m[0..*n) (capacity cap), keeping the better
  * of two for one party; v[] records which query each match is from. */
 static int search_into(cg_sx *idx, const cg_sx_tokens *q, int qv, double min,
@@ -482,18 +469,19 @@ static int search_into(cg_sx *idx, const cg_sx_tokens *q, int qv, double min,
 }
 
 /* Screens name (hits marked on_parent if so, exact normalised-name
- * matches sure) and appends its hits to out. A name whose pinyin
- * syllables join into words of the list ("hong kong" -> "hongkong",
- * "sa de" -> "sade") is searched both as written and joined, and each
- * entry keeps its better score: joining alone would lose "Jin Ping Li"
- * against the listed "JIN Ping Li". */
+ * matches sure) and appends its hits to out. A name is searched in each
+ * way it reads (cg_sx_tokenise): as written, with its pinyin syllables
+ * joined into words of the list ("hong kong" -> "hongkong", "sa de" ->
+ * "sade"), and, read from Chinese script, with the syllables between
+ * glued; each entry keeps its best score. Joining alone would lose "Jin
+ * Ping Li" against the listed "JIN Ping Li". */
 int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
                   const char *country, double threshold, size_t limit,
                   int on_parent, cg_screen_hits *out, cg_error *err)
 {
-  cg_sx_tokens q[2];
+  cg_sx_tokens q[3];
   cg_sx_match *m = NULL;
-  int *v = NULL, nq = 1, k;
+  int *v = NULL, nq = 0, k;
   size_t n = 0, i, want = limit * 2 + 8;
   cg_screen_hit *items;
   /* Low enough for a candidate that the country lifts over threshold. */
@@ -504,22 +492,25 @@ int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
 
   memset(q, 0, sizeof(q));
   rc = sc_norm(s, err);
-  if(rc == CG_OK)
-    rc = cg_sx_tokenise(s->norm, NULL, &q[0], name, err);
-  if(rc == CG_OK)
-    rc = cg_sx_tokenise(s->norm, idx, &q[1], name, err);
+  for(k = 0; rc == CG_OK && k < 3; k++) {
+    rc = cg_sx_tokenise(s->norm, k ? idx : NULL, k == 2, &q[nq], name, err);
+    if(rc == CG_OK && (nq == 0 || !cg_sx_tokens_same(&q[nq], &q[nq - 1])))
+      nq++;
+    else
+      cg_sx_tokens_free(&q[nq]);
+    if(rc == CG_OK && k == 1 && !q[0].han)
+      break; /* glue is for Chinese script only */
+  }
   if(rc != CG_OK)
     goto done;
-  nq = same_query(&q[0], &q[1]) ? 1 : 2;
   m = calloc(want, sizeof(*m));
   v = calloc(want, sizeof(*v));
   if(!m || !v) {
     rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
     goto done;
   }
-  for(k = 0; rc == CG_OK && k < nq; k++)
-    rc =
-        search_into(idx, &q[nq - 1 - k], nq - 1 - k, min, m, v, &n, want, err);
+  for(k = nq - 1; rc == CG_OK && k >= 0; k--)
+    rc = search_into(idx, &q[k], k, min, m, v, &n, want, err);
   if(rc != CG_OK)
     goto done;
   items = realloc(out->items, (out->n + n) * sizeof(*items) + 1);
@@ -539,8 +530,8 @@ int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
 done:
   free(m);
   free(v);
-  cg_sx_tokens_free(&q[0]);
-  cg_sx_tokens_free(&q[1]);
+  for(k = 0; k < 3; k++)
+    cg_sx_tokens_free(&q[k]);
   return rc;
 }
 
