@@ -303,9 +303,9 @@ int cg_translit_latin(cg_translit *t, const char *s, char **out, cg_error *err)
     rc = run_id(t, TR_RU, &b, err);
   /* Any-Latin takes other scripts, and what the BGN transforms leave
    * (Belarusian ў): opening it costs as much again, so only then. */
-  if(rc == CG_OK && ((classes & (1 << 4)) ||
-                     ((classes & ((1 << 2) | (1 << 3))) &&
-                      cg_translit_needed(b.s))))
+  if(rc == CG_OK &&
+     ((classes & (1 << 4)) ||
+      ((classes & ((1 << 2) | (1 << 3))) && cg_translit_needed(b.s))))
     rc = run_id(t, TR_ANY, &b, err);
   if(rc != CG_OK) {
     free(b.s);
