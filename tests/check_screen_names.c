@@ -652,6 +652,40 @@ START_TEST(test_cyrillic_endings)
 }
 END_TEST
 
+/* A Latin name with Cyrillic or Greek look-alike letters shows as the
+ * listed name; transliterated letter by letter it is another name (a
+ * Cyrillic Н is "N": "Nuawei"; СО is "so"). Measured before the fix: no
+ * hit for all but the Sophgo rows. */
+START_TEST(test_homoglyphs)
+{
+  ctx c;
+
+  ctx_open(&c);
+  /* One Cyrillic letter: Н U+041D for H. */
+  expect_sure(&c, "\u041Duawei Technologies Co., Ltd.", "Huawei Technolog");
+  /* Every look-alike Cyrillic: Н А Е Т С О. */
+  expect_hit(&c,
+             "\u041DU\u0410W\u0415I \u0422\u0415\u0421\u041DN\u041EL"
+             "\u041EGI\u0415S \u0421\u041E., L\u0422D.",
+             "Huawei Technolog");
+  /* Greek: Η Τ ο. */
+  expect_hit(&c, "\u0397uawei \u03A4echn\u03BFl\u03BFgies C\u03BF., Ltd.",
+             "Huawei Technolog");
+  /* Cyrillic о р е с і in Sophgo's name, С о с е А і in Avtomatika's. */
+  expect_sure(&c,
+              "S\u043E\u0440hg\u043E \u0422\u0435\u0441hn\u043El\u043Eg"
+              "\u0456\u0435s Ltd.",
+              "Sophgo");
+  expect_sure(&c,
+              "\u0421\u043En\u0441\u0435rn \u0410vt\u043Em\u0430t\u0456k"
+              "\u0430",
+              "Concern Avtomatika");
+  /* Russian written in Cyrillic is still read as Russian. */
+  expect_sure(&c, "ПАО «Микрон»", "Mikron");
+  ctx_close(&c);
+}
+END_TEST
+
 /* ==== Country as evidence ============================================= */
 
 /* `screen NAME [--country CC]`: the score of the match whose name
@@ -864,6 +898,7 @@ static Suite *names_suite(void)
   tcase_add_test(tc, test_han_listed);
   tcase_add_test(tc, test_cyrillic_listed);
   tcase_add_test(tc, test_cyrillic_endings);
+  tcase_add_test(tc, test_homoglyphs);
   tcase_add_test(tc, test_country_raises);
   tcase_add_test(tc, test_country_keeps_hit);
   tcase_add_test(tc, test_check_agrees_with_screen);
