@@ -686,6 +686,56 @@ START_TEST(test_homoglyphs)
 }
 END_TEST
 
+/* A list that carries script (the CSL does not today; OFAC's and other
+ * lists may): its names are normalised at import as queries are, so a
+ * romanised or look-alike query finds them (issue 13: "The list side
+ * gets the same treatment at import, so a list name in any script is
+ * found"). Measured before the fix: the Han entry is found by its own
+ * Han only, never by its pinyin or English romanisation (the list side
+ * keeps "bei jing hai guang" as single syllables, the query joins
+ * "beijing", "haiguang"); the look-alike one is a possible hit. */
+static const char *const script_list =
+    "_id,source,entity_number,type,programs,name,title,addresses,"
+    "federal_register_notice,start_date,end_date,standard_order,"
+    "license_requirement,license_policy,call_sign,vessel_type,"
+    "gross_tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,"
+    "remarks,source_list_url,alt_names,citizenships,dates_of_birth,"
+    "nationalities,places_of_birth,source_information_url,ids\n"
+    "s1,Entity List (EL) - Bureau of Industry and Security,,,,"
+    "北京海光信息技术有限公司,,CN,90 FR 1,,,,For all items,Presumption "
+    "of denial,,,,,,,,,,,,,,,\n"
+    "s2,Entity List (EL) - Bureau of Industry and Security,,,,"
+    "ООО «Спецтехника»,,RU,90 FR 2,,,,For all items,Presumption of "
+    "denial,,,,,,,,,,,,,,,\n"
+    "s3,Entity List (EL) - Bureau of Industry and Security,,,,"
+    "\u041Duawei Demo Ltd,,RU,90 FR 3,,,,For all items,Presumption of "
+    "denial,,,,,,,,,,,,,,,\n";
+
+START_TEST(test_list_in_script)
+{
+  cg_store *db = t_db("script.db");
+  cg_screener *sc = NULL;
+  cg_error err = { 0 };
+  ctx c;
+
+  ck_assert_cg_ok(cg_screen_import(db, t_write("script.csv", script_list),
+                                   CG_SCREEN_CSL_CSV, NULL, NULL, &err),
+                  &err);
+  ck_assert_cg_ok(cg_screener_open(&sc, db, &err), &err);
+  c.db = db;
+  c.sc = sc;
+  expect_sure(&c, "北京海光信息技术有限公司", "北京海光");
+  expect_sure(&c, "Spetstekhnika LLC", "Спецтехника");
+  expect_sure(&c, "OOO Spetstekhnika", "Спецтехника");
+  expect_sure(&c, "Huawei Demo Ltd", "uawei Demo");
+  expect_hit(&c, "Haiguang Xinxi Jishu Youxian Gongsi", "北京海光");
+  expect_hit(&c, "Beijing Haiguang Information Technology Co., Ltd.",
+             "北京海光");
+  expect_none(&c, "Acme Information Technology Co., Ltd.");
+  ctx_close(&c);
+}
+END_TEST
+
 /* ==== Country as evidence ============================================= */
 
 /* `screen NAME [--country CC]`: the score of the match whose name
@@ -899,6 +949,7 @@ static Suite *names_suite(void)
   tcase_add_test(tc, test_cyrillic_listed);
   tcase_add_test(tc, test_cyrillic_endings);
   tcase_add_test(tc, test_homoglyphs);
+  tcase_add_test(tc, test_list_in_script);
   tcase_add_test(tc, test_country_raises);
   tcase_add_test(tc, test_country_keeps_hit);
   tcase_add_test(tc, test_check_agrees_with_screen);
