@@ -103,7 +103,7 @@ START_TEST(test_hold_clear_release_ship)
   const char *imp_o[] = { "import", "orders", NULL, NULL };
   const char *clear[] = { "screen",
                           "clear",
-                          "Moore Thread and Co",
+                          "Moore Threads and Buttons Ltd",
                           "--entry",
                           "d42420ab509767ac",
                           "--reason",
@@ -116,13 +116,15 @@ START_TEST(test_hold_clear_release_ship)
   char *out;
 
   day(0, today);
-  imp_c[2] = t_write("c.csv", "name,country,hq_country,parent,"
-                              "parent_hq_country,address,role\n"
-                              "Moore Thread and Co,GB,GB,,,\"12 Kirkgate, "
-                              "Leeds\",end_user\n");
+  imp_c[2] =
+      t_write("c.csv", "name,country,hq_country,parent,"
+                       "parent_hq_country,address,role\n"
+                       "Moore Threads and Buttons Ltd,GB,GB,,,\"12 Kirkgate, "
+                       "Leeds\",end_user\n");
   snprintf(orders, sizeof(orders),
            "order_id,customer,chip,destination,quantity,ship_date,end_use,"
-           "role,packager,export_from_us\nO-2001,Moore Thread and Co,NVIDIA "
+           "role,packager,export_from_us\nO-2001,Moore Threads and Buttons "
+           "Ltd,NVIDIA "
            "L40,GB,8,%s,rendering workstations,distributor,,\n",
            today);
   imp_o[2] = t_write("o.csv", orders);
@@ -152,7 +154,7 @@ START_TEST(test_revoked_clearance_holds_again)
   const char *imp_o[] = { "import", "orders", NULL, NULL };
   const char *clear[] = { "screen",
                           "clear",
-                          "Moore Thread and Co",
+                          "Moore Threads and Buttons Ltd",
                           "--entry",
                           "d42420ab509767ac",
                           "--reason",
@@ -173,12 +175,14 @@ START_TEST(test_revoked_clearance_holds_again)
                           "ok",     "--reviewer", "   ",       NULL };
 
   day(0, today);
-  imp_c[2] = t_write("c.csv", "name,country,hq_country,parent,"
-                              "parent_hq_country,address,role\n"
-                              "Moore Thread and Co,GB,GB,,,Leeds,end_user\n");
+  imp_c[2] = t_write("c.csv",
+                     "name,country,hq_country,parent,"
+                     "parent_hq_country,address,role\n"
+                     "Moore Threads and Buttons Ltd,GB,GB,,,Leeds,end_user\n");
   snprintf(orders, sizeof(orders),
            "order_id,customer,chip,destination,quantity,ship_date,end_use,"
-           "role,packager,export_from_us\nO-2002,Moore Thread and Co,NVIDIA "
+           "role,packager,export_from_us\nO-2002,Moore Threads and Buttons "
+           "Ltd,NVIDIA "
            "L40,GB,8,%s,rendering,distributor,,\n",
            today);
   imp_o[2] = t_write("o.csv", orders);
@@ -209,12 +213,14 @@ START_TEST(test_release_leaves_notify_standing)
   };
 
   day(0, today);
-  imp_c[2] = t_write("c.csv", "name,country,hq_country,parent,"
-                              "parent_hq_country,address,role\n"
-                              "Moore Thread and Co,GB,GB,,,Leeds,end_user\n");
+  imp_c[2] = t_write("c.csv",
+                     "name,country,hq_country,parent,"
+                     "parent_hq_country,address,role\n"
+                     "Moore Threads and Buttons Ltd,GB,GB,,,Leeds,end_user\n");
   snprintf(orders, sizeof(orders),
            "order_id,customer,chip,destination,quantity,ship_date,end_use,"
-           "role,packager,export_from_us\nO-2003,Moore Thread and Co,NVIDIA "
+           "role,packager,export_from_us\nO-2003,Moore Threads and Buttons "
+           "Ltd,NVIDIA "
            "L40,CN,8,%s,rendering,distributor,,\n",
            today);
   imp_o[2] = t_write("o.csv", orders);

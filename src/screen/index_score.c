@@ -124,6 +124,29 @@ typedef struct assign {
   double qsim[CG_SX_MAX_TOKENS];     /* similarity of that pair */
 } assign;
 
+/* 1 if the listed name's words are matched by query tokens in a row and
+ * in its order: Han read syllable by syllable holds any two-syllable
+ * listed name somewhere ("bai du WANG XUN ke ji" is not the person XUN
+ * WANG), while "shen zhen DA JIANG INNOVATION" is "Da-Jiang
+ * Innovations". */
+static int in_a_row(const cg_sx *idx, const cg_sx_tokens *q,
+                    const cg_sx_name *nm, const assign *m)
+{
+  size_t i, j;
+  int prev = -1;
+
+  for(j = 0; j < nm->ntok; j++) {
+    if(idx->toks[idx->name_toks[nm->tok + j]].kind == CG_TOK_LEGAL)
+      continue;
+    for(i = 0; i < q->n && m->qmatch[i] != (int)j; i++)
+      ;
+    if(i == q->n || (prev >= 0 && (int)i != prev + 1))
+      return 0;
+    prev = (int)i;
+  }
+  return 1;
+}
+
 /* Containment: every word of the listed name is in the query, which only
  * adds words ("Wuxi Sophgo" in "Wuxi Sophgo Technologies Ltd."). Such a
  * query names the listed party or something very close to it, so it is
@@ -147,6 +170,8 @@ static double contained(const cg_sx *idx, const cg_sx_tokens *q,
       break;
     }
   }
+  if(all && q->syllables && !in_a_row(idx, q, nm, m))
+    all = 0;
   if(all && wn_words >= CONTAIN_MIN_WEIGHT) {
     for(i = 0; i < q->n; i++)
       if(m->qmatch[i] >= 0 &&
@@ -175,14 +200,27 @@ static double contained(const cg_sx *idx, const cg_sx_tokens *q,
  * Corporation" is not "United Microelectronics Center". Returns the
  * better of s and that score. */
 static double contains(const cg_sx *idx, const cg_sx_tokens *q, const qtok *qi,
-                       const assign *m, double s)
+                       const cg_sx_name *nm, const assign *m, double s)
 {
   double cov = 0, wq_words = 0;
-  size_t i;
+  size_t i, j;
+  int seen = 0;
 
-  (void)idx;
   if(!q->han)
     return s;
+  /* What the listed name adds must come before all the query matched
+   * (the city): "Tianjin University, Zhejiang Research Institute" adds
+   * words after "Zhejiang University" and is another body. */
+  for(j = 0; j < nm->ntok; j++) {
+    int k = idx->toks[idx->name_toks[nm->tok + j]].kind;
+
+    if(k == CG_TOK_LEGAL || k == CG_TOK_STOP)
+      continue;
+    if(m->nj_used[j])
+      seen = 1;
+    else if(seen)
+      return s;
+  }
   for(i = 0; i < q->n; i++) {
     if(qi[i].kind == CG_TOK_LEGAL)
       continue;
@@ -280,7 +318,7 @@ static double score_name(const cg_sx *idx, const cg_sx_tokens *q,
   }
   s = wq + wn > 0 ? num / (wq + wn) : 0.0;
   s = contained(idx, q, nm, &m, s);
-  s = contains(idx, q, qi, &m, s);
+  s = contains(idx, q, qi, nm, &m, s);
   if(s > 1.0)
     s = 1.0;
   if(explain)

@@ -36,6 +36,7 @@ typedef struct cg_sx_tokens {
   const char *tok[CG_SX_MAX_TOKENS];    /* token strings */
   unsigned char kind[CG_SX_MAX_TOKENS]; /* CG_TOK_* */
   int han;                              /* read from Chinese script */
+  int syllables; /* Han read syllable by syllable, not joined */
 } cg_sx_tokens;
 
 /* ==== Names: the equivalents table (equiv.c) and the pipeline ======== */
@@ -89,9 +90,10 @@ struct cg_sx;
  * writes no spaces: 摩尔线程 "mo er xian cheng" -> "moer xiancheng");
  * then the table's Latin rows and the legal spellings. Kinds are set (a
  * table legal form is CG_TOK_LEGAL); out->han says whether glue
- * mattered. A name can read several ways: the index holds a Chinese-
- * script name with and without glue, and a query is searched in every
- * reading that differs (screen.c). See docs/screening-names.md. */
+ * mattered. A name can read two ways: the index holds a Chinese-script
+ * name with and without glue, and a query is searched as written (no
+ * vocab, no glue) and joined (vocab and glue) when they differ
+ * (screen.c). See docs/screening-names.md. */
 int cg_sx_tokenise(cg_sx_norm *nm, const struct cg_sx *vocab, int glue,
                    cg_sx_tokens *out, const char *name, cg_error *err);
 /* 1 if two tokenisations are the same tokens. */

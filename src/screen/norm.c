@@ -185,6 +185,85 @@ void cg_sx_norm_free(cg_sx_norm *n)
   free(n);
 }
 
+#define MAX_KEY 1024 /* bytes of a key transliterated */
+
+/* Cyrillic and Greek letters (case-folded) that look like a Latin one. */
+static const struct {
+  int cp;
+  char to;
+} look_alike[] = {
+  { 0x3b1, 'a' }, { 0x3b2, 'b' }, { 0x3b5, 'e' }, { 0x3b6, 'z' },
+  { 0x3b7, 'h' }, { 0x3b9, 'i' }, { 0x3ba, 'k' }, { 0x3bc, 'm' },
+  { 0x3bd, 'n' }, { 0x3bf, 'o' }, { 0x3c1, 'p' }, { 0x3c4, 't' },
+  { 0x3c5, 'y' }, { 0x3c7, 'x' }, { 0x430, 'a' }, { 0x432, 'b' },
+  { 0x435, 'e' }, { 0x43a, 'k' }, { 0x43c, 'm' }, { 0x43d, 'h' },
+  { 0x43e, 'o' }, { 0x440, 'p' }, { 0x441, 'c' }, { 0x442, 't' },
+  { 0x443, 'y' }, { 0x445, 'x' }, { 0x455, 's' }, { 0x456, 'i' },
+  { 0x458, 'j' }, { 0x51b, 'q' }, { 0x51d, 'w' },
+};
+
+static char latin_look(int cp)
+{
+  size_t i;
+
+  for(i = 0; i < N_OF(look_alike); i++)
+    if(look_alike[i].cp == cp)
+      return look_alike[i].to;
+  return 0;
+}
+
+/* Whether s[0..n) has a Latin letter (*latin) and a letter of another
+ * script that looks like no Latin one (*other). */
+static void scan_look(const char *s, size_t n, int *latin, int *other)
+{
+  size_t i;
+  int cp, step;
+
+  *latin = *other = 0;
+  for(i = 0; i < n;) {
+    step = cg_text_next(s + i, n - i, &cp);
+    if(step == 1)
+      *latin |= cp >= 'a' && cp <= 'z';
+    else if(step > 1 && !latin_look(cp))
+      *other = 1;
+    i += step > 0 ? (size_t)step : 1;
+  }
+}
+
+/* A Latin name written with Cyrillic or Greek look-alikes ("Нuawei" with
+ * a Cyrillic Н, "СО., LTD." with a Cyrillic С and О) is the Latin name
+ * it shows, not a transliteration ("nuawei", "so"): the look-alikes of
+ * such a name, or of such a word in a name of mixed scripts, are
+ * rewritten in place. */
+static void unmask_words(char *k)
+{
+  char *w = k;
+  int latin, other, all;
+
+  scan_look(k, strlen(k), &latin, &other);
+  all = latin && !other;
+  while(*w) {
+    size_t n = strcspn(w, " "), i, o = 0;
+    int cp, step;
+
+    scan_look(w, n, &latin, &other);
+    if((all || latin) && !other)
+      for(i = 0; i < n; i += (size_t)step) {
+        step = cg_text_next(w + i, n - i, &cp);
+        if(step <= 0)
+          break;
+        w[o++] = step > 1 ? latin_look(cp) : w[i];
+      }
+    else
+      o = n;
+    if(o < n)
+      memmove(w + o, w + n, strlen(w + n) + 1);
+    w += o;
+    if(*w == ' ')
+      w++;
+  }
+}
+
 /* The name key of name, in Latin: a name with letters of another script
  * has the table's script variants replaced first (on the key with its
  * marks, so that й stays й), then is transliterated. */
@@ -199,6 +278,15 @@ static int latin_key(cg_sx_norm *nm, const char *name, char **key, int *han,
   if(!cg_translit_needed(name))
     return cg_text_name_key(key, name, err);
   rc = cg_text_name_key_marks(&k, name, err);
+  /* Only the first words are scored, and ICU's Any-Latin is quadratic in
+   * script runs: transliterate a bounded prefix (NFKC may have made one
+   * code point, U+FDFA, into 18). */
+  if(rc == CG_OK)
+    unmask_words(k);
+  if(rc == CG_OK && strlen(k) > MAX_KEY) {
+    k[MAX_KEY] = '\0';
+    cg_text_cut(k);
+  }
   for(i = 0, n = k ? strlen(k) : 0; rc == CG_OK && i < n && !*han;) {
     int cp, step = cg_text_next(k + i, n - i, &cp);
 
@@ -378,6 +466,25 @@ static size_t rewrite(const cg_sx_norm *nm, char **w, size_t nw,
   return n;
 }
 
+/* One key for the Russian adjective endings the lists write in several
+ * schemes (BGN "sukhoy", "volzhskiy"; the lists "Sukhoi", "Volzhskii",
+ * "Volzhsky"): word-final -oy -> -oi; -iy, -ii, -yy, -yi -> -i; -sky ->
+ * -ski. On both sides, so an exact match stays exact. */
+static void ru_ending(char *w)
+{
+  size_t n = strlen(w);
+
+  if(n < 5)
+    return;
+  if(w[n - 2] == 'o' && w[n - 1] == 'y')
+    w[n - 1] = 'i';
+  else if((w[n - 2] == 'i' || w[n - 2] == 'y') &&
+          (w[n - 1] == 'y' || w[n - 1] == 'i'))
+    w[n - 2] = 'i', w[n - 1] = '\0';
+  else if(w[n - 3] == 's' && w[n - 2] == 'k' && w[n - 1] == 'y')
+    w[n - 1] = 'i';
+}
+
 int cg_sx_tokenise(cg_sx_norm *nm, const cg_sx *vocab, int glue,
                    cg_sx_tokens *out, const char *name, cg_error *err)
 {
@@ -416,6 +523,8 @@ int cg_sx_tokenise(cg_sx_norm *nm, const cg_sx *vocab, int glue,
     memcpy(out->text + o, t[i], tl + 1);
     out->tok[i] = out->text + o;
     out->kind[i] = kind[i];
+    if(kind[i] == CG_TOK_WORD)
+      ru_ending(out->text + o);
     o += tl + 1;
   }
   out->n = n;

@@ -12,15 +12,14 @@
 #include <string.h>
 
 /* Country as evidence: a listed country equal to the subject's closes
- * part of the gap to 1; an entry that lists countries, none the
- * subject's, loses a little, but never a sure match (an entity ships
- * through other countries). */
-#define COUNTRY_BOOST   0.25
-#define COUNTRY_PENALTY 0.97
+ * part of the gap to 1; another country lowers nothing (an entity buys
+ * through fronts and subsidiaries abroad: a hit must not vanish because
+ * the customer says it is in Germany). */
+#define COUNTRY_BOOST 0.25
 
 /* Bumped when the normalisation changes in code (the table's own hash
  * is taken separately): part of the lists version. */
-#define NAMES_VERSION "names-2"
+#define NAMES_VERSION "names-3"
 
 int cg_screener_open(cg_screener **out, cg_store *db, cg_error *err)
 {
@@ -379,18 +378,13 @@ static double country_evidence(double s, const char *entry_countries,
 
   if(!cc || !*cc || !entry_countries[0])
     return s;
-  if(has_country(entry_countries, cc))
+  if(has_country(entry_countries, cc)) {
     t = s + (1.0 - s) * COUNTRY_BOOST;
-  else if(s < CG_SCREEN_SURE)
-    t = s * COUNTRY_PENALTY;
-  if(t == s)
-    snprintf(note, sizeof(note),
-             "; country %s not in entry's (a sure name "
-             "match keeps its score)",
-             cc);
+    snprintf(note, sizeof(note), "; country %s in entry's (%+.3f)", cc, t - s);
+  }
   else
-    snprintf(note, sizeof(note), "; country %s %s entry's (%+.3f)", cc,
-             t > s ? "in" : "not in", t - s);
+    snprintf(note, sizeof(note), "; country %s not in entry's (no change)",
+             cc);
   len = (*ex ? strlen(*ex) : 0) + strlen(note) + 1;
   e2 = malloc(len);
   if(e2)
@@ -469,17 +463,17 @@ static int search_into(cg_sx *idx, const cg_sx_tokens *q, int qv, double min,
 }
 
 /* Screens name (hits marked on_parent if so, exact normalised-name
- * matches sure) and appends its hits to out. A name is searched in each
- * way it reads (cg_sx_tokenise): as written, with its pinyin syllables
- * joined into words of the list ("hong kong" -> "hongkong", "sa de" ->
- * "sade"), and, read from Chinese script, with the syllables between
- * glued; each entry keeps its best score. Joining alone would lose "Jin
+ * matches sure) and appends its hits to out. A name is searched in both
+ * ways it reads (cg_sx_tokenise): as written, and with its pinyin
+ * syllables joined into words of the list ("hong kong" -> "hongkong",
+ * "sa de" -> "sade"; from Chinese script, the syllables between glued
+ * too); each entry keeps its better score. Joining alone would lose "Jin
  * Ping Li" against the listed "JIN Ping Li". */
 int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
                   const char *country, double threshold, size_t limit,
                   int on_parent, cg_screen_hits *out, cg_error *err)
 {
-  cg_sx_tokens q[3];
+  cg_sx_tokens q[2];
   cg_sx_match *m = NULL;
   int *v = NULL, nq = 0, k;
   size_t n = 0, i, want = limit * 2 + 8;
@@ -492,17 +486,17 @@ int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
 
   memset(q, 0, sizeof(q));
   rc = sc_norm(s, err);
-  for(k = 0; rc == CG_OK && k < 3; k++) {
-    rc = cg_sx_tokenise(s->norm, k ? idx : NULL, k == 2, &q[nq], name, err);
-    if(rc == CG_OK && (nq == 0 || !cg_sx_tokens_same(&q[nq], &q[nq - 1])))
-      nq++;
-    else
-      cg_sx_tokens_free(&q[nq]);
-    if(rc == CG_OK && k == 1 && !q[0].han)
-      break; /* glue is for Chinese script only */
-  }
+  if(rc == CG_OK)
+    rc = cg_sx_tokenise(s->norm, NULL, 0, &q[0], name, err);
+  if(rc == CG_OK)
+    rc = cg_sx_tokenise(s->norm, idx, 1, &q[1], name, err);
   if(rc != CG_OK)
     goto done;
+  nq = cg_sx_tokens_same(&q[0], &q[1]) ? 1 : 2;
+  /* Read syllable by syllable from Chinese script, a listed name
+   * contained in the query must stand in a row: single syllables are
+   * everywhere ("bai du wang xun ke ji" is not XUN WANG). */
+  q[0].syllables = q[0].han && nq > 1;
   m = calloc(want, sizeof(*m));
   v = calloc(want, sizeof(*v));
   if(!m || !v) {
@@ -530,8 +524,8 @@ int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
 done:
   free(m);
   free(v);
-  for(k = 0; k < 3; k++)
-    cg_sx_tokens_free(&q[k]);
+  cg_sx_tokens_free(&q[0]);
+  cg_sx_tokens_free(&q[1]);
   return rc;
 }
 

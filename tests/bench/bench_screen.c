@@ -234,15 +234,14 @@ static void in_process(cg_store *db, cg_screener *sc, const lq *q, size_t n)
   for(i = 0; i < n; i++) {
     int v;
 
-    /* The readings the screener searches: as written, joined, glued. */
-    for(v = 0; v < 3; v++) {
+    /* Both readings the screener searches: as written and joined. */
+    for(v = 0; v < 2; v++) {
       cg_sx_tokens tk;
       cg_sx_match a[10], b[10];
       size_t na = 0, nb = 0;
       int agree;
 
-      if(cg_sx_tokenise(nm, v ? idx : NULL, v == 2, &tk, q[i].query, &err) !=
-         CG_OK)
+      if(cg_sx_tokenise(nm, v ? idx : NULL, v, &tk, q[i].query, &err) != CG_OK)
         die("tokenise", &err);
       t0 = now_ms();
       if(cg_sx_search(idx, &tk, 0.5, 0, a, 10, &na, &err) != CG_OK)
