@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <errno.h>
 #include <unistd.h>
 
 #define FULL  "tests/data/csl/csl_full_2026-07-31.csv"
@@ -723,6 +726,51 @@ START_TEST(test_screen_name_bad)
 }
 END_TEST
 
+/* OFAC keeps aliases in alt.csv: an empty one would drop every alias
+ * under the same number of entries, so the guard counts names too. */
+START_TEST(test_import_guarded_names)
+{
+  cg_store *db = t_db("gn.db");
+  cg_screen_counts c;
+  cg_error err = { 0 };
+  static const char *const part[] = { "sdn.csv", "add.csv",
+                                      "sdn_comments.csv" };
+  char src[600], dst[600], *before, *after;
+  size_t i, n;
+  int rc;
+
+  for(i = 0; i < 3; i++) {
+    char *b;
+
+    snprintf(src, sizeof(src), "tests/data/ofac/%s", part[i]);
+    b = slurp(t_src(src), &n);
+    snprintf(dst, sizeof(dst), "ofac/%s", part[i]);
+    ck_assert_int_eq(mkdir(t_tmp("ofac"), 0700) == 0 || errno == EEXIST, 1);
+    t_write(dst, b);
+    free(b);
+  }
+  t_write("ofac/alt.csv", "");
+  rc = cg_screen_import_guarded(db, t_src(OFAC), CG_SCREEN_OFAC, NULL, 0, &c,
+                                &err);
+  ck_assert_cg_ok(rc, &err);
+  before = t_db_dump(t_tmp("gn.db"));
+  rc = cg_screen_import_guarded(db, t_tmp("ofac/sdn.csv"), CG_SCREEN_OFAC,
+                                NULL, 0, &c, &err);
+  ck_assert_int_eq(rc, CG_EINVAL);
+  ck_assert_msg(strstr(err.msg, "names and aliases") &&
+                    strstr(err.msg, "shrank"),
+                "%s", err.msg);
+  after = t_db_dump(t_tmp("gn.db"));
+  ck_assert_str_eq(after, before);
+  free(after);
+  free(before);
+  rc = cg_screen_import_guarded(db, t_tmp("ofac/sdn.csv"), CG_SCREEN_OFAC,
+                                NULL, 1, &c, &err);
+  ck_assert_cg_ok(rc, &err);
+  cg_store_close(db);
+}
+END_TEST
+
 START_TEST(test_import_guarded)
 {
   cg_store *db = t_db("g.db");
@@ -919,6 +967,23 @@ START_TEST(test_index_side_file)
   ck_assert_uint_eq(n0, n1);
   ck_assert_int_eq(memcmp(a, b, n0), 0);
   free(b);
+  ck_assert_int_eq(side_mapped(db), 1);
+  /* A blob header whose pool offset wraps 32 bits: refused, no read out
+   * of bounds (it crashed the bounds check before). */
+  {
+    FILE *f = fopen(side, "r+b");
+    uint32_t pool_len, off;
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fseek(f, 128 + 24, SEEK_SET), 0);
+    ck_assert_uint_eq(fread(&pool_len, 4, 1, f), 1);
+    off = (uint32_t)(0x100000000ull - pool_len + 8);
+    ck_assert_int_eq(fseek(f, 128 + 64, SEEK_SET), 0);
+    ck_assert_uint_eq(fwrite(&off, 4, 1, f), 1);
+    ck_assert_int_eq(fclose(f), 0);
+  }
+  ck_assert_int_eq(side_mapped(db), 0);
+  ck_assert_double_eq(side_score(db), s0);
   ck_assert_int_eq(side_mapped(db), 1);
   /* Another digest in the header: not this database's index. */
   side_patch(side, 8, '0', 64);
@@ -1284,6 +1349,7 @@ static Suite *screen_suite(void)
   tcase_add_test(tc, test_import_ofac);
   tcase_add_test(tc, test_customer_screening);
   tcase_add_test(tc, test_import_guarded);
+  tcase_add_test(tc, test_import_guarded_names);
   tcase_add_test(tc, test_cli);
   tcase_add_test(bad, test_bad_column_count);
   tcase_add_test(bad, test_bad_unterminated_quote);

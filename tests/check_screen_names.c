@@ -297,8 +297,7 @@ START_TEST(test_only_legal_forms)
     "S.A. de C.V.",
     "Co Ltd Co Ltd Co Ltd",
     "公司",
-    "Общество с ограниченной "
-    "ответственностью",
+    "Общество с ограниченной ответственностью",
     "Акционерное общество",
     "Public Joint Stock Company",
     "ТОВ",
@@ -890,6 +889,30 @@ END_TEST
  * GROUP LIMITED): the listed name's words are all in the query, and the
  * containment rule makes it a possible hit. Measured: 4 of 50 real
  * Chinese companies not on any list. */
+/* From the review of the change: a Russian brand written only with
+ * letters that look Latin, next to English words, is still Russian
+ * (Росатом is not "pocatom"; the look-alike reading is searched too);
+ * syllables that join into a word ending in -yi meet the list's word,
+ * whose ending the index folds; and a typo fix of a legal word must not
+ * erase a name's only word ("Stork OOO" is not "stock" plus a form). */
+START_TEST(test_review_misses)
+{
+  ctx c;
+
+  ctx_open(&c);
+  expect_hit(&c, "Росатом Microelectronics JSC", "ROSATOM MICROELECTRONICS");
+  expect_hit(&c, "АО Росатом Microelectronics", "ROSATOM MICROELECTRONICS");
+  expect_hit(&c, "Tian Yi International Dalian Co", "TIANYI INTERNATIONAL");
+  expect_hit(&c, "Stork OOO", "STORK");
+  /* The look-alike reading still serves a name typed that way. */
+  expect_hit(&c,
+             "\u041DU\u0410W\u0415I \u0422\u0415\u0421\u041DN\u041EL"
+             "\u041EGI\u0415S \u0421\u041E., L\u0422D.",
+             "Huawei Technolog");
+  ctx_close(&c);
+}
+END_TEST
+
 START_TEST(test_innocent_han_syllables)
 {
   static const char *const names[] = {
@@ -948,6 +971,7 @@ static Suite *names_suite(void)
   tcase_add_test(tc, test_cyrillic_listed);
   tcase_add_test(tc, test_cyrillic_endings);
   tcase_add_test(tc, test_homoglyphs);
+  tcase_add_test(tc, test_review_misses);
   tcase_add_test(tc, test_list_in_script);
   tcase_add_test(tc, test_country_raises);
   tcase_add_test(tc, test_country_keeps_hit);

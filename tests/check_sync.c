@@ -159,7 +159,7 @@ static int t_rescreen(void *ctx, cg_store *db, const char *source,
 }
 
 static const cg_sync_list_ops test_ops = { NULL, t_count, t_replace,
-                                           t_rescreen };
+                                           t_rescreen, NULL };
 
 /* ===================== Fixtures ===================== */
 

@@ -355,6 +355,16 @@ int cg_store_begin(cg_store *db, cg_error *err)
   return cg_store_exec(db, "BEGIN IMMEDIATE", err);
 }
 
+int cg_store_try_begin(cg_store *db, cg_error *err)
+{
+  int rc;
+
+  sqlite3_busy_timeout(db->sq, 0);
+  rc = cg_store_begin(db, err);
+  sqlite3_busy_timeout(db->sq, busy_timeout_ms());
+  return rc;
+}
+
 int cg_store_commit(cg_store *db, cg_error *err)
 {
   return cg_store_exec(db, "COMMIT", err);

@@ -48,6 +48,9 @@ int cg_store_exec(cg_store *db, const char *sql, cg_error *err);
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. Rollback never fails loudly: it is
  * the error path. */
 int cg_store_begin(cg_store *db, cg_error *err);
+/* cg_store_begin without waiting: CG_EBUSY at once if another
+ * connection writes (for optional writes, such as keeping a cache). */
+int cg_store_try_begin(cg_store *db, cg_error *err);
 int cg_store_commit(cg_store *db, cg_error *err);
 void cg_store_rollback(cg_store *db);
 int cg_store_in_transaction(cg_store *db);

@@ -9,6 +9,7 @@
 #include <unicode/uscript.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
+#include <unicode/uvernum.h>
 
 enum { TR_RU, TR_UK, TR_ANY, TR_N };
 
@@ -44,6 +45,11 @@ void cg_translit_free(cg_translit *t)
     if(t->tr[i])
       utrans_close(t->tr[i]);
   free(t);
+}
+
+const char *cg_translit_version(void)
+{
+  return U_ICU_VERSION;
 }
 
 const char *cg_translit_han(int cp)
@@ -200,8 +206,15 @@ static int run(UTransliterator *tr, sbuf *s, cg_error *err)
   limit = len;
   if(U_SUCCESS(st))
     utrans_transUChars(tr, u, &len, cap, 0, &limit, &st);
-  if(U_SUCCESS(st))
-    u_strToUTF8(NULL, 0, &outlen, u, len, &st);
+  /* Growth past 8 code units for one has not been seen; if it comes,
+   * it is an error, never a read past the buffer. */
+  if(U_SUCCESS(st) && len > cap)
+    st = U_BUFFER_OVERFLOW_ERROR;
+  if(U_FAILURE(st)) {
+    free(u);
+    return icu_fail(err, "transform", st);
+  }
+  u_strToUTF8(NULL, 0, &outlen, u, len, &st);
   if(st == U_BUFFER_OVERFLOW_ERROR)
     st = U_ZERO_ERROR;
   if(U_FAILURE(st)) {

@@ -38,6 +38,10 @@ int cg_translit_needed(const char *s);
 int cg_translit_latin(cg_translit *t, const char *s, char **out,
                       cg_error *err);
 
+/* The ICU version transliterating ("72.1"): a new one may romanise
+ * otherwise, so it is part of the screening lists version. */
+const char *cg_translit_version(void);
+
 /* The toneless pinyin of Han code point cp, or NULL if it has none. */
 const char *cg_translit_han(int cp);
 

@@ -55,6 +55,11 @@ typedef struct cg_sync_list_ops {
    * hits. May be NULL. */
   int (*rescreen)(void *ctx, cg_store *db, const char *source,
                   int64_t *hits_out, cg_error *err);
+  /* Names and aliases of source's list now in use, for the same shrink
+   * guard as entries (OFAC keeps aliases in a file of their own). May be
+   * NULL. */
+  int (*count_names)(void *ctx, cg_store *db, const char *source,
+                     int64_t *n_out, cg_error *err);
 } cg_sync_list_ops;
 
 /* One file of a list, as fetched. */

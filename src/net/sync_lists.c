@@ -247,6 +247,8 @@ static int swap_list(list_sync *ls, cg_sync_lists_result *res, cg_error *err)
   const cg_sync_list_ops *ops = ls->ops;
   const char *name = ls->f[0].name;
   cg_sync_file files[CG_SYNC_MAX_FILES];
+  int64_t names_before = 0, names_after = 0;
+  char label[1200];
   size_t i;
   int rc;
 
@@ -259,6 +261,8 @@ static int swap_list(list_sync *ls, cg_sync_lists_result *res, cg_error *err)
   if(rc != CG_OK)
     return rc;
   rc = ops->count(ops->ctx, ls->db, ls->source, &res->previous, err);
+  if(rc == CG_OK && ops->count_names)
+    rc = ops->count_names(ops->ctx, ls->db, ls->source, &names_before, err);
   if(rc == CG_OK)
     rc = ls->fops
              ? ls->fops->replace(ops->ctx, ls->db, ls->source, ls->format,
@@ -272,6 +276,12 @@ static int swap_list(list_sync *ls, cg_sync_lists_result *res, cg_error *err)
                       name);
   if(rc == CG_OK)
     rc = cg_sync_shrink_check(name, res->previous, res->count, max_shrink,
+                              ls->o->force, err);
+  if(rc == CG_OK && ops->count_names)
+    rc = ops->count_names(ops->ctx, ls->db, ls->source, &names_after, err);
+  snprintf(label, sizeof(label), "%s (names and aliases)", name);
+  if(rc == CG_OK && ops->count_names)
+    rc = cg_sync_shrink_check(label, names_before, names_after, max_shrink,
                               ls->o->force, err);
   if(rc == CG_OK)
     rc = put_files(ls, res->count, 0, err);

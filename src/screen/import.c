@@ -18,14 +18,12 @@
 
 /* Hashes every party of the source (fields and sorted names). */
 
-int cg_screen_list_count(cg_store *db, const char *source, int64_t *n_out,
-                         cg_error *err)
+static int list_sum(cg_store *db, const char *sql, const char *source,
+                    int64_t *n_out, cg_error *err)
 {
   cg_stmt *st = NULL;
-  int rc = cg_store_cached(db, &st,
-                           "SELECT coalesce(sum(entries), 0) FROM "
-                           "list_versions WHERE source = ?1 AND current = 1",
-                           err);
+  int rc = cg_store_cached(db, &st, sql, err);
+
   *n_out = 0;
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 1, source, err);
@@ -36,6 +34,24 @@ int cg_screen_list_count(cg_store *db, const char *source, int64_t *n_out,
   if(st)
     cg_stmt_reset(st);
   return rc < 0 ? rc : CG_OK;
+}
+
+int cg_screen_list_count(cg_store *db, const char *source, int64_t *n_out,
+                         cg_error *err)
+{
+  return list_sum(db,
+                  "SELECT coalesce(sum(entries), 0) FROM list_versions "
+                  "WHERE source = ?1 AND current = 1",
+                  source, n_out, err);
+}
+
+int cg_screen_list_names(cg_store *db, const char *source, int64_t *n_out,
+                         cg_error *err)
+{
+  return list_sum(db,
+                  "SELECT coalesce(sum(names), 0) FROM list_versions "
+                  "WHERE source = ?1 AND current = 1",
+                  source, n_out, err);
 }
 
 static int content_hashes(cg_si_importer *im, cg_error *err)
@@ -372,7 +388,8 @@ int cg_screen_import_guarded(cg_store *db, const char *path, int format,
                              cg_screen_counts *counts, cg_error *err)
 {
   cg_screen_counts local;
-  int64_t before = 0;
+  int64_t before = 0, names = 0;
+  char label[1200];
   int rc;
 
   if(!counts)
@@ -385,9 +402,17 @@ int cg_screen_import_guarded(cg_store *db, const char *path, int format,
   if(rc == CG_OK)
     rc = cg_screen_list_count(db, source, &before, err);
   if(rc == CG_OK)
+    rc = cg_screen_list_names(db, source, &names, err);
+  if(rc == CG_OK)
     rc = cg_screen_import(db, path, format, source, counts, err);
   if(rc == CG_OK)
     rc = cg_sync_shrink_check(path, before, (int64_t)counts->entries, 0, force,
+                              err);
+  /* Names too: OFAC keeps aliases in a file of their own (alt.csv), so an
+   * empty one would drop every alias under the same number of entries. */
+  snprintf(label, sizeof(label), "%s (names and aliases)", path);
+  if(rc == CG_OK)
+    rc = cg_sync_shrink_check(label, names, (int64_t)counts->names, 0, force,
                               err);
   if(rc == CG_OK)
     rc = cg_store_commit(db, err);

@@ -102,7 +102,10 @@ static int attach(cg_sx *idx, cg_error *err)
     return cg_error_set(err, CG_EINVAL, "screen index: truncated");
   memcpy(&h, idx->blob, sizeof(h));
   if(h.magic != SX_MAGIC || h.version != SX_VERSION ||
-     h.total != idx->blob_len || h.off_pool + h.pool_len > h.total ||
+     h.total != idx->blob_len || (uint64_t)h.off_pool + h.pool_len > h.total ||
+     ((h.off_names | h.off_name_toks | h.off_toks | h.off_posts | h.off_hash |
+       h.off_gram_start | h.off_gram_toks) &
+      7u) ||
      h.off_gram_toks + (uint64_t)h.n_gram_toks * 4 > h.total ||
      h.off_names + (uint64_t)h.n_names * sizeof(cg_sx_name) > h.total ||
      h.off_toks + (uint64_t)h.n_toks * sizeof(cg_sx_tok) > h.total ||
@@ -523,7 +526,7 @@ static int add_readings(build *b, cg_sx_norm *nm, uint32_t name_id,
   memset(t, 0, sizeof(t));
   rc = cg_sx_tokenise(nm, NULL, 0, &t[0], name ? name : "", err);
   if(rc == CG_OK && t[0].han)
-    rc = cg_sx_tokenise(nm, NULL, 1, &t[1], name, err);
+    rc = cg_sx_tokenise(nm, NULL, CG_SX_GLUE, &t[1], name, err);
   if(rc == CG_OK) {
     bad = add_name(b, name_id, party_id, &t[0], alias);
     if(!bad && t[1].n && !cg_sx_tokens_same(&t[0], &t[1]))

@@ -83,18 +83,21 @@ void cg_sx_norm_free(cg_sx_norm *n); /* NULL is fine */
 
 struct cg_sx;
 /* Normalises and tokenises name: NFKC and case fold; in another script,
- * the table's script rows, then Latin by transliteration; the name key;
- * runs of pinyin syllables joined into the table's words and, when vocab
- * (a list index) is given, its words; with glue, a name read from Chinese
- * script also has the syllables left between known words joined (Chinese
- * writes no spaces: 摩尔线程 "mo er xian cheng" -> "moer xiancheng");
- * then the table's Latin rows and the legal spellings. Kinds are set (a
- * table legal form is CG_TOK_LEGAL); out->han says whether glue
- * mattered. A name can read two ways: the index holds a Chinese-script
- * name with and without glue, and a query is searched as written (no
- * vocab, no glue) and joined (vocab and glue) when they differ
- * (screen.c). See docs/screening-names.md. */
-int cg_sx_tokenise(cg_sx_norm *nm, const struct cg_sx *vocab, int glue,
+ * look-alike letters in Latin words read as Latin, the table's script
+ * rows, then Latin by transliteration; the name key; runs of pinyin
+ * syllables joined into the table's words and, when vocab (a list index)
+ * is given, its words; then the table's Latin rows and the legal
+ * spellings. Kinds are set (a table legal form is CG_TOK_LEGAL).
+ * flags: CG_SX_GLUE also joins, in a name read from Chinese script, the
+ * syllables left between known words (Chinese writes no spaces: 摩尔线程
+ * "mo er xian cheng" -> "moer xiancheng"); CG_SX_LOOKALIKE reads every
+ * word of look-alike letters as Latin in a name that has Latin letters
+ * and no other script ("СО., LTD."). A name can read several ways: the
+ * index holds a Chinese-script name with and without glue, and a query
+ * is searched in each reading that differs (screen.c); out->han says
+ * whether the name was Chinese script. See docs/screening-names.md. */
+enum { CG_SX_GLUE = 1, CG_SX_LOOKALIKE = 2 };
+int cg_sx_tokenise(cg_sx_norm *nm, const struct cg_sx *vocab, int flags,
                    cg_sx_tokens *out, const char *name, cg_error *err);
 /* 1 if two tokenisations are the same tokens. */
 int cg_sx_tokens_same(const cg_sx_tokens *a, const cg_sx_tokens *b);

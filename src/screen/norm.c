@@ -232,16 +232,19 @@ static void scan_look(const char *s, size_t n, int *latin, int *other)
 
 /* A Latin name written with Cyrillic or Greek look-alikes ("Нuawei" with
  * a Cyrillic Н, "СО., LTD." with a Cyrillic С and О) is the Latin name
- * it shows, not a transliteration ("nuawei", "so"): the look-alikes of
- * such a name, or of such a word in a name of mixed scripts, are
- * rewritten in place. */
-static void unmask_words(char *k)
+ * it shows, not a transliteration ("nuawei", "so"): the look-alikes of a
+ * word that also has Latin letters are rewritten in place, and with
+ * whole, every word made of look-alikes in a name that has Latin letters
+ * and no other script. Without whole, Росатом in "Росатом
+ * Microelectronics" stays Russian ("rosatom", not "pocatom"): a query is
+ * searched both ways (screen.c). */
+static void unmask_words(char *k, int whole)
 {
   char *w = k;
   int latin, other, all;
 
   scan_look(k, strlen(k), &latin, &other);
-  all = latin && !other;
+  all = whole && latin && !other;
   while(*w) {
     size_t n = strcspn(w, " "), i, o = 0;
     int cp, step;
@@ -267,8 +270,8 @@ static void unmask_words(char *k)
 /* The name key of name, in Latin: a name with letters of another script
  * has the table's script variants replaced first (on the key with its
  * marks, so that й stays й), then is transliterated. */
-static int latin_key(cg_sx_norm *nm, const char *name, char **key, int *han,
-                     cg_error *err)
+static int latin_key(cg_sx_norm *nm, const char *name, int whole, char **key,
+                     int *han, cg_error *err)
 {
   char *k = NULL, *a = NULL, *lat = NULL;
   size_t i, n;
@@ -282,7 +285,7 @@ static int latin_key(cg_sx_norm *nm, const char *name, char **key, int *han,
    * script runs: transliterate a bounded prefix (NFKC may have made one
    * code point, U+FDFA, into 18). */
   if(rc == CG_OK)
-    unmask_words(k);
+    unmask_words(k, whole);
   if(rc == CG_OK && strlen(k) > MAX_KEY) {
     k[MAX_KEY] = '\0';
     cg_text_cut(k);
@@ -305,6 +308,25 @@ static int latin_key(cg_sx_norm *nm, const char *name, char **key, int *han,
   return rc;
 }
 
+/* One key for the Russian adjective endings the lists write in several
+ * schemes (BGN "sukhoy", "volzhskiy"; the lists "Sukhoi", "Volzhskii",
+ * "Volzhsky"): word-final -oy -> -oi; -iy, -ii, -yy, -yi -> -i; -sky ->
+ * -ski. On both sides, so an exact match stays exact. */
+static void ru_ending(char *w)
+{
+  size_t n = strlen(w);
+
+  if(n < 5)
+    return;
+  if(w[n - 2] == 'o' && w[n - 1] == 'y')
+    w[n - 1] = 'i';
+  else if((w[n - 2] == 'i' || w[n - 2] == 'y') &&
+          (w[n - 1] == 'y' || w[n - 1] == 'i'))
+    w[n - 2] = 'i', w[n - 1] = '\0';
+  else if(w[n - 3] == 's' && w[n - 2] == 'k' && w[n - 1] == 'y')
+    w[n - 1] = 'i';
+}
+
 #define MAX_RUN 64 /* syllables of a run segmented at once */
 
 /* 1 if the syllables r[0..n) joined are a known word: a pinyin word of
@@ -325,6 +347,9 @@ static int known_word(const cg_sx_norm *nm, const cg_sx *vocab, char *const *r,
   buf[o] = '\0';
   if(cg_sx_equiv_is_pinyin(nm->eq, buf))
     return 1;
+  /* The index holds words with their endings folded (ru_ending):
+   * "tianyi" is there as "tiani". */
+  ru_ending(buf);
   return vocab && cg_sx_vocab_word(vocab, buf);
 }
 
@@ -426,14 +451,11 @@ static size_t join_syllables(const cg_sx_norm *nm, const cg_sx *vocab,
 
 /* Rewrites w[0..nw) by the table, the legal phrases and the legal
  * spellings into t[] and kind[]; returns the count. */
-static size_t rewrite(const cg_sx_norm *nm, char **w, size_t nw,
-                      const char **t, unsigned char *kind)
+static size_t rewrite_pass(const cg_sx_norm *nm, char **w, size_t nw,
+                           const char **t, unsigned char *kind)
 {
   size_t i = 0, n = 0;
 
-  for(i = 0; i < nw; i++)
-    w[i] = (char *)legal_spelling(w[i]);
-  i = 0;
   while(i < nw && n < CG_SX_MAX_TOKENS) {
     const char *const *canon = NULL;
     const char *to = NULL;
@@ -466,26 +488,41 @@ static size_t rewrite(const cg_sx_norm *nm, char **w, size_t nw,
   return n;
 }
 
-/* One key for the Russian adjective endings the lists write in several
- * schemes (BGN "sukhoy", "volzhskiy"; the lists "Sukhoi", "Volzhskii",
- * "Volzhsky"): word-final -oy -> -oi; -iy, -ii, -yy, -yi -> -i; -sky ->
- * -ski. On both sides, so an exact match stays exact. */
-static void ru_ending(char *w)
+static int has_word(const unsigned char *kind, size_t n)
 {
-  size_t n = strlen(w);
+  size_t i;
 
-  if(n < 5)
-    return;
-  if(w[n - 2] == 'o' && w[n - 1] == 'y')
-    w[n - 1] = 'i';
-  else if((w[n - 2] == 'i' || w[n - 2] == 'y') &&
-          (w[n - 1] == 'y' || w[n - 1] == 'i'))
-    w[n - 2] = 'i', w[n - 1] = '\0';
-  else if(w[n - 3] == 's' && w[n - 2] == 'k' && w[n - 1] == 'y')
-    w[n - 1] = 'i';
+  for(i = 0; i < n; i++)
+    if(kind[i] == CG_TOK_WORD || kind[i] == CG_TOK_NUMBER)
+      return 1;
+  return 0;
 }
 
-int cg_sx_tokenise(cg_sx_norm *nm, const cg_sx *vocab, int glue,
+/* rewrite_pass after mending misspelt long legal words ("Lmited"), but
+ * not when mending would leave the name no word at all: "Stork OOO" is
+ * the listed STORK, not "stock" plus a legal form. */
+static size_t rewrite(const cg_sx_norm *nm, char **w, size_t nw,
+                      const char **t, unsigned char *kind)
+{
+  char *orig[256];
+  size_t i, n;
+  int mended = 0;
+
+  for(i = 0; i < nw && i < 256; i++) {
+    orig[i] = w[i];
+    w[i] = (char *)legal_spelling(w[i]);
+    mended |= w[i] != orig[i];
+  }
+  n = rewrite_pass(nm, w, nw, t, kind);
+  if(mended && !has_word(kind, n)) {
+    for(i = 0; i < nw && i < 256; i++)
+      w[i] = orig[i];
+    n = rewrite_pass(nm, w, nw, t, kind);
+  }
+  return n;
+}
+
+int cg_sx_tokenise(cg_sx_norm *nm, const cg_sx *vocab, int flags,
                    cg_sx_tokens *out, const char *name, cg_error *err)
 {
   char *key = NULL, *pool = NULL;
@@ -496,7 +533,7 @@ int cg_sx_tokenise(cg_sx_norm *nm, const cg_sx *vocab, int glue,
   int rc;
 
   memset(out, 0, sizeof(*out));
-  rc = latin_key(nm, name, &key, &out->han, err);
+  rc = latin_key(nm, name, flags & CG_SX_LOOKALIKE, &key, &out->han, err);
   if(rc != CG_OK)
     return rc;
   pool = malloc(strlen(key) + 1);
@@ -505,7 +542,8 @@ int cg_sx_tokenise(cg_sx_norm *nm, const cg_sx *vocab, int glue,
     return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
   }
   nw = split_words(key, w, N_OF(w));
-  nw = join_syllables(nm, vocab, glue && out->han, w, nw, pool);
+  nw =
+      join_syllables(nm, vocab, (flags & CG_SX_GLUE) && out->han, w, nw, pool);
   n = rewrite(nm, w, nw, t, kind);
   /* Canonical forms may be longer than the words they replace: size the
    * buffer from them. */

@@ -5,6 +5,7 @@
 #include "screen/internal.h"
 
 #include "core/crypto.h"
+#include "core/translit.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -89,8 +90,9 @@ int cg_screen_lists_version(cg_store *db, char out[65], cg_error *err)
   if(rc == 0 && n) {
     /* Same lists through another normalisation are another version. */
     char line[160];
-    int k = snprintf(line, sizeof(line), "names\t%s\t%s\n",
-                     cg_sx_equiv_sha256(), NAMES_VERSION);
+    int k =
+        snprintf(line, sizeof(line), "names\t%s\t%s\ticu %s\n",
+                 cg_sx_equiv_sha256(), NAMES_VERSION, cg_translit_version());
     char *nb = realloc(buf, n + (size_t)k + 1);
 
     if(!nb)
@@ -114,10 +116,14 @@ int cg_screen_lists_version(cg_store *db, char out[65], cg_error *err)
 static void store_rebuilt(cg_store *db, const cg_sx *idx, const char *lists)
 {
   cg_error e = { 0 };
+  char now[65];
 
-  if(cg_store_in_transaction(db) || cg_store_begin(db, &e) != CG_OK)
+  /* Never wait for it (a plain screen must not stall on a writer), and
+   * never over a newer index an import stored meanwhile. */
+  if(cg_store_in_transaction(db) || cg_store_try_begin(db, &e) != CG_OK)
     return;
-  if(cg_sx_store(db, idx, lists, &e) != CG_OK ||
+  if(cg_screen_lists_version(db, now, &e) != CG_OK ||
+     strcmp(now, lists) != 0 || cg_sx_store(db, idx, lists, &e) != CG_OK ||
      cg_store_commit(db, &e) != CG_OK)
     cg_store_rollback(db);
 }
@@ -428,77 +434,92 @@ static int make_hit(cg_store *db, cg_sx *idx, const cg_sx_tokens *q,
   return 1;
 }
 
-/* Adds the matches of q to m[0..*n) (capacity cap), keeping the better
- * of two for one party; v[] records which query each match is from. */
+/* Adds the best matches of q (up to want) to m[0..*n), keeping the
+ * better of two for one party; v[] records which query each is from.
+ * m and v have room for every reading's want. */
 static int search_into(cg_sx *idx, const cg_sx_tokens *q, int qv, double min,
-                       cg_sx_match *m, int *v, size_t *n, size_t cap,
+                       cg_sx_match *m, int *v, size_t *n, size_t want,
                        cg_error *err)
 {
-  cg_sx_match *tmp = calloc(cap, sizeof(*tmp));
+  cg_sx_match *tmp = calloc(want, sizeof(*tmp));
   size_t k = 0, i, j;
   int rc;
 
   if(!tmp)
     return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
-  rc = cg_sx_search(idx, q, min, 0, tmp, cap, &k, err);
+  rc = cg_sx_search(idx, q, min, 0, tmp, want, &k, err);
   for(i = 0; rc == CG_OK && i < k; i++) {
     uint32_t party = idx->names[tmp[i].name].party_id;
 
     for(j = 0; j < *n; j++)
       if(idx->names[m[j].name].party_id == party)
         break;
-    if(j < *n) {
-      if(tmp[i].score > m[j].score) {
-        m[j] = tmp[i];
-        v[j] = qv;
-      }
-    }
-    else if(*n < cap) {
-      m[*n] = tmp[i];
-      v[(*n)++] = qv;
-    }
+    if(j == *n)
+      m[(*n)++] = tmp[i], v[j] = qv;
+    else if(tmp[i].score > m[j].score)
+      m[j] = tmp[i], v[j] = qv;
   }
   free(tmp);
   return rc;
 }
 
-/* Screens name (hits marked on_parent if so, exact normalised-name
- * matches sure) and appends its hits to out. A name is searched in both
- * ways it reads (cg_sx_tokenise): as written, and with its pinyin
- * syllables joined into words of the list ("hong kong" -> "hongkong",
+/* The readings of name to search (see cg_sx_tokenise) into q: as
+ * written; joined into words of the list ("hong kong" -> "hongkong",
  * "sa de" -> "sade"; from Chinese script, the syllables between glued
- * too); each entry keeps its better score. Joining alone would lose "Jin
- * Ping Li" against the listed "JIN Ping Li". */
-int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
-                  const char *country, double threshold, size_t limit,
-                  int on_parent, cg_screen_hits *out, cg_error *err)
+ * too); and with every word of look-alike letters read as Latin
+ * ("СО., LTD."), each only if it differs from the one before. Returns
+ * the count, <0 on error. */
+static int readings(cg_screener *s, cg_sx *idx, const char *name,
+                    cg_sx_tokens q[3], cg_error *err)
 {
-  cg_sx_tokens q[2];
-  cg_sx_match *m = NULL;
-  int *v = NULL, nq = 0, k;
-  size_t n = 0, i, want = limit * 2 + 8;
-  cg_screen_hit *items;
-  /* Low enough for a candidate that the country lifts over threshold. */
-  double min = country && *country
-                   ? (threshold - COUNTRY_BOOST) / (1.0 - COUNTRY_BOOST)
-                   : threshold;
-  int rc;
+  static const int flags[3] = { 0, CG_SX_GLUE, CG_SX_GLUE | CG_SX_LOOKALIKE };
+  int nq = 0, k, rc = sc_norm(s, err);
 
-  memset(q, 0, sizeof(q));
-  rc = sc_norm(s, err);
-  if(rc == CG_OK)
-    rc = cg_sx_tokenise(s->norm, NULL, 0, &q[0], name, err);
-  if(rc == CG_OK)
-    rc = cg_sx_tokenise(s->norm, idx, 1, &q[1], name, err);
+  for(k = 0; rc == CG_OK && k < 3; k++) {
+    rc = cg_sx_tokenise(s->norm, k ? idx : NULL, flags[k], &q[nq], name, err);
+    if(rc == CG_OK && (!nq || !cg_sx_tokens_same(&q[nq], &q[nq - 1])))
+      nq++;
+    else
+      cg_sx_tokens_free(&q[nq]);
+  }
   if(rc != CG_OK)
-    goto done;
-  nq = cg_sx_tokens_same(&q[0], &q[1]) ? 1 : 2;
+    return rc;
   /* Read syllable by syllable from Chinese script, a listed name
    * contained in the query must stand in a row: single syllables are
    * everywhere ("bai du wang xun ke ji" is not XUN WANG). */
   q[0].syllables = q[0].han && nq > 1;
-  m = calloc(want, sizeof(*m));
-  v = calloc(want, sizeof(*v));
+  return nq;
+}
+
+/* Screens name (hits marked on_parent if so, exact normalised-name
+ * matches sure) and appends its hits to out. A name is searched in each
+ * way it reads (readings), and each entry keeps its best score: joining
+ * alone would lose "Jin Ping Li" against the listed "JIN Ping Li", and
+ * look-alikes alone Росатом (read "pocatom"). */
+int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
+                  const char *country, double threshold, size_t limit,
+                  int on_parent, cg_screen_hits *out, cg_error *err)
+{
+  cg_sx_tokens q[3];
+  cg_sx_match *m = NULL;
+  int *v = NULL, nq, k;
+  size_t n = 0, i, want = limit * 2 + 8;
+  cg_screen_hit *items;
+  /* Low enough for a candidate the country lifts over the threshold. */
+  double min = country && *country
+                   ? (threshold - COUNTRY_BOOST) / (1.0 - COUNTRY_BOOST)
+                   : threshold;
+  int rc = CG_OK;
+
+  memset(q, 0, sizeof(q));
+  nq = readings(s, idx, name, q, err);
+  if(nq < 0) {
+    rc = nq;
+    nq = 0;
+    goto done;
+  }
+  m = calloc(want * (size_t)nq, sizeof(*m));
+  v = calloc(want * (size_t)nq, sizeof(*v));
   if(!m || !v) {
     rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
     goto done;
@@ -524,8 +545,8 @@ int cg_sc_subject(cg_screener *s, cg_sx *idx, const char *name,
 done:
   free(m);
   free(v);
-  cg_sx_tokens_free(&q[0]);
-  cg_sx_tokens_free(&q[1]);
+  for(k = 0; k < nq; k++)
+    cg_sx_tokens_free(&q[k]);
   return rc;
 }
 

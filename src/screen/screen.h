@@ -291,6 +291,9 @@ int cg_screen_normalise(char **out, const char *name, cg_error *err);
 
 /* ==== List sync ======================================================= */
 
+/* Names and aliases of source's list in use (0 if none). */
+int cg_screen_list_names(cg_store *db, const char *source, int64_t *n_out,
+                         cg_error *err);
 /* Entries of source's list in use (0 if none). */
 int cg_screen_list_count(cg_store *db, const char *source, int64_t *n_out,
                          cg_error *err);

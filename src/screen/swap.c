@@ -20,6 +20,13 @@ static int ops_count(void *ctx, cg_store *db, const char *source,
   return cg_screen_list_count(db, source, n_out, err);
 }
 
+static int ops_count_names(void *ctx, cg_store *db, const char *source,
+                           int64_t *n_out, cg_error *err)
+{
+  (void)ctx;
+  return cg_screen_list_names(db, source, n_out, err);
+}
+
 static int ops_replace(void *ctx, cg_store *db, const char *source,
                        const char *format, const char *name, const char *body,
                        size_t len, int64_t *n_out, cg_error *err)
@@ -157,7 +164,7 @@ static int ops_rescreen(void *ctx, cg_store *db, const char *source,
 }
 
 static const cg_sync_list_ops screen_ops = { NULL, ops_count, ops_replace,
-                                             ops_rescreen };
+                                             ops_rescreen, ops_count_names };
 
 const cg_sync_list_ops *cg_screen_sync_ops(void)
 {

@@ -241,7 +241,8 @@ static void in_process(cg_store *db, cg_screener *sc, const lq *q, size_t n)
       size_t na = 0, nb = 0;
       int agree;
 
-      if(cg_sx_tokenise(nm, v ? idx : NULL, v, &tk, q[i].query, &err) != CG_OK)
+      if(cg_sx_tokenise(nm, v ? idx : NULL, v ? CG_SX_GLUE : 0, &tk,
+                        q[i].query, &err) != CG_OK)
         die("tokenise", &err);
       t0 = now_ms();
       if(cg_sx_search(idx, &tk, 0.5, 0, a, 10, &na, &err) != CG_OK)

@@ -94,7 +94,7 @@ static int b_replace(void *ctx, cg_store *db, const char *source,
 
 static void bench_sync(t_server *srv, cg_store *db, const char *csl)
 {
-  static const cg_sync_list_ops ops = { NULL, b_count, b_replace, NULL };
+  static const cg_sync_list_ops ops = { NULL, b_count, b_replace, NULL, NULL };
   cg_sync_lists_opts o = { 0 };
   cg_sync_lists_result res;
   cg_http_response resp;
