@@ -463,6 +463,23 @@ START_TEST(test_shrink_guard)
 }
 END_TEST
 
+/* An empty ALT.CSV keeps every entry but drops every alias: the names
+ * guard refuses it, --force takes it (found by review: it passed). */
+START_TEST(test_alias_shrink_guard)
+{
+  const char *db = make_db("an.db");
+  FILE *f;
+
+  sync_ok(db, curl_("/files/SDN.CSV"), NULL, "4 changed");
+  f = fopen(t_tmp("ALT.CSV"), "wb");
+  ck_assert_ptr_nonnull(f);
+  fclose(f);
+  sync_fails(db, curl_("/files/SDN.CSV"), NULL, 65, masked("/files/SDN.CSV"),
+             "names and aliases");
+  sync_ok(db, curl_("/files/SDN.CSV"), "--force", "ofac updated");
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("sync_ofac");
@@ -479,6 +496,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_refetch_fails);
   tcase_add_test(tc, test_bad_data);
   tcase_add_test(tc, test_shrink_guard);
+  tcase_add_test(tc, test_alias_shrink_guard);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -56,8 +56,8 @@ typedef struct cg_sync_list_ops {
   int (*rescreen)(void *ctx, cg_store *db, const char *source,
                   int64_t *hits_out, cg_error *err);
   /* Names and aliases of source's list now in use, for the same shrink
-   * guard as entries (OFAC keeps aliases in a file of their own). May be
-   * NULL. */
+   * guard as entries on a list of several files (OFAC keeps aliases in a
+   * file of their own). May be NULL. */
   int (*count_names)(void *ctx, cg_store *db, const char *source,
                      int64_t *n_out, cg_error *err);
 } cg_sync_list_ops;
@@ -91,6 +91,10 @@ typedef struct cg_sync_files_ops {
 /* The shrink guard of every list replacement (sync and import): a list
  * that shrank by more than max_shrink (<= 0: 10%) against the one in use
  * is refused with CG_EINVAL unless force. */
+/* The same for a count of what ("names and aliases"). */
+int cg_sync_shrink_check_of(const char *name, const char *what, int64_t before,
+                            int64_t after, double max_shrink, int force,
+                            cg_error *err);
 int cg_sync_shrink_check(const char *name, int64_t before, int64_t after,
                          double max_shrink, int force, cg_error *err);
 

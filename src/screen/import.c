@@ -389,7 +389,6 @@ int cg_screen_import_guarded(cg_store *db, const char *path, int format,
 {
   cg_screen_counts local;
   int64_t before = 0, names = 0;
-  char label[1200];
   int rc;
 
   if(!counts)
@@ -408,12 +407,12 @@ int cg_screen_import_guarded(cg_store *db, const char *path, int format,
   if(rc == CG_OK)
     rc = cg_sync_shrink_check(path, before, (int64_t)counts->entries, 0, force,
                               err);
-  /* Names too: OFAC keeps aliases in a file of their own (alt.csv), so an
-   * empty one would drop every alias under the same number of entries. */
-  snprintf(label, sizeof(label), "%s (names and aliases)", path);
-  if(rc == CG_OK)
-    rc = cg_sync_shrink_check(label, names, (int64_t)counts->names, 0, force,
-                              err);
+  /* Names too for OFAC: it keeps aliases in a file of their own
+   * (alt.csv), so an empty one would drop every alias under the same
+   * number of entries. */
+  if(rc == CG_OK && format == CG_SCREEN_OFAC)
+    rc = cg_sync_shrink_check_of(path, "names and aliases", names,
+                                 (int64_t)counts->names, 0, force, err);
   if(rc == CG_OK)
     rc = cg_store_commit(db, err);
   if(rc != CG_OK)
