@@ -881,14 +881,6 @@ START_TEST(test_check_agrees_with_screen)
 }
 END_TEST
 
-/* ==== Innocent names in Chinese ======================================= */
-
-/* Read syllable by syllable, a Chinese company name holds two syllables
- * that spell a listed person ("bai du WANG XUN" -> XUN WANG, Denied
- * Persons List) or a short listed name ("guang zhou QI che GROUP" -> QI
- * GROUP LIMITED): the listed name's words are all in the query, and the
- * containment rule makes it a possible hit. Measured: 4 of 50 real
- * Chinese companies not on any list. */
 /* From the review of the change: a Russian brand written only with
  * letters that look Latin, next to English words, is still Russian
  * (Росатом is not "pocatom"; the look-alike reading is searched too);
@@ -913,6 +905,14 @@ START_TEST(test_review_misses)
 }
 END_TEST
 
+/* ==== Innocent names in Chinese ======================================= */
+
+/* Read syllable by syllable, a Chinese company name holds two syllables
+ * that spell a listed person ("bai du WANG XUN" -> XUN WANG, Denied
+ * Persons List) or a short listed name ("guang zhou QI che GROUP" -> QI
+ * GROUP LIMITED): the listed name's words are all in the query, and the
+ * containment rule makes it a possible hit. Measured: 4 of 50 real
+ * Chinese companies not on any list. */
 START_TEST(test_innocent_han_syllables)
 {
   static const char *const names[] = {
