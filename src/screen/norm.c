@@ -51,24 +51,13 @@ static const struct {
   { { "sp", "z", "o", "o" }, "spzoo" },
 };
 
-/* Long legal words a typo is mapped back to ("Lmited" -> "ltd"). */
-static const struct {
-  const char *word;
-  const char *to;
-} legal_long[] = {
-  { "limited", "ltd" },
-  { "company", "co" },
-  { "corporation", "corp" },
-  { "incorporated", "inc" },
-  { "liability", "liability" },
-  { "joint", "joint" },
-  { "stock", "stock" },
-  { "aktsionernoe", "aktsionernoe" },
-  { "obshchestvo", "obshchestvo" },
-  { "korporatsiya", "korporatsiya" },
-  { "kompaniya", "kompaniya" },
-  { "ogranichennoi", "ogranichennoi" },
-  { "otvetstvennostyu", "otvetstvennostyu" },
+/* Long legal words a typo is mended to ("Lmited" -> "limited"), before
+ * the name table maps them to their code. */
+static const char *const legal_long[] = {
+  "limited",          "company",      "corporation", "incorporated",
+  "liability",        "joint",        "stock",       "aktsionernoe",
+  "obshchestvo",      "korporatsiya", "kompaniya",   "ogranichennoi",
+  "otvetstvennostyu",
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -117,8 +106,8 @@ static const char *legal_spelling(const char *tok)
   if(len < 4 || cg_sx_token_kind(tok) != CG_TOK_WORD)
     return tok;
   for(i = 0; i < N_OF(legal_long); i++)
-    if(cg_sx_edits(tok, legal_long[i].word, 1 + (len >= 7)) <= 1 + (len >= 7))
-      return legal_long[i].word;
+    if(cg_sx_edits(tok, legal_long[i], 1 + (len >= 7)) <= 1 + (len >= 7))
+      return legal_long[i];
   return tok;
 }
 

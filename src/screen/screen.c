@@ -473,9 +473,12 @@ static int readings(cg_screener *s, cg_sx *idx, const char *name,
                     cg_sx_tokens q[3], cg_error *err)
 {
   static const int flags[3] = { 0, CG_SX_GLUE, CG_SX_GLUE | CG_SX_LOOKALIKE };
+  /* Look-alikes need letters of another script: a Latin name (most of
+   * them, on batch's path) is tokenised twice, not three times. */
+  int kmax = cg_translit_needed(name) ? 3 : 2;
   int nq = 0, k, rc = sc_norm(s, err);
 
-  for(k = 0; rc == CG_OK && k < 3; k++) {
+  for(k = 0; rc == CG_OK && k < kmax; k++) {
     rc = cg_sx_tokenise(s->norm, k ? idx : NULL, flags[k], &q[nq], name, err);
     if(rc == CG_OK && (!nq || !cg_sx_tokens_same(&q[nq], &q[nq - 1])))
       nq++;

@@ -283,10 +283,13 @@ const char *cg_screen_list_kind_name(int kind);
 
 /* ==== Normalisation =================================================== */
 
-/* The normalised key of a name: NFKC, case fold, no accents, punctuation
- * as spaces, legal forms in one canonical spelling ("Limited" -> "ltd",
- * "Corporation" -> "corp"), kept in place: "11420 CORP." -> "11420 corp".
- * *out is malloc'ed. */
+/* The normalised key of a name as list names are indexed
+ * (docs/screening-names.md): NFKC, case fold, other scripts in Latin,
+ * no accents, punctuation as spaces, abbreviations and legal forms in
+ * the name table's spelling ("Technologies" -> "technology", "Co., Ltd."
+ * -> "ltd"), kept in place: "11420 CORP." -> "11420 corp". Loads the
+ * table on each call: for tests and tools, not a loop. *out is
+ * malloc'ed. */
 int cg_screen_normalise(char **out, const char *name, cg_error *err);
 
 /* ==== List sync ======================================================= */

@@ -372,3 +372,23 @@ char *fz_db_counts(cg_store *db)
     die("counts", "out of memory");
   return out;
 }
+
+void fz_check_unchanged(cg_store *db, const char *target, int rc,
+                        const char *msg, char *before)
+{
+  char *after;
+
+  fz_note(target, rc, msg);
+  if(rc != CG_OK) {
+    /* All or nothing: a refused input leaves every table as it was, and
+     * says why. */
+    after = fz_db_counts(db);
+    if(strcmp(before, after) != 0 || !msg[0]) {
+      fprintf(stderr, "rc=%d msg=%s\nbefore %s\nafter  %s\n", rc, msg, before,
+              after);
+      abort();
+    }
+    free(after);
+  }
+  free(before);
+}

@@ -48,6 +48,12 @@ void fz_note(const char *target, int rc, const char *msg);
  * command must leave as it was. Aborts on failure. */
 char *fz_db_counts(cg_store *db);
 
+/* After a command on db: notes it (fz_note); if it failed (rc), every
+ * table count must be what before says and msg must say why, else
+ * aborts. Frees before. */
+void fz_check_unchanged(cg_store *db, const char *target, int rc,
+                        const char *msg, char *before);
+
 /* Splits data at every occurrence of sep into at most max parts: starts
  * and lengths into part[] and len[]; returns the number of parts (>= 1). */
 size_t fz_split(const uint8_t *data, size_t size, const char *sep,

@@ -11,24 +11,12 @@ int fz_import(const uint8_t *data, size_t size, int level, fz_importer fn)
 {
   cg_store *db = fz_db(level);
   cg_error err = { 0 };
-  char *before = fz_db_counts(db), *after;
+  char *before = fz_db_counts(db);
   const char *path = fz_write("input.csv", data, size);
   size_t count = 0;
   int rc = fn(db, path, &count, &err);
 
-  fz_note("import", rc, err.msg);
-  if(rc != CG_OK) {
-    /* All or nothing: a refused file leaves every table as it was, and
-     * says why. */
-    after = fz_db_counts(db);
-    if(strcmp(before, after) != 0 || !err.msg[0]) {
-      fprintf(stderr, "rc=%d msg=%s\nbefore %s\nafter  %s\n", rc, err.msg,
-              before, after);
-      abort();
-    }
-    free(after);
-  }
-  free(before);
+  fz_check_unchanged(db, "import", rc, err.msg, before);
   cg_store_close(db);
   return rc;
 }

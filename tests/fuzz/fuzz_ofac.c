@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unlink(path);
   }
   rc = cg_screen_import(db, sdn, CG_SCREEN_OFAC, NULL, &counts, &err);
-  fz_screen_check(db, rc, err.msg, before);
+  fz_check_unchanged(db, "screen", rc, err.msg, before);
   if(rc == CG_OK)
     fz_screen_some(db);
   cg_store_close(db);

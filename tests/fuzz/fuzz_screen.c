@@ -27,19 +27,19 @@ void fz_screen_some(cg_store *db)
   cg_screener_close(s);
 }
 
-void fz_screen_check(cg_store *db, int rc, const char *msg, char *before)
+int fz_screen_import(const uint8_t *data, size_t size, const char *name,
+                     const char *format)
 {
-  char *after;
+  cg_store *db = fz_db(FZ_DB_SEED);
+  char *before = fz_db_counts(db);
+  cg_screen_counts counts;
+  cg_error err = { 0 };
+  int rc = cg_screen_import_mem(db, name, (const char *)data, size,
+                                cg_screen_format(format), NULL, &counts, &err);
 
-  fz_note("screen", rc, msg);
-  if(rc != CG_OK) {
-    after = fz_db_counts(db);
-    if(strcmp(before, after) != 0 || !msg[0]) {
-      fprintf(stderr, "rc=%d msg=%s\nbefore %s\nafter  %s\n", rc, msg, before,
-              after);
-      abort();
-    }
-    free(after);
-  }
-  free(before);
+  fz_check_unchanged(db, "screen", rc, err.msg, before);
+  if(rc == CG_OK)
+    fz_screen_some(db);
+  cg_store_close(db);
+  return 0;
 }

@@ -4,11 +4,16 @@
 
 #include "core/store.h"
 
+#include <stddef.h>
+#include <stdint.h>
+
 /* A list that imported is searched once (index load and scoring). */
 void fz_screen_some(cg_store *db);
 
-/* Checks a failed import left the counts as they were and said why;
- * frees before. */
-void fz_screen_check(cg_store *db, int rc, const char *msg, char *before);
+/* The body of the CSL targets: data (named name) imported in format
+ * ("csl-csv", "csl-json") into a seeded database, all or nothing, and a
+ * list that imported searched once. */
+int fz_screen_import(const uint8_t *data, size_t size, const char *name,
+                     const char *format);
 
 #endif

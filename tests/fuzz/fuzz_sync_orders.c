@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   cg_error err = { 0 };
   cg_http *h = NULL;
   cg_store *db;
-  char head[160], *before, *after, *resp;
+  char head[160], *before, *resp;
   size_t hlen, problems = 0;
   int rc;
 
@@ -57,17 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     abort();
   memset(&res, 0, sizeof(res));
   rc = cg_sync_orders(db, h, url, problem, &problems, &res, &err);
-  fz_note("sync_orders", rc, err.msg);
-  if(rc != CG_OK) {
-    after = fz_db_counts(db);
-    if(strcmp(before, after) != 0 || !err.msg[0]) {
-      fprintf(stderr, "rc=%d msg=%s\nbefore %s\nafter  %s\n", rc, err.msg,
-              before, after);
-      abort();
-    }
-    free(after);
-  }
-  free(before);
+  fz_check_unchanged(db, "sync_orders", rc, err.msg, before);
   cg_http_close(h);
   cg_store_close(db);
   return 0;
