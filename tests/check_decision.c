@@ -9,6 +9,7 @@
 #include "core/json.h"
 #include "decide/audit.h"
 #include "decide/decision.h"
+#include "decide/decision_int.h"
 
 #include <float.h>
 #include <math.h>
@@ -614,6 +615,89 @@ START_TEST(test_numbers_shortest_round_trip)
 }
 END_TEST
 
+/* The writer's number format before it was made fast: a binary search
+ * for the shortest %.Ng that reads back, then jansson's touches. */
+static size_t fmt_by_search(char buf[40], double v)
+{
+  int lo = 1, hi = 17;
+  char *e;
+
+  while(lo < hi) {
+    int mid = (lo + hi) / 2;
+    snprintf(buf, 40, "%.*g", mid, v);
+    if(strtod(buf, NULL) == v)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  snprintf(buf, 40, "%.*g", lo, v);
+  e = strchr(buf, 'e');
+  if(e && atoi(e + 1) >= 0 && atoi(e + 1) < 15)
+    snprintf(buf, 40, "%.*g", atoi(e + 1) + 1, v);
+  if(!strchr(buf, '.') && !strchr(buf, 'e'))
+    strcat(buf, ".0");
+  e = strchr(buf, 'e');
+  if(e) {
+    char *start = e + 1, *end = e + 2;
+    if(*start == '-')
+      start++;
+    while(*end == '0')
+      end++;
+    if(end != start)
+      memmove(start, end, strlen(end) + 1);
+  }
+  return strlen(buf);
+}
+
+static void same_format(double v)
+{
+  char a[40], b[40];
+  size_t na = cgd_fmt_double(a, v), nb = fmt_by_search(b, v);
+
+  ck_assert_msg(na == nb && strcmp(a, b) == 0, "%a: %s, the search gives %s",
+                v, a, b);
+}
+
+/* The fast format gives the search's bytes: for random bit patterns, for
+ * short decimals at every scale (what chip specs and TPPs are), for
+ * integers around 1e15 and powers of ten, so stored decisions keep
+ * their bytes whichever version wrote them. */
+START_TEST(test_number_format_as_search)
+{
+  uint64_t x = 0x9E3779B97F4A7C15u;
+  int i, k;
+
+  for(i = 0; i < 50000; i++) {
+    double v;
+
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    memcpy(&v, &x, sizeof(v));
+    if(!isnan(v) && !isinf(v))
+      same_format(v);
+    /* A short decimal: up to 6 digits, scaled by 10^-12..10^20. */
+    v = (double)(x % 1000000) * pow(10, (int)(x >> 40) % 33 - 12);
+    same_format(v);
+    same_format(-v);
+    same_format((double)(x % 100000) / 100.0);
+  }
+  for(k = -30; k <= 30; k++) {
+    same_format(pow(10, k));
+    same_format(pow(10, k) * 1.5);
+  }
+  for(i = -1000; i <= 1000; i++) {
+    same_format(1e15 + i);
+    same_format(1e16 + 2 * i);
+    same_format((double)i);
+  }
+  same_format(0.0);
+  same_format(-0.0);
+  same_format(DBL_MAX);
+  same_format(DBL_MIN);
+  same_format(5e-324);
+  same_format(9007199254740993.0);
+}
+END_TEST
+
 START_TEST(test_strings_and_optional_members)
 {
   cg_decision d;
@@ -812,6 +896,7 @@ static Suite *decision_suite(void)
   tcase_add_test(tc, test_license_checks_round_trip);
   tcase_add_test(tc, test_same_bytes_as_jansson_sorted);
   tcase_add_test(tc, test_numbers_shortest_round_trip);
+  tcase_add_test(tc, test_number_format_as_search);
   tcase_add_test(tc, test_strings_and_optional_members);
   tcase_add_test(tc, test_event_is_cut_from_the_bytes);
   tcase_add_test(tc, test_bad_documents_named);

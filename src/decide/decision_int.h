@@ -97,6 +97,8 @@ void cgd_w_key(wr *w, const char *key);
 void cgd_w_sep(wr *w);
 void cgd_w_str(wr *w, const char *s);
 void cgd_w_num(wr *w, double v);
+/* v as cgd_w_num writes it (finite v only) into buf; returns its length. */
+size_t cgd_fmt_double(char buf[40], double v);
 void cgd_w_int(wr *w, int64_t v);
 void cgd_w_bool(wr *w, int v);
 void cgd_w_tri(wr *w, int v);

@@ -2,6 +2,7 @@
  * reader (see decision_int.h). */
 #include "decide/decision_int.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,29 +150,57 @@ void cgd_w_str(wr *w, const char *s)
   cgd_w_putc(w, '"');
 }
 
-/* The shortest "%.{1..17}g" of v that reads back as v. Reading back is
- * monotonic in the precision (more digits are never farther from v), so
- * a binary search finds it in about four tries. Then jansson's touches:
- * fixed notation from 1e-4 up to 1e15 (where its %.15g had it), ".0" on
- * an integral value, no '+' or leading zeros in the exponent. */
-static size_t fmt_double(char buf[40], double v)
+/* The digits of v, most significant first, at the end of buf[24];
+ * returns where they start. */
+static char *int_digits(char buf[24], int64_t v)
 {
-  int lo = 1, hi = 17;
+  uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+  char *p = buf + 23;
+
+  *p = '\0';
+  do {
+    *--p = (char)('0' + u % 10);
+    u /= 10;
+  } while(u);
+  if(v < 0)
+    *--p = '-';
+  return p;
+}
+
+/* The shortest "%.{1..17}g" of v that reads back as v, with jansson's
+ * touches: fixed notation from 1e-4 up to 1e15 (where its %.15g had it),
+ * ".0" on an integral value, no '+' or leading zeros in the exponent.
+ *
+ * An integral value below 1e15 is its digits and ".0". Otherwise the
+ * first of %.15g, %.16g, %.17g that reads back is the shortest: a
+ * double is within 2^-53 (relative) of its shortest decimal, closer than
+ * half a unit in the 15th digit, so when any precision up to 15 reads
+ * back, %.15g is that decimal (%g drops the zeros); a subnormal has
+ * fewer bits and tries every precision. One or two tries
+ * instead of a search over 1..17: this runs for every number of every
+ * decision, and check_decision holds it to the search's bytes. */
+size_t cgd_fmt_double(char buf[40], double v)
+{
   size_t n;
   char *e;
+  int p;
 
-  while(lo < hi) {
-    int mid = (lo + hi) / 2;
-    snprintf(buf, 40, "%.*g", mid, v);
-    if(strtod(buf, NULL) == v)
-      hi = mid;
-    else
-      lo = mid + 1;
+  if(v == floor(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v))) {
+    char tmp[24], *d = int_digits(tmp, (int64_t)v);
+
+    n = strlen(d);
+    memcpy(buf, d, n);
+    memcpy(buf + n, ".0", 3);
+    return n + 2;
   }
-  snprintf(buf, 40, "%.*g", lo, v);
-  e = strchr(buf, 'e');
-  if(e && atoi(e + 1) >= 0 && atoi(e + 1) < 15)    /* as jansson's %.15g: */
-    snprintf(buf, 40, "%.*g", atoi(e + 1) + 1, v); /* 3350.0, not 3.35e3 */
+  /* A subnormal has fewer bits: search all precisions (rare). */
+  for(p = fabs(v) < DBL_MIN ? 1 : 15; p < 17; p++) {
+    snprintf(buf, 40, "%.*g", p, v);
+    if(strtod(buf, NULL) == v)
+      break;
+  }
+  if(p == 17)
+    snprintf(buf, 40, "%.17g", v);
   n = strlen(buf);
   if(!strchr(buf, '.') && !strchr(buf, 'e'))
     memcpy(buf + n, ".0", 3); /* fits: %.17g is at most 24 bytes */
@@ -185,8 +214,7 @@ static size_t fmt_double(char buf[40], double v)
     if(end != start)
       memmove(start, end, strlen(end) + 1);
   }
-  n = strlen(buf);
-  return n;
+  return strlen(buf);
 }
 
 void cgd_w_num(wr *w, double v)
@@ -197,15 +225,14 @@ void cgd_w_num(wr *w, double v)
     cgd_w_put(w, "null", 4);
     return;
   }
-  cgd_w_put(w, buf, fmt_double(buf, v));
+  cgd_w_put(w, buf, cgd_fmt_double(buf, v));
 }
 
 void cgd_w_int(wr *w, int64_t v)
 {
-  char buf[24];
-  int n = snprintf(buf, sizeof(buf), "%lld", (long long)v);
+  char buf[24], *d = int_digits(buf, v);
 
-  cgd_w_put(w, buf, (size_t)n);
+  cgd_w_put(w, d, (size_t)(buf + 23 - d));
 }
 
 void cgd_w_bool(wr *w, int v)
