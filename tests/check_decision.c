@@ -6,6 +6,7 @@
  * and bad documents are refused with the field named. */
 #include "helpers.h"
 
+#include "core/crypto.h"
 #include "core/json.h"
 #include "decide/audit.h"
 #include "decide/decision.h"
@@ -482,6 +483,59 @@ END_TEST
 /* Licences considered and the order's end-use fields: written in key
  * order, read back field for field, written again byte for byte; absent
  * when empty (older documents keep their bytes). */
+/* The inputs digest as it was computed before the writer made it in the
+ * same pass: a bare copy (no decided_at or batch, remaining 0, reason
+ * texts their codes) written again and hashed. */
+static void digest_by_copy(const cg_decision *dn, char out[72])
+{
+  cg_decision bare = *dn;
+  cg_decision_license_check checks[8];
+  cg_decision_license_reason reasons[32];
+  cg_error err = { 0 };
+  char *text = NULL, hex[CG_SHA256_HEX];
+  size_t len = 0, i, j, k = 0;
+
+  ck_assert_uint_le(dn->nlicense_checks, 8);
+  bare.decided_at = NULL;
+  bare.batch = 0;
+  bare.license.remaining = 0;
+  for(i = 0; i < dn->nlicense_checks; i++) {
+    checks[i] = dn->license_checks[i];
+    checks[i].reasons = reasons + k;
+    for(j = 0; j < checks[i].nreasons; j++, k++) {
+      ck_assert_uint_lt(k, 32);
+      reasons[k] = dn->license_checks[i].reasons[j];
+      reasons[k].text = reasons[k].code;
+    }
+  }
+  if(dn->nlicense_checks)
+    bare.license_checks = checks;
+  ck_assert_cg_ok(cg_decision_write(&bare, &text, &len, &err), &err);
+  ck_assert_cg_ok(cg_sha256_hex(text, len, hex, &err), &err);
+  snprintf(out, 72, "sha256:%s", hex);
+  free(text);
+}
+
+/* The one pass gives the bytes of cg_decision_write and the digest of
+ * the bare copy. */
+static void same_inputs_digest(const cg_decision *d)
+{
+  cg_error err = { 0 };
+  char a[72], b[72], *one = NULL, *two = NULL;
+  size_t n1 = 0, n2 = 0;
+
+  ck_assert_cg_ok(cg_decision_write_inputs(d, &one, &n1, a, &err), &err);
+  ck_assert_cg_ok(cg_decision_write(d, &two, &n2, &err), &err);
+  ck_assert_uint_eq(n1, n2);
+  ck_assert(memcmp(one, two, n1) == 0);
+  digest_by_copy(d, b);
+  ck_assert_str_eq(a, b);
+  ck_assert_cg_ok(cg_audit_inputs_digest(d, b, &err), &err);
+  ck_assert_str_eq(a, b);
+  free(one);
+  free(two);
+}
+
 START_TEST(test_license_checks_round_trip)
 {
   cg_decision d, back;
@@ -543,6 +597,26 @@ START_TEST(test_license_checks_round_trip)
   ck_assert_cg_ok(cg_decision_write(&back, &b, &blen, &err), &err);
   ck_assert_uint_eq(alen, blen);
   ck_assert_msg(memcmp(a, b, alen) == 0, "not byte-identical:\n%s\n%s", a, b);
+  /* The inputs digest: the same with or without decided_at and batch,
+   * and with other balances, but not with another reason. */
+  {
+    char x[72], y[72];
+
+    same_inputs_digest(&d);
+    ck_assert_cg_ok(cg_audit_inputs_digest(&d, x, &err), &err);
+    d.decided_at = S(&d, "2026-11-30T00:00:00Z");
+    d.batch = 12;
+    d.license.remaining = 3;
+    c[1].reasons[1].text = S(&d, "quantity: 10 left of 100, 40 ordered");
+    same_inputs_digest(&d);
+    ck_assert_cg_ok(cg_audit_inputs_digest(&d, y, &err), &err);
+    ck_assert_str_eq(x, y);
+    c[1].reasons[1].code = S(&d, "expired");
+    c[1].reasons[0].code = NULL;
+    same_inputs_digest(&d);
+    ck_assert_cg_ok(cg_audit_inputs_digest(&d, y, &err), &err);
+    ck_assert_str_ne(x, y);
+  }
   free(a);
   free(b);
   cg_decision_clear(&back);
@@ -864,6 +938,7 @@ static int reserialise(const char *json, void *arg)
   ck_assert_int_eq(found, 1);
   ck_assert_ptr_nonnull(d.decided_at);
   ck_assert(d.batch > 0);
+  same_inputs_digest(&d);
   free(out);
   cg_decision_clear(&d);
   return 0;

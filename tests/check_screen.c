@@ -9,6 +9,7 @@
 #include "core/csvfile.h"
 
 #include <pthread.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1277,6 +1278,108 @@ START_TEST(test_customer_screening)
 }
 END_TEST
 
+/* ==== Screening ahead on two threads =================================== */
+
+/* 150 customers: the 15 listed names (hits), their parents, and
+ * innocents, in the same order in two databases with the same list. */
+static void ahead_customers(cg_store *db)
+{
+  static const char *const listed[] = {
+    "Qingdao Sophgo Technology Co., Ltd.", "Sophgo Technologies Ltd.",
+    "Wuhan Suanneng Technology Co., Ltd.", "China Mobile Limited",
+    "Xiamen Sophgo Technologies Limited",  "KAL TEK LABS",
+    "China Telecom Corporation Limited",   "Aero Engine Corporation of China",
+  };
+  cg_error err = { 0 };
+  char sql[512];
+  int i;
+
+  ck_assert_cg_ok(cg_store_exec(db,
+                                "INSERT INTO countries(code, name) VALUES "
+                                "('CN', 'China'), ('US', 'United States')",
+                                &err),
+                  &err);
+  for(i = 1; i <= 150; i++) {
+    const char *parent = i % 7 == 0 ? listed[i % 8] : NULL;
+
+    if(i <= 8)
+      snprintf(sql, sizeof(sql),
+               "INSERT INTO customers(id, name, country, hq_country) "
+               "VALUES (%d, '%s', 'CN', 'CN')",
+               i, listed[i - 1]);
+    else
+      snprintf(sql, sizeof(sql),
+               "INSERT INTO customers(id, name, country, hq_country, parent, "
+               "parent_hq_country) VALUES (%d, 'Innocent Trading %d', 'US', "
+               "'US', %s%s%s, %s)",
+               i, i, parent ? "'" : "", parent ? parent : "NULL",
+               parent ? "'" : "", parent ? "'CN'" : "NULL");
+    ck_assert_cg_ok(cg_store_exec(db, sql, &err), &err);
+  }
+  ck_assert_cg_ok(
+      cg_screen_import(db, t_src(SJSON), CG_SCREEN_CSL_JSON, NULL, NULL, &err),
+      &err);
+  /* The import screened no one: there were no orders to decide. */
+  ck_assert_cg_ok(cg_store_exec(db, "DELETE FROM screenings", &err), &err);
+}
+
+/* Screening ahead on two threads keeps, for every customer, the
+ * screening one thread makes on its own: same hits, same scores, same
+ * order; and the decisions that follow read them from the cache. */
+START_TEST(test_screen_ahead)
+{
+  cg_store *a = t_db("ahead.db"), *b = t_db("one.db");
+  cg_screener *sa, *sb;
+  cg_error err = { 0 };
+  int64_t ids[150];
+  int i, with_hits = 0;
+
+  ahead_customers(a);
+  ahead_customers(b);
+  sa = t_screener(a);
+  sb = t_screener(b);
+  for(i = 0; i < 150; i++)
+    ids[i] = i + 1;
+  ck_assert_cg_ok(cg_screen_customers_ahead(sa, ids, 150, -1, &err), &err);
+  ck_assert_int_eq(count(a, "SELECT count(*) FROM screenings"), 150);
+  for(i = 0; i < 150; i++) {
+    cg_screen_hits x, y;
+    size_t k;
+
+    ck_assert_cg_ok(cg_screen_customer(sa, ids[i], -1, &x, &err), &err);
+    ck_assert_cg_ok(cg_screen_customer(sb, ids[i], -1, &y, &err), &err);
+    ck_assert_uint_eq(x.n, y.n);
+    with_hits += x.n > 0;
+    for(k = 0; k < x.n; k++) {
+      ck_assert_str_eq(x.items[k].entry_id, y.items[k].entry_id);
+      ck_assert_str_eq(x.items[k].matched_name, y.items[k].matched_name);
+      ck_assert(fabs(x.items[k].score - y.items[k].score) < 1e-12);
+      ck_assert_int_eq(x.items[k].sure, y.items[k].sure);
+      ck_assert_int_eq(x.items[k].on_parent, y.items[k].on_parent);
+    }
+    cg_screen_hits_free(&x);
+    cg_screen_hits_free(&y);
+  }
+  /* Read from the cache: no new rows. */
+  ck_assert_int_eq(count(a, "SELECT count(*) FROM screenings"), 150);
+  ck_assert_int_ge(with_hits, 20); /* 28: the listed names and parents */
+  /* Again: all cached, nothing searched or written twice. */
+  ck_assert_cg_ok(cg_screen_customers_ahead(sa, ids, 150, -1, &err), &err);
+  ck_assert_int_eq(count(a, "SELECT count(*) FROM screenings"), 150);
+  /* An unknown customer fails the call, naming it, and keeps nothing. */
+  ck_assert_cg_ok(cg_store_exec(a, "DELETE FROM screenings", &err), &err);
+  ids[77] = 999;
+  ck_assert_int_eq(cg_screen_customers_ahead(sa, ids, 150, -1, &err),
+                   CG_ENOTFOUND);
+  ck_assert_ptr_nonnull(strstr(err.msg, "#999"));
+  ck_assert_int_eq(count(a, "SELECT count(*) FROM screenings"), 0);
+  cg_screener_close(sa);
+  cg_screener_close(sb);
+  cg_store_close(a);
+  cg_store_close(b);
+}
+END_TEST
+
 /* ==== CLI ============================================================= */
 
 START_TEST(test_cli)
@@ -1348,6 +1451,7 @@ static Suite *screen_suite(void)
   tcase_add_test(tc, test_import_json);
   tcase_add_test(tc, test_import_ofac);
   tcase_add_test(tc, test_customer_screening);
+  tcase_add_test(tc, test_screen_ahead);
   tcase_add_test(tc, test_import_guarded);
   tcase_add_test(tc, test_import_guarded_names);
   tcase_add_test(tc, test_cli);

@@ -51,6 +51,11 @@ static int recorded(const char *n1, const char *n2)
 }
 
 /* An integer from a one-row query. */
+#define HEX16                                                                 \
+  "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]"          \
+  "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]"
+#define HEX32 HEX16 HEX16
+
 static int64_t q_int(cg_store *db, const char *sql)
 {
   cg_error err = { 0 };
@@ -199,6 +204,61 @@ START_TEST(test_events_carry_audit_head)
   expect_last(db, want);
   cg_json_free(obj);
   cg_json_free(f);
+  cg_store_close(db);
+}
+END_TEST
+
+/* Webhook-ids sort by the time they were written ("msg_" and 32 hex
+ * digits, milliseconds first), so the outbox's unique index grows at its
+ * end; without an endpoint no delivery row is written. A pre-built object
+ * goes in without a parse, and a bad one is refused. */
+START_TEST(test_msg_ids_sort_by_time)
+{
+  cg_store *db = t_db("m.db");
+  cg_error err = { 0 };
+  int i;
+
+  ck_assert_cg_ok(cg_store_begin(db, &err), &err);
+  for(i = 0; i < 300; i++)
+    ck_assert_cg_ok(cg_webhook_enqueue_object(db, CG_EVENT_DECISION,
+                                              "{\"a\":1}", 7, NULL, &err),
+                    &err);
+  ck_assert_int_eq(
+      cg_webhook_enqueue_object(db, CG_EVENT_DECISION, "[1]", 3, NULL, &err),
+      CG_EINVAL);
+  ck_assert_int_eq(cg_webhook_enqueue_object(db, CG_EVENT_DECISION, "{\"a\"",
+                                             4, NULL, &err),
+                   CG_EINVAL);
+  ck_assert_cg_ok(cg_store_commit(db, &err), &err);
+  ck_assert_int_eq(q_int(db, "SELECT count(*) FROM outbox"), 300);
+  ck_assert_int_eq(q_int(db, "SELECT count(*) FROM outbox WHERE msg_id NOT "
+                             "GLOB 'msg_" HEX32 "'"),
+                   0);
+  /* In id order, each msg_id is greater than the one before. */
+  ck_assert_int_eq(q_int(db, "SELECT count(*) FROM outbox a JOIN outbox b "
+                             "ON b.id = a.id + 1 WHERE b.msg_id <= a.msg_id"),
+                   0);
+  /* Milliseconds since 1970: within a minute of now. */
+  {
+    cg_stmt *st = NULL;
+    char ms[13];
+    long long now = (long long)time(NULL) * 1000, at;
+
+    ck_assert_cg_ok(cg_store_prepare(db, &st,
+                                     "SELECT substr(max(msg_id), 5, 12) FROM "
+                                     "outbox",
+                                     &err),
+                    &err);
+    ck_assert_int_eq(cg_stmt_step(st, &err), 1);
+    snprintf(ms, sizeof(ms), "%s", cg_stmt_text(st, 0));
+    cg_stmt_finalize(st);
+    at = strtoll(ms, NULL, 16);
+    ck_assert_int_le(llabs(now - at), 60000);
+  }
+  ck_assert_int_eq(q_int(db, "SELECT count(*) FROM deliveries"), 0);
+  ck_assert_int_eq(q_int(db, "SELECT count(*) FROM outbox WHERE data NOT LIKE "
+                             "'{\"audit_head\":\"0:%\",\"a\":1}'"),
+                   0);
   cg_store_close(db);
 }
 END_TEST
@@ -547,6 +607,7 @@ static Suite *webhook_suite(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_enqueue_needs_transaction);
+  tcase_add_test(tc, test_msg_ids_sort_by_time);
   tcase_add_test(tc, test_deliver_signed);
   tcase_add_test(tc, test_redelivery_keeps_id);
   tcase_add_test(tc, test_flaky_then_ok);

@@ -482,6 +482,21 @@ int cg_store_changes(cg_store *db)
   return sqlite3_changes(db->sq);
 }
 
+int cg_store_data_version(cg_store *db, int64_t *out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st, "PRAGMA data_version", err);
+
+  *out = 0;
+  if(rc == CG_OK)
+    rc = cg_stmt_step(st, err);
+  if(rc == 1)
+    *out = cg_stmt_int(st, 0);
+  if(st)
+    cg_stmt_reset(st);
+  return rc < 0 ? rc : CG_OK;
+}
+
 const char *cg_store_path(cg_store *db)
 {
   return db->path;

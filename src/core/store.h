@@ -83,6 +83,10 @@ int cg_store_blob_read(cg_store *db, const char *table, const char *column,
 
 int64_t cg_store_last_rowid(cg_store *db);
 int cg_store_changes(cg_store *db);
+/* PRAGMA data_version: it changes when another connection commits, not
+ * with this connection's own commits, so what a caller keeps from the
+ * database stays true while it does not change. */
+int cg_store_data_version(cg_store *db, int64_t *out, cg_error *err);
 const char *cg_store_path(cg_store *db);
 
 /* Binding (1-based index). Text is copied (NULL binds NULL). */

@@ -113,48 +113,7 @@ static int chain_append(cg_store *db, int64_t order_rowid, const char *kind,
 
 int cg_audit_inputs_digest(const cg_decision *dn, char out[72], cg_error *err)
 {
-  cg_decision bare = *dn; /* shallow: the fields below differ */
-  cg_decision_license_check *checks = NULL;
-  cg_decision_license_reason *reasons = NULL;
-  char *text = NULL, hex[CG_SHA256_HEX];
-  size_t len = 0, i, j, n = 0, k = 0;
-  int rc;
-
-  bare.decided_at = NULL;
-  bare.batch = 0;
-  /* What is left on the licence used, and a licence's reason texts ("30
-   * left of 100"), are running balances other orders' draws change: the
-   * former does not count, the latter by its codes only. */
-  bare.license.remaining = 0;
-  for(i = 0; i < dn->nlicense_checks; i++)
-    n += dn->license_checks[i].nreasons;
-  if(dn->nlicense_checks) {
-    checks = malloc(dn->nlicense_checks * sizeof(*checks));
-    reasons = n ? malloc(n * sizeof(*reasons)) : NULL;
-    if(!checks || (n && !reasons)) {
-      free(checks);
-      free(reasons);
-      return cg_error_set(err, CG_ENOMEM, "audit: out of memory");
-    }
-    for(i = 0; i < dn->nlicense_checks; i++) {
-      checks[i] = dn->license_checks[i];
-      checks[i].reasons = reasons ? reasons + k : NULL;
-      for(j = 0; j < checks[i].nreasons; j++, k++) {
-        reasons[k] = dn->license_checks[i].reasons[j];
-        reasons[k].text = reasons[k].code;
-      }
-    }
-    bare.license_checks = checks;
-  }
-  rc = cg_decision_write(&bare, &text, &len, err);
-  free(checks);
-  free(reasons);
-  if(rc == CG_OK)
-    rc = cg_sha256_hex(text, len, hex, err);
-  if(rc == CG_OK)
-    snprintf(out, 72, "sha256:%s", hex);
-  free(text);
-  return rc;
+  return cg_decision_write_inputs(dn, NULL, NULL, out, err);
 }
 
 int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
@@ -168,9 +127,6 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
   int64_t seq = 0;
   int rc;
 
-  rc = cg_audit_inputs_digest(dn, inputs, err);
-  if(rc != CG_OK)
-    return rc;
   cg_clock_iso(0, now);
   dn->decided_at = cg_decision_strdup(dn, now);
   dn->batch = batch_id;
@@ -178,7 +134,9 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
     return cg_error_set(err, CG_ENOMEM, "audit: out of memory");
   if(!outcome || dn->decision == CG_OUT_NONE)
     return cg_error_set(err, CG_EINTERNAL, "audit: decision without outcome");
-  rc = cg_decision_write(dn, &text, &len, err);
+  /* Serialised once: the bytes hashed, stored, reported and sent, and
+   * the inputs digest read from them. */
+  rc = cg_decision_write_inputs(dn, &text, &len, inputs, err);
   if(rc == CG_OK)
     rc = chain_append(db, order_rowid, "decision", batch_id, outcome, now,
                       text, len, &seq, hash_out, err);

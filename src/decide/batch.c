@@ -15,11 +15,17 @@
 #include <string.h>
 
 #define CHIP_CACHE 1024 /* chips by id, direct-mapped */
+#define CUST_CACHE 4096 /* customers by id, direct-mapped */
 
 typedef struct chip_slot {
   int64_t id; /* 0 = empty */
   cg_chip chip;
 } chip_slot;
+
+typedef struct cust_slot {
+  int64_t id; /* 0 = empty */
+  cg_customer cu;
+} cust_slot;
 
 static int chip_cached(cg_store *db, chip_slot *cache, int64_t id,
                        const cg_chip **out, cg_error *err)
@@ -51,7 +57,8 @@ static int enqueue_decision(cg_store *db, const char *json, size_t len,
   int rc = cg_decision_event(json, len, hash, &ev, &evlen, err);
 
   if(rc == CG_OK)
-    rc = cg_webhook_enqueue(db, CG_EVENT_DECISION, ev, NULL, err);
+    rc =
+        cg_webhook_enqueue_object(db, CG_EVENT_DECISION, ev, evlen, NULL, err);
   free(ev);
   return rc;
 }
@@ -68,8 +75,7 @@ typedef struct run {
   cg_batch_result *out;   /* the caller's */
   cg_decider *dec;        /* owned */
   chip_slot *chips;       /* CHIP_CACHE slots, owned */
-  cg_customer cu;         /* the last customer read */
-  int64_t cust_id;        /* its id, 0 if none */
+  cust_slot *custs;       /* CUST_CACHE slots, owned */
   int in_tx;              /* a transaction is open */
   int64_t committed;      /* decisions committed by this run */
   int64_t start_seq;      /* newest log entry before this batch: an order
@@ -77,23 +83,46 @@ typedef struct run {
   int64_t in_tx_count;    /* decisions in it */
 } run;
 
-/* The order's customer (kept from the last order when the same) and
- * chip (cached), which decide reads. */
-static int load_parties(run *r, const cg_order *ord, const cg_chip **chip,
-                        cg_error *err)
+static void caches_flush(run *r)
 {
-  int rc = CG_OK;
+  size_t i;
 
-  if(r->cust_id != ord->customer_id) {
-    cg_customer_clear(&r->cu);
-    r->cust_id = 0;
-    rc = cg_customer_get_id(r->db, ord->customer_id, &r->cu, err);
-    if(rc == CG_OK)
-      r->cust_id = ord->customer_id;
+  for(i = 0; i < CHIP_CACHE; i++)
+    if(r->chips[i].id) {
+      cg_chip_clear(&r->chips[i].chip);
+      r->chips[i].id = 0;
+    }
+  for(i = 0; i < CUST_CACHE; i++)
+    if(r->custs[i].id) {
+      cg_customer_clear(&r->custs[i].cu);
+      r->custs[i].id = 0;
+    }
+}
+
+/* The order's customer and chip (cached while no other connection
+ * commits: cg_decider_memo, which keeps the screening hits the same
+ * way), which decide reads. */
+static int load_parties(run *r, const cg_order *ord, const cg_customer **cu,
+                        const cg_chip **chip, cg_error *err)
+{
+  cust_slot *s = &r->custs[(uint64_t)ord->customer_id % CUST_CACHE];
+  int changed = 0, rc = cg_decider_memo(r->dec, &changed, err);
+
+  if(rc != CG_OK)
+    return rc;
+  if(changed)
+    caches_flush(r);
+  if(s->id != ord->customer_id) {
+    if(s->id)
+      cg_customer_clear(&s->cu);
+    s->id = 0;
+    rc = cg_customer_get_id(r->db, ord->customer_id, &s->cu, err);
+    if(rc != CG_OK)
+      return rc;
+    s->id = ord->customer_id;
   }
-  if(rc == CG_OK)
-    rc = chip_cached(r->db, r->chips, ord->chip_id, chip, err);
-  return rc;
+  *cu = &s->cu;
+  return chip_cached(r->db, r->chips, ord->chip_id, chip, err);
 }
 
 /* Decides, records, announces and reports one order (inside the open
@@ -102,18 +131,19 @@ static int decide_one(run *r, cg_order *ord, cg_error *err)
 {
   cg_decision dn;
   const cg_chip *chip = NULL;
+  const cg_customer *cu = NULL;
   char hash[CG_SHA256_HEX], *json = NULL;
   size_t len = 0;
   int rc = CG_OK;
 
   cg_decision_init(&dn);
-  rc = load_parties(r, ord, &chip, err);
+  rc = load_parties(r, ord, &cu, &chip, err);
   /* A re-decision first gives back what the superseded one drew, so the
    * order is judged against the licence as if it had not drawn. */
   if(rc == CG_OK)
     rc = cg_license_return(r->db, ord->id, NULL, err);
   if(rc == CG_OK)
-    rc = cg_decide(r->dec, ord, &r->cu, chip, 1, &dn, err);
+    rc = cg_decide(r->dec, ord, cu, chip, 1, &dn, err);
   if(rc == CG_OK)
     rc = cg_audit_append(r->db, ord->id, r->out->batch_id, &dn, hash, &json,
                          &len, err);
@@ -144,12 +174,13 @@ static int changed(run *r, cg_order *ord, const char *inputs, int *out,
 {
   cg_decision dn;
   const cg_chip *chip = NULL;
+  const cg_customer *cu = NULL;
   char now[72];
   int rc = CG_OK;
 
   *out = 1;
   cg_decision_init(&dn);
-  rc = load_parties(r, ord, &chip, err);
+  rc = load_parties(r, ord, &cu, &chip, err);
   /* Judged as the re-decision would judge it: with the order's own draw
    * given back (a licensed order must not count it against itself), in
    * a savepoint rolled back whatever happens. */
@@ -158,7 +189,7 @@ static int changed(run *r, cg_order *ord, const char *inputs, int *out,
   if(rc == CG_OK) {
     rc = cg_license_return(r->db, ord->id, NULL, err);
     if(rc == CG_OK)
-      rc = cg_decide(r->dec, ord, &r->cu, chip, 0, &dn, err);
+      rc = cg_decide(r->dec, ord, cu, chip, 0, &dn, err);
     if(cg_store_exec(r->db, "ROLLBACK TO recheck; RELEASE recheck", NULL) !=
            CG_OK &&
        rc == CG_OK)
@@ -323,17 +354,33 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
 
   memset(out, 0, sizeof(*out));
   memset(&r, 0, sizeof(r));
-  cg_customer_init(&r.cu);
   r.db = db;
   r.o = o ? o : &defaults;
   r.out = out;
   dopts.mfu = r.o->mfu;
   r.chips = calloc(CHIP_CACHE, sizeof(*r.chips));
-  if(!r.chips)
+  r.custs = calloc(CUST_CACHE, sizeof(*r.custs));
+  if(!r.chips || !r.custs) {
+    free(r.chips);
+    free(r.custs);
     return cg_error_set(err, CG_ENOMEM, "batch: out of memory");
+  }
   rc = cg_decider_open(&r.dec, db, pack, &dopts, err);
   if(rc == CG_OK)
     rc = cg_batch_pending(db, &total, err);
+  /* First-seen customers are screened on both cores before deciding
+   * (their screenings kept), not one search at a time on this one. */
+  if(rc == CG_OK && total > 0) {
+    int64_t *ids = NULL;
+    size_t n = 0;
+
+    rc = cg_order_pending_customers(db, &ids, &n, err);
+    if(rc == CG_OK)
+      rc = cg_decider_screen_ahead(r.dec, ids, n, err);
+    free(ids);
+    if(rc != CG_OK)
+      cg_error_prefix(err, "batch: screening customers ahead");
+  }
   if(rc == CG_OK)
     rc = cg_audit_last_seq(db, &r.start_seq, err);
   if(rc == CG_OK)
@@ -370,14 +417,9 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
                     (long long)out->batch_id);
   if(rc == CG_OK && r.o->progress)
     r.o->progress(r.o->progress_arg, out->decided, total);
-  {
-    size_t i;
-    for(i = 0; i < CHIP_CACHE; i++)
-      if(r.chips[i].id)
-        cg_chip_clear(&r.chips[i].chip);
-    free(r.chips);
-  }
-  cg_customer_clear(&r.cu);
+  caches_flush(&r);
+  free(r.chips);
+  free(r.custs);
   cg_decider_close(r.dec);
   return rc < 0 ? rc : CG_OK;
 }

@@ -85,7 +85,45 @@ void cg_decider_close(cg_decider *d)
   cg_license_matcher_close(d->licenses);
   cg_screener_close(d->screener);
   free(d->world);
+  if(d->memo) {
+    cg_decide_memo_flush(d);
+    free(d->memo);
+  }
   free(d);
+}
+
+int cg_decider_memo(cg_decider *d, int *changed_out, cg_error *err)
+{
+  int64_t v = 0;
+  int rc = cg_store_data_version(d->db, &v, err);
+
+  if(changed_out)
+    *changed_out = 0;
+  if(rc != CG_OK)
+    return rc;
+  if(d->memo && v == d->memo_version)
+    return CG_OK;
+  if(!d->memo) {
+    d->memo = calloc(HITS_CACHE, sizeof(*d->memo));
+    if(!d->memo)
+      return cg_error_set(err, CG_ENOMEM, "decide: out of memory");
+  }
+  cg_decide_memo_flush(d);
+  memset(d->groups, 0, sizeof(d->groups));
+  d->world_date[0] = '\0';
+  d->memo_version = v;
+  if(changed_out)
+    *changed_out = 1;
+  return cg_decider_lists_now(d, err);
+}
+
+int cg_decider_screen_ahead(cg_decider *d, const int64_t *ids, size_t n,
+                            cg_error *err)
+{
+  if(!d->lists[0])
+    return CG_OK;
+  return cg_screen_customers_ahead(d->screener, ids, n,
+                                   d->opts.screen_threshold, err);
 }
 
 const char *cg_decider_lists(const cg_decider *d)
@@ -369,11 +407,13 @@ int cg_decide_classify(const cg_rules *pack, const cg_chip *chip,
 /* ==== deciding ========================================================= */
 
 /* Every fact of the order but the rule pack's own: the chip's, the
- * parties' (country groups as of date), approvals, screening (hits kept in
- * *hits, whose strings the facts borrow) and the order's. */
+ * parties' (country groups as of date), approvals, screening (hits in
+ * *hits, *own or the memo's, whose strings the facts borrow) and the
+ * order's. */
 static int order_facts(cg_decider *d, const cg_order *o, const cg_customer *cu,
                        const cg_chip *chip, int32_t date, cg_facts *f,
-                       cg_screen_hits *hits, cg_error *err)
+                       cg_screen_hits *own, const cg_screen_hits **hits,
+                       cg_error *err)
 {
   const char *designer = "none";
   int osat = 0, rc;
@@ -403,7 +443,7 @@ static int order_facts(cg_decider *d, const cg_order *o, const cg_customer *cu,
   /* An approved or authorized designer's TPP/PD attestation is part of
    * its approval record. */
   cg_facts_set_bool(f, CG_F_ORDER_ATTESTED, strcmp(designer, "none") != 0);
-  rc = cg_decide_screen_facts(d, cu, f, hits, err);
+  rc = cg_decide_screen_facts(d, cu, f, own, hits, err);
   if(rc != CG_OK)
     return rc;
   cg_facts_set_num(f, CG_F_ORDER_QTY, (double)o->quantity);
@@ -634,7 +674,8 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
 {
   cg_rules_result *res = NULL;
   cg_facts f;
-  cg_screen_hits hits = { 0, NULL };
+  cg_screen_hits own = { 0, NULL };
+  const cg_screen_hits *hits = &own;
   cg_license_hit hit;
   cg_license_checks checks = { 0, NULL };
   int32_t date = 0;
@@ -648,7 +689,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
   res = malloc(sizeof(*res));
   if(!res)
     return cg_error_set(err, CG_ENOMEM, "decide: out of memory");
-  rc = order_facts(d, o, cu, chip, date, &f, &hits, err);
+  rc = order_facts(d, o, cu, chip, date, &f, &own, &hits, err);
   if(rc == CG_OK)
     rc = decide_rules(d, o, cu, chip, &f, consume, res, &hit, err);
   if(rc == CG_OK)
@@ -660,7 +701,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
             &ok);
   parties_part(out, o, cu, &ok);
   rules_part(out, res, &ok);
-  cg_decide_hits_part(out, &hits, &ok);
+  cg_decide_hits_part(out, hits, &ok);
   license_part(out, &hit, &checks, &ok);
   rc = workload_part(d, out, chip, o, err);
   if(rc != CG_OK)
@@ -672,7 +713,7 @@ int cg_decide(cg_decider *d, const cg_order *o, const cg_customer *cu,
     rc = cg_error_set(err, CG_ENOMEM, "decide: out of memory");
 done:
   cg_license_checks_free(&checks);
-  cg_screen_hits_free(&hits);
+  cg_screen_hits_free(&own);
   free(res);
   return rc;
 }

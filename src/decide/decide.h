@@ -41,6 +41,24 @@ void cg_decider_close(cg_decider *d);
  * when no list is loaded (every customer is then unscreened). */
 const char *cg_decider_lists(const cg_decider *d);
 
+/* Lets the decider keep, from one decision to the next, what does not
+ * change between them: the lists version, each stored customer's
+ * screening hits (clearances applied) and country groups. Without it
+ * (the default) they are read for every decision. Call it at the start
+ * of every transaction the decisions are written in (the write lock then
+ * keeps other connections out until the commit): when another connection
+ * committed since the last call (PRAGMA data_version), everything kept is
+ * dropped and read again. *changed_out (may be NULL) says so, for the
+ * caller's own caches. Only for a caller whose own connection changes no
+ * list, customer, clearance or country group meanwhile (a batch). */
+int cg_decider_memo(cg_decider *d, int *changed_out, cg_error *err);
+
+/* Screens the customers ids ahead of their decisions, on two threads
+ * (cg_screen_customers_ahead), when lists are loaded. Call it outside any
+ * transaction. */
+int cg_decider_screen_ahead(cg_decider *d, const int64_t *ids, size_t n,
+                            cg_error *err);
+
 /* SHA-256 of the pack's files, as "sha256:<hex>". */
 int cg_decide_ruleset_hash(const cg_rules *pack, char out[72], cg_error *err);
 

@@ -106,10 +106,52 @@ static void sort_hits(const cg_screen_hits *hits, list_hits *lh)
   }
 }
 
+void cg_decide_memo_flush(cg_decider *d)
+{
+  size_t i;
+
+  for(i = 0; d->memo && i < HITS_CACHE; i++)
+    if(d->memo[i].customer_id) {
+      cg_screen_hits_free(&d->memo[i].hits);
+      d->memo[i].customer_id = 0;
+    }
+}
+
+/* A stored customer's hits: the memo's when it has them (screened and
+ * kept since the database last changed), else screened into the memo's
+ * slot, else (no memo) into *own. */
+static int customer_hits(cg_decider *d, const cg_customer *cu,
+                         cg_screen_hits *own, const cg_screen_hits **hits,
+                         cg_error *err)
+{
+  hits_slot *s;
+  int rc;
+
+  if(!d->memo) {
+    *hits = own;
+    return cg_screen_customer(d->screener, cu->id, d->opts.screen_threshold,
+                              own, err);
+  }
+  s = &d->memo[(uint64_t)cu->id % HITS_CACHE];
+  if(s->customer_id != cu->id) {
+    if(s->customer_id)
+      cg_screen_hits_free(&s->hits);
+    s->customer_id = 0;
+    rc = cg_screen_customer(d->screener, cu->id, d->opts.screen_threshold,
+                            &s->hits, err);
+    if(rc != CG_OK)
+      return rc;
+    s->customer_id = cu->id;
+  }
+  *hits = &s->hits;
+  return CG_OK;
+}
+
 /* Screens the customer and its parent: by name and stored clearances for a
- * stored customer, by name alone for an ad-hoc one (*hits). */
+ * stored customer, by name alone for an ad-hoc one (*own). */
 static int screen_hits(cg_decider *d, const cg_customer *cu,
-                       cg_screen_hits *hits, cg_error *err)
+                       cg_screen_hits *own, const cg_screen_hits **hits,
+                       cg_error *err)
 {
   cg_screen_hits ph = { 0, NULL };
   cg_screen_hit *all;
@@ -117,29 +159,29 @@ static int screen_hits(cg_decider *d, const cg_customer *cu,
   int rc;
 
   if(cu->id)
-    return cg_screen_customer(d->screener, cu->id, d->opts.screen_threshold,
-                              hits, err);
+    return customer_hits(d, cu, own, hits, err);
+  *hits = own;
   rc = cg_screen_name(d->screener, cu->name,
                       cu->country[0] ? cu->country : NULL,
-                      d->opts.screen_threshold, 5, hits, err);
+                      d->opts.screen_threshold, 5, own, err);
   if(rc != CG_OK || !cu->parent)
     return rc;
   rc = cg_screen_name(d->screener, cu->parent,
                       cu->parent_hq_country[0] ? cu->parent_hq_country : NULL,
                       d->opts.screen_threshold, 5, &ph, err);
   if(rc == CG_OK && ph.n) {
-    all = realloc(hits->items, (hits->n + ph.n) * sizeof(*all));
+    all = realloc(own->items, (own->n + ph.n) * sizeof(*all));
     if(!all) {
       cg_screen_hits_free(&ph);
       return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
     }
     for(i = 0; i < ph.n; i++) {
-      all[hits->n + i] = ph.items[i];
-      all[hits->n + i].on_parent = 1;
+      all[own->n + i] = ph.items[i];
+      all[own->n + i].on_parent = 1;
     }
-    hits->items = all;
-    hits->n += ph.n;
-    free(ph.items); /* the strings moved to *hits */
+    own->items = all;
+    own->n += ph.n;
+    free(ph.items); /* the strings moved to *own */
     ph.items = NULL;
     ph.n = 0;
   }
@@ -154,9 +196,10 @@ static int screen_hits(cg_decider *d, const cg_customer *cu,
  * unverified; MEU -> customer.meu. A possible hit, or a sure one on
  * another list, sets customer.screen_hold for review. list_entry and
  * list_cite name the Entity List entry, else the first other decisive
- * one. The hits stay alive in *hits for the facts' strings. */
+ * one. The hits stay alive in **hits for the facts' strings. */
 int cg_decide_screen_facts(cg_decider *d, const cg_customer *cu, cg_facts *f,
-                           cg_screen_hits *hits, cg_error *err)
+                           cg_screen_hits *own, const cg_screen_hits **hits,
+                           cg_error *err)
 {
   static const int named[] = { CG_LIST_ENTITY, CG_LIST_SDN, CG_LIST_DENIED,
                                CG_LIST_UNVERIFIED, CG_LIST_MEU };
@@ -166,12 +209,15 @@ int cg_decide_screen_facts(cg_decider *d, const cg_customer *cu, cg_facts *f,
   int rc;
 
   memset(&lh, 0, sizeof(lh));
-  rc = cg_decider_lists_now(d, err);
+  *hits = own;
+  /* With the memo, d->lists is the version since the database last
+   * changed (cg_decider_memo). */
+  rc = d->memo ? CG_OK : cg_decider_lists_now(d, err);
   if(rc == CG_OK && d->lists[0]) /* no lists loaded: nothing to match */
-    rc = screen_hits(d, cu, hits, err);
+    rc = screen_hits(d, cu, own, hits, err);
   if(rc != CG_OK)
     return rc;
-  sort_hits(hits, &lh);
+  sort_hits(*hits, &lh);
   listed = lh.kind[CG_LIST_ENTITY];
   for(i = 0; !entry && i < sizeof(named) / sizeof(named[0]); i++)
     entry = lh.kind[named[i]];

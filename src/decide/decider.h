@@ -10,6 +10,13 @@
 #include "decide/workload.h"
 
 #define GROUP_CACHE 1024 /* country/date -> group mask slots */
+#define HITS_CACHE  4096 /* customer id -> screening hits slots (memo) */
+
+/* One customer's screening hits, clearances applied, kept by the memo. */
+typedef struct hits_slot {
+  int64_t customer_id; /* 0 = empty */
+  cg_screen_hits hits;
+} hits_slot;
 
 typedef struct group_slot {
   char country[3]; /* "" = empty slot */
@@ -30,6 +37,10 @@ struct cg_decider {
   char world_date[11];          /* date of `world`, "" if none loaded */
   cg_rules_country *world;      /* every country's groups on that date */
   size_t nworld;
+  /* cg_decider_memo: NULL until called; then the lists version and each
+   * customer's hits are kept while data_version stays memo_version. */
+  hits_slot *memo;
+  int64_t memo_version;
 };
 
 /* Reads the screening lists' version now into d->lists ("" if none). */
@@ -53,9 +64,15 @@ static inline const char *dup_code(cg_decision *dn, const char *s, int *ok)
 }
 
 /* Screens the customer (and its parent) and sets the list facts (see
- * decide_screen.c); the hits stay alive in *hits for the facts' strings. */
+ * decide_screen.c). *hits gets the hits, which the facts' strings borrow:
+ * either *own (the caller frees it) or the memo's, alive until the next
+ * cg_decider_memo or cg_decider_close. */
 int cg_decide_screen_facts(cg_decider *d, const cg_customer *cu, cg_facts *f,
-                           cg_screen_hits *hits, cg_error *err);
+                           cg_screen_hits *own, const cg_screen_hits **hits,
+                           cg_error *err);
+
+/* Empties the memo's slots (not the array). */
+void cg_decide_memo_flush(cg_decider *d);
 
 /* The decision's screening part: every hit with its clearances. */
 void cg_decide_hits_part(cg_decision *dn, const cg_screen_hits *hits, int *ok);

@@ -2,6 +2,7 @@
  * arena is decision_arena.c). */
 #include "decide/decision_int.h"
 
+#include "core/crypto.h"
 #include "core/json.h"
 
 #include <math.h>
@@ -16,7 +17,7 @@
 int cg_decision_write(const cg_decision *d, char **out, size_t *len,
                       cg_error *err)
 {
-  wr w = { NULL, 0, 0, CG_OK, err };
+  wr w = { NULL, 0, 0, CG_OK, err, 0, NULL, 0, 0 };
 
   *out = NULL;
   *len = 0;
@@ -25,6 +26,67 @@ int cg_decision_write(const cg_decision *d, char **out, size_t *len,
   if(w.rc != CG_OK) {
     free(w.p);
     return w.rc;
+  }
+  w.p[w.n] = '\0';
+  *out = w.p;
+  *len = w.n;
+  return CG_OK;
+}
+
+/* The SHA-256 of w's bytes as its patches make them read. */
+static int view_digest(const wr *w, char out[72], cg_error *err)
+{
+  cg_sha256 *h = NULL;
+  char hex[CG_SHA256_HEX];
+  size_t pos = 0, i;
+  int rc = cg_sha256_new(&h, err);
+
+  for(i = 0; rc == CG_OK && i < w->npatches; i++) {
+    const wpatch *x = &w->patches[i];
+
+    rc = cg_sha256_update(h, w->p + pos, x->from - pos, err);
+    if(rc == CG_OK && x->str) {
+      wr s = { NULL, 0, 0, CG_OK, err, 0, NULL, 0, 0 };
+      cgd_w_str(&s, x->str);
+      rc = s.rc;
+      if(rc == CG_OK)
+        rc = cg_sha256_update(h, s.p, s.n, err);
+      free(s.p);
+    }
+    else if(rc == CG_OK) {
+      rc = cg_sha256_update(h, x->lit, x->lit_n, err);
+    }
+    pos = x->to;
+  }
+  if(rc == CG_OK)
+    rc = cg_sha256_update(h, w->p + pos, w->n - pos, err);
+  if(rc == CG_OK)
+    rc = cg_sha256_final_hex(h, hex, err);
+  cg_sha256_free(h);
+  if(rc == CG_OK)
+    snprintf(out, 72, "sha256:%s", hex);
+  return rc;
+}
+
+int cg_decision_write_inputs(const cg_decision *d, char **out, size_t *len,
+                             char inputs[72], cg_error *err)
+{
+  wr w = { NULL, 0, 0, CG_OK, err, 1, NULL, 0, 0 };
+  int rc;
+
+  if(out) {
+    *out = NULL;
+    *len = 0;
+  }
+  cgd_w_grow(&w, 8192);
+  cgd_w_object(&w, &cgd_decision_desc, (const char *)d);
+  rc = w.rc;
+  if(rc == CG_OK)
+    rc = view_digest(&w, inputs, err);
+  free(w.patches);
+  if(rc != CG_OK || !out) {
+    free(w.p);
+    return rc;
   }
   w.p[w.n] = '\0';
   *out = w.p;
@@ -98,14 +160,20 @@ static const char *skip_value(const char *p, const char *end)
 }
 
 /* Spans of the members of the object at [p, end) named in keys (sorted,
- * NULL-terminated); out[i] for keys[i]. CG_EINVAL when not an object. */
+ * NULL-terminated); out[i] for keys[i]. CG_EINVAL when not an object.
+ * The object's keys are sorted too (canonical bytes), so the scan stops
+ * at the first key past the last one wanted: an event needs the head of
+ * the document, not its rules, screening and workload. */
 static int object_spans(const char *p, const char *end,
                         const char *const *keys, span *out)
 {
-  size_t k;
+  size_t k, last_len;
+  const char *last;
 
   for(k = 0; keys[k]; k++)
     out[k].p = NULL;
+  last = k ? keys[k - 1] : "";
+  last_len = strlen(last);
   if(p >= end || *p != '{')
     return CG_EINVAL;
   p++;
@@ -122,6 +190,11 @@ static int object_spans(const char *p, const char *end,
     klen = (size_t)(p - key);
     if(p + 2 > end || p[1] != ':')
       return CG_EINVAL;
+    {
+      int c = memcmp(key, last, klen < last_len ? klen : last_len);
+      if(c > 0 || (c == 0 && klen > last_len))
+        return CG_OK;
+    }
     v = p + 2;
     p = skip_value(v, end);
     if(!p)
@@ -146,7 +219,7 @@ int cg_decision_event(const char *doc, size_t len, const char *audit_hash,
   static const char *const chip_keys[] = { "eccn", "name", NULL };
   static const char *const cust_keys[] = { "name", NULL };
   span t[11], c[3], cu[2];
-  wr w = { NULL, 0, 0, CG_OK, err };
+  wr w = { NULL, 0, 0, CG_OK, err, 0, NULL, 0, 0 };
   size_t i;
 
   *out = NULL;

@@ -290,6 +290,16 @@ void *cg_decision_alloc(cg_decision *d, size_t n);
 int cg_decision_write(const cg_decision *d, char **out, size_t *len,
                       cg_error *err);
 
+/* cg_decision_write, and in the same pass the digest of the decision's
+ * inputs into inputs ("sha256:" and 64 hex): the SHA-256 of the bytes as
+ * they read without decided_at and batch, with the licence's remaining 0
+ * and each licence reason's text replaced by its code (what the clock, the
+ * batch and other orders' draws change). The same digest means the same
+ * answer for the same reasons: a batch re-decides an order when it
+ * changes. out may be NULL (the digest only). */
+int cg_decision_write_inputs(const cg_decision *d, char **out, size_t *len,
+                             char inputs[72], cg_error *err);
+
 /* Reads a decision document (len bytes of json, NUL not needed) into
  * *out, which it initialises first and which the caller clears also on
  * failure. Unknown keys, wrong types and bad enum values are CG_EINVAL

@@ -544,10 +544,15 @@ static void w_license(wr *w, const char *key, const char *base)
   cgd_w_key(w, "quantity_used");
   cgd_w_int(w, l->quantity_used);
   cgd_w_key(w, "remaining");
-  if(l->max_qty >= 0)
+  if(l->max_qty >= 0) {
+    size_t v = w->n;
     cgd_w_int(w, l->remaining);
-  else
+    /* A running balance other orders' draws change: not an input. */
+    cgd_w_patch(w, v, "0", 1, NULL);
+  }
+  else {
     cgd_w_put(w, "null", 4);
+  }
   cgd_w_putc(w, '}');
 }
 
@@ -586,9 +591,28 @@ static int r_license(rd *r, const cg_json *v, char *base)
 
 /* ---- licences considered ---- */
 
+/* A reason's text ("30 left of 100") follows running balances; the
+ * inputs view has its code there instead. */
+static void w_reason_text(wr *w, const char *key, const char *base)
+{
+  const cg_decision_license_reason *x =
+      (const cg_decision_license_reason *)(const void *)base;
+  size_t v;
+
+  cgd_w_key(w, key);
+  v = w->n;
+  cgd_w_str(w, x->text);
+  cgd_w_patch(w, v, x->code ? NULL : "null", 4, x->code);
+}
+
+static int r_reason_text(rd *r, const cg_json *v, char *base)
+{
+  return cgd_rd_str(r, v, &((cg_decision_license_reason *)(void *)base)->text);
+}
+
 static const field reason_fields[] = {
   FLD(cg_decision_license_reason, "code", F_STR, code),
-  FLD(cg_decision_license_reason, "text", F_STR, text),
+  CUS("text", w_reason_text, r_reason_text),
 };
 static const objdesc reason_desc = { reason_fields, NFIELDS(reason_fields),
                                      NULL,
@@ -709,10 +733,12 @@ static int r_screening(rd *r, const cg_json *v, char *base)
 
 static const field decision_fields[] = {
   FLD(cg_decision, "as_of", F_STR, as_of),
-  OPTF(cg_decision, "batch", F_INT, batch),
+  { "batch", F_INT, offsetof(cg_decision, batch), OPT | VIEW_OMIT, NULL, NULL,
+    NULL },
   SUB(cg_decision, "chip", chip, &chip_desc),
   SUB(cg_decision, "customer", customer, &customer_desc),
-  OPTF(cg_decision, "decided_at", F_STR, decided_at),
+  { "decided_at", F_STR, offsetof(cg_decision, decided_at), OPT | VIEW_OMIT,
+    NULL, NULL, NULL },
   CUS("decision", w_decision, r_decision),
   FLD(cg_decision, "destination", F_STR, destination),
   CUS("license", w_license, r_license),

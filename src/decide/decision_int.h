@@ -29,7 +29,9 @@ typedef enum ftype {
 } ftype;
 
 enum {
-  OPT = 1 /* F_STR: omitted when NULL; F_INT: omitted when 0 */
+  OPT = 1,      /* F_STR: omitted when NULL; F_INT: omitted when 0 */
+  VIEW_OMIT = 2 /* absent from the inputs view (cg_decision_write_inputs);
+                   never the first member its object writes */
 };
 
 typedef struct objdesc objdesc;
@@ -71,12 +73,26 @@ struct objdesc {
 
 /* ==== writer state and primitives ====================================== */
 
+/* Where the inputs view of the document differs from its bytes: p[from,
+ * to) reads there as lit (lit_n bytes) or, with str set, as str written
+ * as a JSON string. */
+typedef struct wpatch {
+  size_t from, to;
+  const char *lit;
+  size_t lit_n;
+  const char *str;
+} wpatch;
+
 struct wr {
-  char *p;       /* bytes so far */
-  size_t n;      /* used */
-  size_t cap;    /* allocated */
-  int rc;        /* first failure */
-  cg_error *err; /* where it is described */
+  char *p;         /* bytes so far */
+  size_t n;        /* used */
+  size_t cap;      /* allocated */
+  int rc;          /* first failure */
+  cg_error *err;   /* where it is described */
+  int view;        /* record the inputs view's patches */
+  wpatch *patches; /* in byte order */
+  size_t npatches;
+  size_t patch_cap;
 };
 
 /* ==== reader state and primitives ====================================== */
@@ -106,6 +122,10 @@ void cgd_w_object(wr *w, const objdesc *o, const char *base);
 void cgd_w_array(wr *w, const objdesc *o, const void *items, size_t n);
 void cgd_w_mask(wr *w, uint64_t mask);
 void cgd_w_enum_fail(wr *w, const char *what, int v);
+/* With w->view: p[from, w->n) reads as lit (lit_n bytes), or as str
+ * written as a JSON string, in the inputs view. */
+void cgd_w_patch(wr *w, size_t from, const char *lit, size_t lit_n,
+                 const char *str);
 /* Reader (decision_json.c). Each returns CG_OK or the error it set, the
  * message naming r->path; push/pop keep the path of the member read. */
 void cgd_rd_push(rd *r, const char *key, long index);

@@ -217,15 +217,42 @@ size_t cgd_fmt_double(char buf[40], double v)
   return strlen(buf);
 }
 
+#define NUM_MEMO 1024 /* formatted numbers kept per thread */
+
+/* The same numbers come back decision after decision (a chip's specs, its
+ * TPP, the reference runs): a formatted value is kept, keyed by its bits,
+ * so most numbers cost a copy and not a printf and a strtod. */
+typedef struct num_slot {
+  uint64_t bits;
+  unsigned char n; /* 0 = empty */
+  char text[27];
+} num_slot;
+
 void cgd_w_num(wr *w, double v)
 {
+  static _Thread_local num_slot memo[NUM_MEMO];
+  uint64_t bits;
+  num_slot *s;
   char buf[40];
+  size_t n;
 
   if(isnan(v) || isinf(v)) {
     cgd_w_put(w, "null", 4);
     return;
   }
-  cgd_w_put(w, buf, cgd_fmt_double(buf, v));
+  memcpy(&bits, &v, sizeof(bits));
+  s = &memo[(bits * 0x9E3779B97F4A7C15u) >> 54]; /* top 10 bits */
+  if(s->n && s->bits == bits) {
+    cgd_w_put(w, s->text, s->n);
+    return;
+  }
+  n = cgd_fmt_double(buf, v);
+  if(n < sizeof(s->text)) {
+    s->bits = bits;
+    s->n = (unsigned char)n;
+    memcpy(s->text, buf, n);
+  }
+  cgd_w_put(w, buf, n);
 }
 
 void cgd_w_int(wr *w, int64_t v)
@@ -251,6 +278,25 @@ void cgd_w_tri(wr *w, int v)
     cgd_w_bool(w, v);
 }
 
+void cgd_w_patch(wr *w, size_t from, const char *lit, size_t lit_n,
+                 const char *str)
+{
+  if(!w->view || w->rc != CG_OK)
+    return;
+  if(w->npatches == w->patch_cap) {
+    size_t cap = w->patch_cap ? w->patch_cap * 2 : 16;
+    wpatch *np = realloc(w->patches, cap * sizeof(*np));
+
+    if(!np) {
+      w->rc = cg_error_set(w->err, CG_ENOMEM, "decision: out of memory");
+      return;
+    }
+    w->patches = np;
+    w->patch_cap = cap;
+  }
+  w->patches[w->npatches++] = (wpatch){ from, w->n, lit, lit_n, str };
+}
+
 void cgd_w_object(wr *w, const objdesc *o, const char *base)
 {
   size_t i;
@@ -259,6 +305,7 @@ void cgd_w_object(wr *w, const objdesc *o, const char *base)
   for(i = 0; i < o->n && w->rc == CG_OK; i++) {
     const field *f = &o->f[i];
     const char *p = base + f->off;
+    size_t start = w->n;
 
     if(f->type == F_CUSTOM) {
       f->write(w, f->key, base);
@@ -290,6 +337,9 @@ void cgd_w_object(wr *w, const objdesc *o, const char *base)
     default: /* F_OBJ */
       cgd_w_object(w, f->sub, p);
     }
+    /* The member and its comma (never the first member: see VIEW_OMIT). */
+    if(f->flags & VIEW_OMIT)
+      cgd_w_patch(w, start, "", 0, NULL);
   }
   cgd_w_putc(w, '}');
 }

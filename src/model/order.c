@@ -468,6 +468,44 @@ int cg_order_count_pending(cg_store *db, int64_t *n_out, cg_error *err)
   return rc < 0 ? rc : CG_OK;
 }
 
+int cg_order_pending_customers(cg_store *db, int64_t **ids_out, size_t *n_out,
+                               cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int64_t *ids = NULL;
+  size_t n = 0, cap = 0;
+  int rc = cg_store_cached(db, &st,
+                           "SELECT DISTINCT customer_id FROM orders WHERE "
+                           "status = 'pending' ORDER BY customer_id",
+                           err);
+
+  *ids_out = NULL;
+  *n_out = 0;
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    if(n == cap) {
+      size_t nc = cap ? cap * 2 : 256;
+      int64_t *p = realloc(ids, nc * sizeof(*p));
+      if(!p) {
+        rc = cg_error_set(err, CG_ENOMEM, "orders: out of memory");
+        break;
+      }
+      ids = p;
+      cap = nc;
+    }
+    ids[n++] = cg_stmt_int(st, 0);
+    rc = CG_OK;
+  }
+  if(st)
+    cg_stmt_reset(st);
+  if(rc < 0) {
+    free(ids);
+    return rc;
+  }
+  *ids_out = ids;
+  *n_out = n;
+  return CG_OK;
+}
+
 int cg_order_mark_decided(cg_store *db, int64_t id, int *changed_out,
                           cg_error *err)
 {

@@ -124,6 +124,10 @@ int cg_order_each_pending(cg_store *db, int64_t customer_id,
 
 /* The number of pending orders. */
 int cg_order_count_pending(cg_store *db, int64_t *n_out, cg_error *err);
+/* The distinct customers of the pending orders, ascending, into *ids_out
+ * (malloc'ed, *n_out of them; NULL when none). */
+int cg_order_pending_customers(cg_store *db, int64_t **ids_out, size_t *n_out,
+                               cg_error *err);
 
 /* Marks order row id decided (inside the caller's transaction, with the
  * decision). *changed_out (may be NULL) is 0 when it was not pending. */

@@ -9,10 +9,12 @@
 #include "core/json.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define SECRET_MIN 24 /* decoded secret bytes */
 #define SECRET_MAX 64
@@ -31,12 +33,60 @@ static int known_type(const char *t, size_t n)
 
 /* ===================== Outbox ===================== */
 
+#define MSG_ID_LEN (4 + 32) /* "msg_" and 32 hex digits */
+
+static void put_hex(char *out, uint64_t v, int digits)
+{
+  static const char hex[] = "0123456789abcdef";
+
+  while(digits-- > 0) {
+    out[digits] = hex[v & 15];
+    v >>= 4;
+  }
+}
+
+/* A new webhook-id: "msg_", then 12 hex digits of milliseconds since
+ * 1970 and 4 of a counter, which together only grow within a thread, then
+ * 16 drawn once per thread, which keep threads and processes apart. Ids
+ * that sort by time make the outbox's unique index grow at its end (a
+ * random id cost a random page per event) and let a receiver order them. */
+static int new_msg_id(char out[MSG_ID_LEN + 1], cg_error *err)
+{
+  static _Thread_local uint64_t last_ms, nonce;
+  static _Thread_local unsigned seq;
+  static _Thread_local int seeded;
+  struct timespec ts;
+  uint64_t ms;
+
+  if(!seeded) {
+    int rc = cg_random_bytes(&nonce, sizeof(nonce), err);
+    if(rc != CG_OK)
+      return rc;
+    seeded = 1;
+  }
+  clock_gettime(CLOCK_REALTIME, &ts);
+  ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+  if(ms > last_ms) {
+    last_ms = ms;
+    seq = 0;
+  }
+  else if(++seq > 0xffff) { /* 65536 in one millisecond: borrow the next */
+    last_ms++;
+    seq = 0;
+  }
+  memcpy(out, "msg_", 4);
+  put_hex(out + 4, last_ms, 12);
+  put_hex(out + 16, seq, 4);
+  put_hex(out + 20, nonce, 16);
+  out[MSG_ID_LEN] = '\0';
+  return CG_OK;
+}
+
 /* Writes an event whose data is known to be a JSON object or array. */
 static int enqueue_text(cg_store *db, const char *type, const char *data_json,
                         int64_t *event_id_out, cg_error *err)
 {
-  unsigned char rnd[16];
-  char msg_id[4 + 32 + 1], created[21];
+  char msg_id[MSG_ID_LEN + 1], created[21];
   cg_stmt *st = NULL;
   int64_t id;
   int rc;
@@ -47,12 +97,9 @@ static int enqueue_text(cg_store *db, const char *type, const char *data_json,
   if(!type || !known_type(type, strlen(type)))
     return cg_error_set(err, CG_EINVAL, "unknown event type \"%s\"",
                         type ? type : "(null)");
-  rc = cg_random_bytes(rnd, sizeof(rnd), err);
+  rc = new_msg_id(msg_id, err);
   if(rc != CG_OK)
     return rc;
-  memcpy(msg_id, "msg_", 4);
-  for(size_t i = 0; i < sizeof(rnd); i++)
-    snprintf(msg_id + 4 + 2 * i, 3, "%02x", rnd[i]);
   cg_clock_iso(time(NULL), created);
 
   rc = cg_store_cached(db, &st,
@@ -121,22 +168,18 @@ static int audit_head(cg_store *db, char out[HEAD_TEXT], cg_error *err)
   return rc < 0 ? cg_error_prefix(err, "outbox: audit head") : CG_OK;
 }
 
-/* Writes data (v parsed, text its JSON) with "audit_head", the head the
- * event is written at, as its first member: a receiver keeps it and can
- * later prove the log still reaches it (`audit verify --anchor`). Data
- * that is an array, or names its own audit_head, goes as it is. */
-static int enqueue_with_head(cg_store *db, const char *type, const cg_json *v,
-                             const char *text, int64_t *event_id_out,
-                             cg_error *err)
+/* Writes the object text (its opening brace at brace; members says it
+ * has any) with "audit_head", the head the event is written at, as its
+ * first member: a receiver keeps it and can later prove the log still
+ * reaches it (`audit verify --anchor`). */
+static int enqueue_headed(cg_store *db, const char *type, const char *text,
+                          const char *brace, int members,
+                          int64_t *event_id_out, cg_error *err)
 {
   char head[HEAD_TEXT], *with = NULL;
-  const char *brace = strchr(text, '{');
   size_t n;
   int rc;
 
-  if(cg_json_type(v) != CG_JSON_OBJECT || cg_json_get(v, "audit_head") ||
-     !brace)
-    return enqueue_text(db, type, text, event_id_out, err);
   if(!cg_store_in_transaction(db))
     return cg_error_set(err, CG_EINTERNAL,
                         "webhook enqueue outside a transaction");
@@ -149,10 +192,34 @@ static int enqueue_with_head(cg_store *db, const char *type, const cg_json *v,
     return cg_error_set(err, CG_ENOMEM, "outbox: out of memory");
   /* The head is digits, a colon and hex: nothing to escape. */
   snprintf(with, n, "%.*s{\"audit_head\":\"%s\"%s%s", (int)(brace - text),
-           text, head, cg_json_size(v) ? "," : "", brace + 1);
+           text, head, members ? "," : "", brace + 1);
   rc = enqueue_text(db, type, with, event_id_out, err);
   free(with);
   return rc;
+}
+
+/* Data that is an array, or names its own audit_head, goes as it is;
+ * an object gets the head (enqueue_headed). v is text parsed. */
+static int enqueue_with_head(cg_store *db, const char *type, const cg_json *v,
+                             const char *text, int64_t *event_id_out,
+                             cg_error *err)
+{
+  const char *brace = strchr(text, '{');
+
+  if(cg_json_type(v) != CG_JSON_OBJECT || cg_json_get(v, "audit_head") ||
+     !brace)
+    return enqueue_text(db, type, text, event_id_out, err);
+  return enqueue_headed(db, type, text, brace, cg_json_size(v) != 0,
+                        event_id_out, err);
+}
+
+int cg_webhook_enqueue_object(cg_store *db, const char *type, const char *obj,
+                              size_t len, int64_t *event_id_out, cg_error *err)
+{
+  if(len < 2 || obj[0] != '{' || obj[len - 1] != '}' || strlen(obj) != len)
+    return cg_error_set(err, CG_EINVAL,
+                        "event data must be a JSON object (%zu bytes)", len);
+  return enqueue_headed(db, type, obj, obj, len > 2, event_id_out, err);
 }
 
 int cg_webhook_enqueue(cg_store *db, const char *type, const char *data_json,

@@ -36,9 +36,10 @@ struct cg_json;
 
 /* Writes an event of type (one of CG_EVENT_*) with data (a JSON object or
  * array, copied) to the outbox and schedules it for every enabled endpoint
- * subscribed to type. Must be called INSIDE the caller's transaction (it
- * never begins or commits; CG_EINTERNAL if no transaction is open) so the
- * event exists exactly when what caused it does. An object gets
+ * subscribed to type (none when no endpoint is). Its webhook-id sorts by
+ * time ("msg_" + 32 hex digits). Must be called INSIDE the caller's
+ * transaction (it never begins or commits; CG_EINTERNAL if no transaction is
+ * open) so the event exists exactly when what caused it does. An object gets
  * "audit_head": "SEQ:HASH" as its first member, the audit log's head as
  * the transaction sees it (unless it names one itself). *event_id_out
  * (may be NULL) gets the outbox id. */
@@ -48,6 +49,12 @@ int cg_webhook_enqueue(cg_store *db, const char *type, const char *data_json,
 int cg_webhook_enqueue_json(cg_store *db, const char *type,
                             const struct cg_json *data, int64_t *event_id_out,
                             cg_error *err);
+/* The same for an object of len bytes that chipgate's own writer made
+ * (a decision event cut from the decision's bytes, cg_decision_event):
+ * canonical JSON without an audit_head, so it is not parsed again. */
+int cg_webhook_enqueue_object(cg_store *db, const char *type, const char *obj,
+                              size_t len, int64_t *event_id_out,
+                              cg_error *err);
 
 /* ===================== Endpoints ===================== */
 

@@ -7,6 +7,7 @@
 #include "core/json.h"
 #include "model/customer.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,39 +215,57 @@ static int store_hits(cg_store *db, int64_t customer_id, const char *lists,
   return rc;
 }
 
-int cg_screen_customer(cg_screener *s, int64_t customer_id, double threshold,
-                       cg_screen_hits *out, cg_error *err)
+/* Customer customer_id screened against the current lists, raw (no
+ * clearances applied): the cached screening when there is one (*cached
+ * 1), else made now (*cached 0). Writes nothing; c gets the subject and
+ * lists their version, both needed to keep a new screening. */
+static int screen_raw(cg_screener *s, int64_t customer_id, double threshold,
+                      subject *c, char lists[65], cg_screen_hits *out,
+                      int *cached, cg_error *err)
 {
-  subject c;
-  char lists[65];
   cg_sx *idx = NULL;
   int rc;
 
   out->n = 0;
   out->items = NULL;
-  memset(&c, 0, sizeof(c));
-  if(threshold < 0)
-    threshold = CG_SCREEN_THRESHOLD;
-  rc = subject_load(s->db, customer_id, &c, err);
+  *cached = 0;
+  rc = subject_load(s->db, customer_id, c, err);
   if(rc == CG_OK)
     rc = cg_screen_lists_version(s->db, lists, err);
   if(rc == CG_OK)
-    rc = cached_hits(s->db, customer_id, lists, threshold, c.key, out, err);
+    rc = cached_hits(s->db, customer_id, lists, threshold, c->key, out, err);
   if(rc == 1) {
-    rc = CG_OK;
-    goto clear;
+    *cached = 1;
+    return CG_OK;
   }
   if(rc == CG_OK)
     rc = cg_sc_index(s, &idx, lists, err);
   if(rc == CG_OK && idx) {
-    rc = cg_sc_subject(s, idx, c.name, c.country, threshold, 10, 0, out, err);
-    if(rc == CG_OK && c.parent && *c.parent)
-      rc = cg_sc_subject(s, idx, c.parent, c.pcountry, threshold, 10, 1, out,
+    rc =
+        cg_sc_subject(s, idx, c->name, c->country, threshold, 10, 0, out, err);
+    if(rc == CG_OK && c->parent && *c->parent)
+      rc = cg_sc_subject(s, idx, c->parent, c->pcountry, threshold, 10, 1, out,
                          err);
     if(rc == CG_OK)
       qsort(out->items, out->n, sizeof(*out->items), cg_sc_hit_cmp);
   }
-  if(rc == CG_OK) {
+  if(rc != CG_OK)
+    cg_screen_hits_free(out);
+  return rc;
+}
+
+int cg_screen_customer(cg_screener *s, int64_t customer_id, double threshold,
+                       cg_screen_hits *out, cg_error *err)
+{
+  subject c;
+  char lists[65];
+  int rc, cached = 0;
+
+  memset(&c, 0, sizeof(c));
+  if(threshold < 0)
+    threshold = CG_SCREEN_THRESHOLD;
+  rc = screen_raw(s, customer_id, threshold, &c, lists, out, &cached, err);
+  if(rc == CG_OK && !cached) {
     cg_error werr = { 0 };
     rc = store_hits(s->db, customer_id, lists, threshold, c.key, out, &werr);
     /* A database opened read-only (list, show, check on a file this user
@@ -257,11 +276,131 @@ int cg_screen_customer(cg_screener *s, int64_t customer_id, double threshold,
     else if(rc != CG_OK)
       *err = werr;
   }
-clear:
   if(rc == CG_OK)
     rc = cg_sc_apply_clearances(s->db, customer_id, out, err);
   if(rc != CG_OK)
     cg_screen_hits_free(out);
   subject_free(&c);
+  return rc;
+}
+
+/* ==== Screening ahead, on two threads =================================== */
+
+#define AHEAD_CHUNK 2048 /* customers screened between two stores */
+
+typedef struct ahead_item {
+  int64_t id;
+  subject c;
+  char lists[65];
+  cg_screen_hits hits;
+  int cached;
+  int rc;
+} ahead_item;
+
+typedef struct ahead_worker {
+  cg_screener *s; /* the worker's, on its own read-only connection */
+  ahead_item *items;
+  size_t n;
+  double threshold;
+  cg_error err;
+} ahead_worker;
+
+/* Screens every other item, starting at the second. */
+static void *ahead_thread(void *arg)
+{
+  ahead_worker *w = arg;
+  size_t i;
+
+  for(i = 1; i < w->n; i += 2)
+    w->items[i].rc = screen_raw(
+        w->s, w->items[i].id, w->threshold, &w->items[i].c, w->items[i].lists,
+        &w->items[i].hits, &w->items[i].cached, &w->err);
+  return NULL;
+}
+
+/* One chunk: screened on both threads (the worker when there is one),
+ * then the new screenings kept in one transaction. */
+static int ahead_chunk(cg_screener *s, cg_screener *ws, ahead_item *items,
+                       size_t n, double threshold, cg_error *err)
+{
+  ahead_worker w = { ws, items, n, threshold, { 0 } };
+  pthread_t th;
+  int started = 0, rc = CG_OK;
+  size_t i;
+
+  if(ws)
+    started = pthread_create(&th, NULL, ahead_thread, &w) == 0;
+  for(i = 0; i < n; i += started ? 2 : 1) {
+    items[i].rc =
+        screen_raw(s, items[i].id, threshold, &items[i].c, items[i].lists,
+                   &items[i].hits, &items[i].cached, err);
+    if(items[i].rc != CG_OK)
+      break; /* err says why; the worker finishes its half */
+  }
+  if(started)
+    pthread_join(th, NULL);
+  for(i = 0; i < n && rc == CG_OK; i++)
+    if(items[i].rc != CG_OK) {
+      rc = items[i].rc;
+      if(i % 2 && started)
+        *err = w.err;
+    }
+  if(rc == CG_OK)
+    rc = cg_store_begin(s->db, err);
+  for(i = 0; i < n && rc == CG_OK; i++)
+    if(!items[i].cached)
+      rc = store_hits(s->db, items[i].id, items[i].lists, threshold,
+                      items[i].c.key, &items[i].hits, err);
+  if(rc == CG_OK)
+    rc = cg_store_commit(s->db, err);
+  else if(cg_store_in_transaction(s->db))
+    cg_store_rollback(s->db);
+  for(i = 0; i < n; i++) {
+    subject_free(&items[i].c);
+    cg_screen_hits_free(&items[i].hits);
+  }
+  return rc;
+}
+
+int cg_screen_customers_ahead(cg_screener *s, const int64_t *ids, size_t n,
+                              double threshold, cg_error *err)
+{
+  cg_store *wdb = NULL;
+  cg_screener *ws = NULL;
+  ahead_item *items;
+  cg_sx *idx = NULL;
+  char lists[65];
+  size_t at, k;
+  int rc;
+
+  if(threshold < 0)
+    threshold = CG_SCREEN_THRESHOLD;
+  /* The index first, on this connection: one that must be rebuilt is
+   * rebuilt and kept here, so the worker maps the kept one. */
+  rc = cg_screen_lists_version(s->db, lists, err);
+  if(rc == CG_OK)
+    rc = cg_sc_index(s, &idx, lists, err);
+  if(rc != CG_OK || !idx || n == 0)
+    return rc;
+  items = calloc(n < AHEAD_CHUNK ? n : AHEAD_CHUNK, sizeof(*items));
+  if(!items)
+    return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+  /* Without a second connection (a file this user cannot open twice, an
+   * in-memory database) everything is screened here: slower, not wrong. */
+  if(n >= 64 &&
+     cg_store_open(&wdb, cg_store_path(s->db), CG_STORE_READONLY, NULL) ==
+         CG_OK &&
+     cg_screener_open(&ws, wdb, NULL) != CG_OK)
+    ws = NULL;
+  for(at = 0; rc == CG_OK && at < n; at += k) {
+    k = n - at < AHEAD_CHUNK ? n - at : AHEAD_CHUNK;
+    memset(items, 0, k * sizeof(*items));
+    for(size_t i = 0; i < k; i++)
+      items[i].id = ids[at + i];
+    rc = ahead_chunk(s, ws, items, k, threshold, err);
+  }
+  free(items);
+  cg_screener_close(ws);
+  cg_store_close(wdb);
   return rc;
 }

@@ -231,6 +231,16 @@ int cg_screen_name(cg_screener *s, const char *name, const char *country,
 int cg_screen_customer(cg_screener *s, int64_t customer_id, double threshold,
                        cg_screen_hits *out, cg_error *err);
 
+/* Screens ahead the n customers ids (whose screening against the current
+ * lists is not cached yet) and keeps their screenings, so the decisions
+ * that follow find them cached: the searches run on two threads, the
+ * second on its own read-only connection to the same file (one thread
+ * when it cannot open one), and each 2048 are kept in one transaction
+ * (call it outside any). For a batch, whose first-seen customers
+ * otherwise cost a search each on the deciding thread. */
+int cg_screen_customers_ahead(cg_screener *s, const int64_t *ids, size_t n,
+                              double threshold, cg_error *err);
+
 /* Longest reviewer name and reason accepted, in bytes. */
 #define CG_SCREEN_REVIEWER_MAX 128
 #define CG_SCREEN_REASON_MAX   2000
