@@ -1,9 +1,15 @@
 /* http.c -- see http.h. */
+/* Calls go through pointers loaded with dlopen (lc below), which the
+ * type-checking macros of curl.h would rewrite. */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 
 #include "core/http.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -28,14 +34,80 @@ typedef struct sink {
   cg_http_response *resp; /* where headers go */
 } sink;
 
+/* libcurl is opened on first use (dlopen), not linked: with the 27
+ * shared libraries it brings it cost every command about 6 ms of
+ * start-up, and only list and order syncs and webhook deliveries make
+ * HTTP requests. This file stays the only one that knows libcurl. */
+#define CURL_FUNCS(X)                                                         \
+  X(curl_easy_cleanup)                                                        \
+  X(curl_easy_getinfo)                                                        \
+  X(curl_easy_init)                                                           \
+  X(curl_easy_perform)                                                        \
+  X(curl_easy_reset)                                                          \
+  X(curl_easy_setopt)                                                         \
+  X(curl_easy_strerror)                                                       \
+  X(curl_free)                                                                \
+  X(curl_global_cleanup)                                                      \
+  X(curl_global_init)                                                         \
+  X(curl_slist_append)                                                        \
+  X(curl_slist_free_all)                                                      \
+  X(curl_url)                                                                 \
+  X(curl_url_cleanup)                                                         \
+  X(curl_url_get)                                                             \
+  X(curl_url_set)                                                             \
+  X(curl_url_strerror)
+
+static struct {
+#define CURL_DECL(f) __typeof__(f) *f;
+  CURL_FUNCS(CURL_DECL)
+#undef CURL_DECL
+  void *lib;      /* the dlopen handle, NULL if it failed */
+  char fail[256]; /* why, if it failed */
+} lc;
+static pthread_once_t lc_once = PTHREAD_ONCE_INIT;
+
+static void lc_load(void)
+{
+  lc.lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+  if(!lc.lib) {
+    snprintf(lc.fail, sizeof(lc.fail), "%s", dlerror());
+    return;
+  }
+#define CURL_SYM(f)                                                           \
+  if(lc.lib && !(*(void **)&lc.f = dlsym(lc.lib, #f))) {                      \
+    snprintf(lc.fail, sizeof(lc.fail), "libcurl.so.4 has no %s", #f);         \
+    dlclose(lc.lib);                                                          \
+    lc.lib = NULL;                                                            \
+  }
+  CURL_FUNCS(CURL_SYM)
+#undef CURL_SYM
+  if(lc.lib && lc.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    snprintf(lc.fail, sizeof(lc.fail), "curl_global_init failed");
+    dlclose(lc.lib);
+    lc.lib = NULL;
+  }
+}
+
+/* CG_OK once libcurl is loaded and initialised; else CG_ENET, saying why. */
+static int lc_ready(cg_error *err)
+{
+  pthread_once(&lc_once, lc_load);
+  if(lc.lib)
+    return CG_OK;
+  return cg_error_set(err, CG_ENET,
+                      "HTTP needs libcurl (Debian package libcurl4): %s",
+                      lc.fail);
+}
+
 int cg_http_global_init(void)
 {
-  return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? CG_OK : CG_ENET;
+  return CG_OK; /* libcurl is initialised when it is loaded (lc_load) */
 }
 
 void cg_http_global_cleanup(void)
 {
-  curl_global_cleanup();
+  if(lc.lib)
+    lc.curl_global_cleanup();
 }
 
 /* ===================== URL policy ===================== */
@@ -123,27 +195,30 @@ const char *cg_http_redact(const char *url, char *buf, size_t size)
 static int url_parts(const char *url, char **scheme, char **host,
                      cg_error *err)
 {
-  CURLU *u = curl_url();
+  CURLU *u;
   CURLUcode uc;
 
   *scheme = NULL;
   *host = NULL;
+  if(lc_ready(err) != CG_OK)
+    return CG_ENET;
+  u = lc.curl_url();
   if(!u)
     return cg_error_set(err, CG_ENOMEM, "out of memory");
-  uc = curl_url_set(u, CURLUPART_URL, url, 0);
+  uc = lc.curl_url_set(u, CURLUPART_URL, url, 0);
   if(uc == CURLUE_OK)
-    uc = curl_url_get(u, CURLUPART_SCHEME, scheme, 0);
+    uc = lc.curl_url_get(u, CURLUPART_SCHEME, scheme, 0);
   if(uc == CURLUE_OK)
-    uc = curl_url_get(u, CURLUPART_HOST, host, 0);
-  curl_url_cleanup(u);
+    uc = lc.curl_url_get(u, CURLUPART_HOST, host, 0);
+  lc.curl_url_cleanup(u);
   if(uc != CURLUE_OK) {
-    curl_free(*scheme);
+    lc.curl_free(*scheme);
     *scheme = NULL;
     char shown[1024];
 
     return cg_error_set(err, CG_EUSAGE, "bad URL \"%s\": %s",
                         cg_http_redact(url, shown, sizeof(shown)),
-                        curl_url_strerror(uc));
+                        lc.curl_url_strerror(uc));
   }
   return CG_OK;
 }
@@ -166,8 +241,8 @@ int cg_http_check_url(const char *url, int allow_http, cg_error *err)
                       "URL \"%s\": plain http is allowed only to loopback "
                       "hosts (use https, or --allow-http)",
                       url);
-  curl_free(scheme);
-  curl_free(host);
+  lc.curl_free(scheme);
+  lc.curl_free(host);
   return rc;
 }
 
@@ -296,6 +371,8 @@ int cg_http_open(cg_http **out, const cg_http_opts *opts, cg_error *err)
   cg_http *h;
 
   *out = NULL;
+  if(lc_ready(err) != CG_OK)
+    return CG_ENET;
   h = calloc(1, sizeof(*h));
   if(!h)
     return cg_error_set(err, CG_ENOMEM, "out of memory");
@@ -310,7 +387,7 @@ int cg_http_open(cg_http **out, const cg_http_opts *opts, cg_error *err)
       env_long("CHIPGATE_HTTP_LOW_SPEED_TIME",
                h->opts.low_speed_time_s > 0 ? h->opts.low_speed_time_s
                                             : CG_HTTP_LOW_SPEED_TIME_DEFAULT);
-  h->curl = curl_easy_init();
+  h->curl = lc.curl_easy_init();
   if(!h->curl) {
     free(h);
     return cg_error_set(err, CG_ENOMEM, "cannot create a curl handle");
@@ -323,7 +400,7 @@ void cg_http_close(cg_http *h)
 {
   if(!h)
     return;
-  curl_easy_cleanup(h->curl);
+  lc.curl_easy_cleanup(h->curl);
   free(h);
 }
 
@@ -353,11 +430,11 @@ static CURLcode setup(cg_http *h, const char *url, sink *s, char *errbuf)
   CURL *c = h->curl;
   CURLcode cc = CURLE_OK;
 
-  curl_easy_reset(c);
+  lc.curl_easy_reset(c);
 #define SET(opt, val)                                                         \
   do {                                                                        \
     if(cc == CURLE_OK)                                                        \
-      cc = curl_easy_setopt(c, opt, val);                                     \
+      cc = lc.curl_easy_setopt(c, opt, val);                                  \
   } while(0)
   SET(CURLOPT_URL, url);
   SET(CURLOPT_ERRORBUFFER, errbuf);
@@ -396,9 +473,9 @@ static int bytes_after(cg_http *h)
   curl_socket_t sock = CURL_SOCKET_BAD;
   char *scheme = NULL, c;
 
-  if(curl_easy_getinfo(h->curl, CURLINFO_SCHEME, &scheme) != CURLE_OK ||
+  if(lc.curl_easy_getinfo(h->curl, CURLINFO_SCHEME, &scheme) != CURLE_OK ||
      !scheme || strcasecmp(scheme, "http") != 0 ||
-     curl_easy_getinfo(h->curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK ||
+     lc.curl_easy_getinfo(h->curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK ||
      sock == CURL_SOCKET_BAD)
     return 0;
   return recv(sock, &c, 1, MSG_PEEK | MSG_DONTWAIT) > 0;
@@ -420,19 +497,19 @@ static int transfer(cg_http *h, const char *method, const char *url,
   errbuf[0] = '\0';
   cc = setup(h, url, s, errbuf);
   if(cc == CURLE_OK && hdrs)
-    cc = curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
+    cc = lc.curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
   if(cc == CURLE_OK && body)
-    cc = curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                          (curl_off_t)len);
+    cc = lc.curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                             (curl_off_t)len);
   if(cc == CURLE_OK && body)
-    cc = curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
+    cc = lc.curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, body);
   if(cc != CURLE_OK)
     return cg_error_set(err, CG_EINTERNAL, "%s %s: curl setup: %s", method,
-                        shown, curl_easy_strerror(cc));
-  cc = curl_easy_perform(h->curl);
-  curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
-  curl_easy_getinfo(h->curl, CURLINFO_TOTAL_TIME_T, &t_us);
-  curl_easy_getinfo(h->curl, CURLINFO_HTTP_VERSION, &version);
+                        shown, lc.curl_easy_strerror(cc));
+  cc = lc.curl_easy_perform(h->curl);
+  lc.curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+  lc.curl_easy_getinfo(h->curl, CURLINFO_TOTAL_TIME_T, &t_us);
+  lc.curl_easy_getinfo(h->curl, CURLINFO_HTTP_VERSION, &version);
   resp->elapsed_ms += (long)(t_us / 1000);
   if(s->oom)
     return cg_error_set(err, CG_ENOMEM, "%s %s: out of memory", method, shown);
@@ -451,14 +528,14 @@ static int transfer(cg_http *h, const char *method, const char *url,
                  errbuf[0]                   ? errbuf
                  : cc == CURLE_OUT_OF_MEMORY ? "a response header over 100 KB "
                                                "(or out of memory)"
-                                             : curl_easy_strerror(cc));
+                                             : lc.curl_easy_strerror(cc));
     if(err)
       err->lib_code = (int)cc;
     return CG_ENET;
   }
   /* curl reports a short Content-Length body as CURLE_PARTIAL_FILE; check
    * again so a truncated body can never pass as a whole one. */
-  curl_easy_getinfo(h->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
+  lc.curl_easy_getinfo(h->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
   if(cl >= 0 && resp->status != 304 && (size_t)cl != s->len) {
     cg_error_set(err, CG_ENET, "%s %s: truncated body (%zu of %lld bytes)",
                  method, shown, s->len, (long long)cl);
@@ -512,10 +589,10 @@ static int check_redirect(const cg_http *h, const char *url,
                       "followed only from loopback to loopback (use https, "
                       "or --allow-http)",
                       shown, tshown);
-  curl_free(scheme);
-  curl_free(host);
-  curl_free(s2);
-  curl_free(h2);
+  lc.curl_free(scheme);
+  lc.curl_free(host);
+  lc.curl_free(s2);
+  lc.curl_free(h2);
   return rc;
 }
 
@@ -554,7 +631,8 @@ static int perform(cg_http *h, const char *method, const char *url,
     if(rc != CG_OK || !follow || !is_redirect(resp->status))
       break;
     next = NULL;
-    if(curl_easy_getinfo(h->curl, CURLINFO_REDIRECT_URL, &next) != CURLE_OK ||
+    if(lc.curl_easy_getinfo(h->curl, CURLINFO_REDIRECT_URL, &next) !=
+           CURLE_OK ||
        !next)
       break; /* a 3xx without Location: the caller sees the status */
     if(hops == MAX_REDIRECTS) {
@@ -576,7 +654,7 @@ static int perform(cg_http *h, const char *method, const char *url,
   free(cur);
   free(s.te);
   if(rc == CG_OK &&
-     curl_easy_getinfo(h->curl, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK &&
+     lc.curl_easy_getinfo(h->curl, CURLINFO_RETRY_AFTER, &ra) == CURLE_OK &&
      ra > 0)
     resp->retry_after_s = (long)ra;
   if(rc == CG_OK && !s.buf) {
@@ -639,7 +717,7 @@ static int add_header(struct curl_slist **list, const char *name,
          (int)sizeof(line) ||
      strpbrk(value, "\r\n"))
     return CG_EINVAL;
-  n = curl_slist_append(*list, line);
+  n = lc.curl_slist_append(*list, line);
   if(!n)
     return CG_ENOMEM;
   *list = n;
@@ -661,14 +739,14 @@ int cg_http_get(cg_http *h, const char *url, const cg_http_cond *cond,
      (add_header(&hdrs, "If-None-Match", cond->if_none_match) != CG_OK ||
       add_header(&hdrs, "If-Modified-Since", cond->if_modified_since) !=
           CG_OK)) {
-    curl_slist_free_all(hdrs);
+    lc.curl_slist_free_all(hdrs);
     char shown[1024];
 
     return cg_error_set(err, CG_EINVAL, "GET %s: bad condition header",
                         cg_http_redact(url, shown, sizeof(shown)));
   }
   rc = perform(h, "GET", url, hdrs, NULL, 0, resp, err);
-  curl_slist_free_all(hdrs);
+  lc.curl_slist_free_all(hdrs);
   return rc;
 }
 
@@ -685,19 +763,19 @@ int cg_http_post(cg_http *h, const char *url, const char *const *headers,
   if(rc != CG_OK)
     return rc;
   /* No "Expect: 100-continue" round trip. */
-  n = curl_slist_append(hdrs, "Expect:");
+  n = lc.curl_slist_append(hdrs, "Expect:");
   if(!n)
     return cg_error_set(err, CG_ENOMEM, "out of memory");
   hdrs = n;
   for(size_t i = 0; headers && headers[i]; i++) {
-    n = curl_slist_append(hdrs, headers[i]);
+    n = lc.curl_slist_append(hdrs, headers[i]);
     if(!n) {
-      curl_slist_free_all(hdrs);
+      lc.curl_slist_free_all(hdrs);
       return cg_error_set(err, CG_ENOMEM, "out of memory");
     }
     hdrs = n;
   }
   rc = perform(h, "POST", url, hdrs, body ? body : "", len, resp, err);
-  curl_slist_free_all(hdrs);
+  lc.curl_slist_free_all(hdrs);
   return rc;
 }

@@ -3,6 +3,9 @@
 
 #include "core/text.h"
 
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +13,61 @@
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
 #include <unicode/uvernum.h>
+
+/* ICU is opened on first use (dlopen), not linked: with libstdc++ it
+ * cost every command about 2 ms of start-up, and only names outside the
+ * Latin script need it. ICU's headers rename every function with its
+ * version (utrans_openU is utrans_openU_72), so the names looked up are
+ * the renamed ones; the library is the one the headers are from. */
+#define ICU_STR2(x) #x
+#define ICU_STR(x)  ICU_STR2(x)
+#define ICU_LIB     "libicui18n.so." ICU_STR(U_ICU_VERSION_MAJOR_NUM)
+#define ICU_FUNCS(X)                                                          \
+  X(u_errorName)                                                              \
+  X(u_strFromUTF8)                                                            \
+  X(u_strToUTF8)                                                              \
+  X(uscript_getScript)                                                        \
+  X(utrans_close)                                                             \
+  X(utrans_openU)                                                             \
+  X(utrans_transUChars)
+
+static struct {
+#define ICU_DECL(f) __typeof__(f) *f;
+  ICU_FUNCS(ICU_DECL)
+#undef ICU_DECL
+  void *lib;      /* the dlopen handle, NULL if it failed */
+  char fail[256]; /* why, if it failed */
+} ic;
+static pthread_once_t ic_once = PTHREAD_ONCE_INIT;
+
+static void ic_load(void)
+{
+  ic.lib = dlopen(ICU_LIB, RTLD_NOW | RTLD_LOCAL);
+  if(!ic.lib) {
+    snprintf(ic.fail, sizeof(ic.fail), "%s", dlerror());
+    return;
+  }
+#define ICU_SYM(f)                                                            \
+  if(ic.lib && !(*(void **)&ic.f = dlsym(ic.lib, ICU_STR(f)))) {              \
+    snprintf(ic.fail, sizeof(ic.fail), ICU_LIB " has no %s", ICU_STR(f));     \
+    dlclose(ic.lib);                                                          \
+    ic.lib = NULL;                                                            \
+  }
+  ICU_FUNCS(ICU_SYM)
+#undef ICU_SYM
+}
+
+/* CG_OK once ICU is loaded; else CG_EINTERNAL, saying why. */
+static int ic_ready(cg_error *err)
+{
+  pthread_once(&ic_once, ic_load);
+  if(ic.lib)
+    return CG_OK;
+  return cg_error_set(err, CG_EINTERNAL,
+                      "transliteration needs ICU (Debian package libicu72): "
+                      "%s",
+                      ic.fail);
+}
 
 enum { TR_RU, TR_UK, TR_ANY, TR_N };
 
@@ -43,7 +101,7 @@ void cg_translit_free(cg_translit *t)
     return;
   for(i = 0; i < TR_N; i++)
     if(t->tr[i])
-      utrans_close(t->tr[i]);
+      ic.utrans_close(t->tr[i]);
   free(t);
 }
 
@@ -104,7 +162,11 @@ static int script_class(int cp)
   default:
     break;
   }
-  sc = uscript_getScript(cp, &st);
+  /* Without ICU: another script, so that transliterating fails loudly
+   * (cg_translit_latin) rather than a name being read as Latin. */
+  if(ic_ready(NULL) != CG_OK)
+    return 4;
+  sc = ic.uscript_getScript(cp, &st);
   if(U_FAILURE(st))
     return 0;
   switch(sc) {
@@ -170,7 +232,7 @@ static int icu_fail(cg_error *err, const char *what, UErrorCode st)
   if(st == U_MEMORY_ALLOCATION_ERROR)
     return cg_error_set(err, CG_ENOMEM, "transliteration: out of memory");
   return cg_error_set(err, CG_EINTERNAL, "transliteration: ICU %s: %s", what,
-                      u_errorName(st));
+                      ic.u_errorName(st));
 }
 
 static int open_id(UTransliterator **out, const char *id, cg_error *err)
@@ -179,9 +241,11 @@ static int open_id(UTransliterator **out, const char *id, cg_error *err)
   UChar uid[128];
   int32_t len = 0;
 
-  u_strFromUTF8(uid, 128, &len, id, -1, &st);
+  if(ic_ready(err) != CG_OK)
+    return CG_EINTERNAL;
+  ic.u_strFromUTF8(uid, 128, &len, id, -1, &st);
   if(U_SUCCESS(st))
-    *out = utrans_openU(uid, len, UTRANS_FORWARD, NULL, 0, NULL, &st);
+    *out = ic.utrans_openU(uid, len, UTRANS_FORWARD, NULL, 0, NULL, &st);
   if(U_FAILURE(st))
     return icu_fail(err, id, st);
   return CG_OK;
@@ -202,10 +266,10 @@ static int run(UTransliterator *tr, sbuf *s, cg_error *err)
   u = malloc((size_t)cap * sizeof(UChar));
   if(!u)
     return icu_fail(err, "buffer", U_MEMORY_ALLOCATION_ERROR);
-  u_strFromUTF8(u, cap, &len, s->s, (int32_t)s->n, &st);
+  ic.u_strFromUTF8(u, cap, &len, s->s, (int32_t)s->n, &st);
   limit = len;
   if(U_SUCCESS(st))
-    utrans_transUChars(tr, u, &len, cap, 0, &limit, &st);
+    ic.utrans_transUChars(tr, u, &len, cap, 0, &limit, &st);
   /* Growth past 8 code units for one has not been seen; if it comes,
    * it is an error, never a read past the buffer. */
   if(U_SUCCESS(st) && len > cap)
@@ -214,7 +278,7 @@ static int run(UTransliterator *tr, sbuf *s, cg_error *err)
     free(u);
     return icu_fail(err, "transform", st);
   }
-  u_strToUTF8(NULL, 0, &outlen, u, len, &st);
+  ic.u_strToUTF8(NULL, 0, &outlen, u, len, &st);
   if(st == U_BUFFER_OVERFLOW_ERROR)
     st = U_ZERO_ERROR;
   if(U_FAILURE(st)) {
@@ -226,7 +290,7 @@ static int run(UTransliterator *tr, sbuf *s, cg_error *err)
     free(u);
     return icu_fail(err, "buffer", U_MEMORY_ALLOCATION_ERROR);
   }
-  u_strToUTF8(o, outlen + 1, NULL, u, len, &st);
+  ic.u_strToUTF8(o, outlen + 1, NULL, u, len, &st);
   free(u);
   if(U_FAILURE(st)) {
     free(o);
@@ -343,7 +407,7 @@ int cg_translit_icu(const char *id, const char *s, char **out, cg_error *err)
     rc = icu_fail(err, "buffer", U_MEMORY_ALLOCATION_ERROR);
   else
     rc = run(tr, &b, err);
-  utrans_close(tr);
+  ic.utrans_close(tr);
   if(rc != CG_OK) {
     free(b.s);
     return rc;
