@@ -179,6 +179,93 @@ static char *int_digits(char buf[24], int64_t v)
  * fewer bits and tries every precision. One or two tries
  * instead of a search over 1..17: this runs for every number of every
  * decision, and check_decision holds it to the search's bytes. */
+/* digits (p of them, no dot) times 10^x as %.{p}g writes it, without
+ * its trailing zeros, then jansson's touches; returns the length. */
+static size_t put_g(char *buf, int neg, const char *digits, int p, int x)
+{
+  size_t n = 0;
+  int i, last = p - 1;
+
+  while(last > 0 && digits[last] == '0')
+    last--;
+  if(neg)
+    buf[n++] = '-';
+  if(x < -4 || x >= p) {
+    buf[n++] = digits[0];
+    if(last > 0) {
+      buf[n++] = '.';
+      for(i = 1; i <= last; i++)
+        buf[n++] = digits[i];
+    }
+    n += (size_t)sprintf(buf + n, "e%d", x);
+  }
+  else if(x >= 0) {
+    for(i = 0; i <= x; i++)
+      buf[n++] = digits[i];
+    buf[n++] = '.';
+    if(last > x)
+      for(i = x + 1; i <= last; i++)
+        buf[n++] = digits[i];
+    else
+      buf[n++] = '0';
+  }
+  else {
+    buf[n++] = '0';
+    buf[n++] = '.';
+    for(i = 0; i < -x - 1; i++)
+      buf[n++] = '0';
+    for(i = 0; i <= last; i++)
+      buf[n++] = digits[i];
+  }
+  buf[n] = '\0';
+  return n;
+}
+
+/* The shortest form from one printf: the 17 digits of %.16e, rounded to
+ * 15 and then 16 digits, each read back with strtod. Rounding the 17
+ * digits again gives what rounding the exact value would (as %.15g
+ * does) unless the cut-off digits are exactly a half, then 0 (the caller
+ * prints each precision instead). */
+static size_t fmt_from_17(char buf[40], double v)
+{
+  char e17[40], d[18], c[18], tmp[48];
+  int x, p, i, neg = v < 0;
+  const char *q;
+
+  snprintf(e17, sizeof(e17), "%.16e", v);
+  q = e17 + neg;
+  d[0] = q[0];
+  memcpy(d + 1, q + 2, 16);
+  d[17] = '\0';
+  x = atoi(q + 19);
+  for(p = 15; p < 17; p++) {
+    int xc = x, half = d[p] == '5';
+
+    for(i = p + 1; half && i < 17; i++)
+      half = d[i] == '0';
+    if(half)
+      return 0;
+    memcpy(c, d, (size_t)p);
+    if(d[p] >= '5') {
+      for(i = p - 1; i >= 0 && c[i] == '9'; i--)
+        c[i] = '0';
+      if(i >= 0) {
+        c[i]++;
+      }
+      else { /* 99.9 -> 100: one more digit before the point */
+        memmove(c + 1, c, (size_t)p - 1);
+        c[0] = '1';
+        xc++;
+      }
+    }
+    snprintf(tmp, sizeof(tmp), "%s%c.%.*se%d", neg ? "-" : "", c[0], p - 1,
+             c + 1, xc);
+    if(strtod(tmp, NULL) == v)
+      return put_g(buf, neg, c, p, xc);
+  }
+  return put_g(buf, neg, d, 17, x);
+}
+
 size_t cgd_fmt_double(char buf[40], double v)
 {
   size_t n;
@@ -193,6 +280,8 @@ size_t cgd_fmt_double(char buf[40], double v)
     memcpy(buf + n, ".0", 3);
     return n + 2;
   }
+  if(fabs(v) >= DBL_MIN && (n = fmt_from_17(buf, v)) > 0)
+    return n;
   /* A subnormal has fewer bits: search all precisions (rare). */
   for(p = fabs(v) < DBL_MIN ? 1 : 15; p < 17; p++) {
     snprintf(buf, 40, "%.*g", p, v);
