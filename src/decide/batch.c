@@ -10,6 +10,7 @@
 #include "model/order.h"
 #include "net/webhook.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,163 @@ int cg_batch_pending(cg_store *db, int64_t *out, cg_error *err)
   return cg_order_count_pending(db, out, err);
 }
 
+/* ==== on_decision on the second core ==================================== */
+
+#define HANDOFF_CAP   256 /* decisions waiting for on_decision */
+#define HANDOFF_BATCH 64  /* the thread wakes for this many at a time */
+
+/* A recorded decision on its way to on_decision: the typed decision
+ * (its arena moved here) and its bytes (moved too). */
+typedef struct handoff_item {
+  cg_decision dn;
+  char *json;
+  size_t len;
+} handoff_item;
+
+/* The decisions go to on_decision, in order, on a thread of its own (the
+ * report's tallies and writes), while this one decides the next ones. A
+ * failure there stops the batch before its next commit: handoff_drain
+ * waits for every decision handed off so far and returns the first
+ * failure. */
+typedef struct handoff {
+  const cg_batch_opts *o;
+  pthread_t th;
+  pthread_mutex_t mu;
+  pthread_cond_t more, done; /* items to take; an item finished */
+  handoff_item items[HANDOFF_CAP];
+  size_t head, n;
+  int busy, stop, started;
+  int flush; /* handoff_drain waits: take what there is */
+  int rc;    /* the first failure of on_decision */
+  cg_error err;
+} handoff;
+
+static void *handoff_thread(void *arg)
+{
+  handoff *h = arg;
+
+  int awake = 0;
+
+  pthread_mutex_lock(&h->mu);
+  for(;;) {
+    handoff_item it;
+    cg_error e = { 0 };
+    int rc = CG_OK, failed;
+
+    /* Woken per HANDOFF_BATCH decisions, which it then takes all, not
+     * per decision: a wake-up each cost more than the work. */
+    if(!h->n)
+      awake = 0;
+    while(!h->stop && !awake && (!h->n || (h->n < HANDOFF_BATCH && !h->flush)))
+      pthread_cond_wait(&h->more, &h->mu);
+    awake = 1;
+    if(!h->n)
+      break;
+    it = h->items[h->head];
+    h->head = (h->head + 1) % HANDOFF_CAP;
+    h->n--;
+    h->busy = 1;
+    failed = h->rc != CG_OK;
+    pthread_mutex_unlock(&h->mu);
+    if(!failed)
+      rc = h->o->on_decision(h->o->decision_arg, &it.dn, it.json, it.len, &e);
+    cg_decision_clear(&it.dn);
+    free(it.json);
+    pthread_mutex_lock(&h->mu);
+    if(rc != CG_OK && h->rc == CG_OK) {
+      h->rc = rc;
+      h->err = e;
+    }
+    h->busy = 0;
+    pthread_cond_signal(&h->done);
+  }
+  pthread_mutex_unlock(&h->mu);
+  return NULL;
+}
+
+/* Starts the thread; without one (it could not start), on_decision is
+ * called in place. */
+static void handoff_start(handoff *h, const cg_batch_opts *o)
+{
+  memset(h, 0, sizeof(*h));
+  h->o = o;
+  if(pthread_mutex_init(&h->mu, NULL) != 0)
+    return;
+  if(pthread_cond_init(&h->more, NULL) != 0 ||
+     pthread_cond_init(&h->done, NULL) != 0 ||
+     pthread_create(&h->th, NULL, handoff_thread, h) != 0) {
+    pthread_mutex_destroy(&h->mu);
+    return;
+  }
+  h->started = 1;
+}
+
+/* Hands *dn and json (both then owned by the handoff) to on_decision;
+ * returns an earlier failure of on_decision, if any. */
+static int handoff_put(handoff *h, cg_decision *dn, char *json, size_t len,
+                       cg_error *err)
+{
+  int rc;
+
+  if(!h->started) {
+    rc = h->o->on_decision(h->o->decision_arg, dn, json, len, err);
+    cg_decision_clear(dn);
+    free(json);
+    return rc;
+  }
+  pthread_mutex_lock(&h->mu);
+  while(h->n == HANDOFF_CAP)
+    pthread_cond_wait(&h->done, &h->mu);
+  h->items[(h->head + h->n) % HANDOFF_CAP] = (handoff_item){ *dn, json, len };
+  h->n++;
+  cg_decision_init(dn); /* its arena is the item's now */
+  if(h->n >= HANDOFF_BATCH)
+    pthread_cond_signal(&h->more);
+  rc = h->rc;
+  if(rc != CG_OK)
+    *err = h->err;
+  pthread_mutex_unlock(&h->mu);
+  return rc;
+}
+
+/* Waits until on_decision has seen every decision handed off; its first
+ * failure, if any. */
+static int handoff_drain(handoff *h, cg_error *err)
+{
+  int rc;
+
+  if(!h->started)
+    return CG_OK;
+  pthread_mutex_lock(&h->mu);
+  h->flush = 1;
+  pthread_cond_signal(&h->more);
+  while(h->n || h->busy)
+    pthread_cond_wait(&h->done, &h->mu);
+  h->flush = 0;
+  rc = h->rc;
+  if(rc != CG_OK)
+    *err = h->err;
+  pthread_mutex_unlock(&h->mu);
+  return rc;
+}
+
+/* Stops the thread after what was handed off (a failed batch: on_decision
+ * is skipped once it failed, and the caller discards its reports). */
+static void handoff_stop(handoff *h)
+{
+  if(!h->started)
+    return;
+  pthread_mutex_lock(&h->mu);
+  h->stop = 1;
+  pthread_cond_signal(&h->more);
+  pthread_mutex_unlock(&h->mu);
+  pthread_join(h->th, NULL);
+  pthread_cond_destroy(&h->more);
+  pthread_cond_destroy(&h->done);
+  pthread_mutex_destroy(&h->mu);
+  h->started = 0;
+}
+
 /* One run's working state. */
 typedef struct run {
   cg_store *db;           /* borrowed */
@@ -81,6 +239,7 @@ typedef struct run {
   int64_t start_seq;      /* newest log entry before this batch: an order
                              decided since is not looked at again */
   int64_t in_tx_count;    /* decisions in it */
+  handoff *ho;            /* on_decision's thread, NULL without one */
 } run;
 
 static void caches_flush(run *r)
@@ -154,12 +313,12 @@ static int decide_one(run *r, cg_order *ord, cg_error *err)
     cg_error_prefix(err, "order %s", ord->order_id);
     goto done;
   }
-  if(rc == CG_OK && r->o->on_decision)
-    rc = r->o->on_decision(r->o->decision_arg, &dn, json, len, err);
-  if(rc == CG_OK) {
-    r->out->decided++;
-    if(dn.decision < 8)
-      r->out->by_outcome[dn.decision]++;
+  r->out->decided++;
+  if(dn.decision < 8)
+    r->out->by_outcome[dn.decision]++;
+  if(r->ho) {
+    rc = handoff_put(r->ho, &dn, json, len, err);
+    json = NULL;
   }
 done:
   free(json);
@@ -254,10 +413,14 @@ static int next_order(run *r, char *after, size_t size, int *open_phase,
  * fails leaves no row at all. */
 static int commit_chunk(run *r, int last, cg_error *err)
 {
-  int rc =
-      last
-          ? cg_audit_batch_finish(r->db, r->out->batch_id, r->in_tx_count, err)
-          : cg_audit_batch_count(r->db, r->out->batch_id, r->in_tx_count, err);
+  /* Nothing is committed that on_decision has not taken. */
+  int rc = r->ho ? handoff_drain(r->ho, err) : CG_OK;
+
+  if(rc == CG_OK)
+    rc = last ? cg_audit_batch_finish(r->db, r->out->batch_id, r->in_tx_count,
+                                      err)
+              : cg_audit_batch_count(r->db, r->out->batch_id, r->in_tx_count,
+                                     err);
 
   if(rc == CG_OK)
     rc = cg_store_commit(r->db, err);
@@ -397,8 +560,19 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
                               &out->batch_id, err);
   if(rc == CG_OK && r.o->on_begin)
     rc = r.o->on_begin(r.o->decision_arg, out->batch_id, err);
+  if(rc == CG_OK && r.o->on_decision) {
+    r.ho = calloc(1, sizeof(*r.ho));
+    if(!r.ho)
+      rc = cg_error_set(err, CG_ENOMEM, "batch: out of memory");
+    else
+      handoff_start(r.ho, r.o);
+  }
   if(rc == CG_OK)
     rc = run_orders(&r, total, err);
+  if(r.ho) {
+    handoff_stop(r.ho);
+    free(r.ho);
+  }
   if(r.in_tx)
     cg_store_rollback(db);
   if(rc != CG_OK)

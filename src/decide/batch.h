@@ -29,8 +29,11 @@ typedef struct cg_batch_opts {
   /* Called once the batch row exists, then with every recorded decision:
    * the typed decision and its bytes (json, len: exactly what the audit
    * log stored and hashed; NUL-terminated), both valid only during the
-   * call, e.g. to write the reports while deciding. A non-zero status
-   * stops the batch. Both may be NULL. */
+   * call, e.g. to write the reports while deciding. on_decision runs on
+   * a thread of its own, in order, while the next orders are decided;
+   * each commit waits for it to take every decision before, so a
+   * non-zero status stops the batch before anything after the last
+   * commit is recorded. Both may be NULL. */
   int (*on_begin)(void *arg, int64_t batch_id, cg_error *err);
   int (*on_decision)(void *arg, const cg_decision *dn, const char *json,
                      size_t len, cg_error *err);
