@@ -144,35 +144,13 @@ static const char *container_bytes(const char *p, const char *lim, int *depth,
 }
 
 #ifdef __SSE2__
-/* Bit i set where byte i of the 16 at p matches: the four masks the
- * container scan needs, shifted into place in 64-bit words. */
-static void block16(const char *p, int shift, uint64_t *quote, uint64_t *bs,
-                    uint64_t *open, uint64_t *close)
+/* Bit i set where byte i of the 64 in a, b, c, d (16 each) is set. */
+static uint64_t mask64(__m128i a, __m128i b, __m128i c, __m128i d)
 {
-  __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-  /* '[' | 0x20 is '{' and ']' | 0x20 is '}'; no other byte maps there. */
-  __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
-
-  *quote |= (uint64_t)(unsigned)_mm_movemask_epi8(
-                _mm_cmpeq_epi8(v, _mm_set1_epi8('"')))
-            << shift;
-  *bs |= (uint64_t)(unsigned)_mm_movemask_epi8(
-             _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))
-         << shift;
-  *open |= (uint64_t)(unsigned)_mm_movemask_epi8(
-               _mm_cmpeq_epi8(low, _mm_set1_epi8('{')))
-           << shift;
-  *close |= (uint64_t)(unsigned)_mm_movemask_epi8(
-                _mm_cmpeq_epi8(low, _mm_set1_epi8('}')))
-            << shift;
-}
-
-static int bits64(uint64_t x)
-{
-  x = x - ((x >> 1) & 0x5555555555555555ULL);
-  x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-  x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-  return (int)((x * 0x0101010101010101ULL) >> 56);
+  return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
+         (uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
+         (uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
+         (uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
 }
 #endif
 
@@ -180,7 +158,7 @@ static int bits64(uint64_t x)
  * NULL if it is cut short. Brackets are counted, not paired; a backslash
  * escapes the next byte inside a string and is a plain byte outside.
  * With SSE2, 64 bytes at a time without a backslash are done with bit
- * masks (which bytes are inside strings, how deep the brackets go); the
+ * masks (which bytes are inside strings, where the brackets are); the
  * decision documents are mostly nested values, and this scan byte by
  * byte was a quarter of verify's time. */
 static const char *skip_container(const char *p, const char *end)
@@ -189,34 +167,47 @@ static const char *skip_container(const char *p, const char *end)
   const char *q;
 
 #ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+  const __m128i low = _mm_set1_epi8(0x20), lb = _mm_set1_epi8('{');
+  const __m128i rb = _mm_set1_epi8('}');
+
   for(; end - p >= 64; p += 64) {
-    uint64_t quote = 0, bs = 0, open = 0, close = 0, str, all;
+    const __m128i *w = (const __m128i *)(const void *)p;
+    __m128i v0 = _mm_loadu_si128(w), v1 = _mm_loadu_si128(w + 1);
+    __m128i v2 = _mm_loadu_si128(w + 2), v3 = _mm_loadu_si128(w + 3);
+    uint64_t quotes, open, all;
     int k;
-    for(k = 0; k < 4; k++)
-      block16(p + 16 * k, 16 * k, &quote, &bs, &open, &close);
-    if(bs || esc) { /* escapes: this block a byte at a time */
+    if(esc || _mm_movemask_epi8(
+                  _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v0, bslash),
+                                            _mm_cmpeq_epi8(v1, bslash)),
+                               _mm_or_si128(_mm_cmpeq_epi8(v2, bslash),
+                                            _mm_cmpeq_epi8(v3, bslash))))) {
+      /* Escapes: this block a byte at a time. */
       if((q = container_bytes(p, p + 64, &depth, &in_str, &esc)))
         return q;
       continue;
     }
+    quotes = mask64(_mm_cmpeq_epi8(v0, quote), _mm_cmpeq_epi8(v1, quote),
+                    _mm_cmpeq_epi8(v2, quote), _mm_cmpeq_epi8(v3, quote));
+    /* '[' | 0x20 is '{' and ']' | 0x20 is '}'; no other byte maps there. */
+    v0 = _mm_or_si128(v0, low);
+    v1 = _mm_or_si128(v1, low);
+    v2 = _mm_or_si128(v2, low);
+    v3 = _mm_or_si128(v3, low);
+    open = mask64(_mm_cmpeq_epi8(v0, lb), _mm_cmpeq_epi8(v1, lb),
+                  _mm_cmpeq_epi8(v2, lb), _mm_cmpeq_epi8(v3, lb));
+    all = open | mask64(_mm_cmpeq_epi8(v0, rb), _mm_cmpeq_epi8(v1, rb),
+                        _mm_cmpeq_epi8(v2, rb), _mm_cmpeq_epi8(v3, rb));
     /* Inside a string: an odd number of quotes up to here (prefix XOR). */
-    str = quote;
     for(k = 1; k < 64; k <<= 1)
-      str ^= str << k;
+      quotes ^= quotes << k;
     if(in_str)
-      str = ~str;
-    in_str = (int)(str >> 63);
-    open &= ~str;
-    close &= ~str;
-    if(depth > bits64(close)) { /* cannot close in this block */
-      depth += bits64(open) - bits64(close);
-      continue;
-    }
-    for(all = open | close; all; all &= all - 1) {
+      quotes = ~quotes;
+    in_str = (int)(quotes >> 63);
+    for(all &= ~quotes; all; all &= all - 1) {
       int i = __builtin_ctzll(all);
-      if((open >> i) & 1)
-        depth++;
-      else if(--depth == 0)
+      depth += (open >> i) & 1 ? 1 : -1;
+      if(depth == 0)
         return p + i + 1;
     }
   }
