@@ -13,6 +13,9 @@
 #include "decide/audit_int.h"
 #include "decide/decision.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -712,6 +715,88 @@ START_TEST(test_parts_inside_a_transaction)
 }
 END_TEST
 
+/* A writer appending steps on its own connection until told to stop. */
+typedef struct writer {
+  const char *path;        /* the database */
+  atomic_int stop;         /* set by the test */
+  atomic_int appended;     /* entries committed */
+  atomic_int failed_early; /* it stopped on an error */
+  int failed;              /* an append failed (read after the join) */
+  char msg[512];           /* why */
+} writer;
+
+static void *write_steps(void *arg)
+{
+  writer *w = arg;
+  cg_store *wdb = NULL;
+  cg_error err = { 0 };
+  int rc = cg_store_open(&wdb, w->path, 0, &err);
+
+  while(rc == CG_OK && !atomic_load(&w->stop)) {
+    cg_json *f = cg_json_object();
+    rc = f ? cg_store_begin(wdb, &err) : CG_ENOMEM;
+    if(rc == CG_OK)
+      rc = cg_audit_step(wdb, 3, "review", f, NULL, NULL, &err);
+    if(rc == CG_OK)
+      rc = cg_store_commit(wdb, &err);
+    else
+      cg_store_rollback(wdb);
+    cg_json_free(f);
+    if(rc == CG_OK)
+      atomic_fetch_add(&w->appended, 1);
+  }
+  if(rc != CG_OK) {
+    w->failed = 1;
+    snprintf(w->msg, sizeof(w->msg), "%s", err.msg);
+    atomic_store(&w->failed_early, 1);
+  }
+  cg_store_close(wdb);
+  return NULL;
+}
+
+/* Verify in parts while another connection appends: every run proves
+ * the log up to the head it began with (an entry of the log, with the
+ * hash it reports), and entries appended meanwhile do not break it. */
+START_TEST(test_parts_while_a_writer_appends)
+{
+  char *hash;
+  cg_audit_check c;
+  cg_error err = { 0 };
+  writer w;
+  pthread_t t;
+  int i, before, during;
+
+  memset(&w, 0, sizeof(w));
+  w.path = t_tmp("audit.db");
+  ck_assert_cg_ok(cg_store_begin(db, &err), &err);
+  for(i = 0; i < 3000; i++) {
+    cg_json *f = cg_json_object();
+    ck_assert_cg_ok(
+        cg_audit_step(db, i % 4 + 1, "review", f, NULL, NULL, &err), &err);
+    cg_json_free(f);
+  }
+  ck_assert_cg_ok(cg_store_commit(db, &err), &err);
+  ck_assert_int_eq(pthread_create(&t, NULL, write_steps, &w), 0);
+  while(!atomic_load(&w.appended) && !w.failed_early)
+    sched_yield(); /* the writer is under way */
+  before = atomic_load(&w.appended);
+  for(i = 0; i < 12; i++) {
+    ck_assert_cg_ok(cg_audit_verify_parts(db, NULL, 100, &c, &err), &err);
+    ck_assert_int_ge(c.head.seq, 3000);
+    ck_assert_int_eq(c.entries, c.head.seq);
+    hash = sql_text("SELECT hash FROM decisions WHERE seq = ?1", c.head.seq);
+    ck_assert_str_eq(hash, c.head.hash);
+    free(hash);
+  }
+  during = atomic_load(&w.appended) - before;
+  atomic_store(&w.stop, 1);
+  ck_assert_int_eq(pthread_join(t, NULL), 0);
+  ck_assert_msg(!w.failed, "writer: %s", w.msg);
+  ck_assert_int_gt(during, 0); /* it did append while verify ran */
+  expect_intact(3000 + atomic_load(&w.appended));
+}
+END_TEST
+
 typedef struct seen {
   int n;          /* documents */
   char ids[256];  /* their order ids, space-separated */
@@ -788,6 +873,7 @@ static Suite *audit_suite(void)
   tcase_add_test(tc, test_parts_find_the_first_bad_entry);
   tcase_add_test(tc, test_cli_verify_splits_a_long_log);
   tcase_add_test(tc, test_parts_inside_a_transaction);
+  tcase_add_test(tc, test_parts_while_a_writer_appends);
   suite_add_tcase(s, tc);
   return s;
 }
