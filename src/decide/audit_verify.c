@@ -557,13 +557,15 @@ static int check_anchor(const cg_audit_head *anchor, const cg_audit_head *seen,
  * began is in both views and caught; one made while it runs may be seen
  * by the second view only, which one view alone would not catch either. */
 
-/* Most parts: enough for both threads to stay busy to the end on a
- * shared machine, few enough that starting each costs nothing. */
-#define VERIFY_MAX_PARTS 64
+/* Entries per part (cg_audit_verify_anchor): small, so that a thread
+ * done first waits little for the other (a part is ~15 ms), and starting
+ * one (a seek) costs nothing. A log this small is one part on the
+ * caller's connection, with no second connection or thread. */
+#define VERIFY_PART 2048
 
-/* Entries per part (cg_audit_verify_anchor); a smaller log is one part
- * on the caller's connection, with no second connection or thread. */
-#define VERIFY_PART 4096
+/* Most parts: larger parts past that (and a bound on the parts a
+ * tampered, huge seq would make). */
+#define VERIFY_MAX_PARTS 256
 
 static const char walk_sql[] =
     "SELECT d.seq, d.order_id, d.kind, CAST(d.batch_id AS TEXT), "
