@@ -164,9 +164,9 @@ static uint64_t mask64(__m128i a, __m128i b, __m128i c, __m128i d)
 static const char *skip_container(const char *p, const char *end)
 {
   int depth = 0, in_str = 0, esc = 0;
-  const char *q;
 
 #ifdef __SSE2__
+  const char *q;
   const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
   const __m128i low = _mm_set1_epi8(0x20), lb = _mm_set1_epi8('{');
   const __m128i rb = _mm_set1_epi8('}');
@@ -671,7 +671,8 @@ static void walk(cg_stmt *st, part *p, int first, const cg_audit_head *anchor)
       snprintf(p->first_what, sizeof(p->first_what), "%s",
                e.kind ? e.kind : "entry");
       memcpy(p->first_oid, e.oid, sizeof(p->first_oid));
-      snprintf(prev, sizeof(prev), "%s", p->first_prev);
+      memcpy(prev, p->first_prev, sizeof(prev) - 1); /* cut to 64 */
+      prev[sizeof(prev) - 1] = '\0';
       last = e.seq - 1;
     }
     rc = check_entry(&e, prev, last, &p->err);
