@@ -19,7 +19,7 @@ rounds=${3:-3}
 cg=$build/chipgate
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-export CHIPGATE_RULES=$here/rules
+export CHIPGATE_RULES="$here/rules"
 
 if [ -f "$what" ]; then
   db=$what
@@ -65,11 +65,11 @@ while [ "$i" -lt "$rounds" ]; do
   i=$((i + 1))
   /usr/bin/time -f "%e %U %S" -o "$work/time" "$cg" --db "$db" audit verify \
     >/dev/null
-  set -- $(cat "$work/time")
-  cpu=$(python3 -c "print(f'{$2 + $3:.2f}')")
-  echo "round $i: $1 s wall, $cpu s CPU"
-  if [ -z "$best" ] || python3 -c "import sys; sys.exit(not $1 < $best)"; then
-    best=$1
+  read -r wall user sys <"$work/time"
+  cpu=$(python3 -c "print(f'{$user + $sys:.2f}')")
+  echo "round $i: $wall s wall, $cpu s CPU"
+  if [ -z "$best" ] || python3 -c "import sys; sys.exit(not $wall < $best)"; then
+    best=$wall
     best_cpu=$cpu
   fi
 done
