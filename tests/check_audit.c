@@ -3,13 +3,19 @@
  * recomputes the chain and names the first row that was changed or whose
  * predecessor was removed, and every column edited behind its back; the
  * head, and an anchor that catches a removed or rewritten tail;
- * cg_audit_each filters by date, order and batch. */
+ * verify cut into parts checked by two threads on two connections gives
+ * the answer one walk gives, wherever the cuts fall; cg_audit_each
+ * filters by date, order and batch. */
 #include "helpers.h"
 
 #include "core/crypto.h"
 #include "decide/audit.h"
+#include "decide/audit_int.h"
 #include "decide/decision.h"
 
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +110,34 @@ static char *sql_text(const char *sql, int64_t arg)
   return out;
 }
 
+/* cg_audit_verify_anchor, checked against every way of cutting the log
+ * into parts (two threads, two connections): one walk and parts of 1, 2,
+ * 3 and 5 entries must give what it gives -- the same code, counts,
+ * first bad entry, head and message. Returns its answer. */
+static int verify_all_ways(const cg_audit_head *anchor, cg_audit_check *out,
+                           cg_error *err)
+{
+  static const int64_t sizes[] = { 0, 1, 2, 3, 5 };
+  int rc = cg_audit_verify_anchor(db, anchor, out, err);
+  size_t i;
+
+  for(i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+    cg_audit_check c;
+    cg_error e = { 0 };
+    int rc2 = cg_audit_verify_parts(db, anchor, sizes[i], &c, &e);
+    ck_assert_msg(rc2 == rc, "parts of %lld: rc %d, one walk %d: %s",
+                  (long long)sizes[i], rc2, rc, e.msg);
+    ck_assert_int_eq(c.entries, out->entries);
+    ck_assert_int_eq(c.decisions, out->decisions);
+    ck_assert_int_eq(c.bad_seq, out->bad_seq);
+    ck_assert_int_eq(c.head.seq, out->head.seq);
+    ck_assert_str_eq(c.head.hash, out->head.hash);
+    if(rc != CG_OK)
+      ck_assert_str_eq(e.msg, err->msg);
+  }
+  return rc;
+}
+
 START_TEST(test_chain_over_the_stored_bytes)
 {
   char h1[CG_SHA256_HEX], h2[CG_SHA256_HEX], hex[CG_SHA256_HEX];
@@ -175,6 +209,7 @@ END_TEST
 START_TEST(test_verify_names_an_edited_row)
 {
   char h[CG_SHA256_HEX];
+  cg_audit_check c;
   int64_t rows = 0, bad = 0;
   cg_error err = { 0 };
   int i;
@@ -199,12 +234,15 @@ START_TEST(test_verify_names_an_edited_row)
   ck_assert_msg(strstr(err.msg, "decision 3 (order O-3)") != NULL, "%s",
                 err.msg);
   ck_assert_ptr_nonnull(strstr(err.msg, "does not match its hash"));
+  ck_assert_int_eq(verify_all_ways(NULL, &c, &err), CG_EINVAL);
+  ck_assert_int_eq(c.bad_seq, 3);
 }
 END_TEST
 
 START_TEST(test_verify_names_the_row_after_a_removed_one)
 {
   char h[CG_SHA256_HEX];
+  cg_audit_check c;
   int64_t rows = 0, bad = 0;
   cg_error err = { 0 };
 
@@ -219,6 +257,8 @@ START_TEST(test_verify_names_the_row_after_a_removed_one)
   ck_assert_msg(strstr(err.msg, "decision 3 (order O-3)") != NULL, "%s",
                 err.msg);
   ck_assert_ptr_nonnull(strstr(err.msg, "previous-hash link"));
+  ck_assert_int_eq(verify_all_ways(NULL, &c, &err), CG_EINVAL);
+  ck_assert_int_eq(c.bad_seq, 3);
 }
 END_TEST
 
@@ -241,7 +281,7 @@ static void step(int64_t row, const char *kind)
  * and foreign keys off, as a tamperer with the file would. */
 static void edit(int64_t seq, const char *col, const char *value)
 {
-  char sql[256];
+  char sql[16384];
 
   snprintf(sql, sizeof(sql),
            "PRAGMA foreign_keys = OFF; DROP TRIGGER IF EXISTS "
@@ -255,11 +295,13 @@ static void edit(int64_t seq, const char *col, const char *value)
 static void expect_caught(int64_t seq, const char *want)
 {
   int64_t rows = 0, bad = 0;
+  cg_audit_check c;
   cg_error err = { 0 };
 
   ck_assert_int_eq(cg_audit_verify(db, &rows, &bad, &err), CG_EINVAL);
   ck_assert_int_eq(bad, seq);
   ck_assert_int_eq(rows, seq);
+  ck_assert_int_eq(verify_all_ways(NULL, &c, &err), CG_EINVAL);
   ck_assert_msg(strstr(err.msg, want) != NULL, "want \"%s\" in: %s", want,
                 err.msg);
 }
@@ -267,11 +309,14 @@ static void expect_caught(int64_t seq, const char *want)
 static void expect_intact(int64_t entries)
 {
   int64_t rows = 0, bad = 0;
+  cg_audit_check c;
   cg_error err = { 0 };
 
   ck_assert_cg_ok(cg_audit_verify(db, &rows, &bad, &err), &err);
   ck_assert_int_eq(rows, entries);
   ck_assert_int_eq(bad, 0);
+  ck_assert_cg_ok(verify_all_ways(NULL, &c, &err), &err);
+  ck_assert_int_eq(c.entries, entries);
 }
 
 /* Each edit of a column is caught, naming the entry, its order and the
@@ -315,6 +360,7 @@ START_TEST(test_verify_checks_every_column)
   };
   char h[CG_SHA256_HEX], undo[64];
   int64_t b = batch_row(), rows = 0, bad = 0;
+  cg_audit_check c;
   cg_error err = { 0 };
   size_t i;
 
@@ -345,6 +391,8 @@ START_TEST(test_verify_checks_every_column)
   edit(3, "decision", "NULL, kind = 'review'");
   /* Renumbering the newest entry leaves every hash intact. */
   edit(4, "seq", "7");
+  ck_assert_int_eq(verify_all_ways(NULL, &c, &err), CG_EINVAL);
+  ck_assert_int_eq(c.bad_seq, 7);
   ck_assert_int_eq(cg_audit_verify(db, &rows, &bad, &err), CG_EINVAL);
   ck_assert_int_eq(bad, 7);
   ck_assert_msg(strstr(err.msg, "decision 7 (order O-4): column seq says 7, "
@@ -425,19 +473,19 @@ START_TEST(test_anchor_catches_a_removed_tail)
   step(3, "shipment");
   ck_assert_cg_ok(cg_audit_head_get(db, &at4, &err), &err);
   ck_assert_int_eq(at4.seq, 4);
-  ck_assert_cg_ok(cg_audit_verify_anchor(db, &at4, &c, &err), &err);
+  ck_assert_cg_ok(verify_all_ways(&at4, &c, &err), &err);
   ck_assert_int_eq(c.entries, 4);
   ck_assert_int_eq(c.decisions, 3);
   ck_assert_str_eq(c.head.hash, at4.hash);
   ck_assert_cg_ok(cg_audit_head_parse("0:" HASH0, &zero, &err), &err);
-  ck_assert_cg_ok(cg_audit_verify_anchor(db, &zero, &c, &err), &err);
+  ck_assert_cg_ok(verify_all_ways(&zero, &c, &err), &err);
 
   exec("PRAGMA foreign_keys = OFF; DROP TRIGGER decisions_no_delete; "
        "DELETE FROM decisions WHERE seq >= 3");
   expect_intact(2); /* what is left is a whole chain... */
-  ck_assert_cg_ok(cg_audit_verify_anchor(db, &at2, &c, &err), &err);
+  ck_assert_cg_ok(verify_all_ways(&at2, &c, &err), &err);
   /* ... but not the one the kept head proves. */
-  ck_assert_int_eq(cg_audit_verify_anchor(db, &at4, &c, &err), CG_EINVAL);
+  ck_assert_int_eq(verify_all_ways(&at4, &c, &err), CG_EINVAL);
   ck_assert_int_eq(c.bad_seq, 4);
   ck_assert_int_eq(c.entries, 2);
   ck_assert_msg(strstr(err.msg, "entry 4 is missing; the log ends at entry "
@@ -446,14 +494,14 @@ START_TEST(test_anchor_catches_a_removed_tail)
   /* An anchor whose hash is not the entry's. */
   wrong = at2;
   wrong.hash[0] = wrong.hash[0] == 'a' ? 'b' : 'a';
-  ck_assert_int_eq(cg_audit_verify_anchor(db, &wrong, &c, &err), CG_EINVAL);
+  ck_assert_int_eq(verify_all_ways(&wrong, &c, &err), CG_EINVAL);
   ck_assert_int_eq(c.bad_seq, 2);
   ck_assert_ptr_nonnull(strstr(err.msg, "not the anchored one"));
   /* A new tail in place of the removed one: seq 4 again, another hash. */
   free(append(4, "O-4", CG_OUT_NLR, 0, h));
   free(append(4, "O-4", CG_OUT_DENY, 0, h));
   expect_intact(4);
-  ck_assert_int_eq(cg_audit_verify_anchor(db, &at4, &c, &err), CG_EINVAL);
+  ck_assert_int_eq(verify_all_ways(&at4, &c, &err), CG_EINVAL);
   ck_assert_ptr_nonnull(strstr(err.msg, "rewritten from there"));
 }
 END_TEST
@@ -509,6 +557,243 @@ START_TEST(test_cli_head_and_anchor)
   ck_assert_int_eq(t_run(path, NULL, &errout, verify), 64);
   ck_assert_msg(strstr(errout, "--anchor") != NULL, "%s", errout);
   free(errout);
+}
+END_TEST
+
+/* ==== verify in parts ==================================================== */
+
+/* Log of n entries: decisions of orders 1..4 in turn, every third entry
+ * a review step. */
+static void fill(int n)
+{
+  char h[CG_SHA256_HEX], oid[8];
+  int i;
+
+  for(i = 1; i <= n; i++) {
+    int row = (i - 1) % 4 + 1;
+    snprintf(oid, sizeof(oid), "O-%d", row);
+    if(i % 3 == 0)
+      step(row, "review");
+    else
+      free(append(row, oid, i % 2 ? CG_OUT_NLR : CG_OUT_DENY, 0, h));
+  }
+}
+
+/* Verify, every way, fails first at seq, having read entries, with want
+ * in its message. */
+static void expect_first_bad(int64_t seq, int64_t entries, const char *want)
+{
+  cg_audit_check c;
+  cg_error err = { 0 };
+
+  ck_assert_int_eq(verify_all_ways(NULL, &c, &err), CG_EINVAL);
+  ck_assert_int_eq(c.bad_seq, seq);
+  ck_assert_int_eq(c.entries, entries);
+  ck_assert_int_eq(c.head.seq, entries - 1);
+  ck_assert_msg(strstr(err.msg, want) != NULL, "want \"%s\" in: %s", want,
+                err.msg);
+}
+
+/* A log cut into parts that two threads check: an edit anywhere -- in
+ * the second half, on either side of a cut, in a part's first entry --
+ * is found, and the first bad entry is named as one walk names it, also
+ * when a later part has an edit too. */
+START_TEST(test_parts_find_the_first_bad_entry)
+{
+  static const struct {
+    int64_t seq;
+    const char *col, *value, *want;
+  } cases[] = {
+    { 17, "doc", "replace(doc, '\"nlr\"', '\"deny\"')",
+      "decision 17 (order O-1): content does not match its hash" },
+    { 13, "prev_hash", "replace(prev_hash, substr(prev_hash, 1, 1), 'x')",
+      "decision 13 (order O-1): previous-hash link is broken" },
+    { 16, "hash", "upper(hash)",
+      "decision 16 (order O-4): content does not match its hash" },
+    { 24, "decided_at", "'2000-01-01T00:00:00Z'",
+      "review 24 (order O-4): column decided_at says 2000-01-01T00:00:00Z" },
+    { 11, "decision", "'hold'",
+      "decision 11 (order O-3): column decision says hold, the hashed bytes "
+      "say nlr" },
+    /* Bytes after the hashed ones: a reader of the text stops at the NUL,
+     * so the stored document is not the one that was hashed. */
+    { 19, "doc", "doc || char(0) || 'x'",
+      "decision 19 (order O-3): content does not match its hash" },
+  };
+  size_t i;
+
+  fill(24);
+  expect_intact(24);
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char sql[128], *undo;
+    snprintf(sql, sizeof(sql),
+             "SELECT quote(%s) FROM decisions WHERE seq = ?1", cases[i].col);
+    undo = sql_text(sql, cases[i].seq);
+    edit(cases[i].seq, cases[i].col, cases[i].value);
+    expect_first_bad(cases[i].seq, cases[i].seq, cases[i].want);
+    /* With a second edit further on, the first is still the answer. */
+    if(cases[i].seq < 23) {
+      edit(23, "decision", "'hold'");
+      expect_first_bad(cases[i].seq, cases[i].seq, cases[i].want);
+      edit(23, "decision", "'nlr'");
+    }
+    edit(cases[i].seq, cases[i].col, undo);
+    free(undo);
+    expect_intact(24);
+  }
+  /* A removed entry: the next one's link is broken, wherever it is. */
+  exec("PRAGMA foreign_keys = OFF; DROP TRIGGER decisions_no_delete; "
+       "DELETE FROM decisions WHERE seq = 15");
+  expect_first_bad(16, 15,
+                   "decision 16 (order O-4): previous-hash link is broken");
+  /* Renumbered entries (the one after the gap takes its seq): the
+   * hashes link, the seq does not follow. */
+  exec("UPDATE decisions SET seq = seq + 1 WHERE seq = 14");
+  expect_first_bad(15, 14,
+                   "decision 15 (order O-2): column seq says 15, the entry "
+                   "before it is 13");
+}
+END_TEST
+
+/* A log long enough for verify to cut it without being asked (more
+ * entries than one part holds): the command proves it, and an edit in
+ * its second half is named with the entries read, exit 65. */
+START_TEST(test_cli_verify_splits_a_long_log)
+{
+  const char *verify[] = { "audit", "verify", NULL };
+  const char *path = t_tmp("audit.db");
+  char *out = NULL, *errout = NULL;
+  cg_audit_check c;
+  cg_error err = { 0 };
+  int i;
+
+  ck_assert_cg_ok(cg_store_begin(db, &err), &err);
+  for(i = 0; i < 9000; i++) {
+    cg_json *f = cg_json_object();
+    ck_assert_int_eq(cg_json_set_int(f, "n", i), CG_OK);
+    ck_assert_cg_ok(
+        cg_audit_step(db, i % 4 + 1, "review", f, NULL, NULL, &err), &err);
+    cg_json_free(f);
+  }
+  ck_assert_cg_ok(cg_store_commit(db, &err), &err);
+  ck_assert_int_eq(t_run(path, &out, NULL, verify), 0);
+  ck_assert_msg(strstr(out, "audit log intact: 9000 entries") != NULL, "%s",
+                out);
+  free(out);
+  edit(7001, "doc", "replace(doc, '\"n\":7000', '\"n\":7')");
+  edit(8500, "decided_at", "'2000-01-01T00:00:00Z'");
+  ck_assert_int_eq(t_run(path, NULL, &errout, verify), 65);
+  ck_assert_msg(strstr(errout, "review 7001 (order O-1): content does not "
+                               "match its hash") != NULL &&
+                    strstr(errout, "(7001 entries read)") != NULL,
+                "%s", errout);
+  free(errout);
+  ck_assert_int_eq(cg_audit_verify_anchor(db, NULL, &c, &err), CG_EINVAL);
+  ck_assert_int_eq(c.bad_seq, 7001);
+  ck_assert_int_eq(c.head.seq, 7000);
+}
+END_TEST
+
+/* Inside the caller's transaction verify sees the caller's own entries
+ * (a second connection would not): the log is one part there. */
+START_TEST(test_parts_inside_a_transaction)
+{
+  cg_audit_check c;
+  cg_error err = { 0 };
+  cg_json *f = cg_json_object();
+
+  fill(6);
+  ck_assert_cg_ok(cg_store_begin(db, &err), &err);
+  ck_assert_cg_ok(cg_audit_step(db, 2, "shipment", f, NULL, NULL, &err), &err);
+  cg_json_free(f);
+  ck_assert_cg_ok(cg_audit_verify_parts(db, NULL, 1, &c, &err), &err);
+  ck_assert_int_eq(c.entries, 7);
+  ck_assert_int_eq(c.head.seq, 7);
+  cg_store_rollback(db);
+  ck_assert_cg_ok(cg_audit_verify_parts(db, NULL, 1, &c, &err), &err);
+  ck_assert_int_eq(c.entries, 6);
+}
+END_TEST
+
+/* A writer appending steps on its own connection until told to stop. */
+typedef struct writer {
+  const char *path;        /* the database */
+  atomic_int stop;         /* set by the test */
+  atomic_int appended;     /* entries committed */
+  atomic_int failed_early; /* it stopped on an error */
+  int failed;              /* an append failed (read after the join) */
+  char msg[512];           /* why */
+} writer;
+
+static void *write_steps(void *arg)
+{
+  writer *w = arg;
+  cg_store *wdb = NULL;
+  cg_error err = { 0 };
+  int rc = cg_store_open(&wdb, w->path, 0, &err);
+
+  while(rc == CG_OK && !atomic_load(&w->stop)) {
+    cg_json *f = cg_json_object();
+    rc = f ? cg_store_begin(wdb, &err) : CG_ENOMEM;
+    if(rc == CG_OK)
+      rc = cg_audit_step(wdb, 3, "review", f, NULL, NULL, &err);
+    if(rc == CG_OK)
+      rc = cg_store_commit(wdb, &err);
+    else
+      cg_store_rollback(wdb);
+    cg_json_free(f);
+    if(rc == CG_OK)
+      atomic_fetch_add(&w->appended, 1);
+  }
+  if(rc != CG_OK) {
+    w->failed = 1;
+    snprintf(w->msg, sizeof(w->msg), "%s", err.msg);
+    atomic_store(&w->failed_early, 1);
+  }
+  cg_store_close(wdb);
+  return NULL;
+}
+
+/* Verify in parts while another connection appends: every run proves
+ * the log up to the head it began with (an entry of the log, with the
+ * hash it reports), and entries appended meanwhile do not break it. */
+START_TEST(test_parts_while_a_writer_appends)
+{
+  char *hash;
+  cg_audit_check c;
+  cg_error err = { 0 };
+  writer w;
+  pthread_t t;
+  int i, before, during;
+
+  memset(&w, 0, sizeof(w));
+  w.path = t_tmp("audit.db");
+  ck_assert_cg_ok(cg_store_begin(db, &err), &err);
+  for(i = 0; i < 3000; i++) {
+    cg_json *f = cg_json_object();
+    ck_assert_cg_ok(
+        cg_audit_step(db, i % 4 + 1, "review", f, NULL, NULL, &err), &err);
+    cg_json_free(f);
+  }
+  ck_assert_cg_ok(cg_store_commit(db, &err), &err);
+  ck_assert_int_eq(pthread_create(&t, NULL, write_steps, &w), 0);
+  while(!atomic_load(&w.appended) && !w.failed_early)
+    sched_yield(); /* the writer is under way */
+  before = atomic_load(&w.appended);
+  for(i = 0; i < 12; i++) {
+    ck_assert_cg_ok(cg_audit_verify_parts(db, NULL, 100, &c, &err), &err);
+    ck_assert_int_ge(c.head.seq, 3000);
+    ck_assert_int_eq(c.entries, c.head.seq);
+    hash = sql_text("SELECT hash FROM decisions WHERE seq = ?1", c.head.seq);
+    ck_assert_str_eq(hash, c.head.hash);
+    free(hash);
+  }
+  during = atomic_load(&w.appended) - before;
+  atomic_store(&w.stop, 1);
+  ck_assert_int_eq(pthread_join(t, NULL), 0);
+  ck_assert_msg(!w.failed, "writer: %s", w.msg);
+  ck_assert_int_gt(during, 0); /* it did append while verify ran */
+  expect_intact(3000 + atomic_load(&w.appended));
 }
 END_TEST
 
@@ -585,6 +870,10 @@ static Suite *audit_suite(void)
   tcase_add_test(tc, test_head_parse_refuses);
   tcase_add_test(tc, test_anchor_catches_a_removed_tail);
   tcase_add_test(tc, test_cli_head_and_anchor);
+  tcase_add_test(tc, test_parts_find_the_first_bad_entry);
+  tcase_add_test(tc, test_cli_verify_splits_a_long_log);
+  tcase_add_test(tc, test_parts_inside_a_transaction);
+  tcase_add_test(tc, test_parts_while_a_writer_appends);
   suite_add_tcase(s, tc);
   return s;
 }
