@@ -258,8 +258,18 @@ static size_t fmt_from_17(char buf[40], double v)
         xc++;
       }
     }
-    snprintf(tmp, sizeof(tmp), "%s%c.%.*se%d", neg ? "-" : "", c[0], p - 1,
-             c + 1, xc);
+    {
+      char *t = tmp, ex[24], *x10 = int_digits(ex, xc);
+
+      if(neg)
+        *t++ = '-';
+      *t++ = c[0];
+      *t++ = '.';
+      memcpy(t, c + 1, (size_t)p - 1);
+      t += p - 1;
+      *t++ = 'e';
+      memcpy(t, x10, (size_t)(ex + 23 - x10) + 1);
+    }
     if(strtod(tmp, NULL) == v)
       return put_g(buf, neg, c, p, xc);
   }
