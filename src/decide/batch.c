@@ -285,8 +285,8 @@ static int load_parties(run *r, const cg_order *ord, const cg_customer **cu,
 }
 
 /* Decides, records, announces and reports one order (inside the open
- * transaction). */
-static int decide_one(run *r, cg_order *ord, cg_error *err)
+ * transaction); cur is its current decision's seq (0: none). */
+static int decide_one(run *r, cg_order *ord, int64_t cur, cg_error *err)
 {
   cg_decision dn;
   const cg_chip *chip = NULL;
@@ -298,8 +298,10 @@ static int decide_one(run *r, cg_order *ord, cg_error *err)
   cg_decision_init(&dn);
   rc = load_parties(r, ord, &cu, &chip, err);
   /* A re-decision first gives back what the superseded one drew, so the
-   * order is judged against the licence as if it had not drawn. */
-  if(rc == CG_OK)
+   * order is judged against the licence as if it had not drawn. Only a
+   * decision draws (in its own transaction), so an order never decided
+   * has nothing to give back. */
+  if(rc == CG_OK && cur)
     rc = cg_license_return(r->db, ord->id, NULL, err);
   if(rc == CG_OK)
     rc = cg_decide(r->dec, ord, cu, chip, 1, &dn, err);
@@ -454,6 +456,8 @@ static int run_orders(run *r, int64_t total, cg_error *err)
 
   for(;;) {
     cg_order ord;
+    cg_order_state st;
+    int64_t cur;
 
     rc = next_order(r, after, sizeof(after), &open_phase, &ord, &redo, err);
     if(rc <= 0)
@@ -470,19 +474,15 @@ static int run_orders(run *r, int64_t total, cg_error *err)
      * transaction took the write lock): a pending order is decided once,
      * an open one re-decided once per change (not if another batch
      * re-decided it after this one started). */
-    {
-      cg_order_state st;
-      int64_t cur;
-      rc = cg_order_state_get(r->db, ord.id, &st, &cur, err);
-      if(rc != CG_OK)
-        break;
-      if(redo ? cur > r->start_seq ||
-                    (st != CG_STATE_OPEN && st != CG_STATE_RELEASABLE)
-              : st != CG_STATE_PENDING)
-        continue;
-    }
+    rc = cg_order_state_get(r->db, ord.id, &st, &cur, err);
+    if(rc != CG_OK)
+      break;
+    if(redo ? cur > r->start_seq ||
+                  (st != CG_STATE_OPEN && st != CG_STATE_RELEASABLE)
+            : st != CG_STATE_PENDING)
+      continue;
     r->out->redecided += redo;
-    rc = decide_one(r, &ord, err);
+    rc = decide_one(r, &ord, cur, err);
     if(rc != CG_OK)
       break;
     if(++r->in_tx_count >= (o->per_tx > 0 ? o->per_tx : 1)) {
