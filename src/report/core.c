@@ -261,6 +261,8 @@ void cg_report_free(cg_report *r)
       free(r->grp[k].rows[j].buf);
       free(r->grp[k].detail[j].buf);
     }
+  for(k = 0; k < 5; k++)
+    cg_rp_buf_free(&r->csv[k]);
   cg_rp_tally_free(&r->dest);
   cg_rp_tally_free(&r->rules);
   cg_rp_tally_free(&r->hits);

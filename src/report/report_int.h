@@ -87,6 +87,8 @@ void cg_rp_buf_add(cg_rp_buf *b, const char *s);
 void cg_rp_buf_addf(cg_rp_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *cg_rp_buf_str(const cg_rp_buf *b); /* "" when empty */
+/* Empties b, keeping its memory for the next use. */
+void cg_rp_buf_reset(cg_rp_buf *b);
 void cg_rp_buf_free(cg_rp_buf *b);
 
 /* ===== reading decisions ================================================= */
@@ -177,6 +179,8 @@ struct cg_report {
   cg_rp_tally customers;               /* per-customer compute totals */
   char *vbuf[CG_REPORT_NFORMATS];      /* f's buffer if owned */
   cg_rp_group grp[CG_RP_NDEC];         /* md/html orders, by outcome */
+  cg_rp_buf csv[5];                    /* the CSV row's joined cells,
+                                          reused: no malloc per order */
 };
 
 /* ===== summary.c ==========================================================

@@ -260,6 +260,14 @@ const char *cg_rp_buf_str(const cg_rp_buf *b)
   return b->s && !b->oom ? b->s : "";
 }
 
+void cg_rp_buf_reset(cg_rp_buf *b)
+{
+  b->n = 0;
+  b->oom = 0;
+  if(b->s)
+    b->s[0] = '\0';
+}
+
 void cg_rp_buf_free(cg_rp_buf *b)
 {
   free(b->s);
