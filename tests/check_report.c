@@ -2,7 +2,8 @@
  * HTML escaping of hostile names, CSV formula neutralisation, summary
  * counts, JSON that parses back with every order, the two SVG charts
  * (regions, plotted chip names, unknown-PD chips listed not plotted), the
- * detail cap, writing a directory, and tolerance of sparse documents. */
+ * per-outcome caps and the bounds of a large batch's Markdown and HTML,
+ * writing a directory, and tolerance of sparse documents. */
 #include "helpers.h"
 
 #include "model/chip.h"
@@ -255,6 +256,15 @@ static char *slice(const char *s, const char *from, const char *to)
   return out;
 }
 
+/* a and b both occur in s, a first. */
+static void before(const char *s, const char *a, const char *b)
+{
+  const char *x = strstr(s, a), *y = strstr(s, b);
+
+  ck_assert_msg(x && y, "%s or %s missing", a, b);
+  ck_assert_msg(x < y, "%s after %s", a, b);
+}
+
 /* ---- HTML ------------------------------------------------------------------
  */
 
@@ -346,19 +356,135 @@ START_TEST(test_html_orders_and_summary)
 }
 END_TEST
 
+/* Per outcome, the first row_cap orders are indexed and the first
+ * detail_cap shown in full; the most severe outcome comes first. */
 START_TEST(test_detail_cap)
 {
   char *h, *m;
 
-  input.opts.detail_cap = 3;
+  input.opts.detail_cap = 1;
+  input.opts.row_cap = 1;
   h = render("html");
-  ck_assert_uint_eq(count(h, "<article class=\"order"), 3);
-  ck_assert_ptr_nonnull(strstr(h, "Details of the first 3 of 8 orders"));
+  /* Eight orders, seven outcomes: one of the two holds has no section. */
+  ck_assert_uint_eq(count(h, "<article class=\"order"), 7);
+  ck_assert_ptr_nonnull(strstr(h, "Details of the first 1 of these 2 "
+                                  "orders"));
+  ck_assert_ptr_nonnull(strstr(h, "and 1 more hold orders: report.csv "
+                                  "(decision column) and report.json list "
+                                  "every order."));
   ck_assert_ptr_nonnull(strstr(h, "<title>hold: 2</title>"));
+  ck_assert_ptr_nonnull(strstr(h, "<a href=\"#order-3\">O-1003</a>"));
+  ck_assert_ptr_null(strstr(h, "id=\"order-8\""));
+  before(h, "id=\"orders-deny\"", "id=\"orders-license_required\"");
+  before(h, "id=\"orders-hold\"", "id=\"orders-nlr\"");
   m = render("md");
-  ck_assert_uint_eq(count(m, "### Order "), 3);
+  ck_assert_uint_eq(count(m, "### Order "), 7);
+  ck_assert_ptr_nonnull(strstr(m, "## Orders with decision deny (1)"));
   free(h);
   free(m);
+}
+END_TEST
+
+/* The documents of a batch of n orders: bulk customers B-0..B-(nbulk-1)
+ * with cleared orders, and nstop customers S-0.. with one stopped or
+ * held order each (S-0 a denial, the others holds), sent last and with
+ * the smallest quantities, so that no ranking by volume would show them.
+ * Returns the HTML (md_out: the Markdown). */
+static char *big_report(size_t n, size_t nbulk, size_t nstop, char **md_out)
+{
+  cg_error err = { 0 };
+  cg_report *r = NULL;
+  cg_decision d;
+  char *h = NULL, *m = NULL, id[32], cust[32];
+  size_t hl = 0, ml = 0, i;
+  FILE *fh = open_memstream(&h, &hl), *fm = open_memstream(&m, &ml);
+  int rc;
+
+  ck_assert_ptr_nonnull(fh);
+  ck_assert_ptr_nonnull(fm);
+  rc = cg_report_begin(&r, &input.batch, &input.opts, &err);
+  ck_assert_cg_ok(rc, &err);
+  ck_assert_cg_ok(cg_report_attach(r, CG_REPORT_HTML, fh, &err), &err);
+  ck_assert_cg_ok(cg_report_attach(r, CG_REPORT_MD, fm, &err), &err);
+  for(i = 0; i < n; i++) {
+    d = decs[1]; /* a shallow copy: the report keeps nothing of it */
+    d.order_id = id;
+    d.customer.name = cust;
+    snprintf(id, sizeof(id), "O-%zu", i);
+    if(i + nstop < n) {
+      snprintf(cust, sizeof(cust), "B-%zu", i % nbulk);
+      d.quantity = 1000;
+    }
+    else {
+      snprintf(cust, sizeof(cust), "S-%zu", i + nstop - n);
+      d.decision = i + nstop == n ? CG_OUT_DENY : CG_OUT_HOLD;
+      d.quantity = 1;
+    }
+    rc = cg_report_add(r, &d, NULL, 0, &err);
+    ck_assert_cg_ok(rc, &err);
+  }
+  rc = cg_report_end(r, &err);
+  ck_assert_cg_ok(rc, &err);
+  cg_report_free(r);
+  fclose(fh);
+  fclose(fm);
+  *md_out = m;
+  return h;
+}
+
+/* Markdown and HTML stay bounded however many orders and customers a
+ * batch has: twice the orders, about the same size; every customer with
+ * a stop or hold is listed (the denial first) until the table's cap, then
+ * "and N more" says where the rest is. */
+START_TEST(test_bounded_at_scale)
+{
+  char *h1, *m1, *h2, *m2, *t, name[32];
+  size_t i, lh1, lm1, lh2, lm2;
+
+  h1 = big_report(20000, 2000, 200, &m1);
+  h2 = big_report(40000, 4000, 200, &m2);
+  lh1 = strlen(h1);
+  lm1 = strlen(m1);
+  lh2 = strlen(h2);
+  lm2 = strlen(m2);
+  printf("20k orders: html %zu md %zu; 40k: html %zu md %zu bytes\n", lh1, lm1,
+         lh2, lm2);
+  ck_assert_uint_lt(lh2, 1500000);
+  ck_assert_uint_lt(lm2, 1000000);
+  ck_assert_uint_lt(lh2, lh1 + lh1 / 20);
+  ck_assert_uint_lt(lm2, lm1 + lm1 / 20);
+  /* Every stopped customer, though the smallest, in the stops table. */
+  t = slice(m2, "### Customers with orders stopped or held", "\n\n###");
+  for(i = 0; i < 200; i++) {
+    snprintf(name, sizeof(name), "| S-%zu |", i);
+    ck_assert_msg(strstr(t, name), "%s not listed", name);
+  }
+  ck_assert_ptr_null(strstr(t, "| B-"));
+  ck_assert_ptr_null(strstr(t, "more customers with orders stopped"));
+  ck_assert_ptr_nonnull(strstr(t, "| S-0 | 1 | 1 | 0 | 0 | 0 |"));
+  before(t, "| S-0 |", "| S-1 |");
+  free(t);
+  /* Cut tables say how many more and where they are. */
+  ck_assert_ptr_nonnull(strstr(h2, "and 4100 more customers, with less "
+                                   "compute: summary.customer_compute in "
+                                   "report.json lists every customer."));
+  ck_assert_ptr_nonnull(strstr(h2, "and 39700 more nlr orders: report.csv "
+                                   "(decision column) and report.json list "
+                                   "every order."));
+  ck_assert_ptr_nonnull(strstr(h2, "Details of the first 20 of these 39800 "
+                                   "orders"));
+  ck_assert_uint_eq(count(h2, "<article class=\"order"), 20 + 1 + 20);
+  free(h1);
+  free(m1);
+  free(h2);
+  free(m2);
+  /* More stopped customers than the table holds: the rest are counted. */
+  h1 = big_report(3000, 100, 300, &m1);
+  ck_assert_ptr_nonnull(strstr(m1, "and 50 more customers with orders "
+                                   "stopped or held: "));
+  ck_assert_ptr_nonnull(strstr(h1, "<td>S-0</td>"));
+  free(h1);
+  free(m1);
 }
 END_TEST
 
@@ -726,6 +852,7 @@ static Suite *report_suite(void)
   tcase_add_test(tc, test_html_charts);
   tcase_add_test(tc, test_html_orders_and_summary);
   tcase_add_test(tc, test_detail_cap);
+  tcase_add_test(tc, test_bounded_at_scale);
   tcase_add_test(tc, test_markdown);
   tcase_add_test(tc, test_csv);
   tcase_add_test(tc, test_json);

@@ -55,6 +55,8 @@ int cg_report_begin(cg_report **out, const cg_report_batch *batch,
     r->opts.title = "chipgate audit report";
   if(!r->opts.detail_cap)
     r->opts.detail_cap = CG_REPORT_DETAIL_CAP;
+  if(!r->opts.row_cap)
+    r->opts.row_cap = CG_REPORT_ROW_CAP;
   if(!r->opts.workloads) {
     rc = cg_workloads_builtin(&r->own_wl, err);
     if(rc != CG_OK) {
@@ -206,6 +208,15 @@ int cg_report_open_dir(cg_report *r, const char *dir, const char *formats,
       return CG_EIO;
     }
     r->owned[i] = 1;
+    /* Large writes: the JSON report is ~3.6 KB per order, which through
+     * the default 4 KB buffer is a write(2) per order. glibc ignores the
+     * size when setvbuf gets no buffer, so it is ours (freed after
+     * fclose); without one the stream keeps its default. */
+    r->vbuf[i] = malloc(CG_RP_VBUF);
+    if(r->vbuf[i] && setvbuf(r->f[i], r->vbuf[i], _IOFBF, CG_RP_VBUF) != 0) {
+      free(r->vbuf[i]);
+      r->vbuf[i] = NULL;
+    }
   }
   return CG_OK;
 }
@@ -217,9 +228,22 @@ const char *cg_report_path(const cg_report *r, int format)
   return r->path[format];
 }
 
+/* Closes m's stream (its text stays in m->buf); 0 on success. */
+static int mem_close(cg_rp_mem *m)
+{
+  int bad;
+
+  if(!m->f)
+    return 0;
+  bad = ferror(m->f) != 0;
+  bad = fclose(m->f) != 0 || bad;
+  m->f = NULL;
+  return bad;
+}
+
 void cg_report_free(cg_report *r)
 {
-  int k;
+  int k, j;
 
   if(!r)
     return;
@@ -228,12 +252,17 @@ void cg_report_free(cg_report *r)
       fclose(r->f[k]);
       unlink(r->tmp[k]);
     }
+    free(r->vbuf[k]);
   }
-  for(k = 0; k < 2; k++) {
-    if(r->detail[k])
-      fclose(r->detail[k]);
-    free(r->detail_buf[k]);
-  }
+  for(k = 0; k < CG_RP_NDEC; k++)
+    for(j = 0; j < 2; j++) {
+      mem_close(&r->grp[k].rows[j]);
+      mem_close(&r->grp[k].detail[j]);
+      free(r->grp[k].rows[j].buf);
+      free(r->grp[k].detail[j].buf);
+    }
+  for(k = 0; k < 5; k++)
+    cg_rp_buf_free(&r->csv[k]);
   cg_rp_tally_free(&r->dest);
   cg_rp_tally_free(&r->rules);
   cg_rp_tally_free(&r->hits);
@@ -262,27 +291,49 @@ static void start(cg_report *r)
     cg_rp_csv_begin(r, r->f[CG_REPORT_CSV]);
 }
 
-/* Writes d's Markdown and HTML sections as it arrives (the documents
- * are written at the end, after the summary): nothing of d is kept. */
-static int add_detail(cg_report *r, const cg_decision *d, cg_error *err)
+/* m's stream, opened on first use; NULL on OOM. */
+static FILE *mem_stream(cg_rp_mem *m)
+{
+  if(!m->f)
+    m->f = open_memstream(&m->buf, &m->len);
+  return m->f;
+}
+
+/* Writes d's Markdown and HTML index row and section, if its outcome dx
+ * has room for them, as it arrives (the documents are written at the end,
+ * after the summary): nothing of d is kept. Past both caps an order costs
+ * nothing here. */
+static int add_detail(cg_report *r, const cg_decision *d, int dx,
+                      cg_error *err)
 {
   static const int fmt[2] = { CG_REPORT_MD, CG_REPORT_HTML };
+  cg_rp_group *g = &r->grp[dx];
+  int row = g->n_rows < r->opts.row_cap;
+  int sec = g->n_detail < r->opts.detail_cap;
   cg_rp_out o;
   int k;
 
+  if(!row && !sec)
+    return CG_OK;
   for(k = 0; k < 2; k++) {
     if(!r->f[fmt[k]])
       continue;
-    if(!r->detail[k]) {
-      r->detail[k] = open_memstream(&r->detail_buf[k], &r->detail_len[k]);
-      if(!r->detail[k])
-        return oom(err);
-    }
-    o.f = r->detail[k];
     o.html = k;
-    cg_rp_doc_order(&o, d, r->n_detail);
+    if(row) {
+      o.f = mem_stream(&g->rows[k]);
+      if(!o.f)
+        return oom(err);
+      cg_rp_doc_index_row(&o, d, r->n - 1, sec);
+    }
+    if(sec) {
+      o.f = mem_stream(&g->detail[k]);
+      if(!o.f)
+        return oom(err);
+      cg_rp_doc_order(&o, d, r->n - 1);
+    }
   }
-  r->n_detail++;
+  g->n_rows += (size_t)row;
+  g->n_detail += (size_t)sec;
   return CG_OK;
 }
 
@@ -310,9 +361,8 @@ int cg_report_add(cg_report *r, const cg_decision *d, const char *json,
     if(rc != CG_OK)
       return rc;
   }
-  if((r->f[CG_REPORT_MD] || r->f[CG_REPORT_HTML]) &&
-     r->n_detail < r->opts.detail_cap)
-    return add_detail(r, d, err);
+  if(r->f[CG_REPORT_MD] || r->f[CG_REPORT_HTML])
+    return add_detail(r, d, dx, err);
   return CG_OK;
 }
 
@@ -348,21 +398,19 @@ static int finish_stream(cg_report *r, int k, cg_error *err)
 
 int cg_report_end(cg_report *r, cg_error *err)
 {
-  int rc = CG_OK, k;
+  int rc = CG_OK, k, j;
 
   if(r->ended)
     return cg_error_set(err, CG_EUSAGE, "report: ended twice");
   start(r);
   r->ended = 1;
-  for(k = 0; k < 2; k++) {
-    if(!r->detail[k])
-      continue;
-    if(ferror(r->detail[k]))
-      rc = oom(err);
-    if(fclose(r->detail[k]) != 0 && rc == CG_OK)
-      rc = oom(err);
-    r->detail[k] = NULL;
-  }
+  for(k = 0; k < CG_RP_NDEC; k++)
+    for(j = 0; j < 2; j++) {
+      int bad = mem_close(&r->grp[k].rows[j]);
+      bad = mem_close(&r->grp[k].detail[j]) || bad;
+      if(bad && rc == CG_OK)
+        rc = oom(err);
+    }
   if(rc == CG_OK && r->f[CG_REPORT_JSON])
     rc = cg_rp_json_end(r, r->f[CG_REPORT_JSON], err);
   if(rc == CG_OK && r->f[CG_REPORT_MD])

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOP_ROWS 100 /* rows per summary table in md/html */
+#define TOP_ROWS  100 /* rows per summary table in md/html */
+#define STOP_ROWS 250 /* customers with stops: what needs action first */
 
 /* ===== summary sections ===================================================
  */
@@ -66,15 +67,16 @@ static void by_decision(const cg_rp_out *o, const cg_report *r)
   cg_rp_tbl_end(o);
 }
 
-static void capped_note(const cg_rp_out *o, size_t n, const char *what)
+/* "and N more WHAT: WHERE." under a table that shows the first shown of
+ * n rows; nothing when it shows them all. */
+static void capped_note(const cg_rp_out *o, size_t shown, size_t n,
+                        const char *what, const char *where)
 {
-  char b[160];
+  char b[400];
 
-  if(n <= TOP_ROWS)
+  if(n <= shown)
     return;
-  snprintf(b, sizeof(b),
-           "Showing the first %d of %zu %s; the JSON report has all.",
-           TOP_ROWS, n, what);
+  snprintf(b, sizeof(b), "and %zu more %s: %s.", n - shown, what, where);
   cg_rp_para(o, "note", b);
 }
 
@@ -87,7 +89,7 @@ static void by_destination(const cg_rp_out *o, const cg_report *r)
   size_t n = 0, i;
 
   cg_rp_heading(o, 3, "Orders by destination", "by-destination");
-  v = cg_rp_tally_sorted(&r->dest, &n);
+  v = cg_rp_tally_by_stops(&r->dest, &n);
   if(!v)
     return;
   cg_rp_tbl_begin(o, "dest", 6, heads);
@@ -103,7 +105,10 @@ static void by_destination(const cg_rp_out *o, const cg_report *r)
     cg_rp_tr_end(o);
   }
   cg_rp_tbl_end(o);
-  capped_note(o, n, "destinations");
+  capped_note(o, TOP_ROWS, n,
+              "destinations, with fewer stops than those above",
+              "report.csv and report.json list every order with its "
+              "destination");
   free(v);
 }
 
@@ -132,7 +137,8 @@ static void by_rule(const cg_rp_out *o, const cg_report *r)
   }
   if(n)
     cg_rp_tbl_end(o);
-  capped_note(o, n, "rules");
+  capped_note(o, TOP_ROWS, n, "rules",
+              "summary.by_rule in report.json lists every rule fired");
   free(v);
 }
 
@@ -178,7 +184,8 @@ static void licenses(const cg_rp_out *o, const cg_report *r)
     cg_rp_tr_end(o);
   }
   cg_rp_tbl_end(o);
-  capped_note(o, n, "licences");
+  capped_note(o, TOP_ROWS, n, "licences",
+              "batch.licenses in report.json lists every balance");
 }
 
 static void hits(const cg_rp_out *o, const cg_report *r)
@@ -189,7 +196,7 @@ static void hits(const cg_rp_out *o, const cg_report *r)
   size_t n = 0, i;
 
   cg_rp_heading(o, 3, "Customers with list hits", "hits");
-  v = cg_rp_tally_sorted(&r->hits, &n);
+  v = cg_rp_tally_by_stops(&r->hits, &n);
   if(!v)
     return;
   if(!n)
@@ -206,7 +213,47 @@ static void hits(const cg_rp_out *o, const cg_report *r)
   }
   if(n)
     cg_rp_tbl_end(o);
-  capped_note(o, n, "customers");
+  capped_note(o, TOP_ROWS, n, "customers with list hits",
+              "summary.customers_with_hits in report.json lists them all");
+  free(v);
+}
+
+/* Every customer with an order stopped or held, most denials first
+ * (then licences required, then holds): who needs action, however many
+ * orders the batch has. */
+static void stops(const cg_rp_out *o, const cg_report *r)
+{
+  static const char *const heads[] = { "customer", "#orders",
+                                       "#deny",    "#license_required",
+                                       "#hold",    "#cleared" };
+  cg_rp_entry **v;
+  size_t n = 0, i, k = 0;
+
+  cg_rp_heading(o, 3, "Customers with orders stopped or held", "stops");
+  v = cg_rp_tally_by_stops(&r->customers, &n);
+  if(!v)
+    return;
+  while(k < n && cg_rp_stops(v[k]))
+    k++; /* sorted: the customers with stops come first */
+  if(!k)
+    cg_rp_para(o, "note", "No order was denied, held or needs a licence.");
+  else
+    cg_rp_tbl_begin(o, "stops", 6, heads);
+  for(i = 0; i < k && i < STOP_ROWS; i++) {
+    cg_rp_tr(o);
+    cg_rp_td(o, v[i]->key);
+    cg_rp_td_count(o, v[i]->count);
+    cg_rp_td_count(o, v[i]->dec[CG_OUT_DENY]);
+    cg_rp_td_count(o, v[i]->dec[CG_OUT_LICENSE_REQUIRED]);
+    cg_rp_td_count(o, v[i]->dec[CG_OUT_HOLD]);
+    cg_rp_td_count(o, v[i]->count - cg_rp_stops(v[i]));
+    cg_rp_tr_end(o);
+  }
+  if(k)
+    cg_rp_tbl_end(o);
+  capped_note(o, STOP_ROWS, k, "customers with orders stopped or held",
+              "summary.customer_compute in report.json gives every "
+              "customer's decisions, and report.csv has every order");
   free(v);
 }
 
@@ -233,7 +280,8 @@ static void chips(const cg_rp_out *o, const cg_report *r)
     cg_rp_tr_end(o);
   }
   cg_rp_tbl_end(o);
-  capped_note(o, n, "chips");
+  capped_note(o, TOP_ROWS, n, "chips",
+              "report.csv and report.json list every order with its chip");
   free(v);
 }
 
@@ -306,7 +354,9 @@ static void customer_compute(const cg_rp_out *o, const cg_report *r)
     cg_workload_est_clear(&e);
   }
   cg_rp_tbl_end(o);
-  capped_note(o, n, "customers");
+  capped_note(o, TOP_ROWS, n, "customers, with less compute",
+              "summary.customer_compute in report.json lists every "
+              "customer");
   free(v);
   if(cg_workload_sum_estimate(&none, r->batch.mfu, NULL, &e, NULL) == CG_OK) {
     e.n_assume--; /* drop "Total of 0 order(s)" */
@@ -314,6 +364,62 @@ static void customer_compute(const cg_rp_out *o, const cg_report *r)
     e.n_assume++;
     cg_workload_est_clear(&e);
   }
+}
+
+/* ===== orders =============================================================
+ */
+
+/* The orders of outcome dx: an index of the first row_cap, then the
+ * sections of the first detail_cap, both written as they arrived. */
+static void outcome_orders(const cg_rp_out *o, const cg_report *r, int dx)
+{
+  const cg_rp_group *g = &r->grp[dx];
+  const char *name = cg_rp_decision_name(dx);
+  char b[300], id[48];
+  size_t n = r->dec[dx];
+
+  snprintf(b, sizeof(b), "Orders with decision %s (%zu)", name, n);
+  snprintf(id, sizeof(id), "orders-%s", name);
+  cg_rp_heading(o, 2, b, id);
+  if(g->rows[o->html].len) {
+    cg_rp_doc_index_begin(o);
+    fwrite(g->rows[o->html].buf, 1, g->rows[o->html].len, o->f);
+    cg_rp_tbl_end(o);
+  }
+  snprintf(b, sizeof(b), "%s orders", name);
+  capped_note(o, g->n_rows, n, b,
+              "report.csv (decision column) and report.json list every "
+              "order");
+  if(n > g->n_detail) {
+    snprintf(b, sizeof(b),
+             "Details of the first %zu of these %zu orders; report.json "
+             "holds every decision in full.",
+             g->n_detail, n);
+    cg_rp_para(o, "note", b);
+  }
+  if(g->detail[o->html].len)
+    fwrite(g->detail[o->html].buf, 1, g->detail[o->html].len, o->f);
+}
+
+/* The orders, most severe outcome first: what needs action leads, and
+ * each outcome shows a bounded number of orders whatever the batch's
+ * size. */
+static void orders(const cg_rp_out *o, const cg_report *r)
+{
+  char b[400];
+  int dx;
+
+  cg_rp_heading(o, 2, "Orders", "orders");
+  snprintf(b, sizeof(b),
+           "The summary above counts all %zu orders. Below, by decision from "
+           "the most severe: the first %zu orders of each in a table and the "
+           "first %zu in full. report.csv (one row per order) and "
+           "report.json (every decision document) list them all.",
+           r->n, r->opts.row_cap, r->opts.detail_cap);
+  cg_rp_para(o, "note", b);
+  for(dx = CG_RP_NDEC - 1; dx >= 0; dx--)
+    if(r->dec[dx])
+      outcome_orders(o, r, dx);
 }
 
 /* ===== whole documents ====================================================
@@ -336,6 +442,7 @@ static void body(const cg_rp_out *o, cg_report *r)
     fputs("</div>\n", o->f);
   }
   by_decision(o, r);
+  stops(o, r);
   by_destination(o, r);
   by_rule(o, r);
   licenses(o, r);
@@ -343,17 +450,7 @@ static void body(const cg_rp_out *o, cg_report *r)
   chips(o, r);
   customer_compute(o, r);
 
-  cg_rp_heading(o, 2, "Orders", "orders");
-  if(r->n > r->n_detail) {
-    snprintf(b, sizeof(b),
-             "Details of the first %zu of %zu orders; the summary counts "
-             "every order, and the JSON and CSV reports list them all.",
-             r->n_detail, r->n);
-    cg_rp_para(o, "note", b);
-  }
-  /* Written as the orders arrived (see cg_report_add). */
-  if(r->detail_len[o->html])
-    fwrite(r->detail_buf[o->html], 1, r->detail_len[o->html], o->f);
+  orders(o, r);
 }
 
 static void tpl_key(FILE *f, const char *key, void *arg)

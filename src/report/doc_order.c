@@ -373,3 +373,51 @@ void cg_rp_doc_order(const cg_rp_out *o, const cg_decision *d, size_t idx)
   if(o->html)
     fputs("</article>\n", o->f);
 }
+
+/* ===== the index of an outcome's orders ===================================
+ */
+
+void cg_rp_doc_index_begin(const cg_rp_out *o)
+{
+  static const char *const heads[] = { "order", "customer",  "destination",
+                                       "chip",  "#quantity", "why" };
+
+  cg_rp_tbl_begin(o, "orders-index", 6, heads);
+}
+
+void cg_rp_doc_index_row(const cg_rp_out *o, const cg_decision *d, size_t idx,
+                         int linked)
+{
+  cg_rp_buf b = { 0 };
+  char t[32];
+  size_t i;
+
+  cg_rp_tr(o);
+  if(o->html && linked) {
+    fprintf(o->f, "<td><a href=\"#order-%zu\">", idx + 1);
+    cg_rp_html(o->f, d->order_id);
+    fputs("</a></td>", o->f);
+  }
+  else
+    cg_rp_td(o, d->order_id ? d->order_id : "");
+  cg_rp_td(o, d->customer.name ? d->customer.name : "");
+  cg_rp_td(o, d->destination ? d->destination : "");
+  cg_rp_td(o, d->chip.name ? d->chip.name : "");
+  cg_rp_td_num(o, cg_rp_num_text(t, sizeof(t), (double)d->quantity));
+  /* The fired rules and, for a hold, the facts it waits for: what the
+   * reader acts on; the section or the CSV row has the rest. */
+  for(i = 0; i < d->nrules; i++) {
+    if(i)
+      cg_rp_buf_add(&b, "; ");
+    cg_rp_buf_add(&b, d->rules[i].id ? d->rules[i].id : "(no id)");
+  }
+  if(d->missing) {
+    cg_rp_buf_add(&b, b.n ? "; missing: " : "missing: ");
+    cg_rp_missing_text(&b, d->missing, ", ");
+  }
+  if(d->nhits)
+    cg_rp_buf_addf(&b, "%s%zu screening hit(s)", b.n ? "; " : "", d->nhits);
+  cg_rp_td(o, cg_rp_buf_str(&b));
+  cg_rp_buf_free(&b);
+  cg_rp_tr_end(o);
+}

@@ -72,10 +72,11 @@ static void num(FILE *f, size_t *i, double v)
   cell(f, i, cg_rp_fmt_cell(b, sizeof(b), cg_rp_known(v)));
 }
 
-/* The rules' ids, their distinct citations, the missing facts and the
- * screening hits, each joined into one cell. */
+/* The rules' ids, their distinct citations, the missing facts, the
+ * screening hits and the licences considered, each joined into one cell
+ * (buffers of the writer, reused from row to row). */
 typedef struct lists {
-  cg_rp_buf ids, cites, missing, scr, lic;
+  cg_rp_buf *ids, *cites, *missing, *scr, *lic;
 } lists;
 
 /* "NUMBER: covers (used)" or "NUMBER: reason; reason", " | "-joined. */
@@ -105,56 +106,46 @@ static int join(lists *l, const cg_decision *d)
 
   for(i = 0; i < d->nrules; i++) {
     const cg_decision_rule *ru = &d->rules[i];
-    if(l->ids.n)
-      cg_rp_buf_add(&l->ids, ";");
-    cg_rp_buf_add(&l->ids, ru->id);
-    if(ru->cite && !strstr(cg_rp_buf_str(&l->cites), ru->cite)) {
-      if(l->cites.n)
-        cg_rp_buf_add(&l->cites, " | ");
-      cg_rp_buf_add(&l->cites, ru->cite);
+    if(l->ids->n)
+      cg_rp_buf_add(l->ids, ";");
+    cg_rp_buf_add(l->ids, ru->id);
+    if(ru->cite && !strstr(cg_rp_buf_str(l->cites), ru->cite)) {
+      if(l->cites->n)
+        cg_rp_buf_add(l->cites, " | ");
+      cg_rp_buf_add(l->cites, ru->cite);
     }
   }
-  cg_rp_missing_text(&l->missing, d->missing, ";");
+  cg_rp_missing_text(l->missing, d->missing, ";");
   for(i = 0; i < d->nhits; i++) {
     const cg_decision_hit *h = &d->hits[i];
-    if(l->scr.n)
-      cg_rp_buf_add(&l->scr, " | ");
-    cg_rp_buf_add(&l->scr, h->list);
-    cg_rp_buf_add(&l->scr, ": ");
-    cg_rp_buf_add(&l->scr, h->name);
+    if(l->scr->n)
+      cg_rp_buf_add(l->scr, " | ");
+    cg_rp_buf_add(l->scr, h->list);
+    cg_rp_buf_add(l->scr, ": ");
+    cg_rp_buf_add(l->scr, h->name);
     if(!isnan(cg_rp_known(h->score)))
-      cg_rp_buf_addf(&l->scr, " (score %.2f)", h->score);
+      cg_rp_buf_addf(l->scr, " (score %.2f)", h->score);
   }
-  join_checks(&l->lic, d);
-  return l->ids.oom || l->cites.oom || l->missing.oom || l->scr.oom ||
-                 l->lic.oom
+  join_checks(l->lic, d);
+  return l->ids->oom || l->cites->oom || l->missing->oom || l->scr->oom ||
+                 l->lic->oom
              ? CG_ENOMEM
              : CG_OK;
-}
-
-static void lists_free(lists *l)
-{
-  cg_rp_buf_free(&l->ids);
-  cg_rp_buf_free(&l->cites);
-  cg_rp_buf_free(&l->missing);
-  cg_rp_buf_free(&l->scr);
-  cg_rp_buf_free(&l->lic);
 }
 
 int cg_rp_csv_add(cg_report *r, FILE *f, const cg_decision *d, cg_error *err)
 {
   const cg_decision_workload *w = &d->workload;
   const cg_decision_license *l = &d->license;
-  lists j = { { 0 }, { 0 }, { 0 }, { 0 }, { 0 } };
-  size_t col = 0;
+  lists j = { &r->csv[0], &r->csv[1], &r->csv[2], &r->csv[3], &r->csv[4] };
+  size_t col = 0, k;
   int rc;
 
-  (void)r;
+  for(k = 0; k < 5; k++)
+    cg_rp_buf_reset(&r->csv[k]);
   rc = join(&j, d);
-  if(rc != CG_OK) {
-    lists_free(&j);
+  if(rc != CG_OK)
     return cg_error_set(err, CG_ENOMEM, "report: out of memory");
-  }
   cell(f, &col, d->order_id);
   cell(f, &col, cg_outcome_name(d->decision));
   cell(f, &col, d->as_of);
@@ -172,11 +163,11 @@ int cg_rp_csv_add(cg_report *r, FILE *f, const cg_decision *d, cg_error *err)
   num(f, &col, (double)d->quantity);
   cell(f, &col, l->present ? l->number : NULL);
   num(f, &col, l->present && l->max_qty >= 0 ? (double)l->remaining : NAN);
-  cell(f, &col, cg_rp_buf_str(&j.lic));
-  cell(f, &col, cg_rp_buf_str(&j.ids));
-  cell(f, &col, cg_rp_buf_str(&j.cites));
-  cell(f, &col, cg_rp_buf_str(&j.missing));
-  cell(f, &col, cg_rp_buf_str(&j.scr));
+  cell(f, &col, cg_rp_buf_str(j.lic));
+  cell(f, &col, cg_rp_buf_str(j.ids));
+  cell(f, &col, cg_rp_buf_str(j.cites));
+  cell(f, &col, cg_rp_buf_str(j.missing));
+  cell(f, &col, cg_rp_buf_str(j.scr));
   num(f, &col, w->h100e);
   num(f, &col, w->cluster_peak_flops);
   num(f, &col, w->cluster_effective_flops);
@@ -186,7 +177,6 @@ int cg_rp_csv_add(cg_report *r, FILE *f, const cg_decision *d, cg_error *err)
   cell(f, &col, d->ruleset);
   cell(f, &col, d->lists);
   cell(f, &col, d->decided_at);
-  lists_free(&j);
   if(cg_csv_write_eol(f) != CG_OK)
     return cg_error_set(err, CG_EIO, "report.csv: write failed");
   return CG_OK;

@@ -10,11 +10,16 @@
  * empty.
  *
  * Streaming: JSON and CSV are written order by order as cg_report_add is
- * called, and so are the Markdown and HTML sections of the first
- * opts.detail_cap orders (in memory); cg_report_end writes the Markdown
- * and HTML documents: the summary (which counts every order), then those
- * sections. Memory does not grow with the batch beyond that cap and the
- * per-value tallies (destinations, rules, customers, chips).
+ * called (the per-order detail: every order, however many). Markdown and
+ * HTML stay bounded at any size: cg_report_end writes the summary, whose
+ * counts, charts and rankings cover every order, with per-value tables
+ * cut at a fixed number of rows (stops and holds ranked first) and an
+ * "and N more" line naming where the rest is; then, for each outcome from
+ * the most severe, an index of its first opts.row_cap orders and the full
+ * sections of its first opts.detail_cap (both kept in memory as they
+ * arrive). Memory does not grow with the batch beyond those caps and the
+ * per-value tallies (destinations, rules, customers, chips). Files opened
+ * by cg_report_open_dir are written through 1 MiB buffers.
  *
  * All text taken from data is escaped for its format (HTML entities,
  * Markdown backslash escapes) and CSV cells starting with = + - @ are
@@ -45,7 +50,11 @@ enum {
   CG_REPORT_NFORMATS = 4
 };
 
-#define CG_REPORT_DETAIL_CAP 1000 /* default per-order sections in md/html */
+/* Defaults, per outcome, for the orders shown in md/html: full sections
+ * (about 5 KB of HTML each) and one-line index rows. At most 8 outcomes,
+ * so a report of any size has at most 160 sections and 800 rows. */
+#define CG_REPORT_DETAIL_CAP 20
+#define CG_REPORT_ROW_CAP    100
 
 /* Batch metadata; every field may be NULL / 0 (written as unknown). */
 typedef struct cg_report_batch {
@@ -66,8 +75,11 @@ typedef struct cg_report_batch {
 typedef struct cg_report_opts {
   const char *title;             /* page title; NULL: "chipgate audit
                                     report" */
-  size_t detail_cap;             /* 0: CG_REPORT_DETAIL_CAP */
+  size_t detail_cap;             /* full sections per outcome in md/html;
+                                    0: CG_REPORT_DETAIL_CAP */
   const cg_workloads *workloads; /* for customer totals; NULL: built-in */
+  size_t row_cap;                /* index rows per outcome in md/html;
+                                    0: CG_REPORT_ROW_CAP */
 } cg_report_opts;
 
 typedef struct cg_report cg_report;

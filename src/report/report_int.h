@@ -61,6 +61,12 @@ cg_rp_entry *cg_rp_tally_get(cg_rp_tally *t, const char *key);
 cg_rp_entry **cg_rp_tally_sorted(const cg_rp_tally *t, size_t *n_out);
 /* Same, sorted by summed cluster peak (desc) then key. */
 cg_rp_entry **cg_rp_tally_by_peak(const cg_rp_tally *t, size_t *n_out);
+/* Same, sorted by stops: deny, then license_required, then hold orders
+ * (each desc), then count (desc) and key, so what needs action comes
+ * first and the busiest of the rest after it. */
+cg_rp_entry **cg_rp_tally_by_stops(const cg_rp_tally *t, size_t *n_out);
+/* Orders of e stopped or held (deny + license_required + hold). */
+size_t cg_rp_stops(const cg_rp_entry *e);
 void cg_rp_tally_free(cg_rp_tally *t);
 
 /* Appends "; "-separated s to *note unless already present (bounded to
@@ -81,6 +87,8 @@ void cg_rp_buf_add(cg_rp_buf *b, const char *s);
 void cg_rp_buf_addf(cg_rp_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *cg_rp_buf_str(const cg_rp_buf *b); /* "" when empty */
+/* Empties b, keeping its memory for the next use. */
+void cg_rp_buf_reset(cg_rp_buf *b);
 void cg_rp_buf_free(cg_rp_buf *b);
 
 /* ===== reading decisions ================================================= */
@@ -131,6 +139,24 @@ void cg_rp_template_write(FILE *f, const char *tpl,
 /* ===== the writer =========================================================
  */
 
+/* Text kept in memory (a memstream opened on first use). */
+typedef struct cg_rp_mem {
+  FILE *f;    /* open while orders arrive */
+  char *buf;  /* the text once closed */
+  size_t len; /* its length */
+} cg_rp_mem;
+
+/* What the md/html documents show of one outcome's orders, per format
+ * ([0] Markdown, [1] HTML), written as the orders arrive. */
+typedef struct cg_rp_group {
+  cg_rp_mem rows[2];   /* index rows of the first row_cap orders */
+  cg_rp_mem detail[2]; /* sections of the first detail_cap orders */
+  size_t n_rows;       /* orders with an index row */
+  size_t n_detail;     /* orders with a section */
+} cg_rp_group;
+
+#define CG_RP_VBUF (1u << 20) /* stdio buffer of files we open */
+
 struct cg_report {
   cg_report_batch batch;               /* metadata (borrowed) */
   cg_report_opts opts;                 /* options with defaults applied */
@@ -151,11 +177,10 @@ struct cg_report {
   cg_rp_tally hits;                    /* customers with list hits */
   cg_rp_tally chips;                   /* chips in the batch */
   cg_rp_tally customers;               /* per-customer compute totals */
-  FILE *detail[2];                     /* md, html: sections of the first
-                                          detail_cap orders (memstreams) */
-  char *detail_buf[2];                 /* their text */
-  size_t detail_len[2];                /* their length */
-  size_t n_detail;                     /* orders with a section */
+  char *vbuf[CG_REPORT_NFORMATS];      /* f's buffer if owned */
+  cg_rp_group grp[CG_RP_NDEC];         /* md/html orders, by outcome */
+  cg_rp_buf csv[5];                    /* the CSV row's joined cells,
+                                          reused: no malloc per order */
 };
 
 /* ===== summary.c ==========================================================
@@ -219,8 +244,15 @@ void cg_rp_ul_end(const cg_rp_out *o);
 /* The name of outcome index idx, coloured in HTML, bold in Markdown. */
 void cg_rp_badge(const cg_rp_out *o, int idx);
 
-/* One order's detail section (doc_order.c); idx counts from 0. */
+/* One order's detail section (doc_order.c); idx is its place in the
+ * batch, from 0 (the HTML anchor is order-<idx + 1>). */
 void cg_rp_doc_order(const cg_rp_out *o, const cg_decision *d, size_t idx);
+/* One order's index row (order, customer, destination, chip, quantity,
+ * why) for the table cg_rp_doc_index_begin starts; with linked, the
+ * HTML order id links to its section. */
+void cg_rp_doc_index_begin(const cg_rp_out *o);
+void cg_rp_doc_index_row(const cg_rp_out *o, const cg_decision *d, size_t idx,
+                         int linked);
 
 /* SVG charts. */
 void cg_rp_svg_decisions(FILE *f, const cg_report *r);

@@ -78,7 +78,7 @@ static int reporter_meta(reporter *rp, cg_store *db, int64_t batch,
 static int reporter_open(reporter *rp, cg_store *db, const cg_report_out *out,
                          cg_error *err)
 {
-  cg_report_opts ro = { NULL, 0, NULL };
+  cg_report_opts ro = { NULL, 0, NULL, 0 };
   int rc = cg_workloads_load(db, &rp->wl, err);
 
   ro.workloads = rp->wl;

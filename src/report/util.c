@@ -116,6 +116,26 @@ static int by_peak(const void *a, const void *b)
   return strcmp(x->key, y->key);
 }
 
+size_t cg_rp_stops(const cg_rp_entry *e)
+{
+  return e->dec[CG_OUT_DENY] + e->dec[CG_OUT_LICENSE_REQUIRED] +
+         e->dec[CG_OUT_HOLD];
+}
+
+static int by_stops(const void *a, const void *b)
+{
+  static const int order[] = { CG_OUT_DENY, CG_OUT_LICENSE_REQUIRED,
+                               CG_OUT_HOLD };
+  const cg_rp_entry *x = *(const cg_rp_entry *const *)a;
+  const cg_rp_entry *y = *(const cg_rp_entry *const *)b;
+  int i;
+
+  for(i = 0; i < 3; i++)
+    if(x->dec[order[i]] != y->dec[order[i]])
+      return x->dec[order[i]] > y->dec[order[i]] ? -1 : 1;
+  return by_count(a, b);
+}
+
 static cg_rp_entry **sorted(const cg_rp_tally *t, size_t *n_out,
                             int (*cmp)(const void *, const void *))
 {
@@ -141,6 +161,11 @@ cg_rp_entry **cg_rp_tally_sorted(const cg_rp_tally *t, size_t *n_out)
 cg_rp_entry **cg_rp_tally_by_peak(const cg_rp_tally *t, size_t *n_out)
 {
   return sorted(t, n_out, by_peak);
+}
+
+cg_rp_entry **cg_rp_tally_by_stops(const cg_rp_tally *t, size_t *n_out)
+{
+  return sorted(t, n_out, by_stops);
 }
 
 void cg_rp_tally_free(cg_rp_tally *t)
@@ -233,6 +258,14 @@ void cg_rp_buf_addf(cg_rp_buf *b, const char *fmt, ...)
 const char *cg_rp_buf_str(const cg_rp_buf *b)
 {
   return b->s && !b->oom ? b->s : "";
+}
+
+void cg_rp_buf_reset(cg_rp_buf *b)
+{
+  b->n = 0;
+  b->oom = 0;
+  if(b->s)
+    b->s[0] = '\0';
 }
 
 void cg_rp_buf_free(cg_rp_buf *b)
