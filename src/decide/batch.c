@@ -17,6 +17,10 @@
 
 #define CHIP_CACHE 1024 /* chips by id, direct-mapped */
 #define CUST_CACHE 4096 /* customers by id, direct-mapped */
+#define BULK_PRAGMAS                                                          \
+  "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 10000"
+#define DEFAULT_PRAGMAS                                                       \
+  "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000"
 
 typedef struct chip_slot {
   int64_t id; /* 0 = empty */
@@ -531,6 +535,14 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
   rc = cg_decider_open(&r.dec, db, pack, &dopts, err);
   if(rc == CG_OK)
     rc = cg_batch_pending(db, &total, err);
+  /* Bulk writing, measured at 100k orders (2026-11-30, quiet machine,
+   * alternating): a 16 MB page cache (the default 2 MB re-read the
+   * orders' and chain's pages) and a checkpoint every 10,000 WAL pages
+   * instead of 1,000 (each fsyncs both files: 298 fdatasync took 4.2 s
+   * of wall time, 49 took 3.2 s) took the batch from 32-34 s to 26-30 s.
+   * Restored when the batch ends. */
+  if(rc == CG_OK)
+    rc = cg_store_exec(db, BULK_PRAGMAS, err);
   /* First-seen customers are screened on both cores before deciding
    * (their screenings kept), not one search at a time on this one. */
   if(rc == CG_OK && total > 0) {
@@ -591,6 +603,7 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
                     (long long)out->batch_id);
   if(rc == CG_OK && r.o->progress)
     r.o->progress(r.o->progress_arg, out->decided, total);
+  cg_store_exec(db, DEFAULT_PRAGMAS, NULL);
   caches_flush(&r);
   free(r.chips);
   free(r.custs);
