@@ -26,20 +26,8 @@ export CHIPGATE_RULES=$here/rules
 now() { python3 -c 'import time; print(time.time())'; }
 
 db=$work/ready.db
-"$cg" --db "$db" init --seed "$here/db/seed" >/dev/null
-"$cg" --db "$db" import chips "$here/db/seed/epoch_ml_hardware.csv" --format epoch >/dev/null
-"$cg" --db "$db" import chips "$here/db/seed/chip_attributes.csv" >/dev/null
-if [ -n "${CSL:-}" ]; then
-  "$cg" --db "$db" import parties "$CSL" --format csl-csv >/dev/null
-fi
-sqlite3 -csv -header "$db" "SELECT name, vendor, node, die_area_mm2,
-  transistors_billion, datacenter, hbm, fp64_tflops, fp32_tflops,
-  tf32_tflops, fp16_tflops, bf16_tflops, fp8_tflops, fp4_tflops,
-  int8_tops, int4_tops, memory_bandwidth_gbs FROM chips
-  WHERE kind = 'ic' ORDER BY id" >"$work/chips.csv"
-python3 "$base/gen_orders.py" "$work/chips.csv" "$work" "$n" "$ncust"
-"$cg" --db "$db" import customers "$work/customers.csv" >/dev/null
-"$cg" --db "$db" import orders "$work/orders.csv" >/dev/null
+. "$here/tests/bench/orders_db.sh"
+orders_db "$cg" "$db" "$work" "$n" "$ncust"
 echo "orders: $n, customers: $ncust, chips: $(($(wc -l <"$work/chips.csv") - 1))"
 
 best_cg=; best_base=; rss=
@@ -47,6 +35,10 @@ i=0
 while [ "$i" -lt "$rounds" ]; do
   i=$((i + 1))
   cp "$db" "$work/run.db"
+  rm -f "$work/run.db-screen-index"
+  if [ -f "$db-screen-index" ]; then
+    cp "$db-screen-index" "$work/run.db-screen-index"
+  fi
   rm -rf "$work/reports"
   sync
   t0=$(now)

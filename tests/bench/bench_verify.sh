@@ -26,22 +26,8 @@ if [ -f "$what" ]; then
 else
   n=$what
   db=$work/bench.db
-  "$cg" --db "$db" init --seed "$here/db/seed" >/dev/null
-  "$cg" --db "$db" import chips "$here/db/seed/epoch_ml_hardware.csv" \
-    --format epoch >/dev/null
-  "$cg" --db "$db" import chips "$here/db/seed/chip_attributes.csv" >/dev/null
-  if [ -n "${CSL:-}" ]; then
-    "$cg" --db "$db" import parties "$CSL" --format csl-csv >/dev/null
-  fi
-  sqlite3 -csv -header "$db" "SELECT name, vendor, node, die_area_mm2,
-    transistors_billion, datacenter, hbm, fp64_tflops, fp32_tflops,
-    tf32_tflops, fp16_tflops, bf16_tflops, fp8_tflops, fp4_tflops,
-    int8_tops, int4_tops, memory_bandwidth_gbs FROM chips
-    WHERE kind = 'ic' ORDER BY id" >"$work/chips.csv"
-  python3 "$here/tests/bench/baseline/gen_orders.py" "$work/chips.csv" \
-    "$work" "$n" $((n / 5 > 0 ? n / 5 : 1))
-  "$cg" --db "$db" import customers "$work/customers.csv" >/dev/null
-  "$cg" --db "$db" import orders "$work/orders.csv" >/dev/null
+  . "$here/tests/bench/orders_db.sh"
+  orders_db "$cg" "$db" "$work" "$n" $((n / 5 > 0 ? n / 5 : 1))
   echo "deciding $n orders..."
   "$cg" --db "$db" batch --quiet
   if [ -n "${KEEP:-}" ]; then
