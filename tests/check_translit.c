@@ -56,6 +56,33 @@ START_TEST(test_needed)
 }
 END_TEST
 
+/* The Han and Cyrillic blocks told without ICU are what ICU says, code
+ * point by code point; the Ukrainian letters are Cyrillic to ICU. */
+START_TEST(test_script_blocks_as_icu)
+{
+  int cp, n = 0;
+
+  for(cp = 0x250; cp < 0xA000; cp++) {
+    int fast = cg_translit_script_class(cp);
+    int icu = cg_translit_script_class_icu(cp);
+
+    if(fast == 1 || fast == 2) {
+      ck_assert_msg(fast == icu, "U+%04X: %d, ICU says %d", cp, fast, icu);
+      n++;
+    }
+    else if(fast == 3) {
+      ck_assert_int_eq(icu, 2);
+    }
+    else {
+      ck_assert_msg(fast == icu, "U+%04X: %d, ICU says %d", cp, fast, icu);
+    }
+  }
+  /* At least the blocks told without ICU, less the Ukrainian letters. */
+  ck_assert_int_ge(n, 0x4DBF - 0x3400 + 1 + 0x9FFF - 0x4E00 + 1 +
+                          (0x482 - 0x400 + 1) + (0x52F - 0x48A + 1) - 8);
+}
+END_TEST
+
 START_TEST(test_han_table)
 {
   ck_assert_str_eq(cg_translit_han(0x534E), "hua"); /* 华 */
@@ -123,6 +150,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_scripts);
   tcase_add_test(tc, test_needed);
   tcase_add_test(tc, test_han_table);
+  tcase_add_test(tc, test_script_blocks_as_icu);
   tcase_add_test(tc, test_icu_errors);
   tcase_add_test(tc, test_long);
   suite_add_tcase(s, tc);

@@ -140,28 +140,11 @@ int cg_translit_is_syllable(const char *s, size_t n)
   return 0;
 }
 
-/* Script class of cp: 0 Latin/common, 1 Han, 2 Cyrillic (3 Ukrainian
- * letter), 4 any other script. */
-static int script_class(int cp)
+int cg_translit_script_class_icu(int cp)
 {
   UErrorCode st = U_ZERO_ERROR;
   UScriptCode sc;
 
-  if(cp < 0x250)
-    return 0;
-  switch(cp) {
-  case 0x404:
-  case 0x406:
-  case 0x407:
-  case 0x454:
-  case 0x456:
-  case 0x457:
-  case 0x490:
-  case 0x491:
-    return 3; /* Є І Ї є і ї Ґ ґ */
-  default:
-    break;
-  }
   /* Without ICU: another script, so that transliterating fails loudly
    * (cg_translit_latin) rather than a name being read as Latin. */
   if(ic_ready(NULL) != CG_OK)
@@ -183,6 +166,34 @@ static int script_class(int cp)
   }
 }
 
+int cg_translit_script_class(int cp)
+{
+  if(cp < 0x250)
+    return 0;
+  switch(cp) {
+  case 0x404:
+  case 0x406:
+  case 0x407:
+  case 0x454:
+  case 0x456:
+  case 0x457:
+  case 0x490:
+  case 0x491:
+    return 3; /* Є І Ї є і ї Ґ ґ */
+  default:
+    break;
+  }
+  /* Blocks whose every code point ICU 72 (Unicode 15) puts in one
+   * script, told here: the name table's Chinese and Cyrillic forms, read
+   * by every screening process, then never load ICU (2 ms). check_translit
+   * compares these with ICU code point by code point. */
+  if((cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF))
+    return 1;
+  if((cp >= 0x400 && cp <= 0x482) || (cp >= 0x48A && cp <= 0x52F))
+    return 2;
+  return cg_translit_script_class_icu(cp);
+}
+
 int cg_translit_needed(const char *s)
 {
   size_t n = strlen(s), i = 0;
@@ -197,7 +208,7 @@ int cg_translit_needed(const char *s)
     k = cg_text_next(s + i, n - i, &cp);
     if(k <= 0)
       return 0;
-    if(script_class(cp))
+    if(cg_translit_script_class(cp))
       return 1;
     i += (size_t)k;
   }
@@ -327,7 +338,7 @@ static int han_pass(const char *s, sbuf *b, int *classes)
       k = cg_text_next(s + i, n - i, &cp);
       if(k <= 0)
         k = 1;
-      else if((c = script_class(cp)) == 1)
+      else if((c = cg_translit_script_class(cp)) == 1)
         syl = cg_translit_han(cp);
     }
     if(syl) {

@@ -25,6 +25,13 @@ typedef struct cg_translit cg_translit;
 int cg_translit_new(cg_translit **out, cg_error *err);
 void cg_translit_free(cg_translit *t); /* NULL is fine */
 
+/* The script class of code point cp: 0 Latin, common or inherited, 1 Han,
+ * 2 Cyrillic, 3 a letter only Ukrainian uses, 4 any other script. The
+ * Han and Cyrillic blocks are told without ICU; _icu asks ICU only (for
+ * the test that holds the two together). */
+int cg_translit_script_class(int cp);
+int cg_translit_script_class_icu(int cp);
+
 /* 1 if valid UTF-8 s holds a letter of a script other than Latin (Han,
  * Cyrillic, Greek, Arabic, ...), else 0. */
 int cg_translit_needed(const char *s);
