@@ -5,6 +5,7 @@
 #include "helpers.h"
 
 #include "core/json.h"
+#include "decide/batch.h"
 #include "decide/decide.h"
 #include "decide/decision.h"
 #include "rules/rules.h"
@@ -708,6 +709,122 @@ START_TEST(test_decider_follows_list_changes)
 }
 END_TEST
 
+/* ---- a batch while another connection commits ------------------------- */
+
+typedef struct between {
+  const char *const *argv; /* a CLI command run after the first commit */
+  int ran;
+  int fail_at; /* on_decision fails at this call (1-based), 0: never */
+  int calls;
+} between;
+
+static void after_commit(void *arg, int64_t done, int64_t total)
+{
+  between *b = arg;
+
+  (void)total;
+  if(done == 1 && b->argv && !b->ran)
+    b->ran = t_run(db_path, NULL, NULL, b->argv) == 0 ? 1 : -1;
+}
+
+/* On the batch's second thread: no ck_assert here. */
+static int count_or_fail(void *arg, const cg_decision *dn, const char *json,
+                         size_t len, cg_error *err)
+{
+  between *b = arg;
+
+  (void)dn;
+  (void)json;
+  (void)len;
+  if(++b->calls == b->fail_at)
+    return cg_error_set(err, CG_EIO, "report: disk full (test)");
+  return CG_OK;
+}
+
+/* Three new orders of a demo customer, decided one per transaction. */
+static int batch_three(between *b, int with_callback, cg_error *err)
+{
+  const char *orders =
+      t_write("zm.csv", "order_id,customer,chip,destination,quantity,"
+                        "ship_date,end_use,role\n"
+                        "ZM-1,Nordic AI Cloud AB,NVIDIA L4,SE,1,2026-11-20,,"
+                        "distributor\n"
+                        "ZM-2,Nordic AI Cloud AB,NVIDIA L4,SE,1,2026-11-20,,"
+                        "distributor\n"
+                        "ZM-3,Nordic AI Cloud AB,NVIDIA L4,SE,1,2026-11-20,,"
+                        "distributor\n");
+  const char *imp[] = { "import", "orders", orders, NULL };
+  cg_batch_opts o = CG_BATCH_OPTS_INIT;
+  cg_batch_result res;
+  cg_store *db = NULL;
+  cg_rules *pack = NULL;
+  int rc;
+
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, imp), 0);
+  ck_assert_cg_ok(cg_store_open(&db, db_path, 0, err), err);
+  ck_assert_cg_ok(cg_rules_load_dir(&pack, t_src("rules"), NULL, err), err);
+  o.per_tx = 1;
+  o.progress = after_commit;
+  o.progress_arg = b;
+  if(with_callback) {
+    o.on_decision = count_or_fail;
+    o.decision_arg = b;
+  }
+  rc = cg_batch_run(db, pack, &o, &res, err);
+  cg_rules_free(pack);
+  cg_store_close(db);
+  return rc;
+}
+
+/* What a batch keeps between orders (the customer's hits, the lists
+ * version) is dropped when another connection commits: a customer listed
+ * after the first of its three orders is denied on the other two. */
+START_TEST(test_batch_memo_follows_other_connection)
+{
+  cg_error err = { 0 };
+  const char *csv =
+      t_write("nordic.csv",
+              "_id,source,entity_number,type,programs,name,title,addresses,"
+              "federal_register_notice,start_date,end_date,standard_order,"
+              "license_requirement,license_policy,call_sign,vessel_type,gross_"
+              "tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,"
+              "remarks,source_list_url,alt_names,citizenships,dates_of_birth,"
+              "nationalities,places_of_birth,source_information_url,ids\n"
+              "nordic1,Entity List (EL) - Bureau of Industry and Security,,,,"
+              "Nordic AI Cloud AB,,SE,90 FR 4621,,,,For all items "
+              "subject to the EAR.,Policy of denial.,,,,,,,,,,,,,,,\n");
+  const char *imp[] = { "import",  "parties",  csv,    "--format",
+                        "csl-csv", "--source", "test", NULL };
+  between b = { imp, 0, 0, 0 };
+
+  ck_assert_cg_ok(batch_three(&b, 0, &err), &err);
+  ck_assert_int_eq(b.ran, 1);
+  expect_decision("ZM-1", "nlr");
+  expect_decision("ZM-2", "deny");
+  expect_decision("ZM-3", "deny");
+}
+END_TEST
+
+/* A report that fails on the second thread stops the batch before its
+ * next commit: the first decision is recorded, no other. */
+START_TEST(test_batch_stops_when_on_decision_fails)
+{
+  cg_error err = { 0 };
+  between b = { NULL, 0, 2, 0 };
+  char *before = sql1("SELECT count(*) FROM decisions"), want[32];
+
+  ck_assert_int_eq(batch_three(&b, 1, &err), CG_EIO);
+  ck_assert_ptr_nonnull(strstr(err.msg, "disk full (test)"));
+  snprintf(want, sizeof(want), "%d", atoi(before) + 1);
+  expect_sql("SELECT count(*) FROM decisions", want);
+  expect_decision("ZM-1", "nlr");
+  expect_sql("SELECT count(*) FROM orders WHERE order_id IN ('ZM-2', "
+             "'ZM-3') AND status = 'pending'",
+             "2");
+  free(before);
+}
+END_TEST
+
 static Suite *batch_suite(void)
 {
   Suite *s = suite_create("batch");
@@ -729,6 +846,8 @@ static Suite *batch_suite(void)
   tcase_add_test(tc, test_review_findings);
   tcase_add_test(tc, test_long_names_cut_on_characters);
   tcase_add_test(tc, test_decider_follows_list_changes);
+  tcase_add_test(tc, test_batch_memo_follows_other_connection);
+  tcase_add_test(tc, test_batch_stops_when_on_decision_fails);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1377,6 +1377,24 @@ START_TEST(test_screen_ahead)
   cg_screener_close(sb);
   cg_store_close(a);
   cg_store_close(b);
+
+  /* In memory: a second open would be another, empty database, so it
+   * all runs on this connection. */
+  {
+    cg_store *m = NULL;
+    cg_screener *sm;
+
+    ck_assert_cg_ok(cg_store_open(&m, ":memory:", CG_STORE_CREATE, &err),
+                    &err);
+    ck_assert_cg_ok(cg_store_migrate(m, NULL, &err), &err);
+    ahead_customers(m);
+    sm = t_screener(m);
+    ids[77] = 78;
+    ck_assert_cg_ok(cg_screen_customers_ahead(sm, ids, 150, -1, &err), &err);
+    ck_assert_int_eq(count(m, "SELECT count(*) FROM screenings"), 150);
+    cg_screener_close(sm);
+    cg_store_close(m);
+  }
 }
 END_TEST
 

@@ -15,12 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHIP_CACHE 1024 /* chips by id, direct-mapped */
-#define CUST_CACHE 4096 /* customers by id, direct-mapped */
-#define BULK_PRAGMAS                                                          \
-  "PRAGMA cache_size = -16384; PRAGMA wal_autocheckpoint = 10000"
-#define DEFAULT_PRAGMAS                                                       \
-  "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000"
+#define CHIP_CACHE     1024  /* chips by id, direct-mapped */
+#define CUST_CACHE     4096  /* customers by id, direct-mapped */
+#define BULK_CACHE_KIB 16384 /* page cache while a batch runs */
+#define BULK_WAL_PAGES 10000 /* pages between checkpoints meanwhile */
 
 typedef struct chip_slot {
   int64_t id; /* 0 = empty */
@@ -155,9 +153,18 @@ static void handoff_start(handoff *h, const cg_batch_opts *o)
   h->o = o;
   if(pthread_mutex_init(&h->mu, NULL) != 0)
     return;
-  if(pthread_cond_init(&h->more, NULL) != 0 ||
-     pthread_cond_init(&h->done, NULL) != 0 ||
-     pthread_create(&h->th, NULL, handoff_thread, h) != 0) {
+  if(pthread_cond_init(&h->more, NULL) != 0) {
+    pthread_mutex_destroy(&h->mu);
+    return;
+  }
+  if(pthread_cond_init(&h->done, NULL) != 0) {
+    pthread_cond_destroy(&h->more);
+    pthread_mutex_destroy(&h->mu);
+    return;
+  }
+  if(pthread_create(&h->th, NULL, handoff_thread, h) != 0) {
+    pthread_cond_destroy(&h->done);
+    pthread_cond_destroy(&h->more);
     pthread_mutex_destroy(&h->mu);
     return;
   }
@@ -463,18 +470,21 @@ static int run_orders(run *r, int64_t total, cg_error *err)
     cg_order_state st;
     int64_t cur;
 
-    rc = next_order(r, after, sizeof(after), &open_phase, &ord, &redo, err);
-    if(rc <= 0)
-      break;
-    if(o->as_of)
-      snprintf(ord.ship_date, sizeof(ord.ship_date), "%s", o->as_of);
+    /* The write lock first: an open order's recheck (next_order) then
+     * reads what the memo was checked against (cg_decider_memo), with no
+     * other connection committing in between. */
     if(!r->in_tx) {
       rc = cg_store_begin(r->db, err);
       if(rc != CG_OK)
         break;
       r->in_tx = 1;
     }
-    /* Another batch may have decided it since it was read (before this
+    rc = next_order(r, after, sizeof(after), &open_phase, &ord, &redo, err);
+    if(rc <= 0)
+      break;
+    if(o->as_of)
+      snprintf(ord.ship_date, sizeof(ord.ship_date), "%s", o->as_of);
+    /* Another batch may have decided it since it was read (before a
      * transaction took the write lock): a pending order is decided once,
      * an open one re-decided once per change (not if another batch
      * re-decided it after this one started). */
@@ -510,9 +520,72 @@ static int run_orders(run *r, int64_t total, cg_error *err)
   return rc;
 }
 
+/* First-seen customers are screened on both cores before deciding
+ * (their screenings kept), not one search at a time on this one. */
+static int screen_ahead(run *r, cg_error *err)
+{
+  int64_t *ids = NULL;
+  size_t n = 0;
+  int rc = cg_order_pending_customers(r->db, &ids, &n, err);
+
+  if(rc == CG_OK)
+    rc = cg_decider_screen_ahead(r->dec, ids, n, err);
+  free(ids);
+  if(rc != CG_OK)
+    cg_error_prefix(err, "batch: screening customers ahead");
+  return rc;
+}
+
+static int pragma_int(cg_store *db, const char *sql, int64_t *out,
+                      cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_prepare(db, &st, sql, err);
+
+  if(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    *out = cg_stmt_int(st, 0);
+    rc = CG_OK;
+  }
+  else if(rc == 0) {
+    rc = cg_error_set(err, CG_EDB, "batch: %s returned nothing", sql);
+  }
+  cg_stmt_finalize(st);
+  return rc;
+}
+
+static int set_pragmas(cg_store *db, int64_t cache, int64_t wal, cg_error *err)
+{
+  char sql[96];
+
+  snprintf(sql, sizeof(sql),
+           "PRAGMA cache_size = %lld; PRAGMA wal_autocheckpoint = %lld",
+           (long long)cache, (long long)wal);
+  return cg_store_exec(db, sql, err);
+}
+
+/* The connection tuned while the batch writes; the caller's cache_size
+ * and wal_autocheckpoint kept in saved[0..1] for the end. */
+static int bulk_pragmas(cg_store *db, int64_t saved[2], cg_error *err)
+{
+  int64_t cache = 0, wal = 0;
+  int rc = pragma_int(db, "PRAGMA cache_size", &cache, err);
+
+  if(rc == CG_OK)
+    rc = pragma_int(db, "PRAGMA wal_autocheckpoint", &wal, err);
+  if(rc != CG_OK)
+    return rc;
+  rc = set_pragmas(db, -BULK_CACHE_KIB, BULK_WAL_PAGES, err);
+  if(rc == CG_OK) {
+    saved[0] = cache;
+    saved[1] = wal;
+  }
+  return rc;
+}
+
 int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
                  cg_batch_result *out, cg_error *err)
 {
+  int64_t saved[2] = { 0, 0 };
   cg_batch_opts defaults = CG_BATCH_OPTS_INIT;
   cg_decide_opts dopts = CG_DECIDE_OPTS_INIT;
   int64_t total = 0;
@@ -542,20 +615,9 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
    * of wall time, 49 took 3.2 s) took the batch from 32-34 s to 26-30 s.
    * Restored when the batch ends. */
   if(rc == CG_OK)
-    rc = cg_store_exec(db, BULK_PRAGMAS, err);
-  /* First-seen customers are screened on both cores before deciding
-   * (their screenings kept), not one search at a time on this one. */
-  if(rc == CG_OK && total > 0) {
-    int64_t *ids = NULL;
-    size_t n = 0;
-
-    rc = cg_order_pending_customers(db, &ids, &n, err);
-    if(rc == CG_OK)
-      rc = cg_decider_screen_ahead(r.dec, ids, n, err);
-    free(ids);
-    if(rc != CG_OK)
-      cg_error_prefix(err, "batch: screening customers ahead");
-  }
+    rc = bulk_pragmas(db, saved, err);
+  if(rc == CG_OK && total > 0)
+    rc = screen_ahead(&r, err);
   if(rc == CG_OK)
     rc = cg_audit_last_seq(db, &r.start_seq, err);
   if(rc == CG_OK)
@@ -566,6 +628,11 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
     rc = cg_store_begin(db, err);
     r.in_tx = rc == CG_OK;
   }
+  /* The lists version the batch row names is the one its first
+   * decisions read (the memo's, under the write lock): a list import
+   * during the screening ahead is in both. */
+  if(rc == CG_OK)
+    rc = cg_decider_memo(r.dec, NULL, err);
   if(rc == CG_OK)
     rc = cg_audit_batch_begin(db, r.o->as_of, out->ruleset,
                               cg_decider_lists(r.dec), r.o->mfu,
@@ -574,9 +641,8 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
     rc = r.o->on_begin(r.o->decision_arg, out->batch_id, err);
   if(rc == CG_OK && r.o->on_decision) {
     r.ho = calloc(1, sizeof(*r.ho));
-    if(!r.ho)
-      rc = cg_error_set(err, CG_ENOMEM, "batch: out of memory");
-    else
+    rc = r.ho ? CG_OK : cg_error_set(err, CG_ENOMEM, "batch: out of memory");
+    if(r.ho)
       handoff_start(r.ho, r.o);
   }
   if(rc == CG_OK)
@@ -603,7 +669,8 @@ int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
                     (long long)out->batch_id);
   if(rc == CG_OK && r.o->progress)
     r.o->progress(r.o->progress_arg, out->decided, total);
-  cg_store_exec(db, DEFAULT_PRAGMAS, NULL);
+  if(saved[0] || saved[1])
+    set_pragmas(db, saved[0], saved[1], NULL);
   caches_flush(&r);
   free(r.chips);
   free(r.custs);

@@ -33,7 +33,10 @@ typedef struct cg_batch_opts {
    * a thread of its own, in order, while the next orders are decided;
    * each commit waits for it to take every decision before, so a
    * non-zero status stops the batch before anything after the last
-   * commit is recorded. Both may be NULL. */
+   * commit is recorded. It must not use the batch's store (not shared
+   * between threads, and it sees uncommitted rows), and after a failure
+   * it may still get decisions that were then not recorded (a report is
+   * then discarded). Both may be NULL. */
   int (*on_begin)(void *arg, int64_t batch_id, cg_error *err);
   int (*on_decision)(void *arg, const cg_decision *dn, const char *json,
                      size_t len, cg_error *err);

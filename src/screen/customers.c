@@ -339,12 +339,20 @@ static int ahead_chunk(cg_screener *s, cg_screener *ws, ahead_item *items,
   }
   if(started)
     pthread_join(th, NULL);
-  for(i = 0; i < n && rc == CG_OK; i++)
+  /* What the second connection could not screen is screened here: it
+   * may not see this one's database at all (a file this user may read
+   * only through this handle, a fault on its own I/O). */
+  for(i = 1; started && i < n && items[i - 1].rc == CG_OK; i += 2)
     if(items[i].rc != CG_OK) {
-      rc = items[i].rc;
-      if(i % 2 && started)
-        *err = w.err;
+      subject_free(&items[i].c);
+      cg_screen_hits_free(&items[i].hits);
+      memset(&items[i].c, 0, sizeof(items[i].c));
+      items[i].rc =
+          screen_raw(s, items[i].id, threshold, &items[i].c, items[i].lists,
+                     &items[i].hits, &items[i].cached, err);
     }
+  for(i = 0; i < n && rc == CG_OK; i++)
+    rc = items[i].rc;
   if(rc == CG_OK)
     rc = cg_store_begin(s->db, err);
   for(i = 0; i < n && rc == CG_OK; i++)
@@ -360,6 +368,14 @@ static int ahead_chunk(cg_screener *s, cg_screener *ws, ahead_item *items,
     cg_screen_hits_free(&items[i].hits);
   }
   return rc;
+}
+
+/* 1 if path names a database file a second connection opens too (not
+ * ":memory:", "" or a URI, which may name an in-memory database). */
+static int on_disk(const char *path)
+{
+  return path && *path && strcmp(path, ":memory:") != 0 &&
+         strncmp(path, "file:", 5) != 0;
 }
 
 int cg_screen_customers_ahead(cg_screener *s, const int64_t *ids, size_t n,
@@ -386,8 +402,9 @@ int cg_screen_customers_ahead(cg_screener *s, const int64_t *ids, size_t n,
   if(!items)
     return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
   /* Without a second connection (a file this user cannot open twice, an
-   * in-memory database) everything is screened here: slower, not wrong. */
-  if(n >= 64 &&
+   * in-memory database, which a second open would make anew and empty)
+   * everything is screened here: slower, not wrong. */
+  if(n >= 64 && on_disk(cg_store_path(s->db)) &&
      cg_store_open(&wdb, cg_store_path(s->db), CG_STORE_READONLY, NULL) ==
          CG_OK &&
      cg_screener_open(&ws, wdb, NULL) != CG_OK)
