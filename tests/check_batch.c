@@ -643,6 +643,27 @@ START_TEST(test_long_names_cut_on_characters)
 }
 END_TEST
 
+/* A CSL file (CSV) of one Entity List entry, policy of denial for all
+ * items subject to the EAR, written to a temporary file. */
+static const char *entity_list_csv(const char *file, const char *id,
+                                   const char *name, const char *country)
+{
+  char text[1024];
+
+  snprintf(text, sizeof(text),
+           "_id,source,entity_number,type,programs,name,title,addresses,"
+           "federal_register_notice,start_date,end_date,standard_order,"
+           "license_requirement,license_policy,call_sign,vessel_type,gross_"
+           "tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,"
+           "remarks,source_list_url,alt_names,citizenships,dates_of_birth,"
+           "nationalities,places_of_birth,source_information_url,ids\n"
+           "%s,Entity List (EL) - Bureau of Industry and Security,,,,%s,,%s,"
+           "90 FR 4621,,,,For all items subject to the EAR.,Policy of "
+           "denial.,,,,,,,,,,,,,,,\n",
+           id, name, country);
+  return t_write(file, text);
+}
+
 /* One decider, two decisions, a list imported in between (as a sync can
  * between a batch's transactions): the second decision screens against
  * the new list and records its version. */
@@ -675,16 +696,7 @@ START_TEST(test_decider_follows_list_changes)
   cg_decider *dec = NULL;
   cg_decision a, b;
   const char *csv =
-      t_write("zeta.csv",
-              "_id,source,entity_number,type,programs,name,title,addresses,"
-              "federal_register_notice,start_date,end_date,standard_order,"
-              "license_requirement,license_policy,call_sign,vessel_type,gross_"
-              "tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,"
-              "remarks,source_list_url,alt_names,citizenships,dates_of_birth,"
-              "nationalities,places_of_birth,source_information_url,ids\n"
-              "zeta1,Entity List (EL) - Bureau of Industry and Security,,,,"
-              "Zeta Quantum Devices Ltd,,CN,90 FR 4621,,,,For all items "
-              "subject to the EAR.,Policy of denial.,,,,,,,,,,,,,,,\n");
+      entity_list_csv("zeta.csv", "zeta1", "Zeta Quantum Devices Ltd", "CN");
   const char *imp[] = { "import",  "parties",  csv,    "--format",
                         "csl-csv", "--source", "test", NULL };
 
@@ -783,16 +795,7 @@ START_TEST(test_batch_memo_follows_other_connection)
 {
   cg_error err = { 0 };
   const char *csv =
-      t_write("nordic.csv",
-              "_id,source,entity_number,type,programs,name,title,addresses,"
-              "federal_register_notice,start_date,end_date,standard_order,"
-              "license_requirement,license_policy,call_sign,vessel_type,gross_"
-              "tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,"
-              "remarks,source_list_url,alt_names,citizenships,dates_of_birth,"
-              "nationalities,places_of_birth,source_information_url,ids\n"
-              "nordic1,Entity List (EL) - Bureau of Industry and Security,,,,"
-              "Nordic AI Cloud AB,,SE,90 FR 4621,,,,For all items "
-              "subject to the EAR.,Policy of denial.,,,,,,,,,,,,,,,\n");
+      entity_list_csv("nordic.csv", "nordic1", "Nordic AI Cloud AB", "SE");
   const char *imp[] = { "import",  "parties",  csv,    "--format",
                         "csl-csv", "--source", "test", NULL };
   between b = { imp, 0, 0, 0 };
