@@ -1,6 +1,7 @@
 /* cli.c -- see cli.h. */
 #define _XOPEN_SOURCE 700 /* realpath (POSIX 2008 + XSI) */
 #include "cli/cli.h"
+#include "core/json.h"
 #include "model/seed.h"
 
 #include <limits.h>
@@ -187,6 +188,49 @@ int cli_parse_format(const char *s)
   if(strcmp(s, "json") == 0)
     return 1;
   return -1;
+}
+
+int cli_print_json(cg_json *v)
+{
+  cg_error err = { 0 };
+  int rc;
+
+  if(!v) {
+    fprintf(stderr, "chipgate: out of memory\n");
+    return CLI_SOFTWARE;
+  }
+  rc = cg_json_dumpf(stdout, v, CG_JSON_PRETTY, &err);
+  cg_json_free(v);
+  if(rc == CG_OK && (fputc('\n', stdout) == EOF || fflush(stdout) != 0))
+    rc = cg_error_set(&err, CG_EIO, "cannot write to stdout");
+  return rc == CG_OK ? CLI_OK : cli_fail(&err);
+}
+
+int cli_color(FILE *f)
+{
+  const char *nc = getenv("NO_COLOR");
+
+  return !(nc && *nc) && isatty(fileno(f));
+}
+
+const char *cli_sgr_outcome(FILE *f, const char *outcome)
+{
+  if(!outcome || !cli_color(f))
+    return "";
+  if(!strcmp(outcome, "deny"))
+    return "\033[1;31m";
+  if(!strcmp(outcome, "hold") || !strcmp(outcome, "license_required") ||
+     !strcmp(outcome, "notify"))
+    return "\033[1;33m";
+  if(!strcmp(outcome, "nlr") || !strcmp(outcome, "exception") ||
+     !strcmp(outcome, "licensed"))
+    return "\033[32m";
+  return "";
+}
+
+const char *cli_sgr_reset(FILE *f)
+{
+  return cli_color(f) ? "\033[0m" : "";
 }
 
 static int is_dir(const char *p)

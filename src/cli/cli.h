@@ -63,6 +63,24 @@ int cli_init_db(cg_cli *cli, const char *seed_dir, int quiet);
 /* Parses --format text|json; returns 0 text, 1 json, -1 bad. */
 int cli_parse_format(const char *s);
 
+/* Prints v to stdout as indented JSON and a newline: the one way every
+ * command's --format json output is written. Takes ownership of v (frees
+ * it, NULL-safe: NULL is out of memory). Returns CLI_OK, or prints why
+ * and returns CLI_SOFTWARE (out of memory) or CLI_IOERR (stdout). */
+struct cg_json;
+int cli_print_json(struct cg_json *v);
+
+/* Colour on f: f is a terminal and NO_COLOR is unset or empty
+ * (https://no-color.org). Nothing colours output any other way. */
+int cli_color(FILE *f);
+
+/* The SGR sequence that starts an outcome's colour on f (deny red;
+ * hold, license_required, notify yellow; nlr, exception, licensed green;
+ * anything else none), and the one that ends it; "" when f is not
+ * coloured. */
+const char *cli_sgr_outcome(FILE *f, const char *outcome);
+const char *cli_sgr_reset(FILE *f);
+
 /* Finds a data folder (e.g. "rules", "db/seed") under $CHIPGATE_DATA_DIR
  * if set (only there), else the installed <exe dir>/../share/chipgate,
  * else the source folder named in <exe dir>/chipgate-data-dir (build tree

@@ -131,16 +131,16 @@ static void print_text(const cg_decision *dn)
 
 /* What the command line asked for. */
 typedef struct check_args {
-  const char *chip;      /* --chip */
-  const char *customer;  /* --customer */
-  const char *dest;      /* --dest */
-  const char *hq;        /* --customer-hq: an ad-hoc customer */
-  const char *parent;    /* --parent */
-  const char *parent_hq; /* --parent-hq */
-  const char *use_cc;    /* --end-use-country */
-  const char *user_hq;   /* --end-user-hq */
-  int json;              /* --format json */
-  cg_order o;            /* the order, destination still unset */
+  const char *chip;     /* --chip */
+  const char *customer; /* --customer */
+  char *dest;           /* --dest */
+  char *hq;             /* --customer-hq: an ad-hoc customer */
+  const char *parent;   /* --parent */
+  char *parent_hq;      /* --parent-hq */
+  char *use_cc;         /* --end-use-country */
+  char *user_hq;        /* --end-user-hq */
+  int json;             /* --format json */
+  cg_order o;           /* the order, destination still unset */
 } check_args;
 
 /* The options of check (getopt_long). */

@@ -36,11 +36,13 @@ int cli_opt_date(const char *cmd, const char *opt, const char *arg,
   return CLI_OK;
 }
 
-int cli_opt_country(cg_store *db, const char *cmd, const char *opt,
-                    const char *code)
+int cli_opt_country(cg_store *db, const char *cmd, const char *opt, char *code)
 {
   cg_error err = { 0 };
-  int rc = cg_country_check(db, code, &err);
+  int rc;
+
+  cg_country_upper(code);
+  rc = cg_country_check(db, code, &err);
 
   if(rc == CG_ENOTFOUND)
     return cli_usage(cmd, "%s: %s", opt, err.msg);

@@ -21,10 +21,11 @@ int cli_opt_quantity(const char *cmd, const char *opt, const char *arg,
 int cli_opt_date(const char *cmd, const char *opt, const char *arg,
                  char out[11]);
 
-/* An ISO 3166-1 alpha-2 code of the countries table; the message names
- * opt and the code. */
+/* An ISO 3166-1 alpha-2 code of the countries table, in any case: code is
+ * upper-cased in place (argv may be written). The message names opt and
+ * the code. */
 int cli_opt_country(cg_store *db, const char *cmd, const char *opt,
-                    const char *code);
+                    char *code);
 
 /* One of choices (NULL-terminated, at least two); *out points at arg. The
  * message reads "<opt> must be a, b or c". */

@@ -179,6 +179,7 @@ static int read_license(cg_import *im, cg_store *db, license_row *r,
     rc = check_pattern(im, LI_CHIP, r->chip, err);
   if(rc == CG_OK)
     rc = cg_import_text(im, LI_DEST, r->dest, sizeof(r->dest), err);
+  cg_country_upper(r->dest);
   if(rc == CG_OK)
     rc = check_destinations(im, db, r->dest, err);
   /* A licence names where it may go and how much: an empty field must

@@ -81,13 +81,14 @@ static int parse_choices(const char *where, const char *role,
 /* An optional country field (end_use_country, end_user_hq): "" (absent)
  * or an ISO-2 code of the countries table, named in the message. */
 static int optional_country(cg_store *db, const char *where, const char *name,
-                            const char *code, char out[3], cg_error *err)
+                            char *code, char out[3], cg_error *err)
 {
   int rc = strlen(code) == 2 ? CG_OK : CG_ENOTFOUND;
 
   out[0] = '\0';
   if(!*code)
     return CG_OK;
+  cg_country_upper(code);
   /* Only "not in the table" is bad data; a failed read is an I/O error. */
   if(rc == CG_OK)
     rc = cg_country_check(db, code, err);
@@ -179,6 +180,7 @@ int cg_order_validate(cg_store *db, const cg_order_fields *f,
                           err);
   if(rc != CG_OK)
     return rc;
+  cg_country_upper(dest);
   snprintf(out->destination, sizeof(out->destination), "%s", dest);
   memcpy(out->ship_date, date, sizeof(out->ship_date));
   if(strlen(dest) != 2) /* destination[3] cannot hold it: name it whole */

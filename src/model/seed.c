@@ -177,6 +177,13 @@ int cg_country_in_group(cg_store *db, const char *country, const char *grp,
   return rc;
 }
 
+void cg_country_upper(char *s)
+{
+  for(; s && *s; s++)
+    if(*s >= 'a' && *s <= 'z')
+      *s = (char)(*s - 'a' + 'A');
+}
+
 int cg_country_check(cg_store *db, const char *code, cg_error *err)
 {
   cg_stmt *st = NULL;

@@ -39,6 +39,11 @@ int cg_country_by_name(cg_store *db, const char *name, char code[3],
 /* CG_OK if code is a known ISO 3166-1 alpha-2 code, else CG_ENOTFOUND. */
 int cg_country_check(cg_store *db, const char *code, cg_error *err);
 
+/* Upper-cases the ASCII letters of s in place: country codes and country
+ * group names are accepted in any case ("cn", "d:5") and stored the way
+ * the countries table and the rule pack spell them. */
+void cg_country_upper(char *s);
+
 /* The demo database. cg_seed_is_demo is 1 if path is a chipgate database
  * that cg_seed_mark_demo marked (so `chipgate demo` may replace it), 0
  * for anything else, including a file that cannot be opened or read; it
