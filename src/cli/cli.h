@@ -33,6 +33,10 @@ typedef struct cg_cli {
   const char *prog;      /* "chipgate" */
 } cg_cli;
 
+/* `chipgate --version` (version.c): version, rule pack folder and hash,
+ * seed folder, database and the party lists in use. */
+int cli_version(const cg_cli *cli);
+
 /* Maps a CG_E* code to an exit status. */
 int cli_exit_code(int code);
 

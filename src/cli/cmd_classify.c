@@ -3,6 +3,7 @@
 #include "decide/decide.h"
 #include "core/clock.h"
 #include "cli/cmd.h"
+#include "core/text.h"
 #include "core/json.h"
 
 #include <getopt.h>
@@ -13,11 +14,7 @@
 /* Formats a number or "?" for unknown. */
 const char *cli_num(char *buf, size_t size, double v, int decimals)
 {
-  if(isnan(v))
-    snprintf(buf, size, "?");
-  else
-    snprintf(buf, size, "%.*f", decimals, v);
-  return buf;
+  return cg_text_num(buf, size, v, decimals);
 }
 
 const char *cli_yesno(int v)

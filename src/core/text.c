@@ -3,6 +3,8 @@
 
 #include "core/text.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,4 +188,51 @@ int cg_text_same_name(const char *a, const char *b)
   free(ka);
   free(kb);
   return same;
+}
+
+/* v cut (towards zero) at d decimals into buf: glibc prints a double's
+ * exact decimal expansion, and 80 places hold all of it for |v| >= 2^-27,
+ * so cutting the string is cutting the number. */
+static void cut_at(char *buf, size_t size, double v, int d)
+{
+  char exact[512];
+  char *dot;
+
+  snprintf(exact, sizeof(exact), "%.80f", v);
+  dot = strchr(exact, '.');
+  if(dot)
+    dot[d > 0 ? d + 1 : 0] = '\0';
+  if(strcmp(exact, "-0") == 0 || strspn(exact, "-0.") == strlen(exact))
+    snprintf(exact, sizeof(exact), "%.*f", d, 0.0);
+  snprintf(buf, size, "%s", exact);
+}
+
+const char *cg_text_num(char *buf, size_t size, double v, int decimals)
+{
+  char rounded[512], cut[512];
+  size_t n;
+
+  if(isnan(v)) {
+    snprintf(buf, size, "?");
+    return buf;
+  }
+  if(isinf(v) || fabs(v) >= 1e300) {
+    snprintf(buf, size, "%.*f", decimals, v);
+    return buf;
+  }
+  snprintf(rounded, sizeof(rounded), "%.*f", decimals, v);
+  cut_at(cut, sizeof(cut), v, decimals);
+  if(strcmp(rounded, cut) == 0) {
+    snprintf(buf, size, "%s", rounded);
+    return buf;
+  }
+  cut_at(cut, sizeof(cut), v, decimals + 2);
+  n = strlen(cut);
+  while(n > 0 && cut[n - 1] == '0' && strchr(cut, '.') &&
+        (size_t)(strchr(cut, '.') - cut) + 1 + (size_t)decimals < n)
+    cut[--n] = '\0';
+  if(n > 0 && cut[n - 1] == '.')
+    cut[--n] = '\0';
+  snprintf(buf, size, "%s", cut);
+  return buf;
 }
