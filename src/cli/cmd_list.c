@@ -348,7 +348,12 @@ static int list_help(void)
          "--state: pending, open, releasable, shipped or cancelled; "
          "--outcome: the\ncurrent decision's outcome; --customer: a name or "
          "id; --since: orders stored\nor last decided on or after the date "
-         "(UTC). Nothing is written.\n");
+         "(UTC). Nothing is written.\n\n"
+         "Exit status: 0 listed (also when nothing matches), 64 usage, 66 "
+         "unknown customer.\n\n"
+         "Examples:\n"
+         "  $ chipgate list orders --state open --outcome hold\n"
+         "  $ chipgate list customers --format json\n");
   return CLI_OK;
 }
 

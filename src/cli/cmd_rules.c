@@ -21,7 +21,13 @@ static const char usage_text[] =
     "[--format text|json]\n"
     "  lint        check the rule pack; list every error\n"
     "  test        check, then run the pack's *.test cases\n"
-    "  show [ID]   list the rules, or print one rule with its source\n";
+    "  show [ID]   list the rules, or print one rule with its source\n"
+    "\n"
+    "Exit status: 0 ok, 64 usage, 65 the pack has errors or a test failed, "
+    "66 no\nsuch rule or no pack found.\n\n"
+    "Examples:\n"
+    "  $ chipgate rules lint\n"
+    "  $ chipgate rules show EAR.3A090.a\n";
 
 typedef struct opts {
   int json;       /* --format json */

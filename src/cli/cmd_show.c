@@ -156,7 +156,10 @@ int cmd_show(cg_cli *cli, int argc, char **argv)
              "decision, every entry\nof its history in the audit log "
              "(decisions with the rules that decided,\nreviews, NAC "
              "filings and objections, shipments, cancellations) and its\n"
-             "licence draws. Nothing is written.\n");
+             "licence draws. Nothing is written.\n\n"
+             "Exit status: 0 shown, 64 usage, 66 unknown order.\n\n"
+             "Example:\n"
+             "  $ chipgate show order O-1016\n");
       return CLI_OK;
     default:
       return cli_usage("show", "bad option");

@@ -190,49 +190,58 @@ int cg_text_same_name(const char *a, const char *b)
   return same;
 }
 
-/* v cut (towards zero) at d decimals into buf: glibc prints a double's
- * exact decimal expansion, and 80 places hold all of it for |v| >= 2^-27,
- * so cutting the string is cutting the number. */
-static void cut_at(char *buf, size_t size, double v, int d)
+/* The shortest fixed-point form of v that reads back as v ("4799.98" for
+ * the double nearest 4799.98, where the exact binary value is
+ * 4799.97999...): the number the data gave, and on the same side of every
+ * decimal threshold as v, since reading decimals into doubles is
+ * monotonic. Its decimals in *places. */
+static void shortest(char *buf, size_t size, double v, int *places)
 {
-  char exact[512];
-  char *dot;
+  int p;
 
-  snprintf(exact, sizeof(exact), "%.80f", v);
-  dot = strchr(exact, '.');
+  for(p = 0; p <= 20; p++) {
+    snprintf(buf, size, "%.*f", p, v);
+    if(strtod(buf, NULL) == v)
+      break;
+  }
+  *places = p > 20 ? 20 : p;
+}
+
+/* s cut (not rounded) after d decimals, in place. */
+static void cut_after(char *s, int d)
+{
+  char *dot = strchr(s, '.');
+
   if(dot)
     dot[d > 0 ? d + 1 : 0] = '\0';
-  if(strcmp(exact, "-0") == 0 || strspn(exact, "-0.") == strlen(exact))
-    snprintf(exact, sizeof(exact), "%.*f", d, 0.0);
-  snprintf(buf, size, "%s", exact);
 }
 
 const char *cg_text_num(char *buf, size_t size, double v, int decimals)
 {
-  char rounded[512], cut[512];
+  char rounded[512], exact[512], cut[512];
+  int places;
   size_t n;
 
-  if(isnan(v)) {
-    snprintf(buf, size, "?");
-    return buf;
-  }
-  if(isinf(v) || fabs(v) >= 1e300) {
-    snprintf(buf, size, "%.*f", decimals, v);
+  if(isnan(v) || isinf(v) || fabs(v) >= 1e300) {
+    snprintf(buf, size, isnan(v) ? "?" : "%.*f", decimals, v);
     return buf;
   }
   snprintf(rounded, sizeof(rounded), "%.*f", decimals, v);
-  cut_at(cut, sizeof(cut), v, decimals);
-  if(strcmp(rounded, cut) == 0) {
+  shortest(exact, sizeof(exact), v, &places);
+  memcpy(cut, exact, sizeof(cut));
+  cut_after(cut, decimals);
+  if(places <= decimals || strcmp(rounded, cut) == 0) {
     snprintf(buf, size, "%s", rounded);
     return buf;
   }
-  cut_at(cut, sizeof(cut), v, decimals + 2);
-  n = strlen(cut);
-  while(n > 0 && cut[n - 1] == '0' && strchr(cut, '.') &&
-        (size_t)(strchr(cut, '.') - cut) + 1 + (size_t)decimals < n)
-    cut[--n] = '\0';
-  if(n > 0 && cut[n - 1] == '.')
-    cut[--n] = '\0';
-  snprintf(buf, size, "%s", cut);
+  /* Rounding would cross: the data's own digits, cut two places on. */
+  cut_after(exact, decimals + 2);
+  n = strlen(exact);
+  while(n > 0 && exact[n - 1] == '0' &&
+        (size_t)(strchr(exact, '.') - exact) + 1 + (size_t)decimals < n)
+    exact[--n] = '\0';
+  if(n > 0 && exact[n - 1] == '.')
+    exact[--n] = '\0';
+  snprintf(buf, size, "%s", exact);
   return buf;
 }
