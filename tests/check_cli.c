@@ -43,6 +43,73 @@ static char *run(int want, const char *const *argv)
   return out;
 }
 
+/* ---- --format json everywhere --------------------------------------------
+ */
+
+/* Every command with --format json, in an order that works on one demo
+ * database (state-changing steps on distinct orders); exit codes as the
+ * command documents them. */
+typedef struct json_case {
+  int want;
+  const char *argv[12];
+} json_case;
+
+static const json_case json_cases[] = {
+  { 0, { "init", "--format", "json" } },
+  { 0, { "classify", "NVIDIA H100 SXM5 80GB", "--format", "json" } },
+  { 0,
+    { "check", "--chip", "NVIDIA H100 SXM5 80GB", "--customer",
+      "Nordic AI Cloud AB", "--dest", "SE", "--format", "json" } },
+  { 20,
+    { "check", "--chip", "NVIDIA H100 SXM5 80GB", "--customer", "Acme",
+      "--customer-hq", "CN", "--dest", "CN", "--format", "json" } },
+  { 0, { "rules", "lint", "--format", "json" } },
+  { 0, { "rules", "test", "--format", "json" } },
+  { 0, { "rules", "show", "--format", "json" } },
+  { 0, { "rules", "show", "EAR.3A090.a", "--format", "json" } },
+  { 0, { "list", "orders", "--format", "json" } },
+  { 0, { "list", "licenses", "--format", "json" } },
+  { 0, { "list", "customers", "--format", "json" } },
+  { 0, { "list", "chips", "--format", "json" } },
+  { 0, { "list", "clearances", "--format", "json" } },
+  { 0, { "show", "order", "O-1016", "--format", "json" } },
+  { 10, { "screen", "Sophgo", "--format", "json" } },
+  { 0, { "audit", "head", "--format", "json" } },
+  { 0, { "audit", "verify", "--format", "json" } },
+  { 0, { "webhook", "list", "--format", "json" } },
+  { 0,
+    { "review", "O-1041", "--release", "--reviewer", "A. Officer", "--reason",
+      "other address", "--format", "json" } },
+  { 0,
+    { "nac", "O-1015", "--filed", "2026-11-20", "--ref", "NAC-1", "--format",
+      "json" } },
+  { 0,
+    { "ship", "O-1001", "--qty", "1", "--date", "2026-11-20", "--format",
+      "json" } },
+  { 0, { "cancel", "O-1013", "--reason", "withdrawn", "--format", "json" } },
+};
+
+START_TEST(test_every_command_json_parses)
+{
+  size_t i;
+
+  for(i = 0; i < sizeof(json_cases) / sizeof(json_cases[0]); i++) {
+    const json_case *c = &json_cases[i];
+    char *out = run(c->want, c->argv);
+    cg_json *doc = NULL;
+    cg_error err = { 0 };
+    int rc = cg_json_parse(&doc, out, strlen(out), c->argv[0], &err);
+    ck_assert_msg(rc == CG_OK, "%s %s: not JSON: %s\n%s", c->argv[0],
+                  c->argv[1], err.msg, out);
+    ck_assert_msg(cg_json_type(doc) == CG_JSON_OBJECT ||
+                      cg_json_type(doc) == CG_JSON_ARRAY,
+                  "%s %s: not an object or array", c->argv[0], c->argv[1]);
+    cg_json_free(doc);
+    free(out);
+  }
+}
+END_TEST
+
 /* ---- numbers ---------------------------------------------------------- */
 
 START_TEST(test_numbers_never_rounded_across_a_threshold)
@@ -202,6 +269,7 @@ static Suite *suite(void)
 
   tcase_set_timeout(tc, 120);
   tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_every_command_json_parses);
   tcase_add_test(tc, test_numbers_never_rounded_across_a_threshold);
   tcase_add_test(tc, test_check_prints_tpp_on_its_side);
   tcase_add_test(tc, test_country_codes_in_any_case);
