@@ -74,7 +74,8 @@ static int load_pack(cg_cli *cli, const opts *o, cg_rules **pack)
 
   rc = cli_load_rules(cli, pack, &diags, &err);
   if(rc != CG_OK && o->json) {
-    printf("{\"ok\": false, \"message\": ");
+    printf("{\"ok\": false, \"rules\": null, \"files\": null, "
+           "\"message\": ");
     json_str(err.msg);
     printf(", \"errors\": [");
     for(i = 0; i < diags.n; i++) {
@@ -125,7 +126,7 @@ static int do_lint(cg_cli *cli, const opts *o)
     return rc;
   if(o->json)
     printf("{\"ok\": true, \"rules\": %zu, \"files\": %zu, "
-           "\"errors\": []}\n",
+           "\"message\": null, \"errors\": []}\n",
            cg_rules_count(pack), cg_rules_file_count(pack));
   else
     printf("ok: %zu rules in %zu files\n", cg_rules_count(pack),
