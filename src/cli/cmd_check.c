@@ -236,15 +236,13 @@ static int parse_args(int argc, char **argv, check_args *a)
       a->user_hq = optarg;
       break;
     case 'f':
-      a->json = cli_parse_format(optarg);
-      if(a->json < 0)
-        st = cli_usage("check", "--format must be text or json");
+      st = cli_opt_format("check", optarg, &a->json);
       break;
     case 'h':
       help();
       return CLI_OK;
     default:
-      return cli_usage("check", "bad option");
+      return cli_bad_option("check", check_opts, argv);
     }
   }
   if(st != CLI_OK)

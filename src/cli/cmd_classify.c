@@ -3,6 +3,7 @@
 #include "decide/decide.h"
 #include "core/clock.h"
 #include "cli/cmd.h"
+#include "cli/opts.h"
 #include "core/text.h"
 #include "core/json.h"
 
@@ -57,9 +58,8 @@ int cmd_classify(cg_cli *cli, int argc, char **argv)
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 'f':
-      json = cli_parse_format(optarg);
-      if(json < 0)
-        return cli_usage("classify", "--format must be text or json");
+      if((rc = cli_opt_format("classify", optarg, &json)) != CLI_OK)
+        return rc;
       break;
     case 'h':
       printf(
@@ -78,7 +78,7 @@ int cmd_classify(cg_cli *cli, int argc, char **argv)
           "H200 SXM\"\n");
       return CLI_OK;
     default:
-      return cli_usage("classify", "bad option");
+      return cli_bad_option("classify", opts, argv);
     }
   }
   if(optind >= argc)

@@ -354,5 +354,10 @@ int cmd_rules(cg_cli *cli, int argc, char **argv)
     return do_test(cli, &o);
   if(strcmp(sub, "show") == 0 && npos <= 2)
     return do_show(cli, &o);
-  return cli_usage("rules", "expected lint, test or show [RULE_ID]");
+  if(strcmp(sub, "lint") && strcmp(sub, "test") && strcmp(sub, "show"))
+    return cli_usage("rules",
+                     "unknown subcommand \"%s\": expected lint, test or "
+                     "show [RULE_ID]",
+                     sub);
+  return cli_usage("rules", "too many arguments for %s", sub);
 }
