@@ -204,8 +204,10 @@ START_TEST(test_validate_names_and_country)
   refuse(&f, "destination: unknown country code \"ZZ\"");
   f.destination = "CHN";
   refuse(&f, "destination: unknown country code \"CHN\"");
-  f.destination = "cn"; /* codes are upper case */
-  refuse(&f, "destination: unknown country code \"cn\"");
+  f.destination = "chn"; /* quoted as typed */
+  refuse(&f, "destination: unknown country code \"chn\"");
+  f.destination = "zz"; /* any case: a code is named as stored */
+  refuse(&f, "destination: unknown country code \"ZZ\"");
 }
 END_TEST
 
@@ -806,10 +808,11 @@ START_TEST(test_end_use_refusals)
         ", \"end_use_country\": \"China\""),
       "end_use_country: unknown country code \"China\" (ISO 3166-1 "
       "alpha-2, e.g. CN)" },
-    { "E-1,Good Corp,H100 SXM,NL,1,2026-12-01,,cn",
+    /* any case is a code; an unknown one is named as it would be stored */
+    { "E-1,Good Corp,H100 SXM,NL,1,2026-12-01,,zz",
       J("E-1", "Good Corp", "H100 SXM", "NL", "1", "2026-12-01",
-        ", \"end_user_hq\": \"cn\""),
-      "end_user_hq: unknown country code \"cn\" (ISO 3166-1 alpha-2, e.g. "
+        ", \"end_user_hq\": \"zz\""),
+      "end_user_hq: unknown country code \"ZZ\" (ISO 3166-1 alpha-2, e.g. "
       "CN)" },
   };
 

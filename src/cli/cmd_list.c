@@ -122,13 +122,19 @@ void cli_table(FILE *f, const cli_col *cols, size_t ncols, const cg_json *rows)
     for(i = 0; i < ncols; i++) {
       const char *s =
           row ? cg_json_string_value(cg_json_at(row, i)) : cols[i].head;
+      /* An outcome cell in its colour (on a terminal only); the SGR
+       * bytes go around the padded cell so the widths stay right. */
+      const char *sgr = row ? cli_sgr_outcome(f, s) : "";
       if(!s)
         s = "";
+      fputs(sgr, f);
       /* No trailing blanks after a left-aligned last cell. */
       if(i == last && !cols[i].right && text_width(s) <= w[i])
         fputs(s, f);
       else
         cell(f, s, w[i], cols[i].right);
+      if(*sgr)
+        fputs(cli_sgr_reset(f), f);
       fputs(i == last ? "\n" : "  ", f);
     }
   }

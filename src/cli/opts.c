@@ -42,7 +42,7 @@ int cli_opt_country(cg_store *db, const char *cmd, const char *opt, char *code)
   cg_error err = { 0 };
   int rc;
 
-  cg_country_upper(code);
+  cg_country_code_upper(code);
   rc = cg_country_check(db, code, &err);
 
   if(rc == CG_ENOTFOUND)

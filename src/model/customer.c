@@ -131,7 +131,7 @@ static int import_country(cg_import *im, cg_store *db, int k, int required,
   if(!buf[0])
     return required ? cg_import_fail(im, err, "%s is empty", im->columns[k])
                     : CG_OK;
-  cg_country_upper(buf);
+  cg_country_code_upper(buf);
   /* Only "not in the table" is bad data; a failed read is an I/O error. */
   rc = cg_country_check(db, buf, err);
   if(rc != CG_OK && rc != CG_ENOTFOUND)

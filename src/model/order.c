@@ -88,7 +88,7 @@ static int optional_country(cg_store *db, const char *where, const char *name,
   out[0] = '\0';
   if(!*code)
     return CG_OK;
-  cg_country_upper(code);
+  cg_country_code_upper(code);
   /* Only "not in the table" is bad data; a failed read is an I/O error. */
   if(rc == CG_OK)
     rc = cg_country_check(db, code, err);
@@ -180,7 +180,7 @@ int cg_order_validate(cg_store *db, const cg_order_fields *f,
                           err);
   if(rc != CG_OK)
     return rc;
-  cg_country_upper(dest);
+  cg_country_code_upper(dest);
   snprintf(out->destination, sizeof(out->destination), "%s", dest);
   memcpy(out->ship_date, date, sizeof(out->ship_date));
   if(strlen(dest) != 2) /* destination[3] cannot hold it: name it whole */

@@ -184,6 +184,13 @@ void cg_country_upper(char *s)
       *s = (char)(*s - 'a' + 'A');
 }
 
+void cg_country_code_upper(char *code)
+{
+  /* Only what may be a code: a message about "China" quotes it as typed. */
+  if(code && strlen(code) == 2)
+    cg_country_upper(code);
+}
+
 int cg_country_check(cg_store *db, const char *code, cg_error *err)
 {
   cg_stmt *st = NULL;

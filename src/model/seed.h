@@ -43,6 +43,9 @@ int cg_country_check(cg_store *db, const char *code, cg_error *err);
  * group names are accepted in any case ("cn", "d:5") and stored the way
  * the countries table and the rule pack spell them. */
 void cg_country_upper(char *s);
+/* The same for a field that should hold one code: upper-cased only when
+ * it is two characters, so an error quotes anything else as given. */
+void cg_country_code_upper(char *code);
 
 /* The demo database. cg_seed_is_demo is 1 if path is a chipgate database
  * that cg_seed_mark_demo marked (so `chipgate demo` may replace it), 0

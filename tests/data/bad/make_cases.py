@@ -161,9 +161,9 @@ def build():
     case("customers-unknown-country", "a country code that does not exist",
          "import customers {dir}/in.csv", 65, r'in\.csv:2: .*country.*"XX"',
          {"in.csv": CUST_H + "Acme,XX,,,,,\n"})
-    case("customers-lowercase-country", "a lower-case country code",
-         "import customers {dir}/in.csv", 65, r'in\.csv:2: .*country',
-         {"in.csv": CUST_H + "Acme,de,,,,,\n"})
+    case("customers-alpha3-country", "an alpha-3 country code (any case)",
+         "import customers {dir}/in.csv", 65, r'in\.csv:2: .*country.*"deu"',
+         {"in.csv": CUST_H + "Acme,deu,,,,,\n"})
     case("customers-bad-role", "a role that is not one of the four",
          "import customers {dir}/in.csv", 65,
          r'in\.csv:2: role: "wholesaler" is not designer',
