@@ -87,6 +87,17 @@ _chipgate_reply() {
   done <<<"$1"
 }
 
+# A word as the shell will pass it: quotes and escapes removed, ~ expanded.
+_chipgate_dequote() {
+  local w=$1
+  case $w in
+  \"*\") w=${w:1:${#w}-2} ;;
+  \'*\') w=${w:1:${#w}-2} ;;
+  *) w=${w//\\/} ;;
+  esac
+  printf '%s' "${w/#\~/$HOME}"
+}
+
 _chipgate_names() { # chips|customers|orders
   _chipgate_reply "$("$_chipgate_bin" "${_chipgate_global[@]}" complete \
     "$1" "$_chipgate_prefix" 2>/dev/null)"
@@ -169,7 +180,7 @@ _chipgate() {
     if [[ -z $cmd ]]; then
       case $w in
       --db | --rules)
-        ((i + 1 < COMP_CWORD)) && _chipgate_global+=("$w" "${COMP_WORDS[i + 1]/#\~/$HOME}")
+        ((i + 1 < COMP_CWORD)) && _chipgate_global+=("$w" "$(_chipgate_dequote "${COMP_WORDS[i + 1]}")")
         ((i++))
         continue ;;
       -*) continue ;;

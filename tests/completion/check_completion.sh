@@ -51,6 +51,7 @@ chipgate audit show --	--since|--order
 chipgate check --chip 'NVIDIA\ H10'	NVIDIA\ H100\ NVL|NVIDIA\ H100\ PCIe|NVIDIA\ H100\ SXM5\ 80GB
 chipgate check --chip '"NVIDIA H10'	NVIDIA H100 NVL
 chipgate --db chipgate.db check --customer 'Nordic\ '	Nordic\ AI\ Cloud\ AB
+chipgate --db '"./chipgate.db"' check --customer 'Nordic\ '	Nordic\ AI\ Cloud\ AB
 chipgate classify 'AMD\ Instinct\ MI300'	AMD\ Instinct\ MI300A|AMD\ Instinct\ MI300X
 chipgate review O-104	O-1040|O-1041
 chipgate show order O-101	O-1010|O-1019
