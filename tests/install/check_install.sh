@@ -26,15 +26,41 @@ P=$(cd "$T/p" && pwd -P)
 "$CMAKE" --install "$BUILD" --prefix "$P" >"$T/install.log" ||
   fail "cmake --install failed: $(cat "$T/install.log")"
 
-# What was installed: the binary and its data, nothing else.
+# What was installed: the binary, its data, man pages and completion,
+# nothing else.
 [ -x "$P/bin/chipgate" ] || fail "no $P/bin/chipgate"
 for d in rules rules/us-ear db/seed; do
   [ -d "$P/share/chipgate/$d" ] || fail "no $P/share/chipgate/$d"
 done
 [ -f "$P/share/chipgate/db/seed/countries.csv" ] || fail "seed data missing"
 others=$(cd "$P" && find . -type f ! -path ./bin/chipgate \
-  ! -path './share/chipgate/rules/*' ! -path './share/chipgate/db/seed/*')
+  ! -path './share/chipgate/rules/*' ! -path './share/chipgate/db/seed/*' \
+  ! -path './share/man/man1/chipgate*.1' ! -path './share/man/man5/chipgate-rules.5' \
+  ! -path ./share/bash-completion/completions/chipgate \
+  ! -path ./share/zsh/vendor-completions/_chipgate)
 [ -z "$others" ] || fail "unexpected installed files: $others"
+
+# Man pages and completion: `man chipgate-check` finds the installed page
+# (MANPATH names only the prefix) and renders it.
+for f in share/man/man1/chipgate.1 share/man/man1/chipgate-check.1 \
+  share/man/man5/chipgate-rules.5 share/bash-completion/completions/chipgate \
+  share/zsh/vendor-completions/_chipgate; do
+  [ -s "$P/$f" ] || fail "no $P/$f"
+done
+if command -v man >/dev/null; then
+  page=$(MANPATH="$P/share/man" man -w chipgate-check 2>&1) ||
+    fail "man -w chipgate-check: $page"
+  [ "$page" = "$P/share/man/man1/chipgate-check.1" ] ||
+    fail "man chipgate-check finds $page, not the installed page"
+  MANPATH="$P/share/man" MANWIDTH=80 LC_ALL=C.UTF-8 man chipgate-check \
+    >"$T/man.out" 2>&1 || fail "man chipgate-check failed: $(head -3 "$T/man.out")"
+  grep -q "chipgate-check - decide one order" "$T/man.out" ||
+    fail "man chipgate-check: $(head -5 "$T/man.out")"
+  MANPATH="$P/share/man" man -w 5 chipgate-rules >/dev/null 2>&1 ||
+    fail "man 5 chipgate-rules: not found under $P/share/man"
+else
+  fail "man not found: install the Debian package man-db"
+fi
 
 # The installed binary names its installed data folders.
 cd "$T/empty"
