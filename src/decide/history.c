@@ -259,7 +259,9 @@ int cg_history_show(cg_store *db, const char *order_id, cg_json **out,
 
   *out = NULL;
   if(rc == CG_OK && id == 0)
-    return cg_error_set(err, CG_ENOTFOUND, "unknown order %s", order_id);
+    return cg_error_set(err, CG_ENOTFOUND,
+                        "unknown order %s (chipgate list orders lists them)",
+                        order_id);
   if(rc == CG_OK)
     rc = cg_order_get_id(db, id, &ord, err);
   if(rc == CG_OK)

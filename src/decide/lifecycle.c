@@ -43,7 +43,9 @@ static int load_order(cg_store *db, const char *order_id, order_ctx *c,
 
   cg_decision_init(&c->dn);
   if(rc == CG_OK && rowid == 0)
-    return cg_error_set(err, CG_ENOTFOUND, "unknown order %s", order_id);
+    return cg_error_set(err, CG_ENOTFOUND,
+                        "unknown order %s (chipgate list orders lists them)",
+                        order_id);
   if(rc == CG_OK)
     rc = cg_order_get_id(db, rowid, &c->o, err);
   if(rc == CG_OK)
