@@ -1,6 +1,8 @@
 /* cmd_report.c -- `chipgate report ORDER_ID | --batch ID | --all`: rebuild
  * a report from the audit log alone. */
 #include "cli/cmd.h"
+#include "cli/longwork.h"
+#include "core/json.h"
 #include "report/report.h"
 
 #include <getopt.h>
@@ -16,6 +18,22 @@ void cli_print_paths(const cg_report_paths *paths)
   for(k = 0; k < sizeof(order) / sizeof(order[0]); k++)
     if(paths->path[order[k]][0])
       printf("report: %s\n", paths->path[order[k]]);
+}
+
+struct cg_json *cli_paths_json(const cg_report_paths *paths)
+{
+  static const int order[] = { CG_REPORT_MD, CG_REPORT_JSON, CG_REPORT_CSV,
+                               CG_REPORT_HTML };
+  cg_json *a = cg_json_array();
+  size_t k;
+
+  for(k = 0; a && k < sizeof(order) / sizeof(order[0]); k++)
+    if(paths->path[order[k]][0] &&
+       cg_json_append(a, cg_json_str(paths->path[order[k]])) != CG_OK) {
+      cg_json_free(a);
+      a = NULL;
+    }
+  return a;
 }
 
 /* The report of batch (order: that order's decision; all: every

@@ -254,6 +254,10 @@ int cg_report_run_batch(cg_store *db, const cg_rules *pack,
     reporter_free(&b.rp); /* temporary files are removed */
     return rc;
   }
+  if(!all && res->batch_id == 0) {
+    reporter_free(&b.rp); /* no batch recorded: no report claims one */
+    return CG_OK;
+  }
   if(all) {
     rc = reporter_meta(&b.rp, db, 0, NULL, 1, bo->mfu, err);
     if(rc == CG_OK)
