@@ -171,6 +171,11 @@ typedef struct cg_report_out {
   FILE *stream;          /* without dir: the destination (borrowed) */
   int format;            /* without dir: CG_REPORT_* */
   cg_report_paths paths; /* out: the files written ("" for the others) */
+  /* cg_report_from_log: called with the decisions added so far (total
+   * 0: unknown); may be NULL. */
+  void (*progress)(void *arg, int64_t done, int64_t total);
+  void *progress_arg;
+  long decisions; /* out: cg_report_from_log's decisions written */
 } cg_report_out;
 
 /* Rebuilds a report from the audit log alone: the decisions in scope,
