@@ -20,6 +20,7 @@ void cli_progress_init(cli_progress *p, const char *what, int quiet)
   p->on = !quiet && isatty(STDERR_FILENO);
   p->shown = 0;
   p->bytes = 0;
+  p->lazy = 0;
   clock_gettime(CLOCK_MONOTONIC, &p->start);
   p->last = p->start;
 }
@@ -47,6 +48,11 @@ static void amount(const cli_progress *p, double v, char *buf, size_t size)
     snprintf(buf, size, "%.0f", v);
 }
 
+void cli_progress_lazy(cli_progress *p)
+{
+  p->lazy = 1;
+}
+
 void cli_progress_update(void *arg, int64_t done, int64_t total)
 {
   cli_progress *p = arg;
@@ -57,6 +63,10 @@ void cli_progress_update(void *arg, int64_t done, int64_t total)
   if(!p->on)
     return;
   clock_gettime(CLOCK_MONOTONIC, &now);
+  if(p->lazy) {
+    p->lazy = 0;
+    p->start = now;
+  }
   if(p->shown && ns_between(&p->last, &now) < REDRAW_NS)
     return;
   p->last = now;

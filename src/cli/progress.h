@@ -15,6 +15,7 @@ typedef struct cli_progress {
   int on;                /* drawing allowed (terminal, not quiet) */
   int shown;             /* a line is on screen, to be cleared */
   int bytes;             /* the count is bytes: shown in MB */
+  int lazy;              /* the clock starts at the first update */
   struct timespec start; /* when the work began */
   struct timespec last;  /* the last redraw */
 } cli_progress;
@@ -29,6 +30,10 @@ void cli_progress_init_bytes(cli_progress *p, const char *what, int quiet);
 /* The library's progress callback: done of total (total <= 0: unknown, no
  * ETA). arg is a cli_progress. */
 void cli_progress_update(void *arg, int64_t done, int64_t total);
+
+/* The clock of p starts at its first update, not now: for work that
+ * begins after another (the import after a download). */
+void cli_progress_lazy(cli_progress *p);
 
 /* Clears the line if one is shown (the summary takes its place). */
 void cli_progress_end(cli_progress *p);
