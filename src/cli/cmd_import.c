@@ -60,16 +60,18 @@ static int import_orders(cg_store *db, const char *path, const char *format,
 typedef struct import_kind {
   const char *name;    /* KIND */
   const char *formats; /* the file formats it reads, first the default */
+  const char *says;    /* the same, for messages */
   int (*run)(cg_store *, const char *, const char *, const char *, int,
              size_t *, cg_error *);
 } import_kind;
 
 static const import_kind kinds[] = {
-  { "chips", "csv|epoch", import_chips },
-  { "customers", "csv", import_customers },
-  { "licenses", "csv", import_licenses },
-  { "orders", "csv", import_orders },
-  { "parties", "csl-csv|csl-json|ofac", cli_import_parties },
+  { "chips", "csv|epoch", "csv or epoch", import_chips },
+  { "customers", "csv", "csv", import_customers },
+  { "licenses", "csv", "csv", import_licenses },
+  { "orders", "csv", "csv", import_orders },
+  { "parties", "csl-csv|csl-json|ofac", "csl-csv, csl-json or ofac",
+    cli_import_parties },
 };
 
 static const char help_text[] =
@@ -93,10 +95,10 @@ static const char help_text[] =
     "\"skipped N unchanged\". A FILE that does not exist is exit 66.\n"
     "On a terminal a progress line (lines read of the file, rate, ETA) is\n"
     "drawn on stderr; --quiet turns it and the text summary off.\n\n"
-    "Examples:\n"
-    "  $ chipgate import orders orders.csv\n"
-    "  $ chipgate import orders orders.csv --format json\n"
-    "  $ chipgate import orders no-such-file.csv  # exit 66\n";
+    "Examples (in a folder with orders.csv; without one, exit 66):\n"
+    "  $ chipgate import orders orders.csv --format json  # exit 66\n"
+    "  $ chipgate import chips ml_hardware.csv --input-format epoch  # exit "
+    "66\n";
 
 /* What the command line asked for. */
 typedef struct import_args {
@@ -153,16 +155,19 @@ static int check_args(import_args *a, int argc, char **argv)
                      "orders or parties)",
                      argv[optind]);
   a->file = argv[optind + 1];
-  if(a->input && !one_of(a->kind->formats, a->input))
-    return cli_usage("import",
-                     "%s: file format \"%s\" is not one of %s (or --format "
-                     "text|json for the output)",
-                     a->kind->name, a->input, a->kind->formats);
+  if(a->input && !one_of(a->kind->formats, a->input)) {
+    char cmd[32];
+    snprintf(cmd, sizeof(cmd), "import %s", a->kind->name);
+    return cli_usage(cmd,
+                     "--format must be %s, not \"%s\" (the file's format; "
+                     "or text|json for the output)",
+                     a->kind->says, a->input);
+  }
   if(stat(a->file, &sb) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
     fprintf(stderr,
-            "chipgate: import %s: %s: no such file (check the path; it is "
-            "read from the current folder)\n",
-            a->kind->name, a->file);
+            "chipgate: import %s: %s: %s (check the path; it is read from "
+            "the current folder)\n",
+            a->kind->name, a->file, strerror(errno));
     return CLI_NOINPUT;
   }
   return -1;
