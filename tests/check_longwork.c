@@ -8,6 +8,7 @@
  * every decision names its rule packs and runs, and counts notify apart
  * from cleared. All on the demo database made by the real binary. */
 #include "helpers.h"
+#include "net/netserver.h"
 
 #include "core/json.h"
 
@@ -148,6 +149,63 @@ START_TEST(test_progress_every_long_command)
     free(out);
     free(err);
   }
+}
+END_TEST
+
+/* sync: bytes received, then the lines of the list, on a terminal; the
+ * summary in text and JSON; orders synced twice: the second time skipped. */
+START_TEST(test_sync_progress_and_json)
+{
+  char *csl = t_slurp(t_src("tests/data/csl/csl_full_2026-07-31.csv"));
+  char url[128], ourl[128], *out = NULL, *err = NULL;
+  const char *lists[] = { "sync", "lists", "--url", url, "--force", NULL };
+  const char *lists_json[] = { "sync",    "lists",    "--url", url,
+                               "--force", "--format", "json",  NULL };
+  const char *orders[] = { "sync",     "orders", "--url", ourl,
+                           "--format", "json",   NULL };
+  t_server srv;
+  cg_json *v;
+
+  ck_assert_ptr_nonnull(csl);
+  t_write("csl.csv", csl);
+  free(csl);
+  t_write("orders.json",
+          "[{\"order_id\": \"S-1\", \"customer\": \"Nordic AI Cloud AB\", "
+          "\"chip\": \"NVIDIA H100 SXM5 80GB\", \"destination\": \"SE\", "
+          "\"quantity\": 8, \"ship_date\": \"2026-12-01\"}]");
+  t_server_start(&srv, NULL);
+  snprintf(url, sizeof(url), "%s/files/csl.csv", srv.base);
+  snprintf(ourl, sizeof(ourl), "%s/noetag/orders.json", srv.base);
+  ck_assert_int_eq(run_pty(&out, lists), 0);
+  ck_assert_msg(strstr(out, " MB received (") || strstr(out, " MB received "),
+                "no download progress: %.500s", out);
+  ck_assert_msg(strstr(out, "/25922 lines ("), "no import progress: %.500s",
+                out);
+  ck_assert_msg(strstr(out, "sync lists: csl updated: 25921 entries"), "%s",
+                out);
+  free(out);
+  ck_assert_int_eq(t_run(db_path, &out, &err, lists_json), 0);
+  ck_assert_msg(redraws(err) == 0, "progress in a pipe: %s", err);
+  v = parse(out);
+  ck_assert_int_eq(int_of(v, "entries"), 25921);
+  ck_assert_str_eq(cg_json_string_value(cg_json_get(v, "source")), "csl");
+  ck_assert_ptr_nonnull(cg_json_get(v, "not_modified"));
+  cg_json_free(v);
+  free(out);
+  free(err);
+  ck_assert_int_eq(t_run(db_path, &out, NULL, orders), 0);
+  v = parse(out);
+  ck_assert_int_eq(int_of(v, "received"), 1);
+  ck_assert_int_eq(int_of(v, "inserted"), 1);
+  cg_json_free(v);
+  free(out);
+  ck_assert_int_eq(t_run(db_path, &out, NULL, orders), 0);
+  v = parse(out);
+  ck_assert_int_eq(int_of(v, "inserted"), 0);
+  ck_assert_int_eq(int_of(v, "skipped_unchanged"), 1);
+  cg_json_free(v);
+  free(out);
+  t_server_stop(&srv);
 }
 END_TEST
 
@@ -441,6 +499,7 @@ static Suite *longwork_suite(void)
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_progress_on_a_terminal_only);
   tcase_add_test(tc, test_progress_every_long_command);
+  tcase_add_test(tc, test_sync_progress_and_json);
   tcase_add_test(tc, test_json_documents);
   tcase_add_test(tc, test_audit_show_text);
   tcase_add_test(tc, test_bad_values_before_any_work);
