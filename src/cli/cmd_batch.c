@@ -3,43 +3,15 @@
 #include "decide/batch.h"
 #include "decide/audit.h"
 #include "cli/cmd.h"
+#include "cli/longwork.h"
 #include "cli/opts.h"
+#include "cli/progress.h"
+#include "core/json.h"
 #include "report/report.h"
 
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
-
-typedef struct progress {
-  struct timespec start; /* when deciding began */
-  int shown;             /* a bar is on screen */
-} progress;
-
-static double since(const struct timespec *t0)
-{
-  struct timespec t;
-
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)(t.tv_sec - t0->tv_sec) +
-         (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
-/* count, rate and ETA on one redrawn stderr line */
-static void show_progress(void *arg, int64_t done, int64_t total)
-{
-  progress *p = arg;
-  double secs = since(&p->start);
-  double rate = secs > 0 ? (double)done / secs : 0;
-  double eta = rate > 0 ? (double)(total - done) / rate : 0;
-  int width = 30, filled = total > 0 ? (int)(width * done / total) : width;
-
-  fprintf(stderr, "\r[%.*s%*s] %lld/%lld  %.0f orders/s  ETA %.0fs ", filled,
-          "##############################", width - filled, "",
-          (long long)done, (long long)total, rate, eta);
-  p->shown = 1;
-}
 
 /* The options of `batch`. */
 typedef struct batch_args {
@@ -49,7 +21,32 @@ typedef struct batch_args {
   const char *formats; /* --formats */
   int all;             /* --all */
   int quiet;           /* --quiet */
+  int json;            /* --format json */
 } batch_args;
+
+static const char help_text[] =
+    "usage: chipgate batch [--pending|--all] [--out DIR]\n"
+    "         [--formats md,html,json,csv] [--as-of D] [--mfu X] "
+    "[--recheck-all]\n"
+    "         [--format text|json] [--quiet]\n\n"
+    "Decides every pending order (in order_id order), consuming licence\n"
+    "quantities, and records each decision in the audit log. Then\n"
+    "re-decides every open or releasable order (not shipped or cancelled)\n"
+    "whose inputs changed since its last decision: a licence, a clearance,\n"
+    "a NAC filing, the lists, the rule pack, the order's, customer's or\n"
+    "chip's facts (--recheck-all: every such order). The new decision\n"
+    "supersedes the last; both stay in the log. With --out, writes the\n"
+    "reports of this batch (--all: of every decision in the log).\n"
+    "--as-of evaluates every order at that date instead of its ship date.\n"
+    "With nothing to decide it says so, records no batch and writes no\n"
+    "batch report (exit 0).\n\n"
+    "On a terminal a progress line (orders, rate, ETA) is drawn on stderr;\n"
+    "--quiet turns it and the text summary off. --format json prints the\n"
+    "summary as one JSON object instead (batch, decided, redecided,\n"
+    "rechecked, by_outcome, ruleset, reports, audit_head, seconds).\n\n"
+    "Examples:\n"
+    "  $ chipgate batch\n"
+    "  $ chipgate batch --recheck-all --format json\n";
 
 /* Parses argv into a; returns -1 to go on, else the exit status. */
 static int parse(batch_args *a, int argc, char **argv)
@@ -62,6 +59,7 @@ static int parse(batch_args *a, int argc, char **argv)
     { "as-of", required_argument, NULL, 't' },
     { "mfu", required_argument, NULL, 'm' },
     { "quiet", no_argument, NULL, 'q' },
+    { "format", required_argument, NULL, 'j' },
     { "recheck-all", no_argument, NULL, 'R' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
@@ -95,24 +93,19 @@ static int parse(batch_args *a, int argc, char **argv)
     case 'q':
       a->quiet = 1;
       break;
+    case 'j':
+      a->json = cli_parse_format(optarg);
+      if(a->json < 0)
+        return cli_usage("batch",
+                         "--format \"%s\": must be text or json (the "
+                         "report files' formats go in --formats)",
+                         optarg);
+      break;
     case 'R':
       a->bo.recheck_all = 1;
       break;
     case 'h':
-      printf("usage: chipgate batch [--pending|--all] [--out DIR]\n"
-             "         [--formats md,html,json,csv] [--as-of D] [--mfu X] "
-             "[--recheck-all]\n         [--quiet]\n\n"
-             "Decides every pending order (in order_id order), consuming "
-             "licence\nquantities, and records each decision in the audit "
-             "log. Then\nre-decides every open or releasable order (not "
-             "shipped or cancelled)\nwhose inputs changed since its last "
-             "decision: a licence, a clearance,\na NAC filing, the lists, "
-             "the rule pack, the order's, customer's or\nchip's facts "
-             "(--recheck-all: every such order). The new decision\n"
-             "supersedes the last; both stay in the log. With --out, writes "
-             "the\nreports of this batch (--all: of every decision in the "
-             "log).\n--as-of evaluates every order at that date instead of "
-             "its ship date.\n");
+      fputs(help_text, stdout);
       return CLI_OK;
     default:
       return cli_usage("batch", "bad option");
@@ -123,25 +116,30 @@ static int parse(batch_args *a, int argc, char **argv)
   return -1;
 }
 
-/* --out and --formats, checked before anything is decided. */
+/* --out and --formats, checked before anything is opened (--formats
+ * even without --out: a typo there is a typo). */
 static int check_out(const batch_args *a, cg_error *err)
 {
   char list[128], *save = NULL, *tok;
 
-  if(!a->out_dir)
-    return CG_OK;
-  snprintf(list, sizeof(list), "%s", a->formats ? a->formats : "");
+  if(strlen(a->formats) >= sizeof(list) || !a->formats[0])
+    return cg_error_set(err, CG_EUSAGE,
+                        "--formats \"%s\": give a comma-separated list of "
+                        "md, html, json, csv",
+                        a->formats);
+  snprintf(list, sizeof(list), "%s", a->formats);
   for(tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
     if(cg_report_format(tok) < 0)
       return cg_error_set(err, CG_EUSAGE,
                           "--formats: unknown format \"%s\" (md, html, "
                           "json, csv)",
                           tok);
-  if(strlen(a->out_dir) >= 1024)
+  if(a->out_dir && strlen(a->out_dir) >= 1024)
     return cg_error_set(err, CG_EUSAGE, "--out: path too long");
   return CG_OK;
 }
 
+/* The one-line summary of a batch that decided something. */
 static void print_result(const cg_batch_result *res, double secs)
 {
   printf("batch %lld: decided %lld orders in %.2fs (%lld re-decided of "
@@ -159,48 +157,103 @@ static void print_result(const cg_batch_result *res, double secs)
          (long long)res->by_outcome[CG_OUT_DENY]);
 }
 
+/* The --format json document of a batch (docs/cli-json.md). */
+static cg_json *result_json(const cg_batch_result *res,
+                            const cg_report_paths *paths, const char *head,
+                            double secs)
+{
+  cg_json *o = cg_json_object(), *by = cg_json_object();
+  int k, bad = !o || !by;
+
+  for(k = CG_OUT_NLR; !bad && k <= CG_OUT_DENY; k++)
+    bad = cg_json_set_int(by, cg_outcome_name((cg_outcome)k),
+                          res->by_outcome[k]) != CG_OK;
+  bad = bad ||
+        cg_json_set(o, "batch",
+                    res->batch_id ? cg_json_int(res->batch_id)
+                                  : cg_json_null()) != CG_OK ||
+        cg_json_set_int(o, "decided", res->decided) != CG_OK ||
+        cg_json_set_int(o, "redecided", res->redecided) != CG_OK ||
+        cg_json_set_int(o, "rechecked", res->rechecked) != CG_OK;
+  if(!bad) {
+    bad = cg_json_set(o, "by_outcome", by) != CG_OK;
+    by = NULL;
+  }
+  bad = bad || cg_json_set_str(o, "ruleset", res->ruleset) != CG_OK ||
+        cg_json_set(o, "reports", cli_paths_json(paths)) != CG_OK ||
+        cg_json_set_str(o, "audit_head", head) != CG_OK ||
+        cg_json_set_num(o, "seconds", secs) != CG_OK;
+  cg_json_free(by);
+  if(bad) {
+    cg_json_free(o);
+    return NULL;
+  }
+  return o;
+}
+
+/* The summary, in text or JSON: what was decided (or that nothing was),
+ * the files written and the audit head after it. */
+static int summary(cg_store *db, const batch_args *a,
+                   const cg_batch_result *res, const cg_report_out *out,
+                   double secs)
+{
+  char t[CG_AUDIT_HEAD_TEXT] = "";
+  cg_audit_head h;
+  cg_error err = { 0 };
+
+  if(cg_audit_head_get(db, &h, &err) == CG_OK)
+    cg_audit_head_text(&h, t);
+  if(a->json)
+    return cli_print_json(
+        result_json(res, &out->paths, t[0] ? t : NULL, secs));
+  if(a->quiet)
+    return CLI_OK;
+  cli_print_paths(&out->paths);
+  if(res->batch_id == 0)
+    printf("batch: nothing to decide (%lld open orders looked at again, "
+           "none changed); no batch recorded\n",
+           (long long)res->rechecked);
+  else
+    print_result(res, secs);
+  /* keep it: `audit verify --anchor` proves nothing after was removed */
+  if(t[0])
+    printf("audit head %s\n", t);
+  return CLI_OK;
+}
+
 int cmd_batch(cg_cli *cli, int argc, char **argv)
 {
-  batch_args a = { CG_BATCH_OPTS_INIT, "", NULL, "md,html,json,csv", 0, 0 };
+  batch_args a = { CG_BATCH_OPTS_INIT, "", NULL, "md,html,json,csv", 0, 0, 0 };
   cg_batch_result res;
   cg_report_out out;
   cg_error err = { 0 };
   cg_store *db = NULL;
   cg_rules *pack = NULL;
-  progress prog = { { 0, 0 }, 0 };
+  cli_progress prog;
   int rc = parse(&a, argc, argv), status = CLI_OK;
 
   if(rc >= 0)
     return rc;
+  /* Every value checked before the database is opened. */
+  if(check_out(&a, &err) != CG_OK)
+    return cli_usage("batch", "%s", err.msg);
   memset(&out, 0, sizeof(out));
   out.dir = a.out_dir;
   out.formats = a.formats;
   rc = cli_open_db(cli, &db, 0, &err);
   if(rc == CG_OK)
     rc = cli_load_rules(cli, &pack, NULL, &err);
-  if(rc == CG_OK)
-    rc = check_out(&a, &err);
-  if(rc == CG_OK && !a.quiet && isatty(STDERR_FILENO)) {
-    a.bo.progress = show_progress;
-    a.bo.progress_arg = &prog;
-  }
-  clock_gettime(CLOCK_MONOTONIC, &prog.start);
+  cli_progress_init(&prog, "orders", a.quiet);
+  a.bo.progress = cli_progress_fn_of(&prog);
+  a.bo.progress_arg = &prog;
   if(rc == CG_OK)
     rc = cg_report_run_batch(db, pack, &a.bo, a.all, a.out_dir ? &out : NULL,
                              &res, &err);
-  if(prog.shown)
-    fputc('\n', stderr);
+  cli_progress_end(&prog);
   if(rc != CG_OK)
     status = cli_fail(&err);
-  else if(!a.quiet) {
-    cg_audit_head h;
-    char t[CG_AUDIT_HEAD_TEXT];
-    cli_print_paths(&out.paths);
-    print_result(&res, since(&prog.start));
-    /* keep it: `audit verify --anchor` proves nothing after was removed */
-    if(cg_audit_head_get(db, &h, &err) == CG_OK)
-      printf("audit head %s\n", cg_audit_head_text(&h, t));
-  }
+  else
+    status = summary(db, &a, &res, &out, cli_progress_seconds(&prog));
   cg_rules_free(pack);
   cg_store_close(db);
   return status;

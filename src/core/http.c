@@ -422,6 +422,19 @@ void cg_http_response_free(cg_http_response *resp)
   resp->len = 0;
 }
 
+/* The bytes received so far, for the caller's progress line. */
+static int xfer_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+                   curl_off_t ultotal, curl_off_t ulnow)
+{
+  const cg_http_opts *o = arg;
+
+  (void)ultotal;
+  (void)ulnow;
+  if(dlnow > 0)
+    o->progress(o->progress_arg, (int64_t)dlnow, (int64_t)dltotal);
+  return 0;
+}
+
 /* Sets the options of one request (redirects are followed by hand, in
  * perform). */
 static CURLcode setup(cg_http *h, const char *url, sink *s, char *errbuf)
@@ -460,6 +473,11 @@ static CURLcode setup(cg_http *h, const char *url, sink *s, char *errbuf)
   SET(CURLOPT_DEBUGDATA, s);
   SET(CURLOPT_VERBOSE, 1L);
   SET(CURLOPT_USERAGENT, "chipgate/" CG_VERSION);
+  if(o->progress) {
+    SET(CURLOPT_XFERINFOFUNCTION, xfer_cb);
+    SET(CURLOPT_XFERINFODATA, (void *)o);
+    SET(CURLOPT_NOPROGRESS, 0L);
+  }
 #undef SET
   return cc;
 }

@@ -40,6 +40,7 @@
 #define CG_HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/error.h"
 
@@ -58,6 +59,11 @@ typedef struct cg_http_opts {
   int follow_redirects;    /* follow up to 5 redirects (GET only) */
   long low_speed_limit;    /* bytes/s below which ... */
   long low_speed_time_s;   /* ... for this long aborts the transfer */
+  /* Called as a body arrives with the bytes received and the bytes
+   * announced (0: unknown), from libcurl's progress callback; may be
+   * NULL (the INIT leaves it so). */
+  void (*progress)(void *arg, int64_t done, int64_t total);
+  void *progress_arg;
 } cg_http_opts;
 
 #define CG_HTTP_MAX_BYTES_DEFAULT       ((size_t)256 * 1024 * 1024)
@@ -66,7 +72,8 @@ typedef struct cg_http_opts {
 #define CG_HTTP_OPTS_INIT                                                     \
   {                                                                           \
     10000, 300000, CG_HTTP_MAX_BYTES_DEFAULT, NULL, 0, 1,                     \
-        CG_HTTP_LOW_SPEED_LIMIT_DEFAULT, CG_HTTP_LOW_SPEED_TIME_DEFAULT       \
+        CG_HTTP_LOW_SPEED_LIMIT_DEFAULT, CG_HTTP_LOW_SPEED_TIME_DEFAULT,      \
+        NULL, NULL                                                            \
   }
 
 typedef struct cg_http_response {

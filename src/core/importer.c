@@ -236,14 +236,69 @@ static void name_line(const cg_import *im, cg_error *err)
   cg_error_prefix(err, "%s:%ld", im->path, line);
 }
 
+static _Thread_local cg_import_watch *watch;
+
+void cg_import_watch_set(cg_import_watch *w)
+{
+  watch = w;
+}
+
+cg_import_watch *cg_import_watch_get(void)
+{
+  return watch;
+}
+
+int64_t cg_import_count_lines_mem(const char *buf, size_t len)
+{
+  const char *p = buf, *end = buf + len, *nl;
+  int64_t n = 0;
+
+  while(p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+    n++;
+    p = nl + 1;
+  }
+  return n + (p < end);
+}
+
+int64_t cg_import_count_lines(const char *path)
+{
+  char buf[65536];
+  FILE *f = fopen(path, "rb");
+  int64_t n = 0;
+  size_t got;
+  int last = '\n';
+
+  if(!f)
+    return 0;
+  while((got = fread(buf, 1, sizeof(buf), f)) > 0) {
+    n += cg_import_count_lines_mem(buf, got) - (buf[got - 1] != '\n');
+    last = buf[got - 1];
+  }
+  fclose(f);
+  return n + (last != '\n');
+}
+
+/* The watch's progress every 256 rows: a call per row costs more than
+ * the screen can show. */
+static void tick(const cg_import *im, int64_t total)
+{
+  if(watch && watch->progress && im->rows % 256 == 0)
+    watch->progress(watch->arg, im->row->line, total);
+}
+
 int cg_import_run(cg_store *db, const char *path, const cg_import_spec *spec,
                   void *arg, size_t *count_out, cg_error *err)
 {
   cg_import im;
   size_t count = 0;
+  int64_t total = 0;
   int rc, in_tx = 0;
 
   *count_out = 0;
+  if(watch) {
+    watch->rows = watch->skipped = 0;
+    total = watch->progress ? cg_import_count_lines(path) : 0;
+  }
   rc = cg_import_open(&im, path, spec->columns, spec->required, err);
   if(rc != CG_OK)
     return rc;
@@ -263,12 +318,19 @@ int cg_import_run(cg_store *db, const char *path, const cg_import_spec *spec,
       break;
     }
     count += rc > 0;
+    tick(&im, total);
   }
   if(rc == 0)
     rc = cg_store_commit(db, err);
   if(rc == CG_OK) {
     in_tx = 0;
     *count_out = count;
+    if(watch) {
+      watch->rows = (size_t)im.rows;
+      watch->skipped = (size_t)im.rows - count;
+      if(watch->progress)
+        watch->progress(watch->arg, total, total);
+    }
   }
 done:
   if(in_tx)

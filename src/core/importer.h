@@ -91,6 +91,31 @@ typedef struct cg_import_spec {
   int (*row)(void *arg, cg_import *im, cg_error *err);
 } cg_import_spec;
 
+/* What an import on this thread reports besides its count, for the
+ * command line: thread-local, so the importers keep their signatures
+ * (the demo and the fuzzers call them too). */
+typedef struct cg_import_watch {
+  /* Called as rows are read with done of total lines of the file (counted
+   * before the import: a read at disk speed), and done = total at the
+   * end. May be NULL. */
+  void (*progress)(void *arg, int64_t done, int64_t total);
+  void *arg;
+  int64_t total;  /* lines of the file being read, for importers that do
+                     not go through cg_import_run (party lists) */
+  size_t rows;    /* out: data rows of the last cg_import_run */
+  size_t skipped; /* out: of them, rows that did not count (already
+                     stored with the same content, or repeated) */
+} cg_import_watch;
+
+/* Watches this thread's imports (NULL: none). */
+void cg_import_watch_set(cg_import_watch *w);
+cg_import_watch *cg_import_watch_get(void);
+
+/* Lines of the file at path (a last line without "\n" counts), or of
+ * buf; 0 if it cannot be read. */
+int64_t cg_import_count_lines(const char *path);
+int64_t cg_import_count_lines_mem(const char *buf, size_t len);
+
 /* Imports path in ONE transaction (BEGIN IMMEDIATE ... COMMIT): all rows
  * or none. *count_out is the number of rows that counted, 0 on error.
  * Errors: the file's (CG_EIO), the header's and every row's (CG_EINVAL,

@@ -99,6 +99,13 @@ typedef struct cg_audit_check {
 int cg_audit_verify_anchor(cg_store *db, const cg_audit_head *anchor,
                            cg_audit_check *out, cg_error *err);
 
+/* cg_audit_verify_anchor calling fn(arg, entries checked, entries in the
+ * log) as it goes (every 1024 entries, from the caller's thread only)
+ * and once at the end; fn may be NULL. */
+int cg_audit_verify_progress(cg_store *db, const cg_audit_head *anchor,
+                             void (*fn)(void *, int64_t, int64_t), void *arg,
+                             cg_audit_check *out, cg_error *err);
+
 /* cg_audit_verify_anchor without an anchor. *rows_out gets the entries
  * checked, *bad_seq_out the first bad one's seq (0: none). */
 int cg_audit_verify(cg_store *db, int64_t *rows_out, int64_t *bad_seq_out,

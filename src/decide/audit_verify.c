@@ -7,6 +7,7 @@
 #include "model/order.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,6 +288,18 @@ typedef struct part {
   char first_oid[sizeof(((entry *)0)->oid)];     /* and its order */
 } part;
 
+/* The progress of a verification over its threads: each counts what it
+ * checked; only the caller's thread calls fn (it need not be
+ * thread-safe). */
+typedef struct ticker {
+  void (*fn)(void *arg, int64_t done, int64_t total); /* may be NULL */
+  void *arg;
+  int64_t total;     /* entries to check (the head's seq) */
+  atomic_llong done; /* entries checked so far, in steps of TICK */
+} ticker;
+
+#define TICK 1024
+
 /* The row st is on, as an entry (pointers valid until the next step). */
 static void read_entry(cg_stmt *st, entry *e)
 {
@@ -322,7 +335,8 @@ static void read_entry(cg_stmt *st, entry *e)
 
 /* Checks the entries of part p with st (walk_sql); first: p starts the
  * log. Sets p's results; stops at the first bad entry. */
-static void walk(cg_stmt *st, part *p, int first, const cg_audit_head *anchor)
+static void walk(cg_stmt *st, part *p, int first, const cg_audit_head *anchor,
+                 ticker *tk, int caller)
 {
   char prev[CG_SHA256_HEX];
   int64_t last = 0;
@@ -335,7 +349,11 @@ static void walk(cg_stmt *st, part *p, int first, const cg_audit_head *anchor)
     rc = cg_stmt_bind_int(st, 2, p->hi, &p->err);
   while(rc == CG_OK && (rc = cg_stmt_step(st, &p->err)) == 1) {
     read_entry(st, &e);
-    p->entries++;
+    if(++p->entries % TICK == 0) {
+      long long done = atomic_fetch_add(&tk->done, TICK) + TICK;
+      if(caller && tk->fn)
+        tk->fn(tk->arg, done, tk->total);
+    }
     p->decisions += e.kind && strcmp(e.kind, "decision") == 0;
     if(!first && p->entries == 1) {
       /* Its link and seq to the part before: join_parts checks them. */
@@ -378,11 +396,12 @@ typedef struct job {
   pthread_mutex_t mu;          /* guards next and stop */
   size_t next;                 /* the next part nobody took */
   size_t stop;                 /* parts from here on are not needed */
+  ticker tk;                   /* progress */
 } job;
 
 /* Checks parts in turn with st (a connection's walk_sql) until none is
  * left or needed: after a bad part, the later ones do not count. */
-static void run_parts(job *j, cg_stmt *st)
+static void run_parts(job *j, cg_stmt *st, int caller)
 {
   for(;;) {
     size_t i;
@@ -391,7 +410,7 @@ static void run_parts(job *j, cg_stmt *st)
     pthread_mutex_unlock(&j->mu);
     if(i >= j->n)
       return;
-    walk(st, &j->parts[i], i == 0, j->anchor);
+    walk(st, &j->parts[i], i == 0, j->anchor, &j->tk, caller);
     if(j->parts[i].rc != CG_OK) {
       pthread_mutex_lock(&j->mu);
       if(i + 1 < j->stop)
@@ -424,7 +443,7 @@ static void *second_thread(void *arg)
      cg_stmt_step(hs, &err) == 1 && (hash = cg_stmt_text(hs, 0)) &&
      strcmp(hash, j->head.hash) == 0 &&
      cg_store_prepare(db, &st, walk_sql, &err) == CG_OK)
-    run_parts(j, st);
+    run_parts(j, st, 0);
   cg_stmt_finalize(st);
   cg_stmt_finalize(hs);
   if(db)
@@ -490,9 +509,11 @@ static int join_parts(const job *j, cg_audit_check *out, cg_error *err)
   return CG_OK;
 }
 
-int cg_audit_verify_parts(cg_store *db, const cg_audit_head *anchor,
-                          int64_t part_size, cg_audit_check *out,
-                          cg_error *err)
+/* cg_audit_verify_parts with progress (fn may be NULL). */
+static int verify_parts(cg_store *db, const cg_audit_head *anchor,
+                        int64_t part_size,
+                        void (*fn)(void *, int64_t, int64_t), void *arg,
+                        cg_audit_check *out, cg_error *err)
 {
   cg_stmt *hs = NULL, *st = NULL;
   part one;
@@ -510,6 +531,9 @@ int cg_audit_verify_parts(cg_store *db, const cg_audit_head *anchor,
   j.anchor = anchor;
   j.parts = &one;
   j.n = 1;
+  j.tk.fn = fn;
+  j.tk.arg = arg;
+  atomic_init(&j.tk.done, 0);
   one.lo = INT64_MIN;
   one.hi = INT64_MAX;
   /* The head, in a read transaction this statement holds open to the
@@ -529,6 +553,7 @@ int cg_audit_verify_parts(cg_store *db, const cg_audit_head *anchor,
                cg_stmt_text(hs, 1) ? cg_stmt_text(hs, 1) : "");
     }
     rc = rc < 0 ? rc : CG_OK;
+    j.tk.total = j.head.seq;
     if(part_size < (j.head.seq - 1) / VERIFY_MAX_PARTS + 1)
       part_size = (j.head.seq - 1) / VERIFY_MAX_PARTS + 1;
     if(rc == CG_OK && j.head.seq > part_size) {
@@ -554,11 +579,13 @@ int cg_audit_verify_parts(cg_store *db, const cg_audit_head *anchor,
      * the thread cannot start, this one does every part. */
     if(j.n > 1)
       threaded = pthread_create(&t, NULL, second_thread, &j) == 0;
-    run_parts(&j, st);
+    run_parts(&j, st, 1);
     if(threaded)
       pthread_join(t, NULL);
     pthread_mutex_destroy(&j.mu);
     rc = join_parts(&j, out, err);
+    if(fn)
+      fn(arg, out->entries, j.tk.total);
   }
   cg_stmt_finalize(st);
   cg_stmt_finalize(hs);
@@ -570,6 +597,20 @@ int cg_audit_verify_parts(cg_store *db, const cg_audit_head *anchor,
   if(j.parts != &one)
     free(j.parts);
   return rc;
+}
+
+int cg_audit_verify_parts(cg_store *db, const cg_audit_head *anchor,
+                          int64_t part_size, cg_audit_check *out,
+                          cg_error *err)
+{
+  return verify_parts(db, anchor, part_size, NULL, NULL, out, err);
+}
+
+int cg_audit_verify_progress(cg_store *db, const cg_audit_head *anchor,
+                             void (*fn)(void *, int64_t, int64_t), void *arg,
+                             cg_audit_check *out, cg_error *err)
+{
+  return verify_parts(db, anchor, VERIFY_PART, fn, arg, out, err);
 }
 
 int cg_audit_verify_anchor(cg_store *db, const cg_audit_head *anchor,

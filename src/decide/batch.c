@@ -507,6 +507,15 @@ static int run_orders(run *r, int64_t total, cg_error *err)
         o->progress(o->progress_arg, r->out->decided, total);
     }
   }
+  /* Nothing to decide: the batch row goes with the rollback, so a run
+   * with nothing to do records no empty batch. */
+  if(rc == 0 && r->committed == 0 && r->in_tx_count == 0) {
+    if(r->in_tx)
+      cg_store_rollback(r->db);
+    r->in_tx = 0;
+    r->out->batch_id = 0;
+    return CG_OK;
+  }
   if(rc == 0 && !r->in_tx) {
     rc = cg_store_begin(r->db, err);
     r->in_tx = rc == CG_OK;

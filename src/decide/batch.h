@@ -51,7 +51,8 @@ typedef struct cg_batch_opts {
 /* clang-format on */
 
 typedef struct cg_batch_result {
-  int64_t batch_id;      /* batches.id */
+  int64_t batch_id;      /* batches.id; 0: nothing to decide, no batch
+                            recorded */
   int64_t decided;       /* decisions recorded by this run */
   int64_t redecided;     /* of them, open orders decided again */
   int64_t rechecked;     /* open orders looked at again */

@@ -244,8 +244,8 @@ static int resolve_node(const import_ctx *ic, cg_chip *c, cg_error *err)
 static int build_upsert(cg_store *db, unsigned mask, cg_stmt **out,
                         cg_error *err)
 {
-  char sql[4096];
-  size_t o;
+  char sql[4096], diff[2048];
+  size_t o, d;
   int i;
 
   o = (size_t)snprintf(sql, sizeof(sql),
@@ -263,15 +263,30 @@ static int build_upsert(cg_store *db, unsigned mask, cg_stmt **out,
                         ") ON CONFLICT(name) DO UPDATE SET source = "
                         "excluded.source, updated_at = "
                         "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ')");
-  if(mask & (1u << COL_NODE))
+  /* A row with the same content again updates nothing (not even
+   * updated_at) and is counted as skipped. */
+  d = (size_t)snprintf(diff, sizeof(diff),
+                       " WHERE source IS NOT excluded.source");
+  if(mask & (1u << COL_NODE)) {
     o += (size_t)snprintf(sql + o, sizeof(sql) - o,
                           ", foundry = excluded.foundry, node_nm = "
                           "excluded.node_nm, nonplanar = excluded.nonplanar");
+    d += (size_t)snprintf(diff + d, sizeof(diff) - d,
+                          " OR foundry IS NOT excluded.foundry OR node_nm "
+                          "IS NOT excluded.node_nm OR nonplanar IS NOT "
+                          "excluded.nonplanar");
+  }
   for(i = 1; i < COL_COUNT; i++)
-    if(mask & (1u << i))
+    if(mask & (1u << i)) {
       o += (size_t)snprintf(sql + o, sizeof(sql) - o, ", %s = excluded.%s",
                             table_column(i), table_column(i));
-  if(o >= sizeof(sql))
+      d += (size_t)snprintf(diff + d, sizeof(diff) - d,
+                            " OR %s IS NOT excluded.%s", table_column(i),
+                            table_column(i));
+    }
+  if(d < sizeof(diff) && o < sizeof(sql))
+    o += (size_t)snprintf(sql + o, sizeof(sql) - o, "%s", diff);
+  if(o >= sizeof(sql) || d >= sizeof(diff))
     return cg_error_set(err, CG_EINTERNAL, "chip upsert: SQL too long");
   return cg_store_prepare(db, out, sql, err);
 }
@@ -705,7 +720,7 @@ static int chip_row(void *arg, cg_import *im, cg_error *err)
   if(rc == CG_OK)
     rc = cg_stmt_run(ic->st, err);
   cg_chip_clear(&c);
-  return rc == CG_OK ? 1 : rc;
+  return rc == CG_OK ? cg_store_changes(ic->db) > 0 : rc;
 }
 
 int cg_chip_import(cg_store *db, const char *path, int format,

@@ -214,7 +214,16 @@ static int customer_row(void *arg, cg_import *im, cg_error *err)
                        "hq_country = excluded.hq_country, "
                        "parent = excluded.parent, "
                        "parent_hq_country = excluded.parent_hq_country, "
-                       "address = excluded.address, role = excluded.role",
+                       "address = excluded.address, role = excluded.role "
+                       /* the same content again changes nothing and is
+                        * counted as skipped */
+                       "WHERE country IS NOT excluded.country "
+                       "OR hq_country IS NOT excluded.hq_country "
+                       "OR parent IS NOT excluded.parent "
+                       "OR parent_hq_country IS NOT "
+                       "excluded.parent_hq_country "
+                       "OR address IS NOT excluded.address "
+                       "OR role IS NOT excluded.role",
                        err);
   if(rc == CG_OK)
     rc = cg_stmt_bind_text(st, 1, name, err);
@@ -232,7 +241,7 @@ static int customer_row(void *arg, cg_import *im, cg_error *err)
     rc = cg_stmt_bind_text(st, 7, role, err);
   if(rc == CG_OK)
     rc = cg_stmt_run(st, err);
-  return rc == CG_OK ? 1 : rc;
+  return rc == CG_OK ? cg_store_changes(db) > 0 : rc;
 }
 
 int cg_customer_import(cg_store *db, const char *path, size_t *count_out,

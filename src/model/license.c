@@ -237,7 +237,19 @@ static int store_license(cg_store *db, const license_row *r,
                            "valid_from = excluded.valid_from, "
                            "valid_to = excluded.valid_to, "
                            "authority = excluded.authority, "
-                           "notes = excluded.notes, unit = excluded.unit",
+                           "notes = excluded.notes, unit = excluded.unit "
+                           /* the same licence again changes nothing */
+                           "WHERE customer_id IS NOT excluded.customer_id "
+                           "OR kind IS NOT excluded.kind "
+                           "OR eccn IS NOT excluded.eccn "
+                           "OR chip IS NOT excluded.chip "
+                           "OR destinations IS NOT excluded.destinations "
+                           "OR max_qty IS NOT excluded.max_qty "
+                           "OR valid_from IS NOT excluded.valid_from "
+                           "OR valid_to IS NOT excluded.valid_to "
+                           "OR authority IS NOT excluded.authority "
+                           "OR notes IS NOT excluded.notes "
+                           "OR unit IS NOT excluded.unit",
                            err);
 
   if(rc == CG_OK)
@@ -330,7 +342,7 @@ static int license_row_fn(void *arg, cg_import *im, cg_error *err)
   customer_id = cu.id;
   cg_customer_clear(&cu);
   rc = store_license(db, &r, customer_id, err);
-  return rc == CG_OK ? 1 : rc;
+  return rc == CG_OK ? cg_store_changes(db) > 0 : rc;
 }
 
 int cg_license_import(cg_store *db, const char *path, size_t *count_out,

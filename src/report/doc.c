@@ -80,11 +80,20 @@ static void capped_note(const cg_rp_out *o, size_t shown, size_t n,
   cg_rp_para(o, "note", b);
 }
 
+/* Orders an outcome lets go: nlr, exception, licensed. A notify order
+ * waits for its notice and is counted in its own column, not here. */
+static size_t cleared(const cg_rp_entry *e)
+{
+  return e->dec[CG_OUT_NLR] + e->dec[CG_OUT_EXCEPTION] +
+         e->dec[CG_OUT_LICENSED];
+}
+
 static void by_destination(const cg_rp_out *o, const cg_report *r)
 {
   static const char *const heads[] = { "destination", "#orders",
                                        "#deny",       "#license_required",
-                                       "#hold",       "#cleared" };
+                                       "#hold",       "#notify",
+                                       "#cleared" };
   cg_rp_entry **v;
   size_t n = 0, i;
 
@@ -92,16 +101,16 @@ static void by_destination(const cg_rp_out *o, const cg_report *r)
   v = cg_rp_tally_by_stops(&r->dest, &n);
   if(!v)
     return;
-  cg_rp_tbl_begin(o, "dest", 6, heads);
+  cg_rp_tbl_begin(o, "dest", 7, heads);
   for(i = 0; i < n && i < TOP_ROWS; i++) {
     cg_rp_tr(o);
     cg_rp_td(o, v[i]->key);
     cg_rp_td_count(o, v[i]->count);
-    cg_rp_td_count(o, v[i]->dec[6]);
-    cg_rp_td_count(o, v[i]->dec[5]);
-    cg_rp_td_count(o, v[i]->dec[4]);
-    cg_rp_td_count(o,
-                   v[i]->dec[0] + v[i]->dec[1] + v[i]->dec[2] + v[i]->dec[3]);
+    cg_rp_td_count(o, v[i]->dec[CG_OUT_DENY]);
+    cg_rp_td_count(o, v[i]->dec[CG_OUT_LICENSE_REQUIRED]);
+    cg_rp_td_count(o, v[i]->dec[CG_OUT_HOLD]);
+    cg_rp_td_count(o, v[i]->dec[CG_OUT_NOTIFY]);
+    cg_rp_td_count(o, cleared(v[i]));
     cg_rp_tr_end(o);
   }
   cg_rp_tbl_end(o);
@@ -225,7 +234,8 @@ static void stops(const cg_rp_out *o, const cg_report *r)
 {
   static const char *const heads[] = { "customer", "#orders",
                                        "#deny",    "#license_required",
-                                       "#hold",    "#cleared" };
+                                       "#hold",    "#notify",
+                                       "#cleared" };
   cg_rp_entry **v;
   size_t n = 0, i, k = 0;
 
@@ -238,7 +248,7 @@ static void stops(const cg_rp_out *o, const cg_report *r)
   if(!k)
     cg_rp_para(o, "note", "No order was denied, held or needs a licence.");
   else
-    cg_rp_tbl_begin(o, "stops", 6, heads);
+    cg_rp_tbl_begin(o, "stops", 7, heads);
   for(i = 0; i < k && i < STOP_ROWS; i++) {
     cg_rp_tr(o);
     cg_rp_td(o, v[i]->key);
@@ -246,7 +256,8 @@ static void stops(const cg_rp_out *o, const cg_report *r)
     cg_rp_td_count(o, v[i]->dec[CG_OUT_DENY]);
     cg_rp_td_count(o, v[i]->dec[CG_OUT_LICENSE_REQUIRED]);
     cg_rp_td_count(o, v[i]->dec[CG_OUT_HOLD]);
-    cg_rp_td_count(o, v[i]->count - cg_rp_stops(v[i]));
+    cg_rp_td_count(o, v[i]->dec[CG_OUT_NOTIFY]);
+    cg_rp_td_count(o, cleared(v[i]));
     cg_rp_tr_end(o);
   }
   if(k)

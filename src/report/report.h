@@ -171,6 +171,11 @@ typedef struct cg_report_out {
   FILE *stream;          /* without dir: the destination (borrowed) */
   int format;            /* without dir: CG_REPORT_* */
   cg_report_paths paths; /* out: the files written ("" for the others) */
+  /* cg_report_from_log: called with the decisions added so far (total
+   * 0: unknown); may be NULL. */
+  void (*progress)(void *arg, int64_t done, int64_t total);
+  void *progress_arg;
+  long decisions; /* out: cg_report_from_log's decisions written */
 } cg_report_out;
 
 /* Rebuilds a report from the audit log alone: the decisions in scope,
@@ -187,7 +192,8 @@ int cg_report_from_log(struct cg_store *db, const cg_report_scope *scope,
  * audit log), or with all, of every decision in the log after the batch.
  * The folder and formats are checked before anything is decided. Any
  * on_begin/on_decision callbacks of bo are still called, after the
- * report's. res as cg_batch_run. */
+ * report's. res as cg_batch_run; with nothing to decide (res->batch_id
+ * 0) only an --all report is written. */
 int cg_report_run_batch(struct cg_store *db, const struct cg_rules *pack,
                         const struct cg_batch_opts *bo, int all,
                         cg_report_out *out, struct cg_batch_result *res,

@@ -23,7 +23,14 @@ typedef struct reporter {
   cg_audit_batch row;            /* the batch's row */
   char id[160];                  /* what the report covers */
   char head[CG_AUDIT_HEAD_TEXT]; /* the audit head at the end */
+  char span[80];                 /* --all: first to last batch run */
+  char rules[320];               /* --all: the rule packs used */
+  char as_of[64];                /* --all: the batches' as-of dates */
   long n;                        /* documents added */
+  /* Called as decisions are added (done, total unknown: 0); may be
+   * NULL. */
+  void (*progress)(void *arg, int64_t done, int64_t total);
+  void *progress_arg;
 } reporter;
 
 static void reporter_free(reporter *rp)
@@ -32,6 +39,68 @@ static void reporter_free(reporter *rp)
   cg_workloads_free(rp->wl);
   cg_json_free(rp->lic);
   memset(rp, 0, sizeof(*rp));
+}
+
+/* Adds s to the ", "-separated list in buf unless it is there; after
+ * three, counts the rest in *more. */
+static void add_distinct(char *buf, size_t size, int *n, int *more,
+                         const char *s)
+{
+  size_t len = strlen(buf);
+
+  if(!*s || strstr(buf, s))
+    return;
+  if(*n == 3) {
+    (*more)++;
+    return;
+  }
+  snprintf(buf + len, size - len, "%s%s", len ? ", " : "", s);
+  (*n)++;
+}
+
+/* The metadata of a report of every decision, from the batches' rows:
+ * the rule packs they used, their as-of dates and when the first and
+ * the last ran (a report of everything has no one batch to name). */
+static int all_meta(reporter *rp, cg_store *db, cg_error *err)
+{
+  cg_audit_batch b, first, last;
+  int64_t id;
+  int nr = 0, mr = 0, na = 0, ma = 0, rc = CG_OK;
+  size_t len;
+
+  memset(&first, 0, sizeof(first));
+  memset(&last, 0, sizeof(last));
+  rp->rules[0] = rp->as_of[0] = rp->span[0] = '\0';
+  for(id = 1; (rc = cg_audit_batch_get(db, id, &b, NULL)) == CG_OK; id++) {
+    if(id == 1)
+      first = b;
+    last = b;
+    add_distinct(rp->rules, sizeof(rp->rules), &nr, &mr, b.ruleset);
+    add_distinct(rp->as_of, sizeof(rp->as_of), &na, &ma,
+                 b.as_of[0] ? b.as_of : "each order's ship date");
+  }
+  if(rc != CG_ENOTFOUND)
+    return cg_error_set(err, rc, "report: cannot read batch %lld",
+                        (long long)id);
+  if(id == 1)
+    return CG_OK; /* no batch: nothing decided, "unknown" is the truth */
+  len = strlen(rp->rules);
+  if(mr)
+    snprintf(rp->rules + len, sizeof(rp->rules) - len, " and %d more", mr);
+  len = strlen(rp->as_of);
+  if(ma)
+    snprintf(rp->as_of + len, sizeof(rp->as_of) - len, " and %d more", ma);
+  if(id == 2)
+    snprintf(rp->span, sizeof(rp->span), "%s", first.started_at);
+  else
+    snprintf(rp->span, sizeof(rp->span), "%s to %s (%lld batches)",
+             first.started_at, last.started_at, (long long)(id - 1));
+  rp->meta.as_of = rp->as_of;
+  rp->meta.created_at = rp->span;
+  rp->meta.ruleset = rp->rules;
+  memcpy(rp->row.lists, last.lists, sizeof(last.lists));
+  rp->meta.lists = rp->row.lists[0] ? rp->row.lists : NULL;
+  return CG_OK;
 }
 
 /* Reads the metadata of batch (order_id: the report of that order's
@@ -66,6 +135,8 @@ static int reporter_meta(reporter *rp, cg_store *db, int64_t batch,
   rp->meta.lists = rp->row.lists[0] ? rp->row.lists : NULL;
   rp->meta.tool_version = CG_VERSION;
   rp->meta.mfu = mfu;
+  if(all && (rc = all_meta(rp, db, err)) != CG_OK)
+    return rc;
   cg_json_free(rp->lic);
   rp->lic = NULL;
   rc = cg_license_balances(db, &rp->lic, err);
@@ -141,6 +212,8 @@ static int add_doc(const char *json, void *arg)
   if(f->rc == CG_OK)
     f->rc = cg_report_add(f->rp->r, &d, json, len, f->err);
   f->rp->n++;
+  if(f->rp->progress)
+    f->rp->progress(f->rp->progress_arg, f->rp->n, 0);
   cg_decision_clear(&d);
   return f->rc != CG_OK;
 }
@@ -162,6 +235,7 @@ static int feed_log(reporter *rp, cg_store *db, const cg_report_scope *scope,
     reporter_free(rp);
     return rc;
   }
+  out->decisions = rp->n;
   return reporter_close(rp, db, out, err);
 }
 
@@ -174,6 +248,8 @@ int cg_report_from_log(cg_store *db, const cg_report_scope *scope, double mfu,
 
   memset(&rp, 0, sizeof(rp));
   memset(&out->paths, 0, sizeof(out->paths));
+  rp.progress = out->progress;
+  rp.progress_arg = out->progress_arg;
   if(scope->order_id)
     rc = cg_audit_order_batch(db, scope->order_id, &batch, err);
   if(rc == CG_OK)
@@ -253,6 +329,10 @@ int cg_report_run_batch(cg_store *db, const cg_rules *pack,
   if(rc != CG_OK) {
     reporter_free(&b.rp); /* temporary files are removed */
     return rc;
+  }
+  if(!all && res->batch_id == 0) {
+    reporter_free(&b.rp); /* no batch recorded: no report claims one */
+    return CG_OK;
   }
   if(all) {
     rc = reporter_meta(&b.rp, db, 0, NULL, 1, bo->mfu, err);

@@ -7,6 +7,7 @@
 
 #include "core/crypto.h"
 #include "core/csvfile.h"
+#include "core/importer.h"
 #include "net/sync.h"
 
 #include <errno.h>
@@ -273,12 +274,16 @@ static int read_entries(cg_si_importer *im, const char *path, const char *buf,
                         size_t len, int format, cg_si_ofac_set *set,
                         cg_error *err)
 {
+  cg_import_watch *w = cg_import_watch_get();
   cg_csv *r = NULL;
   char *data = NULL;
   int rc;
 
   switch(format) {
   case CG_SCREEN_CSL_CSV:
+    if(w && w->progress) /* the lines of the file, for the progress line */
+      w->total = path ? cg_import_count_lines(path)
+                      : cg_import_count_lines_mem(buf, len);
     rc = path ? cg_csv_open(&r, path, 0, err)
               : cg_csv_open_mem(&r, im->file, buf, len, 0, err);
     if(rc == CG_OK)

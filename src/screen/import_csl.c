@@ -4,6 +4,7 @@
 #include "screen/internal.h"
 
 #include "core/csvfile.h"
+#include "core/importer.h"
 #include "core/json.h"
 #include "core/text.h"
 
@@ -51,6 +52,7 @@ static const char *const csl_cols[C_COUNT] = { "_id",
 
 int cg_si_csl_csv(cg_si_importer *im, cg_csv *r, cg_error *err)
 {
+  cg_import_watch *w = cg_import_watch_get(); /* progress */
   const cg_csv_row *row;
   cg_csv_header hdr = { 0 };
   int col[C_COUNT], rc, i;
@@ -77,6 +79,9 @@ int cg_si_csl_csv(cg_si_importer *im, cg_csv *r, cg_error *err)
   }
   while((rc = cg_csv_next(r, &row, err)) == 1) {
     cg_si_entry e;
+
+    if(w && w->progress && row->line % 256 == 0)
+      w->progress(w->arg, row->line, w->total);
 
 #define F(c) (col[c] >= 0 ? row->fields[col[c]] : "")
     snprintf(where, sizeof(where), "%s:%ld", im->file, row->line);
