@@ -42,6 +42,21 @@ void cli_chip_row(FILE *f, const cg_chip *item)
           cli_yesno(c->hbm), cli_num(e, sizeof(e), c->transistors_billion, 1));
 }
 
+static const char classify_help[] =
+    "usage: chipgate classify CHIP... [--format text|json]\n\n"
+    "Shows each chip's node, nm class, non-planar, TPP, PD, "
+    "datacenter, HBM,\ntransistors, and the ECCN the rule pack gives "
+    "the chip on its "
+    "own (no\norder: distributor role, as of today) with the rule "
+    "that set it.\nUnknown values show as ? (null in JSON). Values are "
+    "cut, never rounded across a\nthreshold (TPP 4799.98 shows "
+    "as 4799.98, not 4800).\n\n"
+    "Exit status: 0 shown, 64 usage, 66 unknown chip (the message "
+    "suggests names).\n\n"
+    "Example:\n"
+    "  $ chipgate classify \"NVIDIA H100 SXM5 80GB\" \"NVIDIA "
+    "H200 SXM\"\n";
+
 int cmd_classify(cg_cli *cli, int argc, char **argv)
 {
   static const struct option opts[] = { { "format", required_argument, NULL,
@@ -62,20 +77,7 @@ int cmd_classify(cg_cli *cli, int argc, char **argv)
         return rc;
       break;
     case 'h':
-      printf(
-          "usage: chipgate classify CHIP... [--format text|json]\n\n"
-          "Shows each chip's node, nm class, non-planar, TPP, PD, "
-          "datacenter, HBM,\ntransistors, and the ECCN the rule pack gives "
-          "the chip on its "
-          "own (no\norder: distributor role, as of today) with the rule "
-          "that set it.\nUnknown values show as ? (null in JSON). Values are "
-          "cut, never rounded across a\nthreshold (TPP 4799.98 shows "
-          "as 4799.98, not 4800).\n\n"
-          "Exit status: 0 shown, 64 usage, 66 unknown chip (the message "
-          "suggests names).\n\n"
-          "Example:\n"
-          "  $ chipgate classify \"NVIDIA H100 SXM5 80GB\" \"NVIDIA "
-          "H200 SXM\"\n");
+      fputs(classify_help, stdout);
       return CLI_OK;
     default:
       return cli_bad_option("classify", opts, argv);

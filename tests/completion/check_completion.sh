@@ -40,7 +40,8 @@ chipgate check --	--chip|--customer|--dest|--qty|--date|--format|--from-us|--hel
 chipgate check --cu	--customer|--customer-hq
 chipgate check --format ''	text|json
 chipgate report --format ''	md|html|json|csv
-chipgate import orders x.csv --format ''	csv|epoch|csl-csv|csl-json|ofac
+chipgate import orders x.csv --input-format ''	csv|epoch|csl-csv|csl-json|ofac
+chipgate import orders x.csv --format ''	text|json
 chipgate check --role ''	fab|osat|distributor
 chipgate audit ''	verify|head|show
 chipgate rules ''	lint|test|show
