@@ -33,6 +33,10 @@ typedef struct cg_cli {
   const char *prog;      /* "chipgate" */
 } cg_cli;
 
+/* `chipgate --version` (version.c): version, rule pack folder and hash,
+ * seed folder, database and the party lists in use. */
+int cli_version(const cg_cli *cli);
+
 /* Maps a CG_E* code to an exit status. */
 int cli_exit_code(int code);
 
@@ -57,8 +61,11 @@ int cli_not_sqlite(const char *path, int rc, cg_error *err);
 int cli_open_db(cg_cli *cli, cg_store **out, int create, cg_error *err);
 
 /* Creates/migrates cli->db_path and loads the seed data (seed_dir NULL =
- * the shipped db/seed). Prints a line unless quiet. Returns an exit code. */
-int cli_init_db(cg_cli *cli, const char *seed_dir, int quiet);
+ * the shipped db/seed; it must be a folder, checked before the database
+ * is touched). Prints a line (out CLI_INIT_TEXT), a JSON object
+ * (CLI_INIT_JSON) or nothing (CLI_INIT_QUIET). Returns an exit code. */
+enum { CLI_INIT_TEXT, CLI_INIT_JSON, CLI_INIT_QUIET };
+int cli_init_db(cg_cli *cli, const char *seed_dir, int out);
 
 /* Parses --format text|json; returns 0 text, 1 json, -1 bad. */
 int cli_parse_format(const char *s);

@@ -44,7 +44,13 @@ static void help(void)
          "(default: the customer's ultimate parent's).\n\n"
          "Exit status: 0 nlr/exception/licensed, 10 notify/hold/"
          "license_required,\n20 deny, 64 usage, 65 bad data, 66 unknown chip "
-         "or customer.\n");
+         "or customer.\n\n"
+         "Examples:\n"
+         "  $ chipgate check --chip \"NVIDIA H100 SXM5 80GB\" --customer "
+         "\"Nordic AI Cloud AB\" --dest se --qty 8\n"
+         "  $ chipgate check --chip \"NVIDIA H100 SXM5 80GB\" --customer "
+         "\"Acme Compute\" --customer-hq CN --dest CN --format json # exit "
+         "20\n");
 }
 
 /* printf's "%s" of a string that may be unknown, as glibc prints it. */
@@ -79,10 +85,12 @@ static void print_text(const cg_decision *dn)
   size_t i, k;
   int f;
 
-  printf("%s: %s x %lld to %s for %s (as of %s)\n",
-         str(cg_outcome_name(dn->decision)), str(dn->chip.name),
-         (long long)dn->quantity, str(dn->destination), str(dn->customer.name),
-         str(dn->as_of));
+  const char *out = cg_outcome_name(dn->decision);
+
+  printf("%s%s%s: %s x %lld to %s for %s (as of %s)\n",
+         cli_sgr_outcome(stdout, out), str(out), cli_sgr_reset(stdout),
+         str(dn->chip.name), (long long)dn->quantity, str(dn->destination),
+         str(dn->customer.name), str(dn->as_of));
   printf("  chip: ECCN %s, TPP %s, PD %s\n",
          dn->chip.eccn ? dn->chip.eccn : "unknown",
          cli_num(a, sizeof(a), dn->chip.tpp, 0),
@@ -228,15 +236,13 @@ static int parse_args(int argc, char **argv, check_args *a)
       a->user_hq = optarg;
       break;
     case 'f':
-      a->json = cli_parse_format(optarg);
-      if(a->json < 0)
-        st = cli_usage("check", "--format must be text or json");
+      st = cli_opt_format("check", optarg, &a->json);
       break;
     case 'h':
       help();
       return CLI_OK;
     default:
-      return cli_usage("check", "bad option");
+      return cli_bad_option("check", check_opts, argv);
     }
   }
   if(st != CLI_OK)

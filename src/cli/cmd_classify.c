@@ -3,6 +3,8 @@
 #include "decide/decide.h"
 #include "core/clock.h"
 #include "cli/cmd.h"
+#include "cli/opts.h"
+#include "core/text.h"
 #include "core/json.h"
 
 #include <getopt.h>
@@ -13,11 +15,7 @@
 /* Formats a number or "?" for unknown. */
 const char *cli_num(char *buf, size_t size, double v, int decimals)
 {
-  if(isnan(v))
-    snprintf(buf, size, "?");
-  else
-    snprintf(buf, size, "%.*f", decimals, v);
-  return buf;
+  return cg_text_num(buf, size, v, decimals);
 }
 
 const char *cli_yesno(int v)
@@ -60,20 +58,27 @@ int cmd_classify(cg_cli *cli, int argc, char **argv)
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 'f':
-      json = cli_parse_format(optarg);
-      if(json < 0)
-        return cli_usage("classify", "--format must be text or json");
+      if((rc = cli_opt_format("classify", optarg, &json)) != CLI_OK)
+        return rc;
       break;
     case 'h':
-      printf("usage: chipgate classify CHIP... [--format text|json]\n\n"
-             "Shows each chip's node, nm class, non-planar, TPP, PD, "
-             "datacenter, HBM,\ntransistors, and the ECCN the rule pack gives "
-             "the chip on its "
-             "own (no\norder: distributor role, as of today) with the rule "
-             "that set it.\nUnknown values show as ? (null in JSON).\n");
+      printf(
+          "usage: chipgate classify CHIP... [--format text|json]\n\n"
+          "Shows each chip's node, nm class, non-planar, TPP, PD, "
+          "datacenter, HBM,\ntransistors, and the ECCN the rule pack gives "
+          "the chip on its "
+          "own (no\norder: distributor role, as of today) with the rule "
+          "that set it.\nUnknown values show as ? (null in JSON). Values are "
+          "cut, never rounded across a\nthreshold (TPP 4799.98 shows "
+          "as 4799.98, not 4800).\n\n"
+          "Exit status: 0 shown, 64 usage, 66 unknown chip (the message "
+          "suggests names).\n\n"
+          "Example:\n"
+          "  $ chipgate classify \"NVIDIA H100 SXM5 80GB\" \"NVIDIA "
+          "H200 SXM\"\n");
       return CLI_OK;
     default:
-      return cli_usage("classify", "bad option");
+      return cli_bad_option("classify", opts, argv);
     }
   }
   if(optind >= argc)

@@ -9,6 +9,8 @@
 #include "report/report.h"
 #include "screen/screen.h"
 #include "cli/cmd.h"
+#include "cli/opts.h"
+#include "core/json.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -58,7 +60,7 @@ static int demo_db(cg_cli *cli, const char *seed, cg_store **db, size_t *n)
   unlink(path);
   snprintf(path, sizeof(path), "%s-shm", cli->db_path);
   unlink(path);
-  rc = cli_init_db(cli, seed, 1);
+  rc = cli_init_db(cli, seed, CLI_INIT_QUIET);
   if(rc != CLI_OK)
     return rc;
   rc = cli_open_db(cli, db, 0, &err);
@@ -120,40 +122,69 @@ static void print_result(const cg_batch_result *res, const char *out_dir)
          out_dir, out_dir);
 }
 
+/* {"database", "chips", "batch", "decided", "by_outcome": {outcome: n},
+ * "reports": {format: path}} (docs/cli-json.md) */
+static int print_json(const char *db, size_t chips, const cg_batch_result *res,
+                      const cg_report_out *out)
+{
+  cg_json *o = cg_json_object(), *by = cg_json_object(),
+          *rep = cg_json_object();
+  int bad = !o || !by || !rep, k;
+
+  for(k = CG_OUT_NLR; !bad && k <= CG_OUT_DENY; k++)
+    bad = cg_json_set_int(by, cg_outcome_name((cg_outcome)k),
+                          res->by_outcome[k]);
+  for(k = 0; !bad && k < CG_REPORT_NFORMATS; k++)
+    if(out->paths.path[k][0])
+      bad = cg_json_set_str(rep, cg_report_format_ext(k), out->paths.path[k]);
+  bad = bad || cg_json_set_str(o, "database", db) ||
+        cg_json_set_int(o, "chips", (int64_t)chips) ||
+        cg_json_set_int(o, "batch", res->batch_id) ||
+        cg_json_set_int(o, "decided", res->decided) ||
+        cg_json_set(o, "by_outcome", cg_json_ref(by)) ||
+        cg_json_set(o, "reports", cg_json_ref(rep));
+  cg_json_free(by);
+  cg_json_free(rep);
+  if(bad) {
+    cg_json_free(o);
+    o = NULL;
+  }
+  return cli_print_json(o);
+}
+
 /* The demo's orders decided in one batch, its reports in out_dir. */
 static int demo_batch(cg_cli *cli, cg_store *db, const char *seed,
-                      const char *out_dir, cg_batch_result *res, cg_error *err)
+                      cg_report_out *out, cg_batch_result *res, cg_error *err)
 {
   cg_batch_opts bo = CG_BATCH_OPTS_INIT;
-  cg_report_out out;
   cg_rules *pack = NULL;
   int rc = demo_orders(db, seed, err);
 
-  memset(&out, 0, sizeof(out));
-  out.dir = out_dir;
-  out.formats = "md,html,json,csv";
   if(rc == CG_OK)
     rc = cli_load_rules(cli, &pack, NULL, err);
   if(rc == CG_OK)
-    rc = cg_report_run_batch(db, pack, &bo, 0, &out, res, err);
+    rc = cg_report_run_batch(db, pack, &bo, 0, out, res, err);
   cg_rules_free(pack);
   return rc;
 }
 
 int cmd_demo(cg_cli *cli, int argc, char **argv)
 {
-  static const struct option opts[] = { { "out", required_argument, NULL,
-                                          'o' },
-                                        { "force", no_argument, NULL, 'f' },
-                                        { "help", no_argument, NULL, 'h' },
-                                        { NULL, 0, NULL, 0 } };
+  static const struct option opts[] = {
+    { "out", required_argument, NULL, 'o' },
+    { "force", no_argument, NULL, 'f' },
+    { "format", required_argument, NULL, 'F' },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 }
+  };
   cg_error err = { 0 };
   cg_store *db = NULL;
   cg_batch_result res;
+  cg_report_out out;
   const char *out_dir = "reports/demo";
   char *seed = NULL;
   size_t n = 0;
-  int c, rc, force = 0;
+  int c, rc, force = 0, json = 0;
 
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
@@ -163,19 +194,33 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
     case 'f':
       force = 1;
       break;
+    case 'F':
+      if((rc = cli_opt_format("demo", optarg, &json)) != CLI_OK)
+        return rc;
+      break;
     case 'h':
       printf(
-          "usage: chipgate [--db PATH] demo [--out DIR] [--force]\n\n"
+          "usage: chipgate [--db PATH] demo [--out DIR] [--force] "
+          "[--format text|json]\n\n"
           "Creates a fresh demo database (./chipgate.db by default; an "
           "existing file\nis replaced only if an earlier demo made it, "
           "or with --force)\nfrom db/seed: Epoch AI's chips, demo customers, "
           "licences and orders;\ndecides every order in a batch and "
-          "writes the reports to --out\n(default reports/demo).\n");
+          "writes the reports to --out\n(default reports/demo).\n\n"
+          "Exit status: 0 done, 64 usage (or the database is not a demo's), "
+          "66 no db/seed,\n74 cannot write.\n\n"
+          "Example:\n"
+          "  $ chipgate --db demo2.db demo --out demo2-reports\n");
       return CLI_OK;
     default:
-      return cli_usage("demo", "bad option");
+      return cli_bad_option("demo", opts, argv);
     }
   }
+  if(optind < argc)
+    return cli_usage("demo", "unexpected argument \"%s\"", argv[optind]);
+  memset(&out, 0, sizeof(out));
+  out.dir = out_dir;
+  out.formats = "md,html,json,csv";
   seed = cli_find_dir("db/seed");
   if(!seed) {
     fprintf(stderr, "chipgate: demo: cannot find db/seed\n");
@@ -194,16 +239,20 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
   rc = demo_db(cli, seed, &db, &n);
   if(rc != CLI_OK)
     goto out;
-  printf("chipgate demo: %s with %zu chips from Epoch AI\n\n", cli->db_path,
-         n);
-  printf("Datacenter accelerators (TPP = dense rate x bit length; PD = "
-         "TPP / die mm^2):\n\n");
-  cli_chip_row_header(stdout);
-  rc = cg_chip_each(db, print_if_datacenter, NULL, &err);
+  if(!json) {
+    printf("chipgate demo: %s with %zu chips from Epoch AI\n\n", cli->db_path,
+           n);
+    printf("Datacenter accelerators (TPP = dense rate x bit length; PD = "
+           "TPP / die mm^2):\n\n");
+    cli_chip_row_header(stdout);
+    rc = cg_chip_each(db, print_if_datacenter, NULL, &err);
+  }
   if(rc == CG_OK)
-    rc = demo_batch(cli, db, seed, out_dir, &res, &err);
+    rc = demo_batch(cli, db, seed, &out, &res, &err);
   if(rc != CG_OK)
     rc = cli_fail(&err);
+  else if(json)
+    rc = print_json(cli->db_path, n, &res, &out);
   else
     print_result(&res, out_dir);
 out:

@@ -348,7 +348,12 @@ static int list_help(void)
          "--state: pending, open, releasable, shipped or cancelled; "
          "--outcome: the\ncurrent decision's outcome; --customer: a name or "
          "id; --since: orders stored\nor last decided on or after the date "
-         "(UTC). Nothing is written.\n");
+         "(UTC). Nothing is written.\n\n"
+         "Exit status: 0 listed (also when nothing matches), 64 usage, 66 "
+         "unknown customer.\n\n"
+         "Examples:\n"
+         "  $ chipgate list orders --state open --outcome hold\n"
+         "  $ chipgate list customers --format json\n");
   return CLI_OK;
 }
 
@@ -389,9 +394,7 @@ static int parse(int argc, char **argv, list_opts *o)
   while(rc == CLI_OK && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 'f':
-      if((o->json = cli_parse_format(optarg)) < 0)
-        rc = cli_usage("list", "--format must be text or json, not \"%s\"",
-                       optarg);
+      rc = cli_opt_format("list", optarg, &o->json);
       break;
     case 's':
       rc = choice("--state", optarg, state_choices, &o->state);
@@ -410,7 +413,7 @@ static int parse(int argc, char **argv, list_opts *o)
       list_help();
       return -1; /* done: --help */
     default:
-      rc = cli_usage("list", "bad option");
+      rc = cli_bad_option("list", opts, argv);
     }
   }
   return rc;

@@ -3,6 +3,7 @@
  * notifications and BIS's objections, on the audit log. */
 #include "cli/cmd.h"
 #include "cli/opts.h"
+#include "core/json.h"
 #include "decide/lifecycle.h"
 
 #include <getopt.h>
@@ -10,8 +11,10 @@
 #include <string.h>
 
 static const char *const nac_help =
-    "usage: chipgate nac ORDER --filed DATE [--ref TEXT]\n"
-    "       chipgate nac ORDER --objection DATE --reason TEXT\n"
+    "usage: chipgate nac ORDER --filed DATE [--ref TEXT] [--format "
+    "text|json]\n"
+    "       chipgate nac ORDER --objection DATE --reason TEXT [--format "
+    "text|json]\n"
     "\n"
     "Records the NAC notification filed with BIS on DATE for ORDER (its "
     "decision\n"
@@ -23,7 +26,32 @@ static const char *const nac_help =
     "requirement\n"
     "stands (an order already released under NAC goes back to open). Dates "
     "are\n"
-    "YYYY-MM-DD, not in the future.\n";
+    "YYYY-MM-DD, not in the future.\n\n"
+    "Exit status: 0 recorded, 64 usage, 65 not allowed (the decision is not "
+    "notify,\nalready filed, no filing to object to), 66 unknown order.\n\n"
+    "Example:\n"
+    "  $ chipgate nac O-1015 --filed 2026-11-20 --ref NAC-2026-0042\n";
+
+/* {"order_id", "seq", "event": "filed"|"objection", "date", "ref",
+ * "reason"} (docs/cli-json.md) */
+static int print_json(const char *order, int64_t seq, const char *filed,
+                      const char *objected, const char *ref,
+                      const char *reason)
+{
+  cg_json *o = cg_json_object();
+  int bad = !o || cg_json_set_str(o, "order_id", order) ||
+            cg_json_set_int(o, "seq", seq) ||
+            cg_json_set_str(o, "event", filed[0] ? "filed" : "objection") ||
+            cg_json_set_str(o, "date", filed[0] ? filed : objected) ||
+            cg_json_set_str(o, "ref", ref) ||
+            cg_json_set_str(o, "reason", reason);
+
+  if(bad) {
+    cg_json_free(o);
+    o = NULL;
+  }
+  return cli_print_json(o);
+}
 
 int cmd_nac(cg_cli *cli, int argc, char **argv)
 {
@@ -32,6 +60,7 @@ int cmd_nac(cg_cli *cli, int argc, char **argv)
     { "ref", required_argument, NULL, 'x' },
     { "objection", required_argument, NULL, 'o' },
     { "reason", required_argument, NULL, 'r' },
+    { "format", required_argument, NULL, 'F' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
@@ -40,7 +69,7 @@ int cmd_nac(cg_cli *cli, int argc, char **argv)
   cg_error err = { 0 };
   cg_store *db = NULL;
   int64_t seq = 0;
-  int c, rc;
+  int c, rc, json = 0;
 
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
@@ -60,11 +89,15 @@ int cmd_nac(cg_cli *cli, int argc, char **argv)
     case 'r':
       reason = optarg;
       break;
+    case 'F':
+      if((rc = cli_opt_format("nac", optarg, &json)) != CLI_OK)
+        return rc;
+      break;
     case 'h':
       fputs(nac_help, stdout);
       return CLI_OK;
     default:
-      return cli_usage("nac", "bad option");
+      return cli_bad_option("nac", opts, argv);
     }
   }
   if(argc - optind != 1 || !filed[0] == !objected[0])
@@ -85,6 +118,8 @@ int cmd_nac(cg_cli *cli, int argc, char **argv)
   cg_store_close(db);
   if(rc != CG_OK)
     return cli_fail(&err);
+  if(json)
+    return print_json(argv[optind], seq, filed, objected, ref, reason);
   if(filed[0])
     printf("nac #%lld: %s notified on %s%s%s; the next batch re-decides it "
            "(NAC applies 25 days after the filing without an objection)\n",

@@ -1,6 +1,8 @@
 /* cmd_review.c -- `chipgate review ORDER --release|--block --reason TEXT
  * [--reviewer NAME]`: a reviewer's decision on an order on hold. */
 #include "cli/cmd.h"
+#include "cli/opts.h"
+#include "core/json.h"
 #include "decide/lifecycle.h"
 
 #include <getopt.h>
@@ -11,7 +13,8 @@
 
 static const char *const review_help =
     "usage: chipgate review ORDER --release|--block --reason TEXT "
-    "[--reviewer NAME]\n\n"
+    "[--reviewer NAME]\n"
+    "         [--format text|json]\n\n"
     "Records REVIEWER's (default: your login name) review of ORDER, whose "
     "current\ndecision is hold. --release makes it releasable where the "
     "hold came from\nsomething a person may settle (company policy, red "
@@ -19,7 +22,33 @@ static const char *const review_help =
     "hold on unknown facts needs the facts,\nand a sure list hit needs "
     "two different reviewers. --block records a refusal:\nthe order stays "
     "open and a release needs a new review. Each review is an entry\nof "
-    "the audit log.\n";
+    "the audit log.\n\n"
+    "Exit status: 0 recorded, 64 usage, 65 the order may not be reviewed "
+    "(not on\nhold, or a hold no review settles), 66 unknown order.\n\n"
+    "Example:\n"
+    "  $ chipgate review O-1041 --release --reviewer \"A. Officer\" "
+    "--reason \"other address\"\n";
+
+/* {"order_id", "seq", "reviewer", "action", "released", "releases",
+ * "needed"} (docs/cli-json.md) */
+static int print_json(const char *order, int release, const char *reviewer,
+                      const cg_review_result *res)
+{
+  cg_json *o = cg_json_object();
+  int bad = !o || cg_json_set_str(o, "order_id", order) ||
+            cg_json_set_int(o, "seq", res->seq) ||
+            cg_json_set_str(o, "reviewer", reviewer) ||
+            cg_json_set_str(o, "action", release ? "release" : "block") ||
+            cg_json_set_bool(o, "released", res->released) ||
+            cg_json_set_int(o, "releases", res->releases) ||
+            cg_json_set_int(o, "needed", res->needed);
+
+  if(bad) {
+    cg_json_free(o);
+    o = NULL;
+  }
+  return cli_print_json(o);
+}
 
 int cmd_review(cg_cli *cli, int argc, char **argv)
 {
@@ -28,6 +57,7 @@ int cmd_review(cg_cli *cli, int argc, char **argv)
     { "block", no_argument, NULL, 'B' },
     { "reason", required_argument, NULL, 'r' },
     { "reviewer", required_argument, NULL, 'w' },
+    { "format", required_argument, NULL, 'f' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
@@ -35,7 +65,7 @@ int cmd_review(cg_cli *cli, int argc, char **argv)
   cg_review_result res;
   cg_error err = { 0 };
   cg_store *db = NULL;
-  int c, rc, release = 0, block = 0;
+  int c, rc, release = 0, block = 0, json = 0;
 
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
@@ -51,11 +81,15 @@ int cmd_review(cg_cli *cli, int argc, char **argv)
     case 'w':
       reviewer = optarg;
       break;
+    case 'f':
+      if((rc = cli_opt_format("review", optarg, &json)) != CLI_OK)
+        return rc;
+      break;
     case 'h':
       fputs(review_help, stdout);
       return CLI_OK;
     default:
-      return cli_usage("review", "bad option");
+      return cli_bad_option("review", opts, argv);
     }
   }
   if(argc - optind != 1 || release == block)
@@ -74,6 +108,8 @@ int cmd_review(cg_cli *cli, int argc, char **argv)
   cg_store_close(db);
   if(rc != CG_OK)
     return cli_fail(&err);
+  if(json)
+    return print_json(argv[optind], release, reviewer, &res);
   if(!release)
     printf("review #%lld: %s blocked %s; it stays on hold\n",
            (long long)res.seq, reviewer, argv[optind]);

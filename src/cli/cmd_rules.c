@@ -21,7 +21,13 @@ static const char usage_text[] =
     "[--format text|json]\n"
     "  lint        check the rule pack; list every error\n"
     "  test        check, then run the pack's *.test cases\n"
-    "  show [ID]   list the rules, or print one rule with its source\n";
+    "  show [ID]   list the rules, or print one rule with its source\n"
+    "\n"
+    "Exit status: 0 ok, 64 usage, 65 the pack has errors or a test failed, "
+    "66 no\nsuch rule or no pack found.\n\n"
+    "Examples:\n"
+    "  $ chipgate rules lint\n"
+    "  $ chipgate rules show EAR.3A090.a\n";
 
 typedef struct opts {
   int json;       /* --format json */
@@ -68,7 +74,8 @@ static int load_pack(cg_cli *cli, const opts *o, cg_rules **pack)
 
   rc = cli_load_rules(cli, pack, &diags, &err);
   if(rc != CG_OK && o->json) {
-    printf("{\"ok\": false, \"message\": ");
+    printf("{\"ok\": false, \"rules\": null, \"files\": null, "
+           "\"message\": ");
     json_str(err.msg);
     printf(", \"errors\": [");
     for(i = 0; i < diags.n; i++) {
@@ -119,7 +126,7 @@ static int do_lint(cg_cli *cli, const opts *o)
     return rc;
   if(o->json)
     printf("{\"ok\": true, \"rules\": %zu, \"files\": %zu, "
-           "\"errors\": []}\n",
+           "\"message\": null, \"errors\": []}\n",
            cg_rules_count(pack), cg_rules_file_count(pack));
   else
     printf("ok: %zu rules in %zu files\n", cg_rules_count(pack),
@@ -347,5 +354,10 @@ int cmd_rules(cg_cli *cli, int argc, char **argv)
     return do_test(cli, &o);
   if(strcmp(sub, "show") == 0 && npos <= 2)
     return do_show(cli, &o);
-  return cli_usage("rules", "expected lint, test or show [RULE_ID]");
+  if(strcmp(sub, "lint") && strcmp(sub, "test") && strcmp(sub, "show"))
+    return cli_usage("rules",
+                     "unknown subcommand \"%s\": expected lint, test or "
+                     "show [RULE_ID]",
+                     sub);
+  return cli_usage("rules", "too many arguments for %s", sub);
 }

@@ -3,6 +3,7 @@
  * log (decisions and every lifecycle step, whatever its kind) and its
  * licence draws. */
 #include "cli/cmd.h"
+#include "cli/opts.h"
 #include "core/json.h"
 #include "decide/history.h"
 
@@ -146,9 +147,8 @@ int cmd_show(cg_cli *cli, int argc, char **argv)
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 'f':
-      if((json = cli_parse_format(optarg)) < 0)
-        return cli_usage("show", "--format must be text or json, not \"%s\"",
-                         optarg);
+      if((rc = cli_opt_format("show", optarg, &json)) != CLI_OK)
+        return rc;
       break;
     case 'h':
       printf("usage: chipgate show order ID [--format text|json]\n\n"
@@ -156,10 +156,13 @@ int cmd_show(cg_cli *cli, int argc, char **argv)
              "decision, every entry\nof its history in the audit log "
              "(decisions with the rules that decided,\nreviews, NAC "
              "filings and objections, shipments, cancellations) and its\n"
-             "licence draws. Nothing is written.\n");
+             "licence draws. Nothing is written.\n\n"
+             "Exit status: 0 shown, 64 usage, 66 unknown order.\n\n"
+             "Example:\n"
+             "  $ chipgate show order O-1016\n");
       return CLI_OK;
     default:
-      return cli_usage("show", "bad option");
+      return cli_bad_option("show", opts, argv);
     }
   }
   if(argc - optind != 2 || strcmp(argv[optind], "order") != 0)

@@ -48,22 +48,6 @@ static void usage(FILE *f)
              "(chipgate --version shows which folders it reads).\n");
 }
 
-/* --version also names the data folders this binary would read, which is
- * the first thing to check when an installed chipgate finds no data. */
-static int version(const cg_cli *cli)
-{
-  char *rules =
-      cli->rules_dir && *cli->rules_dir ? NULL : cli_find_dir("rules");
-  char *seed = cli_find_dir("db/seed");
-  const char *r = cli->rules_dir && *cli->rules_dir ? cli->rules_dir : rules;
-
-  printf("chipgate %s\nrules: %s\nseed:  %s\n", CG_VERSION,
-         r ? r : "(not found)", seed ? seed : "(not found)");
-  free(rules);
-  free(seed);
-  return CLI_OK;
-}
-
 int main(int argc, char **argv)
 {
   static const struct option opts[] = { { "db", required_argument, NULL, 'd' },
@@ -74,7 +58,7 @@ int main(int argc, char **argv)
                                         { NULL, 0, NULL, 0 } };
   cg_cli cli = { 0 };
   char *rules_found = NULL;
-  int c, rc;
+  int c, rc, want_version = 0;
   size_t i;
 
   cli.prog = "chipgate";
@@ -95,13 +79,14 @@ int main(int argc, char **argv)
       usage(stdout);
       return CLI_OK;
     case 'V':
-      return version(&cli);
+      want_version = 1; /* after the other options: --db may follow */
+      break;
     default:
       usage(stderr);
       return CLI_USAGE;
     }
   }
-  if(optind >= argc) {
+  if(!want_version && optind >= argc) {
     usage(stderr);
     return CLI_USAGE;
   }
@@ -110,6 +95,11 @@ int main(int argc, char **argv)
      * than run whatever ./rules holds. */
     rules_found = cli_find_dir("rules");
     cli.rules_dir = rules_found;
+  }
+  if(want_version) {
+    rc = cli_version(&cli);
+    free(rules_found);
+    return rc;
   }
   for(i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
     if(strcmp(argv[optind], commands[i].name) == 0)

@@ -7,6 +7,7 @@
 #include "model/seed.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,4 +103,36 @@ int cli_opt_utf8_args(const char *cmd, int argc, char **argv)
                      at + 1);
   }
   return CLI_OK;
+}
+
+int cli_opt_format(const char *cmd, const char *arg, int *json)
+{
+  int f = cli_parse_format(arg);
+
+  if(f < 0)
+    return cli_usage(cmd, "--format must be text or json, not \"%s\"", arg);
+  *json = f;
+  return CLI_OK;
+}
+
+int cli_bad_option(const char *cmd, const struct option *opts, char **argv)
+{
+  const char *a = optind > 0 ? argv[optind - 1] : "";
+  size_t n;
+  int i;
+
+  if(a[0] != '-' || a[1] != '-') {
+    if(optopt && optopt != '?')
+      return cli_usage(cmd, "unknown option -%c", optopt);
+    return cli_usage(cmd, "unknown option \"%s\"", a);
+  }
+  n = strcspn(a + 2, "=");
+  for(i = 0; opts[i].name; i++)
+    if(strlen(opts[i].name) == n && !strncmp(opts[i].name, a + 2, n)) {
+      if(opts[i].has_arg == required_argument && !a[2 + n])
+        return cli_usage(cmd, "option --%s needs a value", opts[i].name);
+      if(opts[i].has_arg == no_argument && a[2 + n] == '=')
+        return cli_usage(cmd, "option --%s takes no value", opts[i].name);
+    }
+  return cli_usage(cmd, "unknown option \"%.*s\"", (int)(n + 2), a);
 }

@@ -32,6 +32,16 @@ int cli_opt_country(cg_store *db, const char *cmd, const char *opt,
 int cli_opt_choice(const char *cmd, const char *opt, const char *arg,
                    const char *const *choices, const char **out);
 
+/* --format text|json: *json 0 or 1. "--format must be text or json, not
+ * \"xml\"" otherwise. */
+int cli_opt_format(const char *cmd, const char *arg, int *json);
+
+/* What getopt_long refused (call on '?' or ':' with opterr 0 or 1): the
+ * argument at argv[optind - 1] named as an unknown option, or as an
+ * option that needs a value, against opts. Returns CLI_USAGE. */
+struct option;
+int cli_bad_option(const char *cmd, const struct option *opts, char **argv);
+
 /* Every argument from argv[1] on must be valid UTF-8: the message names
  * the option whose value it is ("--customer: not valid UTF-8 at byte 3")
  * or the argument by its place. Call before getopt. */

@@ -3,6 +3,8 @@
 
 #include "core/text.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,4 +188,60 @@ int cg_text_same_name(const char *a, const char *b)
   free(ka);
   free(kb);
   return same;
+}
+
+/* The shortest fixed-point form of v that reads back as v ("4799.98" for
+ * the double nearest 4799.98, where the exact binary value is
+ * 4799.97999...): the number the data gave, and on the same side of every
+ * decimal threshold as v, since reading decimals into doubles is
+ * monotonic. Its decimals in *places. */
+static void shortest(char *buf, size_t size, double v, int *places)
+{
+  int p;
+
+  for(p = 0; p <= 20; p++) {
+    snprintf(buf, size, "%.*f", p, v);
+    if(strtod(buf, NULL) == v)
+      break;
+  }
+  *places = p > 20 ? 20 : p;
+}
+
+/* s cut (not rounded) after d decimals, in place. */
+static void cut_after(char *s, int d)
+{
+  char *dot = strchr(s, '.');
+
+  if(dot)
+    dot[d > 0 ? d + 1 : 0] = '\0';
+}
+
+const char *cg_text_num(char *buf, size_t size, double v, int decimals)
+{
+  char rounded[512], exact[512], cut[512];
+  int places;
+  size_t n;
+
+  if(isnan(v) || isinf(v) || fabs(v) >= 1e300) {
+    snprintf(buf, size, isnan(v) ? "?" : "%.*f", decimals, v);
+    return buf;
+  }
+  snprintf(rounded, sizeof(rounded), "%.*f", decimals, v);
+  shortest(exact, sizeof(exact), v, &places);
+  memcpy(cut, exact, sizeof(cut));
+  cut_after(cut, decimals);
+  if(places <= decimals || strcmp(rounded, cut) == 0) {
+    snprintf(buf, size, "%s", rounded);
+    return buf;
+  }
+  /* Rounding would cross: the data's own digits, cut two places on. */
+  cut_after(exact, decimals + 2);
+  n = strlen(exact);
+  while(n > 0 && exact[n - 1] == '0' &&
+        (size_t)(strchr(exact, '.') - exact) + 1 + (size_t)decimals < n)
+    exact[--n] = '\0';
+  if(n > 0 && exact[n - 1] == '.')
+    exact[--n] = '\0';
+  snprintf(buf, size, "%s", exact);
+  return buf;
 }

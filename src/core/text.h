@@ -47,4 +47,12 @@ int cg_text_same_name(const char *a, const char *b);
  * bytes used, or -1 if invalid. */
 int cg_text_next(const char *s, size_t n, int *cp);
 
+/* v for people to read, with `decimals` decimals, but never rounded across
+ * a threshold: when rounding up would change the digits kept (4799.98 ->
+ * "4800"), v's shortest decimal form is cut instead, two places further,
+ * trailing zeros dropped ("4799.98"). The printed number lies between v
+ * cut at `decimals` and v, so it compares with any threshold of at most
+ * `decimals` decimals (TPP 4800, PD 5.92) as v does. NaN is "?". */
+const char *cg_text_num(char *buf, size_t size, double v, int decimals);
+
 #endif

@@ -51,6 +51,53 @@ void cg_screener_close(cg_screener *s)
 
 /* ==== Lists version =================================================== */
 
+int cg_screen_lists_current(cg_store *db, cg_list_version **out, size_t *n,
+                            cg_error *err)
+{
+  cg_stmt *st = NULL;
+  cg_list_version *v = NULL;
+  size_t cap = 0;
+  int rc;
+
+  *out = NULL;
+  *n = 0;
+  rc = cg_store_cached(db, &st,
+                       "SELECT source, format, file, sha256, imported_at, "
+                       "entries FROM list_versions WHERE current = 1 "
+                       "ORDER BY source, id",
+                       err);
+  if(rc != CG_OK)
+    return rc;
+  while((rc = cg_stmt_step(st, err)) == 1) {
+    if(*n == cap) {
+      cg_list_version *nv;
+      cap = cap ? cap * 2 : 4;
+      nv = realloc(v, cap * sizeof(*v));
+      if(!nv) {
+        rc = cg_error_set(err, CG_ENOMEM, "screen: out of memory");
+        break;
+      }
+      v = nv;
+    }
+    snprintf(v[*n].source, sizeof(v[*n].source), "%s", cg_stmt_text(st, 0));
+    snprintf(v[*n].format, sizeof(v[*n].format), "%s", cg_stmt_text(st, 1));
+    snprintf(v[*n].file, sizeof(v[*n].file), "%s", cg_stmt_text(st, 2));
+    snprintf(v[*n].sha256, sizeof(v[*n].sha256), "%s", cg_stmt_text(st, 3));
+    snprintf(v[*n].imported_at, sizeof(v[*n].imported_at), "%s",
+             cg_stmt_text(st, 4));
+    v[*n].entries = cg_stmt_int(st, 5);
+    (*n)++;
+  }
+  cg_stmt_reset(st);
+  if(rc < 0) {
+    free(v);
+    *n = 0;
+    return rc;
+  }
+  *out = v;
+  return CG_OK;
+}
+
 int cg_screen_lists_version(cg_store *db, char out[65], cg_error *err)
 {
   cg_stmt *st = NULL;

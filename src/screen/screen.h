@@ -131,6 +131,21 @@ int cg_screen_set_http_meta(cg_store *db, const char *source, const char *etag,
  * results are cached against it. */
 int cg_screen_lists_version(cg_store *db, char out[65], cg_error *err);
 
+/* One source's list in use, as `chipgate --version` and `list` show it. */
+typedef struct cg_list_version {
+  char source[64];
+  char format[16];
+  char file[256];  /* the file or URL it came from, cut to fit */
+  char sha256[65]; /* of the file's bytes */
+  char imported_at[24];
+  int64_t entries;
+} cg_list_version;
+
+/* The list in use of every source, by source; *out is malloc'ed (NULL
+ * and *n 0 when none is loaded). */
+int cg_screen_lists_current(cg_store *db, cg_list_version **out, size_t *n,
+                            cg_error *err);
+
 /* ==== Screening ======================================================= */
 
 /* What list a hit is on (cg_screen_list_kind): each means something

@@ -1,0 +1,291 @@
+/* check_cli.c -- the conventions every command follows (issue 15), through
+ * the chipgate binary on a demo database: --format json on every command
+ * parses, a bad --format is refused before any work, country codes in any
+ * case, --version names the rule pack and the lists, numbers are never
+ * rounded across a threshold, no colour in a pipe, and option errors name
+ * the option. */
+#include "helpers.h"
+
+#include "core/text.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char db_path[512];
+
+static void setup(void)
+{
+  const char *demo[] = { "demo", "--out", t_tmp("reports"), NULL };
+
+  snprintf(db_path, sizeof(db_path), "%s", t_tmp("demo.db"));
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, demo), 0);
+}
+
+static void teardown(void)
+{
+  t_tmp_cleanup();
+}
+
+/* Runs argv on the demo database; asserts exit want; returns stdout
+ * (malloc'ed). */
+static char *run(int want, const char *const *argv)
+{
+  char *out = NULL, *errout = NULL;
+  int rc = t_run(db_path, &out, &errout, argv);
+
+  ck_assert_msg(rc == want, "%s %s: exit %d, want %d: %s", argv[0],
+                argv[1] ? argv[1] : "", rc, want, errout);
+  ck_assert_msg(!strchr(out, '\033') && !strchr(errout, '\033'),
+                "%s: colour in a pipe", argv[0]);
+  free(errout);
+  return out;
+}
+
+/* ---- --format json everywhere --------------------------------------------
+ */
+
+/* Every command with --format json, in an order that works on one demo
+ * database (state-changing steps on distinct orders); exit codes as the
+ * command documents them. */
+typedef struct json_case {
+  int want;
+  const char *argv[12];
+} json_case;
+
+static const json_case json_cases[] = {
+  { 0, { "init", "--format", "json" } },
+  { 0, { "classify", "NVIDIA H100 SXM5 80GB", "--format", "json" } },
+  { 0,
+    { "check", "--chip", "NVIDIA H100 SXM5 80GB", "--customer",
+      "Nordic AI Cloud AB", "--dest", "SE", "--format", "json" } },
+  { 20,
+    { "check", "--chip", "NVIDIA H100 SXM5 80GB", "--customer", "Acme",
+      "--customer-hq", "CN", "--dest", "CN", "--format", "json" } },
+  { 0, { "rules", "lint", "--format", "json" } },
+  { 0, { "rules", "test", "--format", "json" } },
+  { 0, { "rules", "show", "--format", "json" } },
+  { 0, { "rules", "show", "EAR.3A090.a", "--format", "json" } },
+  { 0, { "list", "orders", "--format", "json" } },
+  { 0, { "list", "licenses", "--format", "json" } },
+  { 0, { "list", "customers", "--format", "json" } },
+  { 0, { "list", "chips", "--format", "json" } },
+  { 0, { "list", "clearances", "--format", "json" } },
+  { 0, { "show", "order", "O-1016", "--format", "json" } },
+  { 10, { "screen", "Sophgo", "--format", "json" } },
+  { 0, { "audit", "head", "--format", "json" } },
+  { 0, { "audit", "verify", "--format", "json" } },
+  { 0, { "webhook", "list", "--format", "json" } },
+  { 0,
+    { "review", "O-1041", "--release", "--reviewer", "A. Officer", "--reason",
+      "other address", "--format", "json" } },
+  { 0,
+    { "nac", "O-1015", "--filed", "2026-11-20", "--ref", "NAC-1", "--format",
+      "json" } },
+  { 0,
+    { "ship", "O-1001", "--qty", "1", "--date", "2026-11-20", "--format",
+      "json" } },
+  { 0, { "cancel", "O-1013", "--reason", "withdrawn", "--format", "json" } },
+};
+
+START_TEST(test_every_command_json_parses)
+{
+  size_t i;
+
+  for(i = 0; i < sizeof(json_cases) / sizeof(json_cases[0]); i++) {
+    const json_case *c = &json_cases[i];
+    char *out = run(c->want, c->argv);
+    cg_json *doc = NULL;
+    cg_error err = { 0 };
+    int rc = cg_json_parse(&doc, out, strlen(out), c->argv[0], &err);
+    ck_assert_msg(rc == CG_OK, "%s %s: not JSON: %s\n%s", c->argv[0],
+                  c->argv[1], err.msg, out);
+    ck_assert_msg(cg_json_type(doc) == CG_JSON_OBJECT ||
+                      cg_json_type(doc) == CG_JSON_ARRAY,
+                  "%s %s: not an object or array", c->argv[0], c->argv[1]);
+    cg_json_free(doc);
+    free(out);
+  }
+}
+END_TEST
+
+/* ---- numbers ---------------------------------------------------------- */
+
+START_TEST(test_numbers_never_rounded_across_a_threshold)
+{
+  static const struct {
+    double v;
+    int decimals;
+    const char *want;
+  } cases[] = {
+    { 4799.98, 0, "4799.98" }, /* "4800" would read as 3A090.a */
+    { 4800.0, 0, "4800" },
+    { 4800.4, 0, "4800" }, /* rounding down keeps its side */
+    { 15832.0, 0, "15832" },
+    { 15831.6, 0, "15831.6" },
+    { 1599.5, 0, "1599.5" },
+    { 4799.999999, 0, "4799.99" },
+    { 5.9199, 2, "5.9199" }, /* PD 5.92 is a threshold */
+    { 5.92, 2, "5.92" },
+    { 5.925, 2, "5.92" },
+    { 19.4512, 2, "19.45" },
+    { 0.0, 2, "0.00" },
+  };
+  char buf[64];
+  size_t i;
+
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+    ck_assert_msg(
+        !strcmp(cg_text_num(buf, sizeof(buf), cases[i].v, cases[i].decimals),
+                cases[i].want),
+        "%.17g at %d decimals: \"%s\", want \"%s\"", cases[i].v,
+        cases[i].decimals, buf, cases[i].want);
+  ck_assert_str_eq(cg_text_num(buf, sizeof(buf), NAN, 0), "?");
+}
+END_TEST
+
+/* A chip of TPP 4799.98 (just under 3A090.a's 4800) is 3A090.b, and
+ * check prints the TPP it classified, not 4800. */
+START_TEST(test_check_prints_tpp_on_its_side)
+{
+  const char *csv =
+      t_write("edge.csv", "name,vendor,node,die_area_mm2,"
+                          "fp8_tflops,datacenter\n"
+                          "Edge 4799,Test,4N,814,599.9975,yes\n");
+  const char *imp[] = { "import", "chips", csv, NULL };
+  const char *check[] = {
+    "check",  "--chip", "Edge 4799", "--customer", "Nordic AI Cloud AB",
+    "--dest", "SE",     NULL
+  };
+  const char *cls[] = { "classify", "Edge 4799", NULL };
+  char *out;
+
+  free(run(0, imp));
+  out = run(0, check);
+  ck_assert_msg(strstr(out, "ECCN 3A090.b, TPP 4799.98,"), "%s", out);
+  free(out);
+  out = run(0, cls);
+  ck_assert_msg(strstr(out, "4799.98") && !strstr(out, "4800"), "%s", out);
+  free(out);
+}
+END_TEST
+
+/* ---- country codes ------------------------------------------------------ */
+
+START_TEST(test_country_codes_in_any_case)
+{
+  const char *check[] = {
+    "check",      "--chip",       "NVIDIA H100 SXM5 80GB",
+    "--customer", "Acme Compute", "--customer-hq",
+    "cn",         "--dest",       "cn",
+    NULL
+  };
+  const char *cust = t_write("c.csv", "name,country,hq_country\n"
+                                      "Lower Case Ltd,se,se\n");
+  const char *ord = t_write("o.csv", "order_id,customer,chip,destination,"
+                                     "quantity,ship_date\n"
+                                     "LC-1,Lower Case Ltd,NVIDIA H100 SXM5 "
+                                     "80GB,se,1,2026-11-20\n");
+  const char *imp_c[] = { "import", "customers", cust, NULL };
+  const char *imp_o[] = { "import", "orders", ord, NULL };
+  char *out, *v;
+
+  out = run(20, check);
+  ck_assert_msg(strstr(out, "to CN for Acme Compute"), "%s", out);
+  free(out);
+  free(run(0, imp_c));
+  free(run(0, imp_o));
+  v = t_sql(db_path, "SELECT o.destination || ' ' || c.country || ' ' || "
+                     "c.hq_country FROM orders o JOIN customers c ON "
+                     "c.id = o.customer_id WHERE o.order_id = 'LC-1'");
+  ck_assert_str_eq(v, "SE SE SE");
+  free(v);
+}
+END_TEST
+
+/* ---- --version ------------------------------------------------------------
+ */
+
+START_TEST(test_version_names_pack_and_lists)
+{
+  const char *ver[] = { "--version", NULL };
+  const char *ver_none[] = { "--version", "--db", "", NULL };
+  char *out = run(0, ver);
+
+  ck_assert_msg(strstr(out, "chipgate "), "%s", out);
+  ck_assert_msg(strstr(out, "\nruleset: sha256:"), "%s", out);
+  ck_assert_msg(strstr(out, "\nlists: csl: "), "%s", out);
+  ck_assert_msg(strstr(out, " entries, sha256 "), "%s", out);
+  free(out);
+  ver_none[2] = t_tmp("none.db");
+  out = run(0, ver_none);
+  ck_assert_msg(strstr(out, "(none yet"), "%s", out);
+  free(out);
+  ck_assert_ptr_null(fopen(t_tmp("none.db"), "r")); /* nothing created */
+}
+END_TEST
+
+/* ---- option errors ---------------------------------------------------------
+ */
+
+/* exit want, the message holds text, the database unchanged */
+static void refused(int want, const char *text, const char *const *argv)
+{
+  char *before = t_db_dump(db_path), *after, *errout = NULL;
+  int rc = t_run(db_path, NULL, &errout, argv);
+
+  ck_assert_msg(rc == want, "%s %s: exit %d, want %d: %s", argv[0],
+                argv[1] ? argv[1] : "", rc, want, errout);
+  ck_assert_msg(strstr(errout, text), "%s %s: \"%s\" not in: %s", argv[0],
+                argv[1] ? argv[1] : "", text, errout);
+  after = t_db_dump(db_path);
+  ck_assert_msg(!strcmp(before, after), "%s changed the database", argv[0]);
+  free(before);
+  free(after);
+  free(errout);
+}
+
+START_TEST(test_option_errors_name_the_option)
+{
+  const char *typo[] = {
+    "review", "O-1041", "--relase", "--reason", "x", NULL
+  };
+  const char *novalue[] = { "cancel", "O-1013", "--reason", NULL };
+  const char *fmt[] = { "ship", "O-1001", "--format", "xml", NULL };
+  const char *seed[] = { "init", "--seed", t_tmp("nope"), NULL };
+
+  refused(64, "unknown option \"--relase\"", typo);
+  refused(64, "option --reason needs a value", novalue);
+  refused(64, "--format must be text or json, not \"xml\"", fmt);
+  refused(66, "is not a folder", seed);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+  Suite *s = suite_create("cli");
+  TCase *tc = tcase_create("conventions");
+
+  tcase_set_timeout(tc, 120);
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, test_every_command_json_parses);
+  tcase_add_test(tc, test_numbers_never_rounded_across_a_threshold);
+  tcase_add_test(tc, test_check_prints_tpp_on_its_side);
+  tcase_add_test(tc, test_country_codes_in_any_case);
+  tcase_add_test(tc, test_version_names_pack_and_lists);
+  tcase_add_test(tc, test_option_errors_name_the_option);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void)
+{
+  SRunner *sr = srunner_create(suite());
+  int failed;
+
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
