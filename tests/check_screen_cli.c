@@ -389,6 +389,8 @@ START_TEST(test_bad_values)
     { 66,
       "no customer \"Nobody Ltd\"",
       { "screen", "history", "Nobody Ltd" } },
+    { 64, "unknown option \"--fuzzy\"", { "screen", SOPHGO, "--fuzzy" } },
+    { 64, "--entry needs a value", { "screen", "history", "--entry" } },
     { 65,
       "control character",
       { "screen", "clear", SOPHGO, "--entry", SOPHGO_SG, "--reason",

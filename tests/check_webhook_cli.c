@@ -480,6 +480,8 @@ START_TEST(test_bad_values)
       { "webhook", "add", url, "--secret-file", "/nonexistent/hook.secret" } },
     { 65, "whsec_", { "webhook", "add", url, "--secret-file", bad } },
     { 64, "unknown action", { "webhook", "frobnicate" } },
+    { 64, "unknown option \"--frob\"", { "webhook", "list", "--frob" } },
+    { 64, "--max-time needs a value", { "webhook", "deliver", "--max-time" } },
   };
   char *before, *after;
   size_t i;

@@ -202,17 +202,6 @@ static int print_clearance(cg_store *db, int64_t id, int reviewers)
   return cli_print_json(o);
 }
 
-/* --format for the subcommands: 0 text, 1 json, -1 after the usage
- * error. */
-static int sub_format(const char *cmd, const char *arg)
-{
-  int json = cli_parse_format(arg);
-
-  if(json < 0)
-    cli_usage(cmd, "--format must be text or json, not \"%s\"", arg);
-  return json;
-}
-
 /* A not-found error with what to run to find the right name. */
 static int fail_hint(cg_error *err, const char *needle, const char *hint)
 {
@@ -273,14 +262,14 @@ static int clear_parse(int argc, char **argv, clear_args *a)
       a->reviewer = optarg;
       break;
     case 'f':
-      if((a->json = sub_format("screen clear", optarg)) < 0)
+      if(cli_opt_format("screen clear", optarg, &a->json) != CLI_OK)
         return CLI_USAGE;
       break;
     case 'h':
       fputs(clear_help, stdout);
       return -1;
     default:
-      return cli_usage("screen clear", "bad option");
+      return cli_bad_option("screen clear", opts, argv);
     }
   }
   if(argc - optind != 1 || !a->entry || !*a->entry)
@@ -362,14 +351,14 @@ static int revoke_parse(int argc, char **argv, clear_args *a, int64_t *id)
       a->reviewer = optarg;
       break;
     case 'f':
-      if((a->json = sub_format("screen revoke", optarg)) < 0)
+      if(cli_opt_format("screen revoke", optarg, &a->json) != CLI_OK)
         return CLI_USAGE;
       break;
     case 'h':
       fputs(revoke_help, stdout);
       return -1;
     default:
-      return cli_usage("screen revoke", "bad option");
+      return cli_bad_option("screen revoke", opts, argv);
     }
   }
   if(argc - optind != 1)
@@ -479,14 +468,14 @@ static int screen_history(cg_cli *cli, int argc, char **argv)
       entry = optarg;
       break;
     case 'f':
-      if((json = sub_format("screen history", optarg)) < 0)
+      if(cli_opt_format("screen history", optarg, &json) != CLI_OK)
         return CLI_USAGE;
       break;
     case 'h':
       fputs(history_help, stdout);
       return CLI_OK;
     default:
-      return cli_usage("screen history", "bad option");
+      return cli_bad_option("screen history", opts, argv);
     }
   }
   if(argc - optind > 1)
@@ -576,14 +565,14 @@ static int screen_parse(int argc, char **argv, screen_args *a)
                          optarg);
       break;
     case 'f':
-      if((a->json = sub_format("screen", optarg)) < 0)
+      if(cli_opt_format("screen", optarg, &a->json) != CLI_OK)
         return CLI_USAGE;
       break;
     case 'h':
       screen_help();
       return -1;
     default:
-      return cli_usage("screen", "bad option");
+      return cli_bad_option("screen", opts, argv);
     }
   }
   if(argc - optind != 1)

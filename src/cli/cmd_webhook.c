@@ -1,6 +1,7 @@
 /* cmd_webhook.c -- `chipgate webhook add|list|remove|enable|deliver`:
  * manage webhook endpoints and deliver the outbox (Standard Webhooks). */
 #include "cli/cmd.h"
+#include "cli/opts.h"
 
 #include "core/clock.h"
 #include "core/http.h"
@@ -95,17 +96,6 @@ static int parse_id(const char *cmd, const char *s, int64_t *out)
   return CLI_OK;
 }
 
-/* --format: 0 text, 1 json, else the usage error's status as -1. */
-static int parse_format(const char *cmd, const char *arg, int *json)
-{
-  *json = cli_parse_format(arg);
-  if(*json < 0) {
-    cli_usage(cmd, "--format must be text or json, not \"%s\"", arg);
-    return -1;
-  }
-  return 0;
-}
-
 /* Prints why a secret file cannot be used, with the fix; its status. */
 static int secret_fail(const char *opt, const cg_error *err)
 {
@@ -153,14 +143,14 @@ static int add_parse(int argc, char **argv, add_args *a)
       a->allow_http = 1;
       break;
     case 'f':
-      if(parse_format("webhook add", optarg, &a->json) < 0)
+      if(cli_opt_format("webhook add", optarg, &a->json) != CLI_OK)
         return CLI_USAGE;
       break;
     case 'h':
       fputs(add_help, stdout);
       return -1;
     default:
-      return cli_usage("webhook add", "bad option");
+      return cli_bad_option("webhook add", opts, argv);
     }
   }
   if(optind + 1 != argc)
@@ -369,14 +359,14 @@ static int do_list(cg_cli *cli, int argc, char **argv)
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 'f':
-      if(parse_format("webhook list", optarg, &lc.json) < 0)
+      if(cli_opt_format("webhook list", optarg, &lc.json) != CLI_OK)
         return CLI_USAGE;
       break;
     case 'h':
       fputs(usage_text, stdout);
       return CLI_OK;
     default:
-      return cli_usage("webhook list", "bad option");
+      return cli_bad_option("webhook list", opts, argv);
     }
   }
   if(optind != argc)
@@ -422,14 +412,14 @@ static int do_id(cg_cli *cli, int argc, char **argv, int enable)
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     switch(c) {
     case 'f':
-      if(parse_format(name, optarg, &json) < 0)
+      if(cli_opt_format(name, optarg, &json) != CLI_OK)
         return CLI_USAGE;
       break;
     case 'h':
       fputs(usage_text, stdout);
       return CLI_OK;
     default:
-      return cli_usage(name, "bad option");
+      return cli_bad_option(name, opts, argv);
     }
   }
   if(argc - optind != 1)
@@ -586,14 +576,14 @@ static int deliver_parse(int argc, char **argv, long *max_time,
       *cacert = optarg;
       break;
     case 'f':
-      if(parse_format("webhook deliver", optarg, json) < 0)
+      if(cli_opt_format("webhook deliver", optarg, json) != CLI_OK)
         return CLI_USAGE;
       break;
     case 'h':
       fputs(usage_text, stdout);
       return -1;
     default:
-      return cli_usage("webhook deliver", "bad option");
+      return cli_bad_option("webhook deliver", opts, argv);
     }
   }
   if(optind != argc)
