@@ -351,8 +351,8 @@ START_TEST(test_list_shows_failures)
                 "%s", out);
   ck_assert_msg(strstr(out, "HTTP 503, body \"no\""), "%s", out);
   ck_assert_msg(strstr(out, "disabled: 410 Gone at 20"), "%s", out);
-  ck_assert_msg(strstr(out, "`chipgate webhook enable 2` resumes its 1 "
-                            "pending delivery"),
+  ck_assert_msg(strstr(out, "`chipgate webhook enable 2` turns it back on "
+                            "and resumes its 1 pending delivery"),
                 "%s", out);
   ck_assert_msg(strstr(out, "next attempt 20"), "%s", out);
   ck_assert_msg(!strstr(out, "hunter2") && !strstr(out, "whsec"), "%s", out);

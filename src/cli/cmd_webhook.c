@@ -277,12 +277,16 @@ static void list_detail(const list_ctx *lc, const cg_webhook_info *w)
 {
   char t[24], far[32];
 
-  if(!w->enabled)
-    printf("     disabled: %s; `chipgate webhook enable %lld` resumes "
-           "its %lld pending deliver%s\n",
+  if(!w->enabled) {
+    printf("     disabled: %s; `chipgate webhook enable %lld` turns it back "
+           "on",
            w->disabled_reason ? w->disabled_reason : "no reason recorded",
-           (long long)w->id, (long long)w->pending,
-           w->pending == 1 ? "y" : "ies");
+           (long long)w->id);
+    if(w->pending)
+      printf(" and resumes its %lld pending deliver%s", (long long)w->pending,
+             w->pending == 1 ? "y" : "ies");
+    putchar('\n');
+  }
   if(w->failures_in_a_row)
     printf("     failing: %lld attempt%s in a row (%lld failed in all)\n",
            (long long)w->failures_in_a_row,
