@@ -248,13 +248,13 @@ static int do_add(cg_cli *cli, int argc, char **argv)
   return add_print(&a, id, ev);
 }
 
-/* "in 5 s", "in 3 min", "in 2 h", "in 3 d" or "now": how far t is. */
+/* "in 5 s", "in 3 min", "in 2 h", "in 3 d" or "due now": how far t is. */
 static const char *how_far(int64_t t, time_t now, char *buf, size_t size)
 {
   int64_t d = t - (int64_t)now;
 
   if(d <= 0)
-    snprintf(buf, size, "now");
+    snprintf(buf, size, "due now");
   else if(d < 120)
     snprintf(buf, size, "in %lld s", (long long)d);
   else if(d < 2 * 3600)
