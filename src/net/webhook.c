@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <time.h>
 
 #define SECRET_MIN 24 /* decoded secret bytes */
@@ -332,9 +334,62 @@ int cg_webhook_read_secret(const char *path, char **out,
   return rc;
 }
 
-/* Normalises an event list into out ("*" or "a,b"). */
-static int parse_events(const char *events, char *out, size_t size,
-                        cg_error *err)
+int cg_webhook_new_secret(const char *path, char **out, cg_error *err)
+{
+  unsigned char key[32];
+  char *b64 = NULL, *line = NULL;
+  size_t n;
+  int fd, rc, ok;
+
+  *out = NULL;
+  rc = cg_random_bytes(key, sizeof(key), err);
+  if(rc == CG_OK)
+    rc = cg_base64_encode(&b64, key, sizeof(key), err);
+  memset(key, 0, sizeof(key));
+  if(rc != CG_OK)
+    return rc;
+  n = strlen(b64) + 8;
+  line = malloc(n);
+  if(!line) {
+    memset(b64, 0, strlen(b64));
+    free(b64);
+    return cg_error_set(err, CG_ENOMEM, "out of memory");
+  }
+  n = (size_t)snprintf(line, n, "whsec_%s\n", b64);
+  memset(b64, 0, strlen(b64));
+  free(b64);
+  /* O_EXCL: an existing secret (perhaps a receiver's) is never replaced. */
+  fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if(fd < 0) {
+    int e0 = errno;
+
+    memset(line, 0, n);
+    free(line);
+    return cg_error_set(err, e0 == EEXIST ? CG_EUSAGE : CG_EIO, "%s: %s%s",
+                        path, strerror(e0),
+                        e0 == EEXIST ? " (a new secret never replaces a "
+                                       "file: name a new one)"
+                                     : "");
+  }
+  ok = write(fd, line, n) == (ssize_t)n;
+  ok = fsync(fd) == 0 && ok;
+  ok = close(fd) == 0 && ok;
+  if(!ok) {
+    int e0 = errno;
+
+    unlink(path);
+    memset(line, 0, n);
+    free(line);
+    return cg_error_set(err, CG_EIO, "%s: cannot write: %s", path,
+                        strerror(e0));
+  }
+  line[n - 1] = '\0';
+  *out = line;
+  return CG_OK;
+}
+
+int cg_webhook_parse_events(const char *events, char *out, size_t size,
+                            cg_error *err)
 {
   const char *p = events, *q;
   size_t used = 0;
@@ -384,7 +439,7 @@ int cg_webhook_add(cg_store *db, const char *url, const char *secret,
   if(rc == CG_OK)
     rc = check_secret(secret, err);
   if(rc == CG_OK)
-    rc = parse_events(events, ev, sizeof(ev), err);
+    rc = cg_webhook_parse_events(events, ev, sizeof(ev), err);
   if(rc != CG_OK)
     return rc;
   rc = cg_store_prepare(db, &st,
@@ -423,8 +478,10 @@ static int update_endpoint(cg_store *db, int64_t id, const char *sql1,
   cg_stmt_finalize(st);
   st = NULL;
   if(rc == CG_OK && cg_store_changes(db) == 0)
-    rc = cg_error_set(err, CG_ENOTFOUND, "no webhook with id %lld",
-                      (long long)id);
+    rc = cg_error_set(
+        err, CG_ENOTFOUND,
+        "no webhook with id %lld (chipgate webhook list shows the ids)",
+        (long long)id);
   if(rc == CG_OK && sql2) {
     rc = cg_store_prepare(db, &st, sql2, err);
     if(rc == CG_OK)
@@ -460,6 +517,30 @@ int cg_webhook_enable(cg_store *db, int64_t id, cg_error *err)
                          NULL, err);
 }
 
+/* Per endpoint: its delivery counts, its failed attempts (in all and
+ * since its last 2xx), its newest failure and its next due attempt. */
+#define LIST_SQL                                                              \
+  "SELECT w.id, w.url, w.events, w.enabled, w.disabled_reason, "              \
+  "w.created_at, "                                                            \
+  "(SELECT count(*) FROM deliveries d WHERE d.webhook_id = w.id AND "         \
+  "d.status = 'pending'), "                                                   \
+  "(SELECT count(*) FROM deliveries d WHERE d.webhook_id = w.id AND "         \
+  "d.status = 'delivered'), "                                                 \
+  "(SELECT count(*) FROM deliveries d WHERE d.webhook_id = w.id AND "         \
+  "d.status = 'failed'), "                                                    \
+  "(SELECT count(*) FROM delivery_attempts a WHERE a.webhook_id = w.id AND "  \
+  "a.error IS NOT NULL), "                                                    \
+  "(SELECT count(*) FROM delivery_attempts a WHERE a.webhook_id = w.id AND "  \
+  "a.error IS NOT NULL AND a.id > coalesce((SELECT max(b.id) FROM "           \
+  "delivery_attempts b WHERE b.webhook_id = w.id AND b.error IS NULL), 0)), " \
+  "f.error, f.at, f.status_code, "                                            \
+  "(SELECT min(d.next_attempt_at) FROM deliveries d WHERE d.webhook_id = "    \
+  "w.id AND d.status = 'pending') "                                           \
+  "FROM webhooks w LEFT JOIN delivery_attempts f ON f.id = (SELECT "          \
+  "max(a.id) "                                                                \
+  "FROM delivery_attempts a WHERE a.webhook_id = w.id AND a.error IS NOT "    \
+  "NULL) WHERE w.removed_at IS NULL ORDER BY w.id"
+
 int cg_webhook_list(cg_store *db,
                     int (*x)(void *arg, const cg_webhook_info *info),
                     void *arg, cg_error *err)
@@ -468,18 +549,7 @@ int cg_webhook_list(cg_store *db,
   cg_webhook_info w;
   int rc;
 
-  rc = cg_store_prepare(
-      db, &st,
-      "SELECT w.id, w.url, w.events, w.enabled, w.disabled_reason, "
-      "w.created_at, "
-      "(SELECT count(*) FROM deliveries d WHERE d.webhook_id = w.id AND "
-      "d.status = 'pending'), "
-      "(SELECT count(*) FROM deliveries d WHERE d.webhook_id = w.id AND "
-      "d.status = 'delivered'), "
-      "(SELECT count(*) FROM deliveries d WHERE d.webhook_id = w.id AND "
-      "d.status = 'failed') "
-      "FROM webhooks w WHERE w.removed_at IS NULL ORDER BY w.id",
-      err);
+  rc = cg_store_prepare(db, &st, LIST_SQL, err);
   if(rc != CG_OK)
     return rc;
   while((rc = cg_stmt_step(st, err)) == 1) {
@@ -492,6 +562,12 @@ int cg_webhook_list(cg_store *db,
     w.pending = cg_stmt_int(st, 6);
     w.delivered = cg_stmt_int(st, 7);
     w.failed = cg_stmt_int(st, 8);
+    w.failed_attempts = cg_stmt_int(st, 9);
+    w.failures_in_a_row = cg_stmt_int(st, 10);
+    w.last_error = cg_stmt_is_null(st, 11) ? NULL : cg_stmt_text(st, 11);
+    w.last_error_at = cg_stmt_is_null(st, 12) ? NULL : cg_stmt_text(st, 12);
+    w.last_status_code = (long)cg_stmt_int(st, 13);
+    w.next_attempt_at = cg_stmt_int(st, 14);
     rc = x(arg, &w);
     if(rc != 0)
       break;

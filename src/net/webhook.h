@@ -65,6 +65,18 @@ int cg_webhook_enqueue_object(cg_store *db, const char *type, const char *obj,
 int cg_webhook_read_secret(const char *path, char **out,
                            int *world_readable_out, cg_error *err);
 
+/* Makes a new secret ("whsec_" + base64 of 32 random bytes) and writes it
+ * as one line to a new file path, created with mode 0600 (CG_EUSAGE if
+ * path exists: a secret is never overwritten). *out (malloc'ed; wipe and
+ * free it) gets the secret. On error nothing is left at path. */
+int cg_webhook_new_secret(const char *path, char **out, cg_error *err);
+
+/* Checks and normalises an event list (NULL, "*" or "all" = every event;
+ * else comma-separated CG_EVENT_* names) into out ("*" or "a,b").
+ * CG_EUSAGE naming the unknown event and the known ones. */
+int cg_webhook_parse_events(const char *events, char *out, size_t size,
+                            cg_error *err);
+
 /* Adds an endpoint. events is NULL or "*" for all, else a comma-separated
  * list of CG_EVENT_* names. url must pass cg_http_check_url(url,
  * allow_http). *id_out (may be NULL) gets the new id. */
@@ -90,6 +102,13 @@ typedef struct cg_webhook_info {
   int64_t pending;             /* deliveries waiting */
   int64_t delivered;           /* deliveries done */
   int64_t failed;              /* deliveries that ran out of retries */
+  int64_t failed_attempts;     /* attempts that failed, in all */
+  int64_t failures_in_a_row;   /* failed attempts since the last 2xx */
+  const char *last_error;      /* the newest failed attempt's cause or NULL */
+  const char *last_error_at;   /* its time (ISO 8601) or NULL */
+  long last_status_code;       /* its HTTP status, 0 = none / no response */
+  int64_t next_attempt_at;     /* unix seconds of the first pending
+                                * delivery's next attempt, 0 if none */
 } cg_webhook_info;
 
 /* Calls x for each endpoint not removed, by id; a non-zero return from x
@@ -121,6 +140,29 @@ typedef struct cg_webhook_stats {
   char first_error[700];
 } cg_webhook_stats;
 
+/* One attempt as cg_webhook_deliver_each reports it (strings borrowed
+ * for the callback; never the secret or the signature). */
+typedef struct cg_webhook_attempt {
+  int64_t webhook_id;   /* endpoint id */
+  int64_t event_id;     /* outbox id */
+  const char *msg_id;   /* webhook-id header */
+  const char *type;     /* event type */
+  int attempt;          /* 1 for the first attempt of this delivery */
+  const char *url;      /* the endpoint, credentials masked */
+  const char *at;       /* when it was made, ISO 8601 */
+  long status;          /* HTTP status, 0 = no HTTP response */
+  const char *body;     /* the start of a failed response's body, one
+                         * line of printable text ("" if none), or NULL */
+  const char *error;    /* why it failed (the HTTP status and body start,
+                         * or the transport error), NULL if delivered */
+  long duration_ms;     /* time the POST took */
+  long retry_after;     /* the receiver's Retry-After in seconds, -1 none */
+  const char *outcome;  /* "delivered", "retry" (next_attempt set),
+                         * "given_up" (3-day window over) or "disabled"
+                         * (410: the endpoint is off until enabled) */
+  int64_t next_attempt; /* unix seconds of the retry, 0 if none */
+} cg_webhook_attempt;
+
 /* Delivers due events. now is the clock (unix seconds; 0 = time(NULL)),
  * injectable for tests; max_time_s > 0 stops starting new attempts after
  * that many seconds; http carries the transport options (timeouts, CA).
@@ -129,5 +171,14 @@ typedef struct cg_webhook_stats {
 int cg_webhook_deliver(cg_store *db, cg_http *http, time_t now,
                        long max_time_s, cg_webhook_stats *stats,
                        cg_error *err);
+
+/* cg_webhook_deliver that also calls each(arg, attempt) (may be NULL)
+ * after each attempt is recorded; a non-zero return stops the run and is
+ * returned. */
+int cg_webhook_deliver_each(cg_store *db, cg_http *http, time_t now,
+                            long max_time_s,
+                            int (*each)(void *arg,
+                                        const cg_webhook_attempt *a),
+                            void *arg, cg_webhook_stats *stats, cg_error *err);
 
 #endif

@@ -337,11 +337,11 @@ static int disable_endpoint(cg_store *db, int64_t webhook_id, const char *at,
   return rc;
 }
 
-/* Records the outcome of one attempt in a transaction. status 0 = no HTTP
- * response. */
+/* Records the outcome of one attempt in a transaction (*step gets what
+ * it made of the delivery). status 0 = no HTTP response. */
 static int record(cg_store *db, const job *j, time_t now, long status,
                   long retry_after, const char *error, long ms,
-                  cg_webhook_stats *stats, cg_error *err)
+                  cg_webhook_stats *stats, next_step *step, cg_error *err)
 {
   char at[21];
   next_step s;
@@ -349,6 +349,7 @@ static int record(cg_store *db, const job *j, time_t now, long status,
 
   cg_clock_iso(now, at);
   s = plan_next(j, now, status, retry_after, stats);
+  *step = s;
   rc = cg_store_begin(db, err);
   if(rc != CG_OK)
     return rc;
@@ -364,9 +365,42 @@ static int record(cg_store *db, const job *j, time_t now, long status,
   return rc;
 }
 
-/* POSTs one job; fills status (0 if no response), retry_after, error. */
+#define BODY_SHOWN 120 /* bytes of a failed response's body in its error */
+
+/* The start of a response body as one line a person can read: control
+ * characters and invalid bytes become '?', runs of white space one blank,
+ * cut at BODY_SHOWN bytes (with "..."). */
+static void body_start(const char *body, size_t len, char *out, size_t size)
+{
+  size_t i, o = 0;
+  int blank = 1;
+
+  for(i = 0; i < len && o + 4 < size && o < BODY_SHOWN; i++) {
+    unsigned char c = (unsigned char)body[i];
+
+    if(c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      if(!blank)
+        out[o++] = ' ';
+      blank = 1;
+      continue;
+    }
+    out[o++] = c < 0x20 || c == 0x7f || c >= 0x80 ? '?' : (char)c;
+    blank = 0;
+  }
+  while(o > 0 && out[o - 1] == ' ')
+    o--;
+  if(i < len && o + 4 <= size) {
+    memcpy(out + o, "...", 3);
+    o += 3;
+  }
+  out[o] = '\0';
+}
+
+/* POSTs one job; fills status (0 if no response), retry_after, error and
+ * (for an answer that is not a 2xx) the start of its body. */
 static void post(cg_http *http, const job *j, time_t now, long *status,
-                 long *retry_after, long *ms, char *error, size_t esize)
+                 long *retry_after, long *ms, char *error, size_t esize,
+                 char *shown_body, size_t bsize)
 {
   char h_id[128], h_ts[64], h_sig[160];
   const char *hdrs[] = { "Content-Type: application/json", h_id, h_ts, h_sig,
@@ -381,6 +415,7 @@ static void post(cg_http *http, const job *j, time_t now, long *status,
   *retry_after = -1;
   *ms = 0;
   error[0] = '\0';
+  shown_body[0] = '\0';
   body = build_body(j, &len);
   if(!body) {
     snprintf(error, esize, "out of memory");
@@ -404,9 +439,13 @@ static void post(cg_http *http, const job *j, time_t now, long *status,
     if(resp.status < 200 || resp.status >= 300) {
       char shown[1024];
 
+      body_start(resp.body ? resp.body : "", resp.body ? resp.len : 0,
+                 shown_body, bsize);
       /* The endpoint's URL may carry credentials: masked. */
-      snprintf(error, esize, "POST %s: HTTP %ld",
-               cg_http_redact(j->url, shown, sizeof(shown)), resp.status);
+      snprintf(error, esize, "POST %s: HTTP %ld%s%s%s",
+               cg_http_redact(j->url, shown, sizeof(shown)), resp.status,
+               shown_body[0] ? ", body \"" : " (empty body)", shown_body,
+               shown_body[0] ? "\"" : "");
     }
   }
   else
@@ -440,14 +479,69 @@ static int count_due(cg_store *db, time_t now, int64_t *out, cg_error *err)
   return rc;
 }
 
+/* Tells each about the attempt just recorded. */
+static int report(const job *j, time_t now, long status, long retry_after,
+                  const char *error, const char *body, long ms,
+                  const next_step *s,
+                  int (*each)(void *, const cg_webhook_attempt *), void *arg)
+{
+  cg_webhook_attempt a;
+  char at[21], url[1024];
+  int ok = status >= 200 && status < 300;
+
+  cg_clock_iso(now, at);
+  memset(&a, 0, sizeof(a));
+  a.webhook_id = j->webhook_id;
+  a.event_id = j->event_id;
+  a.msg_id = j->msg_id;
+  a.type = j->type;
+  a.attempt = j->attempts + 1;
+  a.url = cg_http_redact(j->url, url, sizeof(url));
+  a.at = at;
+  a.status = status;
+  a.body = status && !ok ? body : NULL;
+  a.error = ok ? NULL : error;
+  a.duration_ms = ms;
+  a.retry_after = retry_after;
+  a.outcome = ok                                 ? "delivered"
+              : status == 410                    ? "disabled"
+              : strcmp(s->status, "failed") == 0 ? "given_up"
+                                                 : "retry";
+  a.next_attempt = strcmp(a.outcome, "retry") == 0 ? s->next : 0;
+  return each(arg, &a);
+}
+
 int cg_webhook_deliver(cg_store *db, cg_http *http, time_t now,
                        long max_time_s, cg_webhook_stats *stats, cg_error *err)
 {
+  return cg_webhook_deliver_each(db, http, now, max_time_s, NULL, NULL, stats,
+                                 err);
+}
+
+/* Adds an endpoint that failed to skip (a JSON array of ids): it is not
+ * tried again in this run; its other deliveries wait for their own
+ * schedule. */
+static void skip_endpoint(char *skip, size_t size, int64_t id)
+{
+  size_t n = strlen(skip);
+
+  if(n + 24 < size)
+    snprintf(skip + n - 1, size - n + 1, "%s%lld]", n > 2 ? "," : "",
+             (long long)id);
+}
+
+int cg_webhook_deliver_each(cg_store *db, cg_http *http, time_t now,
+                            long max_time_s,
+                            int (*each)(void *, const cg_webhook_attempt *),
+                            void *arg, cg_webhook_stats *stats, cg_error *err)
+{
   time_t t0 = time(NULL), base = now ? now : t0, cur;
   char skip[1024] = "[]", error[sizeof(((cg_error *)0)->msg)];
+  char body[BODY_SHOWN + 8];
   long timeout0 = cg_http_set_timeout(http, ATTEMPT_TIMEOUT_MS);
   long status, retry_after, ms;
   int64_t due = 0;
+  next_step s;
   job j;
   int rc;
 
@@ -467,21 +561,18 @@ int cg_webhook_deliver(cg_store *db, cg_http *http, time_t now,
       break;
     cg_http_set_timeout(http, left > 0 && left * 1000 < timeout0 ? left * 1000
                                                                  : timeout0);
-    post(http, &j, cur, &status, &retry_after, &ms, error, sizeof(error));
+    post(http, &j, cur, &status, &retry_after, &ms, error, sizeof(error), body,
+         sizeof(body));
     stats->attempted++;
     rc = record(db, &j, cur, status, retry_after, error[0] ? error : NULL, ms,
-                stats, err);
+                stats, &s, err);
     if(error[0] && !stats->first_error[0])
       snprintf(stats->first_error, sizeof(stats->first_error), "%s", error);
-    /* An endpoint that failed is not tried again in this run: its other
-     * deliveries wait for their own schedule. */
-    if(rc == CG_OK && (status < 200 || status >= 300)) {
-      size_t n = strlen(skip);
-
-      if(n + 24 < sizeof(skip))
-        snprintf(skip + n - 1, sizeof(skip) - n + 1, "%s%lld]",
-                 n > 2 ? "," : "", (long long)j.webhook_id);
-    }
+    if(rc == CG_OK && (status < 200 || status >= 300))
+      skip_endpoint(skip, sizeof(skip), j.webhook_id);
+    if(rc == CG_OK && each)
+      rc =
+          report(&j, cur, status, retry_after, error, body, ms, &s, each, arg);
     job_free(&j);
     if(rc != CG_OK)
       goto done;

@@ -25,6 +25,7 @@ void cg_sc_clearances_free(cg_screen_clearance *c, size_t n)
 
   for(i = 0; c && i < n; i++) {
     free(c[i].customer);
+    free(c[i].list);
     free(c[i].entry_id);
     free(c[i].content_hash);
     free(c[i].reviewer);
@@ -191,7 +192,9 @@ static int entry_hash(cg_store *db, const char *entry_id, char **hash,
   }
   cg_stmt_finalize(st);
   if(rc == 0 && !n)
-    rc = cg_error_set(err, CG_ENOTFOUND, "screen clear: no list entry \"%s\"",
+    rc = cg_error_set(err, CG_ENOTFOUND,
+                      "screen clear: no list entry \"%s\" (the entry ids "
+                      "are on each match of chipgate screen NAME)",
                       entry_id);
   if(rc < 0) {
     free(*hash);
@@ -312,7 +315,9 @@ static int revocable(cg_store *db, int64_t id, cg_error *err)
   if(rc == CG_OK)
     rc = cg_stmt_step(st, err);
   if(rc == 0)
-    rc = cg_error_set(err, CG_ENOTFOUND, "screen revoke: no clearance #%lld",
+    rc = cg_error_set(err, CG_ENOTFOUND,
+                      "screen revoke: no clearance #%lld (chipgate screen "
+                      "history shows the ids)",
                       (long long)id);
   else if(rc == 1 && !cg_stmt_is_null(st, 0))
     rc = cg_error_set(err, CG_EINVAL,
@@ -372,7 +377,8 @@ static int history_row(cg_stmt *st, cg_screen_clearances *out, cg_error *err)
     return rc;
   c = &out->items[out->n - 1];
   c->customer = cg_sc_sdup(cg_stmt_text(st, 7));
-  if(!c->customer)
+  c->list = cg_stmt_is_null(st, 11) ? NULL : cg_sc_sdup(cg_stmt_text(st, 11));
+  if(!c->customer || (!cg_stmt_is_null(st, 11) && !c->list))
     return cg_error_set(err, CG_ENOMEM, "screen: out of memory");
   if(cg_stmt_is_null(st, 8))
     return CG_OK;
@@ -384,11 +390,44 @@ static int history_row(cg_stmt *st, cg_screen_clearances *out, cg_error *err)
   return CG_OK;
 }
 
+/* The clearances of customer cid (0 = all), entry_id (NULL = all) and
+ * id (0 = all) into out, oldest first. */
+static int history(cg_store *db, int64_t cid, const char *entry_id, int64_t id,
+                   cg_screen_clearances *out, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_prepare(
+      db, &st,
+      "SELECT c.id, c.reviewer, c.reason, c.cleared_at, c.entry_id, "
+      "c.content_hash, c.customer_id, cu.name, r.reviewer, r.reason, "
+      "r.revoked_at, (SELECT p.list FROM parties p WHERE p.entry_id = "
+      "c.entry_id ORDER BY p.id LIMIT 1) FROM clearances c JOIN customers cu "
+      "ON cu.id = c.customer_id LEFT JOIN clearance_revocations r ON "
+      "r.clearance_id = c.id WHERE (?1 = 0 OR c.customer_id = ?1) AND (?2 "
+      "IS NULL OR c.entry_id = ?2) AND (?3 = 0 OR c.id = ?3) ORDER BY c.id",
+      err);
+
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, cid, err);
+  if(rc == CG_OK)
+    rc = entry_id ? cg_stmt_bind_text(st, 2, entry_id, err)
+                  : cg_stmt_bind_null(st, 2, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 3, id, err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1)
+    rc = history_row(st, out, err);
+  cg_stmt_finalize(st);
+  if(rc < 0) {
+    cg_screen_clearances_free(out);
+    return rc;
+  }
+  return CG_OK;
+}
+
 int cg_screen_clearance_history(cg_store *db, const char *customer,
                                 const char *entry_id,
                                 cg_screen_clearances *out, cg_error *err)
 {
-  cg_stmt *st = NULL;
   int64_t cid = 0;
   int rc = CG_OK;
 
@@ -398,29 +437,27 @@ int cg_screen_clearance_history(cg_store *db, const char *customer,
     rc = cg_customer_find_ref(db, customer, &cid, err);
     if(rc == CG_OK && cid == 0)
       rc = cg_error_set(err, CG_ENOTFOUND,
-                        "screen history: no customer \"%s\"", customer);
+                        "screen history: no customer \"%s\" (name or id; "
+                        "chipgate list customers shows them)",
+                        customer);
   }
-  if(rc == CG_OK)
-    rc = cg_store_prepare(
-        db, &st,
-        "SELECT c.id, c.reviewer, c.reason, c.cleared_at, c.entry_id, "
-        "c.content_hash, c.customer_id, cu.name, r.reviewer, r.reason, "
-        "r.revoked_at FROM clearances c JOIN customers cu ON cu.id = "
-        "c.customer_id LEFT JOIN clearance_revocations r ON r.clearance_id "
-        "= c.id WHERE (?1 = 0 OR c.customer_id = ?1) AND (?2 IS NULL OR "
-        "c.entry_id = ?2) ORDER BY c.id",
-        err);
-  if(rc == CG_OK)
-    rc = cg_stmt_bind_int(st, 1, cid, err);
-  if(rc == CG_OK)
-    rc = entry_id ? cg_stmt_bind_text(st, 2, entry_id, err)
-                  : cg_stmt_bind_null(st, 2, err);
-  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1)
-    rc = history_row(st, out, err);
-  cg_stmt_finalize(st);
-  if(rc < 0) {
+  return rc == CG_OK ? history(db, cid, entry_id, 0, out, err) : rc;
+}
+
+int cg_screen_clearance_get(cg_store *db, int64_t id,
+                            cg_screen_clearances *out, cg_error *err)
+{
+  int rc;
+
+  out->n = 0;
+  out->items = NULL;
+  if(id <= 0)
+    return cg_error_set(err, CG_ENOTFOUND, "no clearance #%lld",
+                        (long long)id);
+  rc = history(db, 0, NULL, id, out, err);
+  if(rc == CG_OK && out->n != 1) {
     cg_screen_clearances_free(out);
-    return rc;
+    rc = cg_error_set(err, CG_ENOTFOUND, "no clearance #%lld", (long long)id);
   }
-  return CG_OK;
+  return rc;
 }

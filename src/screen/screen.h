@@ -167,6 +167,8 @@ typedef struct cg_screen_clearance {
   int64_t id;          /* clearances.id, what `screen revoke` names */
   int64_t customer_id; /* the customer cleared */
   char *customer;      /* its name (history only, else NULL) */
+  char *list;          /* the entry's list while it is listed (history
+                        * only, else NULL) */
   char *entry_id;      /* the list entry */
   char *content_hash;  /* the entry's content when cleared */
   char *reviewer;      /* who cleared it */
@@ -289,6 +291,11 @@ int cg_screen_revoke(cg_store *db, int64_t id, const char *reviewer,
 int cg_screen_clearance_history(cg_store *db, const char *customer,
                                 const char *entry_id,
                                 cg_screen_clearances *out, cg_error *err);
+
+/* The one clearance id as the history has it (out->n is 1).
+ * CG_ENOTFOUND for an id that does not exist. */
+int cg_screen_clearance_get(cg_store *db, int64_t id,
+                            cg_screen_clearances *out, cg_error *err);
 
 void cg_screen_clearances_free(cg_screen_clearances *c);
 
