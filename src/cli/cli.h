@@ -105,6 +105,20 @@ int cli_load_rules(cg_cli *cli, cg_rules **out, cg_rules_diags *diags,
 struct cg_report_paths;
 void cli_print_paths(const struct cg_report_paths *paths);
 
+/* The files of paths as a JSON array of strings, in cli_print_paths'
+ * order (Markdown, JSON, CSV, HTML); NULL when out of memory
+ * (cmd_report.c). */
+struct cg_json *cli_paths_json(const struct cg_report_paths *paths);
+
+/* The --format json document of a batch (cmd_batch.c; `batch` and
+ * `demo`, docs/cli-json.md): batch (null when nothing was decided),
+ * decided, redecided, rechecked, by_outcome, ruleset, reports,
+ * audit_head, seconds. NULL when out of memory. */
+struct cg_batch_result;
+struct cg_json *cli_batch_json(const struct cg_batch_result *res,
+                               const struct cg_report_paths *paths,
+                               const char *audit_head, double secs);
+
 /* Table helpers shared by classify, check and demo. */
 const char *cli_num(char *buf, size_t size, double v, int decimals);
 const char *cli_yesno(int v);

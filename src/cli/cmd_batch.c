@@ -3,7 +3,6 @@
 #include "decide/batch.h"
 #include "decide/audit.h"
 #include "cli/cmd.h"
-#include "cli/longwork.h"
 #include "cli/opts.h"
 #include "cli/progress.h"
 #include "core/json.h"
@@ -157,10 +156,9 @@ static void print_result(const cg_batch_result *res, double secs)
          (long long)res->by_outcome[CG_OUT_DENY]);
 }
 
-/* The --format json document of a batch (docs/cli-json.md). */
-static cg_json *result_json(const cg_batch_result *res,
-                            const cg_report_paths *paths, const char *head,
-                            double secs)
+struct cg_json *cli_batch_json(const cg_batch_result *res,
+                               const cg_report_paths *paths, const char *head,
+                               double secs)
 {
   cg_json *o = cg_json_object(), *by = cg_json_object();
   int k, bad = !o || !by;
@@ -205,7 +203,7 @@ static int summary(cg_store *db, const batch_args *a,
     cg_audit_head_text(&h, t);
   if(a->json)
     return cli_print_json(
-        result_json(res, &out->paths, t[0] ? t : NULL, secs));
+        cli_batch_json(res, &out->paths, t[0] ? t : NULL, secs));
   if(a->quiet)
     return CLI_OK;
   cli_print_paths(&out->paths);

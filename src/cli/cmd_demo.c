@@ -10,6 +10,8 @@
 #include "screen/screen.h"
 #include "cli/cmd.h"
 #include "cli/opts.h"
+#include "cli/progress.h"
+#include "decide/audit.h"
 #include "core/json.h"
 
 #include <getopt.h>
@@ -122,30 +124,22 @@ static void print_result(const cg_batch_result *res, const char *out_dir)
          out_dir, out_dir);
 }
 
-/* {"database", "chips", "batch", "decided", "by_outcome": {outcome: n},
- * "reports": {format: path}} (docs/cli-json.md) */
-static int print_json(const char *db, size_t chips, const cg_batch_result *res,
-                      const cg_report_out *out)
+/* The batch's document (cli_batch_json) with "database" and "chips", the
+ * Epoch AI chips imported (docs/cli-json.md). */
+static int print_json(cg_store *db, const char *path, size_t chips,
+                      const cg_batch_result *res, const cg_report_out *out,
+                      double secs)
 {
-  cg_json *o = cg_json_object(), *by = cg_json_object(),
-          *rep = cg_json_object();
-  int bad = !o || !by || !rep, k;
+  char t[CG_AUDIT_HEAD_TEXT] = "";
+  cg_audit_head h;
+  cg_error err = { 0 };
+  cg_json *o;
 
-  for(k = CG_OUT_NLR; !bad && k <= CG_OUT_DENY; k++)
-    bad = cg_json_set_int(by, cg_outcome_name((cg_outcome)k),
-                          res->by_outcome[k]);
-  for(k = 0; !bad && k < CG_REPORT_NFORMATS; k++)
-    if(out->paths.path[k][0])
-      bad = cg_json_set_str(rep, cg_report_format_ext(k), out->paths.path[k]);
-  bad = bad || cg_json_set_str(o, "database", db) ||
-        cg_json_set_int(o, "chips", (int64_t)chips) ||
-        cg_json_set_int(o, "batch", res->batch_id) ||
-        cg_json_set_int(o, "decided", res->decided) ||
-        cg_json_set(o, "by_outcome", cg_json_ref(by)) ||
-        cg_json_set(o, "reports", cg_json_ref(rep));
-  cg_json_free(by);
-  cg_json_free(rep);
-  if(bad) {
+  if(cg_audit_head_get(db, &h, &err) == CG_OK)
+    cg_audit_head_text(&h, t);
+  o = cli_batch_json(res, &out->paths, t[0] ? t : NULL, secs);
+  if(o && (cg_json_set_str(o, "database", path) ||
+           cg_json_set_int(o, "chips", (int64_t)chips))) {
     cg_json_free(o);
     o = NULL;
   }
@@ -184,6 +178,7 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
   const char *out_dir = "reports/demo";
   char *seed = NULL;
   size_t n = 0;
+  cli_progress clock; /* never drawn: times the demo for its JSON */
   int c, rc, force = 0, json = 0;
 
   while((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -236,6 +231,7 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
     free(seed);
     return CLI_USAGE;
   }
+  cli_progress_init(&clock, "orders", 1);
   rc = demo_db(cli, seed, &db, &n);
   if(rc != CLI_OK)
     goto out;
@@ -252,7 +248,8 @@ int cmd_demo(cg_cli *cli, int argc, char **argv)
   if(rc != CG_OK)
     rc = cli_fail(&err);
   else if(json)
-    rc = print_json(cli->db_path, n, &res, &out);
+    rc = print_json(db, cli->db_path, n, &res, &out,
+                    cli_progress_seconds(&clock));
   else
     print_result(&res, out_dir);
 out:

@@ -1,7 +1,6 @@
 /* cmd_report.c -- `chipgate report ORDER_ID | --batch ID | --all`: rebuild
  * a report from the audit log alone. */
 #include "cli/cmd.h"
-#include "cli/longwork.h"
 #include "cli/progress.h"
 #include "model/order.h"
 #include "core/json.h"
