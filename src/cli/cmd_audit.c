@@ -292,7 +292,7 @@ static int parse(audit_args *a, int argc, char **argv)
       fputs(help_text, stdout);
       return CLI_OK;
     default:
-      return cli_usage("audit", "bad option");
+      return cli_bad_option("audit", opts, argv);
     }
   }
   if(argc - optind != 1)

@@ -107,7 +107,7 @@ static int parse(batch_args *a, int argc, char **argv)
       fputs(help_text, stdout);
       return CLI_OK;
     default:
-      return cli_usage("batch", "bad option");
+      return cli_bad_option("batch", opts, argv);
     }
   }
   if(optind < argc)

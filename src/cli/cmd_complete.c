@@ -4,6 +4,7 @@
  * database, a foreign file or a locked one prints nothing and exits 0, so
  * a completion never writes an error into the user's command line. */
 #include "cli/cmd.h"
+#include "cli/opts.h"
 #include "core/json.h"
 
 #include <getopt.h>
@@ -82,13 +83,10 @@ int cmd_complete(cg_cli *cli, int argc, char **argv)
       usage(stdout);
       return CLI_OK;
     }
-    if(c == 'f' && (json = cli_parse_format(optarg)) >= 0)
-      continue;
-    if(c == 'f')
-      return cli_usage("complete",
-                       "--format %s: not a format (use text or json)", optarg);
-    usage(stderr);
-    return CLI_USAGE;
+    if(c != 'f')
+      return cli_bad_option("complete", opts, argv);
+    if((c = cli_opt_format("complete", optarg, &json)) != CLI_OK)
+      return c;
   }
   if(optind >= argc || optind + 2 < argc) {
     usage(stderr);

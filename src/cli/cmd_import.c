@@ -2,6 +2,7 @@
  * [--format text|json] [--quiet]`. */
 #include "model/chip.h"
 #include "cli/cmd.h"
+#include "cli/opts.h"
 #include "cli/progress.h"
 #include "core/importer.h"
 #include "core/json.h"
@@ -208,7 +209,7 @@ static int parse(import_args *a, int argc, char **argv)
       fputs(help_text, stdout);
       return CLI_OK;
     default:
-      return cli_usage("import", "bad option");
+      return cli_bad_option("import", opts, argv);
     }
   }
   return check_args(a, argc, argv);

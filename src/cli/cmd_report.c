@@ -1,6 +1,7 @@
 /* cmd_report.c -- `chipgate report ORDER_ID | --batch ID | --all`: rebuild
  * a report from the audit log alone. */
 #include "cli/cmd.h"
+#include "cli/opts.h"
 #include "cli/progress.h"
 #include "model/order.h"
 #include "core/json.h"
@@ -181,7 +182,7 @@ int cmd_report(cg_cli *cli, int argc, char **argv)
       fputs(help_text, stdout);
       return CLI_OK;
     default:
-      return cli_usage("report", "bad option");
+      return cli_bad_option("report", opts, argv);
     }
   }
   if(optind < argc)

@@ -1,6 +1,7 @@
 /* cmd_sync.c -- `chipgate sync lists|orders`: pull restricted-party lists
  * and orders over HTTP(S) (conditional GET, TLS verified, size-capped). */
 #include "cli/cmd.h"
+#include "cli/opts.h"
 #include "cli/progress.h"
 #include "core/importer.h"
 #include "core/json.h"
@@ -179,7 +180,7 @@ static int parse_args(int argc, char **argv, sync_args *a)
       fputs(usage_text, stdout);
       return CLI_OK;
     default:
-      return cli_usage("sync", "bad option");
+      return cli_bad_option("sync", opts, argv);
     }
   }
   if(optind != argc)

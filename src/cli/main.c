@@ -117,9 +117,12 @@ int main(int argc, char **argv)
     free(rules_found);
     return CLI_SOFTWARE;
   }
-  /* Each subcommand parses from its own argv[0]; 0 resets getopt. */
+  /* Each subcommand parses from its own argv[0]; 0 resets getopt. Its
+   * errors are the subcommand's own (cli_bad_option names the option and
+   * the help to read), not getopt's as well. */
   c = optind;
   optind = 0;
+  opterr = 0;
   rc = commands[i].run(&cli, argc - c, argv + c);
   cg_http_global_cleanup();
   free(rules_found);

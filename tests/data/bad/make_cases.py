@@ -471,10 +471,10 @@ def build():
     case("cli-unknown-command", "a command that does not exist", "frobnicate", 64,
          r'unknown command "frobnicate"')
     case("cli-unknown-option", "an option check does not have", CK + " --colour red", 64,
-         r"check: unrecognized option '--colour'")
+         r'check: unknown option "--colour" \(see chipgate check --help\)')
     case("cli-missing-value", "--dest without its value",
          "check --chip \"NVIDIA B200\" --customer \"Nordic AI Cloud AB\" --dest", 64,
-         r"check: option '--dest' requires an argument")
+         r"check: option --dest needs a value \(see chipgate check --help\)")
     case("cli-bad-date", "--date 2026-02-30", CK + " --date 2026-02-30", 64,
          r'check: --date "2026-02-30" is not a date')
     case("cli-bad-qty-zero", "--qty 0", CK + " --qty 0", 64,
