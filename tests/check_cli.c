@@ -195,16 +195,31 @@ START_TEST(test_numbers_never_rounded_across_a_threshold)
   } cases[] = {
     { 4799.98, 0, "4799.98" }, /* "4800" would read as 3A090.a */
     { 4800.0, 0, "4800" },
-    { 4800.4, 0, "4800" }, /* rounding down keeps its side */
+    { 4800.4, 0, "4800.4" }, /* "4800" would read as not above it */
+    { 4800.0000001, 0, "4800.0000001" },
     { 15832.0, 0, "15832" },
     { 15831.6, 0, "15831.6" },
     { 1599.5, 0, "1599.5" },
     { 4799.999999, 0, "4799.99" },
+    { 7.4, 0, "7.4" },       /* node <= 7 nm */
     { 5.9199, 2, "5.9199" }, /* PD 5.92 is a threshold */
     { 5.92, 2, "5.92" },
-    { 5.925, 2, "5.92" },
-    { 19.4512, 2, "19.45" },
+    { 5.9, 2, "5.90" },
+    { 5.925, 2, "5.925" },
+    { 19.4496314496315, 2, "19.4496" },
     { 0.0, 2, "0.00" },
+    { -0.0, 0, "0" },
+    { -0.001, 2, "-0.001" },
+  };
+  static const struct {
+    double v;
+    int sig;
+    const char *want;
+  } sig[] = {
+    { 15832.0, 6, "15832" },          { 5.9199, 6, "5.9199" },
+    { 4799.9999875, 6, "4799.9999" }, { 3.2e25, 3, "3.2e+25" },
+    { 9.996e25, 3, "9.996e+25" },     { 1e26, 3, "1e+26" },
+    { 0.9462, 2, "0.9462" },
   };
   char buf[64];
   size_t i;
@@ -215,7 +230,46 @@ START_TEST(test_numbers_never_rounded_across_a_threshold)
                 cases[i].want),
         "%.17g at %d decimals: \"%s\", want \"%s\"", cases[i].v,
         cases[i].decimals, buf, cases[i].want);
+  for(i = 0; i < sizeof(sig) / sizeof(sig[0]); i++)
+    ck_assert_msg(
+        !strcmp(cg_text_num_sig(buf, sizeof(buf), sig[i].v, sig[i].sig),
+                sig[i].want),
+        "%.17g at %d digits: \"%s\", want \"%s\"", sig[i].v, sig[i].sig, buf,
+        sig[i].want);
   ck_assert_str_eq(cg_text_num(buf, sizeof(buf), NAN, 0), "?");
+}
+END_TEST
+
+/* Around each threshold of the pack, the printed number compares with it
+ * as the value does (<, ==, >), whichever way the value was made. */
+START_TEST(test_numbers_keep_their_side_near_thresholds)
+{
+  static const struct {
+    double t;
+    int decimals;
+  } th[] = { { 4800, 0 }, { 1600, 0 }, { 2400, 0 }, { 21000, 0 }, { 7, 0 },
+             { 16, 0 },   { 5.92, 2 }, { 1.6, 2 },  { 3.2, 2 } };
+  static const double steps[] = { 1e-12, 1e-9, 1e-6, 1e-4, 1e-3, 0.004,
+                                  0.005, 0.01, 0.05, 0.4,  0.5,  0.6 };
+  char buf[64];
+  size_t i, k;
+  int sgn, ulp;
+
+  for(i = 0; i < sizeof(th) / sizeof(th[0]); i++)
+    for(k = 0; k < sizeof(steps) / sizeof(steps[0]); k++)
+      for(sgn = -1; sgn <= 1; sgn++)
+        for(ulp = -2; ulp <= 2; ulp++) {
+          double v = th[i].t + sgn * steps[k], p;
+          int j;
+          for(j = 0; j < abs(ulp); j++)
+            v = nextafter(v, ulp < 0 ? -INFINITY : INFINITY);
+          cg_text_num(buf, sizeof(buf), v, th[i].decimals);
+          p = strtod(buf, NULL);
+          ck_assert_msg((v < th[i].t) == (p < th[i].t) &&
+                            (v == th[i].t) == (p == th[i].t),
+                        "%.17g printed \"%s\": other side of %g", v, buf,
+                        th[i].t);
+        }
 }
 END_TEST
 
@@ -345,6 +399,7 @@ static Suite *suite(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_every_command_json_parses);
   tcase_add_test(tc, test_numbers_never_rounded_across_a_threshold);
+  tcase_add_test(tc, test_numbers_keep_their_side_near_thresholds);
   tcase_add_test(tc, test_check_prints_tpp_on_its_side);
   tcase_add_test(tc, test_country_codes_in_any_case);
   tcase_add_test(tc, test_version_names_pack_and_lists);

@@ -111,6 +111,26 @@ START_TEST(test_progress_on_a_terminal_only)
 }
 END_TEST
 
+/* A pipe (/dev/stdin) is read once: counting its lines for the progress
+ * line on a terminal must not leave the import an empty file. */
+START_TEST(test_import_from_a_pipe_on_a_terminal)
+{
+  const char *csv = t_write("p.csv", "order_id,customer,chip,destination,"
+                                     "quantity,ship_date\n"
+                                     "P-1,Nordic AI Cloud AB,NVIDIA H100 SXM5 "
+                                     "80GB,SE,1,2026-11-20\n");
+  char cmd[2048], *out = NULL;
+  const char *argv[] = { "-qec", cmd, "/dev/null", NULL };
+
+  snprintf(cmd, sizeof(cmd), "cat '%s' | '%s' import orders /dev/stdin", csv,
+           CG_BINARY);
+  ck_assert_int_eq(
+      t_run_env("/usr/bin/script", db_path, NULL, &out, NULL, argv), 0);
+  ck_assert_msg(strstr(out, "imported 1 order"), "%s", out);
+  free(out);
+}
+END_TEST
+
 /* Every long command draws on a terminal (the first update draws at
  * once) and prints its summary; none draws in a pipe. */
 START_TEST(test_progress_every_long_command)
@@ -498,6 +518,7 @@ static Suite *longwork_suite(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 300);
   tcase_add_test(tc, test_progress_on_a_terminal_only);
+  tcase_add_test(tc, test_import_from_a_pipe_on_a_terminal);
   tcase_add_test(tc, test_progress_every_long_command);
   tcase_add_test(tc, test_sync_progress_and_json);
   tcase_add_test(tc, test_json_documents);

@@ -3,6 +3,7 @@
  * parse the options, find the parties and decide, print (the decision's
  * bytes for --format json, text for people otherwise). */
 #include "cli/cmd.h"
+#include "core/text.h"
 #include "cli/opts.h"
 #include "core/clock.h"
 #include "decide/decide.h"
@@ -120,11 +121,18 @@ static void print_text(const cg_decision *dn)
   }
   for(i = 0; i < dn->nhits; i++) {
     const cg_decision_hit *h = &dn->hits[i];
-    printf("  screening: %.2f %s %s \"%s\" on %s (%s; entry %s, %s)%s\n",
-           h->score, h->sure ? "sure" : "possible",
-           h->on_parent ? "parent" : "customer", str(h->name), str(h->list),
-           str(h->license_policy), str(h->entry_id),
-           str(h->federal_register_notice), h->cleared ? " [cleared]" : "");
+    char score[64];
+    /* the score cut, never rounded up to the 0.95 of a sure hit; fields
+     * the list leaves empty are left out, not printed as "(; , )" */
+    printf("  screening: %s %s %s \"%s\" on %s [entry %s",
+           cg_text_num(score, sizeof(score), h->score, 2),
+           h->sure ? "sure" : "possible", h->on_parent ? "parent" : "customer",
+           str(h->name), str(h->list), str(h->entry_id));
+    if(h->license_policy && *h->license_policy)
+      printf("; %s", h->license_policy);
+    if(h->federal_register_notice && *h->federal_register_notice)
+      printf("; FR %s", h->federal_register_notice);
+    printf("]%s\n", h->cleared ? " [cleared]" : "");
     for(k = 0; k < h->nclearances; k++)
       printf("    clearance %lld by %s at %s: %s\n",
              (long long)h->clearances[k].id, str(h->clearances[k].reviewer),

@@ -4,6 +4,7 @@
 #include "cli/cmd.h"
 #include "cli/opts.h"
 #include "core/json.h"
+#include "core/text.h"
 #include "decide/history.h"
 #include "model/chip.h"
 #include "model/customer.h"
@@ -154,8 +155,7 @@ const char *cli_cell_text(const cg_json *v, char *buf, size_t size)
     return buf;
   case CG_JSON_REAL:
     d = cg_json_number_value(v);
-    snprintf(buf, size, fabs(d) >= 100 ? "%.0f" : "%.2f", d);
-    return buf;
+    return cg_text_num(buf, size, d, fabs(d) >= 100 ? 0 : 2);
   case CG_JSON_NULL:
     return "-";
   default:

@@ -4,6 +4,7 @@
  * TEXT [--reviewer NAME]` and `screen history [CUSTOMER] [--entry ID]`;
  * also the `import parties` kind. */
 #include "cli/cmd.h"
+#include "core/text.h"
 #include "cli/opts.h"
 #include "core/json.h"
 #include "screen/screen.h"
@@ -119,7 +120,7 @@ static void add_part(char *line, size_t size, const char *label,
 static void print_text(const char *query, const char *customer,
                        const cg_screen_hits *hits)
 {
-  char buf[600], parts[2048], lic[1024];
+  char buf[600], parts[2048], lic[1024], score[64];
   const char *cust;
   size_t i;
 
@@ -139,8 +140,10 @@ static void print_text(const char *query, const char *customer,
     add_part(parts, sizeof(parts), "FR ", h->federal_register_notice);
     add_part(lic, sizeof(lic), "license: ", h->license_requirement);
     add_part(lic, sizeof(lic), "policy: ", h->license_policy);
-    printf("%.4f %s%-8s%s %s", h->score, cli_sgr_outcome(stdout, kind),
-           h->sure ? "sure" : "possible", cli_sgr_reset(stdout), h->name);
+    /* cut, never rounded up to a sure hit's score */
+    printf("%s %s%-8s%s %s", cg_text_num(score, sizeof(score), h->score, 4),
+           cli_sgr_outcome(stdout, kind), h->sure ? "sure" : "possible",
+           cli_sgr_reset(stdout), h->name);
     if(h->via_alias && h->matched_name[0])
       printf(" (alias: %s)", h->matched_name);
     printf(parts[0] ? " [%s]\n" : "\n", parts);

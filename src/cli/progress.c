@@ -2,6 +2,7 @@
 #include "cli/progress.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,8 +17,11 @@ static int64_t ns_between(const struct timespec *a, const struct timespec *b)
 
 void cli_progress_init(cli_progress *p, const char *what, int quiet)
 {
+  const char *term = getenv("TERM");
+
   p->what = what;
-  p->on = !quiet && isatty(STDERR_FILENO);
+  /* a dumb terminal has no "erase line": the redraws would pile up */
+  p->on = !quiet && isatty(STDERR_FILENO) && !(term && !strcmp(term, "dumb"));
   p->shown = 0;
   p->bytes = 0;
   p->lazy = 0;

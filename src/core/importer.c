@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int cg_import_fail(cg_import *im, cg_error *err, const char *fmt, ...)
 {
@@ -263,11 +264,17 @@ int64_t cg_import_count_lines_mem(const char *buf, size_t len)
 int64_t cg_import_count_lines(const char *path)
 {
   char buf[65536];
-  FILE *f = fopen(path, "rb");
+  struct stat sb;
+  FILE *f;
   int64_t n = 0;
   size_t got;
   int last = '\n';
 
+  /* Only a regular file can be read twice: counting a pipe
+   * (/dev/stdin, <(...)) would leave nothing to import. */
+  if(stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+    return 0;
+  f = fopen(path, "rb");
   if(!f)
     return 0;
   while((got = fread(buf, 1, sizeof(buf), f)) > 0) {

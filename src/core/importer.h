@@ -112,7 +112,8 @@ void cg_import_watch_set(cg_import_watch *w);
 cg_import_watch *cg_import_watch_get(void);
 
 /* Lines of the file at path (a last line without "\n" counts), or of
- * buf; 0 if it cannot be read. */
+ * buf; 0 if it cannot be read or is not a regular file (a pipe is
+ * read once, by the import). */
 int64_t cg_import_count_lines(const char *path);
 int64_t cg_import_count_lines_mem(const char *buf, size_t len);
 

@@ -190,58 +190,92 @@ int cg_text_same_name(const char *a, const char *b)
   return same;
 }
 
-/* The shortest fixed-point form of v that reads back as v ("4799.98" for
- * the double nearest 4799.98, where the exact binary value is
- * 4799.97999...): the number the data gave, and on the same side of every
- * decimal threshold as v, since reading decimals into doubles is
- * monotonic. Its decimals in *places. */
-static void shortest(char *buf, size_t size, double v, int *places)
+/* The shortest "%.*f" (sci: "%.*e") form of v that reads back as v: the
+ * number the data gave ("4799.98" for the double nearest 4799.98, whose
+ * binary value is 4799.97999...). Reading decimals into doubles is
+ * monotonic, so it is on the same side of every decimal threshold as v.
+ * Returns the decimals it has (of the mantissa when sci). */
+static int shortest(char *buf, size_t size, double v, int sci)
 {
   int p;
 
-  for(p = 0; p <= 20; p++) {
-    snprintf(buf, size, "%.*f", p, v);
+  for(p = 0; p < 20; p++) {
+    snprintf(buf, size, sci ? "%.*e" : "%.*f", p, v);
     if(strtod(buf, NULL) == v)
       break;
   }
-  *places = p > 20 ? 20 : p;
+  return p;
 }
 
-/* s cut (not rounded) after d decimals, in place. */
-static void cut_after(char *s, int d)
+/* s, a shortest form, shown with `keep` decimals: padded with zeros when
+ * it has fewer (pad set) -- it is then exact -- and never cut to a number
+ * of `keep` decimals when it has more: it keeps up to keep + 2 of them
+ * and at least the first non-zero one after `keep` (its last decimal is
+ * never 0), trailing zeros dropped. So the text equals a number of `keep`
+ * decimals exactly when v does, and otherwise lies strictly between v cut
+ * at `keep` and v: <, <=, >, >= against any threshold of at most `keep`
+ * decimals come out as for v. */
+static void keep_places(char *out, size_t size, const char *s, int keep,
+                        int pad)
 {
-  char *dot = strchr(s, '.');
+  static const char zeros[] = "00000000000000000000";
+  char mant[512], exp[16] = "", *e, *dot;
+  int n, end, nz;
 
-  if(dot)
-    dot[d > 0 ? d + 1 : 0] = '\0';
+  snprintf(mant, sizeof(mant), "%s", s);
+  if((e = strchr(mant, 'e')) != NULL) {
+    snprintf(exp, sizeof(exp), "%s", e);
+    *e = '\0';
+  }
+  dot = strchr(mant, '.');
+  n = dot ? (int)strlen(dot + 1) : 0;
+  if(n <= keep) {
+    int z = pad ? keep - n : 0;
+    snprintf(out, size, "%s%s%.*s%s", mant, !dot && z ? "." : "",
+             z > 20 ? 20 : z, zeros, exp);
+    return;
+  }
+  for(nz = keep; nz < n && dot[1 + nz] == '0'; nz++)
+    ;
+  end = keep + 2 > nz + 1 ? keep + 2 : nz + 1;
+  if(end > n)
+    end = n;
+  while(end > nz + 1 && dot[end] == '0')
+    end--;
+  dot[1 + end] = '\0';
+  snprintf(out, size, "%s%s", mant, exp);
 }
 
 const char *cg_text_num(char *buf, size_t size, double v, int decimals)
 {
-  char rounded[512], exact[512], cut[512];
-  int places;
-  size_t n;
+  char s[512];
 
-  if(isnan(v) || isinf(v) || fabs(v) >= 1e300) {
-    snprintf(buf, size, isnan(v) ? "?" : "%.*f", decimals, v);
+  if(!isfinite(v)) {
+    snprintf(buf, size, "%s", isnan(v) ? "?" : v > 0 ? "inf" : "-inf");
     return buf;
   }
-  snprintf(rounded, sizeof(rounded), "%.*f", decimals, v);
-  shortest(exact, sizeof(exact), v, &places);
-  memcpy(cut, exact, sizeof(cut));
-  cut_after(cut, decimals);
-  if(places <= decimals || strcmp(rounded, cut) == 0) {
-    snprintf(buf, size, "%s", rounded);
-    return buf;
+  if(v == 0)
+    v = 0; /* -0 prints as 0 */
+  shortest(s, sizeof(s), v, 0);
+  keep_places(buf, size, s, decimals, 1);
+  return buf;
+}
+
+const char *cg_text_num_sig(char *buf, size_t size, double v, int sig)
+{
+  char s[512];
+  double a = fabs(v);
+
+  if(!isfinite(v) || v == 0)
+    return cg_text_num(buf, size, v, 0);
+  if(a >= 1e6 || a < 1e-4) {
+    shortest(s, sizeof(s), v, 1);
+    keep_places(buf, size, s, sig - 1, 0);
   }
-  /* Rounding would cross: the data's own digits, cut two places on. */
-  cut_after(exact, decimals + 2);
-  n = strlen(exact);
-  while(n > 0 && exact[n - 1] == '0' &&
-        (size_t)(strchr(exact, '.') - exact) + 1 + (size_t)decimals < n)
-    exact[--n] = '\0';
-  if(n > 0 && exact[n - 1] == '.')
-    exact[--n] = '\0';
-  snprintf(buf, size, "%s", exact);
+  else {
+    int d = sig - 1 - (int)floor(log10(a));
+    shortest(s, sizeof(s), v, 0);
+    keep_places(buf, size, s, d < 0 ? 0 : d, 0);
+  }
   return buf;
 }

@@ -47,12 +47,20 @@ int cg_text_same_name(const char *a, const char *b);
  * bytes used, or -1 if invalid. */
 int cg_text_next(const char *s, size_t n, int *cp);
 
-/* v for people to read, with `decimals` decimals, but never rounded across
- * a threshold: when rounding up would change the digits kept (4799.98 ->
- * "4800"), v's shortest decimal form is cut instead, two places further,
- * trailing zeros dropped ("4799.98"). The printed number lies between v
- * cut at `decimals` and v, so it compares with any threshold of at most
- * `decimals` decimals (TPP 4800, PD 5.92) as v does. NaN is "?". */
+/* Numbers for people, never rounded across a threshold. v is taken in its
+ * shortest decimal form (the digits the data gave); shown with `decimals`
+ * decimals when that is exact (zeros padded: "5.90"), and otherwise with
+ * the digits it has, cut (never rounded) two places on and at least to
+ * its first non-zero one ("4799.98", "4800.0000001", "19.4496"). The text
+ * compares with any threshold of at most `decimals` decimals (TPP 4800,
+ * PD 5.92, node 7 nm) as v does, for <, <=, > and >=. NaN is "?". A
+ * buffer of 64 bytes holds any finite value below 1e40; larger ones are
+ * cut by snprintf, so size for them. */
 const char *cg_text_num(char *buf, size_t size, double v, int decimals);
+
+/* The same with `sig` significant digits in the style of %g (no padded
+ * zeros; exponent form from 1e6 and below 1e-4): "15832", "5.9199",
+ * "3.2e+25". cg_text_num_sig(v, 17) is v's shortest exact form. */
+const char *cg_text_num_sig(char *buf, size_t size, double v, int sig);
 
 #endif

@@ -3,6 +3,8 @@
  * the ECCN 3A090.a and 3A090.b regions of 15 CFR 774 Supp. 1 drawn. */
 #include "report/report_int.h"
 
+#include "core/text.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +344,7 @@ static void point(FILE *f, const axes *a, box *boxes, size_t *nb,
                   const cg_rp_entry *e, const char *label)
 {
   double cx = px(a, e->x), cy = py(a, e->y), lx, ly;
+  char tpp[64], pd[64];
   int end_anchor;
 
   place(a, boxes, nb, cx, cy, strlen(label), &lx, &ly, &end_anchor);
@@ -351,7 +354,9 @@ static void point(FILE *f, const axes *a, box *boxes, size_t *nb,
           "<title>",
           cx, cy, cg_rp_decision_color(worst(e)));
   cg_rp_html(f, e->key);
-  fprintf(f, " (TPP %.0f, PD %.3g)</title></circle>", e->x, e->y);
+  fprintf(f, " (TPP %s, PD %s)</title></circle>",
+          cg_text_num(tpp, sizeof(tpp), e->x, 0),
+          cg_text_num_sig(pd, sizeof(pd), e->y, 3));
   fprintf(f,
           "<text class=\"chip-label\" x=\"%.1f\" y=\"%.1f\" "
           "font-size=\"10\" fill=\"#1b1f24\"%s>",

@@ -2,6 +2,8 @@
  * writers (see report_int.h). */
 #include "report/report_int.h"
 
+#include "core/text.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -283,8 +285,9 @@ double cg_rp_known(double v)
 
 const char *cg_rp_num_text(char *buf, size_t n, double v)
 {
+  /* never rounded across a threshold (core/text.h) */
   if(isfinite(v))
-    snprintf(buf, n, "%.6g", v);
+    cg_text_num_sig(buf, n, v, 6);
   else
     buf[0] = '\0';
   return buf;
@@ -329,21 +332,18 @@ const char *cg_rp_fmt(char *buf, size_t n, double v)
     snprintf(buf, n, "unknown");
   else if(isinf(v))
     snprintf(buf, n, "never");
-  else if(fabs(v) >= 1e6)
-    snprintf(buf, n, "%.3g", v);
-  else if(v == floor(v))
-    snprintf(buf, n, "%.0f", v);
   else
-    snprintf(buf, n, "%.4g", v);
+    cg_text_num_sig(buf, n, v, fabs(v) >= 1e6 ? 3 : 4);
   return buf;
 }
 
 const char *cg_rp_fmt_cell(char *buf, size_t n, double v)
 {
+  /* for machines: the exact value, as JSON has it */
   if(isnan(v) || isinf(v))
     buf[0] = '\0';
   else
-    snprintf(buf, n, "%.6g", v);
+    cg_text_num_sig(buf, n, v, 17);
   return buf;
 }
 

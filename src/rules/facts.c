@@ -1,6 +1,8 @@
 /* facts.c -- see facts.h. */
 #include "rules/facts.h"
 
+#include "core/text.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -312,7 +314,7 @@ void cg_value_format(const cg_value *v, char *buf, unsigned size)
     return;
   switch((cg_kind)v->kind) {
   case CG_V_NUM:
-    snprintf(buf, size, "%.10g", v->u.num);
+    cg_text_num_sig(buf, size, v->u.num, 17); /* exact, never rounded */
     break;
   case CG_V_STR:
     snprintf(buf, size, "\"%s\"", v->u.str);
