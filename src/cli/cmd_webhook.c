@@ -409,7 +409,7 @@ static int do_id(cg_cli *cli, int argc, char **argv, int enable)
   const char *name = enable ? "webhook enable" : "webhook remove";
   cg_error err = { 0 };
   cg_store *db = NULL;
-  int64_t id;
+  int64_t id = 0;
   int rc, c, json = 0;
   cg_json *o;
 
