@@ -354,6 +354,25 @@ START_TEST(test_version_names_pack_and_lists)
 }
 END_TEST
 
+/* ---- output that cannot be written -------------------------------------- */
+
+START_TEST(test_unwritable_output_fails)
+{
+  char cmd[1024], *errout = NULL;
+  const char *argv[] = { "-c", cmd, NULL };
+
+  snprintf(cmd, sizeof(cmd),
+           "'%s' check --chip 'NVIDIA H100 SXM5 80GB' --customer Acme "
+           "--customer-hq CN --dest CN --format json > /dev/full",
+           CG_BINARY);
+  /* a deny (20) whose answer never arrived is an I/O failure, not a 20 */
+  ck_assert_int_eq(t_run_env("/bin/sh", db_path, NULL, NULL, &errout, argv),
+                   74);
+  ck_assert_msg(strstr(errout, "cannot write the output"), "%s", errout);
+  free(errout);
+}
+END_TEST
+
 /* ---- option errors ---------------------------------------------------------
  */
 
@@ -404,6 +423,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_country_codes_in_any_case);
   tcase_add_test(tc, test_version_names_pack_and_lists);
   tcase_add_test(tc, test_option_errors_name_the_option);
+  tcase_add_test(tc, test_unwritable_output_fails);
   suite_add_tcase(s, tc);
   return s;
 }

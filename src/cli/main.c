@@ -3,6 +3,7 @@
 
 #include "core/http.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,17 @@ static void usage(FILE *f)
              "$CHIPGATE_DB or ./chipgate.db;\nthe rule pack to "
              "$CHIPGATE_RULES or the rules/ folder shipped with chipgate\n"
              "(chipgate --version shows which folders it reads).\n");
+}
+
+/* Output that never arrived (a full disk, /dev/full) must not pass for an
+ * answer: say so, and a success or a decision's status becomes 74. */
+static int output_written(int rc)
+{
+  if(fflush(stdout) == 0 && !ferror(stdout))
+    return rc;
+  fprintf(stderr, "chipgate: cannot write the output: %s\n", strerror(errno));
+  return rc == CLI_OK || rc == CLI_ATTENTION || rc == CLI_DENY ? CLI_IOERR
+                                                               : rc;
 }
 
 int main(int argc, char **argv)
@@ -98,7 +110,7 @@ int main(int argc, char **argv)
     cli.rules_dir = rules_found;
   }
   if(want_version) {
-    rc = cli_version(&cli);
+    rc = output_written(cli_version(&cli));
     free(rules_found);
     return rc;
   }
@@ -124,6 +136,7 @@ int main(int argc, char **argv)
   optind = 0;
   opterr = 0;
   rc = commands[i].run(&cli, argc - c, argv + c);
+  rc = output_written(rc);
   cg_http_global_cleanup();
   free(rules_found);
   return rc;
