@@ -402,7 +402,14 @@ START_TEST(test_option_errors_name_the_option)
   const char *fmt[] = { "ship", "O-1001", "--format", "xml", NULL };
   const char *seed[] = { "init", "--seed", t_tmp("nope"), NULL };
 
+  const char *prefix[] = { "check", "--ch", NULL };
+  const char *ambiguous[] = { "check", "--c", "x", NULL };
+  const char *cluster[] = { "check", "--chip=NVIDIA B200", "-zq", NULL };
+
   refused(64, "unknown option \"--relase\"", typo);
+  refused(64, "option --chip needs a value", prefix);
+  refused(64, "option \"--c\" is ambiguous (--chip, --customer", ambiguous);
+  refused(64, "unknown option -z", cluster);
   refused(64, "option --reason needs a value", novalue);
   refused(64, "--format must be text or json, not \"xml\"", fmt);
   refused(66, "is not a folder", seed);

@@ -115,24 +115,62 @@ int cli_opt_format(const char *cmd, const char *arg, int *json)
   return CLI_OK;
 }
 
+/* "--chip, --customer" for the options that start with p (n bytes), in
+ * a static buffer. */
+static const char *ambiguous_list(const struct option *opts, const char *p,
+                                  size_t n)
+{
+  static char list[256];
+  size_t len = 0;
+  int i;
+
+  list[0] = '\0';
+  for(i = 0; opts[i].name && len < sizeof(list); i++)
+    if(!strncmp(opts[i].name, p, n)) {
+      int k = snprintf(list + len, sizeof(list) - len, "%s--%s",
+                       len ? ", " : "", opts[i].name);
+      if(k < 0)
+        break;
+      len += (size_t)k;
+    }
+  return list;
+}
+
 int cli_bad_option(const char *cmd, const struct option *opts, char **argv)
 {
   const char *a = optind > 0 ? argv[optind - 1] : "";
+  const char *cur = argv[optind] ? argv[optind] : "";
+  const struct option *hit = NULL;
   size_t n;
-  int i;
+  int i, matches = 0;
 
-  if(a[0] != '-' || a[1] != '-') {
-    if(optopt && optopt != '?')
-      return cli_usage(cmd, "unknown option -%c", optopt);
+  /* a short option: the one getopt stopped at, in this argument or the
+   * one before (a cluster such as -zq) */
+  if(optopt > 0 && optopt < 128 && optopt != '?' &&
+     ((cur[0] == '-' && cur[1] != '-' && strchr(cur, optopt)) ||
+      (a[0] == '-' && a[1] != '-' && strchr(a, optopt))))
+    return cli_usage(cmd, "unknown option -%c", optopt);
+  if(a[0] != '-' || a[1] != '-')
     return cli_usage(cmd, "unknown option \"%s\"", a);
-  }
+  /* getopt_long takes an unambiguous prefix (--ch for --chip): name the
+   * option it stood for, or the ones it could */
   n = strcspn(a + 2, "=");
-  for(i = 0; opts[i].name; i++)
-    if(strlen(opts[i].name) == n && !strncmp(opts[i].name, a + 2, n)) {
-      if(opts[i].has_arg == required_argument && !a[2 + n])
-        return cli_usage(cmd, "option --%s needs a value", opts[i].name);
-      if(opts[i].has_arg == no_argument && a[2 + n] == '=')
-        return cli_usage(cmd, "option --%s takes no value", opts[i].name);
+  for(i = 0; opts[i].name; i++) {
+    if(strncmp(opts[i].name, a + 2, n))
+      continue;
+    if(strlen(opts[i].name) == n) {
+      hit = &opts[i];
+      matches = 1;
+      break;
     }
+    hit = matches++ ? hit : &opts[i];
+  }
+  if(matches > 1)
+    return cli_usage(cmd, "option \"%.*s\" is ambiguous (%s)", (int)(n + 2), a,
+                     ambiguous_list(opts, a + 2, n));
+  if(hit && hit->has_arg == required_argument && !a[2 + n])
+    return cli_usage(cmd, "option --%s needs a value", hit->name);
+  if(hit && hit->has_arg == no_argument && a[2 + n] == '=')
+    return cli_usage(cmd, "option --%s takes no value", hit->name);
   return cli_usage(cmd, "unknown option \"%.*s\"", (int)(n + 2), a);
 }
