@@ -410,6 +410,16 @@ START_TEST(test_option_errors_name_the_option)
   refused(64, "option --chip needs a value", prefix);
   refused(64, "option \"--c\" is ambiguous (--chip, --customer", ambiguous);
   refused(64, "unknown option -z", cluster);
+  {
+    const char *cacert[] = { "sync",     "lists",
+                             "--url",    "http://127.0.0.1:9/x.csv",
+                             "--cacert", t_tmp("none.pem"),
+                             NULL };
+    const char *clear[] = { "list", "clearances", "--customer", "NOPE", NULL };
+    /* checked before any connection, named in the message */
+    refused(66, "--cacert", cacert);
+    refused(66, "unknown customer \"NOPE\"", clear);
+  }
   refused(64, "option --reason needs a value", novalue);
   refused(64, "--format must be text or json, not \"xml\"", fmt);
   refused(66, "is not a folder", seed);

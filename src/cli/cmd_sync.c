@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Where OFAC publishes the legacy SDN file (ADD.CSV, ALT.CSV and
  * SDN_COMMENTS.CSV beside it). */
@@ -159,6 +160,14 @@ static int parse_args(int argc, char **argv, sync_args *a)
       a->lo.force = 1;
       break;
     case 'c':
+      /* checked now, not after a connection (or never, for http) */
+      if(access(optarg, R_OK) != 0) {
+        fprintf(stderr,
+                "chipgate: sync: --cacert %s: %s (name a readable PEM file "
+                "of CA certificates)\n",
+                optarg, strerror(errno));
+        return CLI_NOINPUT;
+      }
       a->ho.cacert = optarg;
       break;
     case 'a':

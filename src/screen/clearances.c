@@ -437,7 +437,7 @@ int cg_screen_clearance_history(cg_store *db, const char *customer,
     rc = cg_customer_find_ref(db, customer, &cid, err);
     if(rc == CG_OK && cid == 0)
       rc = cg_error_set(err, CG_ENOTFOUND,
-                        "screen history: no customer \"%s\" (name or id; "
+                        "unknown customer \"%s\" (name or id; "
                         "chipgate list customers shows them)",
                         customer);
   }
