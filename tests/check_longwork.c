@@ -320,7 +320,9 @@ START_TEST(test_bad_values_before_any_work)
     int code;
     const char *says;
   } cases[] = {
-    { { "batch", "--format", "xml", NULL }, 64, "--format \"xml\"" },
+    { { "batch", "--format", "xml", NULL },
+      64,
+      "--format must be text or json, not \"xml\"" },
     { { "batch", "--formats", "md,xml", NULL }, 64, "\"xml\"" },
     { { "report", "--all", "--format", "xml", NULL }, 64, "\"xml\"" },
     { { "report", "--batch", "x", NULL }, 64, "batch number" },

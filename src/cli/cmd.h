@@ -43,6 +43,10 @@ void cli_table(FILE *f, const cli_col *cols, size_t ncols,
  * yes/no; buf holds a number's digits. */
 const char *cli_cell_text(const struct cg_json *v, char *buf, size_t size);
 
+/* "unknown chip NAME; did you mean ..." on stderr, with up to three
+ * imported names like it; returns CLI_NOINPUT (cmd_classify.c). */
+int cli_unknown_chip(cg_store *db, const char *name);
+
 /* `import parties` (cmd_screen.c). */
 int cli_import_parties(cg_store *db, const char *path, const char *format,
                        const char *source, int force, size_t *count,

@@ -282,7 +282,7 @@ static int parse(audit_args *a, int argc, char **argv)
     case 'f':
       a->json = cli_parse_format(optarg);
       if(a->json < 0)
-        return cli_usage("audit", "--format \"%s\": must be text or json",
+        return cli_usage("audit", "--format must be text or json, not \"%s\"",
                          optarg);
       break;
     case 'q':

@@ -96,7 +96,7 @@ static int parse(batch_args *a, int argc, char **argv)
       a->json = cli_parse_format(optarg);
       if(a->json < 0)
         return cli_usage("batch",
-                         "--format \"%s\": must be text or json (the "
+                         "--format must be text or json, not \"%s\" (the "
                          "report files' formats go in --formats)",
                          optarg);
       break;

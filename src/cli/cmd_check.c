@@ -305,6 +305,8 @@ static int find_parties(cg_store *db, check_args *a, cg_chip *chip,
   }
   snprintf(a->o.destination, sizeof(a->o.destination), "%s", a->dest);
   rc = cg_chip_get(db, a->chip, chip, &err);
+  if(rc == CG_ENOTFOUND)
+    return cli_unknown_chip(db, a->chip);
   if(rc == CG_OK && a->hq) {
     /* Ad hoc: a customer that is not (or need not be) imported. */
     cu->name = strdup(a->customer);

@@ -42,6 +42,20 @@ void cli_chip_row(FILE *f, const cg_chip *item)
           cli_yesno(c->hbm), cli_num(e, sizeof(e), c->transistors_billion, 1));
 }
 
+int cli_unknown_chip(cg_store *db, const char *name)
+{
+  char *near[3];
+  size_t n = cg_chip_suggest(db, name, near, 3), k;
+
+  fprintf(stderr, "chipgate: unknown chip \"%s\"", name);
+  for(k = 0; k < n; k++) {
+    fprintf(stderr, "%s\"%s\"", k ? ", " : "; did you mean ", near[k]);
+    free(near[k]);
+  }
+  fprintf(stderr, "%s\n", n ? "" : " (chipgate list chips lists them)");
+  return CLI_NOINPUT;
+}
+
 static const char classify_help[] =
     "usage: chipgate classify CHIP... [--format text|json]\n\n"
     "Shows each chip's node, nm class, non-planar, TPP, PD, "
@@ -99,15 +113,7 @@ int cmd_classify(cg_cli *cli, int argc, char **argv)
     cg_chip chip;
     rc = cg_chip_get(db, argv[i], &chip, &err);
     if(rc == CG_ENOTFOUND) {
-      char *near[3];
-      size_t n = cg_chip_suggest(db, argv[i], near, 3), k;
-      fprintf(stderr, "chipgate: unknown chip \"%s\"", argv[i]);
-      for(k = 0; k < n; k++) {
-        fprintf(stderr, "%s\"%s\"", k ? ", " : "; did you mean ", near[k]);
-        free(near[k]);
-      }
-      fprintf(stderr, "\n");
-      status = CLI_NOINPUT;
+      status = cli_unknown_chip(db, argv[i]);
       continue;
     }
     if(rc != CG_OK) {

@@ -331,7 +331,7 @@ int cmd_rules(cg_cli *cli, int argc, char **argv)
       const char *v = a[8] == '=' ? a + 9 : (i + 1 < argc ? argv[++i] : "");
       int f = cli_parse_format(v);
       if(f < 0)
-        return cli_usage("rules", "--format: expected text or json, got '%s'",
+        return cli_usage("rules", "--format must be text or json, not \"%s\"",
                          v);
       o.json = f == 1;
       continue;

@@ -195,7 +195,7 @@ static int parse_args(int argc, char **argv, sync_args *a)
   if(optind != argc)
     return cli_usage("sync", "unexpected argument \"%s\"", argv[optind]);
   if(!a->lists && a->lo.format && !a->input_format)
-    return cli_usage("sync", "--format \"%s\": must be text or json",
+    return cli_usage("sync", "--format must be text or json, not \"%s\"",
                      a->lo.format);
   if(!a->lists && (a->lo.format || a->lo.source || a->lo.force))
     return cli_usage("sync", "--input-format, --source and --force are "
