@@ -311,6 +311,31 @@ START_TEST(test_audit_show_text)
 }
 END_TEST
 
+/* The steps taken on an order are entries of the log too: audit show
+ * lists them after the decision, in text and as JSON Lines. */
+START_TEST(test_audit_show_lifecycle_steps)
+{
+  const char *ship[] = { "ship",   "O-1001",     "--qty", "2",
+                         "--date", "2026-11-20", NULL };
+  const char *text[] = { "audit", "show", "--order", "O-1001", NULL };
+  const char *json[] = { "audit",    "show", "--order", "O-1001",
+                         "--format", "json", NULL };
+  char *out = NULL, *second;
+
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, ship), 0);
+  ck_assert_int_eq(t_run(db_path, &out, NULL, text), 0);
+  ck_assert_msg(strstr(out, " O-1001          shipment"), "%s", out);
+  free(out);
+  ck_assert_int_eq(t_run(db_path, &out, NULL, json), 0);
+  second = strchr(out, '\n');
+  ck_assert_ptr_nonnull(second);
+  ck_assert_msg(strstr(second + 1, "\"kind\":\"shipment\"") &&
+                    strstr(second + 1, "\"qty\":2"),
+                "%s", out);
+  free(out);
+}
+END_TEST
+
 /* ---- validation and exit codes ------------------------------------------ */
 
 START_TEST(test_bad_values_before_any_work)
@@ -525,6 +550,7 @@ static Suite *longwork_suite(void)
   tcase_add_test(tc, test_sync_progress_and_json);
   tcase_add_test(tc, test_json_documents);
   tcase_add_test(tc, test_audit_show_text);
+  tcase_add_test(tc, test_audit_show_lifecycle_steps);
   tcase_add_test(tc, test_bad_values_before_any_work);
   tcase_add_test(tc, test_batch_with_nothing_to_do);
   tcase_add_test(tc, test_reimport_counts_skipped);

@@ -42,6 +42,10 @@ static void print_text(const char *doc)
     snprintf(batch, sizeof(batch), "%.0f", b);
   chip = cg_json_get(d, "chip");
   s = cg_json_string_value(cg_json_get(d, "decision"));
+  if(!s) /* a lifecycle step: its kind, when it was recorded */
+    s = cg_json_string_value(cg_json_get(d, "kind"));
+  if(!cg_json_get(d, "decided_at"))
+    cg_json_set(d, "decided_at", cg_json_ref(cg_json_get(d, "at")));
   printf("%-20s  %5s  %-14s  %s%-16s%s  %-3s  %-9s  %s\n",
          cg_json_string_value(cg_json_get(d, "decided_at"))
              ? cg_json_string_value(cg_json_get(d, "decided_at"))
@@ -102,11 +106,11 @@ static int show(cg_store *db, const audit_args *a, cg_error *err)
                           a->order);
   }
   if(rc == CG_OK)
-    rc = cg_audit_each(db, a->since, a->order, 0, print_doc, &c, err);
+    rc = cg_audit_each_entry(db, a->since, a->order, print_doc, &c, err);
   if(rc == CG_OK && a->order && c.n == 0)
     rc = cg_error_set(err, CG_ENOTFOUND,
-                      "audit show --order: order %s has no recorded decision "
-                      "yet (chipgate batch decides it)",
+                      "audit show --order: nothing recorded for order %s yet "
+                      "(chipgate batch decides it)",
                       a->order);
   return rc;
 }
@@ -222,11 +226,12 @@ static const char help_text[] =
     "it and the text summary off.\n"
     "head prints the newest entry as SEQ:HASH (0 and 64 zeros for an empty "
     "log).\n"
-    "show prints the recorded decisions, one line each (when, batch, order, "
-    "decision,\ndestination, ECCN, chip); with --format json, the stored "
-    "decision documents\nas JSON Lines (one JSON object per line, the "
-    "bytes the log hashed). An\nunknown --order, or one never decided, is "
-    "exit 66.\n\n"
+    "show prints the log's entries, one line each: decisions (when, batch, "
+    "order,\ndecision, destination, ECCN, chip) and the steps taken on "
+    "orders (review,\nnac_filed, nac_objection, shipment, cancel); with "
+    "--format json, the stored\ndocuments as JSON Lines (one JSON object "
+    "per line, the bytes the log hashed).\nAn unknown --order, or one with "
+    "nothing recorded, is exit 66.\n\n"
     "Examples:\n"
     "  $ chipgate audit verify\n"
     "  $ chipgate audit head --format json\n"

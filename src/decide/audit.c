@@ -197,9 +197,10 @@ int cg_audit_step(cg_store *db, int64_t order_rowid, const char *kind,
   return rc;
 }
 
-int cg_audit_each(cg_store *db, const char *since, const char *order_id,
-                  int64_t batch_id, int (*fn)(const char *, void *), void *arg,
-                  cg_error *err)
+/* cg_audit_each over decisions only (steps 0) or every entry (1). */
+static int each(cg_store *db, const char *since, const char *order_id,
+                int64_t batch_id, int steps, int (*fn)(const char *, void *),
+                void *arg, cg_error *err)
 {
   cg_stmt *st = NULL;
   int64_t rowid = 0;
@@ -209,10 +210,15 @@ int cg_audit_each(cg_store *db, const char *since, const char *order_id,
   if(rc != CG_OK || (order_id && rowid == 0))
     return rc;
   rc = cg_store_prepare(db, &st,
-                        "SELECT doc FROM decisions WHERE kind = "
-                        "'decision' AND (?1 IS NULL OR "
-                        "decided_at >= ?1) AND (?2 = 0 OR order_id = ?2) "
-                        "AND (?3 = 0 OR batch_id = ?3) ORDER BY seq",
+                        steps ? "SELECT doc FROM decisions WHERE (?1 IS NULL "
+                                "OR decided_at >= ?1) AND (?2 = 0 OR "
+                                "order_id = ?2) AND (?3 = 0 OR batch_id = ?3) "
+                                "ORDER BY seq"
+                              : "SELECT doc FROM decisions WHERE kind = "
+                                "'decision' AND (?1 IS NULL OR "
+                                "decided_at >= ?1) AND (?2 = 0 OR order_id = "
+                                "?2) AND (?3 = 0 OR batch_id = ?3) ORDER BY "
+                                "seq",
                         err);
   if(rc != CG_OK)
     return rc;
@@ -228,6 +234,20 @@ int cg_audit_each(cg_store *db, const char *since, const char *order_id,
   }
   cg_stmt_finalize(st);
   return rc < 0 ? rc : CG_OK;
+}
+
+int cg_audit_each(cg_store *db, const char *since, const char *order_id,
+                  int64_t batch_id, int (*fn)(const char *, void *), void *arg,
+                  cg_error *err)
+{
+  return each(db, since, order_id, batch_id, 0, fn, arg, err);
+}
+
+int cg_audit_each_entry(cg_store *db, const char *since, const char *order_id,
+                        int (*fn)(const char *, void *), void *arg,
+                        cg_error *err)
+{
+  return each(db, since, order_id, 0, 1, fn, arg, err);
 }
 
 int cg_audit_batch_begin(cg_store *db, const char *as_of, const char *ruleset,

@@ -120,6 +120,13 @@ int cg_audit_each(cg_store *db, const char *since, const char *order_id,
                   int64_t batch_id, int (*fn)(const char *, void *), void *arg,
                   cg_error *err);
 
+/* The same over every entry of the log: decisions and the lifecycle steps
+ * (documents with a "kind": review, nac_filed, ...), filtered by when
+ * they were recorded and by order. */
+int cg_audit_each_entry(cg_store *db, const char *since, const char *order_id,
+                        int (*fn)(const char *, void *), void *arg,
+                        cg_error *err);
+
 /* Batches. */
 int cg_audit_batch_begin(cg_store *db, const char *as_of, const char *ruleset,
                          const char *lists, double mfu, int64_t *id_out,
