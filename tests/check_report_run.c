@@ -306,7 +306,7 @@ START_TEST(test_refused_before_deciding)
 }
 END_TEST
 
-/* all: the report after the batch covers every decision in the log. */
+/* all: the report after the batch covers every order's current decision. */
 START_TEST(test_all)
 {
   cg_batch_opts bo = CG_BATCH_OPTS_INIT;
@@ -329,7 +329,8 @@ START_TEST(test_all)
   ck_assert_int_eq(lines, 1 + 41 + 2);
   free(csv);
   csv = slurp(out.paths.path[CG_REPORT_MD]);
-  ck_assert_ptr_nonnull(strstr(csv, "| Batch | all decisions |"));
+  ck_assert_ptr_nonnull(
+      strstr(csv, "| Batch | every order's current decision |"));
   free(csv);
 }
 END_TEST

@@ -35,7 +35,7 @@ static const char help_text[] =
     "a NAC filing, the lists, the rule pack, the order's, customer's or\n"
     "chip's facts (--recheck-all: every such order). The new decision\n"
     "supersedes the last; both stay in the log. With --out, writes the\n"
-    "reports of this batch (--all: of every decision in the log).\n"
+    "reports of this batch (--all: of every order's current decision).\n"
     "--as-of evaluates every order at that date instead of its ship date.\n"
     "With nothing to decide it says so, records no batch and writes no\n"
     "batch report (exit 0).\n\n"

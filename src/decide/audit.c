@@ -197,9 +197,24 @@ int cg_audit_step(cg_store *db, int64_t order_rowid, const char *kind,
   return rc;
 }
 
-/* cg_audit_each over decisions only (steps 0) or every entry (1). */
+/* What each() walks: decisions, every entry, or each order's current
+ * decision. */
+enum { EACH_DECISIONS, EACH_ENTRIES, EACH_CURRENT };
+
+static const char *const each_sql[] = {
+  "SELECT doc FROM decisions WHERE kind = 'decision' AND (?1 IS NULL OR "
+  "decided_at >= ?1) AND (?2 = 0 OR order_id = ?2) AND (?3 = 0 OR "
+  "batch_id = ?3) ORDER BY seq",
+  "SELECT doc FROM decisions WHERE (?1 IS NULL OR decided_at >= ?1) AND "
+  "(?2 = 0 OR order_id = ?2) AND (?3 = 0 OR batch_id = ?3) ORDER BY seq",
+  "SELECT d.doc FROM decisions d JOIN orders o ON o.current_seq = d.seq "
+  "WHERE d.kind = 'decision' AND (?1 IS NULL OR d.decided_at >= ?1) AND "
+  "(?2 = 0 OR d.order_id = ?2) AND (?3 = 0 OR d.batch_id = ?3) ORDER BY "
+  "d.seq",
+};
+
 static int each(cg_store *db, const char *since, const char *order_id,
-                int64_t batch_id, int steps, int (*fn)(const char *, void *),
+                int64_t batch_id, int what, int (*fn)(const char *, void *),
                 void *arg, cg_error *err)
 {
   cg_stmt *st = NULL;
@@ -209,17 +224,7 @@ static int each(cg_store *db, const char *since, const char *order_id,
   /* An order that does not exist has no decision. */
   if(rc != CG_OK || (order_id && rowid == 0))
     return rc;
-  rc = cg_store_prepare(db, &st,
-                        steps ? "SELECT doc FROM decisions WHERE (?1 IS NULL "
-                                "OR decided_at >= ?1) AND (?2 = 0 OR "
-                                "order_id = ?2) AND (?3 = 0 OR batch_id = ?3) "
-                                "ORDER BY seq"
-                              : "SELECT doc FROM decisions WHERE kind = "
-                                "'decision' AND (?1 IS NULL OR "
-                                "decided_at >= ?1) AND (?2 = 0 OR order_id = "
-                                "?2) AND (?3 = 0 OR batch_id = ?3) ORDER BY "
-                                "seq",
-                        err);
+  rc = cg_store_prepare(db, &st, each_sql[what], err);
   if(rc != CG_OK)
     return rc;
   rc = cg_stmt_bind_text(st, 1, since, err);
@@ -240,14 +245,20 @@ int cg_audit_each(cg_store *db, const char *since, const char *order_id,
                   int64_t batch_id, int (*fn)(const char *, void *), void *arg,
                   cg_error *err)
 {
-  return each(db, since, order_id, batch_id, 0, fn, arg, err);
+  return each(db, since, order_id, batch_id, EACH_DECISIONS, fn, arg, err);
+}
+
+int cg_audit_each_current(cg_store *db, int (*fn)(const char *, void *),
+                          void *arg, cg_error *err)
+{
+  return each(db, NULL, NULL, 0, EACH_CURRENT, fn, arg, err);
 }
 
 int cg_audit_each_entry(cg_store *db, const char *since, const char *order_id,
                         int (*fn)(const char *, void *), void *arg,
                         cg_error *err)
 {
-  return each(db, since, order_id, 0, 1, fn, arg, err);
+  return each(db, since, order_id, 0, EACH_ENTRIES, fn, arg, err);
 }
 
 int cg_audit_batch_begin(cg_store *db, const char *as_of, const char *ruleset,

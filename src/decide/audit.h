@@ -127,6 +127,11 @@ int cg_audit_each_entry(cg_store *db, const char *since, const char *order_id,
                         int (*fn)(const char *, void *), void *arg,
                         cg_error *err);
 
+/* cg_audit_each over each order's current decision only (what a report of
+ * everything counts: an order re-decided is counted once, as it stands). */
+int cg_audit_each_current(cg_store *db, int (*fn)(const char *, void *),
+                          void *arg, cg_error *err);
+
 /* Batches. */
 int cg_audit_batch_begin(cg_store *db, const char *as_of, const char *ruleset,
                          const char *lists, double mfu, int64_t *id_out,

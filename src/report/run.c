@@ -26,6 +26,7 @@ typedef struct reporter {
   char span[80];                 /* --all: first to last batch run */
   char rules[320];               /* --all: the rule packs used */
   char as_of[64];                /* --all: the batches' as-of dates */
+  char lists[320];               /* --all: the list versions screened */
   long n;                        /* documents added */
   /* Called as decisions are added (done, total unknown: 0); may be
    * NULL. */
@@ -65,12 +66,12 @@ static int all_meta(reporter *rp, cg_store *db, cg_error *err)
 {
   cg_audit_batch b, first, last;
   int64_t id;
-  int nr = 0, mr = 0, na = 0, ma = 0, rc = CG_OK;
+  int nr = 0, mr = 0, na = 0, ma = 0, nl = 0, ml = 0, rc = CG_OK;
   size_t len;
 
   memset(&first, 0, sizeof(first));
   memset(&last, 0, sizeof(last));
-  rp->rules[0] = rp->as_of[0] = rp->span[0] = '\0';
+  rp->rules[0] = rp->as_of[0] = rp->span[0] = rp->lists[0] = '\0';
   for(id = 1; (rc = cg_audit_batch_get(db, id, &b, NULL)) == CG_OK; id++) {
     if(id == 1)
       first = b;
@@ -78,6 +79,7 @@ static int all_meta(reporter *rp, cg_store *db, cg_error *err)
     add_distinct(rp->rules, sizeof(rp->rules), &nr, &mr, b.ruleset);
     add_distinct(rp->as_of, sizeof(rp->as_of), &na, &ma,
                  b.as_of[0] ? b.as_of : "each order's ship date");
+    add_distinct(rp->lists, sizeof(rp->lists), &nl, &ml, b.lists);
   }
   if(rc != CG_ENOTFOUND)
     return cg_error_set(err, rc, "report: cannot read batch %lld",
@@ -98,8 +100,11 @@ static int all_meta(reporter *rp, cg_store *db, cg_error *err)
   rp->meta.as_of = rp->as_of;
   rp->meta.created_at = rp->span;
   rp->meta.ruleset = rp->rules;
-  memcpy(rp->row.lists, last.lists, sizeof(last.lists));
-  rp->meta.lists = rp->row.lists[0] ? rp->row.lists : NULL;
+  len = strlen(rp->lists);
+  if(ml)
+    snprintf(rp->lists + len, sizeof(rp->lists) - len, " and %d more", ml);
+  /* every list version a batch screened with, not the last one only */
+  rp->meta.lists = rp->lists[0] ? rp->lists : NULL;
   return CG_OK;
 }
 
@@ -120,7 +125,7 @@ static int reporter_meta(reporter *rp, cg_store *db, int64_t batch,
   if(rc != CG_OK)
     return rc;
   if(all)
-    snprintf(rp->id, sizeof(rp->id), "all decisions");
+    snprintf(rp->id, sizeof(rp->id), "every order's current decision");
   else if(order_id)
     snprintf(rp->id, sizeof(rp->id), "order %s (batch %lld)", order_id,
              (long long)batch);
@@ -223,8 +228,10 @@ static int feed_log(reporter *rp, cg_store *db, const cg_report_scope *scope,
                     cg_report_out *out, cg_error *err)
 {
   feed f = { rp, err, CG_OK };
-  int rc = cg_audit_each(db, NULL, scope->order_id,
-                         scope->all ? 0 : scope->batch_id, add_doc, &f, err);
+  /* everything: each order as it stands, not once per re-decision */
+  int rc = scope->all ? cg_audit_each_current(db, add_doc, &f, err)
+                      : cg_audit_each(db, NULL, scope->order_id,
+                                      scope->batch_id, add_doc, &f, err);
 
   if(rc == CG_OK)
     rc = f.rc;
