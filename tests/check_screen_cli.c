@@ -387,7 +387,7 @@ START_TEST(test_bad_values)
       "no clearance #42",
       { "screen", "revoke", "42", "--reason", "r", "--reviewer", "a" } },
     { 66,
-      "no customer \"Nobody Ltd\"",
+      "unknown customer \"Nobody Ltd\"",
       { "screen", "history", "Nobody Ltd" } },
     { 64, "unknown option \"--fuzzy\"", { "screen", SOPHGO, "--fuzzy" } },
     { 64, "--entry needs a value", { "screen", "history", "--entry" } },

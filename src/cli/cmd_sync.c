@@ -115,6 +115,19 @@ typedef struct sync_args {
 
 /* Parses argv (argv[0] is lists or orders) into *a: -1 parsed, else the
  * exit status (help, or a usage error). */
+/* --cacert is checked when given, not after a connection (or never, for
+ * plain http); 0 after saying why it cannot be read. */
+static int readable_cacert(const char *path)
+{
+  if(access(path, R_OK) == 0)
+    return 1;
+  fprintf(stderr,
+          "chipgate: sync: --cacert %s: %s (name a readable PEM file of CA "
+          "certificates)\n",
+          path, strerror(errno));
+  return 0;
+}
+
 static int parse_args(int argc, char **argv, sync_args *a)
 {
   static const struct option opts[] = {
@@ -160,14 +173,8 @@ static int parse_args(int argc, char **argv, sync_args *a)
       a->lo.force = 1;
       break;
     case 'c':
-      /* checked now, not after a connection (or never, for http) */
-      if(access(optarg, R_OK) != 0) {
-        fprintf(stderr,
-                "chipgate: sync: --cacert %s: %s (name a readable PEM file "
-                "of CA certificates)\n",
-                optarg, strerror(errno));
+      if(!readable_cacert(optarg))
         return CLI_NOINPUT;
-      }
       a->ho.cacert = optarg;
       break;
     case 'a':
