@@ -22,6 +22,7 @@ int cmd_ship(cg_cli *cli, int argc, char **argv);
 int cmd_cancel(cg_cli *cli, int argc, char **argv);
 int cmd_list(cg_cli *cli, int argc, char **argv);
 int cmd_show(cg_cli *cli, int argc, char **argv);
+int cmd_serve(cg_cli *cli, int argc, char **argv);
 int cmd_complete(cg_cli *cli, int argc, char **argv);
 
 /* A column of a text table (cmd_list.c): its head, the width it may

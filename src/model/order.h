@@ -68,6 +68,16 @@ typedef struct cg_order_fields {
 int cg_order_validate(cg_store *db, const cg_order_fields *f,
                       const char *where, cg_order *out, cg_error *err);
 
+/* An order given as a JSON object whose members are the CSV columns
+ * (text as strings; quantity also a number; export_from_us also a number
+ * or boolean), through cg_order_validate; where prefixes every message.
+ * strict refuses members that are not columns, naming the first (the
+ * server's API); a sync document may carry more (order_json.c). */
+struct cg_json;
+int cg_order_from_json(cg_store *db, const struct cg_json *o,
+                       const char *where, int strict, cg_order *out,
+                       cg_error *err);
+
 /* What cg_order_store did. */
 enum {
   CG_ORDER_SAME = 0,     /* order_id stored with the same content: skipped */

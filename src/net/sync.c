@@ -156,81 +156,6 @@ int cg_sync_fetch(cg_http *http, cg_store *db, const char *source,
 
 /* ===================== Orders ===================== */
 
-/* What a sync document may give for an order field: text fields must be
- * JSON strings; the quantity may be a number; export_from_us a boolean. */
-enum { F_TEXT, F_NUMBER, F_FLAG };
-
-/* Text of o[key] for cg_order_fields: a string as it is, an allowed number
- * or boolean written out (the order module then parses and refuses it
- * exactly like a CSV cell), NULL if absent or null. */
-static const char *json_field(const cg_json *o, const char *key, int kind,
-                              char *buf, size_t size, int *bad)
-{
-  const cg_json *v = cg_json_get(o, key);
-  int t = v ? cg_json_type(v) : CG_JSON_NULL;
-
-  if(t == CG_JSON_NULL)
-    return NULL;
-  if(t == CG_JSON_STRING)
-    return cg_json_string_value(v);
-  if(kind != F_TEXT && (t == CG_JSON_INT || t == CG_JSON_REAL)) {
-    snprintf(buf, size, "%.17g", cg_json_number_value(v));
-    return buf;
-  }
-  if(kind == F_FLAG && t == CG_JSON_BOOL) {
-    snprintf(buf, size, "%s", cg_json_is_true(v) ? "true" : "false");
-    return buf;
-  }
-  *bad = 1;
-  return NULL;
-}
-
-/* One element of a sync document through the order module's checks;
- * where ("URL item N") prefixes every message. */
-static int read_order(cg_store *db, const cg_json *o, const char *where,
-                      cg_order *out, cg_error *err)
-{
-  static const char *const keys[] = {
-    "order_id",        "customer",   "chip", "destination", "quantity",
-    "ship_date",       "end_use",    "role", "packager",    "export_from_us",
-    "end_use_country", "end_user_hq"
-  };
-  static const int kinds[] = { F_TEXT,   F_TEXT, F_TEXT, F_TEXT,
-                               F_NUMBER, F_TEXT, F_TEXT, F_TEXT,
-                               F_TEXT,   F_FLAG, F_TEXT, F_TEXT };
-  char bufs[12][32];
-  const char *v[12];
-  cg_order_fields f;
-  size_t k;
-
-  if(cg_json_type(o) != CG_JSON_OBJECT)
-    return cg_error_set(err, CG_EINVAL, "%s: not a JSON object", where);
-  for(k = 0; k < 12; k++) {
-    int bad = 0;
-
-    v[k] = json_field(o, keys[k], kinds[k], bufs[k], sizeof(bufs[k]), &bad);
-    if(bad)
-      return cg_error_set(err, CG_EINVAL, "%s: %s: not a %s", where, keys[k],
-                          kinds[k] == F_TEXT ? "string"
-                          : kinds[k] == F_NUMBER
-                              ? "string or number"
-                              : "string, number or boolean");
-  }
-  f.order_id = v[0];
-  f.customer = v[1];
-  f.chip = v[2];
-  f.destination = v[3];
-  f.quantity = v[4];
-  f.ship_date = v[5];
-  f.end_use = v[6];
-  f.role = v[7];
-  f.packager = v[8];
-  f.export_from_us = v[9];
-  f.end_use_country = v[10];
-  f.end_user_hq = v[11];
-  return cg_order_validate(db, &f, where, out, err);
-}
-
 /* The array of orders in doc (an array, or {"orders": [...]}). */
 static int orders_array(const cg_json *doc, const char *url,
                         const cg_json **out, cg_error *err)
@@ -322,7 +247,7 @@ static int validate_all(cg_store *db, const cg_json *arr, const char *url,
   for(i = 0; i < n; i++) {
     memset(&e, 0, sizeof(e));
     snprintf(where, sizeof(where), "%s item %zu", url, i + 1);
-    rc = read_order(db, cg_json_at(arr, i), where, &orders[i], &e);
+    rc = cg_order_from_json(db, cg_json_at(arr, i), where, 0, &orders[i], &e);
     if(rc == CG_EINVAL) {
       res->invalid++;
       problem(e.msg, x, arg, first, size);

@@ -1,0 +1,315 @@
+/* api.c -- routing and the read-only routes of `chipgate serve` (api.h).
+ * Every answer is JSON; every failure a JSON error naming what is wrong,
+ * never a 500 for bad input. */
+#include "server/api.h"
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "decide/audit.h"
+#include "decide/decide.h"
+#include "decide/decision.h"
+#include "model/chip.h"
+#include "model/customer.h"
+#include "model/order.h"
+#include "rules/rules.h"
+#include "screen/screen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* resp's body: v serialised (compact) and a newline; v is freed. */
+static void send_json(cg_srv_resp *resp, int status, cg_json *v)
+{
+  cg_error err = { 0 };
+  char *s = NULL;
+
+  if(!v || cg_json_dump(&s, v, CG_JSON_PRETTY, &err) != CG_OK) {
+    cg_json_free(v);
+    cg_api_error(resp, 500, "internal", NULL, "out of memory");
+    return;
+  }
+  cg_json_free(v);
+  resp->status = status;
+  resp->type = "application/json";
+  resp->len = strlen(s);
+  resp->body = realloc(s, resp->len + 2);
+  if(!resp->body) {
+    free(s);
+    cg_api_error(resp, 500, "internal", NULL, "out of memory");
+    return;
+  }
+  resp->body[resp->len++] = '\n';
+  resp->body[resp->len] = '\0';
+}
+
+void cg_api_error(cg_srv_resp *resp, int status, const char *code,
+                  const char *field, const char *msg)
+{
+  static const char oom[] = "{\"error\": {\"status\": 500, \"code\": "
+                            "\"internal\", \"message\": \"out of memory\", "
+                            "\"field\": null}}\n";
+  cg_json *o = cg_json_object(), *e = cg_json_object();
+  cg_error err = { 0 };
+  char *s = NULL;
+
+  free(resp->body);
+  resp->body = NULL;
+  resp->status = status;
+  resp->type = "application/json";
+  if(o && e && !cg_json_set_int(e, "status", status) &&
+     !cg_json_set_str(e, "code", code) &&
+     !cg_json_set_str(e, "message", msg) &&
+     !cg_json_set_str(e, "field", field) &&
+     !cg_json_set(o, "error", cg_json_ref(e)) &&
+     cg_json_dump(&s, o, CG_JSON_PRETTY, &err) == CG_OK) {
+    size_t n = strlen(s);
+    resp->body = realloc(s, n + 2);
+    if(resp->body) {
+      resp->body[n] = '\n';
+      resp->body[n + 1] = '\0';
+      resp->len = n + 1;
+    }
+    else
+      free(s);
+  }
+  cg_json_free(e);
+  cg_json_free(o);
+  if(!resp->body) {
+    resp->status = 500;
+    resp->body = strdup(oom);
+    resp->len = resp->body ? strlen(oom) : 0;
+  }
+}
+
+/* A library failure as the HTTP answer: bad input 400 (or 404 for a
+ * named thing that does not exist), busy 503 with Retry-After, the rest
+ * 500 with the message (never the request's fault). */
+static void fail(cg_srv_resp *resp, const cg_error *err, const char *field)
+{
+  switch(err->code) {
+  case CG_EINVAL:
+  case CG_EUSAGE:
+  case CG_EPATTERN:
+    cg_api_error(resp, 400, "invalid", field, err->msg);
+    break;
+  case CG_ENOTFOUND:
+    cg_api_error(resp, 404, "not_found", field, err->msg);
+    break;
+  case CG_EBUSY:
+    cg_api_error(resp, 503, "busy", NULL, err->msg);
+    resp->retry_after = 1;
+    break;
+  default:
+    cg_api_error(resp, 500, "internal", NULL, err->msg);
+  }
+}
+
+/* The field a "body: FIELD: what" message names, or NULL. */
+static const char *field_of(const char *msg, char *buf, size_t size)
+{
+  size_t n;
+
+  if(strncmp(msg, "body: ", 6))
+    return NULL;
+  msg += 6;
+  n = strcspn(msg, ": ");
+  if(!n || msg[n] != ':' || n >= size)
+    return NULL;
+  memcpy(buf, msg, n);
+  buf[n] = '\0';
+  return buf;
+}
+
+/* The request body as a JSON document; 400 naming the place otherwise. */
+static cg_json *body_json(const cg_srv_req *req, cg_srv_resp *resp)
+{
+  cg_json *doc = NULL;
+  cg_error err = { 0 };
+
+  if(!req->body || !req->body_len) {
+    cg_api_error(resp, 400, "invalid", NULL,
+                 "the request needs a JSON body (Content-Type: "
+                 "application/json)");
+    return NULL;
+  }
+  if(cg_json_parse(&doc, req->body, req->body_len, "body", &err) != CG_OK) {
+    cg_api_error(resp, 400, "invalid_json", NULL, err.msg);
+    return NULL;
+  }
+  return doc;
+}
+
+/* GET /healthz: the database answers, the pack is loaded, the lists'
+ * age. 503 when the worker cannot be opened. */
+static void healthz(const cg_srv_shared *s, cg_srv_resp *resp)
+{
+  cg_error err = { 0 };
+  cg_srv_worker *w = cg_srv_worker_get(s, &err);
+  cg_list_version *v = NULL;
+  cg_json *o, *lists;
+  size_t n = 0, i;
+  int ver = 0;
+
+  if(!w || cg_store_user_version(w->db, &ver, &err) != CG_OK ||
+     cg_screen_lists_current(w->db, &v, &n, &err) != CG_OK) {
+    cg_api_error(resp, 503, "unavailable", NULL, err.msg);
+    resp->retry_after = 5;
+    return;
+  }
+  o = cg_json_object();
+  lists = cg_json_array();
+  for(i = 0; o && lists && i < n; i++) {
+    cg_json *l = cg_json_object();
+    if(!l || cg_json_set_str(l, "source", v[i].source) ||
+       cg_json_set_int(l, "entries", v[i].entries) ||
+       cg_json_set_str(l, "imported_at", v[i].imported_at) ||
+       cg_json_append(lists, l)) {
+      cg_json_free(l);
+      break;
+    }
+  }
+  free(v);
+  if(!o || !lists || cg_json_set_str(o, "status", "ok") ||
+     cg_json_set_int(o, "schema_version", ver) ||
+     cg_json_set_str(o, "ruleset", w->ruleset) ||
+     cg_json_set_int(o, "rules", (int64_t)cg_rules_count(w->pack)) ||
+     cg_json_set(o, "lists", cg_json_ref(lists))) {
+    cg_json_free(o);
+    o = NULL;
+  }
+  cg_json_free(lists);
+  send_json(resp, 200, o);
+}
+
+/* GET /v1/audit/head: as `audit head --format json`. */
+static void audit_head(cg_srv_worker *w, cg_srv_resp *resp)
+{
+  cg_audit_head h;
+  cg_error err = { 0 };
+  char t[CG_AUDIT_HEAD_TEXT];
+  cg_json *o;
+
+  if(cg_audit_head_get(w->db, &h, &err) != CG_OK) {
+    fail(resp, &err, NULL);
+    return;
+  }
+  o = cg_json_object();
+  if(o && (cg_json_set_str(o, "hash", h.hash) ||
+           cg_json_set_str(o, "head", cg_audit_head_text(&h, t)) ||
+           cg_json_set_int(o, "seq", h.seq))) {
+    cg_json_free(o);
+    o = NULL;
+  }
+  send_json(resp, 200, o);
+}
+
+/* POST /v1/check: decides the order in the body without recording it;
+ * the same document `chipgate check --format json` prints. */
+static void check(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
+{
+  cg_json *doc = body_json(req, resp);
+  cg_error err = { 0 };
+  cg_customer cu;
+  cg_chip chip;
+  cg_order o;
+  cg_decision dn;
+  char *out = NULL;
+  size_t len = 0;
+  int rc;
+
+  if(!doc)
+    return;
+  cg_customer_init(&cu);
+  cg_chip_init(&chip);
+  cg_decision_init(&dn);
+  rc = cg_order_from_json(w->db, doc, "body", 1, &o, &err);
+  if(rc == CG_OK)
+    rc = cg_customer_get_id(w->db, o.customer_id, &cu, &err);
+  if(rc == CG_OK)
+    rc = cg_chip_get_id(w->db, o.chip_id, &chip, &err);
+  if(rc == CG_OK)
+    rc = cg_decide(w->dec, &o, &cu, &chip, 0, &dn, &err);
+  if(rc == CG_OK)
+    rc = cg_decision_write(&dn, &out, &len, &err);
+  cg_json_free(doc);
+  cg_decision_clear(&dn);
+  cg_chip_clear(&chip);
+  cg_customer_clear(&cu);
+  if(rc != CG_OK) {
+    char field[64];
+    /* an unknown customer or chip is the body's fault: 400, not 404 */
+    if(rc == CG_ENOTFOUND)
+      err.code = CG_EINVAL;
+    free(out);
+    fail(resp, &err, field_of(err.msg, field, sizeof(field)));
+    return;
+  }
+  resp->status = 200;
+  resp->type = "application/json";
+  resp->body = realloc(out, len + 1);
+  if(!resp->body) {
+    free(out);
+    cg_api_error(resp, 500, "internal", NULL, "out of memory");
+    return;
+  }
+  resp->body[len] = '\n'; /* as the command prints it */
+  resp->len = len + 1;
+}
+
+typedef struct route {
+  const char *method;
+  const char *path;
+  void (*fn)(cg_srv_worker *, const cg_srv_req *, cg_srv_resp *);
+} route;
+
+static void audit_head_route(cg_srv_worker *w, const cg_srv_req *req,
+                             cg_srv_resp *resp)
+{
+  (void)req;
+  audit_head(w, resp);
+}
+
+static const route routes[] = {
+  { "POST", "/v1/check", check },
+  { "GET", "/v1/audit/head", audit_head_route },
+};
+
+void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
+                   cg_srv_resp *resp)
+{
+  cg_error err = { 0 };
+  cg_srv_worker *w;
+  size_t i;
+  int path_known = 0;
+
+  memset(resp, 0, sizeof(*resp));
+  if(!strcmp(req->path, "/healthz")) {
+    if(strcmp(req->method, "GET") && strcmp(req->method, "HEAD"))
+      cg_api_error(resp, 405, "method_not_allowed", NULL,
+                   "/healthz takes GET");
+    else
+      healthz(s, resp);
+    return;
+  }
+  for(i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+    if(strcmp(routes[i].path, req->path))
+      continue;
+    path_known = 1;
+    if(strcmp(routes[i].method, req->method))
+      continue;
+    if(!(w = cg_srv_worker_get(s, &err))) {
+      cg_api_error(resp, 503, "unavailable", NULL, err.msg);
+      resp->retry_after = 5;
+      return;
+    }
+    routes[i].fn(w, req, resp);
+    return;
+  }
+  if(path_known)
+    cg_api_error(resp, 405, "method_not_allowed", NULL,
+                 "this path does not take that method (docs/server.md)");
+  else
+    cg_api_error(resp, 404, "not_found", NULL,
+                 "no such route (docs/server.md lists them)");
+}

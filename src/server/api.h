@@ -1,0 +1,66 @@
+/* api.h -- the routes of `chipgate serve`, apart from the HTTP library:
+ * httpd.c (the only file that knows libmicrohttpd) turns each request
+ * into a cg_srv_req, and sends the cg_srv_resp back. Routes call the
+ * library as the command line does; they print nothing. */
+#ifndef CG_SERVER_API_H
+#define CG_SERVER_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/store.h"
+
+struct cg_rules;
+struct cg_decider;
+
+/* What every worker thread shares (read-only while serving). */
+typedef struct cg_srv_shared {
+  const char *db_path;
+  const char *rules_dir;
+} cg_srv_shared;
+
+/* One worker thread's own connection, pack and decider (worker.c). */
+typedef struct cg_srv_worker {
+  cg_store *db;
+  struct cg_rules *pack;
+  struct cg_decider *dec;
+  char ruleset[72]; /* "sha256:..." */
+} cg_srv_worker;
+
+/* The calling thread's worker, opened on its first request; NULL with
+ * err set if the database or the pack cannot be opened. It is closed when
+ * the thread ends (cg_srv_workers_init's key). */
+cg_srv_worker *cg_srv_worker_get(const cg_srv_shared *s, cg_error *err);
+int cg_srv_workers_init(cg_error *err);
+void cg_srv_workers_done(void);
+
+typedef struct cg_srv_req {
+  const char *method; /* "GET", "POST", ... */
+  const char *path;   /* "/v1/orders/O-1" (percent-decoded) */
+  const char *auth;   /* the Authorization header, or NULL */
+  const char *body;   /* the request body (NUL-terminated), or NULL */
+  size_t body_len;
+  /* A query argument ("state" of ?state=open), or NULL. */
+  const char *(*arg)(const struct cg_srv_req *r, const char *name);
+  void *conn; /* httpd.c's, for arg */
+} cg_srv_req;
+
+typedef struct cg_srv_resp {
+  int status;       /* HTTP status */
+  const char *type; /* Content-Type */
+  char *body;       /* malloc'ed, len bytes */
+  size_t len;
+  int retry_after; /* seconds for a Retry-After header, 0: none */
+} cg_srv_resp;
+
+/* Handles req; always fills resp, with a JSON error document
+ * ({"error": {"status", "code", "message", "field"}}) when it fails. */
+void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
+                   cg_srv_resp *resp);
+
+/* resp as the JSON error status/code/message (field may be NULL). */
+void cg_api_error(cg_srv_resp *resp, int status, const char *code,
+                  const char *field, const char *msg);
+
+#endif

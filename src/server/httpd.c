@@ -1,0 +1,313 @@
+/* httpd.c -- the HTTP server of `chipgate serve` (server.h), and the only
+ * file that knows libmicrohttpd.
+ *
+ * Like libcurl (core/http.c), libmicrohttpd is opened on first use
+ * (dlopen), not linked: it brings GnuTLS and a dozen more shared
+ * libraries that every other command would pay for at start-up. */
+#include "server/server.h"
+
+#include "server/api.h"
+
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MHD_FUNCS(X)                                                          \
+  X(MHD_add_response_header)                                                  \
+  X(MHD_create_response_from_buffer)                                          \
+  X(MHD_destroy_response)                                                     \
+  X(MHD_get_daemon_info)                                                      \
+  X(MHD_is_feature_supported)                                                 \
+  X(MHD_lookup_connection_value)                                              \
+  X(MHD_queue_response)                                                       \
+  X(MHD_quiesce_daemon)                                                       \
+  X(MHD_start_daemon)                                                         \
+  X(MHD_stop_daemon)
+
+static struct {
+#define MHD_DECL(f) __typeof__(f) *f;
+  MHD_FUNCS(MHD_DECL)
+#undef MHD_DECL
+  void *lib;      /* the dlopen handle, NULL if it failed */
+  char fail[256]; /* why, if it failed */
+} mh;
+
+static pthread_once_t mh_once = PTHREAD_ONCE_INIT;
+
+static void mh_load(void)
+{
+  mh.lib = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
+  if(!mh.lib) {
+    snprintf(mh.fail, sizeof(mh.fail), "%s", dlerror());
+    return;
+  }
+#define MHD_SYM(f)                                                            \
+  if(mh.lib && !(*(void **)&mh.f = dlsym(mh.lib, #f))) {                      \
+    snprintf(mh.fail, sizeof(mh.fail), "libmicrohttpd.so.12 has no %s", #f);  \
+    dlclose(mh.lib);                                                          \
+    mh.lib = NULL;                                                            \
+  }
+  MHD_FUNCS(MHD_SYM)
+#undef MHD_SYM
+}
+
+static int mh_ready(cg_error *err)
+{
+  pthread_once(&mh_once, mh_load);
+  if(mh.lib)
+    return CG_OK;
+  return cg_error_set(err, CG_ENOTFOUND,
+                      "serve needs libmicrohttpd (Debian package "
+                      "libmicrohttpd12): %s",
+                      mh.fail);
+}
+
+/* The server while it runs. */
+typedef struct srv {
+  cg_srv_shared shared;
+  size_t max_body;
+} srv;
+
+/* One request's body as it arrives (libmicrohttpd's con_cls). */
+typedef struct upload {
+  char *body;
+  size_t len, cap;
+  int too_big; /* over max_body: the rest is read and dropped */
+} upload;
+
+static const char *query_arg(const cg_srv_req *r, const char *name)
+{
+  return mh.MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Sends resp (its body is handed to libmicrohttpd, which frees it). */
+static enum MHD_Result send_resp(struct MHD_Connection *c, cg_srv_resp *resp)
+{
+  struct MHD_Response *r = mh.MHD_create_response_from_buffer(
+      resp->len, resp->body, MHD_RESPMEM_MUST_FREE);
+  enum MHD_Result ret;
+  char ra[16];
+
+  if(!r) {
+    free(resp->body);
+    return MHD_NO;
+  }
+  mh.MHD_add_response_header(r, "Content-Type",
+                             resp->type ? resp->type : "application/json");
+  mh.MHD_add_response_header(r, "Cache-Control", "no-store");
+  mh.MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  if(resp->retry_after > 0) {
+    snprintf(ra, sizeof(ra), "%d", resp->retry_after);
+    mh.MHD_add_response_header(r, "Retry-After", ra);
+  }
+  ret = mh.MHD_queue_response(c, (unsigned)resp->status, r);
+  mh.MHD_destroy_response(r);
+  return ret;
+}
+
+/* Appends n bytes to u, or marks it too big (the bytes are dropped). */
+static int take(upload *u, const char *data, size_t n, size_t max)
+{
+  if(u->too_big)
+    return 1;
+  if(u->len + n > max) {
+    u->too_big = 1;
+    free(u->body);
+    u->body = NULL;
+    u->len = u->cap = 0;
+    return 1;
+  }
+  if(u->len + n + 1 > u->cap) {
+    size_t cap = (u->len + n + 1) * 2;
+    char *b = realloc(u->body, cap > max + 1 ? max + 1 : cap);
+    if(!b)
+      return 0;
+    u->body = b;
+    u->cap = cap > max + 1 ? max + 1 : cap;
+  }
+  memcpy(u->body + u->len, data, n);
+  u->len += n;
+  u->body[u->len] = '\0';
+  return 1;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+                                  const char *url, const char *method,
+                                  const char *version, const char *data,
+                                  size_t *size, void **con_cls)
+{
+  srv *s = cls;
+  upload *u = *con_cls;
+  cg_srv_resp resp;
+  cg_srv_req req;
+
+  (void)version;
+  if(!u) {
+    const char *cl =
+        mh.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    if(!(u = calloc(1, sizeof(*u))))
+      return MHD_NO;
+    *con_cls = u;
+    /* refused before a byte of it is read */
+    if(cl && strtoull(cl, NULL, 10) > s->max_body) {
+      memset(&resp, 0, sizeof(resp));
+      cg_api_error(&resp, 413, "too_large", NULL,
+                   "the request body is larger than the server takes");
+      return send_resp(c, &resp);
+    }
+    return MHD_YES;
+  }
+  if(*size) {
+    int ok = take(u, data, *size, s->max_body);
+    *size = 0;
+    return ok ? MHD_YES : MHD_NO;
+  }
+  memset(&resp, 0, sizeof(resp));
+  if(u->too_big) {
+    cg_api_error(&resp, 413, "too_large", NULL,
+                 "the request body is larger than the server takes");
+    return send_resp(c, &resp);
+  }
+  memset(&req, 0, sizeof(req));
+  req.method = method;
+  req.path = url;
+  req.auth =
+      mh.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+  req.body = u->body;
+  req.body_len = u->len;
+  req.arg = query_arg;
+  req.conn = c;
+  cg_api_handle(&s->shared, &req, &resp);
+  return send_resp(c, &resp);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+  upload *u = *con_cls;
+
+  (void)cls;
+  (void)c;
+  (void)why;
+  if(u) {
+    free(u->body);
+    free(u);
+    *con_cls = NULL;
+  }
+}
+
+/* The numeric address to bind, IPv4 or IPv6. */
+static int sock_addr(const cg_server_opts *o, struct sockaddr_storage *ss,
+                     cg_error *err)
+{
+  struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+  memset(ss, 0, sizeof(*ss));
+  if(inet_pton(AF_INET, o->host, &in4->sin_addr) == 1) {
+    in4->sin_family = AF_INET;
+    in4->sin_port = htons((uint16_t)o->port);
+    return CG_OK;
+  }
+  if(inet_pton(AF_INET6, o->host, &in6->sin6_addr) == 1) {
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons((uint16_t)o->port);
+    return CG_OK;
+  }
+  return cg_error_set(err, CG_EUSAGE,
+                      "--listen: \"%s\" is not a numeric IPv4 or IPv6 "
+                      "address (e.g. 127.0.0.1:8080 or [::1]:8080)",
+                      o->host);
+}
+
+static struct MHD_Daemon *start(srv *s, const cg_server_opts *o,
+                                struct sockaddr_storage *ss, cg_error *err)
+{
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                   MHD_USE_ITC |
+                   (ss->ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+  struct MHD_Daemon *d;
+
+  if(o->cert_pem) {
+    if(mh.MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+      cg_error_set(err, CG_EUSAGE,
+                   "--cert: this libmicrohttpd was built without TLS");
+      return NULL;
+    }
+    flags |= MHD_USE_TLS;
+  }
+  d = o->cert_pem
+          ? mh.MHD_start_daemon(
+                flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ss,
+                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
+                MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
+                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+                MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                MHD_OPTION_HTTPS_MEM_CERT, o->cert_pem,
+                MHD_OPTION_HTTPS_MEM_KEY, o->key_pem, MHD_OPTION_END)
+          : mh.MHD_start_daemon(
+                flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ss,
+                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
+                MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
+                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+                MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                MHD_OPTION_END);
+  if(!d)
+    cg_error_set(err, CG_EIO,
+                 "serve: cannot listen on %s:%d (in use, or not an address "
+                 "of this machine)",
+                 o->host, o->port);
+  return d;
+}
+
+int cg_server_run(const cg_server_opts *o, cg_error *err)
+{
+  struct sockaddr_storage ss;
+  struct MHD_Daemon *d;
+  const union MHD_DaemonInfo *info;
+  sigset_t stop, old;
+  srv s;
+  int rc, sig = 0;
+
+  if((rc = mh_ready(err)) != CG_OK || (rc = sock_addr(o, &ss, err)) != CG_OK)
+    return rc;
+  if(o->threads < 1 || (!o->cert_pem != !o->key_pem))
+    return cg_error_set(err, CG_EUSAGE,
+                        "serve: --threads must be at least 1, and --cert "
+                        "and --key go together");
+  s.shared.db_path = o->db_path;
+  s.shared.rules_dir = o->rules_dir;
+  s.max_body = o->max_body;
+  if((rc = cg_srv_workers_init(err)) != CG_OK)
+    return rc;
+  /* The pool's threads inherit this mask: SIGTERM and SIGINT are taken
+   * by sigwait below, never in the middle of a request. */
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, &old);
+  signal(SIGPIPE, SIG_IGN);
+  d = start(&s, o, &ss, err);
+  if(!d) {
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    cg_srv_workers_done();
+    return err->code ? err->code : CG_EIO;
+  }
+  info = mh.MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+  if(o->on_ready)
+    o->on_ready(o->ready_arg, o->host, info ? (int)info->port : o->port);
+  sigwait(&stop, &sig);
+  /* Stop accepting, then let the requests in hand finish: each route
+   * writes in one transaction, so none is left half-written. */
+  mh.MHD_quiesce_daemon(d);
+  mh.MHD_stop_daemon(d);
+  cg_srv_workers_done();
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  return CG_OK;
+}
