@@ -216,14 +216,29 @@ static void check(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
   cg_decision dn;
   char *out = NULL;
   size_t len = 0;
-  int rc;
+  int rc, anonymous;
 
   if(!doc)
     return;
+  if(cg_json_type(doc) != CG_JSON_OBJECT) {
+    cg_json_free(doc);
+    cg_api_error(resp, 400, "invalid", NULL,
+                 "the body must be a JSON object: one order");
+    return;
+  }
   cg_customer_init(&cu);
   cg_chip_init(&chip);
   cg_decision_init(&dn);
-  rc = cg_order_from_json(w->db, doc, "body", 1, &o, &err);
+  /* A check is of an order that may not exist yet: without an order_id
+   * it is decided as `chipgate check` decides, with none. */
+  anonymous = !cg_json_get(doc, "order_id");
+  rc = anonymous ? cg_json_set_str(doc, "order_id", "-") : CG_OK;
+  if(rc != CG_OK)
+    rc = cg_error_set(&err, CG_ENOMEM, "out of memory");
+  if(rc == CG_OK)
+    rc = cg_order_from_json(w->db, doc, "body", 1, &o, &err);
+  if(rc == CG_OK && anonymous)
+    o.order_id[0] = '\0';
   if(rc == CG_OK)
     rc = cg_customer_get_id(w->db, o.customer_id, &cu, &err);
   if(rc == CG_OK)
