@@ -112,8 +112,9 @@ static const json_case json_cases[] = {
 };
 
 /* Commands whose JSON another test drives, because it needs what this
- * one lacks: `sync` an HTTP server (check_longwork, check_sync*). */
-static const char *const json_elsewhere[] = { "sync", NULL };
+ * one lacks: `sync` an HTTP server (check_longwork, check_sync*);
+ * `serve` runs until stopped (check_server). */
+static const char *const json_elsewhere[] = { "sync", "serve", NULL };
 
 /* doc must be an object or an array (ctx names the command). */
 static void expect_json(const char *doc, size_t len, const char *ctx)
