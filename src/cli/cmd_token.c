@@ -3,6 +3,7 @@
 #include "cli/cmd.h"
 #include "cli/opts.h"
 
+#include "core/clock.h"
 #include "core/json.h"
 #include "server/token.h"
 
@@ -158,10 +159,12 @@ static int do_add(cg_cli *cli, int argc, char **argv)
 }
 
 /* The columns of `token list` and each row's keys in its JSON. */
-static const cli_col list_cols[] = {
-  { "ID", 2, 1 },       { "NAME", 12, 0 },    { "ROLE", 6, 0 },
-  { "CREATED", 20, 0 }, { "REVOKED", 20, 0 }, { "REASON", 8, 0 }
-};
+static const cli_col list_cols[] = { { "ID", 2, 1 },
+                                     { "NAME", 12, 0 },
+                                     { "ROLE", 6, 0 },
+                                     { "CREATED (UTC)", 16, 0 },
+                                     { "REVOKED (UTC)", 16, 0 },
+                                     { "REASON", 8, 0 } };
 static const char *const list_keys[] = { "id",         "name",
                                          "role",       "created_at",
                                          "revoked_at", "revoke_reason" };
@@ -182,19 +185,31 @@ static int list_one(void *arg, const cg_token_row *r)
   return cg_json_append(arg, o);
 }
 
-/* The tokens as a table; NULL cells (live, no reason) as "-". */
+/* A cell of the table: a time to the minute ("2026-11-30 08:06", the
+ * JSON has the seconds), so that a reason fits in 80 columns; NULL
+ * (live, no reason) as "-". */
+static cg_json *list_cell(const cg_json *row, size_t k)
+{
+  const char *s;
+  char buf[32];
+
+  s = cli_cell_text(cg_json_get(row, list_keys[k]), buf, sizeof(buf));
+  if((k == 3 || k == 4) && strlen(s) == CG_ISO_TIME - 1) {
+    snprintf(buf, sizeof(buf), "%.10s %.5s", s, s + 11);
+    s = buf;
+  }
+  return cg_json_str(s);
+}
+
 static int list_text(const cg_json *arr)
 {
   cg_json *rows = cg_json_array();
   size_t i, k;
-  char buf[32];
 
   for(i = 0; rows && i < cg_json_size(arr); i++) {
     cg_json *row = cg_json_array();
     for(k = 0; row && k < sizeof(list_keys) / sizeof(list_keys[0]); k++)
-      if(cg_json_append(row, cg_json_str(cli_cell_text(
-                                 cg_json_get(cg_json_at(arr, i), list_keys[k]),
-                                 buf, sizeof(buf)))) != CG_OK) {
+      if(cg_json_append(row, list_cell(cg_json_at(arr, i), k)) != CG_OK) {
         cg_json_free(row);
         row = NULL;
       }
