@@ -31,8 +31,10 @@
  *   CG_TOKEN_CANCEL  (.../{id}/cancel)      -     -       yes     yes
  *   CG_TOKEN_CLEAR   (clear or revoke a
  *                     screening match)      -     -       yes     yes
- *   CG_TOKEN_ADMIN   (administration: no
- *                     /v1 route needs it yet) -   -       -       yes
+ *   CG_TOKEN_ADMIN   (administration; no
+ *                     route needs it yet)   -     -       -       yes
+ *
+ * GET /healthz needs no token at all.
  *
  * Errors: CG_EUSAGE for a bad name, role or reason (the message names
  * it and says what is allowed: they are arguments a person typed),
