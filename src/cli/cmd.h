@@ -15,6 +15,7 @@ int cmd_rules(cg_cli *cli, int argc, char **argv);
 int cmd_report(cg_cli *cli, int argc, char **argv);
 int cmd_sync(cg_cli *cli, int argc, char **argv);
 int cmd_webhook(cg_cli *cli, int argc, char **argv);
+int cmd_token(cg_cli *cli, int argc, char **argv);
 int cmd_screen(cg_cli *cli, int argc, char **argv);
 int cmd_review(cg_cli *cli, int argc, char **argv);
 int cmd_nac(cg_cli *cli, int argc, char **argv);

@@ -26,6 +26,7 @@ static const command commands[] = {
   { "report", cmd_report, "rebuild a report from the audit log" },
   { "sync", cmd_sync, "pull party lists or orders over HTTP(S)" },
   { "webhook", cmd_webhook, "manage webhook endpoints, deliver events" },
+  { "token", cmd_token, "add, list or revoke API tokens of chipgate serve" },
   { "screen", cmd_screen, "screen a name; clear, revoke, list clearances" },
   { "list", cmd_list, "list orders|licenses|customers|chips|clearances" },
   { "show", cmd_show, "show an order with its whole history" },

@@ -23,7 +23,7 @@ SRC=$3
 
 # Commands whose --help must show at least one example. The lead adds
 # each command here once its help text has examples.
-REQUIRE_EXAMPLES="init demo classify check rules list show review nac ship cancel complete"
+REQUIRE_EXAMPLES="init demo classify check rules list show review nac ship cancel complete token"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/cgexamples.XXXXXX")
 trap 'rm -rf "$T"' EXIT
