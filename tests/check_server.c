@@ -16,6 +16,22 @@
 static char db_path[512];
 static pid_t server;
 static int port;
+/* Bearer tokens of each role, made by `chipgate token add` */
+static char tok_read[64], tok_submit[64], tok_review[64];
+static const char *bearer; /* what http() sends, NULL: no header */
+
+/* `token add NAME --role ROLE`: the token it prints once. */
+static void add_token(const char *name, const char *role, char out[64])
+{
+  const char *argv[] = { "token", "add", name, "--role", role, NULL };
+  char *tok = NULL;
+
+  ck_assert_int_eq(t_run(db_path, &tok, NULL, argv), 0);
+  tok[strcspn(tok, "\n")] = '\0';
+  ck_assert_msg(strncmp(tok, "cgt_", 4) == 0, "not a token: %s", tok);
+  snprintf(out, 64, "%s", tok);
+  free(tok);
+}
 
 /* Starts the server and reads its port from the JSON line it prints. */
 static void setup(void)
@@ -27,6 +43,10 @@ static void setup(void)
 
   snprintf(db_path, sizeof(db_path), "%s", t_tmp("demo.db"));
   ck_assert_int_eq(t_run(db_path, NULL, NULL, demo), 0);
+  add_token("reader", "read", tok_read);
+  add_token("erp", "submit", tok_submit);
+  add_token("A. Officer", "review", tok_review);
+  bearer = tok_submit;
   server = t_spawn(NULL, db_path, NULL, "serve", serve);
   port = 0;
   for(i = 0; i < 200 && port == 0; i++) {
@@ -100,12 +120,16 @@ static int http_raw(const char *req, size_t len, char **body)
 static int http(const char *method, const char *path, const char *json,
                 char **body)
 {
-  char req[8192];
-  int n = snprintf(req, sizeof(req),
-                   "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
-                   "close\r\nContent-Type: application/json\r\n"
-                   "Content-Length: %zu\r\n\r\n%s",
-                   method, path, json ? strlen(json) : 0, json ? json : "");
+  char req[8192], auth[128] = "";
+  int n;
+
+  if(bearer)
+    snprintf(auth, sizeof(auth), "Authorization: Bearer %s\r\n", bearer);
+  n = snprintf(req, sizeof(req),
+               "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
+               "close\r\n%sContent-Type: application/json\r\n"
+               "Content-Length: %zu\r\n\r\n%s",
+               method, path, auth, json ? strlen(json) : 0, json ? json : "");
 
   ck_assert_int_lt(n, (int)sizeof(req));
   return http_raw(req, (size_t)n, body);
@@ -248,6 +272,48 @@ START_TEST(test_body_too_large)
 }
 END_TEST
 
+/* Every route but /healthz needs a live token whose role may do what the
+ * route does: 401 without one (or with a wrong or revoked one), 403 for
+ * a role that may not. */
+START_TEST(test_tokens_and_roles)
+{
+  const char *revoke[] = { "token", "revoke", "reader", NULL };
+  const char *order = "{\"customer\": \"Nordic AI Cloud AB\", \"chip\": "
+                      "\"NVIDIA H100 SXM5 80GB\", \"destination\": \"SE\", "
+                      "\"quantity\": 8, \"ship_date\": \"2026-11-20\"}";
+  char *body = NULL, *code;
+
+  bearer = NULL;
+  ck_assert_int_eq(http("GET", "/healthz", NULL, &body), 200);
+  free(body);
+  ck_assert_int_eq(http("GET", "/v1/audit/head", NULL, &body), 401);
+  code = error_member(body, "code");
+  ck_assert_str_eq(code, "unauthorized");
+  free(code);
+  free(body);
+  bearer = "cgt_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+  ck_assert_int_eq(http("GET", "/v1/audit/head", NULL, &body), 401);
+  free(body);
+  bearer = tok_read; /* may read, may not check */
+  ck_assert_int_eq(http("GET", "/v1/audit/head", NULL, &body), 200);
+  free(body);
+  ck_assert_int_eq(http("POST", "/v1/check", order, &body), 403);
+  ck_assert_msg(strstr(body, "token \\\"reader\\\" (role read) may not"), "%s",
+                body);
+  free(body);
+  bearer = tok_review; /* a reviewer may check */
+  ck_assert_int_eq(http("POST", "/v1/check", order, &body), 200);
+  free(body);
+  /* revoked: refused from the next request on, as an unknown token */
+  ck_assert_int_eq(t_run(db_path, NULL, NULL, revoke), 0);
+  bearer = tok_read;
+  ck_assert_int_eq(http("GET", "/v1/audit/head", NULL, &body), 401);
+  ck_assert_msg(strstr(body, "unknown or revoked token"), "%s", body);
+  free(body);
+  bearer = tok_submit;
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("server");
@@ -256,6 +322,7 @@ static Suite *suite(void)
   tcase_set_timeout(tc, 120);
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_healthz);
+  tcase_add_test(tc, test_tokens_and_roles);
   tcase_add_test(tc, test_check_same_bytes_as_cli);
   tcase_add_test(tc, test_bad_input);
   tcase_add_test(tc, test_body_too_large);

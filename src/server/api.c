@@ -13,10 +13,12 @@
 #include "model/order.h"
 #include "rules/rules.h"
 #include "screen/screen.h"
+#include "server/token.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* resp's body: v serialised (compact) and a newline; v is freed. */
 static void send_json(cg_srv_resp *resp, int status, cg_json *v)
@@ -275,6 +277,7 @@ static void check(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
 typedef struct route {
   const char *method;
   const char *path;
+  cg_token_action may; /* what the token's role must allow */
   void (*fn)(cg_srv_worker *, const cg_srv_req *, cg_srv_resp *);
 } route;
 
@@ -286,14 +289,54 @@ static void audit_head_route(cg_srv_worker *w, const cg_srv_req *req,
 }
 
 static const route routes[] = {
-  { "POST", "/v1/check", check },
-  { "GET", "/v1/audit/head", audit_head_route },
+  { "POST", "/v1/check", CG_TOKEN_CHECK, check },
+  { "GET", "/v1/audit/head", CG_TOKEN_READ, audit_head_route },
 };
+
+/* Who sent req (Authorization: Bearer TOKEN), if the token is live and
+ * its role may do what: 1 with *who filled; else 0 with resp 401 (no or
+ * unknown token: WWW-Authenticate is implied by the status), 403 (a role
+ * that may not) or 503. */
+static int authorised(cg_srv_worker *w, const cg_srv_req *req,
+                      cg_token_action what, cg_token_info *who,
+                      cg_srv_resp *resp)
+{
+  cg_error err = { 0 };
+  char msg[256];
+  const char *t = req->auth;
+  int rc;
+
+  if(!t || strncasecmp(t, "Bearer ", 7)) {
+    cg_api_error(resp, 401, "unauthorized", NULL,
+                 "send Authorization: Bearer TOKEN (chipgate token add "
+                 "makes one)");
+    return 0;
+  }
+  for(t += 7; *t == ' '; t++)
+    ;
+  rc = cg_token_check(w->db, t, who, &err);
+  if(rc == CG_ENOTFOUND) {
+    cg_api_error(resp, 401, "unauthorized", NULL, err.msg);
+    return 0;
+  }
+  if(rc != CG_OK) {
+    fail(resp, &err, NULL);
+    return 0;
+  }
+  if(!cg_token_role_may(who->role, what)) {
+    snprintf(msg, sizeof(msg), "token \"%s\" (role %s) may not %s", who->name,
+             cg_token_role_name(who->role), cg_token_action_name(what));
+    cg_api_error(resp, 403, "forbidden", NULL, msg);
+    return 0;
+  }
+  return 1;
+}
 
 void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
                    cg_srv_resp *resp)
 {
   cg_error err = { 0 };
+  cg_token_info who;
   cg_srv_worker *w;
   size_t i;
   int path_known = 0;
@@ -318,7 +361,11 @@ void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
       resp->retry_after = 5;
       return;
     }
-    routes[i].fn(w, req, resp);
+    if(authorised(w, req, routes[i].may, &who, resp)) {
+      cg_srv_req as = *req;
+      as.who = who.name;
+      routes[i].fn(w, &as, resp);
+    }
     return;
   }
   if(path_known)

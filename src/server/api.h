@@ -44,6 +44,9 @@ typedef struct cg_srv_req {
   /* A query argument ("state" of ?state=open), or NULL. */
   const char *(*arg)(const struct cg_srv_req *r, const char *name);
   void *conn; /* httpd.c's, for arg */
+  /* Set by the router once the token is checked: its name (the reviewer
+   * a review or clearance records). */
+  const char *who;
 } cg_srv_req;
 
 typedef struct cg_srv_resp {

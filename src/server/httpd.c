@@ -102,6 +102,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, cg_srv_resp *resp)
                              resp->type ? resp->type : "application/json");
   mh.MHD_add_response_header(r, "Cache-Control", "no-store");
   mh.MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  if(resp->status == 401) /* RFC 6750: how to authenticate */
+    mh.MHD_add_response_header(r, "WWW-Authenticate",
+                               "Bearer realm=\"chipgate\"");
   if(resp->retry_after > 0) {
     snprintf(ra, sizeof(ra), "%d", resp->retry_after);
     mh.MHD_add_response_header(r, "Retry-After", ra);
