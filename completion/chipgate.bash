@@ -18,6 +18,7 @@ declare -gA _chipgate_subs=(
   [rules]="lint test show"
   [screen]="clear revoke history"
   [webhook]="add list remove enable deliver"
+  [token]="add list revoke"
   [sync]="lists orders"
   [show]="order"
   [complete]="chips customers orders"
