@@ -314,6 +314,42 @@ START_TEST(test_tokens_and_roles)
 }
 END_TEST
 
+/* GET /v1/orders and /v1/orders/{id}: the bytes of `list orders` and
+ * `show order` with --format json. */
+START_TEST(test_orders_read)
+{
+  const char *list[] = { "list", "orders",   "--state", "open", "--outcome",
+                         "hold", "--format", "json",    NULL };
+  const char *show[] = { "show", "order", "O-1016", "--format", "json", NULL };
+  char *want = NULL, *body = NULL, *code;
+
+  bearer = tok_read;
+  ck_assert_int_eq(t_run(db_path, &want, NULL, list), 0);
+  ck_assert_int_eq(
+      http("GET", "/v1/orders?state=open&outcome=hold", NULL, &body), 200);
+  ck_assert_str_eq(body, want);
+  ck_assert_msg(strstr(body, "O-1016"), "%s", body);
+  free(want);
+  free(body);
+  ck_assert_int_eq(t_run(db_path, &want, NULL, show), 0);
+  ck_assert_int_eq(http("GET", "/v1/orders/O-1016", NULL, &body), 200);
+  ck_assert_str_eq(body, want);
+  free(want);
+  free(body);
+  ck_assert_int_eq(http("GET", "/v1/orders?state=bogus", NULL, &body), 400);
+  code = error_member(body, "field");
+  ck_assert_str_eq(code, "state");
+  free(code);
+  free(body);
+  ck_assert_int_eq(http("GET", "/v1/orders/O-9999", NULL, &body), 404);
+  free(body);
+  ck_assert_int_eq(
+      http("GET", "/v1/orders/..%2F..%2Fetc%2Fpasswd", NULL, &body), 404);
+  free(body);
+  bearer = tok_submit;
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("server");
@@ -323,6 +359,7 @@ static Suite *suite(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_healthz);
   tcase_add_test(tc, test_tokens_and_roles);
+  tcase_add_test(tc, test_orders_read);
   tcase_add_test(tc, test_check_same_bytes_as_cli);
   tcase_add_test(tc, test_bad_input);
   tcase_add_test(tc, test_body_too_large);

@@ -20,8 +20,8 @@
 #include <string.h>
 #include <strings.h>
 
-/* resp's body: v serialised (compact) and a newline; v is freed. */
-static void send_json(cg_srv_resp *resp, int status, cg_json *v)
+/* api.h: v indented and a newline. */
+void cg_api_json(cg_srv_resp *resp, int status, cg_json *v)
 {
   cg_error err = { 0 };
   char *s = NULL;
@@ -84,10 +84,8 @@ void cg_api_error(cg_srv_resp *resp, int status, const char *code,
   }
 }
 
-/* A library failure as the HTTP answer: bad input 400 (or 404 for a
- * named thing that does not exist), busy 503 with Retry-After, the rest
- * 500 with the message (never the request's fault). */
-static void fail(cg_srv_resp *resp, const cg_error *err, const char *field)
+/* api.h; a 500 is never the request's fault. */
+void cg_api_fail(cg_srv_resp *resp, const cg_error *err, const char *field)
 {
   switch(err->code) {
   case CG_EINVAL:
@@ -181,7 +179,7 @@ static void healthz(const cg_srv_shared *s, cg_srv_resp *resp)
     o = NULL;
   }
   cg_json_free(lists);
-  send_json(resp, 200, o);
+  cg_api_json(resp, 200, o);
 }
 
 /* GET /v1/audit/head: as `audit head --format json`. */
@@ -193,7 +191,7 @@ static void audit_head(cg_srv_worker *w, cg_srv_resp *resp)
   cg_json *o;
 
   if(cg_audit_head_get(w->db, &h, &err) != CG_OK) {
-    fail(resp, &err, NULL);
+    cg_api_fail(resp, &err, NULL);
     return;
   }
   o = cg_json_object();
@@ -203,7 +201,7 @@ static void audit_head(cg_srv_worker *w, cg_srv_resp *resp)
     cg_json_free(o);
     o = NULL;
   }
-  send_json(resp, 200, o);
+  cg_api_json(resp, 200, o);
 }
 
 /* POST /v1/check: decides the order in the body without recording it;
@@ -259,7 +257,7 @@ static void check(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
     if(rc == CG_ENOTFOUND)
       err.code = CG_EINVAL;
     free(out);
-    fail(resp, &err, field_of(err.msg, field, sizeof(field)));
+    cg_api_fail(resp, &err, field_of(err.msg, field, sizeof(field)));
     return;
   }
   resp->status = 200;
@@ -290,8 +288,31 @@ static void audit_head_route(cg_srv_worker *w, const cg_srv_req *req,
 
 static const route routes[] = {
   { "POST", "/v1/check", CG_TOKEN_CHECK, check },
+  { "GET", "/v1/orders", CG_TOKEN_READ, cg_api_orders_list },
+  { "GET", "/v1/orders/{id}", CG_TOKEN_READ, cg_api_order_show },
   { "GET", "/v1/audit/head", CG_TOKEN_READ, audit_head_route },
 };
+
+/* Whether path fits pattern, a "{id}" segment matching one non-empty
+ * segment, copied into id (NUL-terminated, cut to size). */
+static int match(const char *pattern, const char *path, char *id, size_t size)
+{
+  while(*pattern && *path) {
+    if(!strncmp(pattern, "{id}", 4)) {
+      size_t n = strcspn(path, "/");
+      if(!n || n >= size)
+        return 0;
+      memcpy(id, path, n);
+      id[n] = '\0';
+      path += n;
+      pattern += 4;
+      continue;
+    }
+    if(*pattern++ != *path++)
+      return 0;
+  }
+  return !*pattern && !*path;
+}
 
 /* Who sent req (Authorization: Bearer TOKEN), if the token is live and
  * its role may do what: 1 with *who filled; else 0 with resp 401 (no or
@@ -320,7 +341,7 @@ static int authorised(cg_srv_worker *w, const cg_srv_req *req,
     return 0;
   }
   if(rc != CG_OK) {
-    fail(resp, &err, NULL);
+    cg_api_fail(resp, &err, NULL);
     return 0;
   }
   if(!cg_token_role_may(who->role, what)) {
@@ -338,6 +359,7 @@ void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
   cg_error err = { 0 };
   cg_token_info who;
   cg_srv_worker *w;
+  char id[256];
   size_t i;
   int path_known = 0;
 
@@ -351,7 +373,8 @@ void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
     return;
   }
   for(i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-    if(strcmp(routes[i].path, req->path))
+    id[0] = '\0';
+    if(!match(routes[i].path, req->path, id, sizeof(id)))
       continue;
     path_known = 1;
     if(strcmp(routes[i].method, req->method))
@@ -364,6 +387,7 @@ void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
     if(authorised(w, req, routes[i].may, &who, resp)) {
       cg_srv_req as = *req;
       as.who = who.name;
+      as.id = id[0] ? id : NULL;
       routes[i].fn(w, &as, resp);
     }
     return;

@@ -13,6 +13,7 @@
 
 struct cg_rules;
 struct cg_decider;
+struct cg_json;
 
 /* What every worker thread shares (read-only while serving). */
 typedef struct cg_srv_shared {
@@ -47,6 +48,8 @@ typedef struct cg_srv_req {
   /* Set by the router once the token is checked: its name (the reviewer
    * a review or clearance records). */
   const char *who;
+  /* The {id} segment of the route's path (percent-decoded), or NULL. */
+  const char *id;
 } cg_srv_req;
 
 typedef struct cg_srv_resp {
@@ -65,5 +68,19 @@ void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
 /* resp as the JSON error status/code/message (field may be NULL). */
 void cg_api_error(cg_srv_resp *resp, int status, const char *code,
                   const char *field, const char *msg);
+
+/* resp as 200 (or status) with v, indented; v is freed (NULL: out of
+ * memory, a 500). */
+void cg_api_json(cg_srv_resp *resp, int status, struct cg_json *v);
+
+/* A library failure as the answer: bad input 400, a missing named thing
+ * 404, busy 503 with Retry-After, the rest 500; field may be NULL. */
+void cg_api_fail(cg_srv_resp *resp, const cg_error *err, const char *field);
+
+/* The order routes (api_orders.c). */
+void cg_api_orders_list(cg_srv_worker *w, const cg_srv_req *req,
+                        cg_srv_resp *resp);
+void cg_api_order_show(cg_srv_worker *w, const cg_srv_req *req,
+                       cg_srv_resp *resp);
 
 #endif
