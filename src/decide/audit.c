@@ -384,3 +384,25 @@ int cg_audit_order_batch(cg_store *db, const char *order_id, int64_t *id_out,
   cg_stmt_finalize(st);
   return rc < 0 ? rc : CG_OK;
 }
+
+int cg_audit_doc(cg_store *db, int64_t seq, char **json_out, size_t *len_out,
+                 cg_error *err)
+{
+  cg_stmt *st = NULL;
+  int rc = cg_store_cached(db, &st, "SELECT doc FROM decisions WHERE seq = ?1",
+                           err);
+
+  *json_out = NULL;
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 1, seq, err);
+  if(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    *json_out = strdup(cg_stmt_text(st, 0));
+    rc = *json_out ? CG_OK : cg_error_set(err, CG_ENOMEM, "out of memory");
+  }
+  else if(rc == 0)
+    rc = cg_error_set(err, CG_ENOTFOUND, "no log entry %lld", (long long)seq);
+  cg_stmt_reset(st);
+  if(rc == CG_OK && len_out)
+    *len_out = strlen(*json_out);
+  return rc;
+}

@@ -32,6 +32,11 @@ int cg_audit_append(cg_store *db, int64_t order_rowid, int64_t batch_id,
                     cg_decision *dn, char *hash_out, char **json_out,
                     size_t *len_out, cg_error *err);
 
+/* The stored bytes of log entry seq (*json_out malloc'ed, NUL-terminated;
+ * len_out may be NULL); CG_ENOTFOUND if there is none. */
+int cg_audit_doc(cg_store *db, int64_t seq, char **json_out, size_t *len_out,
+                 cg_error *err);
+
 /* "sha256:<hex>" of dn's bytes without decided_at and batch: everything
  * the decision read and concluded. Two decisions of an order with the
  * same digest say the same (a licence's reason texts, which carry running

@@ -52,8 +52,8 @@ static int chip_cached(cg_store *db, chip_slot *cache, int64_t id,
 /* The decision.made event: what a receiver acts on, and the audit hash
  * that proves which recorded decision it is, cut from the recorded bytes
  * themselves (cg_decision_event). */
-static int enqueue_decision(cg_store *db, const char *json, size_t len,
-                            const char *hash, cg_error *err)
+int cg_batch_announce(cg_store *db, const char *json, size_t len,
+                      const char *hash, cg_error *err)
 {
   char *ev = NULL;
   size_t evlen = 0;
@@ -320,7 +320,7 @@ static int decide_one(run *r, cg_order *ord, int64_t cur, cg_error *err)
     rc = cg_audit_append(r->db, ord->id, r->out->batch_id, &dn, hash, &json,
                          &len, err);
   if(rc == CG_OK)
-    rc = enqueue_decision(r->db, json, len, hash, err);
+    rc = cg_batch_announce(r->db, json, len, hash, err);
   if(rc != CG_OK) {
     /* Whatever failed, the officer needs the order it failed on. */
     cg_error_prefix(err, "order %s", ord->order_id);

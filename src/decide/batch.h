@@ -63,6 +63,11 @@ typedef struct cg_batch_result {
 int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
                  cg_batch_result *out, cg_error *err);
 
+/* Writes the decision.made event of a recorded decision (its stored
+ * bytes and chain hash) to the outbox, inside the caller's transaction. */
+int cg_batch_announce(cg_store *db, const char *json, size_t len,
+                      const char *hash, cg_error *err);
+
 /* Number of pending orders. */
 int cg_batch_pending(cg_store *db, int64_t *out, cg_error *err);
 

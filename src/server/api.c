@@ -287,6 +287,7 @@ static void audit_head_route(cg_srv_worker *w, const cg_srv_req *req,
 }
 
 static const route routes[] = {
+  { "POST", "/v1/orders", CG_TOKEN_SUBMIT, cg_api_orders_submit },
   { "POST", "/v1/check", CG_TOKEN_CHECK, check },
   { "GET", "/v1/orders", CG_TOKEN_READ, cg_api_orders_list },
   { "GET", "/v1/orders/{id}", CG_TOKEN_READ, cg_api_order_show },

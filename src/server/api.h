@@ -83,4 +83,8 @@ void cg_api_orders_list(cg_srv_worker *w, const cg_srv_req *req,
 void cg_api_order_show(cg_srv_worker *w, const cg_srv_req *req,
                        cg_srv_resp *resp);
 
+/* POST /v1/orders (api_submit.c). */
+void cg_api_orders_submit(cg_srv_worker *w, const cg_srv_req *req,
+                          cg_srv_resp *resp);
+
 #endif

@@ -1,0 +1,141 @@
+/* api_submit.c -- POST /v1/orders (api.h): orders stored and decided in
+ * the same request (decide/submit.h), idempotent by order_id. */
+#include "server/api.h"
+
+#include "core/json.h"
+#include "decide/submit.h"
+#include "model/order.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The field a "body[N]: FIELD: what" message names, or NULL. */
+static const char *field_of(const char *msg, char *buf, size_t size)
+{
+  const char *p = strstr(msg, "]: ");
+  size_t n;
+
+  if(!p)
+    return NULL;
+  p += 3;
+  n = strcspn(p, ": ");
+  if(!n || p[n] != ':' || n >= size)
+    return NULL;
+  memcpy(buf, p, n);
+  buf[n] = '\0';
+  return buf;
+}
+
+/* The orders of the body (one object, or an array of them) validated into
+ * *orders; 0 with resp set when one is bad (nothing stored then). */
+static int read_orders(cg_srv_worker *w, const cg_json *doc, cg_order **out,
+                       size_t *n, cg_srv_resp *resp)
+{
+  int one = cg_json_type(doc) == CG_JSON_OBJECT;
+  size_t i, count = one ? 1 : cg_json_size(doc);
+  cg_order *orders;
+  cg_error err = { 0 };
+  char where[32], field[64];
+
+  if(!one && cg_json_type(doc) != CG_JSON_ARRAY) {
+    cg_api_error(resp, 400, "invalid", NULL,
+                 "the body must be an order (a JSON object) or an array of "
+                 "them");
+    return 0;
+  }
+  if(!count) {
+    cg_api_error(resp, 400, "invalid", NULL, "the array holds no order");
+    return 0;
+  }
+  if(!(orders = calloc(count, sizeof(*orders)))) {
+    cg_api_error(resp, 500, "internal", NULL, "out of memory");
+    return 0;
+  }
+  for(i = 0; i < count; i++) {
+    snprintf(where, sizeof(where), "body[%zu]", i);
+    if(cg_order_from_json(w->db, one ? doc : cg_json_at(doc, i), where, 1,
+                          &orders[i], &err) != CG_OK) {
+      if(err.code == CG_ENOTFOUND)
+        err.code = CG_EINVAL; /* an unknown chip is the body's fault */
+      cg_api_fail(resp, &err, field_of(err.msg, field, sizeof(field)));
+      free(orders);
+      return 0;
+    }
+  }
+  *out = orders;
+  *n = count;
+  return 1;
+}
+
+/* The answer: one decision's bytes, or an array of them, each exactly as
+ * the audit log stored it. */
+static void answer(cg_srv_resp *resp, const cg_submitted *s, size_t n, int one)
+{
+  size_t i, len = one ? 0 : 2, at = 0;
+  char *b;
+
+  for(i = 0; i < n; i++)
+    len += s[i].len + 1;
+  if(!(b = malloc(len + 2))) {
+    cg_api_error(resp, 500, "internal", NULL, "out of memory");
+    return;
+  }
+  if(!one)
+    b[at++] = '[';
+  for(i = 0; i < n; i++) {
+    if(i)
+      b[at++] = ',';
+    memcpy(b + at, s[i].doc, s[i].len);
+    at += s[i].len;
+  }
+  if(!one)
+    b[at++] = ']';
+  b[at++] = '\n';
+  resp->status = 200;
+  resp->type = "application/json";
+  resp->body = b;
+  resp->len = at;
+}
+
+void cg_api_orders_submit(cg_srv_worker *w, const cg_srv_req *req,
+                          cg_srv_resp *resp)
+{
+  cg_json *doc = NULL;
+  cg_error err = { 0 };
+  cg_order *orders = NULL;
+  cg_submitted *s = NULL;
+  size_t n = 0, conflict = 0;
+  int one;
+
+  if(!req->body || !req->body_len) {
+    cg_api_error(resp, 400, "invalid", NULL,
+                 "the request needs a JSON body: an order or an array");
+    return;
+  }
+  if(cg_json_parse(&doc, req->body, req->body_len, "body", &err) != CG_OK) {
+    cg_api_error(resp, 400, "invalid_json", NULL, err.msg);
+    return;
+  }
+  one = cg_json_type(doc) == CG_JSON_OBJECT;
+  if(!read_orders(w, doc, &orders, &n, resp)) {
+    cg_json_free(doc);
+    return;
+  }
+  cg_json_free(doc);
+  if(!(s = calloc(n, sizeof(*s))))
+    cg_api_error(resp, 500, "internal", NULL, "out of memory");
+  else if(cg_submit_orders(w->db, w->dec, orders, n, s, &conflict, &err) !=
+          CG_OK) {
+    if(conflict)
+      cg_api_error(resp, 409, "conflict", "order_id", err.msg);
+    else
+      cg_api_fail(resp, &err, NULL);
+  }
+  else
+    answer(resp, s, n, one);
+  if(s)
+    cg_submitted_clear(s, n);
+  free(s);
+  free(orders);
+}
