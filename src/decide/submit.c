@@ -36,8 +36,10 @@ static int decide_now(cg_store *db, cg_decider *dec, const cg_order *o,
     rc = cg_audit_append(db, id, 0, &dn, hash, &s->doc, &s->len, err);
   if(rc == CG_OK)
     rc = cg_batch_announce(db, s->doc, s->len, hash, err);
-  if(rc == CG_OK)
+  if(rc == CG_OK) {
     s->decided = 1;
+    s->outcome = (int)dn.decision;
+  }
   cg_decision_clear(&dn);
   cg_chip_clear(&chip);
   cg_customer_clear(&cu);

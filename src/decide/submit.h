@@ -21,6 +21,7 @@ typedef struct cg_submitted {
   size_t len;  /* their length */
   int stored;  /* 1: new, stored now; 0: stored before, same content */
   int decided; /* 1: decided now; 0: its decision from before */
+  int outcome; /* cg_outcome of the decision when decided now */
 } cg_submitted;
 
 /* Stores and decides orders[0..n) in one transaction, in their order:

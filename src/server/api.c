@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* api.h: v indented and a newline. */
 void cg_api_json(cg_srv_resp *resp, int status, cg_json *v)
@@ -247,6 +248,8 @@ static void check(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
     rc = cg_decide(w->dec, &o, &cu, &chip, 0, &dn, &err);
   if(rc == CG_OK)
     rc = cg_decision_write(&dn, &out, &len, &err);
+  if(rc == CG_OK)
+    cg_api_metrics_decision((int)dn.decision);
   cg_json_free(doc);
   cg_decision_clear(&dn);
   cg_chip_clear(&chip);
@@ -292,7 +295,24 @@ static const route routes[] = {
   { "GET", "/v1/orders", CG_TOKEN_READ, cg_api_orders_list },
   { "GET", "/v1/orders/{id}", CG_TOKEN_READ, cg_api_order_show },
   { "GET", "/v1/audit/head", CG_TOKEN_READ, audit_head_route },
+  { "GET", "/metrics", CG_TOKEN_READ, cg_api_metrics },
 };
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+const char *cg_api_route_name(int r)
+{
+  if(r >= 0 && (size_t)r < NROUTES)
+    return routes[r].path;
+  return r == (int)NROUTES ? "/healthz" : NULL;
+}
+
+static double now_s(void)
+{
+  struct timespec t;
+
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 /* Whether path fits pattern, a "{id}" segment matching one non-empty
  * segment, copied into id (NUL-terminated, cut to size). */
@@ -354,8 +374,10 @@ static int authorised(cg_srv_worker *w, const cg_srv_req *req,
   return 1;
 }
 
-void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
-                   cg_srv_resp *resp)
+/* The route req goes to, answered into resp; its index in *which (-1:
+ * none). */
+static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
+                     cg_srv_resp *resp, int *which)
 {
   cg_error err = { 0 };
   cg_token_info who;
@@ -364,8 +386,9 @@ void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
   size_t i;
   int path_known = 0;
 
-  memset(resp, 0, sizeof(*resp));
+  *which = -1;
   if(!strcmp(req->path, "/healthz")) {
+    *which = (int)NROUTES;
     if(strcmp(req->method, "GET") && strcmp(req->method, "HEAD"))
       cg_api_error(resp, 405, "method_not_allowed", NULL,
                    "/healthz takes GET");
@@ -380,6 +403,7 @@ void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
     path_known = 1;
     if(strcmp(routes[i].method, req->method))
       continue;
+    *which = (int)i;
     if(!(w = cg_srv_worker_get(s, &err))) {
       cg_api_error(resp, 503, "unavailable", NULL, err.msg);
       resp->retry_after = 5;
@@ -399,4 +423,15 @@ void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
   else
     cg_api_error(resp, 404, "not_found", NULL,
                  "no such route (docs/server.md lists them)");
+}
+
+void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
+                   cg_srv_resp *resp)
+{
+  double t0 = now_s();
+  int which;
+
+  memset(resp, 0, sizeof(*resp));
+  dispatch(s, req, resp, &which);
+  cg_api_metrics_request(which, resp->status, now_s() - t0);
 }

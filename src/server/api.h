@@ -83,6 +83,16 @@ void cg_api_orders_list(cg_srv_worker *w, const cg_srv_req *req,
 void cg_api_order_show(cg_srv_worker *w, const cg_srv_req *req,
                        cg_srv_resp *resp);
 
+/* GET /metrics (api_metrics.c), and what it counts: a request to route
+ * (an index of the router's table, cg_api_route_name), its status and
+ * time; a decision made by this server. */
+void cg_api_metrics(cg_srv_worker *w, const cg_srv_req *req,
+                    cg_srv_resp *resp);
+void cg_api_metrics_request(int route, int status, double seconds);
+void cg_api_metrics_decision(int outcome);
+/* The path of route r for the metrics, NULL past the last (api.c). */
+const char *cg_api_route_name(int r);
+
 /* POST /v1/orders (api_submit.c). */
 void cg_api_orders_submit(cg_srv_worker *w, const cg_srv_req *req,
                           cg_srv_resp *resp);

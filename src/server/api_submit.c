@@ -132,8 +132,13 @@ void cg_api_orders_submit(cg_srv_worker *w, const cg_srv_req *req,
     else
       cg_api_fail(resp, &err, NULL);
   }
-  else
+  else {
+    size_t i;
+    for(i = 0; i < n; i++)
+      if(s[i].decided)
+        cg_api_metrics_decision(s[i].outcome);
     answer(resp, s, n, one);
+  }
   if(s)
     cg_submitted_clear(s, n);
   free(s);
