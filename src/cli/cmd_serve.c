@@ -14,6 +14,7 @@
 static const char serve_help[] =
     "usage: chipgate [--db PATH] serve [--listen ADDR:PORT] [--threads N]\n"
     "         [--cert FILE --key FILE] [--max-body BYTES] [--timeout S]\n"
+    "         [--rate N]\n"
     "         [--format text|json]\n\n"
     "Serves the HTTP API (/v1, docs/server.md) and the review page on ADDR\n"
     "(default 127.0.0.1:8080; port 0 takes a free one), with N worker "
@@ -23,7 +24,10 @@ static const char serve_help[] =
     "SIGTERM or Ctrl-C stops it: no\nnew connections, the requests in hand "
     "finish, nothing is half-written.\nRequest bodies over --max-body "
     "(default 1048576) are refused (413);\nconnections idle for --timeout "
-    "seconds (default 30) are closed.\n\n"
+    "seconds (default 30) are closed. Each token may make --rate N requests "
+    "a\n"
+    "second (default 10000, bursts of twice that; 0: no limit); over it, 429\n"
+    "with Retry-After.\n\n"
     "Exit status: 0 stopped by a signal, 64 usage, 66 a missing database, "
     "rule\npack or certificate file, 74 the address cannot be bound.\n";
 
@@ -93,6 +97,7 @@ static int parse(serve_args *a, int argc, char **argv)
     { "key", required_argument, NULL, 'k' },
     { "max-body", required_argument, NULL, 'm' },
     { "timeout", required_argument, NULL, 'T' },
+    { "rate", required_argument, NULL, 'r' },
     { "format", required_argument, NULL, 'f' },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
@@ -122,6 +127,10 @@ static int parse(serve_args *a, int argc, char **argv)
     case 'T':
       if((rc = parse_num("--timeout", optarg, 1, 3600, &n)) == CLI_OK)
         a->so.timeout_s = (unsigned)n;
+      break;
+    case 'r':
+      if((rc = parse_num("--rate", optarg, 0, 1000000, &n)) == CLI_OK)
+        a->so.rate = (double)n;
       break;
     case 'f':
       rc = cli_opt_format("serve", optarg, &a->json);

@@ -339,9 +339,9 @@ static int match(const char *pattern, const char *path, char *id, size_t size)
  * its role may do what: 1 with *who filled; else 0 with resp 401 (no or
  * unknown token: WWW-Authenticate is implied by the status), 403 (a role
  * that may not) or 503. */
-static int authorised(cg_srv_worker *w, const cg_srv_req *req,
-                      cg_token_action what, cg_token_info *who,
-                      cg_srv_resp *resp)
+static int authorised(const cg_srv_shared *s, cg_srv_worker *w,
+                      const cg_srv_req *req, cg_token_action what,
+                      cg_token_info *who, cg_srv_resp *resp)
 {
   cg_error err = { 0 };
   char msg[256];
@@ -363,6 +363,16 @@ static int authorised(cg_srv_worker *w, const cg_srv_req *req,
   }
   if(rc != CG_OK) {
     cg_api_fail(resp, &err, NULL);
+    return 0;
+  }
+  if(!cg_srv_rate_take(who->id, s->rate, s->burst, &resp->retry_after)) {
+    snprintf(msg, sizeof(msg),
+             "token \"%s\" is over its %g requests a second: try again in "
+             "%d s",
+             who->name, s->rate, resp->retry_after);
+    rc = resp->retry_after;
+    cg_api_error(resp, 429, "rate_limited", NULL, msg);
+    resp->retry_after = rc;
     return 0;
   }
   if(!cg_token_role_may(who->role, what)) {
@@ -409,7 +419,7 @@ static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
       resp->retry_after = 5;
       return;
     }
-    if(authorised(w, req, routes[i].may, &who, resp)) {
+    if(authorised(s, w, req, routes[i].may, &who, resp)) {
       cg_srv_req as = *req;
       as.who = who.name;
       as.id = id[0] ? id : NULL;

@@ -19,7 +19,15 @@ struct cg_json;
 typedef struct cg_srv_shared {
   const char *db_path;
   const char *rules_dir;
+  double rate;  /* requests per second per token, 0: no limit */
+  double burst; /* requests a token may make at once */
 } cg_srv_shared;
+
+/* Takes one request from token_id's bucket (rate a second, at most burst
+ * at once): 1, or 0 with the seconds until the next one in *retry_after
+ * (ratelimit.c). */
+int cg_srv_rate_take(int64_t token_id, double rate, double burst,
+                     int *retry_after);
 
 /* One worker thread's own connection, pack and decider (worker.c). */
 typedef struct cg_srv_worker {

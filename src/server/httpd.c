@@ -286,6 +286,8 @@ int cg_server_run(const cg_server_opts *o, cg_error *err)
                         "and --key go together");
   s.shared.db_path = o->db_path;
   s.shared.rules_dir = o->rules_dir;
+  s.shared.rate = o->rate;
+  s.shared.burst = 2 * o->rate;
   s.max_body = o->max_body;
   if((rc = cg_srv_workers_init(err)) != CG_OK)
     return rc;

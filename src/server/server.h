@@ -22,15 +22,18 @@ typedef struct cg_server_opts {
   const char *key_pem;   /* its private key (PEM text), or NULL */
   size_t max_body;       /* bytes a request body may have */
   unsigned timeout_s;    /* idle connection timeout */
+  double rate;           /* requests a second per token, 0: no limit */
   /* Called once the socket is bound (port: the real one). */
   void (*on_ready)(void *arg, const char *host, int port);
   void *ready_arg;
 } cg_server_opts;
 
-/* Defaults: loopback, port 8080, 2 threads, 1 MiB bodies, 30 s. */
+/* Defaults: loopback, port 8080, 2 threads, 1 MiB bodies, 30 s, 10,000
+ * requests a second per token (bursts of twice that). */
 #define CG_SERVER_OPTS_INIT                                                   \
   {                                                                           \
-    NULL, NULL, "127.0.0.1", 8080, 2, NULL, NULL, 1u << 20, 30, NULL, NULL    \
+    NULL, NULL, "127.0.0.1", 8080, 2, NULL, NULL, 1u << 20, 30, 10000, NULL,  \
+        NULL                                                                  \
   }
 
 /* Serves until SIGTERM or SIGINT, then stops accepting, lets the requests
