@@ -291,6 +291,12 @@ static const route routes[] = {
   { "GET", "/v1/orders", CG_TOKEN_READ, cg_api_orders_list },
   { "GET", "/v1/orders/{id}", CG_TOKEN_READ, cg_api_order_show },
   { "GET", "/v1/audit/head", CG_TOKEN_READ, audit_head_route },
+  { "POST", "/v1/orders/{id}/review", CG_TOKEN_REVIEW, cg_api_order_review },
+  { "POST", "/v1/orders/{id}/nac", CG_TOKEN_NAC, cg_api_order_nac },
+  { "POST", "/v1/orders/{id}/ship", CG_TOKEN_SHIP, cg_api_order_ship },
+  { "POST", "/v1/orders/{id}/cancel", CG_TOKEN_CANCEL, cg_api_order_cancel },
+  { "POST", "/v1/screen", CG_TOKEN_SCREEN, cg_api_screen },
+  { "GET", "/v1/audit/verify", CG_TOKEN_READ, cg_api_audit_verify },
 };
 
 /* Whether path fits pattern, a "{id}" segment matching one non-empty
