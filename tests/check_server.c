@@ -437,6 +437,16 @@ START_TEST(test_review)
                         "--reason",   "other address", "--reviewer",
                         "A. Officer", "--format",      "json",
                         NULL };
+  const char *block[] = { "review",
+                          "O-1016",
+                          "--block",
+                          "--reason",
+                          "end use not confirmed",
+                          "--reviewer",
+                          "A. Officer",
+                          "--format",
+                          "json",
+                          NULL };
   const char *rel = "{\"action\": \"release\", \"reason\": \"other "
                     "address\"}";
   char *want, *shown;
@@ -475,6 +485,17 @@ START_TEST(test_review)
           "supply the missing facts");
   refused("POST", "/v1/orders/O-9999/review", rel, 404, "not_found", "",
           "unknown order O-9999");
+  /* a block may be recorded on any hold; the order stays open */
+  want = on_twin(0, block);
+  same_as_cli("POST", "/v1/orders/O-1016/review",
+              "{\"action\": \"block\", \"reason\": \"end use not "
+              "confirmed\"}",
+              want);
+  ck_assert_msg(strstr(want, "\"released\": false"), "%s", want);
+  free(want);
+  shown = show_order("O-1016");
+  ck_assert_msg(strstr(shown, "\"state\": \"open\""), "%s", shown);
+  free(shown);
   refused("POST", "/v1/orders/O-1016/review",
           "{\"action\": \"approve\", \"reason\": \"x\"}", 400, "invalid",
           "action", "\\\"release\\\" or \\\"block\\\"");
@@ -615,7 +636,7 @@ END_TEST
  * submit or review token may screen, a read token may not. */
 START_TEST(test_screen)
 {
-  const char *cli[] = { "screen",      "Sophgo Technologies",
+  const char *cli[] = { "screen",      "Sophgo Technologies Ltd.",
                         "--country",   "cn",
                         "--threshold", "0.8",
                         "--limit",     "3",
@@ -626,9 +647,13 @@ START_TEST(test_screen)
   char *want = NULL;
 
   ck_assert_int_eq(t_run(db_path, &want, NULL, cli), 10);
-  ck_assert_msg(strstr(want, "\"entry_id\""), "%s", want);
+  /* the name of a customer: named for the clear hint */
+  ck_assert_msg(strstr(want, "\"entry_id\"") &&
+                    strstr(want, "\"customer\": \"Sophgo Technologies "
+                                 "Ltd.\""),
+                "%s", want);
   same_as_cli("POST", "/v1/screen",
-              "{\"name\": \"Sophgo Technologies\", \"country\": \"cn\", "
+              "{\"name\": \"Sophgo Technologies Ltd.\", \"country\": \"cn\", "
               "\"threshold\": 0.8, \"limit\": 3}",
               want);
   free(want);

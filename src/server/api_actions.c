@@ -334,7 +334,7 @@ void cg_api_order_review(cg_srv_worker *w, const cg_srv_req *req,
   }
   if(cg_lifecycle_review(w->db, req->id, release, req->who, reason, &res,
                          &err) != CG_OK) {
-    step_fail(resp, &err, "reason");
+    step_fail(resp, &err, NULL);
     goto done;
   }
   /* {"order_id", "seq", "reviewer", "action", "released", "releases",
