@@ -350,6 +350,455 @@ START_TEST(test_orders_read)
 }
 END_TEST
 
+/* ---- The action routes: each answer is the object the command prints
+ * with --format json, compared against the command run on a twin of the
+ * database copied before the server's first request (same state, so the
+ * same seq). Every refusal leaves the database as it was. ---- */
+
+static char twin_path[512];
+
+/* Copies the database to twin.db: call before the test's first request,
+ * while the server has not opened it (its file holds everything). */
+static void make_twin(void)
+{
+  snprintf(twin_path, sizeof(twin_path), "%s", t_tmp("twin.db"));
+  t_copy_db(db_path, twin_path);
+}
+
+/* What the command prints (exit want) on the twin. */
+static char *on_twin(int want, const char *const *argv)
+{
+  char *out = NULL, *errout = NULL;
+  int rc = t_run(twin_path, &out, &errout, argv);
+
+  ck_assert_msg(rc == want, "%s: exit %d, want %d: %s", argv[0], rc, want,
+                errout);
+  free(errout);
+  return out;
+}
+
+/* METHOD path body is refused with status, code and field ("" for
+ * null), the message holding text (NULL: any), and the database is
+ * unchanged. */
+static void refused(const char *method, const char *path, const char *json,
+                    int status, const char *code, const char *field,
+                    const char *text)
+{
+  char *before = t_db_dump(db_path), *after, *body = NULL, *c, *f;
+  int st = http(method, path, json, &body);
+
+  ck_assert_msg(st == status, "%s %s %s: %d, want %d: %s", method, path,
+                json ? json : "", st, status, body);
+  c = error_member(body, "code");
+  f = error_member(body, "field");
+  ck_assert_msg(!strcmp(c, code) && !strcmp(f, field),
+                "%s %s %s: code %s field %s, want %s %s: %s", method, path,
+                json ? json : "", c, f, code, field, body);
+  ck_assert_msg(!text || strstr(body, text), "%s %s: \"%s\" not in %s", method,
+                path, text, body);
+  after = t_db_dump(db_path);
+  ck_assert_msg(strcmp(before, after) == 0, "%s %s %s changed the database",
+                method, path, json ? json : "");
+  free(c);
+  free(f);
+  free(body);
+  free(before);
+  free(after);
+}
+
+/* METHOD path body answers 200 with exactly want. */
+static void same_as_cli(const char *method, const char *path, const char *json,
+                        const char *want)
+{
+  char *body = NULL;
+  int st = http(method, path, json, &body);
+
+  ck_assert_msg(st == 200, "%s %s: %d: %s", method, path, st, body);
+  ck_assert_str_eq(body, want);
+  free(body);
+}
+
+/* `show order ID --format json` on the served database. */
+static char *show_order(const char *id)
+{
+  const char *show[] = { "show", "order", id, "--format", "json", NULL };
+  char *out = NULL;
+
+  ck_assert_int_eq(t_run(db_path, &out, NULL, show), 0);
+  return out;
+}
+
+/* POST /v1/orders/{id}/review: `chipgate review`'s object, the reviewer
+ * the token's name (never the body's); only review and admin may; a
+ * step the order's state forbids is 409 with the library's message. */
+START_TEST(test_review)
+{
+  const char *cli[] = { "review",     "O-1041",        "--release",
+                        "--reason",   "other address", "--reviewer",
+                        "A. Officer", "--format",      "json",
+                        NULL };
+  const char *block[] = { "review",
+                          "O-1016",
+                          "--block",
+                          "--reason",
+                          "end use not confirmed",
+                          "--reviewer",
+                          "A. Officer",
+                          "--format",
+                          "json",
+                          NULL };
+  const char *rel = "{\"action\": \"release\", \"reason\": \"other "
+                    "address\"}";
+  char *want, *shown;
+
+  make_twin();
+  want = on_twin(0, cli);
+  ck_assert_msg(strstr(want, "\"released\": true"), "%s", want);
+  shown = show_order("O-1041");
+  ck_assert_msg(!strstr(shown, "\"reviewer\": \"A. Officer\""), "%s", shown);
+  free(shown);
+  /* the ERP and a reader may not review */
+  bearer = tok_read;
+  refused("POST", "/v1/orders/O-1041/review", rel, 403, "forbidden", "",
+          "(role read) may not");
+  bearer = tok_submit;
+  refused("POST", "/v1/orders/O-1041/review", rel, 403, "forbidden", "",
+          "(role submit) may not");
+  bearer = tok_review;
+  /* nobody names the reviewer in the body */
+  refused("POST", "/v1/orders/O-1041/review",
+          "{\"action\": \"release\", \"reason\": \"x\", \"reviewer\": "
+          "\"Mallory\"}",
+          400, "invalid", "reviewer", "the reviewer is the token's name");
+  same_as_cli("POST", "/v1/orders/O-1041/review", rel, want);
+  free(want);
+  shown = show_order("O-1041");
+  ck_assert_msg(strstr(shown, "\"reviewer\": \"A. Officer\"") &&
+                    strstr(shown, "\"state\": \"releasable\""),
+                "%s", shown);
+  free(shown);
+  /* released already: not on hold any more */
+  refused("POST", "/v1/orders/O-1041/review", rel, 409, "conflict", "",
+          "order O-1041 is releasable (hold): only an order on hold");
+  /* a hold on unknown facts is not a reviewer's to settle */
+  refused("POST", "/v1/orders/O-1016/review", rel, 409, "conflict", "",
+          "supply the missing facts");
+  refused("POST", "/v1/orders/O-9999/review", rel, 404, "not_found", "",
+          "unknown order O-9999");
+  /* a block may be recorded on any hold; the order stays open */
+  want = on_twin(0, block);
+  same_as_cli("POST", "/v1/orders/O-1016/review",
+              "{\"action\": \"block\", \"reason\": \"end use not "
+              "confirmed\"}",
+              want);
+  ck_assert_msg(strstr(want, "\"released\": false"), "%s", want);
+  free(want);
+  shown = show_order("O-1016");
+  ck_assert_msg(strstr(shown, "\"state\": \"open\""), "%s", shown);
+  free(shown);
+  refused("POST", "/v1/orders/O-1016/review",
+          "{\"action\": \"approve\", \"reason\": \"x\"}", 400, "invalid",
+          "action", "\\\"release\\\" or \\\"block\\\"");
+  refused("POST", "/v1/orders/O-1016/review", "{\"action\": \"block\"}", 400,
+          "invalid", "reason", "required");
+  refused("POST", "/v1/orders/O-1016/review",
+          "{\"action\": \"block\", \"reason\": \" \"}", 400, "invalid",
+          "reason", "empty");
+  refused("POST", "/v1/orders/O-1016/review",
+          "{\"action\": \"block\", \"reason\": [\"x\"]}", 400, "invalid",
+          "reason", "not a string");
+  refused("POST", "/v1/orders/O-1016/review",
+          "{\"action\": \"block\", \"reason\": \"a\xe2\x80\xae"
+          "b\"}",
+          400, "invalid", "reason", "U+202E");
+  bearer = tok_submit;
+}
+END_TEST
+
+/* POST /v1/orders/{id}/nac: a filing, then BIS's objection, each as
+ * `chipgate nac` answers; the members of the two kinds do not mix. */
+START_TEST(test_nac)
+{
+  const char *file[] = { "nac",        "O-1015", "--filed",
+                         "2026-11-20", "--ref",  "NAC-0042",
+                         "--format",   "json",   NULL };
+  const char *object[] = { "nac",        "O-1015",   "--objection",
+                           "2026-11-21", "--reason", "BIS objected",
+                           "--format",   "json",     NULL };
+  const char *filing = "{\"filed\": \"2026-11-20\", \"ref\": \"NAC-0042\"}";
+  char *want;
+
+  make_twin();
+  bearer = tok_review;
+  refused("POST", "/v1/orders/O-1015/nac",
+          "{\"filed\": \"2026-11-20\", \"objection\": \"2026-11-21\"}", 400,
+          "invalid", "objection", "not both");
+  refused("POST", "/v1/orders/O-1015/nac", "{\"ref\": \"NAC-0042\"}", 400,
+          "invalid", "filed", "required");
+  refused("POST", "/v1/orders/O-1015/nac",
+          "{\"filed\": \"2026-11-20\", \"reason\": \"x\"}", 400, "invalid",
+          "reason", "goes with objection");
+  refused("POST", "/v1/orders/O-1015/nac", "{\"filed\": \"20.11.2026\"}", 400,
+          "invalid", "filed", "not a date");
+  refused("POST", "/v1/orders/O-1015/nac", "{\"filed\": \"2999-01-01\"}", 400,
+          "invalid", "filed", "in the future");
+  /* no filing to object to yet */
+  refused("POST", "/v1/orders/O-1015/nac",
+          "{\"objection\": \"2026-11-21\", \"reason\": \"BIS objected\"}", 409,
+          "conflict", "", "no NAC filing is on record");
+  /* O-1041 is on hold, not notify */
+  refused("POST", "/v1/orders/O-1041/nac", filing, 409, "conflict", "",
+          "only for an order whose decision is notify");
+  want = on_twin(0, file);
+  same_as_cli("POST", "/v1/orders/O-1015/nac", filing, want);
+  free(want);
+  refused("POST", "/v1/orders/O-1015/nac", filing, 409, "conflict", "",
+          "already on record");
+  refused("POST", "/v1/orders/O-1015/nac",
+          "{\"objection\": \"2026-11-21\", \"ref\": \"x\", \"reason\": "
+          "\"y\"}",
+          400, "invalid", "ref", "goes with filed");
+  refused("POST", "/v1/orders/O-1015/nac", "{\"objection\": \"2026-11-21\"}",
+          400, "invalid", "reason", "required with objection");
+  want = on_twin(0, object);
+  same_as_cli("POST", "/v1/orders/O-1015/nac",
+              "{\"objection\": \"2026-11-21\", \"reason\": \"BIS objected\"}",
+              want);
+  free(want);
+  bearer = tok_submit;
+  refused("POST", "/v1/orders/O-1015/nac", filing, 403, "forbidden", "",
+          "(role submit) may not");
+}
+END_TEST
+
+/* POST /v1/orders/{id}/ship and /cancel, as `chipgate ship` and `chipgate
+ * cancel` answer; quantities as JSON numbers or strings. */
+START_TEST(test_ship_and_cancel)
+{
+  const char *ship[] = { "ship",       "O-1001",   "--qty", "100", "--date",
+                         "2026-11-20", "--format", "json",  NULL };
+  const char *cancel[] = { "cancel",   "O-1013",
+                           "--reason", "customer withdrew the order",
+                           "--format", "json",
+                           NULL };
+  char *want, *shown;
+
+  make_twin();
+  bearer = tok_review;
+  refused("POST", "/v1/orders/O-1001/ship", "{\"quantity\": 0}", 400,
+          "invalid", "quantity", "a whole number from 1 to 1000000000");
+  refused("POST", "/v1/orders/O-1001/ship", "{\"quantity\": 2.5}", 400,
+          "invalid", "quantity", "whole number");
+  refused("POST", "/v1/orders/O-1001/ship", "{\"quantity\": \"ten\"}", 400,
+          "invalid", "quantity", "whole number");
+  refused("POST", "/v1/orders/O-1001/ship", "{\"quantity\": true}", 400,
+          "invalid", "quantity", "whole number");
+  refused("POST", "/v1/orders/O-1001/ship",
+          "{\"quantity\": 1, \"date\": 20261120}", 400, "invalid", "date",
+          "not a string");
+  refused("POST", "/v1/orders/O-1001/ship",
+          "{\"quantity\": 1, \"date\": \"2999-12-31\"}", 400, "invalid",
+          "date", "in the future");
+  refused("POST", "/v1/orders/O-1001/ship", "{\"qty\": 1}", 400, "invalid",
+          "qty", "it takes quantity, date");
+  refused("POST", "/v1/orders/O-1001/ship", "{\"quantity\": 1000000000}", 409,
+          "conflict", "", "more cannot ship");
+  /* on hold: it may not ship */
+  refused("POST", "/v1/orders/O-1041/ship", NULL, 409, "conflict", "",
+          "only a releasable order can ship");
+  want = on_twin(0, ship);
+  same_as_cli("POST", "/v1/orders/O-1001/ship",
+              "{\"quantity\": \"100\", \"date\": \"2026-11-20\"}", want);
+  free(want);
+  refused("POST", "/v1/orders/O-1001/cancel", "{\"reason\": \"late\"}", 409,
+          "conflict", "", "a partly shipped order cannot be cancelled");
+  refused("POST", "/v1/orders/O-1013/cancel", "{}", 400, "invalid", "reason",
+          "required");
+  want = on_twin(0, cancel);
+  same_as_cli("POST", "/v1/orders/O-1013/cancel",
+              "{\"reason\": \"customer withdrew the order\"}", want);
+  free(want);
+  shown = show_order("O-1013");
+  ck_assert_msg(strstr(shown, "\"state\": \"cancelled\""), "%s", shown);
+  free(shown);
+  refused("POST", "/v1/orders/O-1013/cancel", "{\"reason\": \"again\"}", 409,
+          "conflict", "", "it cannot be cancelled");
+  bearer = tok_read;
+  refused("POST", "/v1/orders/O-1002/cancel", "{\"reason\": \"x\"}", 403,
+          "forbidden", "", "(role read) may not");
+  refused("POST", "/v1/orders/O-1002/ship", NULL, 403, "forbidden", "",
+          "(role read) may not");
+  bearer = tok_submit;
+}
+END_TEST
+
+/* POST /v1/screen: `chipgate screen NAME --format json`'s object; a
+ * submit or review token may screen, a read token may not. */
+START_TEST(test_screen)
+{
+  const char *cli[] = { "screen",      "Sophgo Technologies Ltd.",
+                        "--country",   "cn",
+                        "--threshold", "0.8",
+                        "--limit",     "3",
+                        "--format",    "json",
+                        NULL };
+  const char *none[] = { "screen", "Nordic AI Cloud", "--format", "json",
+                         NULL };
+  char *want = NULL;
+
+  ck_assert_int_eq(t_run(db_path, &want, NULL, cli), 10);
+  /* the name of a customer: named for the clear hint */
+  ck_assert_msg(strstr(want, "\"entry_id\"") &&
+                    strstr(want, "\"customer\": \"Sophgo Technologies "
+                                 "Ltd.\""),
+                "%s", want);
+  same_as_cli("POST", "/v1/screen",
+              "{\"name\": \"Sophgo Technologies Ltd.\", \"country\": \"cn\", "
+              "\"threshold\": 0.8, \"limit\": 3}",
+              want);
+  free(want);
+  ck_assert_int_eq(t_run(db_path, &want, NULL, none), 0);
+  bearer = tok_review;
+  same_as_cli("POST", "/v1/screen", "{\"name\": \"Nordic AI Cloud\"}", want);
+  free(want);
+  refused("POST", "/v1/screen", "{\"country\": \"CN\"}", 400, "invalid",
+          "name", "required");
+  refused("POST", "/v1/screen", "{\"name\": \"x\", \"country\": \"XX\"}", 400,
+          "invalid", "country", NULL);
+  refused("POST", "/v1/screen", "{\"name\": \"x\", \"country\": \"China\"}",
+          400, "invalid", "country", "alpha-2");
+  refused("POST", "/v1/screen", "{\"name\": \"x\", \"threshold\": 1.5}", 400,
+          "invalid", "threshold", "from 0 to 1");
+  refused("POST", "/v1/screen", "{\"name\": \"x\", \"limit\": 1001}", 400,
+          "invalid", "limit", "from 1 to 1000");
+  refused("POST", "/v1/screen", "{\"name\": \"x\", \"fuzzy\": true}", 400,
+          "invalid", "fuzzy", "not a member");
+  refused("POST", "/v1/screen", "{\"name\": \"Sophgo \xc3\x28\"}", 400,
+          "invalid", "name", "not valid UTF-8 (byte 18)");
+  bearer = tok_read;
+  refused("POST", "/v1/screen", "{\"name\": \"x\"}", 403, "forbidden", "",
+          "(role read) may not");
+  bearer = tok_submit;
+}
+END_TEST
+
+/* doc without its "seconds" (the one member two runs may not share), in
+ * canonical form. */
+static char *untimed(const char *doc, const char *member)
+{
+  cg_json *v = NULL, *o;
+  cg_error err = { 0 };
+  char *s = NULL;
+
+  ck_assert_msg(cg_json_parse(&v, doc, strlen(doc), "doc", &err) == CG_OK,
+                "not JSON: %s", doc);
+  o = member ? cg_json_get(v, member) : v;
+  ck_assert_ptr_nonnull(cg_json_get(o, "seconds"));
+  ck_assert_int_eq(cg_json_set(o, "seconds", cg_json_null()), CG_OK);
+  ck_assert_int_eq(cg_json_dump(&s, o, CG_JSON_CANONICAL, &err), CG_OK);
+  cg_json_free(v);
+  return s;
+}
+
+/* GET /v1/audit/verify: `audit verify --format json`'s object (but for
+ * its time), 200 intact, 409 "tampered" once an entry is rewritten. */
+START_TEST(test_audit_verify)
+{
+  const char *verify[] = { "audit", "verify", "--format", "json", NULL };
+  const char *head[] = { "audit", "head", NULL };
+  char *out = NULL, *body = NULL, *a, *b, *code, path[256];
+
+  bearer = tok_read;
+  ck_assert_int_eq(t_run(db_path, &out, NULL, head), 0);
+  out[strcspn(out, "\n")] = '\0';
+  snprintf(path, sizeof(path), "/v1/audit/verify?anchor=%s", out);
+  free(out);
+  ck_assert_int_eq(t_run(db_path, &out, NULL, verify), 0);
+  ck_assert_int_eq(http("GET", "/v1/audit/verify", NULL, &body), 200);
+  a = untimed(out, NULL);
+  b = untimed(body, NULL);
+  ck_assert_str_eq(b, a);
+  ck_assert_msg(strstr(b, "\"intact\":true"), "%s", b);
+  free(a);
+  free(b);
+  free(out);
+  free(body);
+  ck_assert_int_eq(http("GET", path, NULL, &body), 200);
+  ck_assert_msg(strstr(body, "\"anchor\": \"41:"), "%s", body);
+  free(body);
+  refused("GET", "/v1/audit/verify?anchor=41:abc", NULL, 400, "invalid",
+          "anchor", "expected SEQ:HASH");
+  /* the log's newest entries removed: the anchor is missing */
+  refused("GET",
+          "/v1/audit/verify?anchor=99:"
+          "0000000000000000000000000000000000000000000000000000000000000000",
+          NULL, 409, "tampered", "", "entry 99 is missing");
+  free(t_sql(db_path, "DROP TRIGGER decisions_no_update; UPDATE decisions "
+                      "SET doc = replace(doc, '\"decision\":\"deny\"', "
+                      "'\"decision\":\"nlr\"') WHERE seq = 14;"));
+  ck_assert_int_eq(t_run(db_path, &out, NULL, verify), 65);
+  ck_assert_int_eq(http("GET", "/v1/audit/verify", NULL, &body), 409);
+  code = error_member(body, "code");
+  ck_assert_str_eq(code, "tampered");
+  ck_assert_msg(strstr(body, "decision 14 (order O-1014)"), "%s", body);
+  a = untimed(out, NULL);
+  b = untimed(body, "verify");
+  ck_assert_str_eq(b, a);
+  ck_assert_msg(strstr(b, "\"bad_seq\":14"), "%s", b);
+  free(a);
+  free(b);
+  free(code);
+  free(out);
+  free(body);
+  bearer = NULL;
+  refused("GET", "/v1/audit/verify", NULL, 401, "unauthorized", "", NULL);
+  bearer = tok_submit;
+}
+END_TEST
+
+/* Bad input to every action route: the right 4xx naming the field, never
+ * a 500, nothing written. */
+START_TEST(test_actions_bad_input)
+{
+  static const char *const paths[] = {
+    "/v1/orders/O-1016/review",
+    "/v1/orders/O-1015/nac",
+    "/v1/orders/O-1001/ship",
+    "/v1/orders/O-1013/cancel",
+    "/v1/screen",
+  };
+  size_t i;
+
+  bearer = tok_review;
+  for(i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+    refused("POST", paths[i], "{\"reason\": ", 400, "invalid_json", "",
+            "body:1:");
+    refused("POST", paths[i], "[\"reason\"]", 400, "invalid", "",
+            "must be a JSON object");
+    refused("POST", paths[i], "{\"reason\": \"x\", \"reason\": \"y\"}", 400,
+            "invalid_json", "", "duplicate");
+    refused("POST", paths[i], "{\"reason\": \"\xff\"}", 400, "invalid",
+            "reason", "not valid UTF-8");
+    refused("POST", paths[i], "{\"\xff\": 1}", 400, "invalid", "",
+            "not valid UTF-8");
+    refused("POST", paths[i], "{\"colour\": \"red\"}", 400, "invalid",
+            "colour", "not a member of this request");
+    refused("GET", paths[i], NULL, 405, "method_not_allowed", "", NULL);
+  }
+  /* ship alone takes no body (the rest, today); the others need one */
+  for(i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+    if(!strstr(paths[i], "/ship"))
+      refused("POST", paths[i], NULL, 400, "invalid", "", "needs a JSON body");
+  refused("POST", "/v1/orders/%FF/cancel", "{\"reason\": \"x\"}", 400,
+          "invalid", "id", "not valid UTF-8");
+  refused("POST", "/v1/orders/..%2F..%2Fetc%2Fpasswd/cancel",
+          "{\"reason\": \"x\"}", 404, "not_found", "", NULL);
+  refused("POST", "/v1/orders/O-1013/cancel/now", "{\"reason\": \"x\"}", 404,
+          "not_found", "", NULL);
+  bearer = tok_submit;
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("server");
@@ -363,6 +812,12 @@ static Suite *suite(void)
   tcase_add_test(tc, test_check_same_bytes_as_cli);
   tcase_add_test(tc, test_bad_input);
   tcase_add_test(tc, test_body_too_large);
+  tcase_add_test(tc, test_review);
+  tcase_add_test(tc, test_nac);
+  tcase_add_test(tc, test_ship_and_cancel);
+  tcase_add_test(tc, test_screen);
+  tcase_add_test(tc, test_audit_verify);
+  tcase_add_test(tc, test_actions_bad_input);
   suite_add_tcase(s, tc);
   return s;
 }

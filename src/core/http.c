@@ -1,6 +1,5 @@
-/* http.c -- see http.h. */
-/* Calls go through pointers loaded with dlopen (lc below), which the
- * type-checking macros of curl.h would rewrite. */
+/* http.c -- see http.h. Calls go through pointers loaded with dlopen (lc
+ * below), which the type-checking macros of curl.h would rewrite. */
 #define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 
@@ -34,10 +33,9 @@ typedef struct sink {
   cg_http_response *resp; /* where headers go */
 } sink;
 
-/* libcurl is opened on first use (dlopen), not linked: with the 27
- * shared libraries it brings it cost every command about 6 ms of
- * start-up, and only list and order syncs and webhook deliveries make
- * HTTP requests. This file stays the only one that knows libcurl. */
+/* libcurl is opened on first use (dlopen), not linked: its 27 shared
+ * libraries cost every command about 6 ms of start-up, and only syncs and
+ * webhook deliveries make HTTP requests. The only file that knows it. */
 #define CURL_FUNCS(X)                                                         \
   X(curl_easy_cleanup)                                                        \
   X(curl_easy_getinfo)                                                        \
@@ -551,7 +549,10 @@ static int transfer(cg_http *h, const char *method, const char *url,
       err->lib_code = (int)cc;
     return CG_ENET;
   }
-  /* curl reports a short Content-Length body as CURLE_PARTIAL_FILE; check
+  if(resp->status < 100 || resp->status > 599) /* "HTTP/2 -20": none */
+    return cg_error_set(err, CG_EINVAL, "%s %s: no valid HTTP status (%ld)",
+                        method, shown, resp->status);
+  /* curl reports a short Content-Length body as CURLE_PARTIAL_FILE: check
    * again so a truncated body can never pass as a whole one. */
   lc.curl_easy_getinfo(h->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
   if(cl >= 0 && resp->status != 304 && (size_t)cl != s->len) {

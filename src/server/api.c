@@ -5,6 +5,7 @@
 
 #include "core/clock.h"
 #include "core/json.h"
+#include "core/text.h"
 #include "decide/audit.h"
 #include "decide/decide.h"
 #include "decide/decision.h"
@@ -46,9 +47,28 @@ void cg_api_json(cg_srv_resp *resp, int status, cg_json *v)
   resp->body[resp->len] = '\0';
 }
 
-void cg_api_error(cg_srv_resp *resp, int status, const char *code,
-                  const char *field, const char *msg)
+/* s with every byte that is not valid UTF-8 replaced by '?': a message
+ * may quote what the client sent, and a JSON string must be UTF-8. */
+static char *utf8_safe(const char *s)
 {
+  char *out = strdup(s ? s : "");
+  size_t off = 0, n;
+  long at;
+
+  if(!out)
+    return NULL;
+  n = strlen(out);
+  while(off < n && (at = cg_text_invalid_at(out + off, n - off)) >= 0) {
+    out[off + (size_t)at] = '?';
+    off += (size_t)at + 1;
+  }
+  return out;
+}
+
+void cg_api_error(cg_srv_resp *resp, int status, const char *code,
+                  const char *field, const char *msg_in)
+{
+  char *msg = utf8_safe(msg_in), *fld = field ? utf8_safe(field) : NULL;
   static const char oom[] = "{\"error\": {\"status\": 500, \"code\": "
                             "\"internal\", \"message\": \"out of memory\", "
                             "\"field\": null}}\n";
@@ -63,7 +83,7 @@ void cg_api_error(cg_srv_resp *resp, int status, const char *code,
   if(o && e && !cg_json_set_int(e, "status", status) &&
      !cg_json_set_str(e, "code", code) &&
      !cg_json_set_str(e, "message", msg) &&
-     !cg_json_set_str(e, "field", field) &&
+     !cg_json_set_str(e, "field", fld) &&
      !cg_json_set(o, "error", cg_json_ref(e)) &&
      cg_json_dump(&s, o, CG_JSON_PRETTY, &err) == CG_OK) {
     size_t n = strlen(s);
@@ -78,6 +98,8 @@ void cg_api_error(cg_srv_resp *resp, int status, const char *code,
   }
   cg_json_free(e);
   cg_json_free(o);
+  free(msg);
+  free(fld);
   if(!resp->body) {
     resp->status = 500;
     resp->body = strdup(oom);
@@ -296,6 +318,12 @@ static const route routes[] = {
   { "GET", "/v1/orders/{id}", CG_TOKEN_READ, cg_api_order_show },
   { "GET", "/v1/audit/head", CG_TOKEN_READ, audit_head_route },
   { "GET", "/metrics", CG_TOKEN_READ, cg_api_metrics },
+  { "POST", "/v1/orders/{id}/review", CG_TOKEN_REVIEW, cg_api_order_review },
+  { "POST", "/v1/orders/{id}/nac", CG_TOKEN_NAC, cg_api_order_nac },
+  { "POST", "/v1/orders/{id}/ship", CG_TOKEN_SHIP, cg_api_order_ship },
+  { "POST", "/v1/orders/{id}/cancel", CG_TOKEN_CANCEL, cg_api_order_cancel },
+  { "POST", "/v1/screen", CG_TOKEN_SCREEN, cg_api_screen },
+  { "GET", "/v1/audit/verify", CG_TOKEN_READ, cg_api_audit_verify },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -419,7 +447,14 @@ static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
       resp->retry_after = 5;
       return;
     }
-    if(authorised(s, w, req, routes[i].may, &who, resp)) {
+    if(!authorised(s, w, req, routes[i].may, &who, resp))
+      return;
+    if(id[0] && cg_text_invalid_at(id, strlen(id)) >= 0) {
+      cg_api_error(resp, 400, "invalid", "id",
+                   "the id in the path is not valid UTF-8");
+      return;
+    }
+    {
       cg_srv_req as = *req;
       as.who = who.name;
       as.id = id[0] ? id : NULL;

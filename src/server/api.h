@@ -105,4 +105,19 @@ const char *cg_api_route_name(int r);
 void cg_api_orders_submit(cg_srv_worker *w, const cg_srv_req *req,
                           cg_srv_resp *resp);
 
+/* The action routes (api_actions.c): the lifecycle steps on an order as
+ * `chipgate review`, `nac`, `ship` and `cancel` take them (the reviewer
+ * is req->who), `chipgate screen NAME` and `chipgate audit verify`. */
+void cg_api_order_review(cg_srv_worker *w, const cg_srv_req *req,
+                         cg_srv_resp *resp);
+void cg_api_order_nac(cg_srv_worker *w, const cg_srv_req *req,
+                      cg_srv_resp *resp);
+void cg_api_order_ship(cg_srv_worker *w, const cg_srv_req *req,
+                       cg_srv_resp *resp);
+void cg_api_order_cancel(cg_srv_worker *w, const cg_srv_req *req,
+                         cg_srv_resp *resp);
+void cg_api_screen(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp);
+void cg_api_audit_verify(cg_srv_worker *w, const cg_srv_req *req,
+                         cg_srv_resp *resp);
+
 #endif

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "core/json.h"
+#include "core/text.h"
 #include "decide/history.h"
 #include "model/customer.h"
 #include "model/order.h"
@@ -33,6 +34,16 @@ static int filter_of(cg_srv_worker *w, const cg_srv_req *req,
   const char *since = req->arg(req, "since");
   cg_error err = { 0 };
 
+  const char *const names[] = { "state", "outcome", "customer", "since" };
+  const char *const vals[] = { state, outcome, customer, since };
+  size_t k;
+
+  for(k = 0; k < 4; k++)
+    if(vals[k] && cg_text_invalid_at(vals[k], strlen(vals[k])) >= 0) {
+      cg_api_error(resp, 400, "invalid", names[k],
+                   "a query value is not valid UTF-8");
+      return 0;
+    }
   f->state = state ? cg_order_state_parse(state) : -1;
   f->outcome = outcome ? cg_outcome_parse(outcome) : -1;
   f->customer_id = 0;
