@@ -799,6 +799,76 @@ START_TEST(test_actions_bad_input)
 }
 END_TEST
 
+/* POST /v1/orders: stored and decided in the request; the same body is
+ * the same answer with nothing new recorded; another body for a known id
+ * is 409 and a bad item 400, each writing nothing; a read token may not
+ * submit. /metrics then counts what was decided. */
+START_TEST(test_orders_submit_and_metrics)
+{
+  const char *one = "{\"order_id\": \"API-1\", \"customer\": \"Nordic AI "
+                    "Cloud AB\", \"chip\": \"NVIDIA H100 SXM5 80GB\", "
+                    "\"destination\": \"se\", \"quantity\": 8, "
+                    "\"ship_date\": \"2026-11-20\"}";
+  const char *other = "{\"order_id\": \"API-1\", \"customer\": \"Nordic "
+                      "AI Cloud AB\", \"chip\": \"NVIDIA H100 SXM5 80GB\", "
+                      "\"destination\": \"SE\", \"quantity\": 9, "
+                      "\"ship_date\": \"2026-11-20\"}";
+  const char *pair = "[{\"order_id\": \"API-2\", \"customer\": \"Nordic AI "
+                     "Cloud AB\", \"chip\": \"NVIDIA H100 SXM5 80GB\", "
+                     "\"destination\": \"SE\", \"quantity\": 1, "
+                     "\"ship_date\": \"2026-11-20\"}, {\"order_id\": "
+                     "\"API-3\", \"quantity\": \"x\"}]";
+  char *first = NULL, *again = NULL, *body = NULL, *before, *after, *field;
+
+  bearer = tok_submit;
+  ck_assert_int_eq(http("POST", "/v1/orders", one, &first), 200);
+  ck_assert_msg(strstr(first, "\"order_id\":\"API-1\"") &&
+                    strstr(first, "\"decision\":\"nlr\""),
+                "%s", first);
+  t_expect_sql(db_path, "API-1",
+               "SELECT state FROM orders WHERE order_id "
+               "= 'API-1'",
+               "releasable");
+  before = t_db_dump(db_path);
+  ck_assert_int_eq(http("POST", "/v1/orders", one, &again), 200);
+  ck_assert_str_eq(again, first);
+  ck_assert_int_eq(http("POST", "/v1/orders", other, &body), 409);
+  free(body);
+  ck_assert_int_eq(http("POST", "/v1/orders", pair, &body), 400);
+  field = error_member(body, "field");
+  ck_assert_str_eq(field, "customer"); /* API-3 has none */
+  free(field);
+  free(body);
+  bearer = tok_read;
+  ck_assert_int_eq(http("POST", "/v1/orders", one, &body), 403);
+  free(body);
+  after = t_db_dump(db_path);
+  ck_assert_msg(!strcmp(before, after), "a repeat or a refusal wrote");
+  free(before);
+  free(after);
+  t_check_ledger(db_path, "after POST /v1/orders");
+  ck_assert_int_eq(http("GET", "/metrics", NULL, &body), 200);
+  ck_assert_msg(
+      strstr(body, "chipgate_decisions_total{outcome=\"nlr\"} 1\n") &&
+          strstr(body, "chipgate_http_request_duration_seconds_"
+                       "count{route=\"/v1/orders\"} 5\n") &&
+          strstr(body, "chipgate_list_age_seconds{source=\"csl\"}"),
+      "%s", body);
+  free(body);
+  /* an id that is not UTF-8 is named, not a 500 */
+  ck_assert_int_eq(http("GET", "/v1/orders/%FF", NULL, &body), 400);
+  field = error_member(body, "field");
+  ck_assert_str_eq(field, "id");
+  free(field);
+  free(body);
+  ck_assert_int_eq(http("GET", "/v1/orders?customer=%FF", NULL, &body), 400);
+  free(body);
+  free(first);
+  free(again);
+  bearer = tok_submit;
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("server");
@@ -807,6 +877,7 @@ static Suite *suite(void)
   tcase_set_timeout(tc, 120);
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, test_healthz);
+  tcase_add_test(tc, test_orders_submit_and_metrics);
   tcase_add_test(tc, test_tokens_and_roles);
   tcase_add_test(tc, test_orders_read);
   tcase_add_test(tc, test_check_same_bytes_as_cli);

@@ -128,20 +128,35 @@ void cg_api_fail(cg_srv_resp *resp, const cg_error *err, const char *field)
   }
 }
 
-/* The field a "body: FIELD: what" message names, or NULL. */
-static const char *field_of(const char *msg, char *buf, size_t size)
+const char *cg_api_order_field(const char *msg, char *buf, size_t size)
 {
-  size_t n;
+  static const char *const fields[] = {
+    "order_id",        "customer",   "chip", "destination", "quantity",
+    "ship_date",       "end_use",    "role", "packager",    "export_from_us",
+    "end_use_country", "end_user_hq"
+  };
+  const char *p = strstr(msg, ": ");
+  size_t n, k;
 
-  if(strncmp(msg, "body: ", 6))
+  if(!p)
     return NULL;
-  msg += 6;
-  n = strcspn(msg, ": ");
-  if(!n || msg[n] != ':' || n >= size)
+  p += 2;
+  n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+  if(p[n] != ':' && p[n] != ' ')
     return NULL;
-  memcpy(buf, msg, n);
-  buf[n] = '\0';
-  return buf;
+  for(k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
+    if(strlen(fields[k]) == n && !strncmp(p, fields[k], n) && n < size) {
+      memcpy(buf, p, n);
+      buf[n] = '\0';
+      return buf;
+    }
+  /* a member that is not a field ("colour: not an order field") */
+  if(n && n < size && !strncmp(p + n, ": not an order field", 20)) {
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    return buf;
+  }
+  return NULL;
 }
 
 /* The request body as a JSON document; 400 naming the place otherwise. */
@@ -282,7 +297,7 @@ static void check(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
     if(rc == CG_ENOTFOUND)
       err.code = CG_EINVAL;
     free(out);
-    cg_api_fail(resp, &err, field_of(err.msg, field, sizeof(field)));
+    cg_api_fail(resp, &err, cg_api_order_field(err.msg, field, sizeof(field)));
     return;
   }
   resp->status = 200;

@@ -85,6 +85,10 @@ void cg_api_json(cg_srv_resp *resp, int status, struct cg_json *v);
  * 404, busy 503 with Retry-After, the rest 500; field may be NULL. */
 void cg_api_fail(cg_srv_resp *resp, const cg_error *err, const char *field);
 
+/* The order field a validation message names ("body[1]: quantity: ...",
+ * "body: customer is empty"), copied into buf, or NULL (api.c). */
+const char *cg_api_order_field(const char *msg, char *buf, size_t size);
+
 /* The order routes (api_orders.c). */
 void cg_api_orders_list(cg_srv_worker *w, const cg_srv_req *req,
                         cg_srv_resp *resp);

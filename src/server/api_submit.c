@@ -10,23 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The field a "body[N]: FIELD: what" message names, or NULL. */
-static const char *field_of(const char *msg, char *buf, size_t size)
-{
-  const char *p = strstr(msg, "]: ");
-  size_t n;
-
-  if(!p)
-    return NULL;
-  p += 3;
-  n = strcspn(p, ": ");
-  if(!n || p[n] != ':' || n >= size)
-    return NULL;
-  memcpy(buf, p, n);
-  buf[n] = '\0';
-  return buf;
-}
-
 /* The orders of the body (one object, or an array of them) validated into
  * *orders; 0 with resp set when one is bad (nothing stored then). */
 static int read_orders(cg_srv_worker *w, const cg_json *doc, cg_order **out,
@@ -58,7 +41,8 @@ static int read_orders(cg_srv_worker *w, const cg_json *doc, cg_order **out,
                           &orders[i], &err) != CG_OK) {
       if(err.code == CG_ENOTFOUND)
         err.code = CG_EINVAL; /* an unknown chip is the body's fault */
-      cg_api_fail(resp, &err, field_of(err.msg, field, sizeof(field)));
+      cg_api_fail(resp, &err,
+                  cg_api_order_field(err.msg, field, sizeof(field)));
       free(orders);
       return 0;
     }
