@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,8 @@ static int mh_ready(cg_error *err)
 typedef struct srv {
   cg_srv_shared shared;
   size_t max_body;
+  atomic_int in_flight; /* requests begun and not yet answered */
+  int max_in_flight;    /* over it: 503 with Retry-After at once */
 } srv;
 
 /* One request's body as it arrives (libmicrohttpd's con_cls). */
@@ -79,6 +82,7 @@ typedef struct upload {
   char *body;
   size_t len, cap;
   int too_big; /* over max_body: the rest is read and dropped */
+  srv *s;      /* counted in s->in_flight until completed */
 } upload;
 
 static const char *query_arg(const cg_srv_req *r, const char *name)
@@ -157,6 +161,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     if(!(u = calloc(1, sizeof(*u))))
       return MHD_NO;
     *con_cls = u;
+    u->s = s;
+    /* Overloaded: say so at once, rather than let every client wait
+     * past its timeout. */
+    if(atomic_fetch_add(&s->in_flight, 1) >= s->max_in_flight) {
+      memset(&resp, 0, sizeof(resp));
+      cg_api_error(&resp, 503, "busy", NULL,
+                   "the server has too many requests in hand: try again");
+      resp.retry_after = 1;
+      return send_resp(c, &resp);
+    }
     /* refused before a byte of it is read */
     if(cl && strtoull(cl, NULL, 10) > s->max_body) {
       memset(&resp, 0, sizeof(resp));
@@ -199,6 +213,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   (void)c;
   (void)why;
   if(u) {
+    atomic_fetch_sub(&u->s->in_flight, 1);
     free(u->body);
     free(u);
     *con_cls = NULL;
@@ -289,6 +304,8 @@ int cg_server_run(const cg_server_opts *o, cg_error *err)
   s.shared.rate = o->rate;
   s.shared.burst = 2 * o->rate;
   s.max_body = o->max_body;
+  atomic_init(&s.in_flight, 0);
+  s.max_in_flight = 64 * o->threads;
   if((rc = cg_srv_workers_init(err)) != CG_OK)
     return rc;
   /* The pool's threads inherit this mask: SIGTERM and SIGINT are taken
