@@ -851,7 +851,7 @@ START_TEST(test_orders_submit_and_metrics)
   ck_assert_msg(
       strstr(body, "chipgate_decisions_total{outcome=\"nlr\"} 1\n") &&
           strstr(body, "chipgate_http_request_duration_seconds_"
-                       "count{route=\"/v1/orders\"} 5\n") &&
+                       "count{method=\"POST\",route=\"/v1/orders\"} 5\n") &&
           strstr(body, "chipgate_list_age_seconds{source=\"csl\"}"),
       "%s", body);
   free(body);

@@ -150,6 +150,33 @@ START_TEST(test_pending_order_is_decided)
 }
 END_TEST
 
+/* A body that adds a fact the record lacks is another body: 409, since the
+ * answer the record has never weighed that fact. */
+START_TEST(test_added_fact_is_a_conflict)
+{
+  cg_order o;
+  cg_submitted s;
+  cg_error err = { 0 };
+  size_t conflict = 0;
+  char *before;
+
+  o = order("F-1", "Nordic AI Cloud AB", "NVIDIA H100 SXM5 80GB", "SE", "2");
+  ck_assert_cg_ok(cg_submit_orders(db, dec, &o, 1, &s, &conflict, &err), &err);
+  cg_submitted_clear(&s, 1);
+  before = t_db_dump(db_path);
+  o.export_from_us = 0; /* was unknown */
+  ck_assert_int_eq(cg_submit_orders(db, dec, &o, 1, &s, &conflict, &err),
+                   CG_EINVAL);
+  ck_assert_int_eq(conflict, 1);
+  {
+    char *after = t_db_dump(db_path);
+    ck_assert_msg(!strcmp(before, after), "a conflict wrote something");
+    free(after);
+  }
+  free(before);
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("submit");
@@ -160,6 +187,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_submit_records_like_a_batch);
   tcase_add_test(tc, test_conflict_writes_nothing);
   tcase_add_test(tc, test_pending_order_is_decided);
+  tcase_add_test(tc, test_added_fact_is_a_conflict);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -3,6 +3,7 @@
 #include "cli/cmd.h"
 #include "cli/opts.h"
 #include "core/json.h"
+#include "rules/rules.h"
 #include "server/server.h"
 
 #include <errno.h>
@@ -16,7 +17,7 @@ static const char serve_help[] =
     "         [--cert FILE --key FILE] [--max-body BYTES] [--timeout S]\n"
     "         [--rate N]\n"
     "         [--format text|json]\n\n"
-    "Serves the HTTP API (/v1, docs/server.md) and the review page on ADDR\n"
+    "Serves the HTTP API (/v1, docs/server.md) on ADDR\n"
     "(default 127.0.0.1:8080; port 0 takes a free one), with N worker "
     "threads\n(default 2), each with its own database connection. With "
     "--cert and --key\n(PEM files) it speaks HTTPS only. Once listening it "
@@ -205,6 +206,7 @@ int cmd_serve(cg_cli *cli, int argc, char **argv)
   cg_error err = { 0 };
   cg_store *db = NULL;
   char *cert = NULL, *key = NULL;
+  cg_rules *pack = NULL;
   int rc = parse(&a, argc, argv);
 
   if(rc >= 0)
@@ -214,17 +216,17 @@ int cmd_serve(cg_cli *cli, int argc, char **argv)
   cg_store_close(db);
   if(rc != CG_OK)
     return cli_fail(&err);
-  if(!cli->rules_dir)
-    return cli_fail(&(cg_error){ .code = CG_ENOTFOUND,
-                                 .msg = "no rule pack found: pass --rules "
-                                        "DIR or set CHIPGATE_RULES" });
+  /* one pack for every worker, checked before listening */
+  if(cli_load_rules(cli, &pack, NULL, &err) != CG_OK)
+    return cli_fail(&err);
   if(a.cert && (!(cert = read_pem("--cert", a.cert)) ||
                 !(key = read_pem("--key", a.key)))) {
     free(cert);
+    cg_rules_free(pack);
     return CLI_NOINPUT;
   }
   a.so.db_path = cli->db_path;
-  a.so.rules_dir = cli->rules_dir;
+  a.so.pack = pack;
   a.so.cert_pem = cert;
   a.so.key_pem = key;
   a.so.on_ready = ready;
@@ -232,5 +234,6 @@ int cmd_serve(cg_cli *cli, int argc, char **argv)
   rc = cg_server_run(&a.so, &err);
   free(cert);
   free(key);
+  cg_rules_free(pack);
   return rc == CG_OK ? CLI_OK : cli_fail(&err);
 }

@@ -34,7 +34,7 @@ static const command commands[] = {
   { "nac", cmd_nac, "record a NAC filing or BIS's objection" },
   { "ship", cmd_ship, "record a shipment of a releasable order" },
   { "cancel", cmd_cancel, "cancel an order, give back its licence" },
-  { "serve", cmd_serve, "serve the HTTP API and the review page" },
+  { "serve", cmd_serve, "serve the HTTP API (docs/server.md)" },
   { "complete", cmd_complete, "print chip|customer|order names (completion)" },
 };
 

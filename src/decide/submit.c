@@ -62,6 +62,16 @@ static int submit_one(cg_store *db, cg_decider *dec, const cg_order *o,
   s->stored = status == CG_ORDER_INSERTED;
   if(rc == CG_OK)
     rc = cg_order_find_id(db, o->order_id, &id, err);
+  if(rc == CG_OK && !s->stored) {
+    /* "the same order" here means the same body: one that adds a fact the
+     * record lacks would get an answer that never weighed it */
+    cg_order stored;
+    rc = cg_order_get_id(db, id, &stored, err);
+    if(rc == CG_OK && !cg_order_identical(&stored, o)) {
+      *conflict = 1;
+      return cg_order_conflict("POST /v1/orders", o, err);
+    }
+  }
   if(rc == CG_OK)
     rc = cg_order_state_get(db, id, &state, &cur, err);
   if(rc != CG_OK)

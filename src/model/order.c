@@ -217,6 +217,12 @@ int cg_order_same(const cg_order *a, const cg_order *b)
          strcmp(a->end_user_hq, b->end_user_hq) == 0 && optional_agree(a, b);
 }
 
+int cg_order_identical(const cg_order *a, const cg_order *b)
+{
+  return cg_order_same(a, b) && strcmp(a->packager, b->packager) == 0 &&
+         a->export_from_us == b->export_from_us;
+}
+
 int cg_order_conflict(const char *where, const cg_order *o, cg_error *err)
 {
   return cg_error_set(err, CG_EINVAL,

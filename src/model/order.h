@@ -104,6 +104,9 @@ int cg_order_conflict(const char *where, const cg_order *o, cg_error *err);
  * keeps what it had, and one sent again with a fact the record lacks is not a
  * conflict). */
 int cg_order_same(const cg_order *a, const cg_order *b);
+/* cg_order_same with the optional facts equal too (the API's idempotency:
+ * a body that adds a fact is another body, not the same order again). */
+int cg_order_identical(const cg_order *a, const cg_order *b);
 
 /* Imports orders through cg_import_run (one transaction, all or nothing,
  * FILE:LINE errors). An order_id already present with the same content is

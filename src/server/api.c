@@ -191,7 +191,10 @@ static void healthz(const cg_srv_shared *s, cg_srv_resp *resp)
 
   if(!w || cg_store_user_version(w->db, &ver, &err) != CG_OK ||
      cg_screen_lists_current(w->db, &v, &n, &err) != CG_OK) {
-    cg_api_error(resp, 503, "unavailable", NULL, err.msg);
+    /* the why is for the server's log, not for anyone without a token */
+    fprintf(stderr, "chipgate: serve: /healthz: %s\n", err.msg);
+    cg_api_error(resp, 503, "unavailable", NULL,
+                 "the database cannot be read (the server's log says why)");
     resp->retry_after = 5;
     return;
   }
@@ -233,9 +236,9 @@ static void audit_head(cg_srv_worker *w, cg_srv_resp *resp)
     return;
   }
   o = cg_json_object();
-  if(o && (cg_json_set_str(o, "hash", h.hash) ||
-           cg_json_set_str(o, "head", cg_audit_head_text(&h, t)) ||
-           cg_json_set_int(o, "seq", h.seq))) {
+  if(o &&
+     (cg_json_set_int(o, "seq", h.seq) || cg_json_set_str(o, "hash", h.hash) ||
+      cg_json_set_str(o, "head", cg_audit_head_text(&h, t)))) {
     cg_json_free(o);
     o = NULL;
   }
@@ -269,7 +272,8 @@ static void check(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
   cg_decision_init(&dn);
   /* A check is of an order that may not exist yet: without an order_id
    * it is decided as `chipgate check` decides, with none. */
-  anonymous = !cg_json_get(doc, "order_id");
+  anonymous = !cg_json_get(doc, "order_id") ||
+              cg_json_type(cg_json_get(doc, "order_id")) == CG_JSON_NULL;
   rc = anonymous ? cg_json_set_str(doc, "order_id", "-") : CG_OK;
   if(rc != CG_OK)
     rc = cg_error_set(&err, CG_ENOMEM, "out of memory");
@@ -349,6 +353,11 @@ const char *cg_api_route_name(int r)
   return r == (int)NROUTES ? "/healthz" : NULL;
 }
 
+const char *cg_api_route_method(int r)
+{
+  return r >= 0 && (size_t)r < NROUTES ? routes[r].method : "GET";
+}
+
 static double now_s(void)
 {
   struct timespec t;
@@ -383,12 +392,13 @@ static int match(const char *pattern, const char *path, char *id, size_t size)
  * unknown token: WWW-Authenticate is implied by the status), 403 (a role
  * that may not) or 503. */
 static int authorised(const cg_srv_shared *s, cg_srv_worker *w,
-                      const cg_srv_req *req, cg_token_action what,
+                      const cg_srv_req *req, cg_token_action what, int take,
                       cg_token_info *who, cg_srv_resp *resp)
 {
   cg_error err = { 0 };
-  char msg[256];
+  char msg[256], tok[128];
   const char *t = req->auth;
+  size_t n;
   int rc;
 
   if(!t || strncasecmp(t, "Bearer ", 7)) {
@@ -399,7 +409,14 @@ static int authorised(const cg_srv_shared *s, cg_srv_worker *w,
   }
   for(t += 7; *t == ' '; t++)
     ;
-  rc = cg_token_check(w->db, t, who, &err);
+  n = strcspn(t, " \t"); /* a trailing blank is not part of it */
+  if(n >= sizeof(tok) || t[n + strspn(t + n, " \t")]) {
+    cg_api_error(resp, 401, "unauthorized", NULL, "unknown or revoked token");
+    return 0;
+  }
+  memcpy(tok, t, n);
+  tok[n] = '\0';
+  rc = cg_token_check(w->db, tok, who, &err);
   if(rc == CG_ENOTFOUND) {
     cg_api_error(resp, 401, "unauthorized", NULL, err.msg);
     return 0;
@@ -408,7 +425,8 @@ static int authorised(const cg_srv_shared *s, cg_srv_worker *w,
     cg_api_fail(resp, &err, NULL);
     return 0;
   }
-  if(!cg_srv_rate_take(who->id, s->rate, s->burst, &resp->retry_after)) {
+  if(take &&
+     !cg_srv_rate_take(who->id, s->rate, s->burst, &resp->retry_after)) {
     snprintf(msg, sizeof(msg),
              "token \"%s\" is over its %g requests a second: try again in "
              "%d s",
@@ -429,6 +447,39 @@ static int authorised(const cg_srv_shared *s, cg_srv_worker *w,
 
 /* The route req goes to, answered into resp; its index in *which (-1:
  * none). */
+/* HEAD is answered as GET (libmicrohttpd sends no body for it). */
+static const char *method_of(const cg_srv_req *req)
+{
+  return strcmp(req->method, "HEAD") ? req->method : "GET";
+}
+
+int cg_api_admit(const cg_srv_shared *s, const cg_srv_req *req,
+                 cg_srv_resp *resp)
+{
+  cg_error err = { 0 };
+  cg_token_info who;
+  cg_srv_worker *w;
+  char id[256];
+  size_t i;
+
+  for(i = 0; i < NROUTES; i++) {
+    if(!match(routes[i].path, req->path, id, sizeof(id)) ||
+       strcmp(routes[i].method, method_of(req)))
+      continue;
+    if(!(w = cg_srv_worker_get(s, &err))) {
+      cg_api_error(resp, 503, "unavailable", NULL,
+                   "the server cannot open its database");
+      resp->retry_after = 5;
+      return 0;
+    }
+    if(authorised(s, w, req, routes[i].may, 0, &who, resp))
+      return 1;
+    cg_api_metrics_request((int)i, resp->status, 0); /* refused early */
+    return 0;
+  }
+  return 1; /* no route: dispatch says so once the body is in */
+}
+
 static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
                      cg_srv_resp *resp, int *which)
 {
@@ -454,7 +505,7 @@ static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
     if(!match(routes[i].path, req->path, id, sizeof(id)))
       continue;
     path_known = 1;
-    if(strcmp(routes[i].method, req->method))
+    if(strcmp(routes[i].method, method_of(req)))
       continue;
     *which = (int)i;
     if(!(w = cg_srv_worker_get(s, &err))) {
@@ -462,7 +513,7 @@ static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
       resp->retry_after = 5;
       return;
     }
-    if(!authorised(s, w, req, routes[i].may, &who, resp))
+    if(!authorised(s, w, req, routes[i].may, 1, &who, resp))
       return;
     if(id[0] && cg_text_invalid_at(id, strlen(id)) >= 0) {
       cg_api_error(resp, 400, "invalid", "id",

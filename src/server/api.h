@@ -18,9 +18,10 @@ struct cg_json;
 /* What every worker thread shares (read-only while serving). */
 typedef struct cg_srv_shared {
   const char *db_path;
-  const char *rules_dir;
-  double rate;  /* requests per second per token, 0: no limit */
-  double burst; /* requests a token may make at once */
+  const struct cg_rules *pack; /* shared, read-only (rules.h) */
+  char ruleset[72];            /* its hash, "sha256:..." */
+  double rate;                 /* requests per second per token, 0: no limit */
+  double burst;                /* requests a token may make at once */
 } cg_srv_shared;
 
 /* Takes one request from token_id's bucket (rate a second, at most burst
@@ -32,7 +33,7 @@ int cg_srv_rate_take(int64_t token_id, double rate, double burst,
 /* One worker thread's own connection, pack and decider (worker.c). */
 typedef struct cg_srv_worker {
   cg_store *db;
-  struct cg_rules *pack;
+  const struct cg_rules *pack; /* the shared one, borrowed */
   struct cg_decider *dec;
   char ruleset[72]; /* "sha256:..." */
 } cg_srv_worker;
@@ -73,6 +74,12 @@ typedef struct cg_srv_resp {
 void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,
                    cg_srv_resp *resp);
 
+/* Before a body is read: 0 with resp set (401, 403, 503) when req's
+ * route needs a token it does not carry, so that no one without one can
+ * make the server read a body; 1 to go on. */
+int cg_api_admit(const cg_srv_shared *s, const cg_srv_req *req,
+                 cg_srv_resp *resp);
+
 /* resp as the JSON error status/code/message (field may be NULL). */
 void cg_api_error(cg_srv_resp *resp, int status, const char *code,
                   const char *field, const char *msg);
@@ -102,8 +109,10 @@ void cg_api_metrics(cg_srv_worker *w, const cg_srv_req *req,
                     cg_srv_resp *resp);
 void cg_api_metrics_request(int route, int status, double seconds);
 void cg_api_metrics_decision(int outcome);
-/* The path of route r for the metrics, NULL past the last (api.c). */
+/* The path and method of route r for the metrics, NULL past the last
+ * (api.c). */
 const char *cg_api_route_name(int r);
+const char *cg_api_route_method(int r);
 
 /* POST /v1/orders (api_submit.c). */
 void cg_api_orders_submit(cg_srv_worker *w, const cg_srv_req *req,

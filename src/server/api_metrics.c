@@ -180,16 +180,20 @@ void cg_api_metrics(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
       continue;
     for(k = 0; k < NBUCKETS; k++)
       add(&b,
-          "chipgate_http_request_duration_seconds_bucket{route=\"%s\","
-          "le=\"%g\"} %lld\n",
-          name, bounds[k], atomic_load(&m.bucket[r][k]));
+          "chipgate_http_request_duration_seconds_bucket{method=\"%s\","
+          "route=\"%s\",le=\"%g\"} %lld\n",
+          cg_api_route_method((int)r), name, bounds[k],
+          atomic_load(&m.bucket[r][k]));
     add(&b,
-        "chipgate_http_request_duration_seconds_bucket{route=\"%s\","
-        "le=\"+Inf\"} %lld\n"
-        "chipgate_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
-        "chipgate_http_request_duration_seconds_count{route=\"%s\"} %lld\n",
-        name, count, name, (double)atomic_load(&m.sum_us[r]) / 1e6, name,
-        count);
+        "chipgate_http_request_duration_seconds_bucket{method=\"%s\","
+        "route=\"%s\",le=\"+Inf\"} %lld\n"
+        "chipgate_http_request_duration_seconds_sum{method=\"%s\","
+        "route=\"%s\"} %.6f\n"
+        "chipgate_http_request_duration_seconds_count{method=\"%s\","
+        "route=\"%s\"} %lld\n",
+        cg_api_route_method((int)r), name, count, cg_api_route_method((int)r),
+        name, (double)atomic_load(&m.sum_us[r]) / 1e6,
+        cg_api_route_method((int)r), name, count);
   }
   /* one family at a time: the format wants its samples together */
   add(&b, "# HELP chipgate_http_request_errors_total Answers with a 4xx or "
@@ -197,8 +201,11 @@ void cg_api_metrics(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
           "# TYPE chipgate_http_request_errors_total counter\n");
   for(r = 0; r < NROUTES; r++)
     if(cg_api_route_name((int)r) && atomic_load(&m.count[r]))
-      add(&b, "chipgate_http_request_errors_total{route=\"%s\"} %lld\n",
-          cg_api_route_name((int)r), atomic_load(&m.errors[r]));
+      add(&b,
+          "chipgate_http_request_errors_total{method=\"%s\",route=\"%s\"} "
+          "%lld\n",
+          cg_api_route_method((int)r), cg_api_route_name((int)r),
+          atomic_load(&m.errors[r]));
   gauges(w, &b);
   if(b.oom) {
     free(b.p);

@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Orders in one request: enough for any ERP batch, few enough that the
+ * work is bounded before anything is checked. */
+#define MAX_ORDERS 10000
+
 /* The orders of the body (one object, or an array of them) validated into
  * *orders; 0 with resp set when one is bad (nothing stored then). */
 static int read_orders(cg_srv_worker *w, const cg_json *doc, cg_order **out,
@@ -19,7 +23,7 @@ static int read_orders(cg_srv_worker *w, const cg_json *doc, cg_order **out,
   size_t i, count = one ? 1 : cg_json_size(doc);
   cg_order *orders;
   cg_error err = { 0 };
-  char where[32], field[64];
+  char where[32], field[256];
 
   if(!one && cg_json_type(doc) != CG_JSON_ARRAY) {
     cg_api_error(resp, 400, "invalid", NULL,
@@ -27,8 +31,10 @@ static int read_orders(cg_srv_worker *w, const cg_json *doc, cg_order **out,
                  "them");
     return 0;
   }
-  if(!count) {
-    cg_api_error(resp, 400, "invalid", NULL, "the array holds no order");
+  if(!count || count > MAX_ORDERS) {
+    cg_api_error(resp, 400, "invalid", NULL,
+                 count ? "at most 10000 orders in one request"
+                       : "the array holds no order");
     return 0;
   }
   if(!(orders = calloc(count, sizeof(*orders)))) {
@@ -43,6 +49,31 @@ static int read_orders(cg_srv_worker *w, const cg_json *doc, cg_order **out,
         err.code = CG_EINVAL; /* an unknown chip is the body's fault */
       cg_api_fail(resp, &err,
                   cg_api_order_field(err.msg, field, sizeof(field)));
+      free(orders);
+      return 0;
+    }
+  }
+  for(i = 0; i < count; i++)
+    if(strchr(orders[i].order_id, '/')) { /* /v1/orders/{id} could not
+                                             name it: %2F is decoded */
+      snprintf(field, sizeof(field),
+               "body[%zu]: order_id %.100s: a '/' "
+               "cannot be addressed in /v1/orders/{id}",
+               i, orders[i].order_id);
+      cg_api_error(resp, 400, "invalid", "order_id", field);
+      free(orders);
+      return 0;
+    }
+  for(i = 1; i < count; i++) { /* the same id twice in one body */
+    size_t j;
+    for(j = 0; j < i && strcmp(orders[j].order_id, orders[i].order_id); j++)
+      ;
+    if(j < i) {
+      snprintf(field, sizeof(field), "body[%zu]", i);
+      snprintf(where, sizeof(where), "%zu", j);
+      cg_error_set(&err, CG_EINVAL, "%s: order_id %s is body[%s]'s too", field,
+                   orders[i].order_id, where);
+      cg_api_error(resp, 400, "invalid", "order_id", err.msg);
       free(orders);
       return 0;
     }

@@ -8,6 +8,8 @@
 
 #include "server/api.h"
 
+#include "decide/decide.h"
+
 #include <arpa/inet.h>
 #include <dlfcn.h>
 #include <microhttpd.h>
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MHD_FUNCS(X)                                                          \
   X(MHD_add_response_header)                                                  \
@@ -69,10 +72,19 @@ static int mh_ready(cg_error *err)
                       mh.fail);
 }
 
+/* Connections open at once: more are refused, so that clients holding
+ * half-sent requests cannot take every socket and thread. */
+#define CONNECTION_LIMIT 1024
+/* ... and one address may hold at most a quarter of them (a client that
+ * trickles its headers is only cut off when idle: libmicrohttpd has no
+ * deadline for headers; docs/server.md says to put a proxy in front). */
+#define PER_IP_LIMIT 256
+
 /* The server while it runs. */
 typedef struct srv {
   cg_srv_shared shared;
   size_t max_body;
+  unsigned timeout_s;   /* a whole request, not only idle time */
   atomic_int in_flight; /* requests begun and not yet answered */
   int max_in_flight;    /* over it: 503 with Retry-After at once */
 } srv;
@@ -81,9 +93,20 @@ typedef struct srv {
 typedef struct upload {
   char *body;
   size_t len, cap;
-  int too_big; /* over max_body: the rest is read and dropped */
-  srv *s;      /* counted in s->in_flight until completed */
+  int too_big;           /* over max_body: the rest is read and dropped */
+  srv *s;                /* counted in s->in_flight until completed */
+  struct timespec start; /* when its headers were in */
 } upload;
+
+/* Seconds since t. */
+static double since(const struct timespec *t)
+{
+  struct timespec now;
+
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)(now.tv_sec - t->tv_sec) +
+         (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
 
 static const char *query_arg(const cg_srv_req *r, const char *name)
 {
@@ -162,6 +185,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
       return MHD_NO;
     *con_cls = u;
     u->s = s;
+    clock_gettime(CLOCK_MONOTONIC, &u->start);
     /* Overloaded: say so at once, rather than let every client wait
      * past its timeout. */
     if(atomic_fetch_add(&s->in_flight, 1) >= s->max_in_flight) {
@@ -178,8 +202,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                    "the request body is larger than the server takes");
       return send_resp(c, &resp);
     }
+    /* a body is read only for a token that may send it */
+    if(cl || mh.MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                            "Transfer-Encoding")) {
+      memset(&req, 0, sizeof(req));
+      memset(&resp, 0, sizeof(resp));
+      req.method = method;
+      req.path = url;
+      req.auth =
+          mh.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+      if(!cg_api_admit(&s->shared, &req, &resp))
+        return send_resp(c, &resp);
+    }
     return MHD_YES;
   }
+  /* A client that sends so slowly that it is never idle is cut off
+   * all the same: a request has timeout_s seconds in all. */
+  if(since(&u->start) > s->timeout_s)
+    return MHD_NO;
   if(*size) {
     int ok = take(u, data, *size, s->max_body);
     *size = 0;
@@ -266,6 +306,8 @@ static struct MHD_Daemon *start(srv *s, const cg_server_opts *o,
                 MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
                 MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+                MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
+                MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
                 MHD_OPTION_HTTPS_MEM_CERT, o->cert_pem,
                 MHD_OPTION_HTTPS_MEM_KEY, o->key_pem, MHD_OPTION_END)
@@ -274,6 +316,8 @@ static struct MHD_Daemon *start(srv *s, const cg_server_opts *o,
                 MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
                 MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
                 MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+                MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
+                MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
                 MHD_OPTION_END);
   if(!d)
@@ -282,6 +326,21 @@ static struct MHD_Daemon *start(srv *s, const cg_server_opts *o,
                  "of this machine)",
                  o->host, o->port);
   return d;
+}
+
+/* After quiescing: waits until every request in hand has been answered
+ * (stopping the daemon first would close their connections unanswered,
+ * though their writes are committed: a client would retry a shipment),
+ * at most timeout_s seconds, so a slow client cannot hold the stop. */
+static void drain(srv *s, unsigned timeout_s)
+{
+  struct timespec tick = { 0, 10 * 1000 * 1000 };
+  unsigned long waited = 0;
+
+  while(atomic_load(&s->in_flight) > 0 && waited < timeout_s * 100UL) {
+    nanosleep(&tick, NULL);
+    waited++;
+  }
 }
 
 int cg_server_run(const cg_server_opts *o, cg_error *err)
@@ -300,10 +359,13 @@ int cg_server_run(const cg_server_opts *o, cg_error *err)
                         "serve: --threads must be at least 1, and --cert "
                         "and --key go together");
   s.shared.db_path = o->db_path;
-  s.shared.rules_dir = o->rules_dir;
+  s.shared.pack = o->pack;
+  if((rc = cg_decide_ruleset_hash(o->pack, s.shared.ruleset, err)) != CG_OK)
+    return rc;
   s.shared.rate = o->rate;
   s.shared.burst = 2 * o->rate;
   s.max_body = o->max_body;
+  s.timeout_s = o->timeout_s;
   atomic_init(&s.in_flight, 0);
   s.max_in_flight = 64 * o->threads;
   if((rc = cg_srv_workers_init(err)) != CG_OK)
@@ -328,6 +390,7 @@ int cg_server_run(const cg_server_opts *o, cg_error *err)
   /* Stop accepting, then let the requests in hand finish: each route
    * writes in one transaction, so none is left half-written. */
   mh.MHD_quiesce_daemon(d);
+  drain(&s, o->timeout_s);
   mh.MHD_stop_daemon(d);
   cg_srv_workers_done();
   pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <time.h>
 
-#define SLOTS 1024 /* tokens tracked at once; a collision shares a bucket */
+#define SLOTS 1024 /* tokens tracked at once */
 
 static struct {
   pthread_mutex_t lock;
@@ -30,8 +30,9 @@ static double now_s(void)
 int cg_srv_rate_take(int64_t token_id, double rate, double burst,
                      int *retry_after)
 {
-  size_t i =
+  size_t h =
       (size_t)((uint64_t)token_id * 0x9e3779b97f4a7c15ULL >> 54) % SLOTS;
+  size_t i = h, k;
   double t = now_s();
   int ok;
 
@@ -39,6 +40,15 @@ int cg_srv_rate_take(int64_t token_id, double rate, double burst,
   if(rate <= 0)
     return 1; /* no limit */
   pthread_mutex_lock(&rl.lock);
+  /* open addressing: a token keeps its own bucket while there is room;
+   * only with every slot taken is the home slot shared (and reset) */
+  for(k = 0; k < SLOTS; k++) {
+    i = (h + k) % SLOTS;
+    if(rl.b[i].id == token_id || rl.b[i].id == 0)
+      break;
+  }
+  if(k == SLOTS)
+    i = h;
   if(rl.b[i].id != token_id) {
     rl.b[i].id = token_id;
     rl.b[i].tokens = burst;

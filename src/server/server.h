@@ -12,17 +12,20 @@
 
 #include "core/error.h"
 
+struct cg_rules;
+
 typedef struct cg_server_opts {
-  const char *db_path;   /* an existing chipgate database */
-  const char *rules_dir; /* the rule pack */
-  const char *host;      /* numeric address to listen on, "127.0.0.1" */
-  int port;              /* 0: any free port (printed by on_ready) */
-  int threads;           /* worker threads, >= 1 */
-  const char *cert_pem;  /* TLS certificate chain (PEM text), or NULL */
-  const char *key_pem;   /* its private key (PEM text), or NULL */
-  size_t max_body;       /* bytes a request body may have */
-  unsigned timeout_s;    /* idle connection timeout */
-  double rate;           /* requests a second per token, 0: no limit */
+  const char *db_path;         /* an existing chipgate database */
+  const struct cg_rules *pack; /* the rule pack, loaded once: every worker
+                                  decides with the same one */
+  const char *host;            /* numeric address to listen on, "127.0.0.1" */
+  int port;                    /* 0: any free port (printed by on_ready) */
+  int threads;                 /* worker threads, >= 1 */
+  const char *cert_pem;        /* TLS certificate chain (PEM text), or NULL */
+  const char *key_pem;         /* its private key (PEM text), or NULL */
+  size_t max_body;             /* bytes a request body may have */
+  unsigned timeout_s;          /* idle connection timeout */
+  double rate;                 /* requests a second per token, 0: no limit */
   /* Called once the socket is bound (port: the real one). */
   void (*on_ready)(void *arg, const char *host, int port);
   void *ready_arg;

@@ -1,4 +1,4 @@
-/* worker.c -- one SQLite connection, rule pack and decider per worker
+/* worker.c -- one SQLite connection and decider per worker
  * thread (api.h): SQLite connections must not be shared between threads
  * without a lock, and a decider keeps per-connection caches. Opened on
  * the thread's first request; closed by the thread key's destructor when
@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 static pthread_key_t key;
 
@@ -20,7 +21,6 @@ static void worker_free(void *p)
   if(!w)
     return;
   cg_decider_close(w->dec);
-  cg_rules_free(w->pack);
   cg_store_close(w->db);
   free(w);
 }
@@ -54,12 +54,10 @@ cg_srv_worker *cg_srv_worker_get(const cg_srv_shared *s, cg_error *err)
     return NULL;
   }
   rc = cg_store_open(&w->db, s->db_path, 0, err);
-  if(rc == CG_OK)
-    rc = cg_rules_load_dir(&w->pack, s->rules_dir, NULL, err);
+  w->pack = s->pack;
+  memcpy(w->ruleset, s->ruleset, sizeof(w->ruleset));
   if(rc == CG_OK)
     rc = cg_decider_open(&w->dec, w->db, w->pack, NULL, err);
-  if(rc == CG_OK)
-    rc = cg_decide_ruleset_hash(w->pack, w->ruleset, err);
   if(rc == CG_OK && pthread_setspecific(key, w) != 0)
     rc = cg_error_set(err, CG_ENOMEM, "serve: cannot keep the worker");
   if(rc != CG_OK) {
