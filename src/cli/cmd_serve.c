@@ -76,7 +76,7 @@ static int parse_num(const char *opt, const char *v, long lo, long hi,
                      long *out)
 {
   char *end;
-  long n;
+  long n = 0;
 
   errno = 0;
   n = strtol(v, &end, 10);
@@ -103,7 +103,7 @@ static int parse(serve_args *a, int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 }
   };
-  long n;
+  long n = 0;
   int c, rc = CLI_OK;
 
   while(rc == CLI_OK && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
