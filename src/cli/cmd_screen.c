@@ -48,26 +48,9 @@ static int print_json(const char *query, const char *customer,
         cg_json_set_str(doc, "customer", customer);
   for(i = 0; !bad && i < hits->n; i++) {
     const cg_screen_hit *h = &hits->items[i];
-    cg_json *o = cg_json_object();
+    cg_json *o = cg_screen_hit_json(h);
 
-    bad = !o || cg_json_set_str(o, "name", h->name) ||
-          cg_json_set_str(o, "matched_name", h->matched_name) ||
-          cg_json_set_bool(o, "via_alias", h->via_alias) ||
-          cg_json_set_str(o, "list", h->list) ||
-          cg_json_set_str(o, "source", h->source) ||
-          cg_json_set_str(o, "entry_id", h->entry_id) ||
-          cg_json_set_num(o, "score", h->score) ||
-          cg_json_set_bool(o, "sure", h->sure) ||
-          cg_json_set_str(o, "country", h->country) ||
-          cg_json_set_str(o, "license_requirement", h->license_requirement) ||
-          cg_json_set_str(o, "license_policy", h->license_policy) ||
-          cg_json_set_str(o, "federal_register_notice",
-                          h->federal_register_notice) ||
-          cg_json_set_str(o, "explain", h->explain);
-    if(bad)
-      cg_json_free(o);
-    else
-      bad = cg_json_append(arr, o); /* o is stolen either way */
+    bad = !o || cg_json_append(arr, o); /* o is stolen either way */
   }
   if(!bad) {
     bad = cg_json_set(doc, "matches", arr);

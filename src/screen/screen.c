@@ -5,6 +5,7 @@
 #include "screen/internal.h"
 
 #include "core/crypto.h"
+#include "core/json.h"
 #include "core/translit.h"
 
 #include <math.h>
@@ -633,4 +634,28 @@ int cg_screen_name(cg_screener *s, const char *name, const char *country,
   while(out->n > limit)
     hit_free(&out->items[--out->n]);
   return CG_OK;
+}
+
+cg_json *cg_screen_hit_json(const cg_screen_hit *h)
+{
+  cg_json *o = cg_json_object();
+
+  if(o && (cg_json_set_str(o, "name", h->name) ||
+           cg_json_set_str(o, "matched_name", h->matched_name) ||
+           cg_json_set_bool(o, "via_alias", h->via_alias) ||
+           cg_json_set_str(o, "list", h->list) ||
+           cg_json_set_str(o, "source", h->source) ||
+           cg_json_set_str(o, "entry_id", h->entry_id) ||
+           cg_json_set_num(o, "score", h->score) ||
+           cg_json_set_bool(o, "sure", h->sure) ||
+           cg_json_set_str(o, "country", h->country) ||
+           cg_json_set_str(o, "license_requirement", h->license_requirement) ||
+           cg_json_set_str(o, "license_policy", h->license_policy) ||
+           cg_json_set_str(o, "federal_register_notice",
+                           h->federal_register_notice) ||
+           cg_json_set_str(o, "explain", h->explain))) {
+    cg_json_free(o);
+    o = NULL;
+  }
+  return o;
 }

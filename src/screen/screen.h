@@ -324,6 +324,12 @@ const char *cg_screen_list_kind_name(int kind);
  * malloc'ed. */
 int cg_screen_normalise(char **out, const char *name, cg_error *err);
 
+/* One hit as a JSON object: the element of `matches` in `chipgate screen
+ * --format json` and POST /v1/screen (docs/cli-json.md); NULL when out of
+ * memory. */
+struct cg_json;
+struct cg_json *cg_screen_hit_json(const cg_screen_hit *h);
+
 /* ==== List sync ======================================================= */
 
 /* Names and aliases of source's list in use (0 if none). */

@@ -515,31 +515,6 @@ static char *customer_named(cg_store *db, const char *name)
   return out;
 }
 
-/* One hit as `chipgate screen --format json` writes it (cmd_screen.c). */
-static cg_json *hit_json(const cg_screen_hit *h)
-{
-  cg_json *o = cg_json_object();
-
-  if(o && (cg_json_set_str(o, "name", h->name) ||
-           cg_json_set_str(o, "matched_name", h->matched_name) ||
-           cg_json_set_bool(o, "via_alias", h->via_alias) ||
-           cg_json_set_str(o, "list", h->list) ||
-           cg_json_set_str(o, "source", h->source) ||
-           cg_json_set_str(o, "entry_id", h->entry_id) ||
-           cg_json_set_num(o, "score", h->score) ||
-           cg_json_set_bool(o, "sure", h->sure) ||
-           cg_json_set_str(o, "country", h->country) ||
-           cg_json_set_str(o, "license_requirement", h->license_requirement) ||
-           cg_json_set_str(o, "license_policy", h->license_policy) ||
-           cg_json_set_str(o, "federal_register_notice",
-                           h->federal_register_notice) ||
-           cg_json_set_str(o, "explain", h->explain))) {
-    cg_json_free(o);
-    o = NULL;
-  }
-  return o;
-}
-
 /* {"query", "threshold", "customer", "matches": [...]}, or NULL. */
 static cg_json *screen_json(const char *query, const char *customer,
                             double threshold, const cg_screen_hits *hits)
@@ -551,7 +526,7 @@ static cg_json *screen_json(const char *query, const char *customer,
             cg_json_set_str(doc, "customer", customer);
 
   for(i = 0; !bad && i < hits->n; i++)
-    bad = cg_json_append(arr, hit_json(&hits->items[i]));
+    bad = cg_json_append(arr, cg_screen_hit_json(&hits->items[i]));
   if(!bad)
     bad = cg_json_set(doc, "matches", cg_json_ref(arr));
   cg_json_free(arr);
