@@ -53,7 +53,15 @@ typedef struct cg_srv_req {
   size_t body_len;
   /* A query argument ("state" of ?state=open), or NULL. */
   const char *(*arg)(const struct cg_srv_req *r, const char *name);
-  void *conn; /* httpd.c's, for arg */
+  /* The first query argument whose name is not in known (NULL-ended),
+   * or NULL: a route refuses arguments it does not take. */
+  const char *(*arg_unknown)(const struct cg_srv_req *r,
+                             const char *const *known);
+  /* Decodes a form value in place (%HH, '+'), returning its new length. */
+  size_t (*unescape)(char *s);
+  const char *cookie; /* the review page's session cookie, or NULL */
+  int tls;            /* the request came over HTTPS */
+  void *conn;         /* httpd.c's, for arg */
   /* Set by the router once the token is checked: its name (the reviewer
    * a review or clearance records). */
   const char *who;
@@ -67,7 +75,11 @@ typedef struct cg_srv_resp {
   char *body;       /* malloc'ed, len bytes */
   size_t len;
   int retry_after; /* seconds for a Retry-After header, 0: none */
+  char *headers;   /* more headers, "Name: value" lines (malloc'ed), or NULL */
 } cg_srv_resp;
+
+/* The review page's session cookie (ui.c sets it, httpd.c reads it). */
+#define CG_SRV_COOKIE "chipgate_session"
 
 /* Handles req; always fills resp, with a JSON error document
  * ({"error": {"status", "code", "message", "field"}}) when it fails. */

@@ -26,7 +26,9 @@
   X(MHD_add_response_header)                                                  \
   X(MHD_create_response_from_buffer)                                          \
   X(MHD_destroy_response)                                                     \
+  X(MHD_get_connection_values)                                                \
   X(MHD_get_daemon_info)                                                      \
+  X(MHD_http_unescape)                                                        \
   X(MHD_is_feature_supported)                                                 \
   X(MHD_lookup_connection_value)                                              \
   X(MHD_queue_response)                                                       \
@@ -87,6 +89,7 @@ typedef struct srv {
   unsigned timeout_s;   /* a whole request, not only idle time */
   atomic_int in_flight; /* requests begun and not yet answered */
   int max_in_flight;    /* over it: 503 with Retry-After at once */
+  int tls;              /* serving HTTPS */
 } srv;
 
 /* One request's body as it arrives (libmicrohttpd's con_cls). */
@@ -113,6 +116,84 @@ static const char *query_arg(const cg_srv_req *r, const char *name)
   return mh.MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* query_unknown's search: the first argument not in known. */
+typedef struct unknown_arg {
+  const char *const *known;
+  const char *found;
+} unknown_arg;
+
+static enum MHD_Result not_known(void *cls, enum MHD_ValueKind kind,
+                                 const char *key, const char *value)
+{
+  unknown_arg *u = cls;
+  size_t i;
+
+  (void)kind;
+  (void)value;
+  for(i = 0; u->known[i]; i++)
+    if(!strcmp(key, u->known[i]))
+      return MHD_YES;
+  u->found = key;
+  return MHD_NO;
+}
+
+static const char *query_unknown(const cg_srv_req *r, const char *const *known)
+{
+  unknown_arg u = { known, NULL };
+
+  mh.MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, not_known, &u);
+  return u.found;
+}
+
+/* A form value, percent-decoded in place ('+' is a blank there). */
+static size_t form_unescape(char *s)
+{
+  char *p;
+
+  for(p = s; *p; p++)
+    if(*p == '+')
+      *p = ' ';
+  return mh.MHD_http_unescape(s);
+}
+
+/* libmicrohttpd decodes the path and query; a %00 would cut them short
+ * in C ("/v1/orders/O-1%00/cancel" read as "/v1/orders/O-1"), so a part
+ * holding one is left undecoded: no order, customer or route has that
+ * name, and the answer is a 404 or 400 for what was sent. */
+static size_t unescape_path(void *cls, struct MHD_Connection *c, char *s)
+{
+  const char *p;
+
+  (void)cls;
+  (void)c;
+  for(p = strchr(s, '%'); p; p = strchr(p + 1, '%'))
+    if(p[1] == '0' && p[2] == '0')
+      return strlen(s);
+  return mh.MHD_http_unescape(s);
+}
+
+/* The value of cookie name, or NULL. */
+static const char *cookie_of(struct MHD_Connection *c, const char *name)
+{
+  return mh.MHD_lookup_connection_value(c, MHD_COOKIE_KIND, name);
+}
+
+/* Adds resp->headers ("Name: value" lines) to r; 0 if one is malformed. */
+static int add_headers(struct MHD_Response *r, char *lines)
+{
+  char *line, *save = NULL, *colon;
+
+  for(line = strtok_r(lines, "\n", &save); line;
+      line = strtok_r(NULL, "\n", &save)) {
+    if(!(colon = strchr(line, ':')) || colon[1] != ' ')
+      return 0;
+    *colon = '\0';
+    if(mh.MHD_add_response_header(r, line, colon + 2) != MHD_YES)
+      return 0;
+  }
+  return 1;
+}
+
 /* Sends resp (its body is handed to libmicrohttpd, which frees it). */
 static enum MHD_Result send_resp(struct MHD_Connection *c, cg_srv_resp *resp)
 {
@@ -123,12 +204,28 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, cg_srv_resp *resp)
 
   if(!r) {
     free(resp->body);
+    free(resp->headers);
     return MHD_NO;
   }
   mh.MHD_add_response_header(r, "Content-Type",
                              resp->type ? resp->type : "application/json");
   mh.MHD_add_response_header(r, "Cache-Control", "no-store");
   mh.MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+  if(resp->type && !strncmp(resp->type, "text/html", 9)) {
+    /* the review page runs no script and loads nothing from elsewhere */
+    mh.MHD_add_response_header(
+        r, "Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    mh.MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    mh.MHD_add_response_header(r, "X-Frame-Options", "DENY");
+  }
+  if(resp->headers && !add_headers(r, resp->headers)) {
+    free(resp->headers);
+    mh.MHD_destroy_response(r);
+    return MHD_NO;
+  }
+  free(resp->headers);
   if(resp->status == 401) /* RFC 6750: how to authenticate */
     mh.MHD_add_response_header(r, "WWW-Authenticate",
                                "Bearer realm=\"chipgate\"");
@@ -211,6 +308,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
       req.path = url;
       req.auth =
           mh.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+      req.cookie = cookie_of(c, CG_SRV_COOKIE);
       if(!cg_api_admit(&s->shared, &req, &resp))
         return send_resp(c, &resp);
     }
@@ -236,9 +334,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   req.path = url;
   req.auth =
       mh.MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+  req.cookie = cookie_of(c, CG_SRV_COOKIE);
+  req.tls = s->tls;
   req.body = u->body;
   req.body_len = u->len;
   req.arg = query_arg;
+  req.arg_unknown = query_unknown;
+  req.unescape = form_unescape;
   req.conn = c;
   cg_api_handle(&s->shared, &req, &resp);
   return send_resp(c, &resp);
@@ -290,6 +392,13 @@ static struct MHD_Daemon *start(srv *s, const cg_server_opts *o,
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                    MHD_USE_ITC |
                    (ss->ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+  /* TLS adds its two options in front of the END */
+  struct MHD_OptionItem tls[] = {
+    { o->cert_pem ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0,
+      (void *)o->cert_pem },
+    { MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)o->key_pem },
+    { MHD_OPTION_END, 0, NULL }
+  };
   struct MHD_Daemon *d;
 
   if(o->cert_pem) {
@@ -300,30 +409,21 @@ static struct MHD_Daemon *start(srv *s, const cg_server_opts *o,
     }
     flags |= MHD_USE_TLS;
   }
-  d = o->cert_pem
-          ? mh.MHD_start_daemon(
-                flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ss,
-                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
-                MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
-                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-                MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
-                MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
-                MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-                MHD_OPTION_HTTPS_MEM_CERT, o->cert_pem,
-                MHD_OPTION_HTTPS_MEM_KEY, o->key_pem, MHD_OPTION_END)
-          : mh.MHD_start_daemon(
-                flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ss,
-                MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
-                MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
-                MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
-                MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
-                MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
-                MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-                MHD_OPTION_END);
+  d = mh.MHD_start_daemon(
+      flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ss,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)o->threads,
+      MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
+      MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
+      MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
+      MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+      MHD_OPTION_UNESCAPE_CALLBACK, unescape_path, NULL, MHD_OPTION_ARRAY, tls,
+      MHD_OPTION_END);
   if(!d)
     cg_error_set(err, CG_EIO,
-                 "serve: cannot listen on %s:%d (in use, or not an address "
-                 "of this machine)",
+                 "serve: cannot listen on %s:%d (in use, not an address "
+                 "of this machine, or a certificate and key that do not "
+                 "load)",
                  o->host, o->port);
   return d;
 }
@@ -368,6 +468,7 @@ int cg_server_run(const cg_server_opts *o, cg_error *err)
   s.timeout_s = o->timeout_s;
   atomic_init(&s.in_flight, 0);
   s.max_in_flight = 64 * o->threads;
+  s.tls = o->cert_pem != NULL;
   if((rc = cg_srv_workers_init(err)) != CG_OK)
     return rc;
   /* The pool's threads inherit this mask: SIGTERM and SIGINT are taken
