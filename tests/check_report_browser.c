@@ -135,29 +135,6 @@ static cg_json *make_doc(int i, const cg_workloads *wl)
   return d;
 }
 
-static const char *find_chromium(void)
-{
-  static const char *const names[] = { "chromium", "chromium-browser",
-                                       "google-chrome", NULL };
-  static char path[1024];
-  const char *env = getenv("CG_CHROMIUM"), *pathvar = getenv("PATH");
-  char dirs[4096], *dir, *save = NULL;
-  int i;
-
-  if(env && *env)
-    return env;
-  for(i = 0; names[i]; i++) {
-    snprintf(dirs, sizeof(dirs), "%s", pathvar ? pathvar : "/usr/bin");
-    for(dir = strtok_r(dirs, ":", &save); dir;
-        dir = strtok_r(NULL, ":", &save)) {
-      snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-      if(access(path, X_OK) == 0)
-        return path;
-    }
-  }
-  return NULL;
-}
-
 /* Runs argv with stdout to out_path (or /dev/null) in its own process
  * group; kills the group after timeout_s. Returns the exit status, or -1.
  */
@@ -251,7 +228,7 @@ START_TEST(test_render_in_chromium)
   char *text;
   cg_report_input in;
   cg_report_paths paths;
-  const char *chromium = find_chromium();
+  const char *chromium = t_find_chromium();
   char url[1200], shot[600], dom_path[600], profile[600], shot_arg[700];
   char profile_arg[700], size_arg[64], cmd[1400], line[512];
   char *dom, *png, *log;

@@ -3,7 +3,10 @@
 
 #include "decide/decision.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,4 +432,71 @@ void t_check_ledger(const char *db, const char *ctx)
                "coalesce(sum(quantity), 0) FROM license_usage u WHERE "
                "u.license_id = l.id);",
                "0");
+}
+
+/* helpers.h */
+const char *t_find_chromium(void)
+{
+  static const char *const names[] = { "chromium", "chromium-browser",
+                                       "google-chrome", NULL };
+  static char path[1024];
+  const char *env = getenv("CG_CHROMIUM"), *pathvar = getenv("PATH");
+  char dirs[4096], *dir, *save = NULL;
+  int i;
+
+  if(env && *env)
+    return env;
+  for(i = 0; names[i]; i++) {
+    snprintf(dirs, sizeof(dirs), "%s", pathvar ? pathvar : "/usr/bin");
+    for(dir = strtok_r(dirs, ":", &save); dir;
+        dir = strtok_r(NULL, ":", &save)) {
+      snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+      if(access(path, X_OK) == 0)
+        return path;
+    }
+  }
+  return NULL;
+}
+
+/* helpers.h */
+int t_http_raw(int port, const char *req, size_t len, char **head, char **body)
+{
+  struct sockaddr_in a;
+  char *buf = NULL, *p;
+  size_t n = 0, cap = 0;
+  ssize_t got;
+  int fd = socket(AF_INET, SOCK_STREAM, 0), status = 0;
+
+  ck_assert_int_ge(fd, 0);
+  memset(&a, 0, sizeof(a));
+  a.sin_family = AF_INET;
+  a.sin_port = htons((uint16_t)port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+  for(size_t off = 0; off < len;) {
+    got = send(fd, req + off, len - off, MSG_NOSIGNAL);
+    if(got <= 0)
+      break; /* the server may answer (413) and close before all is sent */
+    off += (size_t)got;
+  }
+  do {
+    if(n + 4096 + 1 > cap)
+      ck_assert_ptr_nonnull(buf = realloc(buf, cap = (n + 4096) * 2));
+    got = recv(fd, buf + n, 4096, 0);
+    if(got > 0)
+      n += (size_t)got;
+  } while(got > 0);
+  close(fd);
+  ck_assert_ptr_nonnull(buf);
+  buf[n] = '\0';
+  ck_assert_int_eq(sscanf(buf, "HTTP/1.1 %d", &status), 1);
+  p = strstr(buf, "\r\n\r\n");
+  if(body)
+    *body = strdup(p ? p + 4 : "");
+  if(p)
+    *p = '\0';
+  if(head)
+    *head = strdup(buf);
+  free(buf);
+  return status;
 }

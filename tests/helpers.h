@@ -123,4 +123,15 @@ char *t_db_dump_untimed(const char *path);
  * is drawn beyond its quantity. */
 void t_check_ledger(const char *db, const char *ctx);
 
+/* The Chromium binary to drive: $CG_CHROMIUM, else chromium,
+ * chromium-browser or google-chrome on PATH; NULL if none. */
+const char *t_find_chromium(void);
+
+/* Sends len bytes of a raw HTTP request to 127.0.0.1:port and reads the
+ * answer to the end (send "Connection: close"); returns its status, with
+ * the status line and headers in *head and what follows in *body
+ * (malloc'ed; either may be NULL). */
+int t_http_raw(int port, const char *req, size_t len, char **head,
+               char **body);
+
 #endif

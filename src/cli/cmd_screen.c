@@ -142,32 +142,6 @@ static void print_text(const char *query, const char *customer,
   }
 }
 
-/* The clearances as JSON objects: the keys of `list clearances`, and
- * the entry's list (null once the entry is no longer listed). */
-static cg_json *clearance_json(const cg_screen_clearance *c)
-{
-  cg_json *o = cg_json_object();
-
-  if(o &&
-     (cg_json_set_int(o, "id", c->id) ||
-      cg_json_set_str(o, "customer", c->customer) ||
-      cg_json_set_int(o, "customer_id", c->customer_id) ||
-      cg_json_set_str(o, "entry_id", c->entry_id) ||
-      cg_json_set_str(o, "list", c->list) ||
-      cg_json_set_str(o, "content_hash", c->content_hash) ||
-      cg_json_set_str(o, "reviewer", c->reviewer) ||
-      cg_json_set_str(o, "reason", c->reason) ||
-      cg_json_set_str(o, "cleared_at", c->cleared_at) ||
-      cg_json_set_str(o, "status", c->revoked_at ? "revoked" : "in_force") ||
-      cg_json_set_str(o, "revoked_by", c->revoked_by) ||
-      cg_json_set_str(o, "revoke_reason", c->revoke_reason) ||
-      cg_json_set_str(o, "revoked_at", c->revoked_at))) {
-    cg_json_free(o);
-    o = NULL;
-  }
-  return o;
-}
-
 /* Prints clearance id (just written) as JSON, with extra (may be NULL,
  * stolen) set on it as "reviewers_in_force". */
 static int print_clearance(cg_store *db, int64_t id, int reviewers)
@@ -178,7 +152,7 @@ static int print_clearance(cg_store *db, int64_t id, int reviewers)
 
   if(cg_screen_clearance_get(db, id, &h, &err) != CG_OK)
     return cli_fail(&err);
-  o = clearance_json(&h.items[0]);
+  o = cg_screen_clearance_json(&h.items[0]);
   cg_screen_clearances_free(&h);
   if(o && reviewers >= 0 &&
      cg_json_set_int(o, "reviewers_in_force", reviewers) != CG_OK) {
@@ -416,7 +390,7 @@ static int history_json(const cg_screen_clearances *h)
   size_t i;
 
   for(i = 0; arr && i < h->n; i++)
-    if(cg_json_append(arr, clearance_json(&h->items[i])) != CG_OK) {
+    if(cg_json_append(arr, cg_screen_clearance_json(&h->items[i])) != CG_OK) {
       cg_json_free(arr);
       arr = NULL;
     }

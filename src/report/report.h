@@ -123,6 +123,11 @@ const char *cg_report_path(const cg_report *r, int format);
 /* Frees r; files it opened and did not finish are removed. NULL-safe. */
 void cg_report_free(cg_report *r);
 
+/* Writes s to f with & < > " ' as HTML entities and control characters
+ * but tab and newline left out: text from data in an HTML page (the
+ * reports' and the server's review page). NULL writes nothing. */
+void cg_report_html_text(FILE *f, const char *s);
+
 /* ---- whole-batch helpers ------------------------------------------------ */
 
 typedef struct cg_report_input {

@@ -388,6 +388,11 @@ void cg_rp_html(FILE *f, const char *s)
   }
 }
 
+void cg_report_html_text(FILE *f, const char *s)
+{
+  cg_rp_html(f, s);
+}
+
 void cg_rp_md(FILE *f, const char *s)
 {
   for(; s && *s; s++) {

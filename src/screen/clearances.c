@@ -5,6 +5,7 @@
 #include "screen/screen.h"
 #include "screen/internal.h"
 
+#include "core/json.h"
 #include "core/text.h"
 #include "model/customer.h"
 
@@ -460,4 +461,29 @@ int cg_screen_clearance_get(cg_store *db, int64_t id,
     rc = cg_error_set(err, CG_ENOTFOUND, "no clearance #%lld", (long long)id);
   }
   return rc;
+}
+
+/* screen.h */
+cg_json *cg_screen_clearance_json(const cg_screen_clearance *c)
+{
+  cg_json *o = cg_json_object();
+
+  if(o &&
+     (cg_json_set_int(o, "id", c->id) ||
+      cg_json_set_str(o, "customer", c->customer) ||
+      cg_json_set_int(o, "customer_id", c->customer_id) ||
+      cg_json_set_str(o, "entry_id", c->entry_id) ||
+      cg_json_set_str(o, "list", c->list) ||
+      cg_json_set_str(o, "content_hash", c->content_hash) ||
+      cg_json_set_str(o, "reviewer", c->reviewer) ||
+      cg_json_set_str(o, "reason", c->reason) ||
+      cg_json_set_str(o, "cleared_at", c->cleared_at) ||
+      cg_json_set_str(o, "status", c->revoked_at ? "revoked" : "in_force") ||
+      cg_json_set_str(o, "revoked_by", c->revoked_by) ||
+      cg_json_set_str(o, "revoke_reason", c->revoke_reason) ||
+      cg_json_set_str(o, "revoked_at", c->revoked_at))) {
+    cg_json_free(o);
+    o = NULL;
+  }
+  return o;
 }

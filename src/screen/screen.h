@@ -330,6 +330,12 @@ int cg_screen_normalise(char **out, const char *name, cg_error *err);
 struct cg_json;
 struct cg_json *cg_screen_hit_json(const cg_screen_hit *h);
 
+/* One clearance as a JSON object: the keys of `list clearances`, of
+ * `screen clear --format json` and of POST /v1/clearances, with the
+ * entry's list (null once the entry is no longer listed); NULL when out
+ * of memory. */
+struct cg_json *cg_screen_clearance_json(const cg_screen_clearance *c);
+
 /* ==== List sync ======================================================= */
 
 /* Names and aliases of source's list in use (0 if none). */

@@ -15,6 +15,7 @@
 #include "rules/rules.h"
 #include "screen/screen.h"
 #include "server/token.h"
+#include "server/ui.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,11 +317,15 @@ static void check(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
   resp->len = len + 1;
 }
 
+/* How a route's caller proves who it is. */
+enum { BEARER, COOKIE, OPEN };
+
 typedef struct route {
   const char *method;
   const char *path;
   cg_token_action may; /* what the token's role must allow */
   void (*fn)(cg_srv_worker *, const cg_srv_req *, cg_srv_resp *);
+  int auth; /* BEARER: the API; COOKIE: the review page (ui.h); OPEN */
 } route;
 
 static void audit_head_route(cg_srv_worker *w, const cg_srv_req *req,
@@ -331,18 +336,30 @@ static void audit_head_route(cg_srv_worker *w, const cg_srv_req *req,
 }
 
 static const route routes[] = {
-  { "POST", "/v1/orders", CG_TOKEN_SUBMIT, cg_api_orders_submit },
-  { "POST", "/v1/check", CG_TOKEN_CHECK, check },
-  { "GET", "/v1/orders", CG_TOKEN_READ, cg_api_orders_list },
-  { "GET", "/v1/orders/{id}", CG_TOKEN_READ, cg_api_order_show },
-  { "GET", "/v1/audit/head", CG_TOKEN_READ, audit_head_route },
-  { "GET", "/metrics", CG_TOKEN_READ, cg_api_metrics },
-  { "POST", "/v1/orders/{id}/review", CG_TOKEN_REVIEW, cg_api_order_review },
-  { "POST", "/v1/orders/{id}/nac", CG_TOKEN_NAC, cg_api_order_nac },
-  { "POST", "/v1/orders/{id}/ship", CG_TOKEN_SHIP, cg_api_order_ship },
-  { "POST", "/v1/orders/{id}/cancel", CG_TOKEN_CANCEL, cg_api_order_cancel },
-  { "POST", "/v1/screen", CG_TOKEN_SCREEN, cg_api_screen },
-  { "GET", "/v1/audit/verify", CG_TOKEN_READ, cg_api_audit_verify },
+  { "POST", "/v1/orders", CG_TOKEN_SUBMIT, cg_api_orders_submit, BEARER },
+  { "POST", "/v1/check", CG_TOKEN_CHECK, check, BEARER },
+  { "GET", "/v1/orders", CG_TOKEN_READ, cg_api_orders_list, BEARER },
+  { "GET", "/v1/orders/{id}", CG_TOKEN_READ, cg_api_order_show, BEARER },
+  { "GET", "/v1/audit/head", CG_TOKEN_READ, audit_head_route, BEARER },
+  { "GET", "/metrics", CG_TOKEN_READ, cg_api_metrics, BEARER },
+  { "POST", "/v1/orders/{id}/review", CG_TOKEN_REVIEW, cg_api_order_review,
+    BEARER },
+  { "POST", "/v1/orders/{id}/nac", CG_TOKEN_NAC, cg_api_order_nac, BEARER },
+  { "POST", "/v1/orders/{id}/ship", CG_TOKEN_SHIP, cg_api_order_ship, BEARER },
+  { "POST", "/v1/orders/{id}/cancel", CG_TOKEN_CANCEL, cg_api_order_cancel,
+    BEARER },
+  { "POST", "/v1/screen", CG_TOKEN_SCREEN, cg_api_screen, BEARER },
+  { "GET", "/v1/audit/verify", CG_TOKEN_READ, cg_api_audit_verify, BEARER },
+  { "POST", "/v1/clearances", CG_TOKEN_CLEAR, cg_api_clear, BEARER },
+  { "POST", "/v1/clearances/{id}/revoke", CG_TOKEN_CLEAR, cg_api_clear_revoke,
+    BEARER },
+  { "GET", "/v1/clearances", CG_TOKEN_READ, cg_api_clearances, BEARER },
+  { "GET", "/", CG_TOKEN_READ, cg_ui_page, COOKIE },
+  { "POST", "/login", CG_TOKEN_READ, cg_ui_login, OPEN },
+  { "POST", "/logout", CG_TOKEN_READ, cg_ui_logout, OPEN },
+  { "POST", "/ui/orders/{id}/review", CG_TOKEN_REVIEW, cg_ui_review, COOKIE },
+  { "POST", "/ui/orders/{id}/nac", CG_TOKEN_NAC, cg_ui_nac, COOKIE },
+  { "POST", "/ui/clearances", CG_TOKEN_CLEAR, cg_ui_clear, COOKIE },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -393,14 +410,21 @@ static int match(const char *pattern, const char *path, char *id, size_t size)
  * that may not) or 503. */
 static int authorised(const cg_srv_shared *s, cg_srv_worker *w,
                       const cg_srv_req *req, cg_token_action what, int take,
-                      cg_token_info *who, cg_srv_resp *resp)
+                      int page, cg_token_info *who, cg_srv_resp *resp)
 {
   cg_error err = { 0 };
-  char msg[256], tok[128];
+  char msg[256], tok[128], cookie[140];
   const char *t = req->auth;
   size_t n;
   int rc;
 
+  if(page) { /* the review page's session: the same token, in a cookie */
+    t = NULL;
+    if(req->cookie && strlen(req->cookie) < sizeof(tok)) {
+      snprintf(cookie, sizeof(cookie), "Bearer %s", req->cookie);
+      t = cookie;
+    }
+  }
   if(!t || strncasecmp(t, "Bearer ", 7)) {
     cg_api_error(resp, 401, "unauthorized", NULL,
                  "send Authorization: Bearer TOKEN (chipgate token add "
@@ -472,9 +496,13 @@ int cg_api_admit(const cg_srv_shared *s, const cg_srv_req *req,
       resp->retry_after = 5;
       return 0;
     }
-    if(authorised(s, w, req, routes[i].may, 0, &who, resp))
+    if(routes[i].auth == OPEN ||
+       authorised(s, w, req, routes[i].may, 0, routes[i].auth == COOKIE, &who,
+                  resp))
       return 1;
     cg_api_metrics_request((int)i, resp->status, 0); /* refused early */
+    if(routes[i].auth == COOKIE)
+      cg_ui_refused(req, resp);
     return 0;
   }
   return 1; /* no route: dispatch says so once the body is in */
@@ -513,8 +541,14 @@ static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
       resp->retry_after = 5;
       return;
     }
-    if(!authorised(s, w, req, routes[i].may, 1, &who, resp))
+    memset(&who, 0, sizeof(who));
+    if(routes[i].auth != OPEN &&
+       !authorised(s, w, req, routes[i].may, 1, routes[i].auth == COOKIE, &who,
+                   resp)) {
+      if(routes[i].auth == COOKIE)
+        cg_ui_refused(req, resp);
       return;
+    }
     if(id[0] && cg_text_invalid_at(id, strlen(id)) >= 0) {
       cg_api_error(resp, 400, "invalid", "id",
                    "the id in the path is not valid UTF-8");
@@ -522,7 +556,8 @@ static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
     }
     {
       cg_srv_req as = *req;
-      as.who = who.name;
+      as.who = routes[i].auth == OPEN ? NULL : who.name;
+      as.role = (int)who.role;
       as.id = id[0] ? id : NULL;
       routes[i].fn(w, &as, resp);
     }

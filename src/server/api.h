@@ -65,6 +65,7 @@ typedef struct cg_srv_req {
   /* Set by the router once the token is checked: its name (the reviewer
    * a review or clearance records). */
   const char *who;
+  int role; /* and its role (cg_token_role) */
   /* The {id} segment of the route's path (percent-decoded), or NULL. */
   const char *id;
 } cg_srv_req;
@@ -108,6 +109,22 @@ void cg_api_fail(cg_srv_resp *resp, const cg_error *err, const char *field);
  * "body: customer is empty"), copied into buf, or NULL (api.c). */
 const char *cg_api_order_field(const char *msg, char *buf, size_t size);
 
+/* The request body as a JSON object with no member outside allowed (a
+ * NULL-terminated list); NULL with resp set (400 naming the member)
+ * otherwise. empty_ok: no body reads as {} (api_actions.c). */
+struct cg_json *cg_api_body_object(const cg_srv_req *req,
+                                   const char *const *allowed, int empty_ok,
+                                   cg_srv_resp *resp);
+
+/* A text member of doc: 1 with *out set, 0 when absent or null (a 400
+ * when required), -1 with resp a 400 naming it. It must be a non-blank
+ * string; one the audit log records (recorded) at most CG_API_TEXT_MAX
+ * bytes with no invisible character, so that a reader of the log sees
+ * what was written (api_actions.c). */
+#define CG_API_TEXT_MAX 2000
+int cg_api_get_text(const struct cg_json *doc, const char *name, int required,
+                    int recorded, const char **out, cg_srv_resp *resp);
+
 /* The order routes (api_orders.c). */
 void cg_api_orders_list(cg_srv_worker *w, const cg_srv_req *req,
                         cg_srv_resp *resp);
@@ -144,5 +161,14 @@ void cg_api_order_cancel(cg_srv_worker *w, const cg_srv_req *req,
 void cg_api_screen(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp);
 void cg_api_audit_verify(cg_srv_worker *w, const cg_srv_req *req,
                          cg_srv_resp *resp);
+
+/* The clearance routes (api_clear.c): `chipgate screen clear` and
+ * `screen revoke` with the token's name as the reviewer, and `list
+ * clearances`. */
+void cg_api_clear(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp);
+void cg_api_clear_revoke(cg_srv_worker *w, const cg_srv_req *req,
+                         cg_srv_resp *resp);
+void cg_api_clearances(cg_srv_worker *w, const cg_srv_req *req,
+                       cg_srv_resp *resp);
 
 #endif

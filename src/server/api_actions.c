@@ -104,10 +104,8 @@ static void unknown_member(cg_srv_resp *resp, const char *name,
   cg_api_error(resp, 400, "invalid", name, msg);
 }
 
-/* The request body as a JSON object with no member outside allowed (a
- * NULL-terminated list); NULL with resp set (400) otherwise. empty_ok: a
- * request without a body reads as {}. */
-static cg_json *body_object(const cg_srv_req *req, const char *const *allowed,
+/* api.h */
+cg_json *cg_api_body_object(const cg_srv_req *req, const char *const *allowed,
                             int empty_ok, cg_srv_resp *resp)
 {
   cg_json *doc = NULL;
@@ -168,14 +166,9 @@ static const cg_json *member(const cg_json *doc, const char *name)
   return v && cg_json_type(v) != CG_JSON_NULL ? v : NULL;
 }
 
-/* A text member: 1 with *out set, 0 when absent (or null; a 400 when
- * required), -1 with resp a 400. It must be a string, not blank; a text
- * the audit log records (recorded) must also be at most CG_API_TEXT_MAX
- * bytes without invisible characters (controls but tab, CR and LF; bidi
- * overrides, zero-width characters), so that what a reader sees in the
- * log is what was written. */
-#define CG_API_TEXT_MAX 2000
-static int get_text(const cg_json *doc, const char *name, int required,
+/* api.h. Invisible: controls but tab, CR and LF, bidi overrides,
+ * zero-width characters. */
+int cg_api_get_text(const cg_json *doc, const char *name, int required,
                     int recorded, const char **out, cg_srv_resp *resp)
 {
   const cg_json *v = member(doc, name);
@@ -217,7 +210,7 @@ static int get_text(const cg_json *doc, const char *name, int required,
 static int get_date(const cg_json *doc, const char *name, int required,
                     const char **out, cg_srv_resp *resp)
 {
-  int rc = get_text(doc, name, required, 0, out, resp);
+  int rc = cg_api_get_text(doc, name, required, 0, out, resp);
 
   if(rc == 1 && !cg_date_valid(*out)) {
     bad_member(resp, name, "not a date (YYYY-MM-DD)");
@@ -322,10 +315,10 @@ void cg_api_order_review(cg_srv_worker *w, const cg_srv_req *req,
   cg_json *doc, *o;
   int release;
 
-  if(!id_ok(req, resp) || !(doc = body_object(req, members, 0, resp)))
+  if(!id_ok(req, resp) || !(doc = cg_api_body_object(req, members, 0, resp)))
     return;
-  if(get_text(doc, "action", 1, 0, &action, resp) < 0 ||
-     get_text(doc, "reason", 1, 1, &reason, resp) < 0)
+  if(cg_api_get_text(doc, "action", 1, 0, &action, resp) < 0 ||
+     cg_api_get_text(doc, "reason", 1, 1, &reason, resp) < 0)
     goto done;
   release = !strcmp(action, "release");
   if(!release && strcmp(action, "block")) {
@@ -359,9 +352,9 @@ static int nac_args(const cg_json *doc, const char **filed, const char **ref,
                     cg_srv_resp *resp)
 {
   if(get_date(doc, "filed", 0, filed, resp) < 0 ||
-     get_text(doc, "ref", 0, 1, ref, resp) < 0 ||
+     cg_api_get_text(doc, "ref", 0, 1, ref, resp) < 0 ||
      get_date(doc, "objection", 0, objected, resp) < 0 ||
-     get_text(doc, "reason", 0, 1, reason, resp) < 0)
+     cg_api_get_text(doc, "reason", 0, 1, reason, resp) < 0)
     return 0;
   if(*filed && *objected) {
     bad_member(resp, "objection",
@@ -403,7 +396,7 @@ void cg_api_order_nac(cg_srv_worker *w, const cg_srv_req *req,
   cg_json *doc, *o;
   int rc;
 
-  if(!id_ok(req, resp) || !(doc = body_object(req, members, 0, resp)))
+  if(!id_ok(req, resp) || !(doc = cg_api_body_object(req, members, 0, resp)))
     return;
   if(!nac_args(doc, &filed, &ref, &objected, &reason, resp))
     goto done;
@@ -440,7 +433,7 @@ void cg_api_order_ship(cg_srv_worker *w, const cg_srv_req *req,
   int64_t qty = 0;
   cg_json *doc, *o;
 
-  if(!id_ok(req, resp) || !(doc = body_object(req, members, 1, resp)))
+  if(!id_ok(req, resp) || !(doc = cg_api_body_object(req, members, 1, resp)))
     return;
   if(get_whole(doc, "quantity", 1, (double)CG_IMPORT_MAX_QTY, &qty, resp) <
          0 ||
@@ -477,9 +470,9 @@ void cg_api_order_cancel(cg_srv_worker *w, const cg_srv_req *req,
   int64_t seq = 0, returned = 0;
   cg_json *doc, *o;
 
-  if(!id_ok(req, resp) || !(doc = body_object(req, members, 0, resp)))
+  if(!id_ok(req, resp) || !(doc = cg_api_body_object(req, members, 0, resp)))
     return;
-  if(get_text(doc, "reason", 1, 1, &reason, resp) < 0)
+  if(cg_api_get_text(doc, "reason", 1, 1, &reason, resp) < 0)
     goto done;
   if(cg_lifecycle_cancel(w->db, req->id, reason, &seq, &returned, &err) !=
      CG_OK) {
@@ -545,7 +538,7 @@ static int screen_country(cg_srv_worker *w, const cg_json *doc, char cc[3],
   const char *s = NULL;
   cg_error err = { 0 };
   char code[8];
-  int rc = get_text(doc, "country", 0, 0, &s, resp);
+  int rc = cg_api_get_text(doc, "country", 0, 0, &s, resp);
 
   cc[0] = '\0';
   if(rc <= 0)
@@ -579,12 +572,12 @@ void cg_api_screen(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
   double threshold = CG_SCREEN_THRESHOLD;
   int64_t limit = 10;
   char cc[3], *customer = NULL;
-  cg_json *doc = body_object(req, members, 0, resp);
+  cg_json *doc = cg_api_body_object(req, members, 0, resp);
   int rc;
 
   if(!doc)
     return;
-  if(get_text(doc, "name", 1, 0, &name, resp) < 0 ||
+  if(cg_api_get_text(doc, "name", 1, 0, &name, resp) < 0 ||
      !screen_country(w, doc, cc, resp) ||
      get_whole(doc, "limit", 1, 1000, &limit, resp) < 0)
     goto done;
