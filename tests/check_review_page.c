@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static char db_path[512];
@@ -32,54 +33,20 @@ static pid_t server;
 static int port;
 static char tok_review[64], tok_read[64];
 
-static void add_token(const char *name, const char *role, char out[64])
-{
-  const char *argv[] = { "token", "add", name, "--role", role, NULL };
-  char *tok = NULL;
-
-  ck_assert_int_eq(t_run(db_path, &tok, NULL, argv), 0);
-  tok[strcspn(tok, "\n")] = '\0';
-  ck_assert_msg(strncmp(tok, "cgt_", 4) == 0, "not a token: %s", tok);
-  snprintf(out, 64, "%s", tok);
-  free(tok);
-}
-
 static void setup(void)
 {
   const char *demo[] = { "demo", "--out", t_tmp("reports"), NULL };
-  const char *serve[] = { "serve",    "--listen", "127.0.0.1:0",
-                          "--format", "json",     NULL };
-  int i;
 
   snprintf(db_path, sizeof(db_path), "%s", t_tmp("demo.db"));
   ck_assert_int_eq(t_run(db_path, NULL, NULL, demo), 0);
-  add_token("Rita Reviewer", "review", tok_review);
-  add_token("auditor", "read", tok_read);
-  server = t_spawn(NULL, db_path, NULL, "serve", serve);
-  port = 0;
-  for(i = 0; i < 200 && port == 0; i++) {
-    char *out = t_slurp(t_tmp("serve.out"));
-    const char *p = out ? strstr(out, "\"port\": ") : NULL;
-    if(p)
-      port = atoi(p + 8);
-    free(out);
-    if(!port)
-      t_sleep_ms(25);
-  }
-  ck_assert_msg(port > 0, "the server printed no port");
+  t_token_add(db_path, "Rita Reviewer", "review", tok_review);
+  t_token_add(db_path, "auditor", "read", tok_read);
+  server = t_serve_start(db_path, NULL, &port);
 }
 
 static void teardown(void)
 {
-  char *err;
-
-  if(server > 0) {
-    kill(server, SIGTERM);
-    ck_assert_int_eq(t_wait(server), 0);
-    err = t_slurp(t_tmp("serve.err"));
-    ck_assert_msg(!err || !*err, "the server said: %s", err ? err : "");
-    free(err);
-  }
+  t_serve_stop(server);
   server = 0;
   t_tmp_cleanup();
 }
@@ -556,6 +523,60 @@ START_TEST(test_sign_in_and_forms_over_http)
   free(head);
   free(body);
   ck_assert_int_eq(open_orders(), n);
+
+  /* a clearance and a NAC filing through their forms */
+  ck_assert_int_eq(page("GET", "/", tok_review, NULL, &head, &body), 200);
+  csrf_of(body, csrf);
+  {
+    const char *card = strstr(body, "id=\"order-O-1041\"");
+    const char *e = card ? strstr(card, "name=\"entry\" value=\"") : NULL;
+    char entry[64], *log = NULL, date[11];
+    const char *hist[] = { "screen", "history", "--format", "json", NULL };
+    const char *nac[] = { "audit",    "show", "--order", "O-1015",
+                          "--format", "json", NULL };
+    time_t now = time(NULL);
+    struct tm tm;
+
+    ck_assert_ptr_nonnull(e);
+    e += strlen("name=\"entry\" value=\"");
+    snprintf(entry, sizeof(entry), "%.*s", (int)strcspn(e, "\""), e);
+    free(head);
+    free(body);
+    snprintf(form, sizeof(form),
+             "customer=Moore+Threads+Technology+Co+Ltd&entry=%s&order=O-1041"
+             "&reason=Different+company%%3A+checked+registry&csrf=%s",
+             entry, csrf);
+    ck_assert_msg(
+        page("POST", "/ui/clearances", tok_review, form, &head, &body) == 303,
+        "%.300s", strstr(body, "alert") ? strstr(body, "alert") : head);
+    ck_assert_msg(strstr(head, "Location: /?cleared=") &&
+                      strstr(head, "#order-O-1041"),
+                  "%s", head);
+    free(head);
+    free(body);
+    ck_assert_int_eq(t_run(db_path, &log, NULL, hist), 0);
+    ck_assert_msg(strstr(log, "\"reviewer\": \"Rita Reviewer\"") &&
+                      strstr(log, "Different company: checked registry") &&
+                      strstr(log, entry),
+                  "screen history: %s", log);
+    free(log);
+
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+    snprintf(form, sizeof(form), "filed=%s&ref=SNAPR+0042&csrf=%s", date,
+             csrf);
+    ck_assert_int_eq(
+        page("POST", "/ui/orders/O-1015/nac", tok_review, form, &head, &body),
+        303);
+    ck_assert_msg(strstr(head, "Location: /?done="), "%s", head);
+    free(head);
+    free(body);
+    ck_assert_int_eq(t_run(db_path, &log, NULL, nac), 0);
+    ck_assert_msg(strstr(log, "\"kind\":\"nac_filed\"") &&
+                      strstr(log, "\"ref\":\"SNAPR 0042\""),
+                  "O-1015's log: %s", log);
+    free(log);
+  }
 
   /* signing out clears the cookie */
   ck_assert_int_eq(page("POST", "/logout", tok_review, NULL, &head, &body),

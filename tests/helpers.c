@@ -500,3 +500,59 @@ int t_http_raw(int port, const char *req, size_t len, char **head, char **body)
   free(buf);
   return status;
 }
+
+/* helpers.h */
+void t_token_add(const char *db, const char *name, const char *role,
+                 char out[64])
+{
+  const char *argv[] = { "token", "add", name, "--role", role, NULL };
+  char *tok = NULL;
+
+  ck_assert_int_eq(t_run(db, &tok, NULL, argv), 0);
+  tok[strcspn(tok, "\n")] = '\0';
+  ck_assert_msg(strncmp(tok, "cgt_", 4) == 0, "not a token: %s", tok);
+  snprintf(out, 64, "%s", tok);
+  free(tok);
+}
+
+/* helpers.h */
+pid_t t_serve_start(const char *db, const char *const *extra, int *port)
+{
+  const char *argv[32] = { "serve", "--listen", "127.0.0.1:0", "--format",
+                           "json" };
+  size_t n = 5;
+  pid_t pid;
+  int i;
+
+  for(; extra && *extra && n < 31; extra++)
+    argv[n++] = *extra;
+  argv[n] = NULL;
+  unlink(t_tmp("serve.out"));
+  pid = t_spawn(NULL, db, NULL, "serve", argv);
+  *port = 0;
+  for(i = 0; i < 400 && *port == 0; i++) {
+    char *out = t_slurp(t_tmp("serve.out"));
+    const char *p = out ? strstr(out, "\"port\": ") : NULL;
+    if(p)
+      *port = atoi(p + 8);
+    free(out);
+    if(!*port)
+      t_sleep_ms(25);
+  }
+  ck_assert_msg(*port > 0, "the server printed no port");
+  return pid;
+}
+
+/* helpers.h */
+void t_serve_stop(pid_t pid)
+{
+  char *err;
+
+  if(pid <= 0)
+    return;
+  kill(pid, SIGTERM);
+  ck_assert_int_eq(t_wait(pid), 0);
+  err = t_slurp(t_tmp("serve.err"));
+  ck_assert_msg(!err || !*err, "the server said: %s", err ? err : "");
+  free(err);
+}

@@ -134,4 +134,16 @@ const char *t_find_chromium(void);
 int t_http_raw(int port, const char *req, size_t len, char **head,
                char **body);
 
+/* `chipgate token add NAME --role ROLE` on db: the token it prints once,
+ * into out. */
+void t_token_add(const char *db, const char *name, const char *role,
+                 char out[64]);
+
+/* Starts `chipgate serve` on db on a free port of 127.0.0.1, with extra
+ * options (NULL-ended, may be NULL); its port into *port once it listens
+ * (output in t_tmp("serve.out") and "serve.err"). t_serve_stop sends
+ * SIGTERM and asserts exit 0 and nothing on stderr. */
+pid_t t_serve_start(const char *db, const char *const *extra, int *port);
+void t_serve_stop(pid_t pid);
+
 #endif
