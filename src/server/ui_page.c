@@ -151,7 +151,10 @@ static void rules_table(page *p, const cg_decision *d)
         p->f);
   for(i = 0; i < d->nrules; i++) {
     const cg_decision_rule *r = &d->rules[i];
-    fprintf(p->f, "<tr%s><td>", r->decisive ? " class=\"decisive\"" : "");
+    /* bold: the rules that gave the outcome, not the classifications */
+    int gave = r->decisive && !r->relieved &&
+               !strcmp(r->outcome, cg_outcome_name(d->decision));
+    fprintf(p->f, "<tr%s><td>", gave ? " class=\"decisive\"" : "");
     h(p, r->id);
     fputs("<br><span class=\"muted\">", p->f);
     h(p, r->title);
