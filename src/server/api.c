@@ -142,6 +142,18 @@ const char *cg_api_order_field(const char *msg, char *buf, size_t size)
   if(!p)
     return NULL;
   p += 2;
+  /* "body: unknown customer \"X\"" names the customer or chip member */
+  if(!strncmp(p, "unknown ", 8)) {
+    p += 8;
+    n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+    if(n && n < size && p[n] == ' ' &&
+       (!strncmp(p, "customer", n) || !strncmp(p, "chip", n))) {
+      memcpy(buf, p, n);
+      buf[n] = '\0';
+      return buf;
+    }
+    return NULL;
+  }
   n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
   if(p[n] != ':' && p[n] != ' ')
     return NULL;
@@ -163,20 +175,13 @@ const char *cg_api_order_field(const char *msg, char *buf, size_t size)
 /* The request body as a JSON document; 400 naming the place otherwise. */
 static cg_json *body_json(const cg_srv_req *req, cg_srv_resp *resp)
 {
-  cg_json *doc = NULL;
-  cg_error err = { 0 };
-
   if(!req->body || !req->body_len) {
     cg_api_error(resp, 400, "invalid", NULL,
                  "the request needs a JSON body (Content-Type: "
                  "application/json)");
     return NULL;
   }
-  if(cg_json_parse(&doc, req->body, req->body_len, "body", &err) != CG_OK) {
-    cg_api_error(resp, 400, "invalid_json", NULL, err.msg);
-    return NULL;
-  }
-  return doc;
+  return cg_api_parse_body(req, resp);
 }
 
 /* GET /healthz: the database answers, the pack is loaded, the lists'

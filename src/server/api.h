@@ -109,6 +109,10 @@ void cg_api_fail(cg_srv_resp *resp, const cg_error *err, const char *field);
  * "body: customer is empty"), copied into buf, or NULL (api.c). */
 const char *cg_api_order_field(const char *msg, char *buf, size_t size);
 
+/* The request body parsed; NULL with resp a 400: invalid UTF-8 (naming
+ * the member whose value holds it) or invalid JSON (api_actions.c). */
+struct cg_json *cg_api_parse_body(const cg_srv_req *req, cg_srv_resp *resp);
+
 /* The request body as a JSON object with no member outside allowed (a
  * NULL-terminated list); NULL with resp set (400 naming the member)
  * otherwise. empty_ok: no body reads as {} (api_actions.c). */

@@ -105,27 +105,14 @@ static void unknown_member(cg_srv_resp *resp, const char *name,
 }
 
 /* api.h */
-cg_json *cg_api_body_object(const cg_srv_req *req, const char *const *allowed,
-                            int empty_ok, cg_srv_resp *resp)
+cg_json *cg_api_parse_body(const cg_srv_req *req, cg_srv_resp *resp)
 {
   cg_json *doc = NULL;
   cg_error err = { 0 };
   char field[128], msg[256];
   const char *f;
-  void *it;
   long bad;
 
-  if(!req->body || !req->body_len) {
-    if(empty_ok && (doc = cg_json_object()))
-      return doc;
-    if(empty_ok)
-      cg_api_error(resp, 500, "internal", NULL, "out of memory");
-    else
-      cg_api_error(resp, 400, "invalid", NULL,
-                   "the request needs a JSON body: an object "
-                   "(Content-Type: application/json; docs/server.md)");
-    return NULL;
-  }
   /* before the parser, which would refuse it without naming the member */
   bad = cg_text_invalid_at(req->body, req->body_len);
   if(bad >= 0) {
@@ -139,6 +126,29 @@ cg_json *cg_api_body_object(const cg_srv_req *req, const char *const *allowed,
     cg_api_error(resp, 400, "invalid_json", NULL, err.msg);
     return NULL;
   }
+  return doc;
+}
+
+/* api.h */
+cg_json *cg_api_body_object(const cg_srv_req *req, const char *const *allowed,
+                            int empty_ok, cg_srv_resp *resp)
+{
+  cg_json *doc = NULL;
+  void *it;
+
+  if(!req->body || !req->body_len) {
+    if(empty_ok && (doc = cg_json_object()))
+      return doc;
+    if(empty_ok)
+      cg_api_error(resp, 500, "internal", NULL, "out of memory");
+    else
+      cg_api_error(resp, 400, "invalid", NULL,
+                   "the request needs a JSON body: an object "
+                   "(Content-Type: application/json; docs/server.md)");
+    return NULL;
+  }
+  if(!(doc = cg_api_parse_body(req, resp)))
+    return NULL;
   if(cg_json_type(doc) != CG_JSON_OBJECT) {
     cg_json_free(doc);
     cg_api_error(resp, 400, "invalid", NULL, "the body must be a JSON object");

@@ -128,10 +128,8 @@ void cg_api_orders_submit(cg_srv_worker *w, const cg_srv_req *req,
                  "the request needs a JSON body: an order or an array");
     return;
   }
-  if(cg_json_parse(&doc, req->body, req->body_len, "body", &err) != CG_OK) {
-    cg_api_error(resp, 400, "invalid_json", NULL, err.msg);
+  if(!(doc = cg_api_parse_body(req, resp)))
     return;
-  }
   one = cg_json_type(doc) == CG_JSON_OBJECT;
   if(!read_orders(w, doc, &orders, &n, resp)) {
     cg_json_free(doc);
