@@ -225,7 +225,15 @@ START_TEST(test_bad_input)
       "{\"customer\": \"Nobody\", \"chip\": \"NVIDIA H100 SXM5 80GB\", "
       "\"destination\": \"SE\", \"quantity\": 8, \"ship_date\": "
       "\"2026-11-20\"}",
-      400, "invalid", "" },
+      400, "invalid", "customer" },
+    { "POST", "/v1/check",
+      "{\"customer\": \"Nordic AI Cloud AB\", \"chip\": \"NoChip\", "
+      "\"destination\": \"SE\", \"quantity\": 8, \"ship_date\": "
+      "\"2026-11-20\"}",
+      400, "invalid", "chip" },
+    { "POST", "/v1/check",
+      "{\"customer\": \"Nordic\xff\", \"chip\": \"NoChip\"}", 400, "invalid",
+      "customer" },
     { "GET", "/v1/check", NULL, 405, "method_not_allowed", "" },
     { "GET", "/v1/nothing", NULL, 404, "not_found", "" },
     { "GET", "/../../etc/passwd", NULL, 404, "not_found", "" },
