@@ -199,8 +199,15 @@ START_TEST(test_refusals)
            entry);
   refused("POST", "/v1/clearances", tok_review, json, 400, "reason");
   refused("POST", "/v1/clearances", tok_review, "[1]", 400, "");
+  snprintf(json, sizeof(json),
+           "{\"customer\": \"Moore Threads Technology Co Ltd\", \"entry\": "
+           "\"%s\", \"reason\": \"line one\\nline two\"}",
+           entry);
+  refused("POST", "/v1/clearances", tok_review, json, 400, "reason");
   /* the id of a revocation */
   refused("POST", "/v1/clearances/abc/revoke", tok_review,
+          "{\"reason\": \"r\"}", 400, "id");
+  refused("POST", "/v1/clearances/99999999999999999999/revoke", tok_review,
           "{\"reason\": \"r\"}", 400, "id");
   refused("POST", "/v1/clearances/999/revoke", tok_review,
           "{\"reason\": \"r\"}", 404, "id");

@@ -380,7 +380,7 @@ START_TEST(test_release_in_chromium)
   cdp_wait_load(&c, before);
   v = cdp_eval(&c, "document.querySelector('p.notice').textContent");
   ck_assert_msg(strstr(v, "Recorded in the audit log as entry #") &&
-                    strstr(v, "review release of O-1041 by Rita Reviewer"),
+                    strstr(v, "Rita Reviewer released O-1041: the order is releasable."),
                 "after the release the page says %s", v);
   free(v);
   /* released: no longer in the queue of open orders */
@@ -408,8 +408,10 @@ START_TEST(test_release_in_chromium)
 END_TEST
 
 /* GET or POST path with a cookie and a form body (or NULL). */
-static int page(const char *method, const char *path, const char *cookie,
-                const char *form, char **head, char **body)
+/* ... with more header lines (each ending in CRLF). */
+static int page_h(const char *method, const char *path, const char *cookie,
+                  const char *extra, const char *form, char **head,
+                  char **body)
 {
   char req[4096], ck[160] = "";
   int n;
@@ -418,11 +420,18 @@ static int page(const char *method, const char *path, const char *cookie,
     snprintf(ck, sizeof(ck), "Cookie: chipgate_session=%s\r\n", cookie);
   n = snprintf(req, sizeof(req),
                "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-               "%sContent-Type: application/x-www-form-urlencoded\r\n"
+               "%s%sContent-Type: application/x-www-form-urlencoded\r\n"
                "Content-Length: %zu\r\n\r\n%s",
-               method, path, ck, form ? strlen(form) : 0, form ? form : "");
+               method, path, ck, extra, form ? strlen(form) : 0,
+               form ? form : "");
   ck_assert_int_lt(n, (int)sizeof(req));
   return t_http_raw(port, req, (size_t)n, head, body);
+}
+
+static int page(const char *method, const char *path, const char *cookie,
+                const char *form, char **head, char **body)
+{
+  return page_h(method, path, cookie, "", form, head, body);
 }
 
 /* The csrf value of the page's forms. */
@@ -578,11 +587,162 @@ START_TEST(test_sign_in_and_forms_over_http)
     free(log);
   }
 
-  /* signing out clears the cookie */
-  ck_assert_int_eq(page("POST", "/logout", tok_review, NULL, &head, &body),
+  /* signing out takes the page's own form, and clears the cookie */
+  ck_assert_int_eq(page("POST", "/logout", tok_review, "csrf=0", &head, &body),
+                   403);
+  free(head);
+  free(body);
+  ck_assert_int_eq(page("GET", "/", tok_review, NULL, &head, &body), 200);
+  csrf_of(body, csrf);
+  free(head);
+  free(body);
+  snprintf(form, sizeof(form), "csrf=%s", csrf);
+  ck_assert_int_eq(page("POST", "/logout", tok_review, form, &head, &body),
                    200);
   ck_assert_ptr_nonnull(strstr(head, "Set-Cookie: chipgate_session=;"));
   ck_assert_ptr_nonnull(strstr(head, "Max-Age=0"));
+  free(head);
+  free(body);
+}
+END_TEST
+
+/* What the page must not do: take a form cut by %00 or with a field twice,
+ * a sign-in from another site, a notice made up in the URL; offer a step
+ * the API would refuse; answer a browser with JSON. */
+START_TEST(test_page_guards)
+{
+  char *head = NULL, *body = NULL, csrf[33], form[512], date[11];
+  time_t now = time(NULL);
+  struct tm tm;
+  int n = open_orders();
+
+  ck_assert_int_eq(page("GET", "/", tok_review, NULL, &head, &body), 200);
+  csrf_of(body, csrf);
+  free(head);
+  free(body);
+  /* a %00 would have cut the reason short: refused, nothing recorded */
+  snprintf(form, sizeof(form),
+           "action=release&reason=Checked%%00+but+not+really&csrf=%s", csrf);
+  ck_assert_int_eq(
+      page("POST", "/ui/orders/O-1041/review", tok_review, form, &head, &body),
+      400);
+  ck_assert_ptr_nonnull(strstr(body, "NUL byte"));
+  free(head);
+  free(body);
+  snprintf(form, sizeof(form), "action=block&action=release&reason=x&csrf=%s",
+           csrf);
+  ck_assert_int_eq(
+      page("POST", "/ui/orders/O-1041/review", tok_review, form, &head, &body),
+      400);
+  ck_assert_ptr_nonnull(strstr(body, "given twice"));
+  free(head);
+  free(body);
+  ck_assert_int_eq(open_orders(), n);
+
+  /* another site cannot sign a browser in */
+  snprintf(form, sizeof(form), "token=%s", tok_read);
+  ck_assert_int_eq(page_h("POST", "/login", NULL,
+                          "Sec-Fetch-Site: cross-site\r\n", form, &head,
+                          &body),
+                   403);
+  ck_assert_ptr_null(strstr(head, "Set-Cookie"));
+  free(head);
+  free(body);
+  ck_assert_int_eq(page_h("POST", "/login", NULL,
+                          "Origin: https://evil.example\r\n", form, &head,
+                          &body),
+                   403);
+  free(head);
+  free(body);
+  /* behind a TLS proxy the cookie is Secure */
+  ck_assert_int_eq(page_h("POST", "/login", NULL,
+                          "X-Forwarded-Proto: https\r\nSec-Fetch-Site: "
+                          "same-origin\r\n",
+                          form, &head, &body),
+                   303);
+  ck_assert_msg(strstr(head, "; Secure"), "%s", head);
+  free(head);
+  free(body);
+
+  /* notices come from the log, not from the URL */
+  ck_assert_int_eq(page("GET", "/?cleared=999%20(two%20agreed)&done=1",
+                        tok_review, NULL, &head, &body),
+                   200);
+  ck_assert_ptr_null(strstr(body, "class=\"notice\""));
+  free(head);
+  free(body);
+
+  /* a clearance: listed on the card by who made it, no second form for
+   * them */
+  ck_assert_int_eq(page("GET", "/", tok_review, NULL, &head, &body), 200);
+  {
+    const char *card = strstr(body, "id=\"order-O-1041\"");
+    const char *e = card ? strstr(card, "name=\"entry\" value=\"") : NULL;
+    char entry[64];
+    ck_assert_ptr_nonnull(e);
+    e += strlen("name=\"entry\" value=\"");
+    snprintf(entry, sizeof(entry), "%.*s", (int)strcspn(e, "\""), e);
+    free(head);
+    free(body);
+    snprintf(form, sizeof(form),
+             "customer=Moore+Threads+Technology+Co+Ltd&entry=%s&order=O-1041"
+             "&reason=Other+company&csrf=%s",
+             entry, csrf);
+    ck_assert_int_eq(
+        page("POST", "/ui/clearances", tok_review, form, &head, &body), 303);
+    free(body);
+    ck_assert_ptr_nonnull(strstr(head, "Location: /?cleared="));
+    {
+      char loc[256];
+      const char *l = strstr(head, "Location: ") + 10;
+      snprintf(loc, sizeof(loc), "%.*s", (int)strcspn(l, "#\r\n"), l);
+      free(head);
+      ck_assert_int_eq(page("GET", loc, tok_review, NULL, &head, &body), 200);
+    }
+    ck_assert_ptr_nonnull(strstr(body, "cleared Moore Threads Technology Co "
+                                       "Ltd for list entry"));
+    card = strstr(body, "id=\"order-O-1041\"");
+    ck_assert_ptr_nonnull(card);
+    ck_assert_ptr_nonnull(strstr(card, "by <b>Rita Reviewer</b>: Other "
+                                       "company"));
+    ck_assert_ptr_nonnull(strstr(card, "You have cleared it."));
+    e = strstr(card, "</section>");
+    ck_assert_ptr_nonnull(e);
+    ck_assert_msg(!strstr(card, "action=\"/ui/clearances\"") ||
+                      strstr(card, "action=\"/ui/clearances\"") > e,
+                  "a second clear form for the same reviewer");
+    free(head);
+    free(body);
+  }
+
+  /* after a NAC filing no second filing is offered */
+  gmtime_r(&now, &tm);
+  strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+  snprintf(form, sizeof(form), "filed=%s&ref=SNAPR-7&csrf=%s", date, csrf);
+  ck_assert_int_eq(
+      page("POST", "/ui/orders/O-1015/nac", tok_review, form, &head, &body),
+      303);
+  free(head);
+  free(body);
+  ck_assert_int_eq(
+      page("GET", "/?outcome=notify", tok_review, NULL, &head, &body), 200);
+  ck_assert_ptr_nonnull(strstr(body, "id=\"order-O-1022\""));
+  ck_assert_ptr_null(strstr(body, "action=\"/ui/orders/O-1015/nac\""));
+  ck_assert_ptr_nonnull(strstr(body, "action=\"/ui/orders/O-1022/nac\""));
+  ck_assert_ptr_nonnull(strstr(body, "<b>nac_filed</b>"));
+  free(head);
+  free(body);
+
+  /* a browser's refusals are pages */
+  ck_assert_int_eq(page("POST", "/ui/orders/O-%FF/review", tok_review,
+                        "csrf=x", &head, &body),
+                   400);
+  ck_assert_ptr_nonnull(strstr(head, "Content-Type: text/html"));
+  free(head);
+  free(body);
+  ck_assert_int_eq(page("GET", "/ui/nothing", tok_review, NULL, &head, &body),
+                   404);
+  ck_assert_ptr_nonnull(strstr(head, "Content-Type: text/html"));
   free(head);
   free(body);
 }
@@ -596,6 +756,7 @@ static Suite *suite(void)
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_set_timeout(tc, 240);
   tcase_add_test(tc, test_sign_in_and_forms_over_http);
+  tcase_add_test(tc, test_page_guards);
   tcase_add_test(tc, test_release_in_chromium);
   suite_add_tcase(s, tc);
   return s;

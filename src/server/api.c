@@ -557,6 +557,8 @@ static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
     if(id[0] && cg_text_invalid_at(id, strlen(id)) >= 0) {
       cg_api_error(resp, 400, "invalid", "id",
                    "the id in the path is not valid UTF-8");
+      if(routes[i].auth == COOKIE)
+        cg_ui_refused(req, resp);
       return;
     }
     {
@@ -574,6 +576,10 @@ static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
   else
     cg_api_error(resp, 404, "not_found", NULL,
                  "no such route (docs/server.md lists them)");
+  /* a browser on the review page's paths gets a page, not JSON */
+  if(!strncmp(req->path, "/ui/", 4) || !strcmp(req->path, "/") ||
+     !strcmp(req->path, "/login") || !strcmp(req->path, "/logout"))
+    cg_ui_refused(req, resp);
 }
 
 void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,

@@ -57,6 +57,8 @@ typedef struct cg_srv_req {
    * or NULL: a route refuses arguments it does not take. */
   const char *(*arg_unknown)(const struct cg_srv_req *r,
                              const char *const *known);
+  /* A request header ("Origin"), or NULL. */
+  const char *(*header)(const struct cg_srv_req *r, const char *name);
   /* Decodes a form value in place (%HH, '+'), returning its new length. */
   size_t (*unescape)(char *s);
   const char *cookie; /* the review page's session cookie, or NULL */

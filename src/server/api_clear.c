@@ -8,6 +8,7 @@
 #include "core/text.h"
 #include "screen/screen.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +19,28 @@ static void clear_fail(cg_srv_resp *resp, const cg_error *err)
 {
   if(err->code == CG_ENOTFOUND)
     cg_api_error(resp, 404, "not_found",
-                 strstr(err->msg, "customer") ? "customer" : "entry",
+                 strstr(err->msg, ": no customer") ? "customer" : "entry",
                  err->msg);
   else if(err->code == CG_EINVAL)
     cg_api_error(resp, 409, "conflict", NULL, err->msg);
   else
     cg_api_fail(resp, err, NULL);
+}
+
+/* A clearance reason is one line of text (the screening module refuses
+ * every control character): 0 with resp a 400 naming it otherwise. */
+static int one_line(const char *reason, cg_srv_resp *resp)
+{
+  const unsigned char *p;
+
+  for(p = (const unsigned char *)reason; *p; p++)
+    if(*p < 0x20 || *p == 0x7f) {
+      cg_api_error(resp, 400, "invalid", "reason",
+                   "body: reason: holds a line break or another control "
+                   "character (a clearance reason is one line)");
+      return 0;
+    }
+  return 1;
 }
 
 /* resp as clearance id, with reviewers_in_force when it is >= 0. */
@@ -62,7 +79,8 @@ void cg_api_clear(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
     return;
   if(cg_api_get_text(doc, "customer", 1, 0, &customer, resp) < 0 ||
      cg_api_get_text(doc, "entry", 1, 0, &entry, resp) < 0 ||
-     cg_api_get_text(doc, "reason", 1, 1, &reason, resp) < 0)
+     cg_api_get_text(doc, "reason", 1, 1, &reason, resp) < 0 ||
+     !one_line(reason, resp))
     goto done;
   if(cg_screen_clear(w->db, customer, entry, req->who, reason, &id, &n,
                      &err) != CG_OK) {
@@ -85,8 +103,9 @@ void cg_api_clear_revoke(cg_srv_worker *w, const cg_srv_req *req,
   char *end;
   long long id;
 
+  errno = 0;
   id = strtoll(req->id, &end, 10);
-  if(*end || id <= 0 || req->id[0] == '+' || req->id[0] == ' ') {
+  if(*end || id <= 0 || errno || req->id[0] == '+' || req->id[0] == ' ') {
     cg_api_error(resp, 400, "invalid", "id",
                  "a clearance id is a whole number (GET /v1/clearances "
                  "lists them)");
@@ -94,7 +113,8 @@ void cg_api_clear_revoke(cg_srv_worker *w, const cg_srv_req *req,
   }
   if(!(doc = cg_api_body_object(req, members, 0, resp)))
     return;
-  if(cg_api_get_text(doc, "reason", 1, 1, &reason, resp) < 0)
+  if(cg_api_get_text(doc, "reason", 1, 1, &reason, resp) < 0 ||
+     !one_line(reason, resp))
     goto done;
   if(cg_screen_revoke(w->db, (int64_t)id, req->who, reason, &err) != CG_OK) {
     if(err.code == CG_ENOTFOUND)

@@ -116,6 +116,11 @@ static const char *query_arg(const cg_srv_req *r, const char *name)
   return mh.MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+static const char *header_of(const cg_srv_req *r, const char *name)
+{
+  return mh.MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
 /* query_unknown's search: the first argument not in known. */
 typedef struct unknown_arg {
   const char *const *known;
@@ -340,6 +345,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   req.body_len = u->len;
   req.arg = query_arg;
   req.arg_unknown = query_unknown;
+  req.header = header_of;
   req.unescape = form_unescape;
   req.conn = c;
   cg_api_handle(&s->shared, &req, &resp);

@@ -49,9 +49,16 @@ static int form_parse(cg_srv_worker *w, const cg_srv_req *req, form *f,
     }
     if((eq = strchr(p, '=')))
       *eq++ = '\0';
-    req->unescape(p);
-    if(eq)
-      req->unescape(eq);
+    /* a %00 would cut a reason short without a word: refused */
+    if(req->unescape(p) != strlen(p) ||
+       (eq && req->unescape(eq) != strlen(eq))) {
+      why = "a form field holds a NUL byte (%00)";
+      break;
+    }
+    if(form_get(f, p)) {
+      why = "a form field is given twice";
+      break;
+    }
     f->name[f->n] = p;
     f->value[f->n++] = eq ? eq : "";
   }
@@ -137,6 +144,33 @@ static int set_session(cg_srv_resp *resp, const char *token, int tls)
   return add_header(resp, "Set-Cookie", v);
 }
 
+/* Whether a sign-in or sign-out came from this site's own page: a
+ * browser says where a request comes from (Sec-Fetch-Site, or Origin
+ * against Host), so another site cannot sign a reviewer in as someone
+ * else or out. Clients that say neither (curl) are let through. */
+static int same_origin(const cg_srv_req *req)
+{
+  const char *site = req->header(req, "Sec-Fetch-Site");
+  const char *origin = req->header(req, "Origin");
+  const char *host = req->header(req, "Host");
+  const char *o;
+
+  if(site)
+    return !strcmp(site, "same-origin") || !strcmp(site, "none");
+  if(!origin)
+    return 1;
+  o = strstr(origin, "://");
+  return o && host && !strcmp(o + 3, host);
+}
+
+/* Served over HTTPS, by this server or by a proxy in front of it. */
+static int over_https(const cg_srv_req *req)
+{
+  const char *proto = req->header(req, "X-Forwarded-Proto");
+
+  return req->tls || (proto && !strcmp(proto, "https"));
+}
+
 void cg_ui_login(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
 {
   cg_token_info who;
@@ -145,6 +179,10 @@ void cg_ui_login(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
   form f;
   int rc;
 
+  if(!same_origin(req)) {
+    cg_ui_login_page(403, "A sign-in from another site is refused.", resp);
+    return;
+  }
   if(!form_parse(w, req, &f, resp))
     return;
   tok = form_get(&f, "token");
@@ -164,7 +202,7 @@ void cg_ui_login(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
     goto done;
   }
   see_other(resp, "/");
-  if(resp->status == 303 && set_session(resp, tok, req->tls) != CG_OK)
+  if(resp->status == 303 && set_session(resp, tok, over_https(req)) != CG_OK)
     cg_api_error(resp, 500, "internal", NULL, "out of memory");
 done:
   free(f.copy);
@@ -172,10 +210,26 @@ done:
 
 void cg_ui_logout(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
 {
-  (void)w;
-  (void)req;
+  form f;
+
+  if(!same_origin(req)) {
+    cg_ui_notice_page(403, "A sign-out from another site is refused.", resp);
+    return;
+  }
+  if(!form_parse(w, req, &f, resp))
+    return;
+  /* only a session's own page signs it out */
+  if(req->cookie && !csrf_ok(req, &f)) {
+    free(f.copy);
+    cg_ui_notice_page(403,
+                      "The sign-out form is stale: reload the page and try "
+                      "again.",
+                      resp);
+    return;
+  }
+  free(f.copy);
   cg_ui_login_page(200, "Signed out.", resp);
-  if(set_session(resp, NULL, req->tls) != CG_OK)
+  if(set_session(resp, NULL, over_https(req)) != CG_OK)
     cg_api_error(resp, 500, "internal", NULL, "out of memory");
 }
 

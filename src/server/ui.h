@@ -19,6 +19,8 @@
 
 #include "server/api.h"
 
+#include <stdio.h>
+
 /* GET /: the queue for a signed-in reviewer (ui_page.c). */
 void cg_ui_page(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp);
 
@@ -48,6 +50,11 @@ int cg_ui_csrf(const char *token, char out[33]);
  * (a step the API refused); the queue under it (ui_page.c). */
 void cg_ui_render(cg_srv_worker *w, const cg_srv_req *req, int status,
                   const char *error, cg_srv_resp *resp);
+
+/* One order of the queue (item: an element of cg_history_orders' array)
+ * written to f (ui_order.c). */
+void cg_ui_order_card(FILE *f, cg_srv_worker *w, const cg_srv_req *req,
+                      const struct cg_json *item, const char *csrf);
 
 /* The sign-in page with status and an optional message, and a page with
  * only msg and a link back to the queue (ui_page.c). */

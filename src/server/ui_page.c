@@ -11,7 +11,7 @@
 #include "decide/history.h"
 #include "model/order.h"
 #include "report/report.h"
-#include "rules/facts.h"
+#include "screen/screen.h"
 #include "rules/rules.h"
 #include "server/token.h"
 
@@ -125,69 +125,6 @@ void cg_ui_notice_page(int status, const char *msg, cg_srv_resp *resp)
   page_close(&p, status, resp);
 }
 
-static void badge(page *p, const char *outcome)
-{
-  fprintf(p->f, "<span class=\"badge b-%s\">", outcome ? outcome : "none");
-  h(p, outcome ? outcome : "undecided");
-  fputs("</span>", p->f);
-}
-
-static void num(page *p, double v)
-{
-  if(isnan(v))
-    fputs("unknown", p->f);
-  else
-    fprintf(p->f, "%.4g", v);
-}
-
-/* The rules that fired, the decisive ones marked; the unknown facts. */
-static void rules_table(page *p, const cg_decision *d)
-{
-  size_t i;
-  int k, first = 1;
-
-  fputs("<h3>Rules that decided it</h3><table class=\"rules\"><tr><th>Rule"
-        "</th><th>Outcome</th><th>Why</th><th>Citation</th></tr>",
-        p->f);
-  for(i = 0; i < d->nrules; i++) {
-    const cg_decision_rule *r = &d->rules[i];
-    /* bold: the rules that gave the outcome, not the classifications */
-    int gave = r->decisive && !r->relieved &&
-               !strcmp(r->outcome, cg_outcome_name(d->decision));
-    fprintf(p->f, "<tr%s><td>", gave ? " class=\"decisive\"" : "");
-    h(p, r->id);
-    fputs("<br><span class=\"muted\">", p->f);
-    h(p, r->title);
-    fputs("</span></td><td>", p->f);
-    h(p, r->outcome);
-    fputs(r->relieved ? " (relieved)" : "", p->f);
-    fputs("</td><td>", p->f);
-    h(p, r->reason);
-    fputs("</td><td class=\"cite\">", p->f);
-    h(p, r->cite);
-    fputs("</td></tr>", p->f);
-  }
-  fputs("</table>", p->f);
-  for(k = 0; k < CG_F_COUNT && k < 64; k++)
-    if(d->missing & ((uint64_t)1 << k)) {
-      fputs(first ? "<p class=\"missing\">Unknown facts that hold it (supply "
-                    "them and the next batch re-decides it): "
-                  : ", ",
-            p->f);
-      h(p, cg_fact_name(k));
-      first = 0;
-    }
-  if(!first)
-    fputs("</p>", p->f);
-  for(i = 0; i < d->nalts; i++) {
-    fputs("<p class=\"muted\">Would be ", p->f);
-    h(p, d->alts[i].outcome);
-    fputs(" if ", p->f);
-    h(p, d->alts[i].when);
-    fputs("</p>", p->f);
-  }
-}
-
 static void hidden(page *p, const char *name, const char *value)
 {
   fprintf(p->f, "<input type=\"hidden\" name=\"%s\" value=\"", name);
@@ -195,265 +132,93 @@ static void hidden(page *p, const char *name, const char *value)
   fputs("\">", p->f);
 }
 
-/* The screening matches, with a clear form for each open one. */
-static void hits_table(page *p, const cg_decision *d, const char *order,
-                       const char *csrf, int may_clear)
+/* ?cleared=ID: the clearance as recorded, and how many reviewers now
+ * clear the pair. */
+static void cleared_notice(page *p, cg_srv_worker *w, const char *arg)
 {
+  cg_screen_clearances c = { 0, NULL }, all = { 0, NULL };
+  cg_error err = { 0 };
+  long long id = atoll(arg);
   size_t i;
+  int n = 0;
 
-  if(!d->nhits)
+  if(id <= 0 || cg_screen_clearance_get(w->db, id, &c, &err) != CG_OK)
     return;
-  fputs("<h3>Screening matches</h3><table class=\"hits\"><tr><th>List entry"
-        "</th><th>Matched</th><th>Score</th><th>Status</th></tr>",
-        p->f);
-  for(i = 0; i < d->nhits; i++) {
-    const cg_decision_hit *x = &d->hits[i];
-    fputs("<tr><td>", p->f);
-    h(p, x->name);
-    fputs("<br><span class=\"muted\">", p->f);
-    h(p, x->list);
-    fputs("; entry ", p->f);
-    h(p, x->entry_id);
-    if(x->federal_register_notice && *x->federal_register_notice) {
-      fputs("; ", p->f);
-      h(p, x->federal_register_notice);
-    }
-    if(x->license_policy && *x->license_policy) {
-      fputs("; ", p->f);
-      h(p, x->license_policy);
-    }
-    fputs("</span></td><td>", p->f);
-    h(p, x->screened);
-    fputs(" ~ ", p->f);
-    h(p, x->matched_name);
-    fputs(x->via_alias ? " (alias)" : "", p->f);
-    fputs("</td><td>", p->f);
-    num(p, x->score);
-    fputs(x->sure ? " sure" : " possible", p->f);
-    fputs("</td><td>", p->f);
-    if(x->cleared)
-      fputs("cleared", p->f);
-    else if(may_clear) {
-      fputs("<form method=\"post\" action=\"/ui/clearances\" "
-            "class=\"step clear\">",
-            p->f);
-      hidden(p, "csrf", csrf);
-      /* a clearance is the customer's, for a hit on its parent too */
-      hidden(p, "customer", d->customer.name);
-      hidden(p, "entry", x->entry_id);
-      hidden(p, "order", order);
-      fputs("<label>Why it is not this party <textarea name=\"reason\" "
-            "required maxlength=\"2000\"></textarea></label><button "
-            "type=\"submit\">Clear match</button></form>",
-            p->f);
-      if(x->sure)
-        fputs("<span class=\"muted\">a sure hit needs two reviewers</span>",
-              p->f);
-    }
-    else
-      fputs("open", p->f);
-    fputs("</td></tr>", p->f);
-  }
-  fputs("</table>", p->f);
+  if(cg_screen_clearance_history(w->db, c.items[0].customer,
+                                 c.items[0].entry_id, &all, &err) == CG_OK)
+    for(i = 0; i < all.n; i++)
+      n += !all.items[i].revoked_at;
+  fprintf(p->f, "<p class=\"notice\" role=\"status\">Clearance #%lld: ", id);
+  h(p, c.items[0].reviewer);
+  fputs(" cleared ", p->f);
+  h(p, c.items[0].customer);
+  fputs(" for list entry ", p->f);
+  h(p, c.items[0].entry_id);
+  fprintf(p->f,
+          " (%d reviewer%s in force; a sure hit needs 2). The order's "
+          "decision is unchanged until a reviewer releases it or the next "
+          "batch re-decides it.</p>",
+          n, n == 1 ? "" : "s");
+  cg_screen_clearances_free(&all);
+  cg_screen_clearances_free(&c);
 }
 
-static void licences_table(page *p, const cg_decision *d)
+/* ?done=SEQ: the step the log recorded at SEQ, in words. */
+static void done_notice(page *p, cg_srv_worker *w, const char *arg)
 {
-  size_t i, k;
-
-  if(!d->nlicense_checks) {
-    fputs("<p class=\"muted\">No licence or approval on file for this "
-          "customer.</p>",
-          p->f);
-    return;
-  }
-  fputs("<h3>Licences considered</h3><table class=\"licences\"><tr><th>"
-        "Number</th><th>Kind</th><th>Covers the order</th><th>Why not</th>"
-        "</tr>",
-        p->f);
-  for(i = 0; i < d->nlicense_checks; i++) {
-    const cg_decision_license_check *c = &d->license_checks[i];
-    fputs("<tr><td>", p->f);
-    h(p, c->number);
-    fputs("</td><td>", p->f);
-    h(p, c->kind);
-    fprintf(p->f, "</td><td>%s%s</td><td>", c->covers ? "yes" : "no",
-            c->used ? " (used)" : "");
-    for(k = 0; k < c->nreasons; k++) {
-      h(p, c->reasons[k].text);
-      fputs(k + 1 < c->nreasons ? "; " : "", p->f);
-    }
-    fputs("</td></tr>", p->f);
-  }
-  fputs("</table>", p->f);
-}
-
-/* The order's steps after its decisions: reviews, NAC filings. */
-static void record(page *p, cg_srv_worker *w, const char *order)
-{
-  cg_json *doc = NULL, *entries;
-  cg_error err = { 0 };
-  size_t i, n = 0;
-
-  if(cg_history_show(w->db, order, &doc, &err) != CG_OK)
-    return;
-  entries = cg_json_get(doc, "entries");
-  for(i = 0; i < cg_json_size(entries); i++) {
-    cg_json *e = cg_json_at(entries, i), *fields = cg_json_get(e, "fields");
-    void *it;
-    if(!strcmp(cg_json_string_value(cg_json_get(e, "kind")), "decision"))
-      continue;
-    fputs(n++ ? "<li>" : "<h3>Record</h3><ul class=\"record\"><li>", p->f);
-    fprintf(p->f, "#%.0f ", cg_json_number_value(cg_json_get(e, "seq")));
-    h(p, cg_json_string_value(cg_json_get(e, "at")));
-    fputs(" <b>", p->f);
-    h(p, cg_json_string_value(cg_json_get(e, "kind")));
-    fputs("</b>", p->f);
-    for(it = cg_json_iter(fields, NULL); it; it = cg_json_iter(fields, it)) {
-      const char *v = cg_json_string_value(cg_json_iter_value(it));
-      if(!v)
-        continue;
-      fputs("; ", p->f);
-      h(p, cg_json_iter_key(it));
-      fputs(": ", p->f);
-      h(p, v);
-    }
-    fputs("</li>", p->f);
-  }
-  if(n)
-    fputs("</ul>", p->f);
-  cg_json_free(doc);
-}
-
-/* The forms for an order's next step that the role may take. */
-static void forms(page *p, const cg_srv_req *req, const char *order,
-                  const char *outcome, int on_unknown, const char *csrf)
-{
-  char path[600];
-
-  cg_ui_url_part(order, path, sizeof(path));
-  if(!strcmp(outcome, "hold") &&
-     cg_token_role_may((cg_token_role)req->role, CG_TOKEN_REVIEW)) {
-    fprintf(p->f,
-            "<form method=\"post\" action=\"/ui/orders/%s/review\" "
-            "class=\"step review\">",
-            path);
-    hidden(p, "csrf", csrf);
-    fputs("<label>Reason <textarea name=\"reason\" required "
-          "maxlength=\"2000\"></textarea></label>",
-          p->f);
-    /* a hold on unknown facts is settled by the facts, not by a person */
-    if(!on_unknown)
-      fputs("<button type=\"submit\" name=\"action\" value=\"release\">"
-            "Release</button>",
-            p->f);
-    fputs("<button type=\"submit\" name=\"action\" value=\"block\">"
-          "Block</button></form>",
-          p->f);
-  }
-  if(!strcmp(outcome, "notify") &&
-     cg_token_role_may((cg_token_role)req->role, CG_TOKEN_NAC)) {
-    fprintf(p->f,
-            "<form method=\"post\" action=\"/ui/orders/%s/nac\" "
-            "class=\"step nac\">",
-            path);
-    hidden(p, "csrf", csrf);
-    fputs("<label>NAC filed on <input type=\"date\" name=\"filed\" "
-          "required></label><label>SNAP-R reference <input name=\"ref\" "
-          "maxlength=\"200\"></label><button type=\"submit\">Record NAC "
-          "filing</button></form>",
-          p->f);
-  }
-}
-
-/* One order of the queue (item: an element of cg_history_orders). */
-static void order_card(page *p, cg_srv_worker *w, const cg_srv_req *req,
-                       const cg_json *item, const char *csrf)
-{
-  const char *id = cg_json_string_value(cg_json_get(item, "order_id"));
-  const char *outcome = cg_json_string_value(cg_json_get(item, "outcome"));
-  double seq = cg_json_number_value(cg_json_get(item, "current_seq"));
-  cg_decision d;
-  cg_error err = { 0 };
-  char *doc = NULL;
-  size_t len = 0;
-
-  fputs("<section class=\"order\" id=\"order-", p->f);
-  h(p, id);
-  fputs("\" data-order=\"", p->f);
-  h(p, id);
-  fprintf(p->f, "\" data-outcome=\"%s\"><h2>", outcome ? outcome : "");
-  badge(p, outcome);
-  h(p, id);
-  fputs("</h2><p>", p->f);
-  h(p, cg_json_string_value(cg_json_get(item, "customer")));
-  fputs(" &middot; ", p->f);
-  h(p, cg_json_string_value(cg_json_get(item, "chip")));
-  fprintf(p->f, " &middot; %.0f to ",
-          cg_json_number_value(cg_json_get(item, "quantity")));
-  h(p, cg_json_string_value(cg_json_get(item, "destination")));
-  fputs(" &middot; ships ", p->f);
-  h(p, cg_json_string_value(cg_json_get(item, "ship_date")));
-  fprintf(p->f, " <span class=\"muted\">decision #%.0f, ", seq);
-  h(p, cg_json_string_value(cg_json_get(item, "decided_at")));
-  fputs("</span></p>", p->f);
-  cg_decision_init(&d);
-  if(isnan(seq) || cg_audit_doc(w->db, (int64_t)seq, &doc, &len, &err) ||
-     cg_decision_parse(doc, len, &d, &err)) {
-    fputs("<p class=\"error\">The decision cannot be read: ", p->f);
-    h(p, err.msg);
-    fputs("</p>", p->f);
-  }
-  else {
-    rules_table(p, &d);
-    hits_table(p, &d, id, csrf,
-               cg_token_role_may((cg_token_role)req->role, CG_TOKEN_CLEAR));
-    licences_table(p, &d);
-  }
-  free(doc);
-  record(p, w, id);
-  if(outcome)
-    forms(p, req, id, outcome, d.missing != 0, csrf);
-  cg_decision_clear(&d);
-  fputs("</section>\n", p->f);
-}
-
-/* What ?done=SEQ or ?cleared=ID recorded, read back from the log. */
-static void notice(page *p, cg_srv_worker *w, const cg_srv_req *req)
-{
-  const char *done = req->arg(req, "done");
   cg_json *e = NULL;
   cg_error err = { 0 };
   char *doc = NULL;
-  long long seq = done ? atoll(done) : 0;
+  long long seq = atoll(arg);
+  const char *kind, *order;
 
-  if(req->arg(req, "cleared")) {
-    fputs("<p class=\"notice\" role=\"status\">Clearance #", p->f);
-    h(p, req->arg(req, "cleared"));
-    fputs(" recorded. The order stays held until it is released or the "
-          "next batch re-decides it.</p>",
-          p->f);
-    return;
-  }
   if(seq <= 0 || cg_audit_doc(w->db, seq, &doc, NULL, &err) != CG_OK ||
-     cg_json_parse(&e, doc, strlen(doc), "entry", &err) != CG_OK) {
+     cg_json_parse(&e, doc, strlen(doc), "entry", &err) != CG_OK ||
+     !(kind = cg_json_string_value(cg_json_get(e, "kind"))) ||
+     !(order = cg_json_string_value(cg_json_get(e, "order_id")))) {
+    cg_json_free(e);
     free(doc);
-    return;
+    return; /* a decision has no "kind": not a step taken here */
   }
   fprintf(p->f,
-          "<p class=\"notice\" role=\"status\">Recorded in the audit "
-          "log as entry #%lld: ",
+          "<p class=\"notice\" role=\"status\">Recorded in the audit log "
+          "as entry #%lld: ",
           seq);
-  h(p, cg_json_string_value(cg_json_get(e, "kind")));
-  fputs(" ", p->f);
-  h(p, cg_json_string_value(cg_json_get(e, "action")));
-  fputs(" of ", p->f);
-  h(p, cg_json_string_value(cg_json_get(e, "order_id")));
-  if(cg_json_string_value(cg_json_get(e, "reviewer"))) {
-    fputs(" by ", p->f);
+  if(!strcmp(kind, "review")) {
+    const char *action = cg_json_string_value(cg_json_get(e, "action"));
+    int released = cg_json_is_true(cg_json_get(e, "released"));
     h(p, cg_json_string_value(cg_json_get(e, "reviewer")));
+    if(action && !strcmp(action, "block"))
+      fputs(" blocked ", p->f);
+    else
+      fputs(" released ", p->f);
+    h(p, order);
+    if(action && !strcmp(action, "block"))
+      fputs(": it stays on hold.", p->f);
+    else if(released)
+      fputs(": the order is releasable.", p->f);
+    else
+      fprintf(p->f,
+              ": %.0f reviewers must release it; it stays on hold "
+              "until another does.",
+              cg_json_number_value(cg_json_get(e, "needed")));
   }
-  fputs(".</p>", p->f);
+  else if(!strcmp(kind, "nac_filed")) {
+    fputs("NAC filing of ", p->f);
+    h(p, order);
+    fputs(" on ", p->f);
+    h(p, cg_json_string_value(cg_json_get(e, "filed")));
+    fputs(" recorded; the next batch re-decides it once BIS's wait is "
+          "over.",
+          p->f);
+  }
+  else {
+    h(p, kind);
+    fputs(" of ", p->f);
+    h(p, order);
+    fputs(" recorded.", p->f);
+  }
+  fputs("</p>", p->f);
   cg_json_free(e);
   free(doc);
 }
@@ -515,7 +280,10 @@ void cg_ui_render(cg_srv_worker *w, const cg_srv_req *req, int status,
     h(&p, error);
     fputs("</p>", p.f);
   }
-  notice(&p, w, req);
+  if(req->arg(req, "done"))
+    done_notice(&p, w, req->arg(req, "done"));
+  if(req->arg(req, "cleared"))
+    cleared_notice(&p, w, req->arg(req, "cleared"));
   filters(&p, f.outcome);
   if(cg_history_orders(w->db, &f, &orders, &err) != CG_OK) {
     fputs("<p class=\"error\">", p.f);
@@ -527,7 +295,7 @@ void cg_ui_render(cg_srv_worker *w, const cg_srv_req *req, int status,
           n == 1 ? "" : "s", n > PER_PAGE ? ", a page at a time" : "");
   for(i = (size_t)(pageno - 1) * PER_PAGE;
       i < n && i < (size_t)pageno * PER_PAGE; i++)
-    order_card(&p, w, req, cg_json_at(orders, i), csrf);
+    cg_ui_order_card(p.f, w, req, cg_json_at(orders, i), csrf);
   if(n > (size_t)pageno * PER_PAGE)
     fprintf(p.f, "<p><a href=\"/?%s%s%spage=%ld\">Next page</a></p>",
             f.outcome >= 0 ? "outcome=" : "",
