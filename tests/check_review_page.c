@@ -379,9 +379,10 @@ START_TEST(test_release_in_chromium)
   cdp_click(&c, "#order-O-1041 form.review button[value=release]");
   cdp_wait_load(&c, before);
   v = cdp_eval(&c, "document.querySelector('p.notice').textContent");
-  ck_assert_msg(strstr(v, "Recorded in the audit log as entry #") &&
-                    strstr(v, "Rita Reviewer released O-1041: the order is releasable."),
-                "after the release the page says %s", v);
+  ck_assert_msg(
+      strstr(v, "Recorded in the audit log as entry #") &&
+          strstr(v, "Rita Reviewer released O-1041: the order is releasable."),
+      "after the release the page says %s", v);
   free(v);
   /* released: no longer in the queue of open orders */
   snprintf(expr, sizeof(expr),
