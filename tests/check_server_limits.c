@@ -416,6 +416,56 @@ START_TEST(test_orders_default_page)
 }
 END_TEST
 
+/* The server's peak resident memory so far, in KiB (/proc). */
+static long peak_kib(void)
+{
+  char path[64], *st, *p;
+  long kib;
+
+  snprintf(path, sizeof(path), "/proc/%d/status", (int)server);
+  st = t_slurp(path);
+  ck_assert_ptr_nonnull(st);
+  p = strstr(st, "VmHWM:");
+  ck_assert_ptr_nonnull(p);
+  kib = atol(p + 6);
+  free(st);
+  return kib;
+}
+
+/* A page deep in 10,291 orders costs the server no more memory than one
+ * at the start: the orders before it are skipped in the database, not
+ * listed and cut. */
+START_TEST(test_orders_page_memory)
+{
+  const char *extra[] = { "--threads", "1", NULL };
+  char *body = NULL;
+  cg_json *page = NULL;
+  cg_error err = { 0 };
+  long before;
+  int i;
+
+  t_add_orders(db_path, "M", 250);
+  start(extra, NULL);
+  for(i = 0; i < 3; i++) { /* the worker opened and warm */
+    ck_assert_int_eq(
+        call("GET", "/v1/orders?limit=10", tok_read, NULL, NULL, &body), 200);
+    free(body);
+  }
+  before = peak_kib();
+  ck_assert_int_eq(call("GET", "/v1/orders?limit=10&offset=10281", tok_read,
+                        NULL, NULL, &body),
+                   200);
+  ck_assert_cg_ok(cg_json_parse(&page, body, strlen(body), "page", &err),
+                  &err);
+  ck_assert_uint_eq(cg_json_size(page), 10);
+  cg_json_free(page);
+  free(body);
+  ck_assert_msg(peak_kib() - before < 4096,
+                "a page at offset 10281 took the server from %ld to %ld KiB",
+                before, peak_kib());
+}
+END_TEST
+
 /* ---- %00 and revocation ---- */
 
 /* A %00 does not cut an id or a query value short: O-1016%00x is no
@@ -690,6 +740,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_orders_unknown_argument);
   tcase_add_test(tc, test_orders_pages);
   tcase_add_test(tc, test_orders_default_page);
+  tcase_add_test(tc, test_orders_page_memory);
   tcase_add_test(tc, test_nul_in_path_and_query);
   tcase_add_test(tc, test_revoked_while_connected);
   tcase_add_test(tc, test_overload_503);
