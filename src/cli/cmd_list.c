@@ -301,7 +301,7 @@ typedef struct list_opts {
 static int fetch(cg_store *db, size_t v, const list_opts *o, cg_json **out,
                  cg_error *err)
 {
-  cg_history_filter f = { -1, -1, 0, NULL };
+  cg_history_filter f = { -1, -1, 0, NULL, 0, 0 };
   int rc = CG_OK;
 
   switch(v) {

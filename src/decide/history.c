@@ -1,6 +1,7 @@
 /* history.c -- an order's history read back from the audit log, and the
- * order views built on it (history.h). The only SQL here reads the
- * decisions table; everything else goes through the owning modules. */
+ * order views built on it (history.h). The SQL here reads the decisions
+ * table, and the orders list joined to it (list_sql); everything else
+ * goes through the owning modules. */
 #include "decide/history.h"
 
 #include "core/json.h"
@@ -42,20 +43,20 @@ static int entry_head(cg_store *db, int64_t seq, char outcome[24], char at[24],
   return rc < 0 ? rc : CG_OK;
 }
 
-/* Sets key to a customer's and a chip's names (their owners' lookups). */
-static int set_names(cg_store *db, cg_json *o, const cg_order *ord,
-                     cg_error *err)
+/* Sets customer and chip to their names (their owners' lookups). */
+static int set_names(cg_store *db, cg_json *o, int64_t customer_id,
+                     int64_t chip_id, cg_error *err)
 {
   cg_customer cu;
   cg_chip ch;
-  int rc = cg_customer_get_id(db, ord->customer_id, &cu, err);
+  int rc = cg_customer_get_id(db, customer_id, &cu, err);
 
   if(rc != CG_OK)
     return rc;
   cg_json_set_str(o, "customer", cu.name);
   cg_customer_clear(&cu);
   cg_chip_init(&ch);
-  rc = cg_chip_get_id(db, ord->chip_id, &ch, err);
+  rc = cg_chip_get_id(db, chip_id, &ch, err);
   if(rc == CG_OK)
     cg_json_set_str(o, "chip", ch.name);
   cg_chip_clear(&ch);
@@ -67,71 +68,117 @@ static void set_opt(cg_json *o, const char *key, const char *s)
   cg_json_set(o, key, cg_json_str(s && *s ? s : NULL));
 }
 
-typedef struct list_ctx {
-  cg_store *db;
-  const cg_history_filter *f;
-  cg_json *arr;
-  cg_error *err;
-  int rc;
-} list_ctx;
+/* The list in one query: the filters on the current decision (outcome,
+ * since) are joined in SQL rather than tested row by row, so that LIMIT
+ * and OFFSET count the orders the filters select. orders is read here,
+ * not through model/order, because the page needs that join. */
+static const char list_sql[] =
+    "SELECT o.order_id, o.customer_id, o.chip_id, o.destination, "
+    "o.quantity, o.ship_date, o.state, coalesce(o.current_seq, 0), "
+    "o.created_at, coalesce(d.decision, ''), coalesce(d.decided_at, '') "
+    "FROM orders o LEFT JOIN decisions d ON d.seq = o.current_seq "
+    "WHERE (?1 IS NULL OR o.state = ?1) AND (?2 = 0 OR o.customer_id = ?2) "
+    "AND (?3 IS NULL OR d.decision = ?3) "
+    "AND (?4 IS NULL OR o.created_at >= ?4 OR d.decided_at >= ?4) "
+    "ORDER BY o.order_id LIMIT ?5 OFFSET ?6";
 
-static int list_one(void *arg, const cg_order_row *row)
+static int list_bind(cg_stmt *st, const cg_history_filter *f, cg_error *err)
 {
-  list_ctx *c = arg;
-  char outcome[24], at[24];
-  cg_json *o;
+  int rc = f->state < 0
+               ? cg_stmt_bind_null(st, 1, err)
+               : cg_stmt_bind_text(st, 1, cg_order_state_name(f->state), err);
 
-  c->rc = entry_head(c->db, row->current_seq, outcome, at, c->err);
-  if(c->rc != CG_OK)
-    return 1;
-  if(c->f->outcome >= 0 &&
-     strcmp(outcome, cg_outcome_name((cg_outcome)c->f->outcome)) != 0)
-    return 0;
-  if(c->f->since && strcmp(row->created_at, c->f->since) < 0 &&
-     (!*at || strcmp(at, c->f->since) < 0))
-    return 0;
-  if(!(o = cg_json_object())) {
-    c->rc = oom(c->err);
-    return 1;
-  }
-  cg_json_set_str(o, "order_id", row->order.order_id);
-  if((c->rc = set_names(c->db, o, &row->order, c->err)) != CG_OK) {
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 2, f->customer_id, err);
+  if(rc == CG_OK)
+    rc = f->outcome < 0
+             ? cg_stmt_bind_null(st, 3, err)
+             : cg_stmt_bind_text(st, 3,
+                                 cg_outcome_name((cg_outcome)f->outcome), err);
+  if(rc == CG_OK)
+    rc = f->since ? cg_stmt_bind_text(st, 4, f->since, err)
+                  : cg_stmt_bind_null(st, 4, err);
+  /* one row past the page tells whether more follow; -1: no limit */
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 5, f->limit > 0 ? f->limit + 1 : -1, err);
+  if(rc == CG_OK)
+    rc = cg_stmt_bind_int(st, 6, f->offset > 0 ? f->offset : 0, err);
+  return rc;
+}
+
+/* The list view of the statement's current row. */
+static int list_row(cg_store *db, cg_stmt *st, cg_json **out, cg_error *err)
+{
+  cg_json *o = cg_json_object();
+  int rc;
+
+  if(!o)
+    return oom(err);
+  cg_json_set_str(o, "order_id", cg_stmt_text(st, 0));
+  if((rc = set_names(db, o, cg_stmt_int(st, 1), cg_stmt_int(st, 2), err)) !=
+     CG_OK) {
     cg_json_free(o);
-    return 1;
+    return rc;
   }
-  cg_json_set_str(o, "destination", row->order.destination);
-  cg_json_set_int(o, "quantity", row->order.quantity);
-  cg_json_set_str(o, "ship_date", row->order.ship_date);
-  cg_json_set_str(o, "state", cg_order_state_name(row->state));
-  set_opt(o, "outcome", outcome);
-  if(row->current_seq)
-    cg_json_set_int(o, "current_seq", row->current_seq);
+  cg_json_set_str(o, "destination", cg_stmt_text(st, 3));
+  cg_json_set_int(o, "quantity", cg_stmt_int(st, 4));
+  cg_json_set_str(o, "ship_date", cg_stmt_text(st, 5));
+  cg_json_set_str(o, "state", cg_stmt_text(st, 6));
+  set_opt(o, "outcome", cg_stmt_text(st, 9));
+  if(cg_stmt_int(st, 7))
+    cg_json_set_int(o, "current_seq", cg_stmt_int(st, 7));
   else
     cg_json_set(o, "current_seq", cg_json_null());
-  set_opt(o, "decided_at", at);
-  cg_json_set_str(o, "created_at", row->created_at);
-  cg_json_append(c->arr, o);
-  return 0;
+  set_opt(o, "decided_at", cg_stmt_text(st, 10));
+  cg_json_set_str(o, "created_at", cg_stmt_text(st, 8));
+  *out = o;
+  return CG_OK;
+}
+
+int cg_history_orders_page(cg_store *db, const cg_history_filter *f,
+                           cg_json **out, int *more, cg_error *err)
+{
+  cg_stmt *st = NULL;
+  cg_json *arr = cg_json_array();
+  int64_t n = 0;
+  int rc;
+
+  *out = NULL;
+  *more = 0;
+  if(!arr)
+    return oom(err);
+  /* its own statement: the name lookups run cached ones meanwhile */
+  rc = cg_store_prepare(db, &st, list_sql, err);
+  if(rc == CG_OK)
+    rc = list_bind(st, f, err);
+  while(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    cg_json *o = NULL;
+
+    if(f->limit > 0 && n == f->limit) {
+      *more = 1;
+      rc = CG_OK;
+      break;
+    }
+    if((rc = list_row(db, st, &o, err)) == CG_OK &&
+       cg_json_append(arr, o) != CG_OK)
+      rc = oom(err);
+    n++;
+  }
+  cg_stmt_finalize(st);
+  if(rc < 0) {
+    cg_json_free(arr);
+    return rc;
+  }
+  *out = arr;
+  return CG_OK;
 }
 
 int cg_history_orders(cg_store *db, const cg_history_filter *f, cg_json **out,
                       cg_error *err)
 {
-  list_ctx c = { db, f, cg_json_array(), err, CG_OK };
-  int rc;
+  int more;
 
-  *out = NULL;
-  if(!c.arr)
-    return oom(err);
-  rc = cg_order_each(db, f->state, f->customer_id, list_one, &c, err);
-  if(rc == 1)
-    rc = c.rc;
-  if(rc != CG_OK) {
-    cg_json_free(c.arr);
-    return rc;
-  }
-  *out = c.arr;
-  return CG_OK;
+  return cg_history_orders_page(db, f, out, &more, err);
 }
 
 /* The decisive rules of a decision's document as [{id, outcome}]. */
@@ -278,7 +325,7 @@ int cg_history_show(cg_store *db, const char *order_id, cg_json **out,
     return oom(err);
   }
   cg_json_set_str(o, "order_id", ord.order_id);
-  rc = set_names(db, o, &ord, err);
+  rc = set_names(db, o, ord.customer_id, ord.chip_id, err);
   cg_json_set_str(o, "destination", ord.destination);
   cg_json_set_int(o, "quantity", ord.quantity);
   cg_json_set_str(o, "ship_date", ord.ship_date);

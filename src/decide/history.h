@@ -26,13 +26,22 @@ typedef struct cg_history_filter {
   const char *since;   /* YYYY-MM-DD: orders stored on or after it, or
                           whose current decision was recorded on or after
                           it (UTC dates); NULL = any */
+  int64_t limit;       /* at most this many orders, 0 = all */
+  int64_t offset;      /* skipping this many of those f selects, >= 0 */
 } cg_history_filter;
 
 /* The orders f selects, in order_id order, as a JSON array of {order_id,
  * customer, chip, destination, quantity, ship_date, state, outcome (null
- * if never decided), current_seq (null), decided_at (null), created_at}. */
+ * if never decided), current_seq (null), decided_at (null), created_at}.
+ * The filters, limit and offset are applied by the query, so a page
+ * costs memory for its own rows only. */
 int cg_history_orders(cg_store *db, const cg_history_filter *f,
                       struct cg_json **out, cg_error *err);
+
+/* cg_history_orders, and *more set to 1 when orders f selects follow the
+ * page (f->limit > 0), 0 when it is the last. */
+int cg_history_orders_page(cg_store *db, const cg_history_filter *f,
+                           struct cg_json **out, int *more, cg_error *err);
 
 /* The log entries of order row order_rowid in seq order, as a JSON array
  * of {seq, kind, at, batch, hash, outcome, rules, fields}: outcome (the

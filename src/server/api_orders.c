@@ -10,8 +10,21 @@
 #include "model/order.h"
 #include "rules/rules.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* The query arguments GET /v1/orders takes, filters first. */
+static const char *const list_args[] = { "state", "outcome", "customer",
+                                         "since", "limit",   "offset",
+                                         NULL };
+#define FILTER_ARGS 4
+
+/* A page of at most this many orders, this many when not asked: the
+ * answer's size is bounded whatever the number of orders stored. */
+#define LIMIT_MAX     10000
+#define LIMIT_DEFAULT 1000
 
 /* 400 naming the query argument. */
 static void bad_arg(cg_srv_resp *resp, const char *name, const char *v,
@@ -23,6 +36,30 @@ static void bad_arg(cg_srv_resp *resp, const char *name, const char *v,
   cg_api_error(resp, 400, "invalid", name, msg);
 }
 
+/* ?name=v as a whole number from lo to hi into *out (def when absent); 0
+ * with resp set, saying want, when it is not one. */
+static int count_arg(const cg_srv_req *req, const char *name, int64_t lo,
+                     int64_t hi, int64_t def, int64_t *out, const char *want,
+                     cg_srv_resp *resp)
+{
+  const char *v = req->arg(req, name);
+  char *end = NULL;
+  long long n = 0;
+
+  *out = def;
+  if(!v)
+    return 1;
+  errno = 0;
+  if(*v >= '0' && *v <= '9')
+    n = strtoll(v, &end, 10);
+  if(!end || *end || errno || n < lo || n > hi) {
+    bad_arg(resp, name, v, want);
+    return 0;
+  }
+  *out = n;
+  return 1;
+}
+
 /* The filter of GET /v1/orders from the query; 0 with resp set when an
  * argument is bad (nothing is listed then). */
 static int filter_of(cg_srv_worker *w, const cg_srv_req *req,
@@ -32,18 +69,32 @@ static int filter_of(cg_srv_worker *w, const cg_srv_req *req,
   const char *outcome = req->arg(req, "outcome");
   const char *customer = req->arg(req, "customer");
   const char *since = req->arg(req, "since");
+  const char *unknown = req->arg_unknown(req, list_args);
   cg_error err = { 0 };
-
-  const char *const names[] = { "state", "outcome", "customer", "since" };
-  const char *const vals[] = { state, outcome, customer, since };
+  char msg[512];
   size_t k;
 
-  for(k = 0; k < 4; k++)
-    if(vals[k] && cg_text_invalid_at(vals[k], strlen(vals[k])) >= 0) {
-      cg_api_error(resp, 400, "invalid", names[k],
+  if(unknown) {
+    snprintf(msg, sizeof(msg),
+             "?%.200s: GET /v1/orders takes no such argument; it takes "
+             "state, outcome, customer, since, limit and offset",
+             unknown);
+    cg_api_error(resp, 400, "invalid", unknown, msg);
+    return 0;
+  }
+  for(k = 0; list_args[k]; k++) {
+    const char *v = req->arg(req, list_args[k]);
+    if(v && cg_text_invalid_at(v, strlen(v)) >= 0) {
+      cg_api_error(resp, 400, "invalid", list_args[k],
                    "a query value is not valid UTF-8");
       return 0;
     }
+  }
+  if(!count_arg(req, "limit", 1, LIMIT_MAX, LIMIT_DEFAULT, &f->limit,
+                "a whole number from 1 to 10000", resp) ||
+     !count_arg(req, "offset", 0, INT64_MAX / 2, 0, &f->offset,
+                "a whole number, 0 or more", resp))
+    return 0;
   f->state = state ? cg_order_state_parse(state) : -1;
   f->outcome = outcome ? cg_outcome_parse(outcome) : -1;
   f->customer_id = 0;
@@ -76,20 +127,74 @@ static int filter_of(cg_srv_worker *w, const cg_srv_req *req,
   return 1;
 }
 
+/* Appends s to buf at *n, percent-encoded when encode but for the
+ * characters RFC 3986 leaves unreserved (buf has room: 3 bytes a byte). */
+static void put(char *buf, size_t *n, const char *s, int encode)
+{
+  static const char hex[] = "0123456789ABCDEF";
+
+  for(; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+
+    if(!encode || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+       (c >= '0' && c <= '9') || (c && strchr("-._~", c))) {
+      buf[(*n)++] = (char)c;
+      continue;
+    }
+    buf[(*n)++] = '%';
+    buf[(*n)++] = hex[c >> 4];
+    buf[(*n)++] = hex[c & 15];
+  }
+  buf[*n] = '\0';
+}
+
+/* The Link header to the page after f's, with the request's filters;
+ * malloc'ed, NULL if out of memory. */
+static char *next_link(const cg_srv_req *req, const cg_history_filter *f)
+{
+  char num[80], *buf;
+  size_t size = 64, n = 0, k;
+
+  for(k = 0; k < FILTER_ARGS; k++) {
+    const char *v = req->arg(req, list_args[k]);
+    size += v ? strlen(list_args[k]) + 3 * strlen(v) + 2 : 0;
+  }
+  snprintf(num, sizeof(num), "limit=%lld&offset=%lld>; rel=\"next\"",
+           (long long)f->limit, (long long)(f->offset + f->limit));
+  size += strlen(num);
+  if(!(buf = malloc(size)))
+    return NULL;
+  put(buf, &n, "Link: </v1/orders?", 0);
+  for(k = 0; k < FILTER_ARGS; k++) {
+    const char *v = req->arg(req, list_args[k]);
+    if(!v)
+      continue;
+    put(buf, &n, list_args[k], 0);
+    put(buf, &n, "=", 0);
+    put(buf, &n, v, 1);
+    put(buf, &n, "&", 0);
+  }
+  put(buf, &n, num, 0);
+  return buf;
+}
+
 void cg_api_orders_list(cg_srv_worker *w, const cg_srv_req *req,
                         cg_srv_resp *resp)
 {
   cg_history_filter f;
   cg_error err = { 0 };
   cg_json *arr = NULL;
+  int more = 0;
 
   if(!filter_of(w, req, &f, resp))
     return;
-  if(cg_history_orders(w->db, &f, &arr, &err) != CG_OK) {
+  if(cg_history_orders_page(w->db, &f, &arr, &more, &err) != CG_OK) {
     cg_api_fail(resp, &err, NULL);
     return;
   }
   cg_api_json(resp, 200, arr);
+  if(more && resp->status == 200 && !(resp->headers = next_link(req, &f)))
+    cg_api_error(resp, 500, "internal", NULL, "out of memory");
 }
 
 void cg_api_order_show(cg_srv_worker *w, const cg_srv_req *req,
