@@ -72,15 +72,19 @@ static void set_opt(cg_json *o, const char *key, const char *s)
  * since) are joined in SQL rather than tested row by row, so that LIMIT
  * and OFFSET count the orders the filters select. orders is read here,
  * not through model/order, because the page needs that join. */
+#define LIST_WHERE                                                            \
+  "FROM orders o LEFT JOIN decisions d ON d.seq = o.current_seq "             \
+  "WHERE (?1 IS NULL OR o.state = ?1) AND (?2 = 0 OR o.customer_id = ?2) "    \
+  "AND (?3 IS NULL OR d.decision = ?3) "                                      \
+  "AND (?4 IS NULL OR o.created_at >= ?4 OR d.decided_at >= ?4) "
 static const char list_sql[] =
     "SELECT o.order_id, o.customer_id, o.chip_id, o.destination, "
     "o.quantity, o.ship_date, o.state, coalesce(o.current_seq, 0), "
-    "o.created_at, coalesce(d.decision, ''), coalesce(d.decided_at, '') "
-    "FROM orders o LEFT JOIN decisions d ON d.seq = o.current_seq "
-    "WHERE (?1 IS NULL OR o.state = ?1) AND (?2 = 0 OR o.customer_id = ?2) "
-    "AND (?3 IS NULL OR d.decision = ?3) "
-    "AND (?4 IS NULL OR o.created_at >= ?4 OR d.decided_at >= ?4) "
-    "ORDER BY o.order_id LIMIT ?5 OFFSET ?6";
+    "o.created_at, coalesce(d.decision, ''), coalesce(d.decided_at, "
+    "'') " LIST_WHERE "ORDER BY o.order_id LIMIT ?5 OFFSET ?6";
+/* the same filters, counted (?5 and ?6 bound to -1 and 0: one row) */
+static const char count_sql[] =
+    "SELECT count(*) " LIST_WHERE "LIMIT ?5 OFFSET ?6";
 
 static int list_bind(cg_stmt *st, const cg_history_filter *f, cg_error *err)
 {
@@ -171,6 +175,26 @@ int cg_history_orders_page(cg_store *db, const cg_history_filter *f,
   }
   *out = arr;
   return CG_OK;
+}
+
+int cg_history_count(cg_store *db, const cg_history_filter *f, int64_t *n,
+                     cg_error *err)
+{
+  cg_history_filter all = *f;
+  cg_stmt *st = NULL;
+  int rc;
+
+  all.limit = all.offset = 0;
+  *n = 0;
+  rc = cg_store_prepare(db, &st, count_sql, err);
+  if(rc == CG_OK)
+    rc = list_bind(st, &all, err);
+  if(rc == CG_OK && (rc = cg_stmt_step(st, err)) == 1) {
+    *n = cg_stmt_int(st, 0);
+    rc = CG_OK;
+  }
+  cg_stmt_finalize(st);
+  return rc < 0 ? rc : CG_OK;
 }
 
 int cg_history_orders(cg_store *db, const cg_history_filter *f, cg_json **out,

@@ -43,6 +43,10 @@ int cg_history_orders(cg_store *db, const cg_history_filter *f,
 int cg_history_orders_page(cg_store *db, const cg_history_filter *f,
                            struct cg_json **out, int *more, cg_error *err);
 
+/* How many orders f selects (its limit and offset aside). */
+int cg_history_count(cg_store *db, const cg_history_filter *f, int64_t *n,
+                     cg_error *err);
+
 /* The log entries of order row order_rowid in seq order, as a JSON array
  * of {seq, kind, at, batch, hash, outcome, rules, fields}: outcome (the
  * decision column) and rules (the decisive rules, [{id, outcome}]) are

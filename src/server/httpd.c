@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
   X(MHD_add_response_header)                                                  \
   X(MHD_create_response_from_buffer)                                          \
   X(MHD_destroy_response)                                                     \
+  X(MHD_get_connection_info)                                                  \
   X(MHD_get_connection_values)                                                \
   X(MHD_get_daemon_info)                                                      \
   X(MHD_http_unescape)                                                        \
@@ -78,12 +80,27 @@ static int mh_ready(cg_error *err)
  * half-sent requests cannot take every socket and thread. */
 #define CONNECTION_LIMIT 1024
 /* ... and one address may hold at most a quarter of them (a client that
- * trickles its headers is only cut off when idle: libmicrohttpd has no
- * deadline for headers; docs/server.md says to put a proxy in front). */
+ * trickles its headers is cut off by the watchdog below). */
 #define PER_IP_LIMIT 256
+
+/* A connection waiting for a request's headers, since when: the
+ * watchdog shuts its socket once that is over timeout_s, since
+ * libmicrohttpd's own timeout counts idle time only, which a client
+ * sending a byte a second never reaches. */
+typedef struct watch {
+  struct watch *prev, *next;
+  int fd;                /* the connection's socket */
+  int busy;              /* headers in, a request in hand: not watched */
+  int cut;               /* shut already */
+  struct timespec since; /* waiting for headers since */
+} watch;
 
 /* The server while it runs. */
 typedef struct srv {
+  pthread_mutex_t lock; /* guards watches */
+  watch *watches;       /* every open connection */
+  atomic_int stopping;  /* the watchdog ends */
+  pthread_t watchdog;
   cg_srv_shared shared;
   size_t max_body;
   unsigned timeout_s;   /* a whole request, not only idle time */
@@ -269,6 +286,21 @@ static int take(upload *u, const char *data, size_t n, size_t max)
   return 1;
 }
 
+/* Marks c's watch busy (a request in hand) or waiting for headers. */
+static void watch_busy(srv *s, struct MHD_Connection *c, int busy)
+{
+  const union MHD_ConnectionInfo *ci =
+      mh.MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  watch *w = ci ? ci->socket_context : NULL;
+
+  if(!w)
+    return;
+  pthread_mutex_lock(&s->lock);
+  w->busy = busy;
+  clock_gettime(CLOCK_MONOTONIC, &w->since);
+  pthread_mutex_unlock(&s->lock);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version, const char *data,
@@ -288,6 +320,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     *con_cls = u;
     u->s = s;
     clock_gettime(CLOCK_MONOTONIC, &u->start);
+    watch_busy(s, c, 1);
     /* Overloaded: say so at once, rather than let every client wait
      * past its timeout. */
     if(atomic_fetch_add(&s->in_flight, 1) >= s->max_in_flight) {
@@ -352,14 +385,73 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
   return send_resp(c, &resp);
 }
 
+static void on_connection(void *cls, struct MHD_Connection *c,
+                          void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+  srv *s = cls;
+  watch *w = *socket_context;
+  const union MHD_ConnectionInfo *ci;
+
+  if(toe == MHD_CONNECTION_NOTIFY_STARTED) {
+    ci = mh.MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if(!ci || !(w = calloc(1, sizeof(*w))))
+      return; /* unwatched: the idle timeout still holds */
+    w->fd = ci->connect_fd;
+    clock_gettime(CLOCK_MONOTONIC, &w->since);
+    pthread_mutex_lock(&s->lock);
+    w->next = s->watches;
+    if(s->watches)
+      s->watches->prev = w;
+    s->watches = w;
+    pthread_mutex_unlock(&s->lock);
+    *socket_context = w;
+    return;
+  }
+  /* closed: libmicrohttpd closes the socket after this returns, so the
+   * watchdog never shuts a number another connection has taken */
+  if(!w)
+    return;
+  pthread_mutex_lock(&s->lock);
+  if(w->prev)
+    w->prev->next = w->next;
+  else
+    s->watches = w->next;
+  if(w->next)
+    w->next->prev = w->prev;
+  pthread_mutex_unlock(&s->lock);
+  free(w);
+  *socket_context = NULL;
+}
+
+/* Shuts the socket of every connection that has waited over timeout_s
+ * for its headers; libmicrohttpd then reads its end and closes it. */
+static void *watchdog(void *arg)
+{
+  srv *s = arg;
+  struct timespec tick = { 0, 250 * 1000 * 1000 };
+  watch *w;
+
+  while(!atomic_load(&s->stopping)) {
+    nanosleep(&tick, NULL);
+    pthread_mutex_lock(&s->lock);
+    for(w = s->watches; w; w = w->next)
+      if(!w->busy && !w->cut && since(&w->since) > s->timeout_s) {
+        shutdown(w->fd, SHUT_RDWR);
+        w->cut = 1;
+      }
+    pthread_mutex_unlock(&s->lock);
+  }
+  return NULL;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode why)
 {
   upload *u = *con_cls;
 
-  (void)cls;
-  (void)c;
   (void)why;
+  watch_busy(cls, c, 0);
   if(u) {
     atomic_fetch_sub(&u->s->in_flight, 1);
     free(u->body);
@@ -422,7 +514,8 @@ static struct MHD_Daemon *start(srv *s, const cg_server_opts *o,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONNECTION_LIMIT,
       MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)PER_IP_LIMIT,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+      MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
       MHD_OPTION_UNESCAPE_CALLBACK, unescape_path, NULL, MHD_OPTION_ARRAY, tls,
       MHD_OPTION_END);
   if(!d)
@@ -475,6 +568,9 @@ int cg_server_run(const cg_server_opts *o, cg_error *err)
   atomic_init(&s.in_flight, 0);
   s.max_in_flight = 64 * o->threads;
   s.tls = o->cert_pem != NULL;
+  s.watches = NULL;
+  atomic_init(&s.stopping, 0);
+  pthread_mutex_init(&s.lock, NULL);
   if((rc = cg_srv_workers_init(err)) != CG_OK)
     return rc;
   /* The pool's threads inherit this mask: SIGTERM and SIGINT are taken
@@ -490,6 +586,12 @@ int cg_server_run(const cg_server_opts *o, cg_error *err)
     cg_srv_workers_done();
     return err->code ? err->code : CG_EIO;
   }
+  if(pthread_create(&s.watchdog, NULL, watchdog, &s) != 0) {
+    mh.MHD_stop_daemon(d);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    cg_srv_workers_done();
+    return cg_error_set(err, CG_EIO, "serve: cannot start a thread");
+  }
   info = mh.MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   if(o->on_ready)
     o->on_ready(o->ready_arg, o->host, info ? (int)info->port : o->port);
@@ -499,6 +601,9 @@ int cg_server_run(const cg_server_opts *o, cg_error *err)
   mh.MHD_quiesce_daemon(d);
   drain(&s, o->timeout_s);
   mh.MHD_stop_daemon(d);
+  atomic_store(&s.stopping, 1);
+  pthread_join(s.watchdog, NULL);
+  pthread_mutex_destroy(&s.lock);
   cg_srv_workers_done();
   pthread_sigmask(SIG_SETMASK, &old, NULL);
   return CG_OK;

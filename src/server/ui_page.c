@@ -242,17 +242,49 @@ static void filters(page *p, int outcome)
   fputs("</nav>", p->f);
 }
 
+/* Links to the pages before and after this one, keeping the filter. */
+static void pager(page *p, int outcome, long pageno, int more)
+{
+  const char *name = outcome >= 0 ? cg_outcome_name((cg_outcome)outcome) : "";
+
+  if(pageno <= 1 && !more)
+    return;
+  fputs("<p class=\"pager\">", p->f);
+  if(pageno > 1)
+    fprintf(p->f, "<a href=\"/?%s%s%spage=%ld\">Previous page</a> ",
+            *name ? "outcome=" : "", name, *name ? "&amp;" : "", pageno - 1);
+  fprintf(p->f, "page %ld ", pageno);
+  if(more)
+    fprintf(p->f, "<a href=\"/?%s%s%spage=%ld\">Next page</a>",
+            *name ? "outcome=" : "", name, *name ? "&amp;" : "", pageno + 1);
+  fputs("</p>", p->f);
+}
+
+/* The header: who is signed in, and the sign-out form. */
+static void top(page *p, const cg_srv_req *req, const char *csrf)
+{
+  fputs("<header><h1>chipgate review queue</h1><span>Signed in as <b>", p->f);
+  h(p, req->who);
+  fprintf(p->f, "</b> (%s)</span><form method=\"post\" action=\"/logout\">",
+          cg_token_role_name((cg_token_role)req->role));
+  hidden(p, "csrf", csrf);
+  fputs("<button type=\"submit\">Sign out</button></form></header><main>",
+        p->f);
+}
+
 void cg_ui_render(cg_srv_worker *w, const cg_srv_req *req, int status,
                   const char *error, cg_srv_resp *resp)
 {
-  cg_history_filter f = { CG_STATE_OPEN, -1, 0, NULL };
+  cg_history_filter f = { CG_STATE_OPEN, -1, 0, NULL, PER_PAGE, 0 };
   const char *outcome = req->arg ? req->arg(req, "outcome") : NULL;
   const char *pg = req->arg ? req->arg(req, "page") : NULL;
   cg_json *orders = NULL;
   cg_error err = { 0 };
   char csrf[33] = "";
   long pageno = pg ? atol(pg) : 1;
-  size_t i, n;
+  int64_t total = 0;
+  size_t i;
+  int more = 0;
   page p;
 
   if(!req->who) { /* a sign-in form that could not be read */
@@ -263,21 +295,16 @@ void cg_ui_render(cg_srv_worker *w, const cg_srv_req *req, int status,
     f.outcome = cg_outcome_parse(outcome);
   if(pageno < 1 || pageno > 1000000)
     pageno = 1;
+  f.offset = (pageno - 1) * PER_PAGE;
   if(!req->cookie || cg_ui_csrf(req->cookie, csrf) != CG_OK ||
      !page_open(&p, "chipgate review queue")) {
-    cg_api_error(resp, 500, "internal", NULL, "out of memory");
+    cg_api_error(resp, 500, "internal", NULL, "the page cannot be made");
     return;
   }
-  fputs("<header><h1>chipgate review queue</h1><span>Signed in as <b>", p.f);
-  h(&p, req->who);
-  fprintf(p.f, "</b> (%s)</span><form method=\"post\" action=\"/logout\">",
-          cg_token_role_name((cg_token_role)req->role));
-  hidden(&p, "csrf", csrf);
-  fputs("<button type=\"submit\">Sign out</button></form></header><main>",
-        p.f);
-  if(error) {
+  top(&p, req, csrf);
+  if(error || (outcome && *outcome && f.outcome < 0)) {
     fputs("<p class=\"error\" role=\"alert\">", p.f);
-    h(&p, error);
+    h(&p, error ? error : "No such outcome: showing every open order.");
     fputs("</p>", p.f);
   }
   if(req->arg(req, "done"))
@@ -285,22 +312,19 @@ void cg_ui_render(cg_srv_worker *w, const cg_srv_req *req, int status,
   if(req->arg(req, "cleared"))
     cleared_notice(&p, w, req->arg(req, "cleared"));
   filters(&p, f.outcome);
-  if(cg_history_orders(w->db, &f, &orders, &err) != CG_OK) {
-    fputs("<p class=\"error\">", p.f);
+  if(cg_history_count(w->db, &f, &total, &err) != CG_OK ||
+     cg_history_orders_page(w->db, &f, &orders, &more, &err) != CG_OK) {
+    fputs("<p class=\"error\">The queue cannot be read: ", p.f);
     h(&p, err.msg);
-    fputs("</p>", p.f);
+    fputs("</p></main>", p.f);
+    page_close(&p, 503, resp);
+    return;
   }
-  n = cg_json_size(orders);
-  fprintf(p.f, "<p id=\"count\">%zu open order%s%s</p>\n", n,
-          n == 1 ? "" : "s", n > PER_PAGE ? ", a page at a time" : "");
-  for(i = (size_t)(pageno - 1) * PER_PAGE;
-      i < n && i < (size_t)pageno * PER_PAGE; i++)
+  fprintf(p.f, "<p id=\"count\">%lld open order%s%s</p>\n", (long long)total,
+          total == 1 ? "" : "s", total > PER_PAGE ? ", 25 a page" : "");
+  for(i = 0; i < cg_json_size(orders); i++)
     cg_ui_order_card(p.f, w, req, cg_json_at(orders, i), csrf);
-  if(n > (size_t)pageno * PER_PAGE)
-    fprintf(p.f, "<p><a href=\"/?%s%s%spage=%ld\">Next page</a></p>",
-            f.outcome >= 0 ? "outcome=" : "",
-            f.outcome >= 0 ? cg_outcome_name((cg_outcome)f.outcome) : "",
-            f.outcome >= 0 ? "&amp;" : "", pageno + 1);
+  pager(&p, f.outcome, pageno, more);
   cg_json_free(orders);
   fputs("</main>", p.f);
   page_close(&p, status, resp);
