@@ -66,21 +66,6 @@ static int call(const char *method, const char *path, const char *token,
   return t_http_raw(port, req, (size_t)n, NULL, body);
 }
 
-/* The error's field ("" for null). */
-static char *field_of(const char *body)
-{
-  cg_json *d = NULL;
-  cg_error err = { 0 };
-  const char *f;
-  char *out;
-
-  ck_assert_int_eq(cg_json_parse(&d, body, strlen(body), "body", &err), CG_OK);
-  f = cg_json_string_value(cg_json_get(cg_json_get(d, "error"), "field"));
-  out = strdup(f ? f : "");
-  cg_json_free(d);
-  return out;
-}
-
 static int clearances(void)
 {
   char *n = t_sql(db_path, "SELECT count(*) FROM clearances");
@@ -99,7 +84,7 @@ static void refused(const char *method, const char *path, const char *token,
 
   ck_assert_msg(call(method, path, token, json, &body) == status,
                 "%s %s %s: %s", method, path, json ? json : "", body);
-  f = field_of(body);
+  f = t_error_member(body, "field");
   ck_assert_msg(!strcmp(f, field), "%s %s %s: field \"%s\", not \"%s\": %s",
                 method, path, json ? json : "", f, field, body);
   free(f);

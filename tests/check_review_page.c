@@ -435,6 +435,19 @@ static int page(const char *method, const char *path, const char *cookie,
   return page_h(method, path, cookie, "", form, head, body);
 }
 
+/* A request whose answer must have status and hold needle in its body. */
+static void expect(const char *method, const char *path, const char *cookie,
+                   const char *form, int status, const char *needle)
+{
+  char *head = NULL, *body = NULL;
+
+  ck_assert_int_eq(page(method, path, cookie, form, &head, &body), status);
+  ck_assert_msg(strstr(body, needle), "%s %s: no \"%s\" in %.300s", method,
+                path, needle, body);
+  free(head);
+  free(body);
+}
+
 /* The csrf value of the page's forms. */
 static void csrf_of(const char *body, char out[33])
 {
@@ -492,30 +505,18 @@ START_TEST(test_sign_in_and_forms_over_http)
   free(body);
 
   /* a form without the session's check value is refused, nothing kept */
-  ck_assert_int_eq(page("POST", "/ui/orders/O-1041/review", tok_review,
-                        "action=release&reason=x&csrf="
-                        "00000000000000000000000000000000",
-                        &head, &body),
-                   403);
-  ck_assert_ptr_nonnull(strstr(body, "check value does not match"));
-  free(head);
-  free(body);
+  expect("POST", "/ui/orders/O-1041/review", tok_review,
+         "action=release&reason=x&csrf="
+         "00000000000000000000000000000000",
+         403, "check value does not match");
   ck_assert_int_eq(open_orders(), n);
   /* a step the API refuses shows the API's reason, with its status */
   snprintf(form, sizeof(form), "action=release&reason=%%20&csrf=%s", csrf);
-  ck_assert_int_eq(
-      page("POST", "/ui/orders/O-1041/review", tok_review, form, &head, &body),
-      400);
-  ck_assert_ptr_nonnull(strstr(body, "body: reason: empty"));
-  free(head);
-  free(body);
+  expect("POST", "/ui/orders/O-1041/review", tok_review, form, 400,
+         "body: reason: empty");
   snprintf(form, sizeof(form), "action=release&reason=ok&csrf=%s", csrf);
-  ck_assert_int_eq(
-      page("POST", "/ui/orders/O-1014/review", tok_review, form, &head, &body),
-      409);
-  ck_assert_ptr_nonnull(strstr(body, "role=\"alert\""));
-  free(head);
-  free(body);
+  expect("POST", "/ui/orders/O-1014/review", tok_review, form, 409,
+         "role=\"alert\"");
   ck_assert_int_eq(open_orders(), n);
 
   /* a read token sees the queue and no form; its posts are refused */
@@ -526,12 +527,8 @@ START_TEST(test_sign_in_and_forms_over_http)
   free(head);
   free(body);
   snprintf(form, sizeof(form), "action=release&reason=ok&csrf=%s", csrf);
-  ck_assert_int_eq(
-      page("POST", "/ui/orders/O-1041/review", tok_read, form, &head, &body),
-      403);
-  ck_assert_ptr_nonnull(strstr(body, "may not review"));
-  free(head);
-  free(body);
+  expect("POST", "/ui/orders/O-1041/review", tok_read, form, 403,
+         "may not review");
   ck_assert_int_eq(open_orders(), n);
 
   /* a clearance and a NAC filing through their forms */
@@ -624,20 +621,12 @@ START_TEST(test_page_guards)
   /* a %00 would have cut the reason short: refused, nothing recorded */
   snprintf(form, sizeof(form),
            "action=release&reason=Checked%%00+but+not+really&csrf=%s", csrf);
-  ck_assert_int_eq(
-      page("POST", "/ui/orders/O-1041/review", tok_review, form, &head, &body),
-      400);
-  ck_assert_ptr_nonnull(strstr(body, "NUL byte"));
-  free(head);
-  free(body);
+  expect("POST", "/ui/orders/O-1041/review", tok_review, form, 400,
+         "NUL byte");
   snprintf(form, sizeof(form), "action=block&action=release&reason=x&csrf=%s",
            csrf);
-  ck_assert_int_eq(
-      page("POST", "/ui/orders/O-1041/review", tok_review, form, &head, &body),
-      400);
-  ck_assert_ptr_nonnull(strstr(body, "given twice"));
-  free(head);
-  free(body);
+  expect("POST", "/ui/orders/O-1041/review", tok_review, form, 400,
+         "given twice");
   ck_assert_int_eq(open_orders(), n);
 
   /* another site cannot sign a browser in */

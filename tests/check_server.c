@@ -20,100 +20,30 @@ static int port;
 static char tok_read[64], tok_submit[64], tok_review[64];
 static const char *bearer; /* what http() sends, NULL: no header */
 
-/* `token add NAME --role ROLE`: the token it prints once. */
-static void add_token(const char *name, const char *role, char out[64])
-{
-  const char *argv[] = { "token", "add", name, "--role", role, NULL };
-  char *tok = NULL;
-
-  ck_assert_int_eq(t_run(db_path, &tok, NULL, argv), 0);
-  tok[strcspn(tok, "\n")] = '\0';
-  ck_assert_msg(strncmp(tok, "cgt_", 4) == 0, "not a token: %s", tok);
-  snprintf(out, 64, "%s", tok);
-  free(tok);
-}
-
 /* Starts the server and reads its port from the JSON line it prints. */
 static void setup(void)
 {
   const char *demo[] = { "demo", "--out", t_tmp("reports"), NULL };
-  const char *serve[] = { "serve",    "--listen", "127.0.0.1:0",
-                          "--format", "json",     NULL };
-  int i;
 
   snprintf(db_path, sizeof(db_path), "%s", t_tmp("demo.db"));
   ck_assert_int_eq(t_run(db_path, NULL, NULL, demo), 0);
-  add_token("reader", "read", tok_read);
-  add_token("erp", "submit", tok_submit);
-  add_token("A. Officer", "review", tok_review);
+  t_token_add(db_path, "reader", "read", tok_read);
+  t_token_add(db_path, "erp", "submit", tok_submit);
+  t_token_add(db_path, "A. Officer", "review", tok_review);
   bearer = tok_submit;
-  server = t_spawn(NULL, db_path, NULL, "serve", serve);
-  port = 0;
-  for(i = 0; i < 200 && port == 0; i++) {
-    char *out = t_slurp(t_tmp("serve.out"));
-    const char *p = out ? strstr(out, "\"port\": ") : NULL;
-    if(p)
-      port = atoi(p + 8);
-    free(out);
-    if(!port)
-      t_sleep_ms(25);
-  }
-  ck_assert_msg(port > 0, "the server printed no port");
+  server = t_serve_start(db_path, NULL, &port);
 }
 
 static void teardown(void)
 {
-  char *err;
-
-  if(server > 0) {
-    kill(server, SIGTERM);
-    ck_assert_int_eq(t_wait(server), 0);
-    err = t_slurp(t_tmp("serve.err"));
-    ck_assert_msg(!err || !*err, "the server said: %s", err ? err : "");
-    free(err);
-  }
+  t_serve_stop(server);
   server = 0;
   t_tmp_cleanup();
 }
 
-/* Sends the raw request bytes (len of them) and reads the whole answer
- * (the server closes after "Connection: close"); returns the status and
- * sets *body (malloc'ed) to what follows the headers. */
 static int http_raw(const char *req, size_t len, char **body)
 {
-  struct sockaddr_in a;
-  char *buf = NULL, *p;
-  size_t n = 0, cap = 0;
-  ssize_t got;
-  int fd = socket(AF_INET, SOCK_STREAM, 0), status = 0;
-
-  ck_assert_int_ge(fd, 0);
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
-  a.sin_port = htons((uint16_t)port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
-  for(size_t off = 0; off < len;) {
-    got = send(fd, req + off, len - off, MSG_NOSIGNAL);
-    if(got <= 0)
-      break; /* the server may answer (413) and close before all is sent */
-    off += (size_t)got;
-  }
-  do {
-    if(n + 4096 + 1 > cap)
-      ck_assert_ptr_nonnull(buf = realloc(buf, cap = (n + 4096) * 2));
-    got = recv(fd, buf + n, 4096, 0);
-    if(got > 0)
-      n += (size_t)got;
-  } while(got > 0);
-  close(fd);
-  ck_assert_ptr_nonnull(buf);
-  buf[n] = '\0';
-  ck_assert_int_eq(sscanf(buf, "HTTP/1.1 %d", &status), 1);
-  p = strstr(buf, "\r\n\r\n");
-  *body = strdup(p ? p + 4 : "");
-  free(buf);
-  return status;
+  return t_http_raw(port, req, len, NULL, body);
 }
 
 /* METHOD path with a JSON body (or NULL). */
@@ -133,22 +63,6 @@ static int http(const char *method, const char *path, const char *json,
 
   ck_assert_int_lt(n, (int)sizeof(req));
   return http_raw(req, (size_t)n, body);
-}
-
-/* The error document's member ("code", "field"), as text ("" for null). */
-static char *error_member(const char *body, const char *key)
-{
-  cg_json *doc = NULL;
-  cg_error err = { 0 };
-  const char *v;
-  char *s;
-
-  ck_assert_msg(cg_json_parse(&doc, body, strlen(body), "body", &err) == CG_OK,
-                "not JSON: %s", body);
-  v = cg_json_string_value(cg_json_get(cg_json_get(doc, "error"), key));
-  s = strdup(v ? v : "");
-  cg_json_free(doc);
-  return s;
 }
 
 START_TEST(test_healthz)
@@ -245,8 +159,8 @@ START_TEST(test_bad_input)
     int st = http(cases[i].method, cases[i].path, cases[i].body, &body);
     ck_assert_msg(st == cases[i].status, "case %zu: %d, want %d: %s", i, st,
                   cases[i].status, body);
-    code = error_member(body, "code");
-    field = error_member(body, "field");
+    code = t_error_member(body, "code");
+    field = t_error_member(body, "field");
     ck_assert_msg(!strcmp(code, cases[i].code) &&
                       !strcmp(field, cases[i].field),
                   "case %zu: code %s field %s: %s", i, code, field, body);
@@ -295,7 +209,7 @@ START_TEST(test_tokens_and_roles)
   ck_assert_int_eq(http("GET", "/healthz", NULL, &body), 200);
   free(body);
   ck_assert_int_eq(http("GET", "/v1/audit/head", NULL, &body), 401);
-  code = error_member(body, "code");
+  code = t_error_member(body, "code");
   ck_assert_str_eq(code, "unauthorized");
   free(code);
   free(body);
@@ -345,7 +259,7 @@ START_TEST(test_orders_read)
   free(want);
   free(body);
   ck_assert_int_eq(http("GET", "/v1/orders?state=bogus", NULL, &body), 400);
-  code = error_member(body, "field");
+  code = t_error_member(body, "field");
   ck_assert_str_eq(code, "state");
   free(code);
   free(body);
@@ -397,8 +311,8 @@ static void refused(const char *method, const char *path, const char *json,
 
   ck_assert_msg(st == status, "%s %s %s: %d, want %d: %s", method, path,
                 json ? json : "", st, status, body);
-  c = error_member(body, "code");
-  f = error_member(body, "field");
+  c = t_error_member(body, "code");
+  f = t_error_member(body, "field");
   ck_assert_msg(!strcmp(c, code) && !strcmp(f, field),
                 "%s %s %s: code %s field %s, want %s %s: %s", method, path,
                 json ? json : "", c, f, code, field, body);
@@ -746,7 +660,7 @@ START_TEST(test_audit_verify)
                       "'\"decision\":\"nlr\"') WHERE seq = 14;"));
   ck_assert_int_eq(t_run(db_path, &out, NULL, verify), 65);
   ck_assert_int_eq(http("GET", "/v1/audit/verify", NULL, &body), 409);
-  code = error_member(body, "code");
+  code = t_error_member(body, "code");
   ck_assert_str_eq(code, "tampered");
   ck_assert_msg(strstr(body, "decision 14 (order O-1014)"), "%s", body);
   a = untimed(out, NULL);
@@ -843,7 +757,7 @@ START_TEST(test_orders_submit_and_metrics)
   ck_assert_int_eq(http("POST", "/v1/orders", other, &body), 409);
   free(body);
   ck_assert_int_eq(http("POST", "/v1/orders", pair, &body), 400);
-  field = error_member(body, "field");
+  field = t_error_member(body, "field");
   ck_assert_str_eq(field, "customer"); /* API-3 has none */
   free(field);
   free(body);
@@ -865,7 +779,7 @@ START_TEST(test_orders_submit_and_metrics)
   free(body);
   /* an id that is not UTF-8 is named, not a 500 */
   ck_assert_int_eq(http("GET", "/v1/orders/%FF", NULL, &body), 400);
-  field = error_member(body, "field");
+  field = t_error_member(body, "field");
   ck_assert_str_eq(field, "id");
   free(field);
   free(body);

@@ -26,27 +26,14 @@ static pid_t server;
 static int port;
 static char tok_read[64], tok_review[64];
 
-/* `token add NAME --role ROLE`: the token it prints once. */
-static void add_token(const char *name, const char *role, char out[64])
-{
-  const char *argv[] = { "token", "add", name, "--role", role, NULL };
-  char *tok = NULL;
-
-  ck_assert_int_eq(t_run(db_path, &tok, NULL, argv), 0);
-  tok[strcspn(tok, "\n")] = '\0';
-  ck_assert_msg(strncmp(tok, "cgt_", 4) == 0, "not a token: %s", tok);
-  snprintf(out, 64, "%s", tok);
-  free(tok);
-}
-
 static void setup(void)
 {
   const char *demo[] = { "demo", "--out", t_tmp("reports"), NULL };
 
   snprintf(db_path, sizeof(db_path), "%s", t_tmp("demo.db"));
   ck_assert_int_eq(t_run(db_path, NULL, NULL, demo), 0);
-  add_token("reader", "read", tok_read);
-  add_token("A. Officer", "review", tok_review);
+  t_token_add(db_path, "reader", "read", tok_read);
+  t_token_add(db_path, "A. Officer", "review", tok_review);
   server = 0;
 }
 
@@ -55,43 +42,20 @@ static void setup(void)
  * *url (may be NULL) gets its "url" member. */
 static void start(const char *const *extra, char url[128])
 {
-  const char *argv[24] = { "serve",    "--listen", "127.0.0.1:0",
-                           "--format", "json",     NULL };
-  size_t n = 5;
-  int i;
+  char *out;
+  const char *u;
 
-  while(extra && *extra && n < 23)
-    argv[n++] = *extra++;
-  argv[n] = NULL;
-  server = t_spawn(NULL, db_path, NULL, "serve", argv);
-  port = 0;
-  for(i = 0; i < 400 && port == 0; i++) {
-    char *out = t_slurp(t_tmp("serve.out"));
-    const char *p = out ? strstr(out, "\"port\": ") : NULL;
-    const char *u = out ? strstr(out, "\"url\": \"") : NULL;
-
-    if(p)
-      port = atoi(p + 8);
-    if(p && u && url)
-      snprintf(url, 128, "%.*s", (int)strcspn(u + 8, "\""), u + 8);
-    free(out);
-    if(!port)
-      t_sleep_ms(25);
-  }
-  ck_assert_msg(port > 0, "the server printed no port");
+  server = t_serve_start(db_path, extra, &port);
+  out = t_slurp(t_tmp("serve.out"));
+  u = out ? strstr(out, "\"url\": \"") : NULL;
+  if(u && url)
+    snprintf(url, 128, "%.*s", (int)strcspn(u + 8, "\""), u + 8);
+  free(out);
 }
 
 static void teardown(void)
 {
-  char *err;
-
-  if(server > 0) {
-    kill(server, SIGTERM);
-    ck_assert_int_eq(t_wait(server), 0);
-    err = t_slurp(t_tmp("serve.err"));
-    ck_assert_msg(!err || !*err, "the server said: %s", err ? err : "");
-    free(err);
-  }
+  t_serve_stop(server);
   server = 0;
   t_tmp_cleanup();
 }
@@ -208,22 +172,6 @@ static int call(const char *method, const char *path, const char *tok,
   return st;
 }
 
-/* The error document's member ("code", "field"), as text ("" for null). */
-static char *error_member(const char *body, const char *key)
-{
-  cg_json *doc = NULL;
-  cg_error err = { 0 };
-  const char *v;
-  char *s;
-
-  ck_assert_msg(cg_json_parse(&doc, body, strlen(body), "body", &err) == CG_OK,
-                "not JSON: %s", body);
-  v = cg_json_string_value(cg_json_get(cg_json_get(doc, "error"), key));
-  s = strdup(v ? v : "");
-  cg_json_free(doc);
-  return s;
-}
-
 /* GET path is 400 "invalid" naming field, the message holding text. */
 static void refused_arg(const char *path, const char *field, const char *text)
 {
@@ -231,8 +179,8 @@ static void refused_arg(const char *path, const char *field, const char *text)
   int st = call("GET", path, tok_read, NULL, NULL, &body);
 
   ck_assert_msg(st == 400, "%s: %d: %s", path, st, body);
-  code = error_member(body, "code");
-  f = error_member(body, "field");
+  code = t_error_member(body, "code");
+  f = t_error_member(body, "field");
   ck_assert_msg(!strcmp(code, "invalid") && !strcmp(f, field),
                 "%s: code %s field %s, want field %s", path, code, f, field);
   ck_assert_msg(strstr(body, text), "%s: \"%s\" not in %s", path, text, body);
@@ -504,7 +452,7 @@ START_TEST(test_nul_in_path_and_query)
                         "/v1/orders?customer=Nordic%20AI%20Cloud%20AB%00x",
                         tok_read, NULL, NULL, &body),
                    400);
-  field = error_member(body, "field");
+  field = t_error_member(body, "field");
   ck_assert_str_eq(field, "customer");
   free(field);
   free(body);
@@ -581,7 +529,7 @@ START_TEST(test_overload_503)
                 body);
   ra = strstr(head, "\r\nRetry-After: ");
   ck_assert_msg(ra && atoi(ra + 15) >= 1, "no Retry-After: %s", head);
-  code = error_member(body, "code");
+  code = t_error_member(body, "code");
   ck_assert_str_eq(code, "busy");
   free(code);
   free(body);

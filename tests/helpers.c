@@ -556,3 +556,19 @@ void t_serve_stop(pid_t pid)
   ck_assert_msg(!err || !*err, "the server said: %s", err ? err : "");
   free(err);
 }
+
+/* helpers.h */
+char *t_error_member(const char *body, const char *key)
+{
+  cg_json *doc = NULL;
+  cg_error err = { 0 };
+  const char *v;
+  char *s;
+
+  ck_assert_msg(cg_json_parse(&doc, body, strlen(body), "body", &err) == CG_OK,
+                "not JSON: %s", body);
+  v = cg_json_string_value(cg_json_get(cg_json_get(doc, "error"), key));
+  s = strdup(v ? v : "");
+  cg_json_free(doc);
+  return s;
+}

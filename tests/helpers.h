@@ -146,4 +146,8 @@ void t_token_add(const char *db, const char *name, const char *role,
 pid_t t_serve_start(const char *db, const char *const *extra, int *port);
 void t_serve_stop(pid_t pid);
 
+/* The member key ("code", "field") of the server's JSON error document
+ * body, as text ("" for null; malloc'ed). */
+char *t_error_member(const char *body, const char *key);
+
 #endif
