@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "server/token.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,13 +285,16 @@ static void step(cg_srv_worker *w, const cg_srv_req *req, const form *f,
   memset(resp, 0, sizeof(*resp));
   fn(w, &as, resp);
   free(json);
-  if(resp->status == 200 &&
-     cg_json_parse(&ans, resp->body, resp->len, "answer", &err) == CG_OK) {
+  if(resp->status == 200) { /* taken: back to the queue, saying what */
+    double at = NAN;
+    if(cg_json_parse(&ans, resp->body, resp->len, "answer", &err) == CG_OK)
+      at = cg_json_number_value(
+          cg_json_get(ans, key[0] == 'd' ? "seq" : "id"));
     cg_ui_url_part(order ? order : "", frag, sizeof(frag));
-    snprintf(loc, sizeof(loc), "/?%s=%lld#order-%s", key,
-             (long long)cg_json_number_value(
-                 cg_json_get(ans, key[0] == 'd' ? "seq" : "id")),
-             frag);
+    if(isnan(at))
+      snprintf(loc, sizeof(loc), "/#order-%s", frag);
+    else
+      snprintf(loc, sizeof(loc), "/?%s=%.0f#order-%s", key, at, frag);
     cg_json_free(ans);
     see_other(resp, loc);
     return;

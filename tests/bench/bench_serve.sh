@@ -88,6 +88,9 @@ rss1=$(rss)
 
 big=$((conns * 4))
 sed "s/PHASE/2/" "$work/orders.lua" >"$work/orders2.lua"
+# RSS every 5 s of the overload: flat means the second half does not grow
+( while kill -0 "$pid" 2>/dev/null; do rss >>"$work/rss.txt"; sleep 5; done ) &
+sampler=$!
 wrk -t1 -c"$((big / 2))" -d"${long}s" --latency -s "$work/check.lua" "$url/v1/check" >"$work/over_check.txt" &
 w1=$!
 wrk -t1 -c"$((big / 2))" -d"${long}s" --latency -s "$work/orders2.lua" "$url/v1/orders" >"$work/over_orders.txt"
@@ -95,6 +98,10 @@ wait $w1
 report "overload: checks, $((big / 2)) connections" "$work/over_check.txt"
 report "overload: orders, $((big / 2)) connections" "$work/over_orders.txt"
 rss2=$(rss)
+kill "$sampler" 2>/dev/null || true
+awk '{ v[NR] = $1 } END { h = int((NR + 1) / 2); max = 0
+  for(i = h; i <= NR; i++) if(v[i] > max) max = v[i]
+  printf "RSS during the overload (%d samples, 5 s apart): %d kB at the start, %d kB at half time, %d kB at the end, %d kB the most in the second half\n", NR, v[1], v[h], v[NR], max }' "$work/rss.txt"
 kill -TERM "$pid"
 wait "$pid" || { echo "bench_serve: the server did not exit 0 on SIGTERM" >&2; exit 1; }
 pid=
