@@ -288,8 +288,8 @@ static void step(cg_srv_worker *w, const cg_srv_req *req, const form *f,
   if(resp->status == 200) { /* taken: back to the queue, saying what */
     double at = NAN;
     if(cg_json_parse(&ans, resp->body, resp->len, "answer", &err) == CG_OK)
-      at = cg_json_number_value(
-          cg_json_get(ans, key[0] == 'd' ? "seq" : "id"));
+      at =
+          cg_json_number_value(cg_json_get(ans, key[0] == 'd' ? "seq" : "id"));
     cg_ui_url_part(order ? order : "", frag, sizeof(frag));
     if(isnan(at))
       snprintf(loc, sizeof(loc), "/#order-%s", frag);
