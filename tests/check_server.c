@@ -150,6 +150,11 @@ START_TEST(test_bad_input)
       "customer" },
     { "GET", "/v1/check", NULL, 405, "method_not_allowed", "" },
     { "GET", "/v1/nothing", NULL, 404, "not_found", "" },
+    /* every route refuses an argument it does not take, naming it */
+    { "GET", "/v1/audit/head?x=1", NULL, 400, "invalid", "x" },
+    { "GET", "/v1/audit/verify?anchr=1:ab", NULL, 400, "invalid", "anchr" },
+    { "GET", "/v1/orders/O-1001?full=1", NULL, 400, "invalid", "full" },
+    { "POST", "/v1/check?dry=1", "{}", 400, "invalid", "dry" },
     { "GET", "/../../etc/passwd", NULL, 404, "not_found", "" },
   };
   size_t i;

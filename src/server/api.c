@@ -331,7 +331,13 @@ typedef struct route {
   cg_token_action may; /* what the token's role must allow */
   void (*fn)(cg_srv_worker *, const cg_srv_req *, cg_srv_resp *);
   int auth; /* BEARER: the API; COOKIE: the review page (ui.h); OPEN */
+  const char *const *args; /* the query arguments it takes (NULL: none) */
 } route;
+
+static const char *const verify_args[] = { "anchor", NULL };
+static const char *const clearances_args[] = { "customer", "entry", NULL };
+static const char *const page_args[] = { "outcome", "page", "done", "cleared",
+                                         NULL };
 
 static void audit_head_route(cg_srv_worker *w, const cg_srv_req *req,
                              cg_srv_resp *resp)
@@ -341,30 +347,37 @@ static void audit_head_route(cg_srv_worker *w, const cg_srv_req *req,
 }
 
 static const route routes[] = {
-  { "POST", "/v1/orders", CG_TOKEN_SUBMIT, cg_api_orders_submit, BEARER },
-  { "POST", "/v1/check", CG_TOKEN_CHECK, check, BEARER },
-  { "GET", "/v1/orders", CG_TOKEN_READ, cg_api_orders_list, BEARER },
-  { "GET", "/v1/orders/{id}", CG_TOKEN_READ, cg_api_order_show, BEARER },
-  { "GET", "/v1/audit/head", CG_TOKEN_READ, audit_head_route, BEARER },
-  { "GET", "/metrics", CG_TOKEN_READ, cg_api_metrics, BEARER },
+  { "POST", "/v1/orders", CG_TOKEN_SUBMIT, cg_api_orders_submit, BEARER,
+    NULL },
+  { "POST", "/v1/check", CG_TOKEN_CHECK, check, BEARER, NULL },
+  { "GET", "/v1/orders", CG_TOKEN_READ, cg_api_orders_list, BEARER,
+    cg_api_orders_args },
+  { "GET", "/v1/orders/{id}", CG_TOKEN_READ, cg_api_order_show, BEARER, NULL },
+  { "GET", "/v1/audit/head", CG_TOKEN_READ, audit_head_route, BEARER, NULL },
+  { "GET", "/metrics", CG_TOKEN_READ, cg_api_metrics, BEARER, NULL },
   { "POST", "/v1/orders/{id}/review", CG_TOKEN_REVIEW, cg_api_order_review,
-    BEARER },
-  { "POST", "/v1/orders/{id}/nac", CG_TOKEN_NAC, cg_api_order_nac, BEARER },
-  { "POST", "/v1/orders/{id}/ship", CG_TOKEN_SHIP, cg_api_order_ship, BEARER },
+    BEARER, NULL },
+  { "POST", "/v1/orders/{id}/nac", CG_TOKEN_NAC, cg_api_order_nac, BEARER,
+    NULL },
+  { "POST", "/v1/orders/{id}/ship", CG_TOKEN_SHIP, cg_api_order_ship, BEARER,
+    NULL },
   { "POST", "/v1/orders/{id}/cancel", CG_TOKEN_CANCEL, cg_api_order_cancel,
-    BEARER },
-  { "POST", "/v1/screen", CG_TOKEN_SCREEN, cg_api_screen, BEARER },
-  { "GET", "/v1/audit/verify", CG_TOKEN_READ, cg_api_audit_verify, BEARER },
-  { "POST", "/v1/clearances", CG_TOKEN_CLEAR, cg_api_clear, BEARER },
+    BEARER, NULL },
+  { "POST", "/v1/screen", CG_TOKEN_SCREEN, cg_api_screen, BEARER, NULL },
+  { "GET", "/v1/audit/verify", CG_TOKEN_READ, cg_api_audit_verify, BEARER,
+    verify_args },
+  { "POST", "/v1/clearances", CG_TOKEN_CLEAR, cg_api_clear, BEARER, NULL },
   { "POST", "/v1/clearances/{id}/revoke", CG_TOKEN_CLEAR, cg_api_clear_revoke,
-    BEARER },
-  { "GET", "/v1/clearances", CG_TOKEN_READ, cg_api_clearances, BEARER },
-  { "GET", "/", CG_TOKEN_READ, cg_ui_page, COOKIE },
-  { "POST", "/login", CG_TOKEN_READ, cg_ui_login, OPEN },
-  { "POST", "/logout", CG_TOKEN_READ, cg_ui_logout, OPEN },
-  { "POST", "/ui/orders/{id}/review", CG_TOKEN_REVIEW, cg_ui_review, COOKIE },
-  { "POST", "/ui/orders/{id}/nac", CG_TOKEN_NAC, cg_ui_nac, COOKIE },
-  { "POST", "/ui/clearances", CG_TOKEN_CLEAR, cg_ui_clear, COOKIE },
+    BEARER, NULL },
+  { "GET", "/v1/clearances", CG_TOKEN_READ, cg_api_clearances, BEARER,
+    clearances_args },
+  { "GET", "/", CG_TOKEN_READ, cg_ui_page, COOKIE, page_args },
+  { "POST", "/login", CG_TOKEN_READ, cg_ui_login, OPEN, NULL },
+  { "POST", "/logout", CG_TOKEN_READ, cg_ui_logout, OPEN, NULL },
+  { "POST", "/ui/orders/{id}/review", CG_TOKEN_REVIEW, cg_ui_review, COOKIE,
+    NULL },
+  { "POST", "/ui/orders/{id}/nac", CG_TOKEN_NAC, cg_ui_nac, COOKIE, NULL },
+  { "POST", "/ui/clearances", CG_TOKEN_CLEAR, cg_ui_clear, COOKIE, NULL },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -474,6 +487,41 @@ static int authorised(const cg_srv_shared *s, cg_srv_worker *w,
   return 1;
 }
 
+/* Whether req's query holds only arguments r takes, each valid UTF-8;
+ * else 0 with resp a 400 naming the argument (every route, so that a
+ * misspelt filter is never read as no filter). */
+static int query_ok(const route *r, const cg_srv_req *req, cg_srv_resp *resp)
+{
+  static const char *const none[] = { NULL };
+  const char *const *known = r->args ? r->args : none;
+  const char *bad = req->arg_unknown ? req->arg_unknown(req, known) : NULL;
+  char msg[512];
+  int n;
+  size_t k;
+
+  if(bad) {
+    n = snprintf(msg, sizeof(msg), "?%.200s: %s %s takes no such argument",
+                 bad, r->method, r->path);
+    for(k = 0; known[k] && n > 0 && (size_t)n < sizeof(msg); k++)
+      n += snprintf(msg + n, sizeof(msg) - (size_t)n, "%s%s",
+                    !k             ? "; it takes "
+                    : known[k + 1] ? ", "
+                                   : " and ",
+                    known[k]);
+    cg_api_error(resp, 400, "invalid", bad, msg);
+    return 0;
+  }
+  for(k = 0; known[k]; k++) {
+    const char *v = req->arg(req, known[k]);
+    if(v && cg_text_invalid_at(v, strlen(v)) >= 0) {
+      cg_api_error(resp, 400, "invalid", known[k],
+                   "a query value is not valid UTF-8");
+      return 0;
+    }
+  }
+  return 1;
+}
+
 /* The route req goes to, answered into resp; its index in *which (-1:
  * none). */
 /* HEAD is answered as GET (libmicrohttpd sends no body for it). */
@@ -554,9 +602,11 @@ static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
         cg_ui_refused(req, resp);
       return;
     }
-    if(id[0] && cg_text_invalid_at(id, strlen(id)) >= 0) {
+    if(query_ok(&routes[i], req, resp) && id[0] &&
+       cg_text_invalid_at(id, strlen(id)) >= 0)
       cg_api_error(resp, 400, "invalid", "id",
                    "the id in the path is not valid UTF-8");
+    if(resp->status) { /* refused above */
       if(routes[i].auth == COOKIE)
         cg_ui_refused(req, resp);
       return;

@@ -131,7 +131,9 @@ struct cg_json *cg_api_body_object(const cg_srv_req *req,
 int cg_api_get_text(const struct cg_json *doc, const char *name, int required,
                     int recorded, const char **out, cg_srv_resp *resp);
 
-/* The order routes (api_orders.c). */
+/* The order routes (api_orders.c), and the query arguments GET
+ * /v1/orders takes (NULL-ended; the router refuses any other). */
+extern const char *const cg_api_orders_args[];
 void cg_api_orders_list(cg_srv_worker *w, const cg_srv_req *req,
                         cg_srv_resp *resp);
 void cg_api_order_show(cg_srv_worker *w, const cg_srv_req *req,

@@ -654,10 +654,8 @@ void cg_api_audit_verify(cg_srv_worker *w, const cg_srv_req *req,
   cg_json *o, *e, *doc;
   int rc;
 
-  if(arg && (cg_text_invalid_at(arg, strlen(arg)) >= 0 ||
-             cg_audit_head_parse(arg, &anchor, &err) != CG_OK)) {
-    snprintf(msg, sizeof(msg), "?anchor: %s",
-             err.msg[0] ? err.msg : "not valid UTF-8");
+  if(arg && cg_audit_head_parse(arg, &anchor, &err) != CG_OK) {
+    snprintf(msg, sizeof(msg), "?anchor: %s", err.msg);
     cg_text_cut(msg);
     cg_api_error(resp, 400, "invalid", "anchor", msg);
     return;
