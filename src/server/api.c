@@ -108,6 +108,26 @@ void cg_api_error(cg_srv_resp *resp, int status, const char *code,
   }
 }
 
+/* api.h */
+void cg_api_url_part(const char *s, char *out, size_t size)
+{
+  static const char hex[] = "0123456789ABCDEF";
+  size_t o = 0;
+
+  for(; *s && o + 4 < size; s++) {
+    unsigned char c = (unsigned char)*s;
+    if((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+       (c >= '0' && c <= '9') || strchr("-_.~", c))
+      out[o++] = (char)c;
+    else {
+      out[o++] = '%';
+      out[o++] = hex[c >> 4];
+      out[o++] = hex[c & 15];
+    }
+  }
+  out[o] = '\0';
+}
+
 /* api.h; a 500 is never the request's fault. */
 void cg_api_fail(cg_srv_resp *resp, const cg_error *err, const char *field)
 {

@@ -103,6 +103,10 @@ void cg_api_error(cg_srv_resp *resp, int status, const char *code,
  * memory, a 500). */
 void cg_api_json(cg_srv_resp *resp, int status, struct cg_json *v);
 
+/* s percent-encoded for a URL path, query value or fragment (all but
+ * A-Z a-z 0-9 - _ . ~, RFC 3986's unreserved) into out, cut to fit. */
+void cg_api_url_part(const char *s, char *out, size_t size);
+
 /* A library failure as the answer: bad input 400, a missing named thing
  * 404, busy 503 with Retry-After, the rest 500; field may be NULL. */
 void cg_api_fail(cg_srv_resp *resp, const cg_error *err, const char *field);

@@ -108,27 +108,6 @@ static int filter_of(cg_srv_worker *w, const cg_srv_req *req,
   return 1;
 }
 
-/* Appends s to buf at *n, percent-encoded when encode but for the
- * characters RFC 3986 leaves unreserved (buf has room: 3 bytes a byte). */
-static void put(char *buf, size_t *n, const char *s, int encode)
-{
-  static const char hex[] = "0123456789ABCDEF";
-
-  for(; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-
-    if(!encode || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-       (c >= '0' && c <= '9') || (c && strchr("-._~", c))) {
-      buf[(*n)++] = (char)c;
-      continue;
-    }
-    buf[(*n)++] = '%';
-    buf[(*n)++] = hex[c >> 4];
-    buf[(*n)++] = hex[c & 15];
-  }
-  buf[*n] = '\0';
-}
-
 /* The Link header to the page after f's, with the request's filters;
  * malloc'ed, NULL if out of memory. */
 static char *next_link(const cg_srv_req *req, const cg_history_filter *f)
@@ -145,17 +124,17 @@ static char *next_link(const cg_srv_req *req, const cg_history_filter *f)
   size += strlen(num);
   if(!(buf = malloc(size)))
     return NULL;
-  put(buf, &n, "Link: </v1/orders?", 0);
+  n = (size_t)snprintf(buf, size, "Link: </v1/orders?");
   for(k = 0; k < FILTER_ARGS; k++) {
     const char *v = req->arg(req, cg_api_orders_args[k]);
     if(!v)
       continue;
-    put(buf, &n, cg_api_orders_args[k], 0);
-    put(buf, &n, "=", 0);
-    put(buf, &n, v, 1);
-    put(buf, &n, "&", 0);
+    n += (size_t)snprintf(buf + n, size - n, "%s=", cg_api_orders_args[k]);
+    cg_api_url_part(v, buf + n, size - n);
+    n += strlen(buf + n);
+    buf[n++] = '&';
   }
-  put(buf, &n, num, 0);
+  snprintf(buf + n, size - n, "%s", num);
   return buf;
 }
 

@@ -234,26 +234,6 @@ void cg_ui_logout(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
     cg_api_error(resp, 500, "internal", NULL, "out of memory");
 }
 
-/* ui.h */
-void cg_ui_url_part(const char *s, char *out, size_t size)
-{
-  static const char hex[] = "0123456789ABCDEF";
-  size_t o = 0;
-
-  for(; *s && o + 4 < size; s++) {
-    unsigned char c = (unsigned char)*s;
-    if((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-       (c >= '0' && c <= '9') || strchr("-_.~", c))
-      out[o++] = (char)c;
-    else {
-      out[o++] = '%';
-      out[o++] = hex[c >> 4];
-      out[o++] = hex[c & 15];
-    }
-  }
-  out[o] = '\0';
-}
-
 /* Hands f's fields (names[i] from the form, as JSON strings; empty ones
  * left out) to the API route fn as its body; then 303 to the queue with
  * what was recorded, or the page with the API's refusal. */
@@ -290,7 +270,7 @@ static void step(cg_srv_worker *w, const cg_srv_req *req, const form *f,
     if(cg_json_parse(&ans, resp->body, resp->len, "answer", &err) == CG_OK)
       at =
           cg_json_number_value(cg_json_get(ans, key[0] == 'd' ? "seq" : "id"));
-    cg_ui_url_part(order ? order : "", frag, sizeof(frag));
+    cg_api_url_part(order ? order : "", frag, sizeof(frag));
     if(isnan(at))
       snprintf(loc, sizeof(loc), "/#order-%s", frag);
     else

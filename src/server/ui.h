@@ -39,10 +39,6 @@ void cg_ui_clear(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp);
  * the sign-in page for a 401, else a page saying why. */
 void cg_ui_refused(const cg_srv_req *req, cg_srv_resp *resp);
 
-/* s percent-encoded for a URL path or fragment (all but A-Z a-z 0-9 - _
- * . ~) into out, cut to fit. */
-void cg_ui_url_part(const char *s, char *out, size_t size);
-
 /* The form check value for token (32 hex digits and a NUL). */
 int cg_ui_csrf(const char *token, char out[33]);
 
@@ -50,6 +46,9 @@ int cg_ui_csrf(const char *token, char out[33]);
  * (a step the API refused); the queue under it (ui_page.c). */
 void cg_ui_render(cg_srv_worker *w, const cg_srv_req *req, int status,
                   const char *error, cg_srv_resp *resp);
+
+/* A hidden form field, its value escaped (ui_order.c). */
+void cg_ui_hidden(FILE *f, const char *name, const char *value);
 
 /* One order of the queue (item: an element of cg_history_orders' array)
  * written to f (ui_order.c). */

@@ -32,7 +32,8 @@ static void h(FILE *f, const char *s)
   cg_report_html_text(f, s);
 }
 
-static void hidden(FILE *f, const char *name, const char *value)
+/* ui.h */
+void cg_ui_hidden(FILE *f, const char *name, const char *value)
 {
   fprintf(f, "<input type=\"hidden\" name=\"%s\" value=\"", name);
   h(f, value);
@@ -176,10 +177,10 @@ static void hits_table(FILE *f, cg_srv_worker *w, const cg_srv_req *req,
       fputs("<form method=\"post\" action=\"/ui/clearances\" "
             "class=\"step clear\">",
             f);
-      hidden(f, "csrf", csrf);
-      hidden(f, "customer", d->customer.name);
-      hidden(f, "entry", x->entry_id);
-      hidden(f, "order", order);
+      cg_ui_hidden(f, "csrf", csrf);
+      cg_ui_hidden(f, "customer", d->customer.name);
+      cg_ui_hidden(f, "entry", x->entry_id);
+      cg_ui_hidden(f, "order", order);
       fputs("<label>Why it is not this party <input name=\"reason\" "
             "required maxlength=\"500\" size=\"40\"></label><button "
             "type=\"submit\">Clear match</button></form>",
@@ -294,14 +295,14 @@ static void forms(FILE *f, const cg_srv_req *req, const char *order,
 {
   char path[600];
 
-  cg_ui_url_part(order, path, sizeof(path));
+  cg_api_url_part(order, path, sizeof(path));
   if(!strcmp(outcome, "hold") &&
      cg_token_role_may((cg_token_role)req->role, CG_TOKEN_REVIEW)) {
     fprintf(f,
             "<form method=\"post\" action=\"/ui/orders/%s/review\" "
             "class=\"step review\">",
             path);
-    hidden(f, "csrf", csrf);
+    cg_ui_hidden(f, "csrf", csrf);
     fputs("<label>Reason <textarea name=\"reason\" required "
           "maxlength=\"500\"></textarea></label>",
           f);
@@ -328,7 +329,7 @@ static void forms(FILE *f, const cg_srv_req *req, const char *order,
             "<form method=\"post\" action=\"/ui/orders/%s/nac\" "
             "class=\"step nac\">",
             path);
-    hidden(f, "csrf", csrf);
+    cg_ui_hidden(f, "csrf", csrf);
     fputs("<label>NAC filed on <input type=\"date\" name=\"filed\" "
           "required></label><label>SNAP-R reference <input name=\"ref\" "
           "required maxlength=\"200\"></label><button type=\"submit\">"

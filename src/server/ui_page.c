@@ -125,13 +125,6 @@ void cg_ui_notice_page(int status, const char *msg, cg_srv_resp *resp)
   page_close(&p, status, resp);
 }
 
-static void hidden(page *p, const char *name, const char *value)
-{
-  fprintf(p->f, "<input type=\"hidden\" name=\"%s\" value=\"", name);
-  h(p, value);
-  fputs("\">", p->f);
-}
-
 /* ?cleared=ID: the clearance as recorded, and how many reviewers now
  * clear the pair. */
 static void cleared_notice(page *p, cg_srv_worker *w, const char *arg)
@@ -267,7 +260,7 @@ static void top(page *p, const cg_srv_req *req, const char *csrf)
   h(p, req->who);
   fprintf(p->f, "</b> (%s)</span><form method=\"post\" action=\"/logout\">",
           cg_token_role_name((cg_token_role)req->role));
-  hidden(p, "csrf", csrf);
+  cg_ui_hidden(p->f, "csrf", csrf);
   fputs("<button type=\"submit\">Sign out</button></form></header><main>",
         p->f);
 }
