@@ -155,6 +155,9 @@ START_TEST(test_bad_input)
     { "GET", "/v1/audit/verify?anchr=1:ab", NULL, 400, "invalid", "anchr" },
     { "GET", "/v1/orders/O-1001?full=1", NULL, 400, "invalid", "full" },
     { "POST", "/v1/check?dry=1", "{}", 400, "invalid", "dry" },
+    /* one it takes without a value is not read as absent */
+    { "GET", "/v1/audit/verify?anchor", NULL, 400, "invalid", "anchor" },
+    { "GET", "/v1/orders?state&limit=2", NULL, 400, "invalid", "state" },
     { "GET", "/../../etc/passwd", NULL, 404, "not_found", "" },
   };
   size_t i;

@@ -519,6 +519,13 @@ static int query_ok(const route *r, const cg_srv_req *req, cg_srv_resp *resp)
   int n;
   size_t k;
 
+  for(k = 0; bad && known[k] && strcmp(known[k], bad); k++)
+    ;
+  if(bad && known[k]) {
+    snprintf(msg, sizeof(msg), "?%s needs a value (?%s=...)", bad, bad);
+    cg_api_error(resp, 400, "invalid", bad, msg);
+    return 0;
+  }
   if(bad) {
     n = snprintf(msg, sizeof(msg), "?%.200s: %s %s takes no such argument",
                  bad, r->method, r->path);
@@ -550,97 +557,32 @@ static const char *method_of(const cg_srv_req *req)
   return strcmp(req->method, "HEAD") ? req->method : "GET";
 }
 
-int cg_api_admit(const cg_srv_shared *s, const cg_srv_req *req,
-                 cg_srv_resp *resp)
+/* The route req's path and method select, with its {id} into id; -1
+ * if none, *path_known then saying whether another method would do. */
+static int find_route(const cg_srv_req *req, char *id, size_t size,
+                      int *path_known)
 {
-  cg_error err = { 0 };
-  cg_token_info who;
-  cg_srv_worker *w;
-  char id[256];
   size_t i;
 
+  *path_known = 0;
   for(i = 0; i < NROUTES; i++) {
-    if(!match(routes[i].path, req->path, id, sizeof(id)) ||
-       strcmp(routes[i].method, method_of(req)))
+    id[0] = '\0';
+    if(!match(routes[i].path, req->path, id, size))
       continue;
-    if(!(w = cg_srv_worker_get(s, &err))) {
-      cg_api_error(resp, 503, "unavailable", NULL,
-                   "the server cannot open its database");
-      resp->retry_after = 5;
-      return 0;
-    }
-    if(routes[i].auth == OPEN ||
-       authorised(s, w, req, routes[i].may, 0, routes[i].auth == COOKIE, &who,
-                  resp))
-      return 1;
-    cg_api_metrics_request((int)i, resp->status, 0); /* refused early */
-    if(routes[i].auth == COOKIE)
-      cg_ui_refused(req, resp);
-    return 0;
+    *path_known = 1;
+    if(!strcmp(routes[i].method, method_of(req)))
+      return (int)i;
   }
-  return 1; /* no route: dispatch says so once the body is in */
+  return -1;
 }
 
-static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
-                     cg_srv_resp *resp, int *which)
+/* resp for a request no route takes: 404, or 405 for a path another
+ * method takes; a page for the review page's paths. */
+static void no_route(const cg_srv_req *req, int path_known, cg_srv_resp *resp)
 {
-  cg_error err = { 0 };
-  cg_token_info who;
-  cg_srv_worker *w;
-  char id[256];
-  size_t i;
-  int path_known = 0;
-
-  *which = -1;
-  if(!strcmp(req->path, "/healthz")) {
-    *which = (int)NROUTES;
-    if(strcmp(req->method, "GET") && strcmp(req->method, "HEAD"))
-      cg_api_error(resp, 405, "method_not_allowed", NULL,
-                   "/healthz takes GET");
-    else
-      healthz(s, resp);
-    return;
-  }
-  for(i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
-    id[0] = '\0';
-    if(!match(routes[i].path, req->path, id, sizeof(id)))
-      continue;
-    path_known = 1;
-    if(strcmp(routes[i].method, method_of(req)))
-      continue;
-    *which = (int)i;
-    if(!(w = cg_srv_worker_get(s, &err))) {
-      cg_api_error(resp, 503, "unavailable", NULL, err.msg);
-      resp->retry_after = 5;
-      return;
-    }
-    memset(&who, 0, sizeof(who));
-    if(routes[i].auth != OPEN &&
-       !authorised(s, w, req, routes[i].may, 1, routes[i].auth == COOKIE, &who,
-                   resp)) {
-      if(routes[i].auth == COOKIE)
-        cg_ui_refused(req, resp);
-      return;
-    }
-    if(query_ok(&routes[i], req, resp) && id[0] &&
-       cg_text_invalid_at(id, strlen(id)) >= 0)
-      cg_api_error(resp, 400, "invalid", "id",
-                   "the id in the path is not valid UTF-8");
-    if(resp->status) { /* refused above */
-      if(routes[i].auth == COOKIE)
-        cg_ui_refused(req, resp);
-      return;
-    }
-    {
-      cg_srv_req as = *req;
-      as.who = routes[i].auth == OPEN ? NULL : who.name;
-      as.role = (int)who.role;
-      as.id = id[0] ? id : NULL;
-      routes[i].fn(w, &as, resp);
-    }
-    return;
-  }
-  if(path_known)
+  if(!strcmp(req->path, "/healthz"))
+    cg_api_error(resp, 405, "method_not_allowed", NULL, "/healthz takes GET");
+  else if(path_known)
     cg_api_error(resp, 405, "method_not_allowed", NULL,
                  "this path does not take that method (docs/server.md)");
   else
@@ -650,6 +592,92 @@ static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
   if(!strncmp(req->path, "/ui/", 4) || !strcmp(req->path, "/") ||
      !strcmp(req->path, "/login") || !strcmp(req->path, "/logout"))
     cg_ui_refused(req, resp);
+}
+
+int cg_api_admit(const cg_srv_shared *s, const cg_srv_req *req,
+                 cg_srv_resp *resp)
+{
+  cg_error err = { 0 };
+  cg_token_info who;
+  cg_srv_worker *w;
+  char id[256];
+  int i, path_known;
+
+  if(!strcmp(req->path, "/healthz") && !strcmp(method_of(req), "GET"))
+    return 1;
+  /* no route: said before the body is read, so that no one without a
+   * token makes the server read one */
+  if((i = find_route(req, id, sizeof(id), &path_known)) < 0) {
+    no_route(req, path_known, resp);
+    return 0;
+  }
+  if(!(w = cg_srv_worker_get(s, &err))) {
+    cg_api_error(resp, 503, "unavailable", NULL,
+                 "the server cannot open its database");
+    resp->retry_after = 5;
+    return 0;
+  }
+  if(routes[i].auth == OPEN ||
+     authorised(s, w, req, routes[i].may, 0, routes[i].auth == COOKIE, &who,
+                resp))
+    return 1;
+  cg_api_metrics_request(i, resp->status, 0); /* refused early */
+  if(routes[i].auth == COOKIE)
+    cg_ui_refused(req, resp);
+  return 0;
+}
+
+static void dispatch(const cg_srv_shared *s, const cg_srv_req *req,
+                     cg_srv_resp *resp, int *which)
+{
+  cg_error err = { 0 };
+  cg_token_info who;
+  cg_srv_worker *w;
+  cg_srv_req as;
+  char id[256];
+  int i, path_known;
+
+  *which = -1;
+  if(!strcmp(req->path, "/healthz")) {
+    *which = (int)NROUTES;
+    if(strcmp(method_of(req), "GET"))
+      no_route(req, 1, resp);
+    else
+      healthz(s, resp);
+    return;
+  }
+  if((i = find_route(req, id, sizeof(id), &path_known)) < 0) {
+    no_route(req, path_known, resp);
+    return;
+  }
+  *which = i;
+  if(!(w = cg_srv_worker_get(s, &err))) {
+    cg_api_error(resp, 503, "unavailable", NULL, err.msg);
+    resp->retry_after = 5;
+    return;
+  }
+  memset(&who, 0, sizeof(who));
+  if(routes[i].auth != OPEN &&
+     !authorised(s, w, req, routes[i].may, 1, routes[i].auth == COOKIE, &who,
+                 resp)) {
+    if(routes[i].auth == COOKIE)
+      cg_ui_refused(req, resp);
+    return;
+  }
+  if(query_ok(&routes[i], req, resp) && id[0] &&
+     cg_text_invalid_at(id, strlen(id)) >= 0)
+    cg_api_error(resp, 400, "invalid", "id",
+                 "the id in the path is not valid UTF-8");
+  if(resp->status) { /* refused above */
+    if(routes[i].auth == COOKIE)
+      cg_ui_refused(req, resp);
+    return;
+  }
+  as = *req;
+  as.who = routes[i].auth == OPEN ? NULL : who.name;
+  as.role = (int)who.role;
+  as.id = id[0] ? id : NULL;
+  routes[i].fn(w, &as, resp);
 }
 
 void cg_api_handle(const cg_srv_shared *s, const cg_srv_req *req,

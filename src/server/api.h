@@ -53,8 +53,10 @@ typedef struct cg_srv_req {
   size_t body_len;
   /* A query argument ("state" of ?state=open), or NULL. */
   const char *(*arg)(const struct cg_srv_req *r, const char *name);
-  /* The first query argument whose name is not in known (NULL-ended),
-   * or NULL: a route refuses arguments it does not take. */
+  /* The first query argument whose name is not in known (NULL-ended)
+   * or that has no value ("?anchor"), or NULL: the router refuses
+   * arguments a route does not take, and one it takes without a value
+   * must not read as absent. */
   const char *(*arg_unknown)(const struct cg_srv_req *r,
                              const char *const *known);
   /* A request header ("Origin"), or NULL. */

@@ -138,7 +138,8 @@ static const char *header_of(const cg_srv_req *r, const char *name)
   return mh.MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
-/* query_unknown's search: the first argument not in known. */
+/* query_unknown's search: the first argument not in known, or without
+ * a value ("?anchor", which arg() cannot tell from no argument). */
 typedef struct unknown_arg {
   const char *const *known;
   const char *found;
@@ -151,8 +152,7 @@ static enum MHD_Result not_known(void *cls, enum MHD_ValueKind kind,
   size_t i;
 
   (void)kind;
-  (void)value;
-  for(i = 0; u->known[i]; i++)
+  for(i = 0; value && u->known[i]; i++)
     if(!strcmp(key, u->known[i]))
       return MHD_YES;
   u->found = key;
