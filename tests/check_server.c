@@ -155,6 +155,15 @@ START_TEST(test_bad_input)
     { "GET", "/v1/audit/verify?anchr=1:ab", NULL, 400, "invalid", "anchr" },
     { "GET", "/v1/orders/O-1001?full=1", NULL, 400, "invalid", "full" },
     { "POST", "/v1/check?dry=1", "{}", 400, "invalid", "dry" },
+    /* the same order id twice in one body */
+    { "POST", "/v1/orders",
+      "[{\"order_id\": \"DUP-1\", \"customer\": \"Nordic AI Cloud AB\", "
+      "\"chip\": \"NVIDIA H100 SXM5 80GB\", \"destination\": \"SE\", "
+      "\"quantity\": 1, \"ship_date\": \"2026-11-20\"}, {\"order_id\": "
+      "\"DUP-1\", \"customer\": \"Nordic AI Cloud AB\", \"chip\": \"NVIDIA "
+      "H100 SXM5 80GB\", \"destination\": \"SE\", \"quantity\": 1, "
+      "\"ship_date\": \"2026-11-20\"}]",
+      400, "invalid", "order_id" },
     /* one it takes without a value is not read as absent */
     { "GET", "/v1/audit/verify?anchor", NULL, 400, "invalid", "anchor" },
     { "GET", "/v1/orders?state&limit=2", NULL, 400, "invalid", "state" },

@@ -14,6 +14,47 @@
  * work is bounded before anything is checked. */
 #define MAX_ORDERS 10000
 
+/* Orders by order_id, ties in body order (qsort is not stable). */
+static int by_id(const void *a, const void *b)
+{
+  const cg_order *x = *(const cg_order *const *)a;
+  const cg_order *y = *(const cg_order *const *)b;
+  int c = strcmp(x->order_id, y->order_id);
+
+  return c ? c : (x > y) - (x < y);
+}
+
+/* No order_id twice in one body (sorted, not compared pair by pair: a
+ * body holds up to MAX_ORDERS); else 0 with resp a 400 naming the first
+ * repeat in body order and its earlier twin. */
+static int unique_ids(cg_order *orders, size_t count, cg_srv_resp *resp)
+{
+  cg_order **by = malloc(count * sizeof(*by));
+  size_t k, i = count, j = 0;
+  char msg[512];
+
+  if(!by) {
+    cg_api_error(resp, 500, "internal", NULL, "out of memory");
+    return 0;
+  }
+  for(k = 0; k < count; k++)
+    by[k] = &orders[k];
+  qsort(by, count, sizeof(*by), by_id);
+  for(k = 1; k < count; k++)
+    if(!strcmp(by[k - 1]->order_id, by[k]->order_id) &&
+       (size_t)(by[k] - orders) < i) {
+      i = (size_t)(by[k] - orders);
+      j = (size_t)(by[k - 1] - orders);
+    }
+  free(by);
+  if(i == count)
+    return 1;
+  snprintf(msg, sizeof(msg), "body[%zu]: order_id %.200s is body[%zu]'s too",
+           i, orders[i].order_id, j);
+  cg_api_error(resp, 400, "invalid", "order_id", msg);
+  return 0;
+}
+
 /* The orders of the body (one object, or an array of them) validated into
  * *orders; 0 with resp set when one is bad (nothing stored then). */
 static int read_orders(cg_srv_worker *w, const cg_json *doc, cg_order **out,
@@ -52,31 +93,20 @@ static int read_orders(cg_srv_worker *w, const cg_json *doc, cg_order **out,
       free(orders);
       return 0;
     }
-  }
-  for(i = 0; i < count; i++)
     if(strchr(orders[i].order_id, '/')) { /* /v1/orders/{id} could not
                                              name it: %2F is decoded */
       snprintf(field, sizeof(field),
-               "body[%zu]: order_id %.100s: a '/' "
-               "cannot be addressed in /v1/orders/{id}",
+               "body[%zu]: order_id %.100s: a '/' cannot be addressed in "
+               "/v1/orders/{id}",
                i, orders[i].order_id);
       cg_api_error(resp, 400, "invalid", "order_id", field);
       free(orders);
       return 0;
     }
-  for(i = 1; i < count; i++) { /* the same id twice in one body */
-    size_t j;
-    for(j = 0; j < i && strcmp(orders[j].order_id, orders[i].order_id); j++)
-      ;
-    if(j < i) {
-      snprintf(field, sizeof(field), "body[%zu]", i);
-      snprintf(where, sizeof(where), "%zu", j);
-      cg_error_set(&err, CG_EINVAL, "%s: order_id %s is body[%s]'s too", field,
-                   orders[i].order_id, where);
-      cg_api_error(resp, 400, "invalid", "order_id", err.msg);
-      free(orders);
-      return 0;
-    }
+  }
+  if(!unique_ids(orders, count, resp)) {
+    free(orders);
+    return 0;
   }
   *out = orders;
   *n = count;
