@@ -192,18 +192,6 @@ const char *cg_api_order_field(const char *msg, char *buf, size_t size)
   return NULL;
 }
 
-/* The request body as a JSON document; 400 naming the place otherwise. */
-static cg_json *body_json(const cg_srv_req *req, cg_srv_resp *resp)
-{
-  if(!req->body || !req->body_len) {
-    cg_api_error(resp, 400, "invalid", NULL,
-                 "the request needs a JSON body (Content-Type: "
-                 "application/json)");
-    return NULL;
-  }
-  return cg_api_parse_body(req, resp);
-}
-
 /* GET /healthz: the database answers, the pack is loaded, the lists'
  * age. 503 when the worker cannot be opened. */
 static void healthz(const cg_srv_shared *s, cg_srv_resp *resp)
@@ -275,7 +263,7 @@ static void audit_head(cg_srv_worker *w, cg_srv_resp *resp)
  * the same document `chipgate check --format json` prints. */
 static void check(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
 {
-  cg_json *doc = body_json(req, resp);
+  cg_json *doc = cg_api_parse_body(req, "one order, an object", resp);
   cg_error err = { 0 };
   cg_customer cu;
   cg_chip chip;
@@ -400,6 +388,8 @@ static const route routes[] = {
   { "POST", "/ui/clearances", CG_TOKEN_CLEAR, cg_ui_clear, COOKIE, NULL },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
+_Static_assert(NROUTES + 1 <= CG_API_ROUTES_MAX,
+               "the metrics count every route and /healthz");
 
 const char *cg_api_route_name(int r)
 {

@@ -13,6 +13,7 @@
 
 struct cg_rules;
 struct cg_decider;
+struct cg_screener;
 struct cg_json;
 
 /* What every worker thread shares (read-only while serving). */
@@ -36,6 +37,9 @@ typedef struct cg_srv_worker {
   const struct cg_rules *pack; /* the shared one, borrowed */
   struct cg_decider *dec;
   char ruleset[72]; /* "sha256:..." */
+  /* POST /v1/screen's, opened at its first use: its index takes ~10 ms
+   * to load, and it reloads itself when a list is imported (screen.h) */
+  struct cg_screener *screener;
 } cg_srv_worker;
 
 /* The calling thread's worker, opened on its first request; NULL with
@@ -117,9 +121,11 @@ void cg_api_fail(cg_srv_resp *resp, const cg_error *err, const char *field);
  * "body: customer is empty"), copied into buf, or NULL (api.c). */
 const char *cg_api_order_field(const char *msg, char *buf, size_t size);
 
-/* The request body parsed; NULL with resp a 400: invalid UTF-8 (naming
- * the member whose value holds it) or invalid JSON (api_actions.c). */
-struct cg_json *cg_api_parse_body(const cg_srv_req *req, cg_srv_resp *resp);
+/* The request body parsed; NULL with resp a 400: no body (saying the
+ * route wants one: want), invalid UTF-8 (naming the member whose value
+ * holds it) or invalid JSON (api_actions.c). */
+struct cg_json *cg_api_parse_body(const cg_srv_req *req, const char *want,
+                                  cg_srv_resp *resp);
 
 /* The request body as a JSON object with no member outside allowed (a
  * NULL-terminated list); NULL with resp set (400 naming the member)
@@ -144,6 +150,10 @@ void cg_api_orders_list(cg_srv_worker *w, const cg_srv_req *req,
                         cg_srv_resp *resp);
 void cg_api_order_show(cg_srv_worker *w, const cg_srv_req *req,
                        cg_srv_resp *resp);
+
+/* Routes the metrics count at most (api.c's table and /healthz: api.c
+ * checks at compile time that they fit). */
+#define CG_API_ROUTES_MAX 32
 
 /* GET /metrics (api_metrics.c), and what it counts: a request to route
  * (an index of the router's table, cg_api_route_name), its status and

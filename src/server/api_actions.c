@@ -105,7 +105,8 @@ static void unknown_member(cg_srv_resp *resp, const char *name,
 }
 
 /* api.h */
-cg_json *cg_api_parse_body(const cg_srv_req *req, cg_srv_resp *resp)
+cg_json *cg_api_parse_body(const cg_srv_req *req, const char *want,
+                           cg_srv_resp *resp)
 {
   cg_json *doc = NULL;
   cg_error err = { 0 };
@@ -113,6 +114,14 @@ cg_json *cg_api_parse_body(const cg_srv_req *req, cg_srv_resp *resp)
   const char *f;
   long bad;
 
+  if(!req->body || !req->body_len) {
+    snprintf(msg, sizeof(msg),
+             "the request needs a JSON body: %s (Content-Type: "
+             "application/json; docs/server.md)",
+             want);
+    cg_api_error(resp, 400, "invalid", NULL, msg);
+    return NULL;
+  }
   /* before the parser, which would refuse it without naming the member */
   bad = cg_text_invalid_at(req->body, req->body_len);
   if(bad >= 0) {
@@ -136,18 +145,12 @@ cg_json *cg_api_body_object(const cg_srv_req *req, const char *const *allowed,
   cg_json *doc = NULL;
   void *it;
 
-  if(!req->body || !req->body_len) {
-    if(empty_ok && (doc = cg_json_object()))
-      return doc;
-    if(empty_ok)
+  if(empty_ok && (!req->body || !req->body_len)) {
+    if(!(doc = cg_json_object()))
       cg_api_error(resp, 500, "internal", NULL, "out of memory");
-    else
-      cg_api_error(resp, 400, "invalid", NULL,
-                   "the request needs a JSON body: an object "
-                   "(Content-Type: application/json; docs/server.md)");
-    return NULL;
+    return doc;
   }
-  if(!(doc = cg_api_parse_body(req, resp)))
+  if(!(doc = cg_api_parse_body(req, "an object", resp)))
     return NULL;
   if(cg_json_type(doc) != CG_JSON_OBJECT) {
     cg_json_free(doc);
@@ -576,7 +579,6 @@ void cg_api_screen(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
   static const char *const members[] = { "name", "country", "threshold",
                                          "limit", NULL };
   cg_screen_hits hits = { 0 };
-  cg_screener *sc = NULL;
   cg_error err = { 0 };
   const char *name = NULL;
   double threshold = CG_SCREEN_THRESHOLD;
@@ -599,12 +601,10 @@ void cg_api_screen(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
     bad_member(resp, "threshold", "must be a number from 0 to 1");
     goto done;
   }
-  /* A screener per request: its index loads in ~10 ms (screen.h). */
-  rc = cg_screener_open(&sc, w->db, &err);
+  rc = w->screener ? CG_OK : cg_screener_open(&w->screener, w->db, &err);
   if(rc == CG_OK)
-    rc = cg_screen_name(sc, name, cc[0] ? cc : NULL, threshold, (size_t)limit,
-                        &hits, &err);
-  cg_screener_close(sc);
+    rc = cg_screen_name(w->screener, name, cc[0] ? cc : NULL, threshold,
+                        (size_t)limit, &hits, &err);
   if(rc != CG_OK) {
     cg_api_fail(resp, &err, "name");
     goto done;

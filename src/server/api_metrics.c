@@ -8,6 +8,7 @@
 
 #include "decide/audit.h"
 #include "net/webhook.h"
+#include "rules/facts.h"
 #include "rules/rules.h"
 #include "screen/screen.h"
 
@@ -18,7 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-#define NROUTES   32
 #define NOUTCOMES 8
 /* Upper bounds of the latency buckets, in seconds. */
 static const double bounds[] = { 0.001, 0.0025, 0.005, 0.01, 0.025,
@@ -26,10 +26,10 @@ static const double bounds[] = { 0.001, 0.0025, 0.005, 0.01, 0.025,
 #define NBUCKETS (sizeof(bounds) / sizeof(bounds[0]))
 
 static struct {
-  atomic_llong count[NROUTES];
-  atomic_llong errors[NROUTES]; /* status >= 400 */
-  atomic_llong sum_us[NROUTES];
-  atomic_llong bucket[NROUTES][NBUCKETS];
+  atomic_llong count[CG_API_ROUTES_MAX];
+  atomic_llong errors[CG_API_ROUTES_MAX]; /* status >= 400 */
+  atomic_llong sum_us[CG_API_ROUTES_MAX];
+  atomic_llong bucket[CG_API_ROUTES_MAX][NBUCKETS];
   atomic_llong decisions[NOUTCOMES];
 } m;
 
@@ -37,7 +37,7 @@ void cg_api_metrics_request(int route, int status, double seconds)
 {
   size_t b;
 
-  if(route < 0 || route >= NROUTES)
+  if(route < 0 || route >= CG_API_ROUTES_MAX)
     return;
   atomic_fetch_add(&m.count[route], 1);
   if(status >= 400)
@@ -54,28 +54,22 @@ void cg_api_metrics_decision(int outcome)
     atomic_fetch_add(&m.decisions[outcome], 1);
 }
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static long long days_from_civil(int y, int mo, int d)
-{
-  int era;
-  long long yoe, doy, doe;
-
-  y -= mo <= 2;
-  era = (y >= 0 ? y : y - 399) / 400;
-  yoe = y - era * 400;
-  doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
-  doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return (long long)era * 146097 + doe - 719468;
-}
-
 /* Seconds since 1970 of "YYYY-MM-DDTHH:MM:SSZ" (UTC), -1 if it is not. */
 static long long epoch_of(const char *iso)
 {
-  int y, mo, d, h, mi, s;
+  cg_error err = { 0 };
+  char date[11];
+  int32_t days;
+  int h, mi, sec;
 
-  if(sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &s) != 6)
+  if(strlen(iso) != 20 || iso[10] != 'T' ||
+     sscanf(iso + 11, "%2d:%2d:%2dZ", &h, &mi, &sec) != 3)
     return -1;
-  return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+  memcpy(date, iso, 10);
+  date[10] = '\0';
+  if(cg_date_parse(date, &days, &err) != CG_OK)
+    return -1;
+  return (long long)days * 86400 + h * 3600 + mi * 60 + sec;
 }
 
 typedef struct buf {
@@ -173,7 +167,7 @@ void cg_api_metrics(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
   add(&b, "# HELP chipgate_http_request_duration_seconds Time to answer, "
           "by route.\n"
           "# TYPE chipgate_http_request_duration_seconds histogram\n");
-  for(r = 0; r < NROUTES; r++) {
+  for(r = 0; r < CG_API_ROUTES_MAX; r++) {
     const char *name = cg_api_route_name((int)r);
     long long count = atomic_load(&m.count[r]);
     if(!name || !count)
@@ -199,7 +193,7 @@ void cg_api_metrics(cg_srv_worker *w, const cg_srv_req *req, cg_srv_resp *resp)
   add(&b, "# HELP chipgate_http_request_errors_total Answers with a 4xx or "
           "5xx status, by route.\n"
           "# TYPE chipgate_http_request_errors_total counter\n");
-  for(r = 0; r < NROUTES; r++)
+  for(r = 0; r < CG_API_ROUTES_MAX; r++)
     if(cg_api_route_name((int)r) && atomic_load(&m.count[r]))
       add(&b,
           "chipgate_http_request_errors_total{method=\"%s\",route=\"%s\"} "

@@ -153,12 +153,7 @@ void cg_api_orders_submit(cg_srv_worker *w, const cg_srv_req *req,
   size_t n = 0, conflict = 0;
   int one;
 
-  if(!req->body || !req->body_len) {
-    cg_api_error(resp, 400, "invalid", NULL,
-                 "the request needs a JSON body: an order or an array");
-    return;
-  }
-  if(!(doc = cg_api_parse_body(req, resp)))
+  if(!(doc = cg_api_parse_body(req, "an order or an array of them", resp)))
     return;
   one = cg_json_type(doc) == CG_JSON_OBJECT;
   if(!read_orders(w, doc, &orders, &n, resp)) {

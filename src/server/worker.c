@@ -7,6 +7,7 @@
 
 #include "decide/decide.h"
 #include "rules/rules.h"
+#include "screen/screen.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ static void worker_free(void *p)
 
   if(!w)
     return;
+  cg_screener_close(w->screener);
   cg_decider_close(w->dec);
   cg_store_close(w->db);
   free(w);
