@@ -711,6 +711,41 @@ START_TEST(test_no_route_refused_before_body)
 }
 END_TEST
 
+/* Options a user can get wrong: refused before anything is opened or
+ * bound, saying which and why. */
+START_TEST(test_serve_options)
+{
+  static const struct {
+    const char *a, *b, *c, *d;
+    int rc;
+    const char *says;
+  } cases[] = {
+    { "--listen", "localhost:0", NULL, NULL, 64, "not a numeric IPv4" },
+    { "--listen", "[::1]", NULL, NULL, 64, "must be ADDR:PORT" },
+    { "--listen", "127.0.0.1:70000", NULL, NULL, 64, "0 to 65535" },
+    { "--cert", "/", "--key", "/", 66, "--cert /: Is a directory" },
+    { "--cert", "/nonexistent.pem", "--key", "/", 66, "No such file" },
+    { "--cert", NULL, "--key", NULL, 65, "not PEM" },
+  };
+  const char *text = t_write("notpem.txt", "hello\n");
+  size_t i;
+
+  for(i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    const char *argv[] = { "serve",
+                           cases[i].a,
+                           cases[i].b ? cases[i].b : text,
+                           cases[i].c,
+                           cases[i].c ? (cases[i].d ? cases[i].d : text)
+                                      : NULL,
+                           NULL };
+    char *err = NULL;
+    ck_assert_int_eq(t_run(db_path, NULL, &err, argv), cases[i].rc);
+    ck_assert_msg(err && strstr(err, cases[i].says), "case %zu: %s", i, err);
+    free(err);
+  }
+}
+END_TEST
+
 static Suite *suite(void)
 {
   Suite *s = suite_create("server_limits");
@@ -728,6 +763,7 @@ static Suite *suite(void)
   tcase_add_test(tc, test_slowloris_cut_off);
   tcase_add_test(tc, test_tls);
   tcase_add_test(tc, test_no_route_refused_before_body);
+  tcase_add_test(tc, test_serve_options);
   suite_add_tcase(s, tc);
   return s;
 }

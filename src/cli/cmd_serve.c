@@ -6,6 +6,7 @@
 #include "rules/rules.h"
 #include "server/server.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -29,8 +30,9 @@ static const char serve_help[] =
     "a\n"
     "second (default 10000, bursts of twice that; 0: no limit); over it, 429\n"
     "with Retry-After.\n\n"
-    "Exit status: 0 stopped by a signal, 64 usage, 66 a missing database, "
-    "rule\npack or certificate file, 74 the address cannot be bound.\n";
+    "Exit status: 0 stopped by a signal, 64 usage, 65 a certificate or key "
+    "that is\nnot PEM, 66 a missing database, rule pack or certificate file, "
+    "74 the\naddress cannot be bound.\n";
 
 typedef struct serve_args {
   cg_server_opts so;
@@ -44,11 +46,12 @@ static int parse_listen(serve_args *a, const char *v)
 {
   const char *colon = strrchr(v, ':');
   const char *h = v;
+  struct in6_addr in6;
   size_t n;
   char *end;
   long port;
 
-  if(!colon)
+  if(!colon || (v[0] == '[' && colon < strchr(v, ']')))
     return cli_usage("serve", "--listen must be ADDR:PORT, not \"%s\"", v);
   errno = 0;
   port = strtol(colon + 1, &end, 10);
@@ -66,6 +69,14 @@ static int parse_listen(serve_args *a, const char *v)
     return cli_usage("serve", "--listen: no address in \"%s\"", v);
   memcpy(a->host, h, n);
   a->host[n] = '\0';
+  /* numeric only: a name would need a resolver, and a guess at which of
+   * its addresses to bind */
+  if(inet_pton(AF_INET, a->host, &in6) != 1 &&
+     inet_pton(AF_INET6, a->host, &in6) != 1)
+    return cli_usage("serve",
+                     "--listen: \"%s\" is not a numeric IPv4 or IPv6 address "
+                     "(e.g. 127.0.0.1:8080 or [::1]:8080)",
+                     a->host);
   a->so.host = a->host;
   a->so.port = (int)port;
   return CLI_OK;
@@ -152,27 +163,44 @@ static int parse(serve_args *a, int argc, char **argv)
   return -1;
 }
 
-/* The whole of a PEM file (at most 1 MiB), or NULL after saying why. */
-static char *read_pem(const char *opt, const char *path)
+/* The whole of a PEM file (at most 1 MiB) into *out: CLI_OK, or after
+ * saying why 66 (cannot be read) or 65 (not PEM). */
+static int read_pem(const char *opt, const char *path, char **out)
 {
   FILE *f = fopen(path, "rb");
   char *buf = malloc((1u << 20) + 1);
+  const char *why = NULL;
   size_t n = 0;
+  int rc = CLI_NOINPUT;
 
-  if(f && buf) {
+  *out = NULL;
+  if(!buf)
+    why = "out of memory";
+  else if(!f)
+    why = strerror(errno);
+  else {
     n = fread(buf, 1, 1u << 20, f);
-    if(!ferror(f) && feof(f)) {
-      fclose(f);
+    if(ferror(f))
+      why = strerror(errno); /* a folder: "Is a directory" */
+    else if(!feof(f))
+      why = "over 1 MiB: not a PEM certificate or key";
+    else {
       buf[n] = '\0';
-      return buf;
+      if(!strstr(buf, "-----BEGIN ")) {
+        why = "not PEM (no \"-----BEGIN\" line)";
+        rc = CLI_DATAERR;
+      }
     }
   }
-  fprintf(stderr, "chipgate: serve: %s %s: %s\n", opt, path,
-          f ? "cannot read it whole (over 1 MiB?)" : strerror(errno));
   if(f)
     fclose(f);
+  if(!why) {
+    *out = buf;
+    return CLI_OK;
+  }
+  fprintf(stderr, "chipgate: serve: %s %s: %s\n", opt, path, why);
   free(buf);
-  return NULL;
+  return rc;
 }
 
 static void ready(void *arg, const char *host, int port)
@@ -219,11 +247,11 @@ int cmd_serve(cg_cli *cli, int argc, char **argv)
   /* one pack for every worker, checked before listening */
   if(cli_load_rules(cli, &pack, NULL, &err) != CG_OK)
     return cli_fail(&err);
-  if(a.cert && (!(cert = read_pem("--cert", a.cert)) ||
-                !(key = read_pem("--key", a.key)))) {
+  if(a.cert && ((rc = read_pem("--cert", a.cert, &cert)) != CLI_OK ||
+                (rc = read_pem("--key", a.key, &key)) != CLI_OK)) {
     free(cert);
     cg_rules_free(pack);
-    return CLI_NOINPUT;
+    return rc;
   }
   a.so.db_path = cli->db_path;
   a.so.pack = pack;
