@@ -188,23 +188,6 @@ int cg_order_get_id(cg_store *db, int64_t id, cg_order *out, cg_error *err);
 /* The state called name ("open"), -1 if none is. */
 int cg_order_state_parse(const char *name);
 
-/* One order as list views show it (cg_order_each). */
-typedef struct cg_order_row {
-  cg_order order;       /* the record */
-  cg_order_state state; /* orders.state */
-  int64_t current_seq;  /* its current decision's log seq, 0 if none */
-  char created_at[24];  /* when stored, YYYY-MM-DDTHH:MM:SSZ */
-} cg_order_row;
-
-/* Calls fn(arg, row) for every order in order_id order whose state is
- * state (-1: any) and whose customer is customer_id (0: any); row is
- * borrowed for the call. fn may read other tables (the orders run on a
- * statement of their own) but not write orders; a non-zero return stops
- * and is returned. Read-only. */
-int cg_order_each(cg_store *db, int state, int64_t customer_id,
-                  int (*fn)(void *arg, const cg_order_row *row), void *arg,
-                  cg_error *err);
-
 /* Holds every pending order of customer customer_id for list entry
  * entry_id of list (order_holds, created by a new list hit; reason says
  * why), inside the caller's transaction. An order already held for that

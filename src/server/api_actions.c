@@ -280,17 +280,6 @@ static int get_whole(const cg_json *doc, const char *name, double lo,
   return rc;
 }
 
-/* The {id} of the path, if it can be an order id; else 0 with resp a 400
- * (the library's messages quote it, and JSON holds only UTF-8). */
-static int id_ok(const cg_srv_req *req, cg_srv_resp *resp)
-{
-  if(req->id && cg_text_invalid_at(req->id, strlen(req->id)) < 0)
-    return 1;
-  cg_api_error(resp, 400, "invalid", "id",
-               "the order id in the path is not valid UTF-8");
-  return 0;
-}
-
 /* A refused step as the answer: one the order's state forbids (the
  * library's CG_EINVAL, naming the order and its state) is 409; a bad
  * argument (a date in the future) 400 naming usage_field; an unknown
@@ -328,7 +317,7 @@ void cg_api_order_review(cg_srv_worker *w, const cg_srv_req *req,
   cg_json *doc, *o;
   int release;
 
-  if(!id_ok(req, resp) || !(doc = cg_api_body_object(req, members, 0, resp)))
+  if(!(doc = cg_api_body_object(req, members, 0, resp)))
     return;
   if(cg_api_get_text(doc, "action", 1, 0, &action, resp) < 0 ||
      cg_api_get_text(doc, "reason", 1, 1, &reason, resp) < 0)
@@ -409,7 +398,7 @@ void cg_api_order_nac(cg_srv_worker *w, const cg_srv_req *req,
   cg_json *doc, *o;
   int rc;
 
-  if(!id_ok(req, resp) || !(doc = cg_api_body_object(req, members, 0, resp)))
+  if(!(doc = cg_api_body_object(req, members, 0, resp)))
     return;
   if(!nac_args(doc, &filed, &ref, &objected, &reason, resp))
     goto done;
@@ -446,7 +435,7 @@ void cg_api_order_ship(cg_srv_worker *w, const cg_srv_req *req,
   int64_t qty = 0;
   cg_json *doc, *o;
 
-  if(!id_ok(req, resp) || !(doc = cg_api_body_object(req, members, 1, resp)))
+  if(!(doc = cg_api_body_object(req, members, 1, resp)))
     return;
   if(get_whole(doc, "quantity", 1, (double)CG_IMPORT_MAX_QTY, &qty, resp) <
          0 ||
@@ -483,7 +472,7 @@ void cg_api_order_cancel(cg_srv_worker *w, const cg_srv_req *req,
   int64_t seq = 0, returned = 0;
   cg_json *doc, *o;
 
-  if(!id_ok(req, resp) || !(doc = cg_api_body_object(req, members, 0, resp)))
+  if(!(doc = cg_api_body_object(req, members, 0, resp)))
     return;
   if(cg_api_get_text(doc, "reason", 1, 1, &reason, resp) < 0)
     goto done;
