@@ -52,8 +52,10 @@ static int chip_cached(cg_store *db, chip_slot *cache, int64_t id,
 /* The decision.made event: what a receiver acts on, and the audit hash
  * that proves which recorded decision it is, cut from the recorded bytes
  * themselves (cg_decision_event). */
-int cg_batch_announce(cg_store *db, const char *json, size_t len,
-                      const char *hash, cg_error *err)
+/* The decision.made event of a recorded decision (its stored bytes and
+ * chain hash) into the outbox. */
+static int announce(cg_store *db, const char *json, size_t len,
+                    const char *hash, cg_error *err)
 {
   char *ev = NULL;
   size_t evlen = 0;
@@ -63,6 +65,22 @@ int cg_batch_announce(cg_store *db, const char *json, size_t len,
     rc =
         cg_webhook_enqueue_object(db, CG_EVENT_DECISION, ev, evlen, NULL, err);
   free(ev);
+  return rc;
+}
+
+/* batch.h */
+int cg_batch_record(cg_store *db, cg_decider *dec, const cg_order *ord,
+                    const cg_customer *cu, const cg_chip *chip,
+                    int64_t batch_id, cg_decision *dn, char **json,
+                    size_t *len, cg_error *err)
+{
+  char hash[CG_SHA256_HEX];
+  int rc = cg_decide(dec, ord, cu, chip, 1, dn, err);
+
+  if(rc == CG_OK)
+    rc = cg_audit_append(db, ord->id, batch_id, dn, hash, json, len, err);
+  if(rc == CG_OK)
+    rc = announce(db, *json, *len, hash, err);
   return rc;
 }
 
@@ -302,7 +320,7 @@ static int decide_one(run *r, cg_order *ord, int64_t cur, cg_error *err)
   cg_decision dn;
   const cg_chip *chip = NULL;
   const cg_customer *cu = NULL;
-  char hash[CG_SHA256_HEX], *json = NULL;
+  char *json = NULL;
   size_t len = 0;
   int rc = CG_OK;
 
@@ -315,12 +333,8 @@ static int decide_one(run *r, cg_order *ord, int64_t cur, cg_error *err)
   if(rc == CG_OK && cur)
     rc = cg_license_return(r->db, ord->id, NULL, err);
   if(rc == CG_OK)
-    rc = cg_decide(r->dec, ord, cu, chip, 1, &dn, err);
-  if(rc == CG_OK)
-    rc = cg_audit_append(r->db, ord->id, r->out->batch_id, &dn, hash, &json,
-                         &len, err);
-  if(rc == CG_OK)
-    rc = cg_batch_announce(r->db, json, len, hash, err);
+    rc = cg_batch_record(r->db, r->dec, ord, cu, chip, r->out->batch_id, &dn,
+                         &json, &len, err);
   if(rc != CG_OK) {
     /* Whatever failed, the officer needs the order it failed on. */
     cg_error_prefix(err, "order %s", ord->order_id);

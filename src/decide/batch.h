@@ -63,10 +63,20 @@ typedef struct cg_batch_result {
 int cg_batch_run(cg_store *db, const cg_rules *pack, const cg_batch_opts *o,
                  cg_batch_result *out, cg_error *err);
 
-/* Writes the decision.made event of a recorded decision (its stored
- * bytes and chain hash) to the outbox, inside the caller's transaction. */
-int cg_batch_announce(cg_store *db, const char *json, size_t len,
-                      const char *hash, cg_error *err);
+/* Decides ord (its customer cu and chip; licence quantities drawn) with
+ * dec, appends the decision to the audit log (batch_id, 0: none) and
+ * writes its decision.made event to the outbox, inside the caller's
+ * transaction: the one way a decision is recorded, so none goes
+ * unannounced. dn (initialised by the caller) and *json, *len (the
+ * stored bytes, malloc'ed) are the caller's. */
+struct cg_decider;
+struct cg_order;
+struct cg_customer;
+struct cg_chip;
+int cg_batch_record(cg_store *db, struct cg_decider *dec,
+                    const struct cg_order *ord, const struct cg_customer *cu,
+                    const struct cg_chip *chip, int64_t batch_id,
+                    cg_decision *dn, char **json, size_t *len, cg_error *err);
 
 /* Number of pending orders. */
 int cg_batch_pending(cg_store *db, int64_t *out, cg_error *err);

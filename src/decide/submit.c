@@ -20,7 +20,6 @@ static int decide_now(cg_store *db, cg_decider *dec, const cg_order *o,
   cg_chip chip;
   cg_decision dn;
   cg_order ord = *o;
-  char hash[CG_SHA256_HEX];
   int rc;
 
   ord.id = id;
@@ -31,11 +30,8 @@ static int decide_now(cg_store *db, cg_decider *dec, const cg_order *o,
   if(rc == CG_OK)
     rc = cg_chip_get_id(db, o->chip_id, &chip, err);
   if(rc == CG_OK)
-    rc = cg_decide(dec, &ord, &cu, &chip, 1, &dn, err);
-  if(rc == CG_OK)
-    rc = cg_audit_append(db, id, 0, &dn, hash, &s->doc, &s->len, err);
-  if(rc == CG_OK)
-    rc = cg_batch_announce(db, s->doc, s->len, hash, err);
+    rc = cg_batch_record(db, dec, &ord, &cu, &chip, 0, &dn, &s->doc, &s->len,
+                         err);
   if(rc == CG_OK) {
     s->decided = 1;
     s->outcome = (int)dn.decision;
