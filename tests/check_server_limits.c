@@ -770,14 +770,10 @@ static Suite *suite(void)
 
 int main(void)
 {
-  SRunner *sr;
-  int failed;
+  int rc;
 
   cg_http_global_init();
-  sr = srunner_create(suite());
-  srunner_run_all(sr, CK_NORMAL);
-  failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
+  rc = t_run_suite(suite());
   cg_http_global_cleanup();
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return rc;
 }

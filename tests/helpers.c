@@ -572,3 +572,15 @@ char *t_error_member(const char *body, const char *key)
   cg_json_free(doc);
   return s;
 }
+
+/* helpers.h */
+int t_run_suite(Suite *s)
+{
+  SRunner *sr = srunner_create(s);
+  int failed;
+
+  srunner_run_all(sr, CK_NORMAL);
+  failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -150,4 +150,8 @@ void t_serve_stop(pid_t pid);
  * body, as text ("" for null; malloc'ed). */
 char *t_error_member(const char *body, const char *key);
 
+/* Runs suite s (freed): EXIT_SUCCESS when every test passed, the whole
+ * of a test file's main(). */
+int t_run_suite(Suite *s);
+
 #endif
