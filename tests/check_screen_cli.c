@@ -64,16 +64,6 @@ static int run(char **out, char **errs, const char *const *argv)
   return t_run(db_path, out, errs, argv);
 }
 
-static cg_json *parse(const char *out)
-{
-  cg_error err = { 0 };
-  cg_json *v = NULL;
-
-  ck_assert_msg(cg_json_parse(&v, out, strlen(out), "stdout", &err) == CG_OK,
-                "not JSON (%s): %s", err.msg, out);
-  return v;
-}
-
 static const char *jstr(const cg_json *o, const char *key)
 {
   const cg_json *v = cg_json_get(o, key);
@@ -189,7 +179,7 @@ START_TEST(test_country_any_case)
   free(a);
   free(b);
   ck_assert_int_eq(run(&a, NULL, mixed), 10);
-  cg_json_free(parse(a));
+  cg_json_free(t_parse_json(a));
   free(a);
   ck_assert_int_eq(run(NULL, &errs, unknown), 64);
   ck_assert_msg(strstr(errs, "--country") && strstr(errs, "\"ZZ\""), "%s",
@@ -297,7 +287,7 @@ START_TEST(test_clear_revoke_history_json)
   cg_json *v, *o;
 
   ck_assert_int_eq(run(&out, NULL, alice), 0);
-  v = parse(out);
+  v = t_parse_json(out);
   ck_assert_int_eq(jint(v, "id"), 1);
   ck_assert_str_eq(jstr(v, "customer"), SOPHGO);
   ck_assert_str_eq(jstr(v, "entry_id"), SOPHGO_SG);
@@ -312,13 +302,13 @@ START_TEST(test_clear_revoke_history_json)
   free(out);
   /* The customer by its id: the same customer, a second reviewer. */
   ck_assert_int_eq(run(&out, NULL, bob), 0);
-  v = parse(out);
+  v = t_parse_json(out);
   ck_assert_str_eq(jstr(v, "customer"), SOPHGO);
   ck_assert_int_eq(jint(v, "reviewers_in_force"), 2);
   cg_json_free(v);
   free(out);
   ck_assert_int_eq(run(&out, NULL, revoke), 0);
-  v = parse(out);
+  v = t_parse_json(out);
   ck_assert_int_eq(jint(v, "id"), 1);
   ck_assert_str_eq(jstr(v, "status"), "revoked");
   ck_assert_str_eq(jstr(v, "revoked_by"), "carol");
@@ -326,7 +316,7 @@ START_TEST(test_clear_revoke_history_json)
   cg_json_free(v);
   free(out);
   ck_assert_int_eq(run(&out, NULL, history), 0);
-  v = parse(out);
+  v = t_parse_json(out);
   ck_assert_int_eq(cg_json_size(v), 2);
   o = cg_json_at(v, 0);
   ck_assert_str_eq(jstr(o, "status"), "revoked");
@@ -337,7 +327,7 @@ START_TEST(test_clear_revoke_history_json)
   cg_json_free(v);
   free(out);
   ck_assert_int_eq(run(&out, NULL, by_entry), 0);
-  v = parse(out);
+  v = t_parse_json(out);
   ck_assert_int_eq(cg_json_size(v), 0);
   cg_json_free(v);
   free(out);

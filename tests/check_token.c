@@ -37,16 +37,6 @@ static int run(char **out, char **errs, const char *const *argv)
   return t_run(db_path, out, errs, argv);
 }
 
-static cg_json *parse(const char *out)
-{
-  cg_error err = { 0 };
-  cg_json *v = NULL;
-
-  ck_assert_msg(cg_json_parse(&v, out, strlen(out), "stdout", &err) == CG_OK,
-                "not JSON (%s): %s", err.msg, out);
-  return v;
-}
-
 static const char *jstr(const cg_json *o, const char *key)
 {
   const char *s = cg_json_string_value(cg_json_get(o, key));
@@ -72,7 +62,7 @@ static void add_json(const char *name, const char *role, char *tok)
   cg_json *v;
 
   ck_assert_int_eq(run(&out, NULL, argv), 0);
-  v = parse(out);
+  v = t_parse_json(out);
   snprintf(tok, CG_TOKEN_LEN + 1, "%s", jstr(v, "token"));
   ck_assert_msg(token_shaped(tok), "not a token: %s", tok);
   ck_assert_str_eq(jstr(v, "name"), name);
@@ -175,7 +165,7 @@ START_TEST(test_add_json_each_token_new)
   cg_json *v;
 
   ck_assert_int_eq(run(&out, NULL, argv), 0);
-  v = parse(out);
+  v = t_parse_json(out);
   ck_assert_int_eq(cg_json_size(v), 5); /* id, name, role, token, created */
   ck_assert_int_eq((int)cg_json_number_value(cg_json_get(v, "id")), 1);
   ck_assert_str_eq(jstr(v, "name"), "A. Officer");
@@ -227,7 +217,7 @@ START_TEST(test_list_never_shows_a_token_or_hash)
   ck_assert_int_eq(run(&out, NULL, json), 0);
   ck_assert(!strstr(out, "cgt_"));
   ck_assert(!strstr(out, hashes) && !strstr(out, hashes + 65));
-  v = parse(out);
+  v = t_parse_json(out);
   ck_assert_int_eq(cg_json_size(v), 2);
   o = cg_json_at(v, 0);
   ck_assert_int_eq(cg_json_size(o), 6);
@@ -285,7 +275,7 @@ START_TEST(test_check_live_then_revoked)
   /* Revoked by another process (the CLI), by its name typed otherwise:
    * the next check refuses it, saying no more than for an unknown one. */
   ck_assert_int_eq(run(&out, NULL, rev), 0);
-  v = parse(out);
+  v = t_parse_json(out);
   ck_assert_str_eq(jstr(v, "name"), "erp");
   ck_assert_int_eq(cg_json_type(cg_json_get(v, "revoke_reason")),
                    CG_JSON_NULL);

@@ -46,17 +46,6 @@ static int run(char **out, char **errs, const char *const *argv)
 }
 
 /* The JSON document out must be (fails the test otherwise). */
-static cg_json *parse(const char *out)
-{
-  cg_error err = { 0 };
-  cg_json *v = NULL;
-
-  ck_assert_msg(out != NULL, "no output");
-  ck_assert_msg(cg_json_parse(&v, out, strlen(out), "stdout", &err) == CG_OK,
-                "not JSON (%s): %s", err.msg, out);
-  return v;
-}
-
 static const char *jstr(const cg_json *o, const char *key)
 {
   const cg_json *v = cg_json_get(o, key);
@@ -177,7 +166,7 @@ START_TEST(test_new_secret)
   snprintf(never, sizeof(never), "%s", t_tmp("never.secret"));
 
   ck_assert_int_eq(run(&out, NULL, add), 0);
-  v = parse(out);
+  v = t_parse_json(out);
   ck_assert_int_eq(jint(v, "id"), 1);
   ck_assert_str_eq(jstr(v, "events"), "*");
   ck_assert_str_eq(jstr(v, "secret_file"), path);
@@ -290,7 +279,7 @@ START_TEST(test_deliver_json_attempts)
 
   three_failing();
   ck_assert_int_eq(run(&out, NULL, argv), 75);
-  v = parse(out);
+  v = t_parse_json(out);
   ck_assert_int_eq(jint(v, "attempted"), 3);
   ck_assert_int_eq(jint(v, "failed"), 3);
   ck_assert_int_eq(jint(v, "disabled"), 1);
@@ -358,7 +347,7 @@ START_TEST(test_list_shows_failures)
   ck_assert_msg(!strstr(out, "hunter2") && !strstr(out, "whsec"), "%s", out);
   free(out);
   ck_assert_int_eq(run(&out, NULL, json), 0);
-  v = parse(out);
+  v = t_parse_json(out);
   ck_assert_int_eq(cg_json_size(v), 3);
   o = cg_json_at(v, 0);
   ck_assert_int_eq(jint(o, "pending"), 1);
@@ -397,7 +386,7 @@ START_TEST(test_list_after_recovery)
                "1");
   ck_assert_int_eq(run(NULL, NULL, deliver), 0);
   ck_assert_int_eq(run(&out, NULL, json), 0);
-  v = parse(out);
+  v = t_parse_json(out);
   o = cg_json_at(v, 0);
   ck_assert_int_eq(jint(o, "failures_in_a_row"), 0);
   ck_assert_int_eq(jint(o, "failed_attempts"), 1);
@@ -419,14 +408,14 @@ START_TEST(test_remove_enable_json)
 
   add_hook(t_url(&srv, "/hook"));
   ck_assert_int_eq(run(&out, NULL, en), 0);
-  v = parse(out);
+  v = t_parse_json(out);
   ck_assert_int_eq(jint(v, "id"), 1);
   ck_assert_int_eq(cg_json_is_true(cg_json_get(v, "enabled")), 1);
   ck_assert_int_eq(cg_json_is_true(cg_json_get(v, "removed")), 0);
   cg_json_free(v);
   free(out);
   ck_assert_int_eq(run(&out, NULL, rm), 0);
-  v = parse(out);
+  v = t_parse_json(out);
   ck_assert_int_eq(cg_json_is_true(cg_json_get(v, "removed")), 1);
   cg_json_free(v);
   free(out);

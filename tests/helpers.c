@@ -584,3 +584,14 @@ int t_run_suite(Suite *s)
   srunner_free(sr);
   return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+/* helpers.h */
+cg_json *t_parse_json(const char *out)
+{
+  cg_error err = { 0 };
+  cg_json *v = NULL;
+
+  ck_assert_msg(cg_json_parse(&v, out, strlen(out), "stdout", &err) == CG_OK,
+                "not JSON (%s): %s", err.msg, out);
+  return v;
+}

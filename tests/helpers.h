@@ -154,4 +154,8 @@ char *t_error_member(const char *body, const char *key);
  * of a test file's main(). */
 int t_run_suite(Suite *s);
 
+/* A command's JSON output parsed (asserted to be JSON); free with
+ * cg_json_free. */
+cg_json *t_parse_json(const char *out);
+
 #endif
